@@ -521,25 +521,71 @@ def clear_collection(key) -> None:
 
 
 # --- conversion to tensors -------------------------------------------------------------------
+def _python_leaves(value):
+    """The scalars of a nested list/tuple of Python values (NumPy arrays are not walked)."""
+    if isinstance(value, (list, tuple)):
+        for v in value:
+            yield from _python_leaves(v)
+    else:
+        yield value
+
+
 def _default_dtype(value) -> dtypes.DType:
     if isinstance(value, np.ndarray | np.generic):
         return dtypes.as_dtype(value.dtype)
     arr = np.asarray(value)
     if arr.dtype.kind == "f":
         return dtypes.float32
-    if arr.dtype.kind in "iu":
-        return dtypes.int32
+    if arr.dtype.kind in "iu" or arr.dtype == object:
+        # TF1: int32 when every Python int fits, else int64 (2**40 is int64, not a wrapped 0).
+        ints = [v for v in _python_leaves(value) if isinstance(v, int) and not isinstance(v, bool)]
+        if ints and all(isinstance(v, int) for v in _python_leaves(value)):
+            lo, hi = min(ints), max(ints)
+            if -(2**31) <= lo and hi < 2**31:
+                return dtypes.int32
+            if -(2**63) <= lo and hi < 2**63:
+                return dtypes.int64
+            raise ValueError(
+                f"Can't convert Python int {hi if hi >= 2**63 else lo} to a tensor: "
+                "it does not fit in int64"
+            )
+        if arr.dtype.kind in "iu":
+            return dtypes.int32
     if arr.dtype.kind == "b":
         return dtypes.bool
     raise TypeError(f"Failed to convert object of type {type(value)} to Tensor.")
 
 
+def _check_python_scalars(value, dtype: dtypes.DType) -> None:
+    """TF1's rules for Python scalars: a float is no integer (3.0 included), an int is no bool,
+    and an int outside the dtype's range is an error rather than a wrapped value."""
+    for v in _python_leaves(value):
+        if isinstance(v, bool) or isinstance(v, np.generic):
+            continue
+        if dtype.is_integer and isinstance(v, float):
+            raise TypeError(f"Expected {dtype.name}, got {v!r} of type 'float' instead.")
+        if dtype.is_bool and isinstance(v, (int, float)):
+            raise TypeError(f"Expected bool, got {v!r} of type '{type(v).__name__}' instead.")
+        if dtype.is_integer and isinstance(v, int) and not (dtype.min <= v <= dtype.max):
+            raise ValueError(
+                f"Can't convert Python int {v} to {dtype.name}: out of range "
+                f"[{dtype.min}, {dtype.max}]"
+            )
+
+
 def _to_numpy(value, dtype: dtypes.DType) -> np.ndarray:
+    if not dtype.is_floating and not isinstance(value, np.ndarray | np.generic):
+        _check_python_scalars(value, dtype)
     arr = np.asarray(value)
-    if dtype.is_integer and arr.dtype.kind == "f" and not np.all(np.mod(arr, 1) == 0):
-        raise TypeError(
-            f"Expected {dtype.name}, got {value!r} of type '{type(value).__name__}' instead."
-        )
+    if dtype.is_integer and arr.dtype.kind == "f":
+        if not np.all(np.isfinite(arr)):
+            raise ValueError(f"Can't convert non-finite values to {dtype.name}: {value!r}")
+        if not np.all(np.mod(arr, 1) == 0):
+            raise TypeError(
+                f"Expected {dtype.name}, got {value!r} of type '{type(value).__name__}' instead."
+            )
+        if arr.size and not (dtype.min <= arr.min() and arr.max() <= dtype.max):
+            raise ValueError(f"Can't convert {value!r} to {dtype.name}: out of range")
     if dtype.is_bool and arr.dtype.kind != "b":
         raise TypeError(f"Expected bool, got {value!r} of type '{type(value).__name__}' instead.")
     return np.asarray(arr, dtype=dtype.as_numpy_dtype, order="C")

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <initializer_list>
+#include <optional>
 #include <string>
 #include <type_traits>
 #include <utility>
@@ -167,7 +168,12 @@ class Shape {
   bool known_rank_ = true;
 };
 
+// The product of `dims` (all known, non-negative). Raises InvalidArgument when it overflows
+// int64, naming the shape; a shape with a zero dimension has 0 elements.
 int64_t num_elements(const Dims& dims);
+// `axis` in [-rank, rank) mapped to [0, rank); nullopt when out of range. Every op that takes
+// an axis checks it through this one function and words its own TF1 error message.
+std::optional<int64_t> normalize_axis(int64_t axis, int64_t rank);
 std::string dims_to_string(const Dims& dims);  // "(2, 3)"
 
 }  // namespace varflow

@@ -2,6 +2,8 @@
 
 #include <sstream>
 
+#include "varflow/errors.h"
+
 namespace varflow {
 
 Shape Shape::unknown_rank() {
@@ -69,8 +71,21 @@ std::string Shape::to_tf_string() const {
 
 int64_t num_elements(const Dims& dims) {
   int64_t n = 1;
-  for (int64_t d : dims) n *= d;
+  bool overflow = false;
+  for (int64_t d : dims) {
+    if (d == 0) return 0;  // an empty tensor, however large its other dimensions
+    overflow |= __builtin_mul_overflow(n, d, &n);
+  }
+  if (overflow)
+    raise(ErrorCode::kInvalidArgument, "Shape ", dims_to_string(dims),
+          " has more elements than fit in a 64-bit count (the product of its dimensions "
+          "overflows int64)");
   return n;
+}
+
+std::optional<int64_t> normalize_axis(int64_t axis, int64_t rank) {
+  if (axis < -rank || axis >= rank) return std::nullopt;
+  return axis < 0 ? axis + rank : axis;
 }
 
 std::string dims_to_string(const Dims& dims) { return Shape(dims).to_string(); }

@@ -125,12 +125,17 @@ BroadcastPlan plan_broadcast(const Dims& a, const Dims& b, const Dims& out) {
   return p;
 }
 
-template <typename T>
-bool any_zero(const Tensor& t) {
+template <typename T, typename Pred>
+bool any_of(const Tensor& t, Pred pred) {
   const T* d = t.data<T>();
   for (int64_t i = 0; i < t.num_elements(); ++i)
-    if (d[i] == 0) return true;
+    if (pred(d[i])) return true;
   return false;
+}
+
+template <typename Pred>
+bool any_integer(const Tensor& t, Pred pred) {
+  return t.dtype() == DType::kInt32 ? any_of<int32_t>(t, pred) : any_of<int64_t>(t, pred);
 }
 
 }  // namespace
@@ -142,9 +147,12 @@ void binary(BinaryOp op, const Tensor& a, const Tensor& b, Tensor& out, ThreadPo
            " is not defined for dtype ", dtype_name(a.dtype()));
   if (is_integer(a.dtype()) &&
       (op == BinaryOp::kDiv || op == BinaryOp::kFloorDiv || op == BinaryOp::kFloorMod)) {
-    bool zero = a.dtype() == DType::kInt32 ? any_zero<int32_t>(b) : any_zero<int64_t>(b);
-    VF_CHECK(!zero, ErrorCode::kInvalidArgument, "Integer division by zero");
+    VF_CHECK(!any_integer(b, [](auto v) { return v == 0; }), ErrorCode::kInvalidArgument,
+             "Integer division by zero");
   }
+  if (is_integer(a.dtype()) && op == BinaryOp::kPow)
+    VF_CHECK(!any_integer(b, [](auto v) { return v < 0; }), ErrorCode::kInvalidArgument,
+             "Integers to negative integer powers are not allowed");
   const int64_t n = out.num_elements();
   if (n == 0) return;
   const size_t in_size = dtype_size(a.dtype());

@@ -12,18 +12,19 @@
 namespace varflow::kernels {
 
 // X(Name, dtypes, expression in a and b). dtypes: Numeric (ints and floats), Float,
-// Compare (numeric in, bool out), Equality (any in, bool out), Logical (bool).
+// Compare (numeric in, bool out), Equality (any in, bool out), Logical (bool). Integer
+// arithmetic wraps (kernels/wrapping.h), as in TF1.
 #define VF_BINARY_OPS(X)                                           \
-  X(Add, Numeric, a + b)                                           \
-  X(Sub, Numeric, a - b)                                           \
-  X(Mul, Numeric, a* b)                                            \
-  X(Div, Numeric, a / b)                                           \
+  X(Add, Numeric, wrap_add(a, b))                                  \
+  X(Sub, Numeric, wrap_sub(a, b))                                  \
+  X(Mul, Numeric, wrap_mul(a, b))                                  \
+  X(Div, Numeric, truncate_div(a, b))                              \
   X(FloorDiv, Numeric, floor_div(a, b))                            \
   X(FloorMod, Numeric, floor_mod(a, b))                            \
   X(Pow, Numeric, power(a, b))                                     \
   X(Maximum, Numeric, (a > b ? a : b))                             \
   X(Minimum, Numeric, (a < b ? a : b))                             \
-  X(SquaredDifference, Numeric, (a - b) * (a - b))                 \
+  X(SquaredDifference, Numeric, wrap_mul(wrap_sub(a, b), wrap_sub(a, b))) \
   X(Less, Compare, a < b)                                          \
   X(LessEqual, Compare, a <= b)                                    \
   X(Greater, Compare, a > b)                                       \
@@ -44,10 +45,10 @@ namespace varflow::kernels {
   X(EluGrad, Float, (b > T(0) ? a : a * (b + T(1))))
 
 #define VF_UNARY_OPS(X)                                        \
-  X(Neg, Numeric, -a)                                          \
-  X(Abs, Numeric, (a < T(0) ? -a : a))                         \
+  X(Neg, Numeric, wrap_neg(a))                                \
+  X(Abs, Numeric, (a < T(0) ? wrap_neg(a) : a))               \
   X(Sign, Numeric, T((a > T(0)) - (a < T(0))))                 \
-  X(Square, Numeric, a* a)                                     \
+  X(Square, Numeric, wrap_mul(a, a))                          \
   X(Relu, Numeric, (a > T(0) ? a : T(0)))                      \
   X(Relu6, Numeric, (a > T(0) ? (a < T(6) ? a : T(6)) : T(0))) \
   X(Sqrt, Float, std::sqrt(a))                                 \

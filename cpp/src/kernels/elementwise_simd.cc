@@ -5,13 +5,28 @@
 
 #include "kernels/elementwise.h"
 #include "kernels/vector_math.h"
+#include "kernels/wrapping.h"
 
 namespace varflow::kernels::VF_ISA_NS {
 namespace {
 
+// Integer division and modulo are defined on every input: the divisor is checked for zero
+// before the loop runs, and the one quotient that overflows (INT_MIN / -1) wraps to INT_MIN
+// with remainder 0, as NumPy gives, instead of trapping.
+template <typename T>
+inline T truncate_div(T a, T b) {
+  if constexpr (std::is_integral_v<T>) {
+    if (b == T(-1)) return static_cast<T>(T(0) - static_cast<std::make_unsigned_t<T>>(a));
+    return b == T(0) ? T(0) : a / b;
+  } else {
+    return a / b;
+  }
+}
+
 template <typename T>
 inline T floor_div(T a, T b) {
   if constexpr (std::is_integral_v<T>) {
+    if (b == T(-1) || b == T(0)) return truncate_div(a, b);
     T q = a / b;
     return (a % b != 0 && ((a < 0) != (b < 0))) ? q - 1 : q;
   } else {
@@ -22,6 +37,7 @@ inline T floor_div(T a, T b) {
 template <typename T>
 inline T floor_mod(T a, T b) {
   if constexpr (std::is_integral_v<T>) {
+    if (b == T(-1) || b == T(0)) return T(0);
     T r = a % b;
     return (r != 0 && ((r < 0) != (b < 0))) ? r + b : r;
   } else {
@@ -30,12 +46,18 @@ inline T floor_mod(T a, T b) {
   }
 }
 
+// Integer powers by squaring in O(log b), wrapping on overflow as NumPy does; negative
+// exponents are rejected before the loop runs (binary() checks them).
 template <typename T>
 inline T power(T a, T b) {
   if constexpr (std::is_integral_v<T>) {
-    T result = 1;
-    for (T e = b; e > 0; --e) result *= a;
-    return result;
+    using U = std::make_unsigned_t<T>;
+    U result = 1, base = static_cast<U>(a);
+    for (T e = b; e > 0; e >>= 1) {
+      if (e & 1) result = static_cast<U>(result * base);
+      base = static_cast<U>(base * base);
+    }
+    return static_cast<T>(result);
   } else {
     return std::pow(a, b);
   }

@@ -5,6 +5,7 @@
 #include <limits>
 #include <type_traits>
 
+#include "kernels/wrapping.h"
 #include "varflow/errors.h"
 
 namespace varflow::kernels {
@@ -39,7 +40,7 @@ inline T combine(ReduceOp op, T acc, T x) {
       if constexpr (std::is_same_v<T, bool>)
         return acc && x;
       else
-        return acc * x;
+        return wrap_mul(acc, x);
     case ReduceOp::kMax:
       return (x > acc || x != x) ? x : acc;  // NaN propagates, as in TF
     case ReduceOp::kMin:
@@ -49,7 +50,10 @@ inline T combine(ReduceOp op, T acc, T x) {
     case ReduceOp::kAny:
       return acc || x;
     default:
-      return acc + x;
+      if constexpr (std::is_same_v<T, bool>)
+        return acc || x;  // unreachable: sums of bools are rejected before
+      else
+        return wrap_add(acc, x);  // integer sums wrap, as in TF1
   }
 }
 
@@ -121,6 +125,8 @@ void reduce_typed(ReduceOp op, const Tensor& in, const std::vector<int>& axes, T
   }
   if (op == ReduceOp::kMean) {
     const int64_t count = out_n == 0 ? 0 : n / out_n;
+    // An integer mean over no elements is 0 (the empty sum), where a float mean is NaN.
+    if (std::is_integral_v<T> && count == 0) return;
     for (int64_t i = 0; i < out_n; ++i) dst[i] = static_cast<T>(dst[i] / static_cast<T>(count));
   }
 }
