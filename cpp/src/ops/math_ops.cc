@@ -8,6 +8,7 @@
 #include "kernels/elementwise.h"
 #include "kernels/matmul.h"
 #include "kernels/reduce.h"
+#include "kernels/wrapping.h"
 #include "ops/op_families.h"
 #include "ops/shape_rules.h"
 #include "varflow/ops.h"
@@ -62,13 +63,15 @@ void add_n_kernel(KernelContext& c) {
     std::memcpy(out.raw(), first.raw(), first.nbytes());
     return;
   }
-  kernels::binary(BinaryOp::kAdd, first, c.input(1), out, c.pool());
-  for (int i = 2; i < c.num_inputs(); ++i) {
-    VF_CHECK(c.input(i).dims() == first.dims(), ErrorCode::kInvalidArgument,
-             "AddN inputs must have the same shape: ", dims_to_string(first.dims()), " vs. ",
+  // Every input is checked before the first one is read: AddN does not broadcast.
+  for (int i = 1; i < c.num_inputs(); ++i)
+    if (c.input(i).dims() != first.dims())
+      c.fail(ErrorCode::kInvalidArgument, "Inputs to operation AddN must have the same size and ",
+             "shape.  Input 0: ", dims_to_string(first.dims()), " != input ", i, ": ",
              dims_to_string(c.input(i).dims()));
+  kernels::binary(BinaryOp::kAdd, first, c.input(1), out, c.pool());
+  for (int i = 2; i < c.num_inputs(); ++i)
     kernels::binary(BinaryOp::kAdd, out, c.input(i), out, c.pool());
-  }
 }
 
 void add_n_shape(InferenceContext& c) {
@@ -76,10 +79,17 @@ void add_n_shape(InferenceContext& c) {
   DType d = shape_rules::same_dtype(c);
   Shape s = c.input_shape(0);
   for (int i = 1; i < c.num_inputs(); ++i) {
-    if (!s.compatible_with(c.input_shape(i)))
-      c.value_error("Shapes must be equal rank, but are ", s.to_tf_string(), " and ",
-                    c.input_shape(i).to_tf_string());
-    s = s.merge_with(c.input_shape(i));
+    const Shape& si = c.input_shape(i);
+    if (s.has_rank() && si.has_rank() && s.rank() != si.rank())
+      c.value_error("Shapes must be equal rank, but are ", s.rank(), " and ", si.rank(),
+                    ". Shapes are ", s.to_tf_string(), " and ", si.to_tf_string());
+    if (!s.compatible_with(si))
+      for (int k = 0; k < s.rank(); ++k)
+        if (s.dim(k) >= 0 && si.dim(k) >= 0 && s.dim(k) != si.dim(k))
+          c.value_error("Dimension ", k, " in both shapes must be equal, but are ", s.dim(k),
+                        " and ", si.dim(k), ". Shapes are ", s.to_tf_string(), " and ",
+                        si.to_tf_string());
+    s = s.merge_with(si);
   }
   c.set_output(0, d, s);
 }
@@ -134,11 +144,16 @@ void reduce_kernel(KernelContext& c) {
   const int rank = in.rank();
   thread_local std::vector<int> axes;  // reused: steady-state runs do not allocate
   axes.clear();
+  if (axes_t.rank() > 1)
+    c.fail(ErrorCode::kInvalidArgument, "axes must be a scalar or a vector, got shape ",
+           dims_to_string(axes_t.dims()));
   const Dims ax = axes_t.as_dims();
   for (int64_t a : ax) {
-    VF_CHECK(a >= -rank && a < rank, ErrorCode::kInvalidArgument, "Invalid reduction dimension (",
-             a, " for input with ", rank, " dimension(s)");
-    axes.push_back(static_cast<int>(a < 0 ? a + rank : a));
+    const std::optional<int64_t> axis = normalize_axis(a, rank);
+    if (!axis)
+      c.fail(ErrorCode::kInvalidArgument, "Invalid reduction dimension (", a, " for input with ",
+             rank, " dimension(s)");
+    axes.push_back(static_cast<int>(*axis));
   }
   std::sort(axes.begin(), axes.end());
   axes.erase(std::unique(axes.begin(), axes.end()), axes.end());
@@ -164,9 +179,11 @@ void reduced_shape_kernel(KernelContext& c) {
   for (int64_t i = 0; i < rank; ++i)
     out.data<int32_t>()[i] = static_cast<int32_t>(shape[static_cast<size_t>(i)]);
   for (int64_t a : axes) {
-    if (a < 0) a += rank;
-    VF_CHECK(a >= 0 && a < rank, ErrorCode::kInvalidArgument, "Invalid reduction axis ", a);
-    out.data<int32_t>()[a] = 1;
+    const std::optional<int64_t> axis = normalize_axis(a, rank);
+    if (!axis)
+      c.fail(ErrorCode::kInvalidArgument, "Invalid reduction dimension (", a, " for input with ",
+             rank, " dimension(s)");
+    out.data<int32_t>()[*axis] = 1;
   }
 }
 
@@ -177,26 +194,37 @@ Output sum_grad(GradContext& c) {
   return ops::op(c.graph(), "BroadcastTo", {ops::reshape(c.grad(), kept), x_shape});
 }
 
-// Select(cond, t, e): out[i] = cond[i] ? t[i] : e[i]; all three have the same shape.
+// Select(cond, t, e): out = cond ? t : e elementwise when cond has t's shape; as in TF1, a
+// vector cond may also pick whole rows of t and e (its length is their first dimension).
 void select_kernel(KernelContext& c) {
   const Tensor& cond = c.input(0);
   const Tensor& t = c.input(1);
   const Tensor& e = c.input(2);
-  VF_CHECK(t.dims() == e.dims(), ErrorCode::kInvalidArgument,
+  if (t.dims() != e.dims())
+    c.fail(ErrorCode::kInvalidArgument,
            "'then' and 'else' must have the same size.  but received: ", dims_to_string(t.dims()),
            " vs. ", dims_to_string(e.dims()));
-  VF_CHECK(cond.dims() == t.dims(), ErrorCode::kInvalidArgument,
-           "'cond' and 'then' must have the same shape: ", dims_to_string(cond.dims()), " vs. ",
-           dims_to_string(t.dims()));
+  const bool by_row = cond.rank() == 1 && t.rank() > 1;
+  if (by_row && cond.dim(0) != t.dim(0))
+    c.fail(ErrorCode::kInvalidArgument,
+           "Number of batches of 'then' must match size of 'cond', but saw: ", t.dim(0), " vs. ",
+           cond.dim(0));
+  if (!by_row && cond.dims() != t.dims())
+    c.fail(ErrorCode::kInvalidArgument,
+           "'cond' and 'then' must have the same shape, or cond must be a vector whose size is "
+           "the first dimension of 'then': ",
+           dims_to_string(cond.dims()), " vs. ", dims_to_string(t.dims()));
   Tensor& out = c.allocate_output(0, t.dtype(), t.dims());
-  const size_t size = dtype_size(t.dtype());
+  if (out.num_elements() == 0) return;
+  const size_t run = dtype_size(t.dtype()) *
+                     static_cast<size_t>(by_row ? out.num_elements() / t.dim(0) : 1);
   const bool* cv = cond.data<bool>();
   const char* tp = static_cast<const char*>(t.raw());
   const char* ep = static_cast<const char*>(e.raw());
   char* op_ = static_cast<char*>(out.raw());
-  for (int64_t i = 0; i < out.num_elements(); ++i) {
-    const size_t off = static_cast<size_t>(i) * size;
-    std::memcpy(op_ + off, (cv[i] ? tp : ep) + off, size);
+  for (int64_t i = 0; i < cond.num_elements(); ++i) {
+    const size_t off = static_cast<size_t>(i) * run;
+    std::memcpy(op_ + off, (cv[i] ? tp : ep) + off, run);
   }
 }
 
@@ -210,10 +238,23 @@ void select_shape(InferenceContext& c) {
   const Shape& t = c.input_shape(1);
   const Shape& e = c.input_shape(2);
   const Shape& cond = c.input_shape(0);
-  if (!t.compatible_with(e) || !t.compatible_with(cond))
-    c.value_error("Shapes must be equal rank, but are ", cond.to_tf_string(), ", ",
-                  t.to_tf_string(), " and ", e.to_tf_string());
-  c.set_output(0, c.input_dtype(1), t.merge_with(e).merge_with(cond));
+  if (!t.compatible_with(e))
+    c.value_error("Shapes must be equal rank, but are ", t.to_tf_string(), " and ",
+                  e.to_tf_string());
+  Shape out = t.merge_with(e);
+  const bool by_row = cond.has_rank() && cond.rank() == 1 && out.has_rank() && out.rank() > 1;
+  if (by_row) {
+    if (cond.dim(0) >= 0 && out.dim(0) >= 0 && cond.dim(0) != out.dim(0))
+      c.value_error("Dimension 0 in both shapes must be equal, but are ", cond.dim(0), " and ",
+                    out.dim(0), ". Shapes are ", cond.to_tf_string(), " and ",
+                    out.to_tf_string());
+  } else if (!out.compatible_with(cond)) {
+    c.value_error("Shapes must be equal rank, but are ", cond.to_tf_string(), " and ",
+                  out.to_tf_string());
+  } else {
+    out = out.merge_with(cond);
+  }
+  c.set_output(0, c.input_dtype(1), out);
 }
 
 template <typename T, bool Prod = false>
@@ -227,9 +268,9 @@ void cumsum_loop(const T* in, T* out, int64_t outer, int64_t len, int64_t inner,
         const int64_t at = (o * len + j) * inner + i;
         if (exclusive) {
           out[at] = acc;
-          acc = Prod ? acc * in[at] : acc + in[at];
+          acc = Prod ? kernels::wrap_mul(acc, in[at]) : kernels::wrap_add(acc, in[at]);
         } else {
-          acc = Prod ? acc * in[at] : acc + in[at];
+          acc = Prod ? kernels::wrap_mul(acc, in[at]) : kernels::wrap_add(acc, in[at]);
           out[at] = acc;
         }
       }
@@ -240,10 +281,15 @@ template <bool Prod>
 void cumsum_kernel(KernelContext& c) {
   const Tensor& x = c.input(0);
   const int rank = x.rank();
-  int64_t axis = static_cast<int64_t>(c.input(1).scalar_as_double());
-  VF_CHECK(axis >= -rank && axis < rank, ErrorCode::kInvalidArgument,
-           "Expected scan axis in the range [", -rank, ", ", rank, "), but got ", axis);
-  if (axis < 0) axis += rank;
+  if (c.input(1).rank() != 0)
+    c.fail(ErrorCode::kInvalidArgument, "ScanOp: axis must be a scalar, not ",
+           Shape(c.input(1).dims()).to_tf_string());
+  const int64_t requested = c.input(1).scalar_as_int();
+  const std::optional<int64_t> normalized = normalize_axis(requested, rank);
+  if (!normalized)
+    c.fail(ErrorCode::kInvalidArgument, "ScanOp: Expected scan axis in the range [", -rank, ", ",
+           rank, "), but got ", requested);
+  const int64_t axis = *normalized;
   int64_t outer = 1, inner = 1;
   for (int i = 0; i < axis; ++i) outer *= x.dim(i);
   for (int i = static_cast<int>(axis) + 1; i < rank; ++i) inner *= x.dim(i);
@@ -337,6 +383,8 @@ void arg_shape(InferenceContext& c) {
     c.type_error("output_type must be int32 or int64, got ", dtype_name(out));
   const Shape& s = c.input_shape(0);
   const Tensor* d = c.constant_input(1);
+  if (c.input_shape(1).has_rank() && c.input_shape(1).rank() != 0)
+    c.value_error("Shape must be rank 0 but is rank ", c.input_shape(1).rank());
   if (!s.has_rank()) {
     c.set_output(0, out, Shape::unknown_rank());
     return;
@@ -348,12 +396,12 @@ void arg_shape(InferenceContext& c) {
         r == 0 ? Shape::unknown_rank() : Shape(Dims(static_cast<size_t>(r - 1), kUnknownDim)));
     return;
   }
-  int64_t axis = d->scalar_as_int();
-  if (axis < -r || axis >= r)
-    c.value_error("Expected dimension in the range [", -r, ", ", r, "), but got ", axis);
-  if (axis < 0) axis += r;
+  const int64_t requested = d->scalar_as_int();
+  const std::optional<int64_t> axis = normalize_axis(requested, r);
+  if (!axis)
+    c.value_error("Expected dimension in the range [", -r, ", ", r, "), but got ", requested);
   Dims dims = s.dims();
-  dims.erase(dims.begin() + axis);
+  dims.erase(dims.begin() + *axis);
   c.set_output(0, out, Shape(dims));
 }
 
@@ -361,11 +409,15 @@ template <bool IsMax>
 void arg_kernel(KernelContext& c) {
   const Tensor& x = c.input(0);
   const int r = x.rank();
-  int64_t axis = c.input(1).scalar_as_int();
-  if (axis < -r || axis >= r)
+  if (c.input(1).rank() != 0)
+    c.fail(ErrorCode::kInvalidArgument, "dimension must be a scalar, got shape ",
+           Shape(c.input(1).dims()).to_tf_string());
+  const int64_t requested = c.input(1).scalar_as_int();
+  const std::optional<int64_t> normalized = normalize_axis(requested, r);
+  if (!normalized)
     c.fail(ErrorCode::kInvalidArgument, "Expected dimension in the range [", -r, ", ", r,
-           "), but got ", axis);
-  if (axis < 0) axis += r;
+           "), but got ", requested);
+  const int64_t axis = *normalized;
   if (x.dim(static_cast<int>(axis)) == 0)
     c.fail(ErrorCode::kInvalidArgument, "Reduction axis ", axis, " is empty in shape ",
            dims_to_string(x.dims()));

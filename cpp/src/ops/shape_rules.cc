@@ -112,9 +112,21 @@ Shape shape_from_input(InferenceContext& c, int i) {
       return Shape(Dims(static_cast<size_t>(s.dim(0)), kUnknownDim));
     return Shape::unknown_rank();
   }
+  if (t->rank() != 1)
+    c.value_error("Shape must be rank 1 but is rank ", t->rank(), " for the shape input ", i);
   Tensor v = t->cast(DType::kInt64);
   Dims dims(v.data<int64_t>(), v.data<int64_t>() + v.num_elements());
-  return Shape(dims);
+  for (int64_t d : dims)
+    if (d < kUnknownDim) c.value_error("Invalid value in tensor used for shape: ", d);
+  Shape shape(dims);
+  if (shape.fully_defined()) {
+    try {
+      num_elements(dims);
+    } catch (const Error& e) {
+      c.value_error(e.what());
+    }
+  }
+  return shape;
 }
 
 void require_rank(InferenceContext& c, int i, int rank) {
