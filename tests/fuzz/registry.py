@@ -1,0 +1,54 @@
+"""The table of case generators: each entry builds one kind of TF1 program on a Prog."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+
+import numpy as np
+
+from .program import Case, Prog
+
+
+@dataclasses.dataclass
+class Outcome:
+    """What a generator knows about its program besides the source."""
+
+    oracle: str | None = None
+    expect_error: str | None = None
+    names: tuple[str, ...] = ()
+    keyerror_ok: bool = False
+
+
+GENERATORS: dict[str, tuple[Callable[[Prog], Outcome], float]] = {}
+
+
+def generator(name: str, weight: float = 1.0):
+    def register(fn):
+        GENERATORS[name] = (fn, weight)
+        return fn
+
+    return register
+
+
+def make_case(seed: int, index: int, only: str | None = None) -> Case:
+    """Case `index` of the run with `seed`; the same pair always gives the same case."""
+    from . import ops_array, ops_math, ops_nn, ops_session  # noqa: F401  (they register)
+
+    rng = np.random.default_rng([seed, index])
+    names = sorted(GENERATORS) if only is None else [only]
+    weights = np.array([GENERATORS[n][1] for n in names], dtype=float)
+    name = names[int(rng.choice(len(names), p=weights / weights.sum()))]
+    prog = Prog(rng)
+    outcome = GENERATORS[name][0](prog)
+    return Case(
+        seed=seed,
+        index=index,
+        op=name,
+        source=prog.source(),
+        oracle=outcome.oracle,
+        expect_error=outcome.expect_error,
+        names=("fz", *outcome.names),
+        nonfinite=prog.nonfinite,
+        keyerror_ok=outcome.keyerror_ok,
+    )
