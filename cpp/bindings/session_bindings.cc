@@ -3,6 +3,7 @@
 
 #include "bindings.h"
 #include "numpy_tensor.h"
+#include "varflow/errors.h"
 #include "varflow/plan.h"
 #include "varflow/session.h"
 
@@ -27,8 +28,17 @@ void bind_session(py::module_& m) {
             options.frozen_variables = frozen_variables;
             std::vector<Tensor> feeds;
             feeds.reserve(feed_values.size());
-            for (py::handle v : feed_values)
+            const std::vector<Output>& targets = plan_feeds(plan);
+            for (py::handle v : feed_values) {
               feeds.push_back(tensor_from_numpy(v.cast<py::array>(), true));
+              // TF1's session.py checks a feed's shape itself and raises ValueError; the C++
+              // Session would report the same mismatch as InvalidArgument.
+              const size_t i = feeds.size() - 1;
+              if (i < targets.size() && !targets[i].shape().accepts(feeds[i].dims()))
+                raise(ErrorCode::kValue, "Cannot feed value of shape ",
+                      dims_to_string(feeds[i].dims()), " for Tensor '", targets[i].name(),
+                      "', which has shape '", targets[i].shape().to_string(), "'");
+            }
             std::vector<Tensor> results;
             {
               py::gil_scoped_release release;

@@ -10,6 +10,11 @@
 #include <type_traits>
 #include <vector>
 
+// Under AddressSanitizer an impossible allocation must come back as nullptr, as from the real
+// allocator, so that the tests of ResourceExhausted see what a user would (ASan otherwise
+// aborts the process). Each test is one translation unit, so this is defined once per binary.
+extern "C" const char* __asan_default_options() { return "allocator_may_return_null=1"; }
+
 namespace vftest {
 
 struct TestCase {

@@ -26,8 +26,12 @@ struct PlanStep {
   int frozen_check_input = -1;
 };
 
+// Built by Session::prepare; read-only afterwards except for the frame pool, which is locked,
+// so one plan may be run from many threads at once.
 class Plan {
  public:
+  // The session whose resources (variable slots) the steps point into; run() refuses others.
+  const Session* session = nullptr;
   std::vector<Output> feeds;
   std::vector<Output> fetches;
   std::vector<Node*> targets;

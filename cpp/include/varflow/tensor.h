@@ -5,16 +5,26 @@
 #include <cstring>
 #include <functional>
 #include <memory>
+#include <type_traits>
+#include <vector>
 
 #include "varflow/dtype.h"
 #include "varflow/shape.h"
 
 namespace varflow {
 
+// Errors: every function below that can fail throws varflow::Error (errors.h) with the code
+// named in its comment; nothing else escapes except std::bad_alloc from small bookkeeping
+// allocations (a tensor's own buffer never leaks bad_alloc: it becomes kResourceExhausted).
+// Thread-safety: a Tensor is a value type; const member functions may be called from any number
+// of threads at once. Writing through data<T>() while another thread reads the same buffer is a
+// data race, as it is for any shared memory: copies share the buffer (use deep_copy()).
+
 class Buffer {
  public:
-  explicit Buffer(size_t nbytes);  // owned, 64-byte aligned, uninitialised
-  // Borrows memory that somebody else owns; `release` runs when the buffer dies.
+  // Owned, 64-byte aligned, uninitialised. kResourceExhausted if the memory is not available.
+  explicit Buffer(size_t nbytes);
+  // Borrows memory that somebody else owns; `release` runs when the buffer dies. Never throws.
   Buffer(void* data, size_t nbytes, std::function<void()> release);
   ~Buffer();
   Buffer(const Buffer&) = delete;
@@ -37,9 +47,15 @@ class Buffer {
 
 class Tensor {
  public:
-  Tensor() = default;
-  Tensor(DType dtype, Dims dims);  // uninitialised contents
-  static Tensor zeros(DType dtype, Dims dims);
+  Tensor() = default;  // undefined: no dtype, no buffer
+  // Uninitialised contents. kInvalidArgument for an invalid dtype, a negative dimension or an
+  // element count that overflows int64; kResourceExhausted ("OOM when allocating tensor with
+  // shape ... and type ...: N bytes") when the bytes cannot be allocated or exceed what the
+  // address space can hold.
+  Tensor(DType dtype, Dims dims);
+  static Tensor zeros(DType dtype, Dims dims);  // as Tensor(dtype, dims)
+  // Wraps `data` without copying; the caller guarantees it holds the whole tensor.
+  // kInvalidArgument for a negative dimension or an element count that overflows.
   static Tensor borrow(DType dtype, Dims dims, void* data, std::function<void()> release);
   template <typename T>
   static Tensor scalar(T value) {
@@ -47,10 +63,17 @@ class Tensor {
     *t.data<T>() = value;
     return t;
   }
+  // A copy of `values` in row-major order. kInvalidArgument when values.size() is not the
+  // shape's element count; otherwise as Tensor(dtype, dims).
   template <typename T>
   static Tensor from_vector(const std::vector<T>& values, Dims dims) {
     Tensor t(DTypeOf<T>::value, std::move(dims));
-    std::memcpy(t.raw(), values.data(), values.size() * sizeof(T));
+    check_value_count(static_cast<int64_t>(values.size()), t);
+    if constexpr (std::is_same_v<T, bool>) {  // vector<bool> is packed: no data()
+      for (size_t i = 0; i < values.size(); ++i) t.data<bool>()[i] = values[i];
+    } else if (!values.empty()) {
+      std::memcpy(t.raw(), values.data(), values.size() * sizeof(T));
+    }
     return t;
   }
 
@@ -58,10 +81,11 @@ class Tensor {
   DType dtype() const { return dtype_; }
   const Dims& dims() const { return dims_; }
   int rank() const { return static_cast<int>(dims_.size()); }
-  int64_t dim(int i) const { return dims_[static_cast<size_t>(i)]; }
+  int64_t dim(int i) const { return dims_[static_cast<size_t>(i)]; }  // i in [0, rank): unchecked
   int64_t num_elements() const { return num_elements_; }
   size_t nbytes() const { return static_cast<size_t>(num_elements_) * dtype_size(dtype_); }
   void* raw() const { return buffer_ ? buffer_->data() : nullptr; }
+  // The elements as T; T must be the C++ type of dtype() (unchecked).
   template <typename T>
   T* data() const {
     return static_cast<T*>(raw());
@@ -70,18 +94,27 @@ class Tensor {
   // True when nobody else holds the buffer, so a kernel may overwrite it.
   bool exclusively_owned() const { return buffer_ && buffer_.use_count() == 1; }
 
+  // An owned copy (undefined stays undefined). kResourceExhausted as for Tensor(dtype, dims).
   Tensor deep_copy() const;
-  // Same buffer, other dimensions with the same element count.
+  // Same buffer, other dimensions. kInvalidArgument if the element count differs or a
+  // dimension is negative.
   Tensor reshaped(Dims dims) const;
-  // Converts element-wise to another dtype (a copy).
+  // Converts element-wise to another dtype (a copy). A float that is NaN or outside the integer
+  // type's range becomes that type's minimum (what x86 and TF1 give) instead of undefined
+  // behaviour. kResourceExhausted as for Tensor(dtype, dims).
   Tensor cast(DType dtype) const;
-  double scalar_as_double() const;  // first element, converted
-  // The elements of an integer vector (a shape, axes) as Dims, without allocating.
-  Dims as_dims() const;
+  // The first element, converted; kInvalidArgument for an empty tensor.
+  double scalar_as_double() const;
   int64_t scalar_as_int() const;
-  std::string debug_string(int max_elements = 8) const;
+  // The elements of an integer vector (a shape, axes) as Dims, without allocating.
+  // kInvalidArgument for a dtype other than int32/int64.
+  Dims as_dims() const;
+  std::string debug_string(int max_elements = 8) const;  // never throws Error
 
  private:
+  // kInvalidArgument unless `count` equals t's element count.
+  static void check_value_count(int64_t count, const Tensor& t);
+
   DType dtype_ = DType::kInvalid;
   Dims dims_;
   int64_t num_elements_ = 0;

@@ -1,6 +1,8 @@
 #include "varflow/tensor.h"
 
 #include <cstdlib>
+#include <limits>
+#include <new>
 #include <sstream>
 
 #include "varflow/errors.h"
@@ -9,9 +11,28 @@ namespace varflow {
 
 namespace {
 constexpr size_t kAlignment = 64;
+
+// A Tensor's dimensions must be concrete (an unknown -1 or a wrapped negative size reaching
+// here would turn into a huge unsigned allocation).
+void check_dims(const Dims& dims) {
+  for (int64_t d : dims) {
+    if (d >= 0) continue;
+    std::string shape = "(";  // spelled out: dims_to_string would print -1 as "?"
+    for (size_t i = 0; i < dims.size(); ++i)
+      shape += (i ? ", " : "") + std::to_string(dims[i]);
+    raise(ErrorCode::kInvalidArgument, "Dimension ", d, " must be >= 0 in shape ", shape,
+          dims.size() == 1 ? ",)" : ")");
+  }
 }
 
+[[noreturn]] void raise_oom(DType dtype, const Dims& dims, const std::string& size) {
+  raise(ErrorCode::kResourceExhausted, "OOM when allocating tensor with shape ",
+        dims_to_string(dims), " and type ", dtype_tf_name(dtype), ": ", size);
+}
+}  // namespace
+
 Buffer::Buffer(size_t nbytes) : nbytes_(nbytes), borrowed_(false) {
+  // nbytes never exceeds INT64_MAX (Tensor checks), so rounding up cannot wrap.
   size_t rounded = (nbytes + kAlignment - 1) / kAlignment * kAlignment;
   data_ = std::aligned_alloc(kAlignment, rounded == 0 ? kAlignment : rounded);
   if (!data_) raise(ErrorCode::kResourceExhausted, "OOM when allocating ", nbytes, " bytes");
@@ -28,12 +49,28 @@ Buffer::~Buffer() {
   }
 }
 
-Tensor::Tensor(DType dtype, Dims dims)
-    : dtype_(dtype), dims_(std::move(dims)), num_elements_(varflow::num_elements(dims_)) {
-  for (int64_t d : dims_)
-    VF_CHECK(d >= 0, ErrorCode::kInvalidArgument, "negative dimension in shape ",
-             dims_to_string(dims_));
-  buffer_ = std::make_shared<Buffer>(nbytes());
+Tensor::Tensor(DType dtype, Dims dims) : dtype_(dtype), dims_(std::move(dims)) {
+  const size_t item = dtype_size(dtype_);
+  VF_CHECK(item > 0, ErrorCode::kInvalidArgument, "Cannot allocate a tensor of invalid dtype");
+  check_dims(dims_);
+  num_elements_ = varflow::num_elements(dims_);
+  int64_t bytes = 0;
+  if (__builtin_mul_overflow(num_elements_, static_cast<int64_t>(item), &bytes))
+    raise_oom(dtype_, dims_,
+              str_cat(num_elements_, " elements of ", item,
+                      " bytes each, which exceeds the addressable size"));
+  try {
+    buffer_ = std::make_shared<Buffer>(static_cast<size_t>(bytes));
+  } catch (const Error&) {
+    raise_oom(dtype_, dims_, str_cat(bytes, " bytes"));
+  } catch (const std::bad_alloc&) {
+    raise_oom(dtype_, dims_, str_cat(bytes, " bytes"));
+  }
+}
+
+void Tensor::check_value_count(int64_t count, const Tensor& t) {
+  VF_CHECK(count == t.num_elements_, ErrorCode::kInvalidArgument, "Expected ", t.num_elements_,
+           " values for a tensor of shape ", dims_to_string(t.dims_), ", got ", count);
 }
 
 Tensor Tensor::zeros(DType dtype, Dims dims) {
@@ -43,6 +80,7 @@ Tensor Tensor::zeros(DType dtype, Dims dims) {
 }
 
 Tensor Tensor::borrow(DType dtype, Dims dims, void* data, std::function<void()> release) {
+  check_dims(dims);
   Tensor t;
   t.dtype_ = dtype;
   t.dims_ = std::move(dims);
@@ -54,11 +92,13 @@ Tensor Tensor::borrow(DType dtype, Dims dims, void* data, std::function<void()> 
 Tensor Tensor::deep_copy() const {
   if (!defined()) return Tensor();
   Tensor t(dtype_, dims_);
-  std::memcpy(t.raw(), raw(), nbytes());
+  // Borrowed memory of an empty array may be a null pointer, which memcpy must not see.
+  if (nbytes() != 0) std::memcpy(t.raw(), raw(), nbytes());
   return t;
 }
 
 Tensor Tensor::reshaped(Dims dims) const {
+  check_dims(dims);
   VF_CHECK(varflow::num_elements(dims) == num_elements_, ErrorCode::kInvalidArgument,
            "Cannot reshape a tensor with ", num_elements_, " elements to shape ",
            dims_to_string(dims));
@@ -68,9 +108,23 @@ Tensor Tensor::reshaped(Dims dims) const {
 }
 
 namespace {
+// A float-to-integer conversion of NaN or of a value outside the integer's range is undefined
+// in C++; such values become the integer's minimum, as x86's conversion instructions (and so
+// TF1 and NumPy there) give. In range, the select keeps the loop vectorisable.
+template <typename To, typename From>
+To convert_one(From v) {
+  if constexpr (std::is_floating_point_v<From> && std::is_integral_v<To> &&
+                !std::is_same_v<To, bool>) {
+    constexpr From lo = static_cast<From>(std::numeric_limits<To>::min());  // -2^k, exact
+    return (v >= lo && v < -lo) ? static_cast<To>(v) : std::numeric_limits<To>::min();
+  } else {
+    return static_cast<To>(v);
+  }
+}
+
 template <typename From, typename To>
 void convert(const From* in, To* out, int64_t n) {
-  for (int64_t i = 0; i < n; ++i) out[i] = static_cast<To>(in[i]);
+  for (int64_t i = 0; i < n; ++i) out[i] = convert_one<To>(in[i]);
 }
 }  // namespace
 
@@ -107,7 +161,7 @@ double Tensor::scalar_as_double() const {
 
 int64_t Tensor::scalar_as_int() const {
   VF_CHECK(num_elements_ >= 1, ErrorCode::kInvalidArgument, "empty tensor has no scalar value");
-  return visit_dtype(dtype_, [&](auto v) { return static_cast<int64_t>(data<decltype(v)>()[0]); });
+  return visit_dtype(dtype_, [&](auto v) { return convert_one<int64_t>(data<decltype(v)>()[0]); });
 }
 
 std::string Tensor::debug_string(int max_elements) const {

@@ -95,20 +95,44 @@ void ThreadPool::parallel_for(int64_t n, int64_t grain, RangeFn fn, int64_t alig
 }
 
 namespace {
-std::unique_ptr<ThreadPool>& global_pool() {
-  static std::unique_ptr<ThreadPool> pool = std::make_unique<ThreadPool>(
-      static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
-  return pool;
+// Resizing must not destroy a pool that a running kernel on another thread still uses, so
+// every pool ever made stays alive (one per distinct size, reused on a later resize back);
+// an unused pool's workers sleep on their condition variable.
+struct GlobalPools {
+  std::mutex mu;
+  std::vector<std::unique_ptr<ThreadPool>> pools;
+  std::atomic<ThreadPool*> current{nullptr};
+};
+
+GlobalPools& global_pools() {
+  static GlobalPools* pools = [] {
+    auto* p = new GlobalPools();  // never destroyed: workers may outlive static destructors
+    p->pools.push_back(std::make_unique<ThreadPool>(
+        static_cast<int>(std::max(1u, std::thread::hardware_concurrency()))));
+    p->current.store(p->pools.back().get());
+    return p;
+  }();
+  return *pools;
 }
 }  // namespace
 
-ThreadPool& ThreadPool::global() { return *global_pool(); }
+ThreadPool& ThreadPool::global() {
+  return *global_pools().current.load(std::memory_order_acquire);
+}
 
 void ThreadPool::resize_global(int num_threads) {
   if (num_threads <= 0)
     num_threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  if (global_pool()->num_threads() == num_threads) return;
-  global_pool() = std::make_unique<ThreadPool>(num_threads);
+  GlobalPools& g = global_pools();
+  std::lock_guard<std::mutex> lock(g.mu);
+  for (const auto& pool : g.pools) {
+    if (pool->num_threads() == num_threads) {
+      g.current.store(pool.get(), std::memory_order_release);
+      return;
+    }
+  }
+  g.pools.push_back(std::make_unique<ThreadPool>(num_threads));
+  g.current.store(g.pools.back().get(), std::memory_order_release);
 }
 
 }  // namespace varflow

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cstring>
+#include <new>
+#include <stdexcept>
 #include <sstream>
 
 #include "core/thread_pool.h"
@@ -49,7 +51,7 @@ Session::Session(std::shared_ptr<Graph> graph, SessionOptions options)
 
 Session::~Session() = default;
 
-void Session::close() { closed_ = true; }
+void Session::close() { closed_.store(true); }
 
 ResourceSlot& Session::resource(const Node* node) {
   std::lock_guard<std::mutex> lock(mu_);
@@ -68,10 +70,21 @@ Tensor Session::variable_value(const Node* variable) {
 }
 
 void Session::set_variable_value(const Node* variable, Tensor value) {
-  ResourceSlot& slot = resource(variable);
+  VF_CHECK(variable && variable->op_def().is_variable && &variable->graph() == graph_.get(),
+           ErrorCode::kInvalidArgument, "set_variable_value: '",
+           variable ? variable->name() : "null", "' is not a variable of this session's graph");
+  VF_CHECK(value.defined(), ErrorCode::kInvalidArgument,
+           "set_variable_value: no value given for variable ", variable->name());
   VF_CHECK(value.dtype() == variable->output_dtype(0), ErrorCode::kInvalidArgument,
            "Cannot assign a ", dtype_name(value.dtype()), " value to variable ", variable->name(),
            " of dtype ", dtype_name(variable->output_dtype(0)));
+  // Checked now, not at the next run that reads the variable (TF1's Assign with
+  // validate_shape; a variable built with validate_shape=false has an unknown shape).
+  const Shape& declared = variable->output_shape(0);
+  VF_CHECK(declared.accepts(value.dims()), ErrorCode::kInvalidArgument,
+           "Cannot assign a value of shape ", dims_to_string(value.dims()), " to variable ",
+           variable->name(), " of shape ", declared.to_string());
+  ResourceSlot& slot = resource(variable);
   std::lock_guard<std::mutex> lock(slot.mu);
   Tensor stored = value.deep_copy();
   stored.buffer()->set_shared_state(true);
@@ -93,9 +106,19 @@ std::string signature_key(const std::vector<Output>& feeds, const std::vector<Ou
   return key.str();
 }
 
-void check_graph(const Graph& graph, const Node* node, const std::string& what) {
+void check_graph(const Graph& graph, const Node* node, const char* what) {
+  VF_CHECK(node != nullptr, ErrorCode::kInvalidArgument, what, " is null");
   if (&node->graph() != &graph)
     raise(ErrorCode::kValue, what, " ", node->name(), " is not an element of this graph.");
+}
+
+void check_output(const Graph& graph, const Output& o, const char* what) {
+  VF_CHECK(o.node != nullptr, ErrorCode::kInvalidArgument, what, " is null");
+  if (&o.node->graph() != &graph)
+    raise(ErrorCode::kValue, what, " ", o.name(), " is not an element of this graph.");
+  VF_CHECK(o.index >= 0 && o.index < o.node->num_outputs(), ErrorCode::kInvalidArgument, what,
+           " ", o.node->name(), ":", o.index, " does not exist: operation ", o.node->name(),
+           " has ", o.node->num_outputs(), " outputs");
 }
 
 }  // namespace
@@ -103,18 +126,19 @@ void check_graph(const Graph& graph, const Node* node, const std::string& what) 
 std::shared_ptr<Plan> Session::prepare(const std::vector<Output>& feeds,
                                        const std::vector<Output>& fetches,
                                        const std::vector<Node*>& targets) {
-  VF_CHECK(!closed_, ErrorCode::kRuntime, "Attempted to use a closed Session.");
+  VF_CHECK(!closed_.load(), ErrorCode::kRuntime, "Attempted to use a closed Session.");
+  // Validated before the key is built: the key reads node ids.
+  for (const Output& o : feeds) check_output(*graph_, o, "Tensor");
+  for (const Output& o : fetches) check_output(*graph_, o, "Tensor");
+  for (const Node* n : targets) check_graph(*graph_, n, "Operation");
   const std::string key = signature_key(feeds, fetches, targets);
   {
     std::lock_guard<std::mutex> lock(mu_);
     auto it = plans_.find(key);
     if (it != plans_.end()) return it->second;
   }
-  for (const Output& o : feeds) check_graph(*graph_, o.node, "Tensor " + o.name());
-  for (const Output& o : fetches) check_graph(*graph_, o.node, "Tensor " + o.name());
-  for (const Node* n : targets) check_graph(*graph_, n, "Operation");
-
   auto plan = std::make_shared<Plan>();
+  plan->session = this;
   plan->feeds = feeds;
   plan->fetches = fetches;
   plan->targets = targets;
@@ -211,27 +235,43 @@ namespace {
   raise(ErrorCode::kInternal, "Input ", input, " of node ", step.node->name(), " has no value");
 }
 
+// Both mismatches are InvalidArgument, as TF1's C++ Session reports a bad feed (the Python
+// layer raises ValueError for the shape before it gets here, as TF1's session.py does).
 void check_feed(const Output& target, const Tensor& value) {
+  if (!value.defined())
+    raise(ErrorCode::kInvalidArgument, "No value given for the feed of Tensor '", target.name(),
+          "'");
   if (value.dtype() != target.dtype())
     raise(ErrorCode::kInvalidArgument, "Cannot feed a value of dtype ", dtype_name(value.dtype()),
           " for Tensor '", target.name(), "', which has dtype ", dtype_name(target.dtype()));
   if (!target.shape().accepts(value.dims()))
-    raise(ErrorCode::kValue, "Cannot feed value of shape ", dims_to_string(value.dims()),
-          " for Tensor '", target.name(), "', which has shape '", target.shape().to_string(), "'");
+    raise(ErrorCode::kInvalidArgument, "Cannot feed value of shape ",
+          dims_to_string(value.dims()), " for Tensor '", target.name(), "', which has shape '",
+          target.shape().to_string(), "'");
+}
+
+// Memory a kernel could not get (a std::vector sized from the data, say) is the run's
+// ResourceExhausted error, naming the node, rather than an exception TF1 never raises.
+[[noreturn]] void raise_kernel_oom(const Node& node, const char* what) {
+  raise(ErrorCode::kResourceExhausted, "OOM when running ", node.type(), " (", what,
+        ")\n\t [[node ", node.name(), "]]");
 }
 
 }  // namespace
 
 std::vector<Tensor> Session::run(Plan& plan, const std::vector<Tensor>& feed_values,
                                  const RunOptions& options) {
-  VF_CHECK(!closed_, ErrorCode::kRuntime, "Attempted to use a closed Session.");
+  VF_CHECK(!closed_.load(), ErrorCode::kRuntime, "Attempted to use a closed Session.");
+  VF_CHECK(plan.session == this, ErrorCode::kInvalidArgument,
+           "The plan was prepared by another Session; prepare it with this one");
   VF_CHECK(feed_values.size() == plan.feeds.size(), ErrorCode::kInvalidArgument, "Expected ",
            plan.feeds.size(), " feed values, got ", feed_values.size());
   // The slots of the frozen variables and of their optimizer slots.
   std::vector<const ResourceSlot*> frozen;
   for (const Node* v : options.frozen_variables) {
-    VF_CHECK(v->op_def().is_variable && &v->graph() == graph_.get(), ErrorCode::kInvalidArgument,
-             "Only variables of this session's graph can be frozen, got '", v->name(), "'");
+    VF_CHECK(v && v->op_def().is_variable && &v->graph() == graph_.get(), ErrorCode::kInvalidArgument,
+             "Only variables of this session's graph can be frozen, got '",
+             v ? v->name() : "null", "'");
     frozen.push_back(&resource(v));
     for (const Node* slot : graph_->slots_of(v)) frozen.push_back(&resource(slot));
   }
@@ -271,6 +311,10 @@ std::vector<Tensor> Session::run(Plan& plan, const std::vector<Tensor>& feed_val
         if (what.find("[[node") == std::string::npos)
           what += "\n\t [[node " + step.node->name() + "]]";
         throw Error(e.code(), what);
+      } catch (const std::bad_alloc&) {
+        raise_kernel_oom(*step.node, "out of memory");
+      } catch (const std::length_error& e) {
+        raise_kernel_oom(*step.node, e.what());
       }
     }
     results.reserve(plan.fetch_slots.size());

@@ -49,16 +49,20 @@ inline T round_int(T v) {
 }
 
 // x * 2^n for integral-valued n in [-2 * bias, 2 * bias], through two in-range factors so
-// that results near overflow and in the subnormal range come out right.
+// that results near overflow and in the subnormal range come out right. A NaN n (from a NaN
+// input, whose x is NaN too) scales by 1: converting NaN to an integer is undefined, and its
+// biased exponent would be negative, which must not be shifted.
 template <typename T>
 inline T scale_by_exp2(T x, T n) {
   using Int = typename Bits<T>::Int;
+  using UInt = std::make_unsigned_t<Int>;
+  n = n == n ? n : T(0);
   const T half = round_int(n * T(0.5) - T(0.25));  // floor(n / 2) for integral n
   // Through int32: AVX2 has no double <-> int64 conversion, and |n| fits easily.
   const Int a_bits = static_cast<Int>(static_cast<int32_t>(half)) + Bits<T>::kBias;
   const Int b_bits = static_cast<Int>(static_cast<int32_t>(n - half)) + Bits<T>::kBias;
-  return (x * from_bits<T>(a_bits << Bits<T>::kMantissa)) *
-         from_bits<T>(b_bits << Bits<T>::kMantissa);
+  return (x * from_bits<T>(static_cast<Int>(static_cast<UInt>(a_bits) << Bits<T>::kMantissa))) *
+         from_bits<T>(static_cast<Int>(static_cast<UInt>(b_bits) << Bits<T>::kMantissa));
 }
 
 // exp(x) = 2^n * e^r with n = round(x / ln2), |r| <= ln2 / 2, e^r by its Taylor polynomial.
