@@ -129,6 +129,7 @@ from varflow.math_ops import (  # noqa: E402  # noqa: E402
     div,
     divide,
     floordiv,
+    truncatediv,
     matmul,
     multiply,
     negative,

@@ -7,7 +7,13 @@ import builtins
 import numpy as np
 
 from varflow import _core, dtypes
-from varflow.graph import Tensor, constant, convert_to_tensor, get_default_graph
+from varflow.graph import (
+    Tensor,
+    constant,
+    convert_to_index_tensor,
+    convert_to_tensor,
+    get_default_graph,
+)
 from varflow.tensor_shape import TensorShape
 
 
@@ -62,7 +68,7 @@ def rank(input, name=None) -> Tensor:  # noqa: A002
 def reshape(tensor, shape, name=None) -> Tensor:
     return _op(
         "Reshape",
-        [convert_to_tensor(tensor), convert_to_tensor(shape, dtype=dtypes.int32)],
+        [convert_to_tensor(tensor), convert_to_index_tensor(shape)],
         name=name,
     )
 
@@ -77,7 +83,7 @@ def ones_like(tensor, dtype=None, name=None, optimize=True) -> Tensor:
 
 def fill(dims, value, name=None) -> Tensor:
     return _op(
-        "Fill", [convert_to_tensor(dims, dtype=dtypes.int32), convert_to_tensor(value)], name=name
+        "Fill", [convert_to_index_tensor(dims), convert_to_tensor(value)], name=name
     )
 
 
@@ -110,7 +116,7 @@ def cast(x, dtype, name=None) -> Tensor:
 def broadcast_to(input, shape, name=None) -> Tensor:  # noqa: A002
     return _op(
         "BroadcastTo",
-        [convert_to_tensor(input), convert_to_tensor(shape, dtype=dtypes.int32)],
+        [convert_to_tensor(input), convert_to_index_tensor(shape)],
         name=name,
     )
 

@@ -533,7 +533,10 @@ def _python_leaves(value):
 def _default_dtype(value) -> dtypes.DType:
     if isinstance(value, np.ndarray | np.generic):
         return dtypes.as_dtype(value.dtype)
-    arr = np.asarray(value)
+    try:
+        arr = np.asarray(value)
+    except ValueError as e:  # ragged nested lists
+        raise ValueError(f"Argument must be a dense tensor: {value!r} ({e})") from None
     if arr.dtype.kind == "f":
         return dtypes.float32
     if arr.dtype.kind in "iu" or arr.dtype == object:
@@ -576,7 +579,10 @@ def _check_python_scalars(value, dtype: dtypes.DType) -> None:
 def _to_numpy(value, dtype: dtypes.DType) -> np.ndarray:
     if not dtype.is_floating and not isinstance(value, np.ndarray | np.generic):
         _check_python_scalars(value, dtype)
-    arr = np.asarray(value)
+    try:
+        arr = np.asarray(value)
+    except ValueError as e:  # ragged nested lists
+        raise ValueError(f"Argument must be a dense tensor: {value!r} ({e})") from None
     if dtype.is_integer and arr.dtype.kind == "f":
         if not np.all(np.isfinite(arr)):
             raise ValueError(f"Can't convert non-finite values to {dtype.name}: {value!r}")
@@ -611,6 +617,20 @@ def constant(value, dtype=None, shape=None, name="Const", verify_shape=False) ->
     return graph.create_op(
         "Const", [], {"value": arr, "dtype": dtype._core}, name="Const" if name is None else name
     )._outputs[0]
+
+
+def convert_to_index_tensor(value, name=None) -> Tensor:
+    """An axis, shape or index argument as TF1 takes it: an int32 or int64 tensor passes
+    through; Python values become int32 when they fit, else int64 (never a wrapped int32)."""
+    if isinstance(value, Tensor) and value.dtype.base_dtype in (dtypes.int32, dtypes.int64):
+        return value
+    tensor = convert_to_tensor(value, name=name, preferred_dtype=dtypes.int32)
+    if tensor.dtype.base_dtype not in (dtypes.int32, dtypes.int64):
+        raise TypeError(
+            f"Value passed as an index, axis or shape has DataType {tensor.dtype.name}, not in "
+            "list of allowed values: int32, int64"
+        )
+    return tensor
 
 
 def convert_to_tensor(value, dtype=None, name=None, preferred_dtype=None) -> Tensor:

@@ -6,7 +6,14 @@ import builtins
 
 from varflow import dtypes
 from varflow.array_ops import cast
-from varflow.graph import Tensor, constant, convert_to_tensor, get_default_graph, name_scope
+from varflow.graph import (
+    Tensor,
+    constant,
+    convert_to_index_tensor,
+    convert_to_tensor,
+    get_default_graph,
+    name_scope,
+)
 
 
 def _op(op_type, inputs, attrs=None, name=None) -> Tensor:
@@ -76,6 +83,12 @@ def floordiv(x, y, name=None) -> Tensor:
     return _op("FloorDiv", [x, y], name=name)
 
 
+def truncatediv(x, y, name=None) -> Tensor:
+    """Division rounding toward zero (op TruncateDiv); integer division by zero is an error."""
+    x, y = _binary_inputs(x, y)
+    return _op("TruncateDiv", [x, y], name=name)
+
+
 def negative(x, name=None) -> Tensor:
     return _op("Neg", [convert_to_tensor(x)], name=name)
 
@@ -143,7 +156,7 @@ def _reduction(op_type, input_tensor, axis, keepdims, name, reduction_indices, k
                 name="range",
             )
     else:
-        axes = convert_to_tensor(axis, dtype=dtypes.int32)
+        axes = convert_to_index_tensor(axis)
     return _op(op_type, [x, axes], {"keep_dims": bool(keepdims)}, name)
 
 
@@ -197,7 +210,7 @@ def _arg_reduction(op_type, input, axis, name, dimension, output_type):  # noqa:
     if axis is None:
         axis = 0
     x = convert_to_tensor(input)
-    axis_t = axis if isinstance(axis, Tensor) else convert_to_tensor(axis, dtype=dtypes.int32)
+    axis_t = convert_to_index_tensor(axis)
     return _op(op_type, [x, axis_t], {"output_type": dtypes.as_dtype(output_type)._core}, name)
 
 
@@ -213,7 +226,7 @@ def argmin(input, axis=None, name=None, dimension=None, output_type=dtypes.int64
 
 def cumprod(x, axis=0, exclusive=False, reverse=False, name=None) -> Tensor:
     x = convert_to_tensor(x)
-    axis = convert_to_tensor(axis, dtype=dtypes.int32)
+    axis = convert_to_index_tensor(axis)
     return _op("Cumprod", [x, axis], {"exclusive": bool(exclusive), "reverse": bool(reverse)}, name)
 
 
@@ -256,9 +269,7 @@ def unsorted_segment_sum(data, segment_ids, num_segments, name=None) -> Tensor:
     data = convert_to_tensor(data)
     ids = convert_to_tensor(segment_ids)
     num = (
-        num_segments
-        if isinstance(num_segments, Tensor)
-        else convert_to_tensor(num_segments, dtype=dtypes.int32)
+        num_segments if isinstance(num_segments, Tensor) else convert_to_index_tensor(num_segments)
     )
     return _op("UnsortedSegmentSum", [data, ids, num], name=name)
 
@@ -283,7 +294,8 @@ def tensordot(a, b, axes, name=None) -> Tensor:
                 raise ValueError("'axes' must be at least 0.")
             if n > len(da) or n > len(db):
                 raise ValueError(
-                    f"'axes' must not be larger than the number of dimensions of tensor {a}."
+                    f"'axes' must not be larger than the number of dimensions of tensor {a}.  "
+                    f"Received {n}, vs tensor dimensions {min(len(da), len(db))}."
                 )
             axes_a = [len(da) - n + i for i in _py_range(n)]
             axes_b = list(_py_range(n))
@@ -297,8 +309,18 @@ def tensordot(a, b, axes, name=None) -> Tensor:
                 raise ValueError(
                     f"Different number of contraction axes 'a' and 'b', {len(axes_a)} != {len(axes_b)}."
                 )
+        for axes_of, dims, operand in ((axes_a, da, "a"), (axes_b, db, "b")):
+            for x in axes_of:
+                if not -len(dims) <= int(x) < len(dims):
+                    raise ValueError(
+                        f"tensordot: axis {int(x)} of '{operand}' is out of range for a tensor of "
+                        f"rank {len(dims)} (shape {dims})"
+                    )
         axes_a = [int(x) % len(da) for x in axes_a]
         axes_b = [int(x) % len(db) for x in axes_b]
+        for axes_of, operand in ((axes_a, "a"), (axes_b, "b")):
+            if len(set(axes_of)) != len(axes_of):
+                raise ValueError(f"tensordot: repeated contraction axes of '{operand}': {axes_of}")
         for x, y in zip(axes_a, axes_b):
             if da[x] != db[y]:
                 raise ValueError(
@@ -414,7 +436,7 @@ def where(condition, x=None, y=None, name=None) -> Tensor:
 
 def cumsum(x, axis=0, exclusive=False, reverse=False, name=None) -> Tensor:
     x = convert_to_tensor(x)
-    axis = convert_to_tensor(axis, dtype=dtypes.int32)
+    axis = convert_to_index_tensor(axis)
     return _op("Cumsum", [x, axis], {"exclusive": bool(exclusive), "reverse": bool(reverse)}, name)
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from varflow import array_ops, dtypes
+from varflow import array_ops, dtypes, errors
 from varflow.graph import Tensor, constant, convert_to_tensor, get_default_graph, name_scope
 from varflow.math_ops import sigmoid, tanh
 
@@ -57,11 +57,24 @@ def _softmax(op_type, logits, axis, name):
     if axis is None or axis == -1 or (ndims is not None and axis == ndims - 1):
         return _op(op_type, [logits], name=name)
     if ndims is None:
-        raise ValueError("softmax over a non-last axis needs a known rank")
+        raise ValueError(f"{op_type} over axis {axis} (not the last) needs logits of known rank")
+    if not -ndims <= axis < ndims:
+        raise errors.InvalidArgumentError(
+            None,
+            None,
+            f"`dim` must be in the range [{-ndims}, {ndims}) where {ndims} is the number of "
+            f"dimensions in the input. Received: dim={axis}",
+        )
     axis = axis % ndims
     perm = _last_axis_perm(ndims, axis)
     out = _op(op_type, [array_ops.transpose(logits, perm)])
     return array_ops.transpose(out, perm, name=name or op_type)
+
+
+def _flatten_outer_dims(t):
+    """`t` as a matrix [product of all but the last dim, last dim], for any (even unknown) rank."""
+    last = array_ops.slice(array_ops.shape(t), array_ops.expand_dims(array_ops.rank(t) - 1, 0), [1])
+    return array_ops.reshape(t, array_ops.concat([constant([-1], dtype=dtypes.int32), last], 0))
 
 
 def softmax(logits, axis=None, name=None, dim=None) -> Tensor:
@@ -88,30 +101,49 @@ def softmax_cross_entropy_with_logits_v2(
         logits = convert_to_tensor(logits, name="logits")
         labels = convert_to_tensor(labels, dtype=logits.dtype.base_dtype, name="labels")
         ndims = logits.shape.ndims
-        if ndims is None:
-            raise ValueError("softmax_cross_entropy_with_logits needs logits of known rank")
-        dim = dim % ndims
-        if dim != ndims - 1:  # move `dim` to the end, keeping the other axes in order
-            perm = [i for i in range(ndims) if i != dim] + [dim]
-            logits = array_ops.transpose(logits, perm)
-            labels = array_ops.transpose(labels, perm)
+        if ndims is None and dim != -1:
+            raise ValueError(
+                f"softmax_cross_entropy_with_logits over dim {dim} (not the last) needs logits "
+                "of known rank"
+            )
+        if ndims is not None:
+            if not -ndims <= dim < ndims:
+                raise errors.InvalidArgumentError(
+                    None,
+                    None,
+                    f"`dim` must be in the range [{-ndims}, {ndims}) where {ndims} is the number "
+                    f"of dimensions in the input. Received: dim={dim}",
+                )
+            dim = dim % ndims
+            if dim != ndims - 1:  # move `dim` to the end, keeping the other axes in order
+                perm = [i for i in range(ndims) if i != dim] + [dim]
+                logits = array_ops.transpose(logits, perm)
+                labels = array_ops.transpose(labels, perm)
         if ndims == 2:
             return (
                 get_default_graph()
                 .create_op("SoftmaxCrossEntropyWithLogits", [logits, labels], name=scope)
                 .outputs[0]
             )
-        if not logits.shape.is_fully_defined():
-            raise ValueError(
-                "softmax_cross_entropy_with_logits on rank != 2 needs a fully defined shape"
+        if logits.shape.is_fully_defined():
+            dims = logits.shape.as_list()
+            rows = constant([-1, dims[-1]], dtype=dtypes.int32)
+            op = get_default_graph().create_op(
+                "SoftmaxCrossEntropyWithLogits",
+                [array_ops.reshape(logits, rows), array_ops.reshape(labels, rows)],
             )
-        dims = logits.shape.as_list()
-        rows = constant([-1, dims[-1]], dtype=dtypes.int32)
+            outer = constant(dims[:-1], dtype=dtypes.int32)
+            return array_ops.reshape(op.outputs[0], outer, name=scope)
+        # Any other rank, known or not, as TF1 does it: rows of the last axis, then the
+        # outer shape back.
         op = get_default_graph().create_op(
             "SoftmaxCrossEntropyWithLogits",
-            [array_ops.reshape(logits, rows), array_ops.reshape(labels, rows)],
+            [_flatten_outer_dims(logits), _flatten_outer_dims(labels)],
         )
-        return array_ops.reshape(op.outputs[0], constant(dims[:-1], dtype=dtypes.int32), name=scope)
+        outer = array_ops.slice(
+            array_ops.shape(logits), [0], array_ops.expand_dims(array_ops.rank(logits) - 1, 0)
+        )
+        return array_ops.reshape(op.outputs[0], outer, name=scope)
 
 
 def softmax_cross_entropy_with_logits(

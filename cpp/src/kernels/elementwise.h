@@ -22,8 +22,8 @@ namespace varflow::kernels {
   X(FloorDiv, Numeric, floor_div(a, b))                            \
   X(FloorMod, Numeric, floor_mod(a, b))                            \
   X(Pow, Numeric, power(a, b))                                     \
-  X(Maximum, Numeric, (a > b ? a : b))                             \
-  X(Minimum, Numeric, (a < b ? a : b))                             \
+  X(Maximum, Numeric, ((a > b || a != a) ? a : b)) /* NaN wins */  \
+  X(Minimum, Numeric, ((a < b || a != a) ? a : b))                \
   X(SquaredDifference, Numeric, wrap_mul(wrap_sub(a, b), wrap_sub(a, b))) \
   X(Less, Compare, a < b)                                          \
   X(LessEqual, Compare, a <= b)                                    \
@@ -49,8 +49,8 @@ namespace varflow::kernels {
   X(Abs, Numeric, (a < T(0) ? wrap_neg(a) : a))               \
   X(Sign, Numeric, T((a > T(0)) - (a < T(0))))                 \
   X(Square, Numeric, wrap_mul(a, a))                          \
-  X(Relu, Numeric, (a > T(0) ? a : T(0)))                      \
-  X(Relu6, Numeric, (a > T(0) ? (a < T(6) ? a : T(6)) : T(0))) \
+  X(Relu, Numeric, (a < T(0) ? T(0) : a)) /* NaN stays NaN */ \
+  X(Relu6, Numeric, (a < T(0) ? T(0) : (a > T(6) ? T(6) : a))) \
   X(Sqrt, Float, std::sqrt(a))                                 \
   X(Rsqrt, Float, T(1) / std::sqrt(a))                         \
   X(Reciprocal, Float, T(1) / a)                               \

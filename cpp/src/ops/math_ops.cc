@@ -156,7 +156,10 @@ void reduce_kernel(KernelContext& c) {
     axes.push_back(static_cast<int>(*axis));
   }
   std::sort(axes.begin(), axes.end());
-  axes.erase(std::unique(axes.begin(), axes.end()), axes.end());
+  const auto duplicate = std::adjacent_find(axes.begin(), axes.end());
+  if (duplicate != axes.end())
+    c.fail(ErrorCode::kInvalidArgument,
+           "Invalid reduction arguments: Axes contains duplicate dimension: ", *duplicate);
   const bool keep = c.attrs().get_or<bool>("keep_dims", false);
   Dims out_dims;
   for (int i = 0; i < rank; ++i) {
@@ -710,6 +713,12 @@ void register_math_ops(OpRegistry& r) {
             op(g, "FloorDiv", {op(g, "Size", {c.input(0)}), op(g, "Size", {c.output()})});
         return Grads{div(sum_grad(c), cast(count, c.input(0).dtype())), std::nullopt};
       });
+  r.add("TruncateDiv")  // integer division rounding toward zero, as C does
+      .inputs({"x", "y"})
+      .outputs({"z"})
+      .shape(binary_shape<BinaryOp::kDiv>)
+      .kernel(binary_kernel<BinaryOp::kDiv>)
+      .not_differentiable();
   r.add("ReducedShape")
       .inputs({"input_shape", "axes"})
       .outputs({"output"})
