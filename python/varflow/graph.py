@@ -544,9 +544,9 @@ def _default_dtype(value) -> dtypes.DType:
         ints = [v for v in _python_leaves(value) if isinstance(v, int) and not isinstance(v, bool)]
         if ints and all(isinstance(v, int) for v in _python_leaves(value)):
             lo, hi = min(ints), max(ints)
-            if -(2**31) <= lo and hi < 2**31:
+            if lo >= -(2**31) and hi < 2**31:
                 return dtypes.int32
-            if -(2**63) <= lo and hi < 2**63:
+            if lo >= -(2**63) and hi < 2**63:
                 return dtypes.int64
             raise ValueError(
                 f"Can't convert Python int {hi if hi >= 2**63 else lo} to a tensor: "
@@ -563,7 +563,7 @@ def _check_python_scalars(value, dtype: dtypes.DType) -> None:
     """TF1's rules for Python scalars: a float is no integer (3.0 included), an int is no bool,
     and an int outside the dtype's range is an error rather than a wrapped value."""
     for v in _python_leaves(value):
-        if isinstance(v, bool) or isinstance(v, np.generic):
+        if isinstance(v, (bool, np.generic)):
             continue
         if dtype.is_integer and isinstance(v, float):
             raise TypeError(f"Expected {dtype.name}, got {v!r} of type 'float' instead.")

@@ -321,7 +321,7 @@ def tensordot(a, b, axes, name=None) -> Tensor:
         for axes_of, operand in ((axes_a, "a"), (axes_b, "b")):
             if len(set(axes_of)) != len(axes_of):
                 raise ValueError(f"tensordot: repeated contraction axes of '{operand}': {axes_of}")
-        for x, y in zip(axes_a, axes_b):
+        for x, y in zip(axes_a, axes_b, strict=True):
             if da[x] != db[y]:
                 raise ValueError(
                     f"Dimensions must be equal, but are {da[x]} and {db[y]} for tensordot"
