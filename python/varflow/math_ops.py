@@ -21,8 +21,10 @@ def _op(op_type, inputs, attrs=None, name=None) -> Tensor:
 
 
 def _binary_inputs(x, y):
-    """Converts both operands; a non-tensor operand takes the tensor operand's dtype."""
-    if isinstance(x, Tensor) or hasattr(x, "_as_graph_element"):
+    """Converts both operands; a non-tensor operand takes the tensor operand's dtype, and when
+    neither is a tensor, y takes x's (TF1's order: `tf.add(1, 2.5)` is a TypeError)."""
+    y_is_tensor = isinstance(y, Tensor) or hasattr(y, "_as_graph_element")
+    if isinstance(x, Tensor) or hasattr(x, "_as_graph_element") or not y_is_tensor:
         x = convert_to_tensor(x)
         y = convert_to_tensor(y, dtype=x.dtype.base_dtype)
     else:
