@@ -213,12 +213,8 @@ def sparse_softmax_cross_entropy_with_logits(_sentinel=None, labels=None, logits
                 .create_op("SparseSoftmaxCrossEntropyWithLogits", [logits, labels], name=scope)
                 .outputs[0]
             )
-        if gr is None or logits.shape.dims[-1].value is None:
-            raise ValueError(
-                "sparse_softmax_cross_entropy_with_logits needs logits of known rank and class count"
-            )
-        num_classes = logits.shape.dims[-1].value
-        flat_logits = array_ops.reshape(logits, constant([-1, num_classes], dtype=dtypes.int32))
+        # Any other rank, known or not: rows of the last axis, as TF1 does it.
+        flat_logits = _flatten_outer_dims(logits)
         flat_labels = array_ops.reshape(labels, constant([-1], dtype=dtypes.int32))
         loss = (
             get_default_graph()

@@ -245,3 +245,21 @@ def test_nan_propagates_through_max_min_relu_and_clip(make, reference):
     values = np.array([np.nan, -np.inf, -1.0, 0.25, 7.0, np.inf], np.float32)
     x, feed = fed(values, tf.float32)
     np.testing.assert_array_equal(run(make(x), feed), reference(values))
+
+
+@pytest.mark.parametrize("shape", [(4, 3), (2, 4, 3)])
+def test_sparse_softmax_cross_entropy_runs_on_logits_of_unknown_rank(shape):
+    rng = np.random.default_rng(1)
+    logits_v = rng.normal(size=shape)
+    labels_v = rng.integers(0, shape[-1], size=shape[:-1])
+    logits, feed = fed(logits_v, tf.float64)
+    labels, feed_l = fed(labels_v, tf.int64)
+    feed.update(feed_l)
+    loss = tf.nn.sparse_softmax_cross_entropy_with_logits(labels=labels, logits=logits)
+    z = logits_v - logits_v.max(axis=-1, keepdims=True)
+    log_p = z - np.log(np.exp(z).sum(axis=-1, keepdims=True))
+    want = -np.take_along_axis(log_p, labels_v[..., None], axis=-1)[..., 0]
+    np.testing.assert_allclose(run(loss, feed), want, rtol=1e-12)
+    labels_out_of_range = np.full(shape[:-1], shape[-1])
+    with pytest.raises(tf.errors.InvalidArgumentError, match="valid range"):
+        run(loss, {**feed, labels: labels_out_of_range})
