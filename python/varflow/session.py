@@ -187,8 +187,14 @@ class Session:
     def _feed_key(self, key) -> Tensor:
         try:
             element = _as_graph_element(self._graph, key, allow_operation=False)
-        except (TypeError, ValueError) as e:
-            raise TypeError(f"Cannot interpret feed_dict key as Tensor: {e}") from None
+        except (TypeError, ValueError, KeyError) as e:
+            if isinstance(key, Operation):
+                raise TypeError(
+                    f"Cannot interpret feed_dict key as Tensor: '{key.name}' is an Operation; "
+                    f"feed one of its output tensors (e.g. '{key.name}:0')"
+                ) from None
+            reason = e.args[0] if e.args else e
+            raise TypeError(f"Cannot interpret feed_dict key as Tensor: {reason}") from None
         return element
 
     def _compile(self, fetches, feed_keys):
@@ -276,6 +282,9 @@ def _feed_value(tensor: Tensor, dtype, value):
             "The value of a feed cannot be a tf.Tensor object. Acceptable feed values include "
             "Python scalars, strings, lists, numpy ndarrays, or TensorHandles."
         )
+    python_int = isinstance(value, int) and not isinstance(value, bool)
+    if not python_int and not (dtype.is_floating and isinstance(value, float)):
+        _check_lossless(tensor, dtype, value)
     try:
         arr = np.asarray(value, dtype=dtype.as_numpy_dtype)
     except OverflowError:
@@ -288,13 +297,49 @@ def _feed_value(tensor: Tensor, dtype, value):
         raise TypeError(
             f"Cannot feed {value!r} to Tensor '{tensor.name}' of dtype {dtype.name}: {e}"
         ) from None
-    if isinstance(value, int) and not isinstance(value, bool) and arr.item() != value:
+    if python_int and arr.item() != value:
         raise TypeError(
             f"Type of feed value {value} with type {type(value)} is not compatible with Tensor "
             f"type {dtype!r}. Try explicitly setting the type of the feed tensor to a larger type "
             "(e.g. int64)."
         )
     return arr
+
+
+def _check_lossless(tensor: Tensor, dtype, value) -> None:
+    """Feeding must not change a value silently: a NaN, 1.5 or 2**40 fed to an int32 tensor,
+    a complex number to a float one, or a 2 to a bool one is an error, not a wrapped value."""
+    try:
+        src = value if isinstance(value, np.ndarray) else np.asarray(value)
+    except (TypeError, ValueError, OverflowError):
+        return  # not numeric data: the conversion itself reports it
+    fed_dtype = src.dtype
+    kind = src.dtype.kind
+    if dtype.is_floating and kind != "c":
+        return
+    problem = None
+    if kind == "c":
+        if np.any(np.imag(src) != 0):
+            problem = "complex values would lose their imaginary part"
+        src = np.real(src)
+        kind = src.dtype.kind
+    if dtype.is_integer and kind == "f":
+        if not np.all(np.isfinite(src)):
+            problem = "non-finite values have no integer value"
+        elif not np.all(np.mod(src, 1) == 0):
+            problem = "non-integral values would be truncated"
+        elif src.size and not (dtype.min <= src.min() and src.max() <= dtype.max):
+            problem = f"values outside [{dtype.min}, {dtype.max}] would wrap"
+    elif dtype.is_integer and kind in "iu":
+        if src.size and not (int(src.min()) >= dtype.min and int(src.max()) <= dtype.max):
+            problem = f"values outside [{dtype.min}, {dtype.max}] would wrap"
+    elif dtype.is_bool and kind in "iuf" and src.size and not np.all((src == 0) | (src == 1)):
+        problem = "values other than 0 and 1 are not booleans"
+    if problem:
+        raise ValueError(
+            f"Cannot feed a value of dtype {fed_dtype} to Tensor '{tensor.name}' of dtype "
+            f"{dtype.name}: {problem}"
+        )
 
 
 class _DefaultSession:

@@ -263,3 +263,34 @@ def test_sparse_softmax_cross_entropy_runs_on_logits_of_unknown_rank(shape):
     labels_out_of_range = np.full(shape[:-1], shape[-1])
     with pytest.raises(tf.errors.InvalidArgumentError, match="valid range"):
         run(loss, {**feed, labels: labels_out_of_range})
+
+
+# --- feeds never change a value silently ------------------------------------------------------
+@pytest.mark.parametrize(
+    ("dtype", "value", "reason"),
+    [
+        (tf.int32, np.array([1.5]), "truncated"),
+        (tf.int32, [np.nan], "non-finite"),
+        (tf.int32, np.array([2**40]), "wrap"),
+        (tf.int32, np.array([2**63], np.uint64), "wrap"),
+        (tf.float32, np.array([1j]), "imaginary"),
+        (tf.bool, [0, 2], "booleans"),
+    ],
+)
+def test_lossy_feeds_are_value_errors_naming_the_tensor(dtype, value, reason):
+    p = tf.placeholder(dtype, shape=None, name="fed")
+    with tf.Session() as sess, pytest.raises(ValueError, match=f"'fed:0'.*{reason}"):
+        sess.run(tf.identity(p), {p: value})
+
+
+def test_exact_feeds_still_convert():
+    p = tf.placeholder(tf.int32, shape=None)
+    with tf.Session() as sess:
+        np.testing.assert_array_equal(sess.run(tf.identity(p), {p: np.array([2.0, -3.0])}), [2, -3])
+        np.testing.assert_array_equal(sess.run(tf.identity(p), {p: np.array([1], np.int8)}), [1])
+
+
+def test_feeding_an_operation_says_which_tensor_to_feed():
+    op = tf.no_op(name="step")
+    with tf.Session() as sess, pytest.raises(TypeError, match="'step:0'"):
+        sess.run(tf.constant(1.0), {op: 1.0})
