@@ -257,6 +257,7 @@ class Session:
     # --- variables ---------------------------------------------------------------------------
     def _set_variable_value(self, variable, value) -> None:
         self._check_open()
+        _check_lossless(variable, variable.dtype.base_dtype, value)
         arr = np.asarray(value, dtype=variable.dtype.base_dtype.as_numpy_dtype, order="C")
         if not variable.shape.is_compatible_with(arr.shape):
             raise ValueError(
@@ -306,7 +307,7 @@ def _feed_value(tensor: Tensor, dtype, value):
     return arr
 
 
-def _check_lossless(tensor: Tensor, dtype, value) -> None:
+def _check_lossless(tensor, dtype, value) -> None:
     """Feeding must not change a value silently: a NaN, 1.5 or 2**40 fed to an int32 tensor,
     a complex number to a float one, or a 2 to a bool one is an error, not a wrapped value."""
     try:
