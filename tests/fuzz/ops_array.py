@@ -39,6 +39,15 @@ def _too_big(dims) -> bool:
     return any(d < 0 for d in dims) or _size_of(dims) > 2**40
 
 
+def _not_slow(dims: list[int]) -> list[int]:
+    """A valid output of 10**7 elements up to the worker's 4 GiB would only be slow (filling
+    gigabytes), not a bug; such sizes are pushed past any memory so the op must refuse them."""
+    if dims and all(d >= 0 for d in dims) and 10**7 < _size_of(dims) <= 2**32:
+        dims = list(dims)
+        dims[dims.index(max(dims))] *= 2**20
+    return dims
+
+
 @generator("reshape", 2.0)
 def _reshape(p: Prog) -> Outcome:
     dtype = _any_dtype(p)
@@ -86,6 +95,9 @@ def _tile(p: Prog) -> Outcome:
         mult = mult + [2]
     elif r < 0.32 and mult:
         mult[0] = -1
+    if len(mult) == len(shape) and all(m >= 0 for m in mult):
+        out = _not_slow([d * m for d, m in zip(shape, mult, strict=True)])
+        mult = [o // d if d else m for o, d, m in zip(out, shape, mult, strict=True)]
     p.run(f"tf.tile({x}, {p.int_arg(mult)}, name='fz')")
     names = ("tile", "Tile")
     if len(mult) != len(shape):
@@ -93,7 +105,8 @@ def _tile(p: Prog) -> Outcome:
     if any(m < 0 for m in mult):
         return Outcome(expect_error="negative multiple", names=names)
     out = [d * m for d, m in zip(shape, mult)]
-    if _size_of(out) > MAX_ORACLE_ELEMENTS or any(m >= 2**31 for m in mult):
+    if _size_of(out) > MAX_ORACLE_ELEMENTS or any(m >= 2**20 for m in mult):
+        # np.tile repeats axis by axis, so a huge multiple next to a 0 is slow in NumPy too.
         return Outcome(
             expect_error="output larger than memory" if _size_of(out) > 2**40 else None,
             names=names,
@@ -105,7 +118,7 @@ def _tile(p: Prog) -> Outcome:
 def _fill(p: Prog) -> Outcome:
     fn = p.choice(["fill", "zeros", "ones", "fill"])
     base = p.shape()
-    dims = shape_arg(p, base)
+    dims = _not_slow(shape_arg(p, base))
     dtype = p.choice(["float32", "float64", "int32", "int64", "bool"])
     names = (fn, "Fill", "zeros", "ones")
     if fn == "fill":
@@ -303,6 +316,11 @@ def _pad(p: Prog) -> Outcome:
     elif r < 0.22:
         pads = [*pads, [1, 1]]
     cv = "" if p.chance(0.7) or mode != "CONSTANT" else ", constant_values=3"
+    if len(pads) == rank and all(v >= 0 for row in pads for v in row):
+        out = [d + a + b for d, (a, b) in zip(shape, pads, strict=True)]
+        if 10**7 < _size_of(out) <= 2**32:
+            big = out.index(max(out))
+            pads[big][1] += out[big] * 2**20
     p.run(f"tf.pad({x}, {p.int_arg(pads)}, mode={mode!r}{cv}, name='fz')")
     names = ("pad", "Pad", "PadV2", "MirrorPad")
     if len(pads) != rank:
@@ -339,6 +357,8 @@ def _one_hot(p: Prog) -> Outcome:
     i, iname = p.tensor(idx)
     axis = None if p.chance(0.4) else axis_value(p, rank + 1)
     ax_src = "" if axis is None else f", axis={axis}"
+    if depth > 0 and 10**7 < _size_of(shape) * depth <= 2**32:
+        depth = 2**31 - 1 if _size_of(shape) > 2 else 2**40
     p.run(f"tf.one_hot({i}, {depth}{ax_src}, name='fz')")
     names = ("one_hot", "OneHot")
     if idx_dtype == "float32":
@@ -527,6 +547,7 @@ def _broadcast_to(p: Prog) -> Outcome:
     if p.chance(0.3):
         target = [p.dim(), *target]
     target = shape_arg(p, target) if p.chance(0.3) else target
+    target = _not_slow(target)
     p.run(f"tf.broadcast_to({x}, {p.int_arg(target)}, name='fz')")
     names = ("broadcast_to", "BroadcastTo")
     if _too_big(target):

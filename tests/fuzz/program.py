@@ -78,6 +78,8 @@ class Prog:
         self.arrays: dict[str, np.ndarray] = {}
         # The generator wrote its own Session code (e.g. to run an initializer first).
         self.custom_run = False
+        self.graph_inputs: list[tuple[str, str, np.dtype]] = []
+        self.fetch = "out"
 
     # -- random values ------------------------------------------------------------------
     def chance(self, p: float) -> bool:
@@ -157,6 +159,8 @@ class Prog:
             mode = self.choice(modes)
         self.modes.append(mode)
         t_name = np_name[:-3]
+        if mode != "list":
+            self.graph_inputs.append((t_name, np_name, arr.dtype))
         dt = "tf.bool" if arr.dtype == np.bool_ else f"tf.{arr.dtype.name}"
         if mode == "const":
             self.line(f"{t_name} = tf.constant({np_name})")
@@ -195,7 +199,30 @@ class Prog:
         self.line(f"{fetch} = {out_expr}")
         return fetch
 
-    def source(self, fetch: str = "out") -> str:
+    def add_gradients(self) -> str | None:
+        """Fetches d(sum of outputs)/d(float inputs) instead of the outputs, so the gradient
+        kernels see the same inputs; returns the oracle source (the gradients' shapes and
+        dtypes are the inputs'), or None when there is nothing to differentiate."""
+        xs = [(t, n) for t, n, dt in self.graph_inputs if dt.kind == "f"]
+        if self.custom_run or not xs:
+            return None
+        names = ", ".join(t for t, _ in xs)
+        self.line(f"_ys = out if isinstance(out, (list, tuple)) else [out]")
+        self.line(f"_xs = [{names}]")
+        self.line("_gs = tf.gradients(_ys, _xs)")
+        self.line("grads = [tf.zeros_like(x) if g is None else g for g, x in zip(_gs, _xs)]")
+        self.fetch = "grads"
+        nps = ", ".join(n for _, n in xs)
+        return (
+            f"_want = [(x.shape, x.dtype) for x in [{nps}]]\n"
+            "_got = [(np.shape(v), np.asarray(v).dtype) for v in value]\n"
+            "if _got != _want:\n"
+            "    mismatch = f'gradient shapes/dtypes {_got} != inputs {_want}'\n"
+            "expected = value"
+        )
+
+    def source(self, fetch: str | None = None) -> str:
+        fetch = fetch or self.fetch
         if self.custom_run:
             return "\n".join([*self.lines, "print(repr(value))"])
         feed = "{" + ", ".join(self.feeds) + "}"

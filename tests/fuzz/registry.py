@@ -20,6 +20,9 @@ class Outcome:
     keyerror_ok: bool = False
 
 
+# The share of cases that fetch the gradients of the program instead of its outputs.
+GRADIENT_SHARE = 0.15
+
 GENERATORS: dict[str, tuple[Callable[[Prog], Outcome], float]] = {}
 
 
@@ -41,12 +44,17 @@ def make_case(seed: int, index: int, only: str | None = None) -> Case:
     name = names[int(rng.choice(len(names), p=weights / weights.sum()))]
     prog = Prog(rng)
     outcome = GENERATORS[name][0](prog)
+    oracle = outcome.oracle
+    if rng.random() < GRADIENT_SHARE:
+        grad_oracle = prog.add_gradients()
+        if grad_oracle is not None:
+            name, oracle = f"{name} (gradient)", grad_oracle
     return Case(
         seed=seed,
         index=index,
         op=name,
         source=prog.source(),
-        oracle=outcome.oracle,
+        oracle=oracle,
         expect_error=outcome.expect_error,
         names=("fz", *outcome.names),
         nonfinite=prog.nonfinite,

@@ -37,8 +37,22 @@ def write(results: list[Result], out: Path, header: dict) -> dict:
     return dict(counts)
 
 
+ABOUT = """\
+Classes: **crash** (the worker died by a signal), **hang** (no answer before the timeout),
+**wrong answer** (a value that disagrees with NumPy), **accepted bad input** (a value where TF1
+raises), **bad error** (an exception other than tf.errors.* / ValueError / TypeError, or C++
+exception text), **unclear error** (a clean error whose message names neither the node
+(`fz`) nor the op, or shows a wrapped size / empty range), **wrong answer (non-finite input)**
+(a mismatch on NaN/Inf inputs; TensorFlow agrees with NumPy in every such case checked),
+**missing api**. The bounded test fails on the first six.
+
+Each reproducer is standalone: save it and run it with the varflow venv's python. The same case
+again: `python -m tests.fuzz --seed SEED --show INDEX`.
+"""
+
+
 def markdown(results, findings, counts, header) -> str:
-    lines = ["# varflow fuzz findings", ""]
+    lines = ["# varflow fuzz findings", "", ABOUT]
     lines += [f"- {k}: {v}" for k, v in header.items()]
     lines += ["", "| class | cases |", "|---|---|"]
     lines += [f"| {c} | {counts[c]} |" for c in CLASSES if counts.get(c)]
