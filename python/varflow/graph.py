@@ -536,7 +536,9 @@ def _default_dtype(value) -> dtypes.DType:
     try:
         arr = np.asarray(value)
     except ValueError as e:  # ragged nested lists
-        raise ValueError(f"Argument must be a dense tensor: {value!r} ({e})") from None
+        raise ValueError(
+            f"Argument must be a dense tensor (op: 'Const'): {value!r} ({e})"
+        ) from None
     if arr.dtype.kind == "f":
         return dtypes.float32
     if arr.dtype.kind in "iu" or arr.dtype == object:
@@ -582,7 +584,9 @@ def _to_numpy(value, dtype: dtypes.DType) -> np.ndarray:
     try:
         arr = np.asarray(value)
     except ValueError as e:  # ragged nested lists
-        raise ValueError(f"Argument must be a dense tensor: {value!r} ({e})") from None
+        raise ValueError(
+            f"Argument must be a dense tensor (op: 'Const'): {value!r} ({e})"
+        ) from None
     if dtype.is_integer and arr.dtype.kind == "f":
         if not np.all(np.isfinite(arr)):
             raise ValueError(f"Can't convert non-finite values to {dtype.name}: {value!r}")

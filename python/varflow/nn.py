@@ -63,7 +63,8 @@ def _softmax(op_type, logits, axis, name):
             None,
             None,
             f"`dim` must be in the range [{-ndims}, {ndims}) where {ndims} is the number of "
-            f"dimensions in the input. Received: dim={axis}",
+            f"dimensions in the input. Received: dim={axis} (op: '{op_type}', name: "
+            f"'{name or op_type}')",
         )
     axis = axis % ndims
     perm = _last_axis_perm(ndims, axis)
@@ -112,7 +113,8 @@ def softmax_cross_entropy_with_logits_v2(
                     None,
                     None,
                     f"`dim` must be in the range [{-ndims}, {ndims}) where {ndims} is the number "
-                    f"of dimensions in the input. Received: dim={dim}",
+                    f"of dimensions in the input. Received: dim={dim} (op: "
+                    f"'SoftmaxCrossEntropyWithLogits', name: '{scope}')",
                 )
             dim = dim % ndims
             if dim != ndims - 1:  # move `dim` to the end, keeping the other axes in order
