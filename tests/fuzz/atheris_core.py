@@ -25,7 +25,6 @@ import atheris
 
 with atheris.instrument_imports(include=["varflow"]):
     import numpy as np
-
     import varflow as tf
     from varflow import _core
 

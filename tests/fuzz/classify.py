@@ -91,7 +91,10 @@ def classify(case: Case, answer: dict) -> tuple[str, str]:
     if LEAKED.search(message):
         return "bad error", f"C++ exception text: {where}"
     lowered = message.lower()
-    named = any(n.lower() in lowered for n in case.names)
+    # TF1's run-time "[[node X]]" and build-time "for 'X' (op: 'Y')" both name a node.
+    named = any(n.lower() in lowered for n in case.names) or re.search(
+        r"\[\[node |\(op: '", message
+    )
     if not named and not TF1_VERBATIM.search(message):
         return "unclear error", f"names none of {list(case.names)}: {where}"
     for pattern, why in GARBAGE:

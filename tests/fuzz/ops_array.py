@@ -154,6 +154,9 @@ def _stack(p: Prog) -> Outcome:
         p.run(f"tf.unstack({x}, axis={axis}{num_src}, name='fz')")
         if not -rank <= axis < rank:
             return Outcome(expect_error=f"axis {axis} out of range for rank {rank}", names=names)
+        if num == 0:
+            # No outputs: TF1 runs nothing and returns [].
+            return Outcome(names=names)
         if num is not None and num != shape[axis]:
             return Outcome(expect_error=f"num {num} != dimension {shape[axis]}", names=names)
         if p.modes[-1] == "ph":

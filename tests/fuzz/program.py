@@ -207,7 +207,7 @@ class Prog:
         if self.custom_run or not xs:
             return None
         names = ", ".join(t for t, _ in xs)
-        self.line(f"_ys = out if isinstance(out, (list, tuple)) else [out]")
+        self.line("_ys = out if isinstance(out, (list, tuple)) else [out]")
         self.line(f"_xs = [{names}]")
         self.line("_gs = tf.gradients(_ys, _xs)")
         self.line("grads = [tf.zeros_like(x) if g is None else g for g, x in zip(_gs, _xs)]")

@@ -56,10 +56,18 @@ class Worker:
             raise RuntimeError(f"fuzz worker did not start: {self._log_tail()}")
 
     def stop(self) -> None:
-        if self.proc and self.proc.poll() is None:
-            self.proc.kill()
+        if self.proc is not None:
+            if self.proc.poll() is None:
+                self.proc.kill()
             self.proc.wait()
+            for pipe in (self.proc.stdin, self.proc.stdout):
+                if pipe is not None:
+                    pipe.close()
         self.proc = None
+
+    def close(self) -> None:
+        self.stop()
+        self.log.close()
 
     def _log_tail(self) -> str:
         self.log.seek(0)
@@ -102,7 +110,7 @@ class Worker:
             return {"outcome": "hang", "detail": f"no answer in {self.timeout:g} s"}
         if answer is None:
             rc = self.proc.wait()
-            self.proc = None
+            self.stop()
             if rc < 0:
                 detail = signal.Signals(-rc).name
             else:
@@ -148,7 +156,7 @@ def run_cases(
                     if progress:
                         progress(len(results))
         finally:
-            worker.stop()
+            worker.close()
 
     threads = [threading.Thread(target=loop, daemon=True) for _ in range(max(1, jobs))]
     for t in threads:

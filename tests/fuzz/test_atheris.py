@@ -33,8 +33,10 @@ def test_short_atheris_run_over_the_core_bindings(tmp_path):
     log = "\n".join(
         line for line in proc.stderr.splitlines() if not line.startswith("INFO: Instrumenting")
     )
-    artifacts = sorted(p.name for p in tmp_path.glob("crash-*"))
+    artifacts = sorted(str(p) for p in tmp_path.glob("crash-*"))
+    exception = log.partition("=== Uncaught Python exception: ===")[2].partition("==")[0]
     assert proc.returncode == 0, (
-        f"atheris found a problem (replay: python {HARNESS} <artifact>); artifacts {artifacts}:\n"
-        + log[-4000:]
+        f"atheris found a problem: {exception.strip() or 'a deadly signal'}\n"
+        f"Replay with the calls printed: VARFLOW_ATHERIS_TRACE=1 python {HARNESS} {artifacts}\n"
+        + log[-3000:]
     )

@@ -59,7 +59,7 @@ def main(argv=None) -> int:
             tally[key][verdict] += 1
             checked.append({**f, "tf": answer, "tf_verdict": verdict})
     finally:
-        worker.stop()
+        worker.close()
     for key in sorted(tally):
         print(f"{key[0]:24s} {key[1]:20s} {dict(tally[key])}")
     args.findings.with_suffix(".tf.json").write_text(json.dumps(checked, indent=1))

@@ -13,7 +13,6 @@ import resource
 import sys
 import warnings
 
-
 # Set by tf_crosscheck: run the same sources under TensorFlow's tf.compat.v1 instead.
 REFERENCE = os.environ.get("VARFLOW_FUZZ_REFERENCE") == "tensorflow"
 
