@@ -38,8 +38,8 @@ VF_TEST(tensor_rejects_negative_dimensions) {
   EXPECT_ERROR(Tensor(DType::kFloat32, {2, -1}), ErrorCode::kInvalidArgument,
                "Dimension -1 must be >= 0 in shape (2, -1)");
   EXPECT_ERROR(Tensor::zeros(DType::kInt64, {-3}), ErrorCode::kInvalidArgument, "Dimension -3");
-  EXPECT_ERROR(Tensor::borrow(DType::kFloat32, {-2}, nullptr, nullptr),
-               ErrorCode::kInvalidArgument, "Dimension -2");
+  EXPECT_ERROR(Tensor::borrow(DType::kFloat32, {-2}, nullptr, nullptr), ErrorCode::kInvalidArgument,
+               "Dimension -2");
   Tensor t = Tensor::zeros(DType::kFloat32, {2, 3});
   EXPECT_ERROR(t.reshaped({-2, -3}), ErrorCode::kInvalidArgument, "Dimension -2");
   EXPECT_ERROR(t.reshaped({4, 2}), ErrorCode::kInvalidArgument,
@@ -132,7 +132,8 @@ VF_TEST(wrong_feeds_are_invalid_argument) {
   EXPECT_ERROR(session.run({{f.x, Tensor()}}, {f.y}), ErrorCode::kInvalidArgument,
                "No value given for the feed of Tensor 'x:0'");
   auto plan = session.prepare({f.x}, {f.y}, {});
-  EXPECT_ERROR(session.run(*plan, {}), ErrorCode::kInvalidArgument, "Expected 1 feed values, got 0");
+  EXPECT_ERROR(session.run(*plan, {}), ErrorCode::kInvalidArgument,
+               "Expected 1 feed values, got 0");
   EXPECT_ERROR(session.run(*plan, {good, good}), ErrorCode::kInvalidArgument,
                "Expected 1 feed values, got 2");
   EXPECT_ERROR(session.run({}, {f.y}), ErrorCode::kInvalidArgument,

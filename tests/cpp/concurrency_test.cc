@@ -18,7 +18,6 @@ namespace {
 
 constexpr int kThreads = 8;
 constexpr int kSteps = 25;
-constexpr int64_t kFeatures = 16;
 constexpr int64_t kBatch = 32;
 constexpr int64_t kBig = 300 * 300;  // above the elementwise grain (32768): uses the pool
 
@@ -32,10 +31,11 @@ Tensor filled(const Dims& dims, float scale, float offset) {
 // Per thread i: its own variable w_i trained by its own Adam on a loss that also reads a
 // shared, untrained variable; plus a large stateless computation on a fed tensor.
 struct Model {
+  int64_t features;
   std::shared_ptr<Graph> g = std::make_shared<Graph>();
-  Output x = ops::placeholder(*g, DType::kFloat32, Shape({-1, kFeatures}), "x");
+  Output x = ops::placeholder(*g, DType::kFloat32, Shape({-1, features}), "x");
   Output big = ops::placeholder(*g, DType::kFloat32, Shape({kBig}), "big");
-  Variable shared = Variable::create(*g, filled({kFeatures, kFeatures}, 0.5f, 1.0f), "shared");
+  Variable shared = Variable::create(*g, filled({features, features}, 0.5f, 1.0f), "shared");
   Output big_sum;
   std::vector<Output> y, loss;
   std::vector<Variable> w;
@@ -43,13 +43,13 @@ struct Model {
   std::vector<std::unique_ptr<train::AdamOptimizer>> optimizers;
   Node* init = nullptr;
 
-  Model() {
+  explicit Model(int64_t num_features) : features(num_features) {
     big_sum = ops::reduce_sum(ops::op(*g, "Tanh", {big * ops::scalar<float>(*g, 0.5f)}), {0});
     Output hidden = ops::matmul(x, shared.value());
     for (int i = 0; i < kThreads; ++i) {
       const std::string n = std::to_string(i);
       y.push_back(ops::placeholder(*g, DType::kFloat32, Shape({-1, 1}), "y" + n));
-      w.push_back(Variable::create(*g, Tensor::zeros(DType::kFloat32, {kFeatures, 1}), "w" + n));
+      w.push_back(Variable::create(*g, Tensor::zeros(DType::kFloat32, {features, 1}), "w" + n));
       Output err = ops::matmul(hidden, w.back().value()) - y.back();
       loss.push_back(ops::reduce_mean(err * err, {}));
       optimizers.push_back(
@@ -62,22 +62,52 @@ struct Model {
   }
 };
 
+// Counts runs in flight, so a test can show that its runs really overlapped (a race detector
+// only sees races between accesses that are not ordered by some lock or hand-off).
+struct Overlap {
+  std::atomic<int> in_flight{0};
+  std::atomic<int> most{0};
+  template <typename F>
+  auto operator()(F&& run) {
+    const int now = in_flight.fetch_add(1) + 1;
+    int seen = most.load();
+    while (now > seen && !most.compare_exchange_weak(seen, now)) {
+    }
+    auto result = run();
+    in_flight.fetch_sub(1);
+    return result;
+  }
+};
+
+// Holds every thread until all have arrived, so that their runs start together.
+class Barrier {
+ public:
+  explicit Barrier(int n) : waiting_(n) {}
+  void arrive_and_wait() {
+    waiting_.fetch_sub(1);
+    while (waiting_.load() > 0) std::this_thread::yield();
+  }
+
+ private:
+  std::atomic<int> waiting_;
+};
+
 // The steps thread i takes; returns false if a check failed.
 bool run_thread(Session& session, const Model& m, int i, const Tensor& xv, const Tensor& bigv,
-                float expected_big_sum) {
+                float expected_big_sum, Overlap& overlap) {
   Tensor yv = filled({kBatch, 1}, 1.0f, static_cast<float>(i));
-  auto train_plan = session.prepare({m.x, m.y[static_cast<size_t>(i)]},
-                                    {m.loss[static_cast<size_t>(i)]},
-                                    {m.train[static_cast<size_t>(i)]});
+  auto train_plan =
+      session.prepare({m.x, m.y[static_cast<size_t>(i)]}, {m.loss[static_cast<size_t>(i)]},
+                      {m.train[static_cast<size_t>(i)]});
   bool ok = true;
   for (int step = 0; step < kSteps; ++step) {
-    Tensor loss = session.run(*train_plan, {xv, yv})[0];
+    Tensor loss = overlap([&] { return session.run(*train_plan, {xv, yv})[0]; });
     ok &= std::isfinite(loss.data<float>()[0]);
     // A variable read, through a plan that every thread shares.
-    Tensor shared = session.run({}, {m.shared.value()})[0];
+    Tensor shared = overlap([&] { return session.run({}, {m.shared.value()})[0]; });
     ok &= shared.data<float>()[3] == filled({4}, 0.5f, 1.0f).data<float>()[3];
     // A feed and a fetch large enough to be split across the pool.
-    Tensor s = session.run({{m.big, bigv}}, {m.big_sum})[0];
+    Tensor s = overlap([&] { return session.run({{m.big, bigv}}, {m.big_sum})[0]; });
     ok &= std::fabs(s.data<float>()[0] - expected_big_sum) <= 1e-3f * std::fabs(expected_big_sum);
     // Reads through the C++ API, outside any run.
     ok &= session.variable_value(m.w[static_cast<size_t>(i)].node()).defined();
@@ -89,24 +119,29 @@ bool run_thread(Session& session, const Model& m, int i, const Tensor& xv, const
 }  // namespace
 
 VF_TEST(concurrent_runs_of_one_session_match_a_sequential_run) {
-  Model m;
-  Tensor xv = filled({kBatch, kFeatures}, 1.0f, 0.0f);
+  Model m(64);
+  Tensor xv = filled({kBatch, m.features}, 1.0f, 0.0f);
   Tensor bigv = filled({kBig}, 2.0f, 0.5f);
 
   // The reference: the same steps, one thread after another, in a second session.
   Session reference(m.g);
   reference.run({}, {}, {m.init});
   const float big_sum = reference.run({{m.big, bigv}}, {m.big_sum})[0].data<float>()[0];
-  for (int i = 0; i < kThreads; ++i) EXPECT_TRUE(run_thread(reference, m, i, xv, bigv, big_sum));
+  Overlap sequential;
+  for (int i = 0; i < kThreads; ++i)
+    EXPECT_TRUE(run_thread(reference, m, i, xv, bigv, big_sum, sequential));
 
   Session session(m.g);
   session.run({}, {}, {m.init});
   std::atomic<int> failures{0};
+  Overlap overlap;
+  Barrier start(kThreads);
   std::vector<std::thread> threads;
   for (int i = 0; i < kThreads; ++i)
     threads.emplace_back([&, i] {
+      start.arrive_and_wait();
       try {
-        if (!run_thread(session, m, i, xv, bigv, big_sum)) failures.fetch_add(1);
+        if (!run_thread(session, m, i, xv, bigv, big_sum, overlap)) failures.fetch_add(1);
       } catch (const std::exception& e) {
         std::fprintf(stderr, "thread %d: %s\n", i, e.what());
         failures.fetch_add(1);
@@ -114,12 +149,13 @@ VF_TEST(concurrent_runs_of_one_session_match_a_sequential_run) {
     });
   for (auto& t : threads) t.join();
   EXPECT_EQ(failures.load(), 0);
+  EXPECT_TRUE(overlap.most.load() >= 2);
 
   // Each w_i saw only its own thread's updates, so it equals the sequential result.
   for (int i = 0; i < kThreads; ++i) {
     Tensor got = session.variable_value(m.w[static_cast<size_t>(i)].node());
     Tensor want = reference.variable_value(m.w[static_cast<size_t>(i)].node());
-    for (int64_t k = 0; k < kFeatures; ++k)
+    for (int64_t k = 0; k < m.features; ++k)
       EXPECT_NEAR(got.data<float>()[k], want.data<float>()[k],
                   1e-5 * (1 + std::fabs(want.data<float>()[k])));
   }
@@ -129,9 +165,11 @@ VF_TEST(concurrent_parallel_loops_cover_every_index_once) {
   ThreadPool& pool = ThreadPool::global();
   constexpr int64_t n = 200000;  // many grains: split whenever the pool is free
   std::vector<std::vector<int>> hits(kThreads, std::vector<int>(n, 0));
+  Barrier start(kThreads);
   std::vector<std::thread> threads;
   for (int t = 0; t < kThreads; ++t)
     threads.emplace_back([&, t] {
+      start.arrive_and_wait();
       for (int rep = 0; rep < 20; ++rep) {
         int* h = hits[static_cast<size_t>(t)].data();
         pool.parallel_for(n, 4096, [&](int64_t b, int64_t e) {
@@ -182,21 +220,23 @@ VF_TEST(concurrent_pool_resize_while_loops_run) {
 // Not run under TSan (see the top): 8 threads apply unlocked Adam updates to one variable.
 // What is checked is what TF1 promises: no crash, finite values, and the loss still falls.
 VF_TEST(hogwild_updates_of_one_variable_stay_finite) {
-  Model m;
-  Tensor xv = filled({kBatch, kFeatures}, 1.0f, 0.0f);
+  Model m(512);
+  Tensor xv = filled({kBatch, m.features}, 1.0f, 0.0f);
   Tensor yv = filled({kBatch, 1}, 1.0f, 0.0f);
   Session session(m.g);
   session.run({}, {}, {m.init});
   auto plan = session.prepare({m.x, m.y[0]}, {m.loss[0]}, {m.train[0]});
   const float first = session.run(*plan, {xv, yv})[0].data<float>()[0];
+  Barrier start(kThreads);
   std::vector<std::thread> threads;
   for (int t = 0; t < kThreads; ++t)
     threads.emplace_back([&] {
+      start.arrive_and_wait();
       for (int step = 0; step < kSteps; ++step) session.run(*plan, {xv, yv});
     });
   for (auto& th : threads) th.join();
   Tensor w = session.variable_value(m.w[0].node());
-  for (int64_t k = 0; k < kFeatures; ++k) EXPECT_TRUE(std::isfinite(w.data<float>()[k]));
+  for (int64_t k = 0; k < m.features; ++k) EXPECT_TRUE(std::isfinite(w.data<float>()[k]));
   const float last = session.run({{m.x, xv}, {m.y[0], yv}}, {m.loss[0]})[0].data<float>()[0];
   EXPECT_TRUE(last < first);
 }

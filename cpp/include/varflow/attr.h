@@ -15,6 +15,9 @@ namespace varflow {
 using AttrValue = std::variant<bool, int64_t, double, std::string, DType, Shape,
                                std::vector<int64_t>, std::vector<double>, Tensor>;
 
+// Errors: get() throws kInvalidArgument for a missing key or a value of another type;
+// get_or() never throws. Thread-safety: const access from many threads is safe; a node's
+// attributes never change after Graph::add_node.
 class AttrMap {
  public:
   AttrMap() = default;

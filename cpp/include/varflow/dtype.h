@@ -9,10 +9,12 @@ namespace varflow {
 
 enum class DType : int8_t { kInvalid = -1, kFloat32 = 0, kFloat64, kInt32, kInt64, kBool };
 
+// Errors: only dtype_from_name throws (kType for an unknown name). The others never throw:
+// for DType::kInvalid, dtype_size is 0 and the names are "invalid". All are thread-safe.
 size_t dtype_size(DType dtype);
-const char* dtype_name(DType dtype);     // "float32"
-const char* dtype_tf_name(DType dtype);  // "float" as in TF error messages
-DType dtype_from_name(const std::string& name);
+const char* dtype_name(DType dtype);             // "float32"
+const char* dtype_tf_name(DType dtype);          // "float" as in TF error messages
+DType dtype_from_name(const std::string& name);  // "float32" or "float"; kType if unknown
 inline bool is_floating(DType d) { return d == DType::kFloat32 || d == DType::kFloat64; }
 inline bool is_integer(DType d) { return d == DType::kInt32 || d == DType::kInt64; }
 inline bool is_numeric(DType d) { return is_floating(d) || is_integer(d); }

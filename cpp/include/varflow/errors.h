@@ -1,5 +1,18 @@
 // Typed errors of the varflow core. Codes follow tf.errors; the three graph-building codes
 // become Python's ValueError, TypeError and LookupError, where TF1 raises those.
+//
+// The contract of the public C++ API (each header documents its functions):
+//   - Bad input is reported by throwing varflow::Error, never by a crash, an abort or a
+//     silently wrong value. Its code() says what kind of mistake it is, its what() names the
+//     node, tensor or variable and the offending shapes, dtypes or values.
+//   - Graph construction (Graph::add_node and the ops:: builders) uses kValue, kType and
+//     kLookup, as TF1's Python layer raises ValueError/TypeError/LookupError; running a graph
+//     uses TF1's runtime codes (kInvalidArgument, kFailedPrecondition, kNotFound,
+//     kResourceExhausted, kOutOfRange, kUnimplemented, kInternal); kRuntime is misuse of an
+//     object's life cycle (a finalized graph, a closed session).
+//   - kInternal means a bug in varflow, not in the caller's input.
+//   - std::bad_alloc may still escape from small bookkeeping allocations of graph building
+//     (names, node lists); tensor buffers and kernel memory report kResourceExhausted.
 #pragma once
 
 #include <sstream>

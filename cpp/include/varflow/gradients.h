@@ -23,6 +23,10 @@ struct GradientsOptions {
 };
 
 // d(sum of ys)/d(x) for each x; nullopt where ys do not depend on x (or kZero: zeros).
+// Errors: kValue for no ys, ys or xs of different graphs, or a grad_ys count that is not one
+// per y; kLookup when a node on the path has no registered gradient; building the gradient
+// nodes raises as the op builders do (kValue/kType, e.g. for a grad_ys entry whose shape or
+// dtype does not fit its y). Adds nodes to the graph: one thread at a time per graph.
 std::vector<std::optional<Output>> gradients(const std::vector<Output>& ys,
                                              const std::vector<Output>& xs,
                                              const GradientsOptions& options = {});

@@ -106,6 +106,17 @@ struct VariableInfo {
   bool trainable = true;
 };
 
+// Errors: add_node raises kRuntime on a finalized graph; kValue for a wrong number of
+// inputs, a null input, an input of another graph, a duplicate verbatim name or a shape
+// rule's rejection; kType for a non-variable ref input or a dtype the op does not take;
+// kNotFound for an op type that is not registered. tensor_by_name/operation_by_name raise
+// kValue for a malformed name and kNotFound for a missing node or output index.
+// Collections, scopes and control dependencies do not throw. node(id) and
+// Node::output_*(i) do not check their index (ids come from num_nodes(), indices from
+// num_outputs()).
+// Thread-safety: a graph is built by one thread at a time (as in TF1). Concurrent const use
+// (lookups, Session::prepare, running plans) is safe while nobody modifies the graph; plans
+// already compiled stay valid while the graph grows, since nodes never change.
 class Graph : public std::enable_shared_from_this<Graph> {
  public:
   Graph();

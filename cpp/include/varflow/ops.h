@@ -1,5 +1,9 @@
 // C++ op builders: what a host (and every gradient rule) uses to add nodes. Each is a thin
 // call of Graph::add_node with TF1's op type and default name.
+// Errors: as Graph::add_node (graph.h): kValue for incompatible shapes or bad attribute
+// values, kType for dtype mismatches, kNotFound for an op type that is not registered,
+// kRuntime on a finalized graph; a kernel's run-time errors surface from Session::run.
+// Thread-safety: builders modify the graph; one thread at a time per graph.
 #pragma once
 
 #include <string>

@@ -1,5 +1,7 @@
 // A compiled plan: the nodes a (feeds, fetches, targets) signature needs, in topological
 // order, each step a kernel pointer with its input slots and per-session resources resolved.
+// Plans are made by Session::prepare and run by Session::run (see session.h for the errors);
+// hosts treat a Plan as opaque. take_frame/return_frame never throw varflow::Error.
 #pragma once
 
 #include <memory>

@@ -15,8 +15,10 @@ struct BuildInfo {
   int num_threads = 1;
 };
 
+// None of these throw varflow::Error; all are thread-safe.
 BuildInfo build_info();
-// Sets the size of the intra-op pool (0 = every core).
+// Sets the size of the intra-op pool (0 or negative = every core). Safe while sessions run on
+// other threads: runs already under way finish on the pool they started with.
 void set_num_threads(int n);
 int num_threads();
 

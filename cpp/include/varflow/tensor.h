@@ -91,8 +91,16 @@ class Tensor {
     return static_cast<T*>(raw());
   }
   const std::shared_ptr<Buffer>& buffer() const { return buffer_; }
-  // True when nobody else holds the buffer, so a kernel may overwrite it.
-  bool exclusively_owned() const { return buffer_ && buffer_.use_count() == 1; }
+  // True when nobody else holds the buffer, so a kernel may overwrite it. A holder on another
+  // thread may have read the data just before dropping its reference; use_count() is only a
+  // relaxed load, which orders nothing, so the answer is confirmed by copying the pointer: that
+  // atomic increment synchronizes with the other holder's release, and the caller's writes
+  // happen after its reads (found by ThreadSanitizer on fetched outputs reused by a later run).
+  bool exclusively_owned() const {
+    if (!buffer_ || buffer_.use_count() != 1) return false;
+    const std::shared_ptr<Buffer> probe = buffer_;
+    return probe.use_count() == 2;
+  }
 
   // An owned copy (undefined stays undefined). kResourceExhausted as for Tensor(dtype, dims).
   Tensor deep_copy() const;

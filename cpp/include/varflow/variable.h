@@ -20,6 +20,13 @@ struct VariableOptions {
   std::optional<DType> dtype;  // cast the initial value to this dtype
 };
 
+// Errors: create() raises kValue when validate_shape is set and the initial value's shape is
+// not fully defined, plus whatever building the initial value raises (kValue, kType);
+// from_node() raises kInvalidArgument for a node that is not a variable; assign*() raise
+// kType for a value of another dtype and kValue for an incompatible shape (validate_shape).
+// Accessors of an invalid (default-constructed) Variable are undefined: check valid().
+// Thread-safety: a Variable is an immutable handle; building nodes (create, assign*) modifies
+// the graph and must not run concurrently with other changes to it, as in TF1.
 class Variable {
  public:
   Variable() = default;

@@ -18,8 +18,7 @@ void check_dims(const Dims& dims) {
   for (int64_t d : dims) {
     if (d >= 0) continue;
     std::string shape = "(";  // spelled out: dims_to_string would print -1 as "?"
-    for (size_t i = 0; i < dims.size(); ++i)
-      shape += (i ? ", " : "") + std::to_string(dims[i]);
+    for (size_t i = 0; i < dims.size(); ++i) shape += (i ? ", " : "") + std::to_string(dims[i]);
     raise(ErrorCode::kInvalidArgument, "Dimension ", d, " must be >= 0 in shape ", shape,
           dims.size() == 1 ? ",)" : ")");
   }

@@ -116,9 +116,7 @@ GlobalPools& global_pools() {
 }
 }  // namespace
 
-ThreadPool& ThreadPool::global() {
-  return *global_pools().current.load(std::memory_order_acquire);
-}
+ThreadPool& ThreadPool::global() { return *global_pools().current.load(std::memory_order_acquire); }
 
 void ThreadPool::resize_global(int num_threads) {
   if (num_threads <= 0)

@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <cstring>
 #include <new>
-#include <stdexcept>
 #include <sstream>
+#include <stdexcept>
 
 #include "core/thread_pool.h"
 #include "varflow/errors.h"
@@ -116,9 +116,9 @@ void check_output(const Graph& graph, const Output& o, const char* what) {
   VF_CHECK(o.node != nullptr, ErrorCode::kInvalidArgument, what, " is null");
   if (&o.node->graph() != &graph)
     raise(ErrorCode::kValue, what, " ", o.name(), " is not an element of this graph.");
-  VF_CHECK(o.index >= 0 && o.index < o.node->num_outputs(), ErrorCode::kInvalidArgument, what,
-           " ", o.node->name(), ":", o.index, " does not exist: operation ", o.node->name(),
-           " has ", o.node->num_outputs(), " outputs");
+  VF_CHECK(o.index >= 0 && o.index < o.node->num_outputs(), ErrorCode::kInvalidArgument, what, " ",
+           o.node->name(), ":", o.index, " does not exist: operation ", o.node->name(), " has ",
+           o.node->num_outputs(), " outputs");
 }
 
 }  // namespace
@@ -245,9 +245,8 @@ void check_feed(const Output& target, const Tensor& value) {
     raise(ErrorCode::kInvalidArgument, "Cannot feed a value of dtype ", dtype_name(value.dtype()),
           " for Tensor '", target.name(), "', which has dtype ", dtype_name(target.dtype()));
   if (!target.shape().accepts(value.dims()))
-    raise(ErrorCode::kInvalidArgument, "Cannot feed value of shape ",
-          dims_to_string(value.dims()), " for Tensor '", target.name(), "', which has shape '",
-          target.shape().to_string(), "'");
+    raise(ErrorCode::kInvalidArgument, "Cannot feed value of shape ", dims_to_string(value.dims()),
+          " for Tensor '", target.name(), "', which has shape '", target.shape().to_string(), "'");
 }
 
 // Memory a kernel could not get (a std::vector sized from the data, say) is the run's
@@ -269,9 +268,9 @@ std::vector<Tensor> Session::run(Plan& plan, const std::vector<Tensor>& feed_val
   // The slots of the frozen variables and of their optimizer slots.
   std::vector<const ResourceSlot*> frozen;
   for (const Node* v : options.frozen_variables) {
-    VF_CHECK(v && v->op_def().is_variable && &v->graph() == graph_.get(), ErrorCode::kInvalidArgument,
-             "Only variables of this session's graph can be frozen, got '",
-             v ? v->name() : "null", "'");
+    VF_CHECK(
+        v && v->op_def().is_variable && &v->graph() == graph_.get(), ErrorCode::kInvalidArgument,
+        "Only variables of this session's graph can be frozen, got '", v ? v->name() : "null", "'");
     frozen.push_back(&resource(v));
     for (const Node* slot : graph_->slots_of(v)) frozen.push_back(&resource(slot));
   }

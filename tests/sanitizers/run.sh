@@ -1,0 +1,126 @@
+#!/usr/bin/env bash
+# Sanitizer runs of varflow (issue 11), in three stages; any sanitizer report fails the run.
+#   asan    the core, the C++ tests and the pybind11 module built once with
+#           AddressSanitizer + UndefinedBehaviorSanitizer (-O1); ctest runs every C++ test
+#   python  a subset of the pytest suite and the fuzz regression tests against that module
+#   tsan    the core and tests/cpp/concurrency_test.cc built with ThreadSanitizer; its
+#           "concurrent_" tests (one Session from 8 threads, the intra-op pool) must be silent
+# Usage: tests/sanitizers/run.sh [asan|python|tsan ...]   (no argument: all three, in order)
+# Build directories persist under $VARFLOW_SANITIZER_BUILD_DIR (default build/sanitizers), so a
+# second run only rebuilds what changed. Needs gcc, cmake, ninja and pybind11 in the Python
+# environment (pip install '.[test]').
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
+BUILD="${VARFLOW_SANITIZER_BUILD_DIR:-$ROOT/build/sanitizers}"
+PYTHON="${PYTHON:-$(command -v python3)}"
+JOBS="${JOBS:-$(nproc)}"
+CXX="${CXX:-c++}"
+STAGES=("$@")
+[ ${#STAGES[@]} -eq 0 ] && STAGES=(asan python tsan)
+
+# The pytest files that drive the C++ core through the bindings hardest: feeds, fetches,
+# variables, every op against NumPy, bad input, optimizers, gradients, freezing.
+PYTEST_FILES=(
+  tests/python/test_session.py
+  tests/python/test_bad_input.py
+  tests/python/test_bad_input_math.py
+  tests/python/test_graph.py
+  tests/python/test_ops_numpy.py
+  tests/python/test_op_library.py
+  tests/python/test_optimizers.py
+  tests/python/test_live_freezing.py
+  tests/python/test_gradients.py
+  tests/python/test_random_ops.py
+)
+
+# Every report is fatal; frames are symbolised. LeakSanitizer is on for the C++ tests and off
+# under Python, whose interpreter keeps objects alive at exit on purpose.
+export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:report_error_type=1"
+ASAN_COMMON="allocator_may_return_null=1:strict_string_checks=1:detect_stack_use_after_return=1"
+export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1"
+
+log() { printf '\n== %s (%ss)\n' "$*" "$SECONDS"; }
+
+configure() {  # configure <dir> <sanitizers> [extra cmake args...]
+  local dir="$1" sanitize="$2"
+  shift 2
+  local generator=()
+  command -v ninja >/dev/null && generator=(-G Ninja)
+  cmake -S "$ROOT" -B "$dir" "${generator[@]}" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+    "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O1 -g1" "-DCMAKE_CXX_COMPILER=$CXX" \
+    "-DVARFLOW_SANITIZE=$sanitize" "-DPython_EXECUTABLE=$PYTHON" "$@" >/dev/null
+}
+
+stage_asan() {
+  log "asan: configure and build (ASan + UBSan, -O1)"
+  local pybind11_dir
+  if ! pybind11_dir="$("$PYTHON" -m pybind11 --cmakedir 2>/dev/null)"; then
+    echo "pybind11 is not installed for $PYTHON (pip install '.[test]')" >&2
+    exit 2
+  fi
+  # One build for the C++ tests and the Python module: the core is compiled once.
+  configure "$BUILD/asan" "address;undefined" -DVARFLOW_BUILD_TESTS=ON \
+    -DVARFLOW_BUILD_PYTHON=ON "-Dpybind11_DIR=$pybind11_dir"
+  cmake --build "$BUILD/asan" --parallel "$JOBS"
+  log "asan: ctest"
+  ASAN_OPTIONS="$ASAN_COMMON:detect_leaks=1" \
+    ctest --test-dir "$BUILD/asan" --output-on-failure --parallel "$JOBS"
+}
+
+stage_python() {
+  log "python: pytest subset and fuzz regressions against the ASan + UBSan module"
+  local module
+  module="$(find "$BUILD/asan/cpp/bindings" -maxdepth 1 -name '_core*.so' | head -n 1)"
+  if [ -z "$module" ]; then
+    echo "no sanitized module under $BUILD/asan: run the asan stage first" >&2
+    exit 2
+  fi
+  # A package directory of links: the working tree's Python files plus the sanitized module.
+  local stage="$BUILD/python-stage"
+  rm -rf "$stage"
+  mkdir -p "$stage/varflow"
+  for entry in "$ROOT"/python/varflow/*; do
+    case "$(basename "$entry")" in _core*.so | __pycache__) continue ;; esac
+    ln -s "$entry" "$stage/varflow/"
+  done
+  ln -s "$module" "$stage/varflow/"
+  # Python is not instrumented, so the runtimes are preloaded; -S skips site-packages' .pth
+  # hooks (an editable install's import finder would otherwise load the normal module), and
+  # PYTHONPATH lists the staged package first, then the environment's packages.
+  local site libasan libubsan
+  site="$("$PYTHON" -c 'import sysconfig as s; p = s.get_paths(); print(p["purelib"] + ":" + p["platlib"])')"
+  libasan="$("$CXX" -print-file-name=libasan.so)"
+  libubsan="$("$CXX" -print-file-name=libubsan.so)"
+  local tests=()
+  for f in "${PYTEST_FILES[@]}"; do [ -e "$ROOT/$f" ] && tests+=("$f"); done
+  # The fuzzer's own regression tests (its test_*.py files), when they exist.
+  if compgen -G "$ROOT/tests/fuzz/test_*.py" >/dev/null; then tests+=(tests/fuzz); fi
+  (
+    cd "$ROOT"
+    env LD_PRELOAD="$libasan:$libubsan" PYTHONMALLOC=malloc PYTHONPATH="$stage:$site" \
+      ASAN_OPTIONS="$ASAN_COMMON:detect_leaks=0" PYTHONDONTWRITEBYTECODE=1 \
+      "$PYTHON" -S -m pytest -q -p no:cacheprovider "${tests[@]}"
+  )
+}
+
+stage_tsan() {
+  log "tsan: configure and build the concurrency test (TSan, -O1)"
+  configure "$BUILD/tsan" thread -DVARFLOW_BUILD_TESTS=ON -DVARFLOW_BUILD_PYTHON=OFF
+  cmake --build "$BUILD/tsan" --parallel "$JOBS" --target concurrency_test
+  log "tsan: concurrency_test"
+  for isa in baseline avx2; do
+    VARFLOW_ISA=$isa "$BUILD/tsan/tests/cpp/concurrency_test" concurrent_
+  done
+}
+
+for stage in "${STAGES[@]}"; do
+  case "$stage" in
+    asan | python | tsan) "stage_$stage" ;;
+    *)
+      echo "unknown stage '$stage' (asan, python, tsan)" >&2
+      exit 2
+      ;;
+  esac
+done
+log "sanitizers: clean"
