@@ -37,3 +37,37 @@ def test_registry_holds_the_foundation_ops():
         "AssignSub",
     ):
         assert required in names
+
+
+def test_declared_attributes_get_their_defaults():
+    import varflow as tf
+
+    op = tf.reduce_sum(tf.ones([2, 2]), axis=0).op
+    assert op.get_attr("keep_dims") is False
+    mm = tf.matmul(tf.ones([2, 2]), tf.ones([2, 2])).op
+    assert mm.get_attr("transpose_a") is False
+    assert mm.get_attr("transpose_b") is False
+
+
+def test_an_undeclared_attribute_is_a_value_error_naming_the_known_ones():
+    import pytest
+
+    import varflow as tf
+
+    x = tf.ones([2, 2])
+    with pytest.raises(ValueError, match=r"'MatMul' has no attribute 'transpose_c'.*transpose_a"):
+        tf.get_default_graph().create_op("MatMul", [x, x], {"transpose_c": True})
+
+
+def test_an_attribute_of_the_wrong_type_is_a_type_error():
+    import pytest
+
+    import varflow as tf
+
+    x = tf.ones([2, 2])
+    axes = tf.constant([0])
+    with pytest.raises(TypeError, match="'keep_dims'.*must be bool, got int"):
+        tf.get_default_graph().create_op("Sum", [x, axes], {"keep_dims": 1})
+    # An int is a valid float, as in TF1.
+    op = tf.get_default_graph().create_op("LeakyRelu", [x], {"alpha": 1})
+    assert op.get_attr("alpha") == 1.0

@@ -14,6 +14,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "varflow/graph.h"
@@ -151,6 +152,39 @@ class GradContext {
   std::vector<std::optional<Output>> output_grads_;
 };
 
+// The declared type of an attribute; each is one alternative of AttrValue.
+enum class AttrType { kBool, kInt, kFloat, kString, kType, kShape, kIntList, kFloatList, kTensor };
+const char* attr_type_name(AttrType type);  // "bool", "int", "float", "string", "type", ...
+template <typename T>
+constexpr AttrType attr_type_of();
+template <>
+constexpr AttrType attr_type_of<bool>() { return AttrType::kBool; }
+template <>
+constexpr AttrType attr_type_of<int64_t>() { return AttrType::kInt; }
+template <>
+constexpr AttrType attr_type_of<double>() { return AttrType::kFloat; }
+template <>
+constexpr AttrType attr_type_of<std::string>() { return AttrType::kString; }
+template <>
+constexpr AttrType attr_type_of<DType>() { return AttrType::kType; }
+template <>
+constexpr AttrType attr_type_of<Shape>() { return AttrType::kShape; }
+template <>
+constexpr AttrType attr_type_of<std::vector<int64_t>>() { return AttrType::kIntList; }
+template <>
+constexpr AttrType attr_type_of<std::vector<double>>() { return AttrType::kFloatList; }
+template <>
+constexpr AttrType attr_type_of<Tensor>() { return AttrType::kTensor; }
+
+
+// One attribute of an op: its name, type and (for optional attributes) default value.
+struct AttrDef {
+  std::string name;
+  AttrType type;
+  std::optional<AttrValue> default_value;  // none: the attribute is required
+  std::string doc;
+};
+
 using ShapeFn = std::function<void(InferenceContext&)>;
 using KernelFn = void (*)(KernelContext&);
 using GradFn = std::function<Grads(GradContext&)>;
@@ -174,6 +208,10 @@ struct OpDef {
   GradFn grad;
   bool not_differentiable = false;
   std::string doc;
+  // Every attribute the op takes. Graph::add_node rejects any other attribute, checks types
+  // and fills in defaults, so kernels and shape rules see complete, well-typed attributes.
+  std::vector<AttrDef> attrs;
+  const AttrDef* find_attr(const std::string& attr_name) const;
   // For variadic ops: decides from the input index which inputs are refs (MultiApplyAdam's
   // repeating (var, m, v, grad) groups). Overrides ref_inputs; the shape rule must check
   // that those inputs are variables.
@@ -246,10 +284,32 @@ class OpDefBuilder {
     def_.doc = std::move(text);
     return *this;
   }
+  // An optional attribute; its type is the default's (`int` and `long` defaults are kInt).
+  template <typename T>
+  OpDefBuilder& attr(std::string attr_name, T default_value, std::string text = "") {
+    using Stored = std::conditional_t<std::is_integral_v<T> && !std::is_same_v<T, bool>, int64_t,
+                                      std::conditional_t<std::is_floating_point_v<T>, double, T>>;
+    def_.attrs.push_back(AttrDef{std::move(attr_name), attr_type_of<Stored>(),
+                                 AttrValue(static_cast<Stored>(default_value)), std::move(text)});
+    return *this;
+  }
+  OpDefBuilder& attr(std::string attr_name, const char* default_value, std::string text = "") {
+    return attr(std::move(attr_name), std::string(default_value), std::move(text));
+  }
+  // A required attribute.
+  OpDefBuilder& required_attr(std::string attr_name, AttrType type, std::string text = "") {
+    def_.attrs.push_back(AttrDef{std::move(attr_name), type, std::nullopt, std::move(text)});
+    return *this;
+  }
 
  private:
   OpDef& def_;
 };
+
+// Checks `attrs` against `def` for node `node_name`: an undeclared attribute is a ValueError
+// naming the op's attributes, a value of the wrong type a TypeError (an int passes for a float),
+// a missing required one a ValueError; missing optional ones get their defaults.
+void validate_attrs(const OpDef& def, const std::string& node_name, AttrMap& attrs);
 
 class OpRegistry {
  public:

@@ -1,6 +1,8 @@
 #include "varflow/op_registry.h"
 
 #include <algorithm>
+#include <iterator>
+#include <variant>
 
 #include "ops/op_families.h"
 #include "varflow/errors.h"
@@ -26,6 +28,81 @@ Output GradContext::grad(int i) const {
   if (g) return *g;
   // An output nobody differentiated: its gradient is zero.
   return op_.graph().add_node("ZerosLike", {Output{&op_, i}})->output(0);
+}
+
+const char* attr_type_name(AttrType type) {
+  switch (type) {
+    case AttrType::kBool:
+      return "bool";
+    case AttrType::kInt:
+      return "int";
+    case AttrType::kFloat:
+      return "float";
+    case AttrType::kString:
+      return "string";
+    case AttrType::kType:
+      return "type";
+    case AttrType::kShape:
+      return "shape";
+    case AttrType::kIntList:
+      return "list(int)";
+    case AttrType::kFloatList:
+      return "list(float)";
+    case AttrType::kTensor:
+      return "tensor";
+  }
+  return "?";
+}
+
+const AttrDef* OpDef::find_attr(const std::string& attr_name) const {
+  for (const AttrDef& a : attrs)
+    if (a.name == attr_name) return &a;
+  return nullptr;
+}
+
+namespace {
+// The AttrType of the alternative `value` holds.
+AttrType held_type(const AttrValue& value) {
+  static constexpr AttrType kByIndex[] = {
+      AttrType::kBool,  AttrType::kInt,     AttrType::kFloat,     AttrType::kString, AttrType::kType,
+      AttrType::kShape, AttrType::kIntList, AttrType::kFloatList, AttrType::kTensor};
+  static_assert(std::variant_size_v<AttrValue> == std::size(kByIndex));
+  return kByIndex[value.index()];
+}
+}  // namespace
+
+void validate_attrs(const OpDef& def, const std::string& node_name, AttrMap& attrs) {
+  for (const auto& [key, value] : attrs.items()) {
+    const AttrDef* declared = def.find_attr(key);
+    if (!declared) {
+      std::string known;
+      for (const AttrDef& a : def.attrs) known += (known.empty() ? "" : ", ") + a.name;
+      raise(ErrorCode::kValue, "Op '", def.name, "' has no attribute '", key, "' (node '",
+            node_name, "'); its attributes are: ", known.empty() ? "none" : known);
+    }
+    const AttrType got = held_type(value);
+    if (got == declared->type) continue;
+    if (declared->type == AttrType::kFloat && got == AttrType::kInt) continue;  // coerced below
+    if (declared->type == AttrType::kFloatList && got == AttrType::kIntList) continue;
+    raise(ErrorCode::kType, "Attribute '", key, "' of '", node_name, "' (op: '", def.name,
+          "') must be ", attr_type_name(declared->type), ", got ", attr_type_name(got));
+  }
+  for (const AttrDef& a : def.attrs) {
+    if (attrs.has(a.name)) {
+      const AttrValue& value = attrs.items().at(a.name);
+      if (a.type == AttrType::kFloat && held_type(value) == AttrType::kInt)
+        attrs.set(a.name, static_cast<double>(std::get<int64_t>(value)));
+      if (a.type == AttrType::kFloatList && held_type(value) == AttrType::kIntList) {
+        const auto& ints = std::get<std::vector<int64_t>>(value);
+        attrs.set(a.name, std::vector<double>(ints.begin(), ints.end()));
+      }
+    } else if (a.default_value) {
+      attrs.set(a.name, *a.default_value);
+    } else {
+      raise(ErrorCode::kValue, "Op '", def.name, "' requires attribute '", a.name, "' (",
+            attr_type_name(a.type), ") for node '", node_name, "'");
+    }
+  }
 }
 
 bool OpDef::is_ref_input(int i) const {

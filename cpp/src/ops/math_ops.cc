@@ -102,8 +102,8 @@ void matmul_shape(InferenceContext& c) {
   shape_rules::require_rank(c, 1, 2);
   const Shape& a = c.input_shape(0);
   const Shape& b = c.input_shape(1);
-  bool ta = c.attrs().get_or<bool>("transpose_a", false);
-  bool tb = c.attrs().get_or<bool>("transpose_b", false);
+  bool ta = c.attrs().get<bool>("transpose_a");
+  bool tb = c.attrs().get<bool>("transpose_b");
   int64_t m = kUnknownDim, n = kUnknownDim;
   if (a.has_rank()) {
     m = a.dim(ta ? 1 : 0);
@@ -123,8 +123,8 @@ void matmul_shape(InferenceContext& c) {
 void matmul_kernel(KernelContext& c) {
   const Tensor& a = c.input(0);
   const Tensor& b = c.input(1);
-  bool ta = c.attrs().get_or<bool>("transpose_a", false);
-  bool tb = c.attrs().get_or<bool>("transpose_b", false);
+  bool ta = c.attrs().get<bool>("transpose_a");
+  bool tb = c.attrs().get<bool>("transpose_b");
   VF_CHECK(a.rank() == 2 && b.rank() == 2, ErrorCode::kInvalidArgument,
            "In[0] and In[1] must be matrices: ", dims_to_string(a.dims()), " ",
            dims_to_string(b.dims()));
@@ -160,7 +160,7 @@ void reduce_kernel(KernelContext& c) {
   if (duplicate != axes.end())
     c.fail(ErrorCode::kInvalidArgument,
            "Invalid reduction arguments: Axes contains duplicate dimension: ", *duplicate);
-  const bool keep = c.attrs().get_or<bool>("keep_dims", false);
+  const bool keep = c.attrs().get<bool>("keep_dims");
   Dims out_dims;
   for (int i = 0; i < rank; ++i) {
     bool r = std::binary_search(axes.begin(), axes.end(), i);
@@ -296,8 +296,8 @@ void cumsum_kernel(KernelContext& c) {
   int64_t outer = 1, inner = 1;
   for (int i = 0; i < axis; ++i) outer *= x.dim(i);
   for (int i = static_cast<int>(axis) + 1; i < rank; ++i) inner *= x.dim(i);
-  const bool exclusive = c.attrs().get_or<bool>("exclusive", false);
-  const bool reverse = c.attrs().get_or<bool>("reverse", false);
+  const bool exclusive = c.attrs().get<bool>("exclusive");
+  const bool reverse = c.attrs().get<bool>("reverse");
   Tensor& out = c.allocate_output(0, x.dtype(), x.dims());
   visit_dtype(x.dtype(), [&](auto tag) {
     using T = decltype(tag);
@@ -381,7 +381,7 @@ Output prod_grad(GradContext& c) {
 void arg_shape(InferenceContext& c) {
   shape_rules::require_dtype(c, 0, {kF32, kF64, kI32, kI64});
   shape_rules::require_dtype(c, 1, {kI32, kI64});
-  const DType out = c.attrs().get_or<DType>("output_type", DType::kInt64);
+  const DType out = c.attrs().get<DType>("output_type");
   if (out != kI32 && out != kI64)
     c.type_error("output_type must be int32 or int64, got ", dtype_name(out));
   const Shape& s = c.input_shape(0);
@@ -426,7 +426,7 @@ void arg_kernel(KernelContext& c) {
            dims_to_string(x.dims()));
   Dims dims = x.dims();
   dims.erase(dims.begin() + axis);
-  Tensor& out = c.allocate_output(0, c.attrs().get_or<DType>("output_type", DType::kInt64), dims);
+  Tensor& out = c.allocate_output(0, c.attrs().get<DType>("output_type"), dims);
   kernels::arg_reduce(IsMax, x, static_cast<int>(axis), out);
 }
 
@@ -438,8 +438,8 @@ void batch_matmul_shape(InferenceContext& c, bool broadcast) {
   shape_rules::require_dtype(c, 0, {kF32, kF64, kI32, kI64});
   const Shape& a = c.input_shape(0);
   const Shape& b = c.input_shape(1);
-  const bool ax = c.attrs().get_or<bool>("adj_x", false),
-             ay = c.attrs().get_or<bool>("adj_y", false);
+  const bool ax = c.attrs().get<bool>("adj_x"),
+             ay = c.attrs().get<bool>("adj_y");
   for (int i = 0; i < 2; ++i) {
     const Shape& s = c.input_shape(i);
     if (s.has_rank() && s.rank() < 2)
@@ -490,8 +490,8 @@ template <bool Broadcast>
 void batch_matmul_kernel(KernelContext& c) {
   const Tensor& a = c.input(0);
   const Tensor& b = c.input(1);
-  const bool ax = c.attrs().get_or<bool>("adj_x", false),
-             ay = c.attrs().get_or<bool>("adj_y", false);
+  const bool ax = c.attrs().get<bool>("adj_x"),
+             ay = c.attrs().get<bool>("adj_y");
   if (a.rank() < 2 || b.rank() < 2)
     c.fail(ErrorCode::kInvalidArgument,
            "In[0] and In[1] must have rank >= 2: ", dims_to_string(a.dims()), " ",
@@ -534,8 +534,8 @@ void batch_matmul_kernel(KernelContext& c) {
 }
 
 Grads batch_matmul_grad(GradContext& c, const char* type) {
-  const bool ax = c.attrs().get_or<bool>("adj_x", false),
-             ay = c.attrs().get_or<bool>("adj_y", false);
+  const bool ax = c.attrs().get<bool>("adj_x"),
+             ay = c.attrs().get<bool>("adj_y");
   Output x = c.input(0), y = c.input(1), g = c.grad();
   auto bmm = [&](Output p, Output q, bool adj_p, bool adj_q) {
     return op(c.graph(), type, {p, q}, {{"adj_x", adj_p}, {"adj_y", adj_q}});
@@ -593,14 +593,14 @@ void float_map(KernelContext& c, F f) {
 }
 
 void leaky_relu_kernel(KernelContext& c) {
-  const double alpha = c.attrs().get_or<double>("alpha", 0.2);
+  const double alpha = c.attrs().get<double>("alpha");
   float_map<1>(c, [alpha](auto x, auto) {
     using T = decltype(x);
     return x > T(0) ? x : x * static_cast<T>(alpha);
   });
 }
 void leaky_relu_grad_kernel(KernelContext& c) {  // (gradients, features)
-  const double alpha = c.attrs().get_or<double>("alpha", 0.2);
+  const double alpha = c.attrs().get<double>("alpha");
   float_map<2>(c, [alpha](auto g, auto x) {
     using T = decltype(g);
     return x > T(0) ? g : g * static_cast<T>(alpha);
@@ -683,11 +683,13 @@ void register_math_ops(OpRegistry& r) {
   r.add("MatMul")
       .inputs({"a", "b"})
       .outputs({"product"})
+      .attr("transpose_a", false, "use a's transpose")
+      .attr("transpose_b", false, "use b's transpose")
       .shape(matmul_shape)
       .kernel(matmul_kernel)
       .grad([](GradContext& c) {
-        const bool ta = c.attrs().get_or<bool>("transpose_a", false);
-        const bool tb = c.attrs().get_or<bool>("transpose_b", false);
+        const bool ta = c.attrs().get<bool>("transpose_a");
+        const bool tb = c.attrs().get<bool>("transpose_b");
         Output a = c.input(0), b = c.input(1), g = c.grad();
         if (!ta && !tb) return Grads{matmul(g, b, false, true), matmul(a, g, true, false)};
         if (!ta && tb) return Grads{matmul(g, b, false, false), matmul(g, a, true, false)};
@@ -699,12 +701,14 @@ void register_math_ops(OpRegistry& r) {
   r.add("Sum")
       .inputs({"input", "reduction_indices"})
       .outputs({"output"})
+      .attr("keep_dims", false, "keep reduced dimensions with length 1")
       .shape(shape_rules::reduction)
       .kernel(reduce_kernel<kernels::ReduceOp::kSum>)
       .grad([](GradContext& c) { return Grads{sum_grad(c), std::nullopt}; });
   r.add("Mean")
       .inputs({"input", "reduction_indices"})
       .outputs({"output"})
+      .attr("keep_dims", false, "keep reduced dimensions with length 1")
       .shape(shape_rules::reduction)
       .kernel(reduce_kernel<kernels::ReduceOp::kMean>)
       .grad([](GradContext& c) {
@@ -879,65 +883,76 @@ void register_math_ops(OpRegistry& r) {
   r.add("Cumsum")
       .inputs({"x", "axis"})
       .outputs({"out"})
+      .attr("exclusive", false, "exclude each element from its own result")
+      .attr("reverse", false, "scan from the end")
       .shape(cumsum_shape)
       .kernel(cumsum_kernel<false>)
       .grad([](GradContext& c) {
-        AttrMap attrs{{"exclusive", c.attrs().get_or<bool>("exclusive", false)},
-                      {"reverse", !c.attrs().get_or<bool>("reverse", false)}};
+        AttrMap attrs{{"exclusive", c.attrs().get<bool>("exclusive")},
+                      {"reverse", !c.attrs().get<bool>("reverse")}};
         return Grads{op(c.graph(), "Cumsum", {c.grad(), c.input(1)}, attrs), std::nullopt};
       });
   // --- reductions with axis lists (TF1's math_grad.py gradients) -----------------------------
   r.add("Max")
       .inputs({"input", "reduction_indices"})
       .outputs({"output"})
+      .attr("keep_dims", false, "keep reduced dimensions with length 1")
       .shape(typed_reduction<kF32, kF64, kI32, kI64>)
       .kernel(reduce_kernel<kernels::ReduceOp::kMax>)
       .grad([](GradContext& c) { return Grads{min_or_max_grad(c), std::nullopt}; });
   r.add("Min")
       .inputs({"input", "reduction_indices"})
       .outputs({"output"})
+      .attr("keep_dims", false, "keep reduced dimensions with length 1")
       .shape(typed_reduction<kF32, kF64, kI32, kI64>)
       .kernel(reduce_kernel<kernels::ReduceOp::kMin>)
       .grad([](GradContext& c) { return Grads{min_or_max_grad(c), std::nullopt}; });
   r.add("Prod")
       .inputs({"input", "reduction_indices"})
       .outputs({"output"})
+      .attr("keep_dims", false, "keep reduced dimensions with length 1")
       .shape(typed_reduction<kF32, kF64, kI32, kI64>)
       .kernel(reduce_kernel<kernels::ReduceOp::kProd>)
       .grad([](GradContext& c) { return Grads{prod_grad(c), std::nullopt}; });
   r.add("All")
       .inputs({"input", "reduction_indices"})
       .outputs({"output"})
+      .attr("keep_dims", false, "keep reduced dimensions with length 1")
       .shape(typed_reduction<kBool>)
       .kernel(reduce_kernel<kernels::ReduceOp::kAll>)
       .not_differentiable();
   r.add("Any")
       .inputs({"input", "reduction_indices"})
       .outputs({"output"})
+      .attr("keep_dims", false, "keep reduced dimensions with length 1")
       .shape(typed_reduction<kBool>)
       .kernel(reduce_kernel<kernels::ReduceOp::kAny>)
       .not_differentiable();
   r.add("ArgMax")
       .inputs({"input", "dimension"})
       .outputs({"output"})
+      .attr("output_type", DType::kInt64, "int32 or int64")
       .shape(arg_shape)
       .kernel(arg_kernel<true>)
       .not_differentiable();
   r.add("ArgMin")
       .inputs({"input", "dimension"})
       .outputs({"output"})
+      .attr("output_type", DType::kInt64, "int32 or int64")
       .shape(arg_shape)
       .kernel(arg_kernel<false>)
       .not_differentiable();
   r.add("Cumprod")
       .inputs({"x", "axis"})
       .outputs({"out"})
+      .attr("exclusive", false, "exclude each element from its own result")
+      .attr("reverse", false, "scan from the end")
       .shape(cumsum_shape)
       .kernel(cumsum_kernel<true>)
       .grad([](GradContext& c) {
         // TF1: cumsum(prod * grad, exclusive, !reverse) / x
-        const bool exclusive = c.attrs().get_or<bool>("exclusive", false);
-        const bool reverse = c.attrs().get_or<bool>("reverse", false);
+        const bool exclusive = c.attrs().get<bool>("exclusive");
+        const bool reverse = c.attrs().get<bool>("reverse");
         Output summed = op(c.graph(), "Cumsum", {mul(c.output(), c.grad()), c.input(1)},
                            {{"exclusive", exclusive}, {"reverse", !reverse}});
         return Grads{div(summed, c.input(0)), std::nullopt};
@@ -947,12 +962,16 @@ void register_math_ops(OpRegistry& r) {
   r.add("BatchMatMul")
       .inputs({"x", "y"})
       .outputs({"output"})
+      .attr("adj_x", false, "use x's transpose")
+      .attr("adj_y", false, "use y's transpose")
       .shape([](InferenceContext& c) { batch_matmul_shape(c, false); })
       .kernel(batch_matmul_kernel<false>)
       .grad([](GradContext& c) { return batch_matmul_grad(c, "BatchMatMul"); });
   r.add("BatchMatMulV2")
       .inputs({"x", "y"})
       .outputs({"output"})
+      .attr("adj_x", false, "use x's transpose")
+      .attr("adj_y", false, "use y's transpose")
       .shape([](InferenceContext& c) { batch_matmul_shape(c, true); })
       .kernel(batch_matmul_kernel<true>)
       .grad([](GradContext& c) { return batch_matmul_grad(c, "BatchMatMulV2"); });
@@ -961,19 +980,21 @@ void register_math_ops(OpRegistry& r) {
   r.add("LeakyRelu")
       .inputs({"features"})
       .outputs({"activations"})
+      .attr("alpha", 0.2, "slope for negative inputs")
       .shape(float_unary_shape)
       .kernel(leaky_relu_kernel)
       .grad([](GradContext& c) {
-        AttrMap attrs{{"alpha", c.attrs().get_or<double>("alpha", 0.2)}};
+        AttrMap attrs{{"alpha", c.attrs().get<double>("alpha")}};
         return Grads{op(c.graph(), "LeakyReluGrad", {c.grad(), c.input(0)}, attrs)};
       });
   r.add("LeakyReluGrad")
       .inputs({"gradients", "features"})
       .outputs({"backprops"})
+      .attr("alpha", 0.2, "slope for negative inputs")
       .shape(float_binary_shape)
       .kernel(leaky_relu_grad_kernel)
       .grad([](GradContext& c) {
-        AttrMap attrs{{"alpha", c.attrs().get_or<double>("alpha", 0.2)}};
+        AttrMap attrs{{"alpha", c.attrs().get<double>("alpha")}};
         return Grads{op(c.graph(), "LeakyReluGrad", {c.grad(), c.input(1)}, attrs),
                      zeros_like(c.input(1))};
       });

@@ -133,8 +133,7 @@ Output broadcast_mul(Output vec, Output mat) {
 
 // BiasAdd: value + bias along the channel axis (last for NHWC, 1 for NCHW).
 int bias_channel_axis(const AttrMap& attrs, int rank) {
-  const std::string fmt = attrs.has("data_format") ? attrs.get<std::string>("data_format") : "NHWC";
-  return fmt == "NCHW" && rank >= 3 ? 1 : rank - 1;
+  return attrs.get<std::string>("data_format") == "NCHW" && rank >= 3 ? 1 : rank - 1;
 }
 
 void bias_add_shape(InferenceContext& c) {
@@ -283,6 +282,7 @@ void register_nn_ops(OpRegistry& r) {
   r.add("BiasAdd")
       .inputs({"value", "bias"})
       .outputs({"output"})
+      .attr("data_format", "NHWC", "NHWC (channels last) or NCHW")
       .shape(bias_add_shape)
       .kernel(bias_add_kernel)
       .grad([](GradContext& c) {

@@ -36,8 +36,8 @@ Philox reserve(KernelContext& c, int64_t outputs) {
   ResourceSlot& slot = c.own_state();
   std::lock_guard<std::mutex> lock(slot.mu);
   if (!slot.state) {
-    uint64_t seed = static_cast<uint64_t>(c.attrs().get_or<int64_t>("seed", 0));
-    uint64_t seed2 = static_cast<uint64_t>(c.attrs().get_or<int64_t>("seed2", 0));
+    uint64_t seed = static_cast<uint64_t>(c.attrs().get<int64_t>("seed"));
+    uint64_t seed2 = static_cast<uint64_t>(c.attrs().get<int64_t>("seed2"));
     if (seed == 0 && seed2 == 0) {
       seed = kernels::os_random_seed();
       seed2 = kernels::os_random_seed();
@@ -136,6 +136,9 @@ void register_random_ops(OpRegistry& r) {
   r.add("RandomUniform")
       .inputs({"shape"})
       .outputs({"output"})
+      .attr("dtype", DType::kFloat32, "float32 or float64")
+      .attr("seed", int64_t{0}, "graph-level seed")
+      .attr("seed2", int64_t{0}, "op-level seed")
       .stateful()
       .doc("Uniform in [0, 1). attrs: dtype (float32|float64), seed, seed2.")
       .shape(random_float_shape)
@@ -144,6 +147,9 @@ void register_random_ops(OpRegistry& r) {
   r.add("RandomStandardNormal")
       .inputs({"shape"})
       .outputs({"output"})
+      .attr("dtype", DType::kFloat32, "float32 or float64")
+      .attr("seed", int64_t{0}, "graph-level seed")
+      .attr("seed2", int64_t{0}, "op-level seed")
       .stateful()
       .doc("Standard normal by Box-Muller. attrs: dtype (float32|float64), seed, seed2.")
       .shape(random_float_shape)
@@ -152,6 +158,9 @@ void register_random_ops(OpRegistry& r) {
   r.add("TruncatedNormal")
       .inputs({"shape"})
       .outputs({"output"})
+      .attr("dtype", DType::kFloat32, "float32 or float64")
+      .attr("seed", int64_t{0}, "graph-level seed")
+      .attr("seed2", int64_t{0}, "op-level seed")
       .stateful()
       .doc("Standard normal restricted to (-2, 2) by rejection. attrs: dtype, seed, seed2.")
       .shape(random_float_shape)
@@ -160,6 +169,8 @@ void register_random_ops(OpRegistry& r) {
   r.add("RandomUniformInt")
       .inputs({"shape", "minval", "maxval"})
       .outputs({"output"})
+      .attr("seed", int64_t{0}, "graph-level seed")
+      .attr("seed2", int64_t{0}, "op-level seed")
       .stateful()
       .doc("Integers in [minval, maxval) (int32|int64). attrs: seed, seed2.")
       .shape(random_uniform_int_shape)

@@ -86,7 +86,7 @@ std::vector<int> normalize_axes(InferenceContext& c, const Tensor& axes, int ran
 void reduction(InferenceContext& c) {
   require_dtype(c, 1, {DType::kInt32, DType::kInt64});
   const Shape& in = c.input_shape(0);
-  const bool keep = c.attrs().get_or<bool>("keep_dims", false);
+  const bool keep = c.attrs().get<bool>("keep_dims");
   const Tensor* axes = c.constant_input(1);
   if (!in.has_rank() || !axes) {
     c.set_output(0, c.input_dtype(0), Shape::unknown_rank());

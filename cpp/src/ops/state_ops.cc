@@ -21,7 +21,7 @@ void variable_kernel(KernelContext& c) {
 void assign_kernel(KernelContext& c) {
   ResourceSlot& slot = c.ref(0);
   const Tensor& value = c.input(1);
-  const bool validate = c.attrs().get_or<bool>("validate_shape", true);
+  const bool validate = c.attrs().get<bool>("validate_shape");
   std::lock_guard<std::mutex> lock(slot.mu);
   if (slot.value.defined() && slot.value.dims() == value.dims() &&
       slot.value.dtype() == value.dtype()) {
@@ -84,7 +84,9 @@ void assign_shape(InferenceContext& c) {
     raise(ErrorCode::kType, "Input 'value' of '", c.op_type(), "' Op has type ",
           dtype_name(c.input_dtype(1)), " that does not match type ", dtype_name(c.input_dtype(0)),
           " of argument 'ref'.");
-  const bool validate = c.attrs().get_or<bool>("validate_shape", true);
+  // AssignAdd and AssignSub always need matching shapes; Assign may opt out.
+  const bool validate =
+      c.op_def().find_attr("validate_shape") == nullptr || c.attrs().get<bool>("validate_shape");
   if (validate && !c.input_shape(0).compatible_with(c.input_shape(1)))
     raise(ErrorCode::kValue, "Shapes ", c.input_shape(0).to_string(), " and ",
           c.input_shape(1).to_string(), " are incompatible");
@@ -96,6 +98,10 @@ void assign_shape(InferenceContext& c) {
 void register_state_ops(OpRegistry& r) {
   r.add("VariableV2")
       .outputs({"ref"})
+      .required_attr("dtype", AttrType::kType, "element type")
+      .required_attr("shape", AttrType::kShape, "declared shape")
+      .attr("container", "", "unused: TF1 resource containers")
+      .attr("shared_name", "", "unused: TF1 resource sharing")
       .variable()
       .shape([](InferenceContext& c) {
         c.set_output(0, c.attrs().get<DType>("dtype"), c.attrs().get<Shape>("shape"));
@@ -105,6 +111,8 @@ void register_state_ops(OpRegistry& r) {
   r.add("Assign")
       .inputs({"ref", "value"})
       .outputs({"output_ref"})
+      .attr("validate_shape", true, "require value to have the variable's shape")
+      .attr("use_locking", false, "lock the variable during the update")
       .ref_inputs({0})
       .shape(assign_shape)
       .kernel(assign_kernel)
@@ -112,6 +120,7 @@ void register_state_ops(OpRegistry& r) {
   r.add("AssignAdd")
       .inputs({"ref", "value"})
       .outputs({"output_ref"})
+      .attr("use_locking", false, "lock the variable during the update")
       .ref_inputs({0})
       .shape(assign_shape)
       .kernel(assign_update_kernel<kernels::BinaryOp::kAdd>)
@@ -119,6 +128,7 @@ void register_state_ops(OpRegistry& r) {
   r.add("AssignSub")
       .inputs({"ref", "value"})
       .outputs({"output_ref"})
+      .attr("use_locking", false, "lock the variable during the update")
       .ref_inputs({0})
       .shape(assign_shape)
       .kernel(assign_update_kernel<kernels::BinaryOp::kSub>)

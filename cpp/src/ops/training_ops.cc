@@ -109,7 +109,7 @@ struct MomentumOp {
   }
   template <typename T>
   static void step(const double* s, const AttrMap& attrs, const Slots<T>* t, size_t n) {
-    k::momentum_step(k::MomentumArgs{s[0], s[1], attrs.get_or<bool>("use_nesterov", false)}, t, n);
+    k::momentum_step(k::MomentumArgs{s[0], s[1], attrs.get<bool>("use_nesterov")}, t, n);
   }
 };
 
@@ -123,7 +123,7 @@ struct AdagradOp {
   }
   template <typename T>
   static void step(const double* s, const AttrMap& attrs, const Slots<T>* t, size_t n) {
-    k::adagrad_step(k::AdagradArgs{s[0], attrs.get_or<bool>("update_slots", true)}, t, n);
+    k::adagrad_step(k::AdagradArgs{s[0], attrs.get<bool>("update_slots")}, t, n);
   }
 };
 
@@ -162,7 +162,7 @@ struct AdamOp {
   template <typename T>
   static void step(const double* s, const AttrMap& attrs, const Slots<T>* t, size_t n) {
     k::adam_step(k::AdamArgs::make(s[2], s[3], s[4], s[5], s[0], s[1],
-                                   attrs.get_or<bool>("use_nesterov", false)),
+                                   attrs.get<bool>("use_nesterov")),
                  t, n);
   }
 };
@@ -276,7 +276,7 @@ struct FtrlOp {
   template <typename T>
   static void step(const double* s, const AttrMap& attrs, const Slots<T>* t, size_t n) {
     k::ftrl_step(
-        k::FtrlArgs{s[0], s[1], s[2], 0.0, s[3], attrs.get_or<bool>(kMultiplyLinearByLr, false)}, t,
+        k::FtrlArgs{s[0], s[1], s[2], 0.0, s[3], attrs.get<bool>(kMultiplyLinearByLr)}, t,
         n);
   }
 };
@@ -297,7 +297,7 @@ struct FtrlV2Op {
   template <typename T>
   static void step(const double* s, const AttrMap& attrs, const Slots<T>* t, size_t n) {
     k::ftrl_step(
-        k::FtrlArgs{s[0], s[1], s[2], s[3], s[4], attrs.get_or<bool>(kMultiplyLinearByLr, false)},
+        k::FtrlArgs{s[0], s[1], s[2], s[3], s[4], attrs.get<bool>(kMultiplyLinearByLr)},
         t, n);
   }
 };
@@ -439,7 +439,7 @@ void apply_shape(InferenceContext& c) {
       c.value_error("Expected the ", layout.num_scalars(), " scalars and then groups of ",
                     layout.group_size(), " inputs per variable, got ", c.num_inputs(), " inputs");
     groups = tensor_inputs / layout.group_size();
-    if (c.attrs().has("N") && c.attrs().get<int64_t>("N") != groups)
+    if (c.attrs().get<int64_t>("N") >= 0 && c.attrs().get<int64_t>("N") != groups)
       c.value_error("Attr N = ", c.attrs().get<int64_t>("N"), " but the inputs hold ", groups,
                     " variables");
     c.mutable_attrs().set("N", int64_t{groups});
@@ -494,7 +494,7 @@ void apply_shape(InferenceContext& c) {
 class VariableLocks {
  public:
   VariableLocks(const KernelContext& c, const InputIndex& index, int groups) {
-    if (!c.attrs().get_or<bool>("use_locking", false)) return;
+    if (!c.attrs().get<bool>("use_locking")) return;
     for (int g = 0; g < groups; ++g)
       for (int r = 0; r < index.layout.group_size(); ++r)
         if (r != index.layout.grad) mutexes_.push_back(&c.ref(index.tensor(g, r)).mu);
@@ -581,8 +581,11 @@ void apply_kernel(KernelContext& c) {
 
 // ---- registration ------------------------------------------------------------------------
 
+// Boolean attributes an optimizer's Apply ops take besides use_locking, with their defaults.
+using FlagAttrs = std::vector<std::pair<std::string, bool>>;
+
 template <typename Op>
-void register_apply(OpRegistry& r, const std::string& doc) {
+void register_apply(OpRegistry& r, const std::string& doc, const FlagAttrs& flags = {}) {
   const Layout& layout = layout_of<Op>();
   VF_CHECK(layout.num_scalars() <= kMaxScalars, ErrorCode::kInternal, "too many scalars");
   std::vector<std::string> names;
@@ -593,9 +596,10 @@ void register_apply(OpRegistry& r, const std::string& doc) {
     if (kind == Kind::kVar || kind == Kind::kSlot) refs.push_back(static_cast<int>(i));
   }
   const std::string name = Op::kName;
-  r.add("Apply" + name)
-      .inputs(names)
+  auto apply = r.add("Apply" + name);
+  apply.inputs(names)
       .outputs({"out"})
+      .attr("use_locking", false, "lock the variable and slots during the update")
       .ref_inputs(refs)
       .shape(apply_shape<Op, false>)
       .kernel(apply_kernel<Op, false>)
@@ -606,10 +610,13 @@ void register_apply(OpRegistry& r, const std::string& doc) {
   for (int j = 0; j < layout.num_scalars(); ++j) multi_names.push_back(layout.scalar(j).name);
   for (int t = 0; t < layout.group_size(); ++t) multi_names.push_back(layout.tensor(t).name);
   const int num_scalars = layout.num_scalars(), group = layout.group_size(), grad = layout.grad;
-  r.add("MultiApply" + name)
-      .inputs(multi_names)
+  for (const auto& [flag, default_value] : flags) apply.attr(flag, default_value);
+  auto multi = r.add("MultiApply" + name);
+  multi.inputs(multi_names)
       .variadic_inputs()
       .outputs({"out"})
+      .attr("use_locking", false, "lock the variables and slots during the update")
+      .attr("N", int64_t{-1}, "number of variables (checked against the inputs when given)")
       .ref_inputs_where([num_scalars, group, grad](int i) {
         return i >= num_scalars && (i - num_scalars) % group != grad;
       })
@@ -619,6 +626,7 @@ void register_apply(OpRegistry& r, const std::string& doc) {
       .not_differentiable()
       .doc("Multi-tensor Apply" + name + ": the scalars, then N groups of per-variable inputs. " +
            doc);
+  for (const auto& [flag, default_value] : flags) multi.attr(flag, default_value);
 }
 
 }  // namespace
@@ -627,13 +635,16 @@ void register_training_ops(OpRegistry& r) {
   register_apply<GradientDescentOp>(r, "var -= alpha * delta");
   register_apply<MomentumOp>(r,
                              "accum = accum * momentum + grad; var -= lr * accum (use_nesterov: "
-                             "var -= lr * grad + lr * momentum * accum)");
-  register_apply<AdagradOp>(r, "accum += grad^2; var -= lr * grad / sqrt(accum)");
+                             "var -= lr * grad + lr * momentum * accum)",
+                             {{"use_nesterov", false}});
+  register_apply<AdagradOp>(r, "accum += grad^2; var -= lr * grad / sqrt(accum)",
+                            {{"update_slots", true}});
   register_apply<AdagradDAOp>(r, "Adagrad dual averaging (TF ApplyAdagradDA)");
   register_apply<AdamOp>(r,
                          "lr_t = lr * sqrt(1 - beta2_power) / (1 - beta1_power); m += (g - m) * "
                          "(1 - beta1); v += (g^2 - v) * (1 - beta2); var -= lr_t * m / (sqrt(v) + "
-                         "epsilon)");
+                         "epsilon)",
+                         {{"use_nesterov", false}});
   register_apply<AdamWithAmsgradOp>(r, "Adam with vhat = max(vhat, v) in the denominator");
   register_apply<AdaMaxOp>(r,
                            "m += (g - m) * (1 - beta1); v = max(beta2 * v, |g|); var -= lr / (1 - "
@@ -643,8 +654,9 @@ void register_training_ops(OpRegistry& r) {
                             "ms += (g^2 - ms) * (1 - rho); mom = momentum * mom + lr * g / "
                             "sqrt(ms + epsilon); var -= mom");
   register_apply<CenteredRMSPropOp>(r, "RMSProp normalised by the centered second moment");
-  register_apply<FtrlOp>(r, "FTRL-proximal (TF ApplyFtrl)");
-  register_apply<FtrlV2Op>(r, "FTRL-proximal with l2 shrinkage (TF ApplyFtrlV2)");
+  register_apply<FtrlOp>(r, "FTRL-proximal (TF ApplyFtrl)", {{kMultiplyLinearByLr, false}});
+  register_apply<FtrlV2Op>(r, "FTRL-proximal with l2 shrinkage (TF ApplyFtrlV2)",
+                           {{kMultiplyLinearByLr, false}});
   register_apply<ProximalGradientDescentOp>(r, "FOBOS with a fixed learning rate");
   register_apply<ProximalAdagradOp>(r, "FOBOS with the Adagrad learning rate");
   register_apply<AdamWOp>(r, "AdamW, decoupled weight decay (PyTorch's formula)");
