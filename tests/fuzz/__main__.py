@@ -14,7 +14,7 @@ import sys
 import time
 from pathlib import Path
 
-from . import report
+from . import corpus, report
 from .registry import GENERATORS, make_case
 from .runner import run_cases
 
@@ -30,6 +30,9 @@ def main(argv=None) -> int:
     parser.add_argument("--out", type=Path, default=Path("fuzz-out"))
     parser.add_argument("--show", type=int, help="print the reproducer of this case index")
     parser.add_argument("--list", action="store_true", help="list the generators")
+    parser.add_argument(
+        "--save-corpus", action="store_true", help="add new failing signatures to corpus.json"
+    )
     args = parser.parse_args(argv)
 
     if args.list:
@@ -66,6 +69,8 @@ def main(argv=None) -> int:
         "finished": time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime()),
     }
     counts = report.write(results, args.out, header)
+    if args.save_corpus:
+        print(f"{corpus.add(results)} new corpus entries", file=sys.stderr)
     print({k: v for k, v in counts.items()}, f"{elapsed:.0f} s", file=sys.stderr)
     return 0
 

@@ -44,14 +44,16 @@ GARBAGE = (
 # C++ exception text that reached Python (std::length_error, std::out_of_range, ...).
 LEAKED = re.compile(r"vector::|basic_string|std::|bad_alloc|_M_\w+|stoi|stol")
 # TF1's own build-time messages, which name no op; matching them verbatim is the goal.
-TF1_VERBATIM = re.compile(
+TF1_VERBATIM = re.compile(  # DOTALL: messages quote multi-line array reprs
     r"Tensor conversion requested dtype|Expected \w+, got .* of type|Shapes .* are incompatible"
     r"|Cannot infer num from shape|mask cannot be scalar|not in \[-?\d+, -?\d+\)"
     r"|Number of mask dimensions|must be a 0-D|Only call `\w+` with named arguments"
     r"|Can't convert Python int|out of range for|Cannot feed value of shape|is not compatible with"
     r"|Rank mismatch: Rank of labels|must have the same shape"
     r"|The name '.*' refers to|Fetch argument|Cannot interpret feed_dict key"
-    r"|rate must be a scalar tensor|x has to be a floating point tensor|'axes' must"
+    r"|Must specify maxval for integer dtype|rate must be a scalar tensor"
+    r"|x has to be a floating point tensor|'axes' must",
+    re.DOTALL,
 )
 
 
@@ -98,7 +100,7 @@ def classify(case: Case, answer: dict) -> tuple[str, str]:
     if not named and not TF1_VERBATIM.search(message):
         return "unclear error", f"names none of {list(case.names)}: {where}"
     for pattern, why in GARBAGE:
-        m = pattern.search(message)
+        m = pattern.search(message.split("array(")[0])
         if m and m.group(0) not in case.source:
             return "unclear error", f"{why} ({m.group(0)}): {where}"
     return "clean error", where

@@ -92,7 +92,7 @@ def _tile(p: Prog) -> Outcome:
     elif r < 0.2 and mult:
         mult = [2**30] * len(mult)
     elif r < 0.27:
-        mult = mult + [2]
+        mult = [*mult, 2]
     elif r < 0.32 and mult:
         mult[0] = -1
     if len(mult) == len(shape) and all(m >= 0 for m in mult):
@@ -104,7 +104,7 @@ def _tile(p: Prog) -> Outcome:
         return Outcome(expect_error="multiples length != rank", names=names)
     if any(m < 0 for m in mult):
         return Outcome(expect_error="negative multiple", names=names)
-    out = [d * m for d, m in zip(shape, mult)]
+    out = [d * m for d, m in zip(shape, mult, strict=False)]
     if _size_of(out) > MAX_ORACLE_ELEMENTS or any(m >= 2**20 for m in mult):
         # np.tile repeats axis by axis, so a huge multiple next to a 0 is slow in NumPy too.
         return Outcome(
@@ -152,11 +152,11 @@ def _stack(p: Prog) -> Outcome:
         num = None if p.chance(0.7) else p.choice([0, 1, 2, 3, 2**31])
         num_src = "" if num is None else f", num={num}"
         p.run(f"tf.unstack({x}, axis={axis}{num_src}, name='fz')")
-        if not -rank <= axis < rank:
-            return Outcome(expect_error=f"axis {axis} out of range for rank {rank}", names=names)
         if num == 0:
             # No outputs: TF1 runs nothing and returns [].
             return Outcome(names=names)
+        if not -rank <= axis < rank:
+            return Outcome(expect_error=f"axis {axis} out of range for rank {rank}", names=names)
         if num is not None and num != shape[axis]:
             return Outcome(expect_error=f"num {num} != dimension {shape[axis]}", names=names)
         if p.modes[-1] == "ph":
@@ -176,7 +176,7 @@ def _stack(p: Prog) -> Outcome:
             s = list(p.shape(max_rank=3))
         shapes.append(tuple(s))
     dts = [dtype if p.chance(0.95) else _any_dtype(p) for _ in shapes]
-    ts = [p.tensor(p.values(s, d)) for s, d in zip(shapes, dts)]
+    ts = [p.tensor(p.values(s, d)) for s, d in zip(shapes, dts, strict=False)]
     axis = axis_value(p, rank + (1 if fn == "stack" else 0))
     lst = "[" + ", ".join(t for t, _ in ts) + "]"
     nps = "[" + ", ".join(n for _, n in ts) + "]"
@@ -294,7 +294,7 @@ def _transpose(p: Prog) -> Outcome:
     if r < 0.3 and perm:
         perm[0] = perm[-1] if rank > 1 else 1
     elif r < 0.4:
-        perm = perm + [rank]
+        perm = [*perm, rank]
     elif r < 0.45 and perm:
         perm[0] = p.choice([-1, rank, 2**31])
     p.run(f"tf.transpose({x}, {p.int_arg(perm)}, name='fz')")
@@ -330,13 +330,15 @@ def _pad(p: Prog) -> Outcome:
         return Outcome(expect_error="paddings rows != rank", names=names)
     if any(v < 0 for row in pads for v in row):
         return Outcome(expect_error="negative padding", names=names)
-    out = [d + a + b for d, (a, b) in zip(shape, pads)]
+    out = [d + a + b for d, (a, b) in zip(shape, pads, strict=False)]
     if _size_of(out) > MAX_ORACLE_ELEMENTS:
         big = _size_of(out) > 2**40
         return Outcome(expect_error="output larger than memory" if big else None, names=names)
     if mode != "CONSTANT":
         limit = 0 if mode == "REFLECT" else 1
-        if any(a > d - 1 + limit or b > d - 1 + limit for d, (a, b) in zip(shape, pads)):
+        if any(
+            a > d - 1 + limit or b > d - 1 + limit for d, (a, b) in zip(shape, pads, strict=False)
+        ):
             return Outcome(expect_error=f"{mode} paddings too large for {shape}", names=names)
         np_mode = "reflect" if mode == "REFLECT" else "symmetric"
         return Outcome(oracle=f"expected = np.pad({xn}, {pads!r}, mode={np_mode!r})", names=names)
@@ -415,7 +417,7 @@ def _slice(p: Prog) -> Outcome:
     names = ("slice", "Slice", "strided_slice", "StridedSlice")
     if p.chance(0.4):
         begin = [int(p.rng.integers(0, d + 1)) for d in shape]
-        size = [int(p.rng.integers(-1, d - b + 1)) for d, b in zip(shape, begin)]
+        size = [int(p.rng.integers(-1, d - b + 1)) for d, b in zip(shape, begin, strict=False)]
         r = p.rng.random()
         if r < 0.1 and begin:
             begin[0] = p.choice([-1, 2**31 - 1, shape[0] + 1])
@@ -427,12 +429,12 @@ def _slice(p: Prog) -> Outcome:
         if len(begin) != rank or len(size) != rank:
             return Outcome(expect_error="begin/size length != rank", names=names)
         ends = []
-        for d, b, s in zip(shape, begin, size):
+        for d, b, s in zip(shape, begin, size, strict=False):
             e = d if s == -1 else b + s
             if b < 0 or s < -1 or e > d:
                 return Outcome(expect_error="slice out of bounds", names=names)
             ends.append(e)
-        idx = ", ".join(f"{b}:{e}" for b, e in zip(begin, ends))
+        idx = ", ".join(f"{b}:{e}" for b, e in zip(begin, ends, strict=False))
         return Outcome(
             oracle=f"expected = {xn}[{idx}]" if rank else f"expected = {xn}", names=names
         )

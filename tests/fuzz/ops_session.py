@@ -39,7 +39,7 @@ def _constant(p: Prog) -> Outcome:
             return Outcome(expect_error="ragged nested list", names=names)
         if isinstance(v, int) and not -(2**63) <= v < 2**63:
             return Outcome(expect_error=f"{value} does not fit int64", names=names)
-        if isinstance(v, list) or isinstance(v, int):
+        if isinstance(v, (list, int)):
             # TF1 picks int32, or int64 when a value needs it; either way the value is exact.
             return Outcome(oracle=f"expected = np.asarray({value})", names=names)
         return Outcome(names=names)

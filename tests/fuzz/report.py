@@ -87,8 +87,10 @@ def markdown(results, findings, counts, header) -> str:
                     break
                 best = min(fs, key=lambda f: len(f["reproducer"]))
                 lines += [
-                    f"{len(fs)} case(s), e.g. seed {best['seed']} index {best['index']}: "
-                    f"{best['detail'][:400]}",
+                    (
+                        f"{len(fs)} case(s), e.g. seed {best['seed']} index {best['index']}: "
+                        f"{best['detail'][:400]}"
+                    ),
                     "",
                     "```python",
                     best["reproducer"].rstrip(),

@@ -36,7 +36,7 @@ class Worker:
         self.python = python
         self.extra_env = env or {}
         self.proc: subprocess.Popen | None = None
-        self.log = tempfile.TemporaryFile()
+        self.log = tempfile.TemporaryFile()  # noqa: SIM115 - lives as long as the worker
         self.buf = b""
 
     def start(self) -> None:
@@ -75,7 +75,8 @@ class Worker:
 
     def _read_line(self, timeout: float):
         """The next JSON line; None on end of file; "timeout" if none arrives in time."""
-        assert self.proc is not None and self.proc.stdout is not None
+        assert self.proc is not None
+        assert self.proc.stdout is not None
         fd = self.proc.stdout.fileno()
         deadline = time.monotonic() + timeout
         while b"\n" not in self.buf:
@@ -95,7 +96,8 @@ class Worker:
     def run(self, case: Case) -> dict:
         if self.proc is None:
             self.start()
-        assert self.proc is not None and self.proc.stdin is not None
+        assert self.proc is not None
+        assert self.proc.stdin is not None
         self.log.seek(0)
         self.log.truncate()
         msg = json.dumps({"source": case.source, "oracle": case.oracle}) + "\n"
@@ -111,12 +113,14 @@ class Worker:
         if answer is None:
             rc = self.proc.wait()
             self.stop()
-            if rc < 0:
-                detail = signal.Signals(-rc).name
-            else:
-                detail = f"exit code {rc}"
+            detail = signal.Signals(-rc).name if rc < 0 else f"exit code {rc}"
             return {"outcome": "crash", "detail": detail, "stderr": self._log_tail()}
         return answer
+
+
+def run_given(cases: list[Case], jobs: int = 2, timeout: float = 10.0) -> list[Result]:
+    """Runs fixed cases (e.g. the corpus) instead of generated ones."""
+    return run_cases(0, range(len(cases)), jobs, timeout, cases=cases)
 
 
 def run_cases(
@@ -126,12 +130,15 @@ def run_cases(
     timeout: float = 10.0,
     only: str | None = None,
     progress=None,
+    cases: list[Case] | None = None,
 ) -> list[Result]:
     """Runs case `i` of `seed` for every i in `indices` on `jobs` workers."""
     indices = list(indices)
     results: list[Result] = []
     lock = threading.Lock()
     position = iter(indices)
+
+    errors: list[BaseException] = []
 
     def loop():
         worker = Worker(timeout)
@@ -141,7 +148,7 @@ def run_cases(
                     index = next(position, None)
                 if index is None:
                     return
-                case = make_case(seed, index, only)
+                case = cases[index] if cases is not None else make_case(seed, index, only)
                 answer = worker.run(case)
                 if answer["outcome"] == "crash":
                     # Again in a fresh process: a crash that needs earlier cases' leftovers
@@ -155,6 +162,8 @@ def run_cases(
                     results.append(Result(case, cls, detail, answer))
                     if progress:
                         progress(len(results))
+        except BaseException as e:  # noqa: BLE001 - re-raised in the caller's thread
+            errors.append(e)
         finally:
             worker.close()
 
@@ -163,5 +172,7 @@ def run_cases(
         t.start()
     for t in threads:
         t.join()
-    results.sort(key=lambda r: r.case.index)
+    if errors:
+        raise errors[0]
+    results.sort(key=lambda r: (r.case.seed, r.case.index))
     return results

@@ -26,6 +26,7 @@ def test_short_atheris_run_over_the_core_bindings(tmp_path):
             f"-artifact_prefix={tmp_path}/",
         ],
         capture_output=True,
+        check=False,
         text=True,
         timeout=600,
         cwd=tmp_path,

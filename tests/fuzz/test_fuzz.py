@@ -9,9 +9,9 @@ import os
 
 import pytest
 
-from . import report
+from . import corpus, report
 from .classify import FAILING
-from .runner import run_cases
+from .runner import run_cases, run_given
 
 SEED = 20261201
 CASES = int(os.environ.get("VARFLOW_FUZZ_CASES", "15000"))
@@ -39,3 +39,18 @@ def test_bounded_fuzz_run_has_no_crash_hang_wrong_answer_or_bad_error(tmp_path):
     bad = [r for r in results if r.cls in FAILING]
     if bad:
         pytest.fail(describe(bad) + f"\nFull report: {tmp_path / 'summary.md'}", pytrace=False)
+
+
+def test_corpus_of_past_findings_stays_fixed():
+    entries = corpus.load()
+    if not entries:
+        pytest.skip("corpus.json is empty")
+    results = run_given([c for c, _ in entries], jobs=max(2, os.cpu_count() or 2))
+    found = {id(c): f for c, f in entries}
+    bad = [r for r in results if r.cls in FAILING]
+    if bad:
+        lines = [f"{len(bad)} of {len(entries)} corpus cases still fail:"]
+        lines += [f"  {r.cls} / {r.case.op}: {r.detail[:160]}" for r in bad[:40]]
+        worst = min(bad, key=lambda r: (FAILING.index(r.cls), len(r.case.source)))
+        lines += ["", f"e.g. (found as {found.get(id(worst.case), '?')}):", worst.case.reproducer()]
+        pytest.fail("\n".join(lines), pytrace=False)

@@ -30,7 +30,7 @@ def compare(value, expected, rtol=None, atol=None) -> str | None:
     if isinstance(expected, (list, tuple)):
         if not isinstance(value, (list, tuple)) or len(value) != len(expected):
             return f"expected a list of {len(expected)} values, got {type(value).__name__}"
-        for i, (v, e) in enumerate(zip(value, expected)):
+        for i, (v, e) in enumerate(zip(value, expected, strict=False)):
             diff = compare(v, e, rtol, atol)
             if diff:
                 return f"output {i}: {diff}"
@@ -72,8 +72,8 @@ def run_case(case: dict, tf, np) -> dict:
     try:
         with np.errstate(all="ignore"), warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            exec(compile(case["source"], "<case>", "exec"), ns)
-    except (Exception, SystemExit) as e:  # every exception is data here
+            exec(compile(case["source"], "<case>", "exec"), ns)  # noqa: S102 - the job
+    except (Exception, SystemExit) as e:  # noqa: BLE001 - every exception is data here
         etype = type(e)
         return {
             "outcome": "exception",
@@ -88,7 +88,7 @@ def run_case(case: dict, tf, np) -> dict:
     try:
         with np.errstate(all="ignore"), warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            exec(compile(oracle, "<oracle>", "exec"), ns)
+            exec(compile(oracle, "<oracle>", "exec"), ns)  # noqa: S102
             if ns.get("mismatch"):
                 result["mismatch"] = str(ns["mismatch"])
                 result["checked"] = True
@@ -103,7 +103,7 @@ def run_case(case: dict, tf, np) -> dict:
             result["checked"] = True
     except AssertionError as e:
         result["oracle_skipped"] = str(e)
-    except Exception as e:  # NumPy itself rejects the input: no oracle
+    except Exception as e:  # noqa: BLE001 - NumPy itself rejects the input: no oracle
         result["oracle_error"] = f"{type(e).__name__}: {e}"[:500]
     return result
 
