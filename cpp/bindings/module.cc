@@ -10,6 +10,10 @@
 namespace py = pybind11;
 using namespace varflow;
 
+namespace varflow::bindings {
+void bind_checkpoint(py::module_& m);  // checkpoint_bindings.cc
+}
+
 namespace {
 
 // Python exception classes per error code, registered by varflow.errors at import.
@@ -116,4 +120,5 @@ PYBIND11_MODULE(_core, m) {
   bindings::bind_graph(m);
   bindings::bind_session(m);
   bindings::bind_train(m);
+  bindings::bind_checkpoint(m);
 }

@@ -79,3 +79,21 @@ from varflow.train.training_util import (  # noqa: E402
     global_step,
     warn_if_global_step_stalls,
 )
+from varflow.train.checkpoint_management import (  # noqa: E402
+    CheckpointState,
+    checkpoint_exists,
+    generate_checkpoint_state_proto,
+    get_checkpoint_mtimes,
+    get_checkpoint_state,
+    latest_checkpoint,
+    remove_checkpoint,
+    update_checkpoint_state,
+)
+from varflow.train.checkpoint_utils import (  # noqa: E402
+    NewCheckpointReader,
+    init_from_checkpoint,
+    list_variables,
+    load_checkpoint,
+    load_variable,
+)
+from varflow.train.saver import Saver, SaverDef  # noqa: E402

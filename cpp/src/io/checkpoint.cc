@@ -1,0 +1,228 @@
+// The public checkpoint API over the two formats, and variable values in and out of a Session.
+#include "varflow/checkpoint.h"
+
+#include <algorithm>
+#include <cstring>
+#include <limits>
+#include <mutex>
+#include <set>
+
+#include "io/crc32c.h"
+#include "io/stored_checkpoint.h"
+#include "varflow/errors.h"
+#include "varflow/op_registry.h"
+#include "varflow/runtime.h"
+
+namespace varflow {
+
+class CheckpointReader::Impl : public io::StoredCheckpoint {
+ public:
+  std::vector<CheckpointEntry> entries;
+};
+
+namespace io {
+
+int64_t checked_num_elements(const Dims& dims, const std::string& name,
+                             const std::string& source) {
+  int64_t count = 1;
+  for (const int64_t d : dims) {
+    if (d < 0) raise(ErrorCode::kDataLoss, "Negative dimension in tensor '", name, "' of ", source);
+    if (d != 0 && count > std::numeric_limits<int64_t>::max() / d)
+      raise(ErrorCode::kDataLoss, "Element count of tensor '", name, "' in ", source,
+            " overflows int64");
+    count *= d;
+  }
+  return count;
+}
+
+}  // namespace io
+
+namespace {
+
+const io::StoredTensor* find(const io::StoredCheckpoint& c, const std::string& name) {
+  auto it = std::lower_bound(
+      c.tensors.begin(), c.tensors.end(), name,
+      [](const io::StoredTensor& t, const std::string& n) { return t.entry.name < n; });
+  if (it == c.tensors.end() || it->entry.name != name) return nullptr;
+  return &*it;
+}
+
+const io::StoredTensor& get(const io::StoredCheckpoint& c, const std::string& name) {
+  const io::StoredTensor* t = find(c, name);
+  VF_CHECK(t, ErrorCode::kNotFound, "Key ", name, " not found in checkpoint");
+  return *t;
+}
+
+std::shared_ptr<io::ReadFile> shard_file(const io::StoredCheckpoint& c, int shard) {
+  std::lock_guard<std::mutex> lock(c.mu);
+  auto& f = c.shards[static_cast<size_t>(shard)];
+  if (!f) f = std::make_shared<io::ReadFile>(c.shard_paths[static_cast<size_t>(shard)]);
+  return f;
+}
+
+void read_stored(const io::StoredCheckpoint& c, const io::StoredTensor& t, void* dst,
+                 size_t nbytes) {
+  VF_CHECK(t.unsupported.empty(), ErrorCode::kUnimplemented, "Cannot read tensor '",
+           t.entry.name, "' of checkpoint ", c.path, ": ", t.unsupported, " is not supported");
+  VF_CHECK(nbytes == static_cast<size_t>(t.entry.nbytes), ErrorCode::kInvalidArgument,
+           "Reading tensor '", t.entry.name, "' needs ", t.entry.nbytes, " bytes, not ", nbytes);
+  std::shared_ptr<io::ReadFile> file = shard_file(c, t.shard);
+  file->read(t.offset, dst, nbytes);
+  if (t.has_crc) {
+    const uint32_t actual = io::crc32c(dst, nbytes);
+    VF_CHECK(actual == t.crc, ErrorCode::kDataLoss, "Checksum does not match for tensor '",
+             t.entry.name, "' in ", file->path(), ": stored ", t.crc, ", computed ", actual,
+             " (the file is corrupt)");
+  }
+}
+
+std::string shape_string(const Dims& dims) {
+  std::string s = "[";
+  for (size_t i = 0; i < dims.size(); ++i) s += (i ? "," : "") + std::to_string(dims[i]);
+  return s + "]";
+}
+
+void check_variable(Session& session, const Node* node) {
+  VF_CHECK(node && node->op_def().is_variable && &node->graph() == &session.graph(),
+           ErrorCode::kInvalidArgument, "'", node ? node->name() : "null",
+           "' is not a variable of this session's graph");
+}
+
+}  // namespace
+
+CheckpointReader::CheckpointReader(const std::string& prefix) : impl_(std::make_unique<Impl>()) {
+  if (io::file_exists(prefix + ".safetensors")) {
+    io::read_safetensors_index(prefix + ".safetensors", *impl_);
+  } else if (io::file_exists(prefix + ".index")) {
+    io::read_tensor_bundle_index(prefix, *impl_);
+  } else {
+    raise(ErrorCode::kNotFound,
+          "Unsuccessful TensorSliceReader constructor: Failed to find any matching files for ",
+          prefix);
+  }
+  for (size_t i = 1; i < impl_->tensors.size(); ++i)
+    VF_CHECK(impl_->tensors[i - 1].entry.name != impl_->tensors[i].entry.name,
+             ErrorCode::kDataLoss, "Corrupt checkpoint file ", impl_->path,
+             ": tensor '", impl_->tensors[i].entry.name, "' appears twice");
+  for (const auto& t : impl_->tensors) impl_->entries.push_back(t.entry);
+}
+
+CheckpointReader::~CheckpointReader() = default;
+
+const std::string& CheckpointReader::format() const { return impl_->format; }
+const std::string& CheckpointReader::path() const { return impl_->path; }
+
+const std::vector<CheckpointEntry>& CheckpointReader::entries() const { return impl_->entries; }
+
+bool CheckpointReader::has_tensor(const std::string& name) const {
+  return find(*impl_, name) != nullptr;
+}
+
+const CheckpointEntry& CheckpointReader::entry(const std::string& name) const {
+  return get(*impl_, name).entry;
+}
+
+Tensor CheckpointReader::get_tensor(const std::string& name) const {
+  const io::StoredTensor& t = get(*impl_, name);
+  VF_CHECK(t.unsupported.empty() && t.entry.dtype != DType::kInvalid, ErrorCode::kUnimplemented,
+           "Cannot read tensor '", name, "' of checkpoint ", impl_->path, ": dtype ",
+           t.entry.dtype_name, " has no varflow type");
+  Tensor out(t.entry.dtype, t.entry.dims);
+  read_stored(*impl_, t, out.raw(), out.nbytes());
+  return out;
+}
+
+void CheckpointReader::read_bytes(const std::string& name, void* dst, size_t nbytes) const {
+  read_stored(*impl_, get(*impl_, name), dst, nbytes);
+}
+
+const std::map<std::string, std::string>& CheckpointReader::metadata() const {
+  return impl_->metadata;
+}
+
+void write_file_atomically(const std::string& path, const std::string& contents) {
+  io::atomic_write_file(path, contents);
+}
+
+std::string checkpoint_filename(const std::string& prefix) { return prefix + ".safetensors"; }
+
+bool checkpoint_exists(const std::string& prefix) {
+  return io::file_exists(prefix + ".safetensors") || io::file_exists(prefix + ".index");
+}
+
+std::vector<CheckpointEntry> list_checkpoint_variables(const std::string& prefix) {
+  return CheckpointReader(prefix).entries();
+}
+
+std::string save_checkpoint(Session& session, const NamedVariables& variables,
+                            const std::string& prefix,
+                            const std::map<std::string, std::string>& metadata) {
+  std::vector<std::pair<std::string, Tensor>> values;
+  std::set<std::string> names;
+  for (const auto& [name, node] : variables) {
+    check_variable(session, node);
+    VF_CHECK(!name.empty() && name != "__metadata__", ErrorCode::kInvalidArgument,
+             "Bad checkpoint key '", name, "' for variable ", node->name());
+    VF_CHECK(names.insert(name).second, ErrorCode::kInvalidArgument,
+             "At least two variables have the same name: ", name);
+    Tensor value = session.variable_value(node);
+    VF_CHECK(value.defined(), ErrorCode::kFailedPrecondition,
+             "Attempting to use uninitialized value ", node->name());
+    values.emplace_back(name, std::move(value));
+  }
+  std::sort(values.begin(), values.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::vector<io::TensorToWrite> tensors;
+  for (const auto& [name, value] : values) tensors.push_back({name, &value});
+  std::map<std::string, std::string> meta = metadata;
+  meta["varflow_version"] = build_info().version;
+  const std::string path = checkpoint_filename(prefix);
+  io::write_safetensors(path, tensors, meta);
+  return path;
+}
+
+void restore_checkpoint(Session& session, const NamedVariables& variables,
+                        const std::string& prefix, bool reshape) {
+  CheckpointReader reader(prefix);
+  struct Plan {
+    const Node* node;
+    const CheckpointEntry* entry;
+    Dims dims;
+  };
+  std::vector<Plan> plans;
+  for (const auto& [name, node] : variables) {
+    check_variable(session, node);
+    const CheckpointEntry& e = reader.entry(name);
+    const DType want = node->output_dtype(0);
+    VF_CHECK(e.dtype == want, ErrorCode::kInvalidArgument, "tensor_name = ", name,
+             "; expected dtype ", dtype_tf_name(want), " does not equal original dtype ",
+             e.dtype_name, " (variable ", node->name(), ", checkpoint ", reader.path(), ")");
+    const Shape& declared = node->output_shape(0);
+    Dims dims = e.dims;
+    if (!declared.accepts(e.dims)) {
+      bool ok = false;
+      if (reshape && declared.fully_defined() &&
+          declared.num_elements() == varflow::num_elements(e.dims)) {
+        dims = declared.dims();
+        ok = true;
+      }
+      VF_CHECK(ok, ErrorCode::kInvalidArgument,
+               "Assign requires shapes of both tensors to match. lhs shape= ",
+               declared.to_tf_string(), " rhs shape= ", shape_string(e.dims), " (restoring variable ",
+               node->name(), " from tensor '", name, "' of ", reader.path(), ")");
+    }
+    plans.push_back({node, &e, std::move(dims)});
+  }
+  for (const Plan& p : plans) {
+    // A fresh buffer swapped in whole: a read that fails half-way (a checksum mismatch)
+    // leaves the variable as it was.
+    Tensor value(p.entry->dtype, p.dims);
+    reader.read_bytes(p.entry->name, value.raw(), value.nbytes());
+    value.buffer()->set_shared_state(true);
+    ResourceSlot& slot = session.resource(p.node);
+    std::lock_guard<std::mutex> lock(slot.mu);
+    slot.value = std::move(value);
+  }
+}
+
+}  // namespace varflow

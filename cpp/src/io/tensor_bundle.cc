@@ -1,0 +1,320 @@
+// TensorFlow's V2 checkpoint ("tensor bundle"), read without TensorFlow:
+//   <prefix>.index   a LevelDB-format table: data blocks of prefix-compressed entries, an
+//                    index block of BlockHandles, a 48-byte footer ending in a magic number;
+//                    every block followed by a type byte and the masked CRC32C of both.
+//                    Key "" holds a BundleHeaderProto; every other key a BundleEntryProto.
+//   <prefix>.data-SSSSS-of-NNNNN  the raw little-endian tensor bytes at each entry's offset.
+// Everything read is untrusted: lengths are checked against what holds them before use.
+#include <algorithm>
+#include <cstdio>
+#include <limits>
+
+#include "io/crc32c.h"
+#include "io/stored_checkpoint.h"
+#include "varflow/errors.h"
+
+namespace varflow::io {
+
+namespace {
+
+constexpr uint64_t kTableMagic = 0xdb4775248b80fb57ull;
+constexpr size_t kFooterSize = 48;  // two BlockHandles padded to 40 bytes, then the magic
+constexpr size_t kBlockTrailer = 5;
+constexpr int kMaxShards = 1 << 20;
+
+// A bounded cursor over bytes; every read that would pass the end fails with `fail`.
+class Cursor {
+ public:
+  Cursor(const char* p, size_t n) : p_(p), end_(p + n) {}
+  bool done() const { return p_ == end_; }
+  size_t left() const { return static_cast<size_t>(end_ - p_); }
+  bool varint(uint64_t& v) {
+    v = 0;
+    for (int shift = 0; shift < 64 && p_ != end_; shift += 7) {
+      const auto b = static_cast<unsigned char>(*p_++);
+      v |= static_cast<uint64_t>(b & 0x7f) << shift;
+      if (!(b & 0x80)) return true;
+    }
+    return false;
+  }
+  bool fixed32(uint32_t& v) {
+    if (left() < 4) return false;
+    v = 0;
+    for (int i = 3; i >= 0; --i) v = (v << 8) | static_cast<unsigned char>(p_[i]);
+    p_ += 4;
+    return true;
+  }
+  bool bytes(size_t n, const char*& out) {
+    if (left() < n) return false;
+    out = p_;
+    p_ += n;
+    return true;
+  }
+
+ private:
+  const char* p_;
+  const char* end_;
+};
+
+class IndexReader {
+ public:
+  explicit IndexReader(const std::string& path) : file_(path) {}
+
+  // Calls fn(key, value) for every entry of the table, in order.
+  template <typename Fn>
+  void for_each(Fn&& fn) {
+    if (file_.size() < kFooterSize)
+      corrupt("file is too short to be an sstable (" + std::to_string(file_.size()) + " bytes)");
+    const std::string footer = file_.read_string(file_.size() - kFooterSize, kFooterSize);
+    Cursor magic(footer.data() + 40, 8);
+    uint32_t lo = 0, hi = 0;
+    magic.fixed32(lo);
+    magic.fixed32(hi);
+    if ((static_cast<uint64_t>(hi) << 32 | lo) != kTableMagic)
+      corrupt("not an sstable (bad magic number)");
+    Cursor handles(footer.data(), 40);
+    uint64_t meta_offset, meta_size, index_offset, index_size;
+    if (!handles.varint(meta_offset) || !handles.varint(meta_size) ||
+        !handles.varint(index_offset) || !handles.varint(index_size))
+      corrupt("bad block handle in the footer");
+    const std::string index = read_block(index_offset, index_size);
+    for_each_in_block(index, [&](const std::string&, const char* v, size_t n) {
+      Cursor c(v, n);
+      uint64_t offset, size;
+      if (!c.varint(offset) || !c.varint(size)) corrupt("bad block handle in the index");
+      const std::string block = read_block(offset, size);
+      for_each_in_block(block, [&](const std::string& key, const char* value, size_t vn) {
+        fn(key, std::string(value, vn));
+      });
+    });
+  }
+
+  [[noreturn]] void corrupt(const std::string& why) const {
+    raise(ErrorCode::kDataLoss, "Unable to read checkpoint index ", file_.path(),
+          ": the file is corrupt or truncated (", why, ")");
+  }
+
+ private:
+  std::string read_block(uint64_t offset, uint64_t size) {
+    if (offset > file_.size() || size > file_.size() - offset ||
+        kBlockTrailer > file_.size() - offset - size)
+      corrupt(str_cat("block at ", offset, " of ", size, " bytes is outside the file"));
+    std::string block = file_.read_string(offset, static_cast<size_t>(size) + kBlockTrailer);
+    Cursor trailer(block.data() + size + 1, 4);
+    uint32_t masked = 0;
+    trailer.fixed32(masked);
+    if (crc32c(block.data(), static_cast<size_t>(size) + 1) != crc32c_unmask(masked))
+      corrupt("block checksum mismatch");
+    if (block[size] != 0)
+      raise(ErrorCode::kUnimplemented, "Checkpoint index ", file_.path(),
+            " uses a compressed block (type ", static_cast<int>(block[size]),
+            "); only uncompressed TensorFlow checkpoints can be read");
+    block.resize(static_cast<size_t>(size));
+    return block;
+  }
+
+  template <typename Fn>
+  void for_each_in_block(const std::string& block, Fn&& fn) {
+    if (block.size() < 4) corrupt("block too small");
+    Cursor tail(block.data() + block.size() - 4, 4);
+    uint32_t num_restarts = 0;
+    tail.fixed32(num_restarts);
+    if (num_restarts > (block.size() - 4) / 4) corrupt("bad restart count in block");
+    const size_t limit = block.size() - 4 * (static_cast<size_t>(num_restarts) + 1);
+    Cursor c(block.data(), limit);
+    std::string key;
+    while (!c.done()) {
+      uint64_t shared, non_shared, value_size;
+      const char *delta, *value;
+      if (!c.varint(shared) || !c.varint(non_shared) || !c.varint(value_size) ||
+          shared > key.size() || !c.bytes(static_cast<size_t>(non_shared), delta) ||
+          !c.bytes(static_cast<size_t>(value_size), value))
+        corrupt("bad entry in block");
+      key.resize(static_cast<size_t>(shared));
+      key.append(delta, static_cast<size_t>(non_shared));
+      fn(key, value, static_cast<size_t>(value_size));
+    }
+  }
+
+  ReadFile file_;
+};
+
+// TensorFlow's DataType enum: NumPy name, element size, varflow dtype.
+struct TfDType {
+  int code;
+  const char* name;
+  size_t size;
+  DType dtype;
+};
+constexpr TfDType kTfDTypes[] = {
+    {1, "float32", 4, DType::kFloat32},    {2, "float64", 8, DType::kFloat64},
+    {3, "int32", 4, DType::kInt32},        {4, "uint8", 1, DType::kInvalid},
+    {5, "int16", 2, DType::kInvalid},      {6, "int8", 1, DType::kInvalid},
+    {7, "string", 0, DType::kInvalid},     {8, "complex64", 8, DType::kInvalid},
+    {9, "int64", 8, DType::kInt64},        {10, "bool", 1, DType::kBool},
+    {14, "bfloat16", 2, DType::kInvalid},  {17, "uint16", 2, DType::kInvalid},
+    {18, "complex128", 16, DType::kInvalid}, {19, "float16", 2, DType::kInvalid},
+    {20, "resource", 0, DType::kInvalid},  {21, "variant", 0, DType::kInvalid},
+    {22, "uint32", 4, DType::kInvalid},    {23, "uint64", 8, DType::kInvalid},
+};
+
+struct WireField {
+  uint64_t number = 0;
+  int type = 0;
+  uint64_t varint = 0;
+  uint32_t fixed32 = 0;
+  const char* data = nullptr;
+  size_t size = 0;
+};
+
+// Reads the next protobuf field; false at the end; kDataLoss via `bad` for malformed bytes.
+template <typename Bad>
+bool next_field(Cursor& c, WireField& f, Bad&& bad) {
+  if (c.done()) return false;
+  uint64_t tag;
+  if (!c.varint(tag)) bad();
+  f.number = tag >> 3;
+  f.type = static_cast<int>(tag & 7);
+  switch (f.type) {
+    case 0:
+      if (!c.varint(f.varint)) bad();
+      break;
+    case 1: {
+      const char* skip;
+      if (!c.bytes(8, skip)) bad();
+      break;
+    }
+    case 2: {
+      uint64_t n;
+      if (!c.varint(n) || n > c.left() || !c.bytes(static_cast<size_t>(n), f.data)) bad();
+      f.size = static_cast<size_t>(n);
+      break;
+    }
+    case 5:
+      if (!c.fixed32(f.fixed32)) bad();
+      break;
+    default:
+      bad();
+  }
+  return true;
+}
+
+}  // namespace
+
+void read_tensor_bundle_index(const std::string& prefix, StoredCheckpoint& out) {
+  const std::string path = prefix + ".index";
+  IndexReader index(path);
+  out.format = "tensor_bundle";
+  out.path = path;
+  int64_t num_shards = -1;
+  bool seen_header = false;
+  index.for_each([&](const std::string& key, const std::string& value) {
+    const auto bad = [&] { index.corrupt("entry for key '" + key + "' not parseable"); };
+    Cursor c(value.data(), value.size());
+    WireField f;
+    if (key.empty()) {
+      seen_header = true;
+      num_shards = 1;  // proto3 default when the field is absent
+      while (next_field(c, f, bad)) {
+        if (f.number == 1 && f.type == 0) num_shards = static_cast<int64_t>(f.varint);
+        if (f.number == 2 && f.type == 0 && f.varint != 0)
+          raise(ErrorCode::kUnimplemented, "Checkpoint ", path,
+                " was written on a big-endian machine; only little-endian bundles are read");
+      }
+      if (num_shards < 1 || num_shards > kMaxShards)
+        index.corrupt("bad shard count " + std::to_string(num_shards));
+      return;
+    }
+    StoredTensor t;
+    t.entry.name = key;
+    int64_t dtype_code = 0, shard = 0;
+    uint64_t offset = 0, size = 0;
+    bool slices = false;
+    while (next_field(c, f, bad)) {
+      switch (f.number) {
+        case 1:
+          dtype_code = static_cast<int64_t>(f.varint);
+          break;
+        case 2: {  // TensorShapeProto: repeated Dim dim = 2 {int64 size = 1}; unknown_rank = 3
+          if (f.type != 2) bad();
+          Cursor sc(f.data, f.size);
+          WireField sf;
+          while (next_field(sc, sf, bad)) {
+            if (sf.number == 3 && sf.type == 0 && sf.varint) bad();
+            if (sf.number != 2 || sf.type != 2) continue;
+            Cursor dc(sf.data, sf.size);
+            WireField df;
+            int64_t dim = 0;
+            while (next_field(dc, df, bad))
+              if (df.number == 1 && df.type == 0) dim = static_cast<int64_t>(df.varint);
+            if (dim < 0) bad();
+            t.entry.dims.push_back(dim);
+          }
+          break;
+        }
+        case 3:
+          shard = static_cast<int64_t>(f.varint);
+          break;
+        case 4:
+          offset = f.varint;
+          break;
+        case 5:
+          size = f.varint;
+          break;
+        case 6:
+          if (f.type != 5) bad();
+          t.has_crc = true;
+          t.crc = crc32c_unmask(f.fixed32);
+          break;
+        case 7:
+          slices = true;
+          break;
+        default:
+          break;
+      }
+    }
+    const TfDType* d = nullptr;
+    for (const auto& candidate : kTfDTypes)
+      if (candidate.code == dtype_code) d = &candidate;
+    if (d) {
+      t.entry.dtype = d->dtype;
+      t.entry.dtype_name = d->name;
+      t.element_size = d->size;
+      if (!d->size) t.unsupported = std::string("TensorFlow dtype ") + d->name;
+    } else {
+      t.entry.dtype_name = "tf_dtype_" + std::to_string(dtype_code);
+      t.unsupported = "TensorFlow dtype enum " + std::to_string(dtype_code);
+    }
+    const int64_t count = checked_num_elements(t.entry.dims, key, path);
+    if (slices) {
+      t.unsupported = "a partitioned variable (saved as slices)";
+      t.element_size = 0;
+    }
+    t.entry.nbytes = static_cast<int64_t>(std::min<uint64_t>(
+        size, static_cast<uint64_t>(std::numeric_limits<int64_t>::max())));
+    if (t.element_size) {
+      if (static_cast<uint64_t>(count) > std::numeric_limits<uint64_t>::max() / t.element_size ||
+          static_cast<uint64_t>(count) * t.element_size != size)
+        index.corrupt(str_cat("invalid size in bundle entry '", key, "': ", size, " bytes for ",
+                              count, " elements of ", t.entry.dtype_name));
+    }
+    if (shard < 0) index.corrupt("negative shard id for '" + key + "'");
+    t.shard = static_cast<int>(std::min<int64_t>(shard, kMaxShards));
+    t.offset = offset;
+    out.tensors.push_back(std::move(t));
+  });
+  if (!seen_header) index.corrupt("failed to seek to header entry");
+  for (const StoredTensor& t : out.tensors)
+    if (t.shard >= num_shards) index.corrupt("shard id of '" + t.entry.name + "' out of range");
+  std::sort(out.tensors.begin(), out.tensors.end(),
+            [](const StoredTensor& a, const StoredTensor& b) { return a.entry.name < b.entry.name; });
+  for (int64_t s = 0; s < num_shards; ++s) {
+    char suffix[64];
+    std::snprintf(suffix, sizeof suffix, ".data-%05d-of-%05d", static_cast<int>(s),
+                  static_cast<int>(num_shards));
+    out.shard_paths.push_back(prefix + suffix);
+  }
+  out.shards.resize(out.shard_paths.size());
+}
+
+}  // namespace varflow::io

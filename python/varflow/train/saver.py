@@ -1,0 +1,294 @@
+"""``tf.train.Saver``: TF1's Saver over the C++ core's checkpoint files.
+
+A checkpoint is one safetensors file, ``<prefix>.safetensors``, written atomically by the core
+(see cpp/include/varflow/checkpoint.h); ``restore`` also reads TensorFlow's V2 checkpoints.
+Variables are keyed by op name (``dense/kernel``) or by the keys of a ``var_list`` dict, as in
+TF1. The bookkeeping (``last_checkpoints``, ``max_to_keep``, ``keep_checkpoint_every_n_hours``,
+the ``checkpoint`` state file) follows TF1's saver.py line by line.
+
+Not supported: ``saver_def``/``builder`` and the ``.meta`` file (``write_meta_graph`` writes
+nothing: MetaGraph export is not implemented), partitioned variables.
+"""
+
+from __future__ import annotations
+
+import logging
+import numbers
+import os
+import time
+
+from varflow import _core, errors
+from varflow.graph import GraphKeys, Tensor, get_default_graph
+from varflow.train import checkpoint_management as cm
+from varflow.train import training_util
+from varflow.variables import Variable
+
+_log = logging.getLogger("varflow")
+
+
+class SaverDef:
+    """The checkpoint format versions TF1 names as ``tf.train.SaverDef.V1``/``V2``."""
+
+    LEGACY = 0
+    V1 = 1
+    V2 = 2
+
+
+def _variable_of(item):
+    """The Variable a var_list item stands for, or None."""
+    if isinstance(item, Variable):
+        return item
+    if isinstance(item, Tensor):
+        graph = item.graph
+        for v in graph.get_collection(GraphKeys.GLOBAL_VARIABLES) + graph.get_collection(
+            GraphKeys.LOCAL_VARIABLES
+        ):
+            if v._ref() is item or v.value() is item:
+                return v
+    return None
+
+
+def _names_to_variables(var_list) -> dict:
+    """TF1's op_list_to_dict / dict validation: {checkpoint name: Variable}."""
+    if isinstance(var_list, dict):
+        items = list(var_list.items())
+    elif isinstance(var_list, (list, tuple, set)):
+        flat = []
+        for item in var_list:
+            flat.extend(item if isinstance(item, (list, tuple)) else [item])
+        items = []
+        for item in sorted(flat, key=lambda x: getattr(x, "name", "")):
+            var = _variable_of(item)
+            if var is None:
+                raise TypeError(f"Variable to save is not a Variable: {item}")
+            items.append((var.op.name, var))
+    else:
+        raise TypeError(f"Variables to save should be passed in a dict or a list. Got {var_list}")
+    result = {}
+    seen = {}
+    for name, item in items:
+        var = _variable_of(item)
+        if var is None:
+            raise TypeError(f"Variable to save is not a Variable: {item}")
+        if not isinstance(name, str):
+            raise TypeError(f"Checkpoint names must be strings, got {name!r} for {var.name}")
+        if name in result:
+            raise ValueError(f"At least two variables have the same name: {name}")
+        if var._node in seen:
+            raise ValueError(f"The same saveable will be restored with two names: {name}")
+        seen[var._node] = name
+        result[name] = var
+    return result
+
+
+def _wrap_restore_error(err, verbiage):
+    message = (
+        f"Restoring from checkpoint failed. This is most likely due to {verbiage} from the "
+        "checkpoint. Please ensure that you have not altered the graph expected based on the "
+        f"checkpoint. Original error:\n\n{err.message}"
+    )
+    return type(err)(err.node_def, err.op, message)
+
+
+class Saver:
+    """Saves and restores variables (TF1's ``tf.train.Saver``)."""
+
+    def __init__(
+        self,
+        var_list=None,
+        reshape=False,
+        sharded=False,
+        max_to_keep=5,
+        keep_checkpoint_every_n_hours=10000.0,
+        name=None,
+        restore_sequentially=False,
+        saver_def=None,
+        builder=None,
+        defer_build=False,
+        allow_empty=False,
+        write_version=SaverDef.V2,
+        pad_step_number=False,
+        save_relative_paths=False,
+        filename=None,
+    ):
+        if defer_build and var_list:
+            raise ValueError(
+                "If `var_list` is provided then build cannot be deferred. Either set "
+                "defer_build=False or var_list=None."
+            )
+        if saver_def is not None or builder is not None:
+            raise NotImplementedError(
+                "Saver(saver_def=..., builder=...) needs MetaGraph support, which varflow does "
+                "not have yet"
+            )
+        self._var_list = var_list
+        self._reshape = reshape
+        self._sharded = sharded  # one file per checkpoint either way: there is one device
+        self._max_to_keep = max_to_keep
+        self._keep_checkpoint_every_n_hours = keep_checkpoint_every_n_hours
+        self._name = name
+        self._restore_sequentially = restore_sequentially
+        self._allow_empty = allow_empty
+        self._write_version = write_version
+        self._pad_step_number = pad_step_number
+        self._save_relative_paths = save_relative_paths
+        self._filename = filename
+        self._graph = get_default_graph()
+        self._is_built = False
+        self._is_empty = None
+        self._variables: dict = {}
+        self._last_checkpoints: list = []
+        self._checkpoints_to_be_deleted: list = []
+        if not defer_build:
+            self.build()
+
+    def build(self) -> None:
+        if self._is_built:
+            return
+        self._is_built = True
+        var_list = self._var_list
+        if var_list is None:
+            graph = self._graph
+            var_list = graph.get_collection(GraphKeys.GLOBAL_VARIABLES) + graph.get_collection(
+                GraphKeys.SAVEABLE_OBJECTS
+            )
+        if not var_list:
+            if self._allow_empty:
+                self._is_empty = True
+                return
+            raise ValueError("No variables to save")
+        self._is_empty = False
+        self._variables = _names_to_variables(var_list)
+        self._pairs = [(name, v._node) for name, v in self._variables.items()]
+        self._next_checkpoint_time = time.time() + self._keep_checkpoint_every_n_hours * 3600
+
+    # --- the list of recent checkpoints ---------------------------------------------------
+    @property
+    def last_checkpoints(self) -> list:
+        return [p for p, _ in self._last_checkpoints]
+
+    def set_last_checkpoints(self, last_checkpoints) -> None:
+        assert isinstance(last_checkpoints, list)
+        # +inf: never deleted, as TF1 (these came without a time).
+        self._last_checkpoints = [(s, float("inf")) for s in last_checkpoints]
+
+    def set_last_checkpoints_with_time(self, last_checkpoints_with_time) -> None:
+        assert isinstance(last_checkpoints_with_time, list)
+        self._last_checkpoints = last_checkpoints_with_time
+
+    def recover_last_checkpoints(self, checkpoint_paths) -> None:
+        """Rebuilds ``last_checkpoints`` after a restart from the files that still exist."""
+        with_times = []
+        for path in checkpoint_paths:
+            mtime = cm.get_checkpoint_mtimes([path])
+            if mtime:
+                with_times.append((path, mtime[0]))
+        self.set_last_checkpoints_with_time(with_times)
+
+    def _record_last_checkpoint(self, path) -> None:
+        if not self._max_to_keep:
+            return
+        self._last_checkpoints = [p for p in self._last_checkpoints if p[0] != path]
+        self._last_checkpoints.append((path, time.time()))
+        if len(self._last_checkpoints) > self._max_to_keep:
+            self._checkpoints_to_be_deleted.append(self._last_checkpoints.pop(0))
+
+    def _maybe_delete_old_checkpoints(self, meta_graph_suffix="meta") -> None:
+        if not self._checkpoints_to_be_deleted:
+            return
+        path, stamp = self._checkpoints_to_be_deleted.pop(0)
+        if stamp > self._next_checkpoint_time:  # keep one every N hours
+            self._next_checkpoint_time += self._keep_checkpoint_every_n_hours * 3600
+            return
+        try:
+            cm.remove_checkpoint(path, self._write_version, meta_graph_suffix)
+        except OSError as e:
+            _log.warning("Ignoring: %s", e)
+
+    # --- save / restore ---------------------------------------------------------------------
+    def save(
+        self,
+        sess,
+        save_path,
+        global_step=None,
+        latest_filename=None,
+        meta_graph_suffix="meta",
+        write_meta_graph=True,
+        write_state=True,
+        strip_default_attrs=False,
+        save_debug_info=False,
+    ):
+        """Writes ``<save_path>[-<step>].safetensors``; returns that prefix (None if empty)."""
+        from varflow.session import Session
+
+        if not self._is_built:
+            raise RuntimeError("`build()` should be called before save if defer_build==True")
+        if latest_filename is None:
+            latest_filename = "checkpoint"
+        if os.path.split(latest_filename)[0]:
+            raise ValueError("'latest_filename' must not contain path components")
+        save_path = os.fspath(save_path)
+        step = None
+        if global_step is not None:
+            if isinstance(global_step, numbers.Integral):
+                step = int(global_step)
+            else:
+                step = training_util.global_step(sess, global_step)
+            checkpoint_file = f"{save_path}-{step:08d}" if self._pad_step_number else f"{save_path}-{step}"
+        else:
+            checkpoint_file = save_path
+            if os.path.basename(save_path) == latest_filename and not self._sharded:
+                raise ValueError(
+                    f"'latest_filename' collides with 'save_path': '{latest_filename}' and "
+                    f"'{save_path}'"
+                )
+        if not isinstance(sess, Session):
+            raise TypeError(f"'sess' must be a Session; {sess}")
+        sess._check_open()
+        save_path_parent = os.path.dirname(save_path)
+        if self._is_empty:
+            return None
+        metadata = {} if step is None else {"global_step": str(step)}
+        try:
+            _core.save_checkpoint(sess._core, self._pairs, checkpoint_file, metadata)
+        except (errors.FailedPreconditionError, errors.NotFoundError):
+            if not os.path.isdir(save_path_parent or "."):
+                raise ValueError(
+                    f"Parent directory of {save_path} doesn't exist, can't save."
+                ) from None
+            raise
+        if write_state:
+            self._record_last_checkpoint(checkpoint_file)
+            cm.update_checkpoint_state(
+                save_path_parent,
+                checkpoint_file,
+                self.last_checkpoints,
+                latest_filename,
+                save_relative_paths=self._save_relative_paths,
+            )
+            self._maybe_delete_old_checkpoints(meta_graph_suffix)
+        return checkpoint_file
+
+    def restore(self, sess, save_path) -> None:
+        """Sets the saved variables from a varflow or TensorFlow V2 checkpoint."""
+        if self._is_empty:
+            return
+        if save_path is None:
+            raise ValueError("Can't load save_path when it is None.")
+        prefix = cm._normalize_prefix(save_path)
+        if not cm.checkpoint_exists(prefix):
+            raise ValueError("The passed save_path is not a valid checkpoint: " + str(save_path))
+        sess._check_open()
+        _log.info("Restoring parameters from %s", prefix)
+        try:
+            _core.restore_checkpoint(sess._core, self._pairs, prefix, bool(self._reshape))
+        except errors.NotFoundError as err:
+            raise _wrap_restore_error(err, "a Variable name or other graph key that is missing") from None
+        except errors.InvalidArgumentError as err:
+            raise _wrap_restore_error(err, "a mismatch between the current graph and the graph") from None
+
+    def as_saver_def(self):
+        raise NotImplementedError("SaverDef protos need MetaGraph support (not implemented)")
+
+    def export_meta_graph(self, *args, **kwargs):
+        raise NotImplementedError("MetaGraph export is not implemented in varflow yet")
