@@ -17,6 +17,15 @@ from varflow.graph import (
 from varflow.tensor_shape import TensorShape
 
 
+def _int_tensor(value, name=None):
+    """An op's index input (shape, axis, paddings...) as TF1 converts it: int32 when every value
+    fits, else int64, never a wrapped int32. An int64 NumPy array keeps its dtype (TF1 does not
+    narrow arrays; convert_to_index_tensor would cast it to int32 unchecked)."""
+    if isinstance(value, (np.ndarray, np.generic)) and value.dtype == np.int64:
+        return convert_to_tensor(value, dtype=dtypes.int64, name=name)
+    return convert_to_index_tensor(value, name=name)
+
+
 def _op(op_type, inputs, attrs=None, name=None) -> Tensor:
     return get_default_graph().create_op(op_type, inputs, attrs, name=name or op_type)._outputs[0]
 
@@ -68,41 +77,60 @@ def rank(input, name=None) -> Tensor:  # noqa: A002
 def reshape(tensor, shape, name=None) -> Tensor:
     return _op(
         "Reshape",
-        [convert_to_tensor(tensor), convert_to_index_tensor(shape)],
+        [convert_to_tensor(tensor), _int_tensor(shape)],
         name=name,
     )
 
 
 def zeros_like(tensor, dtype=None, name=None, optimize=True) -> Tensor:
-    return _op("ZerosLike", [convert_to_tensor(tensor)], name=name)
+    tensor = convert_to_tensor(tensor)
+    if dtype is not None and dtypes.as_dtype(dtype) != tensor.dtype.base_dtype:
+        dims = tensor.shape.as_list() if tensor.shape.is_fully_defined() else shape(tensor)
+        return zeros(dims, dtype=dtype, name=name or "zeros_like")
+    return _op("ZerosLike", [tensor], name=name)
 
 
 def ones_like(tensor, dtype=None, name=None, optimize=True) -> Tensor:
-    return _op("OnesLike", [convert_to_tensor(tensor)], name=name)
+    tensor = convert_to_tensor(tensor)
+    if dtype is not None and dtypes.as_dtype(dtype) != tensor.dtype.base_dtype:
+        dims = tensor.shape.as_list() if tensor.shape.is_fully_defined() else shape(tensor)
+        return ones(dims, dtype=dtype, name=name or "ones_like")
+    return _op("OnesLike", [tensor], name=name)
 
 
 def fill(dims, value, name=None) -> Tensor:
-    return _op(
-        "Fill", [convert_to_index_tensor(dims), convert_to_tensor(value)], name=name
-    )
+    return _op("Fill", [_int_tensor(dims), convert_to_tensor(value)], name=name)
+
+
+def _filled(shape, value, dtype, name) -> Tensor:
+    """TF1's zeros/ones: a constant when it has fewer than 1000 elements, else a Fill, so that
+    a large (or, for Fill, too large to allocate) shape is not materialised at build time."""
+    dtype = dtypes.as_dtype(dtype)
+    scalar = np.array(value, dtype=dtype.as_numpy_dtype)
+    if isinstance(shape, Tensor):
+        return fill(shape, constant(scalar, dtype=dtype), name=name)
+    if isinstance(shape, (int, np.integer)):
+        shape = [shape]
+    dims = TensorShape(shape).as_list()
+    if None in dims:
+        raise ValueError(f"Cannot create a tensor of partially known shape {TensorShape(shape)}")
+    count = 1
+    for d in dims:
+        count *= d
+    if count < 1000:
+        return constant(np.full(dims, value, dtype.as_numpy_dtype), dtype=dtype, name=name)
+    from varflow.graph import name_scope
+
+    with name_scope(name) as scope:
+        return fill(_int_tensor(dims, name="shape"), constant(scalar, dtype=dtype), name=scope)
 
 
 def zeros(shape, dtype=dtypes.float32, name=None) -> Tensor:
-    import numpy as np
-
-    dtype = dtypes.as_dtype(dtype)
-    if isinstance(shape, Tensor):
-        return fill(shape, constant(0, dtype=dtype), name=name or "zeros")
-    return constant(np.zeros(shape, dtype.as_numpy_dtype), dtype=dtype, name=name or "zeros")
+    return _filled(shape, 0, dtype, name or "zeros")
 
 
 def ones(shape, dtype=dtypes.float32, name=None) -> Tensor:
-    import numpy as np
-
-    dtype = dtypes.as_dtype(dtype)
-    if isinstance(shape, Tensor):
-        return fill(shape, constant(1, dtype=dtype), name=name or "ones")
-    return constant(np.ones(shape, dtype.as_numpy_dtype), dtype=dtype, name=name or "ones")
+    return _filled(shape, 1, dtype, name or "ones")
 
 
 def cast(x, dtype, name=None) -> Tensor:
@@ -116,7 +144,7 @@ def cast(x, dtype, name=None) -> Tensor:
 def broadcast_to(input, shape, name=None) -> Tensor:  # noqa: A002
     return _op(
         "BroadcastTo",
-        [convert_to_tensor(input), convert_to_index_tensor(shape)],
+        [convert_to_tensor(input), _int_tensor(shape)],
         name=name,
     )
 
@@ -133,7 +161,9 @@ def stack(values, axis=0, name="stack") -> Tensor:
     tensors = [tensors[0]] + [convert_to_tensor(v, dtype=base) for v in tensors[1:]]
     ndims = tensors[0].shape.ndims
     if ndims is not None and not -ndims - 1 <= axis < ndims + 1:
-        raise ValueError(f"axis = {axis} not in [{-ndims - 1}, {ndims + 1})")
+        raise ValueError(
+            f"axis = {axis} not in [{-ndims - 1}, {ndims + 1}) for '{name}' (op: 'Pack')"
+        )
     return _op("Pack", tensors, {"axis": int(axis), "N": len(tensors)}, name)
 
 
@@ -141,9 +171,12 @@ def unstack(value, num=None, axis=0, name="unstack") -> list:
     """Splits a tensor along `axis` into a list of tensors (op Unpack)."""
     value = convert_to_tensor(value)
     attrs = {"axis": int(axis)}
+    ndims = value.shape.ndims
+    if ndims is not None and not -ndims <= axis < ndims:
+        raise ValueError(f"axis = {axis} not in [{-ndims}, {ndims}) for '{name}' (op: 'Unpack')")
     if num is not None:
         attrs["num"] = int(num)
-    elif value.shape.ndims is None or value.shape.dims[axis].value is None:
+    elif ndims is None or value.shape.dims[axis].value is None:
         raise ValueError(f"Cannot infer num from shape {value.shape}")
     op = get_default_graph().create_op("Unpack", [value], attrs, name=name)
     return list(op.outputs)
@@ -165,16 +198,11 @@ def transpose(a, perm=None, name="transpose", conjugate=False) -> Tensor:
                     _op("Range", [constant(0, dtype=dtypes.int32), rank_t, one]),
                 ],
             )
-    perm = convert_to_tensor(perm, dtype=dtypes.int32)
+    perm = _int_tensor(perm)
     return _op("Transpose", [a, perm], name=name)
 
 
 # --- shapes, joins and splits ----------------------------------------------------------------
-def _int_tensor(value, name=None):
-    """Converts an axis/shape-like value to an int tensor (int32 unless already int64)."""
-    if isinstance(value, Tensor):
-        return value
-    return convert_to_tensor(value, dtype=dtypes.int32, name=name)
 
 
 def expand_dims(input, axis=None, name=None, dim=None) -> Tensor:  # noqa: A002
