@@ -15,7 +15,8 @@
 //   auto out = session.run({{x, x_value}}, {loss});
 //
 // Ops are listed in the OpRegistry; every one has a shape rule, a kernel and a gradient (or is
-// marked not differentiable).
+// marked not differentiable), and a typed builder named as the op in varflow/ops_generated.h
+// (ops::MatMul(a, b, ops::MatMulAttrs().with_transpose_b(true))), generated from the registry.
 #pragma once
 
 #include "varflow/dtype.h"
@@ -24,6 +25,7 @@
 #include "varflow/graph.h"
 #include "varflow/op_registry.h"
 #include "varflow/ops.h"
+#include "varflow/ops_generated.h"
 #include "varflow/plan.h"
 #include "varflow/runtime.h"
 #include "varflow/session.h"
