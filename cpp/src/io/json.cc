@@ -180,7 +180,10 @@ class Parser {
     while (true) {
       if (p_ == end_) fail("unterminated string");
       const char c = *p_++;
-      if (c == '"') return out;
+      if (c == '"') {
+        if (!valid_utf8(out)) fail("string is not valid UTF-8");
+        return out;
+      }
       if (static_cast<unsigned char>(c) < 0x20) fail("control character in string");
       if (c != '\\') {
         out += c;
@@ -227,6 +230,39 @@ class Parser {
 
 Json parse_json(const char* data, size_t n, const std::string& source) {
   return Parser(data, n, source).parse_document();
+}
+
+bool valid_utf8(const std::string& s) {
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  const auto* end = p + s.size();
+  while (p < end) {
+    const unsigned c = *p++;
+    if (c < 0x80) continue;
+    int extra;
+    uint32_t cp;
+    if (c >= 0xc2 && c <= 0xdf) {
+      extra = 1;
+      cp = c & 0x1f;
+    } else if (c >= 0xe0 && c <= 0xef) {
+      extra = 2;
+      cp = c & 0x0f;
+    } else if (c >= 0xf0 && c <= 0xf4) {
+      extra = 3;
+      cp = c & 0x07;
+    } else {
+      return false;
+    }
+    if (end - p < extra) return false;
+    for (int i = 0; i < extra; ++i) {
+      if ((p[i] & 0xc0) != 0x80) return false;
+      cp = (cp << 6) | (p[i] & 0x3f);
+    }
+    p += extra;
+    if ((extra == 2 && cp < 0x800) || (extra == 3 && (cp < 0x10000 || cp > 0x10ffff)) ||
+        (cp >= 0xd800 && cp < 0xe000))
+      return false;
+  }
+  return true;
 }
 
 void append_json_string(std::string& out, const std::string& s) {

@@ -24,6 +24,9 @@ struct Json {
 // the file in error messages.
 Json parse_json(const char* data, size_t n, const std::string& source);
 
+// True if `s` is well-formed UTF-8 (no overlong forms, surrogates or values past U+10FFFF).
+bool valid_utf8(const std::string& s);
+
 // Appends s as a JSON string literal.
 void append_json_string(std::string& out, const std::string& s);
 

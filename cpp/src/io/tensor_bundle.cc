@@ -10,6 +10,7 @@
 #include <limits>
 
 #include "io/crc32c.h"
+#include "io/json.h"
 #include "io/stored_checkpoint.h"
 #include "varflow/errors.h"
 
@@ -209,6 +210,7 @@ void read_tensor_bundle_index(const std::string& prefix, StoredCheckpoint& out) 
   int64_t num_shards = -1;
   bool seen_header = false;
   index.for_each([&](const std::string& key, const std::string& value) {
+    if (!valid_utf8(key)) index.corrupt("a key is not valid UTF-8");
     const auto bad = [&] { index.corrupt("entry for key '" + key + "' not parseable"); };
     Cursor c(value.data(), value.size());
     WireField f;

@@ -10,9 +10,12 @@ It is replaced atomically (temporary file, fsync, rename), so a reader never see
 A checkpoint at prefix ``p`` is ``p.safetensors`` (varflow) or ``p.index`` plus
 ``p.data-?????-of-?????`` (TensorFlow's V2 format, read natively).
 """
+# Checkpoint paths are TF1's plain strings, handled with os.path as TF1 does.
+# ruff: noqa: PTH107, PTH113, PTH116, PTH117, PTH118, PTH123, PTH207
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import logging
 import os
@@ -40,8 +43,12 @@ class CheckpointState:
 
     def __str__(self) -> str:
         lines = [f"model_checkpoint_path: {_quote(self.model_checkpoint_path)}"]
-        lines += [f"all_model_checkpoint_paths: {_quote(p)}" for p in self.all_model_checkpoint_paths]
-        lines += [f"all_model_checkpoint_timestamps: {t!r}" for t in self.all_model_checkpoint_timestamps]
+        lines += [
+            f"all_model_checkpoint_paths: {_quote(p)}" for p in self.all_model_checkpoint_paths
+        ]
+        lines += [
+            f"all_model_checkpoint_timestamps: {t!r}" for t in self.all_model_checkpoint_timestamps
+        ]
         if self.last_preserved_timestamp is not None:
             lines.append(f"last_preserved_timestamp: {self.last_preserved_timestamp!r}")
         return "\n".join(lines) + "\n"
@@ -126,7 +133,7 @@ def parse_checkpoint_state(text: str) -> CheckpointState:
             break
         m = _TOKEN.match(text, pos)
         if not m or m.end() == pos:
-            raise ParseError(f"unexpected text at offset {pos}: {text[pos:pos + 20]!r}")
+            raise ParseError(f"unexpected text at offset {pos}: {text[pos : pos + 20]!r}")
         pos = m.end()
         if m.group(1) is None:
             tokens.append(m.group(2) or m.group(3) or m.group(4) or m.group(5))
@@ -163,7 +170,9 @@ def parse_checkpoint_state(text: str) -> CheckpointState:
             else:
                 state.all_model_checkpoint_timestamps.append(x)
         else:
-            raise ParseError(f'Message type "tensorflow.CheckpointState" has no field named "{field}".')
+            raise ParseError(
+                f'Message type "tensorflow.CheckpointState" has no field named "{field}".'
+            )
     return state
 
 
@@ -180,7 +189,9 @@ def generate_checkpoint_state_proto(
 ):
     paths = list(all_model_checkpoint_paths or [])
     if not paths or paths[-1] != model_checkpoint_path:
-        _log.info("%s is not in all_model_checkpoint_paths. Manually adding it.", model_checkpoint_path)
+        _log.info(
+            "%s is not in all_model_checkpoint_paths. Manually adding it.", model_checkpoint_path
+        )
         paths.append(model_checkpoint_path)
     if all_model_checkpoint_timestamps and len(all_model_checkpoint_timestamps) != len(paths):
         raise ValueError(
@@ -255,7 +266,7 @@ def _files_of(prefix: str) -> list[str]:
     if os.path.isfile(prefix + ".safetensors"):
         return [prefix + ".safetensors"]
     if os.path.isfile(prefix + ".index"):
-        return [prefix + ".index"] + sorted(glob.glob(glob.escape(prefix) + ".data-?????-of-?????"))
+        return [prefix + ".index", *sorted(glob.glob(glob.escape(prefix) + ".data-?????-of-?????"))]
     return []
 
 
@@ -298,7 +309,7 @@ def get_checkpoint_mtimes(checkpoint_prefixes) -> list[float]:
 
 def meta_graph_filename(checkpoint_filename, meta_graph_suffix="meta") -> str:
     basename = re.sub(r"-[\d\?]+-of-\d+$", "", checkpoint_filename)
-    return ".".join([basename, meta_graph_suffix])
+    return f"{basename}.{meta_graph_suffix}"
 
 
 def remove_checkpoint(checkpoint_prefix, checkpoint_format_version=2, meta_graph_suffix="meta"):
@@ -308,7 +319,5 @@ def remove_checkpoint(checkpoint_prefix, checkpoint_format_version=2, meta_graph
                   prefix + ".index"]  # fmt: skip
     candidates += glob.glob(glob.escape(prefix) + ".data-?????-of-?????")
     for path in candidates:
-        try:
+        with contextlib.suppress(FileNotFoundError):
             os.remove(path)
-        except FileNotFoundError:
-            pass

@@ -1,5 +1,7 @@
 """Reading checkpoints without a graph: ``tf.train.load_checkpoint``, ``list_variables``,
 ``load_variable`` and ``init_from_checkpoint``, on varflow's and TensorFlow's V2 format."""
+# Checkpoint paths are TF1's plain strings, handled with os.path as TF1 does.
+# ruff: noqa: PTH112
 
 from __future__ import annotations
 
@@ -54,7 +56,7 @@ class CheckpointReader:
         return self._reader.format
 
 
-def NewCheckpointReader(filepattern):  # noqa: N802 - TF1's name
+def NewCheckpointReader(filepattern):
     return CheckpointReader(filepattern)
 
 
@@ -63,7 +65,9 @@ def _checkpoint_prefix(ckpt_dir_or_file) -> str:
     if os.path.isdir(path):
         latest = cm.latest_checkpoint(path)
         if latest is None:
-            raise ValueError(f"Couldn't find 'checkpoint' file or checkpoints in given directory {path}")
+            raise ValueError(
+                f"Couldn't find 'checkpoint' file or checkpoints in given directory {path}"
+            )
         return latest
     return path
 
@@ -75,8 +79,7 @@ def load_checkpoint(ckpt_dir_or_file) -> CheckpointReader:
 
 def load_variable(ckpt_dir_or_file, name):
     """The saved value of `name` (a trailing ``:0`` is ignored, as in TF1)."""
-    if name.endswith(":0"):
-        name = name[:-2]
+    name = name.removesuffix(":0")
     return load_checkpoint(ckpt_dir_or_file).get_tensor(name)
 
 
@@ -137,11 +140,10 @@ def init_from_checkpoint(ckpt_dir_or_file, assignment_map) -> None:
                 full = full[1:]
             if tensor_name != "/":
                 full = tensor_name + full
-            if full.endswith("/"):
-                full = full[:-1]
+            full = full.removesuffix("/")
             if full not in variable_map:
                 raise ValueError(
-                    f"Tensor {full} ({var_name[len(scopes) + 1:]} in {tensor_name}) is not found "
+                    f"Tensor {full} ({var_name[len(scopes) + 1 :]} in {tensor_name}) is not found "
                     f"in {ckpt_dir_or_file} checkpoint"
                 )
             _initialize_from(store_vars[var_name], reader, prefix, full)

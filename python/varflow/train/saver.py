@@ -9,6 +9,8 @@ the ``checkpoint`` state file) follows TF1's saver.py line by line.
 Not supported: ``saver_def``/``builder`` and the ``.meta`` file (``write_meta_graph`` writes
 nothing: MetaGraph export is not implemented), partitioned variables.
 """
+# Checkpoint paths are TF1's plain strings, handled with os.path as TF1 does.
+# ruff: noqa: PTH112, PTH119, PTH120
 
 from __future__ import annotations
 
@@ -234,7 +236,9 @@ class Saver:
                 step = int(global_step)
             else:
                 step = training_util.global_step(sess, global_step)
-            checkpoint_file = f"{save_path}-{step:08d}" if self._pad_step_number else f"{save_path}-{step}"
+            checkpoint_file = (
+                f"{save_path}-{step:08d}" if self._pad_step_number else f"{save_path}-{step}"
+            )
         else:
             checkpoint_file = save_path
             if os.path.basename(save_path) == latest_filename and not self._sharded:
@@ -283,9 +287,13 @@ class Saver:
         try:
             _core.restore_checkpoint(sess._core, self._pairs, prefix, bool(self._reshape))
         except errors.NotFoundError as err:
-            raise _wrap_restore_error(err, "a Variable name or other graph key that is missing") from None
+            raise _wrap_restore_error(
+                err, "a Variable name or other graph key that is missing"
+            ) from None
         except errors.InvalidArgumentError as err:
-            raise _wrap_restore_error(err, "a mismatch between the current graph and the graph") from None
+            raise _wrap_restore_error(
+                err, "a mismatch between the current graph and the graph"
+            ) from None
 
     def as_saver_def(self):
         raise NotImplementedError("SaverDef protos need MetaGraph support (not implemented)")
