@@ -14,7 +14,7 @@ namespace {
 
 // Large writes go straight from the caller's memory; small ones are gathered first so that a
 // model of many small variables is not one system call per bias.
-constexpr size_t kBufferBytes = 4 << 20;
+constexpr size_t kBufferBytes = 1 << 20;
 // write()/pread() move at most about 2 GiB per call on Linux.
 constexpr size_t kMaxIo = size_t{1} << 30;
 
@@ -143,6 +143,21 @@ void AtomicFileWriter::append(const void* data, size_t n) {
     buffer_.insert(buffer_.end(), p, p + n);
   } else {
     write_all(p, n);
+  }
+}
+
+void AtomicFileWriter::write_at(uint64_t offset, const void* data, size_t n) {
+  flush();
+  const char* p = static_cast<const char*>(data);
+  while (n > 0) {
+    const ssize_t put = ::pwrite(fd_, p, n, static_cast<off_t>(offset));
+    if (put < 0) {
+      if (errno == EINTR) continue;
+      raise_errno(errno, "Failed to write checkpoint file", temp_path_);
+    }
+    p += put;
+    n -= static_cast<size_t>(put);
+    offset += static_cast<uint64_t>(put);
   }
 }
 

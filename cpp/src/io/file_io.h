@@ -44,6 +44,8 @@ class AtomicFileWriter {
   AtomicFileWriter& operator=(const AtomicFileWriter&) = delete;
 
   void append(const void* data, size_t n);
+  // Overwrites bytes already appended (a header whose checksums are known only at the end).
+  void write_at(uint64_t offset, const void* data, size_t n);
   // Flushes, fsyncs, renames over the target and fsyncs the directory.
   void commit();
 

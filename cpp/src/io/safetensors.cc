@@ -169,25 +169,22 @@ void read_safetensors_index(const std::string& path, StoredCheckpoint& out) {
 void write_safetensors(const std::string& path, const std::vector<TensorToWrite>& tensors,
                        const std::map<std::string, std::string>& metadata) {
   static const char* hex = "0123456789abcdef";
-  std::string crc_hex;
-  crc_hex.reserve(8 * tensors.size());
-  for (const TensorToWrite& t : tensors) {
-    const uint32_t masked = crc32c_mask(crc32c(t.tensor->raw(), t.tensor->nbytes()));
-    for (int shift = 28; shift >= 0; shift -= 4) crc_hex += hex[(masked >> shift) & 0xf];
-  }
+  // The checksums have a fixed width, so the header is laid out before they are known and
+  // patched at the end: each tensor is checksummed chunk by chunk just before the chunk is
+  // written, while it is still in cache, instead of in a separate pass over all the bytes.
   std::string header = "{\"__metadata__\":{";
-  bool first = true;
-  auto add_meta = [&](const std::string& k, const std::string& v) {
-    if (!first) header += ',';
-    first = false;
+  for (const auto& [k, v] : metadata) {
+    if (k == kCrcKey) continue;
     append_json_string(header, k);
     header += ':';
     append_json_string(header, v);
-  };
-  for (const auto& [k, v] : metadata)
-    if (k != kCrcKey) add_meta(k, v);
-  add_meta(kCrcKey, crc_hex);
-  header += '}';
+    header += ',';
+  }
+  append_json_string(header, kCrcKey);
+  header += ":\"";
+  const size_t crc_at = header.size();
+  header.append(8 * tensors.size(), '0');
+  header += "\"}";
   uint64_t offset = 0;
   for (const TensorToWrite& t : tensors) {
     header += ',';
@@ -211,7 +208,20 @@ void write_safetensors(const std::string& path, const std::vector<TensorToWrite>
   AtomicFileWriter writer(path);
   writer.append(size_le, 8);
   writer.append(header.data(), header.size());
-  for (const TensorToWrite& t : tensors) writer.append(t.tensor->raw(), t.tensor->nbytes());
+  constexpr size_t kChunk = 2 << 20;
+  for (size_t k = 0; k < tensors.size(); ++k) {
+    const char* p = static_cast<const char*>(tensors[k].tensor->raw());
+    const size_t n = tensors[k].tensor->nbytes();
+    uint32_t crc = 0;
+    for (size_t done = 0; done < n; done += kChunk) {
+      const size_t len = std::min(kChunk, n - done);
+      crc = crc32c_extend(crc, p + done, len);
+      writer.append(p + done, len);
+    }
+    const uint32_t masked = crc32c_mask(crc);
+    for (int j = 0; j < 8; ++j) header[crc_at + 8 * k + j] = hex[(masked >> (28 - 4 * j)) & 0xf];
+  }
+  writer.write_at(8 + crc_at, header.data() + crc_at, 8 * tensors.size());
   writer.commit();
 }
 
