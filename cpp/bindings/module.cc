@@ -11,7 +11,8 @@ namespace py = pybind11;
 using namespace varflow;
 
 namespace varflow::bindings {
-void bind_checkpoint(py::module_& m);  // checkpoint_bindings.cc
+void bind_train_utils(py::module_& m);  // train_utils_bindings.cc
+void bind_checkpoint(py::module_& m);   // checkpoint_bindings.cc
 }
 
 namespace {
@@ -120,5 +121,6 @@ PYBIND11_MODULE(_core, m) {
   bindings::bind_graph(m);
   bindings::bind_session(m);
   bindings::bind_train(m);
+  bindings::bind_train_utils(m);
   bindings::bind_checkpoint(m);
 }

@@ -12,11 +12,15 @@ variance over every axis but ``axis``, TF1's non-fused path) and with ``moving_m
 ``with tf.control_dependencies(tf.get_collection(tf.GraphKeys.UPDATE_OPS))``. ``training`` is
 a Python bool or a bool tensor (a tensor selects between batch and moving statistics with
 ``Select`` and leaves the moving statistics unchanged when False).
+
+``dropout`` and the maths of ``batch_normalization`` are C++ (``varflow/train/nn.h``); this
+module keeps TF1's arguments and creates the variables with ``tf.get_variable``.
 """
 
 from __future__ import annotations
 
-from varflow import array_ops, dtypes, init_ops, math_ops, nn
+from varflow import _core, array_ops, dtypes, init_ops, math_ops, nn
+from varflow.clip_ops import core_arg
 from varflow.graph import GraphKeys, Tensor, add_to_collections, constant, convert_to_tensor
 from varflow.variable_scope import get_variable, variable_scope
 
@@ -125,24 +129,29 @@ def flatten(inputs, name=None, data_format="channels_last"):
         return array_ops.reshape(x, shape, name=scope)
 
 
-def _broadcast_cond(training, like):
-    """A bool tensor shaped like `like` holding the scalar bool tensor `training`."""
-    t = array_ops.cast(convert_to_tensor(training), like.dtype.base_dtype)
-    return math_ops.greater(array_ops.zeros_like(like) + t, 0.5)
+def _training_arg(training):
+    """tf.layers' ``training``: True or False are known while building; anything else is a
+    bool tensor read at run time."""
+    if training is True or training is False:
+        return _core.Arg(1.0 if training else 0.0)
+    return _core.Arg(lambda dtype, name: convert_to_tensor(training)._output)
 
 
 def dropout(inputs, rate=0.5, noise_shape=None, seed=None, training=False, name=None):
-    """Drops elements with probability ``rate`` (scaling the rest) when ``training``."""
-    from varflow.graph import name_scope
-
+    """Drops elements with probability ``rate`` (scaling the rest) when ``training``
+    (C++: ``train::dropout_layer``)."""
     inputs = convert_to_tensor(inputs)
-    with name_scope(name, "dropout", [inputs]):
-        if training is False:
-            return array_ops.identity(inputs)
-        dropped = nn.dropout(inputs, rate=rate, noise_shape=noise_shape, seed=seed)
-        if training is True:
-            return dropped
-        return math_ops.where(_broadcast_cond(training, inputs), dropped, inputs)
+    graph = inputs.graph
+    out = _core.dropout_layer(
+        graph._core,
+        inputs._output,
+        core_arg(rate, numeric=True),
+        _training_arg(training),
+        nn._noise_shape_arg(noise_shape),
+        None if seed is None else int(seed),
+        "dropout" if name is None else name,
+    )
+    return graph._tensor_for(out)
 
 
 def batch_normalization(
@@ -189,7 +198,6 @@ def batch_normalization(
     if channels is None:
         raise ValueError(f"Input has undefined `axis` dimension. Input shape: {inputs.shape}")
     dtype = inputs.dtype.base_dtype
-    reduction_axes = [i for i in range(rank) if i != ax]
     with variable_scope(name, default_name="batch_normalization", values=[inputs], reuse=reuse):
         gamma = (
             get_variable(
@@ -232,47 +240,20 @@ def batch_normalization(
             trainable=False,
         )
 
-        def params(t):  # [C] -> broadcastable against the inputs
-            if t is None or ax == rank - 1:
-                return t
-            shape = [1] * rank
-            shape[ax] = channels
-            return array_ops.reshape(t, constant(shape, dtype=dtypes.int32))
-
-        def normalize(mean, variance):
-            return nn.batch_normalization(
-                inputs, params(mean), params(variance), params(beta), params(gamma), epsilon
-            )
-
-        if training is False:
-            return normalize(moving_mean, moving_variance)
-
-        batch_mean, batch_variance = nn.moments(inputs, reduction_axes)
-        if training is True:
-            mean, variance = batch_mean, batch_variance
-            one_minus_decay = 1.0 - momentum
-        else:
-            cond = _broadcast_cond(training, batch_mean)
-            mean = math_ops.where(cond, batch_mean, moving_mean._ref_tensor)
-            variance = math_ops.where(cond, batch_variance, moving_variance._ref_tensor)
-            t = array_ops.cast(convert_to_tensor(training), dtype)
-            one_minus_decay = t * (1.0 - momentum)
-        outputs = normalize(mean, variance)
-
-        from varflow import state_ops
-        from varflow.graph import name_scope
-
-        updates = []
-        for i, (var, value) in enumerate(
-            ((moving_mean, batch_mean), (moving_variance, batch_variance))
-        ):
-            with name_scope("AssignMovingAvg" if i == 0 else "AssignMovingAvg_1") as scope:
-                updates.append(
-                    state_ops.assign_sub(var, (var - value) * one_minus_decay, name=scope)
-                )
-        for u in updates:
-            add_to_collections([GraphKeys.UPDATE_OPS], u)
-        return outputs
+        graph = inputs.graph
+        out = _core.batch_normalization_layer(
+            graph._core,
+            inputs._output,
+            ax,
+            None if gamma is None else gamma._node,
+            None if beta is None else beta._node,
+            moving_mean._node,
+            moving_variance._node,
+            float(momentum),
+            float(epsilon),
+            _training_arg(training),
+        )
+        return graph._tensor_for(out)
 
 
 # TF1's class aliases are not provided; the functional forms above are.

@@ -5,17 +5,22 @@ Each loss computes per-element losses, weights them, reduces them with ``reducti
 non-zero weights, 0 when there are none) and adds the result to ``loss_collection``
 (``GraphKeys.LOSSES``). As in TF1 the weighting and reduction run in float32 and the result is
 cast back to the losses' dtype.
+
+The weighting, the reductions and the losses are C++ (``varflow/train/losses.h``) except the
+softmax ones, which call ``tf.nn``'s softmax cross entropy and ``compute_weighted_loss``.
 """
 
 from __future__ import annotations
 
-from varflow import array_ops, dtypes, math_ops, nn
+from varflow import _core, array_ops, dtypes, math_ops, nn
+from varflow.clip_ops import core_arg
 from varflow.graph import (
     GraphKeys,
     add_to_collection,
     constant,
     convert_to_tensor,
     get_collection,
+    get_default_graph,
     name_scope,
 )
 
@@ -92,31 +97,15 @@ def get_total_loss(add_regularization_losses=True, name="total_loss", scope=None
     return math_ops.add_n(losses, name=name)
 
 
-# --- weighting and reduction -------------------------------------------------------------------
-def _safe_mean(total, count):
-    """total / count, 0 where count is 0 (TF's div_no_nan)."""
-    positive = math_ops.greater(count, 0.0)
-    safe_count = math_ops.where(positive, count, array_ops.ones_like(count))
-    return math_ops.where(positive, total / safe_count, array_ops.zeros_like(total), name="value")
+# --- weighting and reduction (C++: varflow/train/losses.h) --------------------------------------
+def _weights_arg(weights):
+    """A Python float weight is also handed over as a number: a nonzero one counts every
+    element as present (TF1's ``_num_present``)."""
+    return core_arg(weights, numeric=isinstance(weights, float))
 
 
-def _num_elements(losses):
-    with name_scope(None, "num_elements") as scope:
-        return array_ops.cast(array_ops.size(losses, name=scope), dtypes.float32)
-
-
-def _num_present(losses, weights):
-    if isinstance(weights, float) and weights != 0.0:
-        return _num_elements(losses)
-    with name_scope(None, "num_present") as scope:
-        weights = array_ops.cast(convert_to_tensor(weights), dtypes.float32)
-        present = math_ops.where(
-            math_ops.equal(weights, 0.0),
-            array_ops.zeros_like(weights),
-            array_ops.ones_like(weights),
-        )
-        present = present * array_ops.ones_like(array_ops.cast(losses, dtypes.float32))
-        return math_ops.reduce_sum(present, name=scope)
+def _collection(loss_collection):
+    return loss_collection if loss_collection else None
 
 
 def compute_weighted_loss(
@@ -128,36 +117,16 @@ def compute_weighted_loss(
 ):
     """Weights `losses` (weights broadcast against them) and reduces them; see Reduction."""
     Reduction.validate(reduction)
-    with name_scope(scope, "weighted_loss", (losses, weights)):
-        losses = convert_to_tensor(losses)
-        input_dtype = losses.dtype.base_dtype
-        losses = array_ops.cast(losses, dtypes.float32)
-        weights_f = array_ops.cast(convert_to_tensor(weights), dtypes.float32)
-        if (
-            weights_f.shape.ndims is not None
-            and losses.shape.ndims is not None
-            and weights_f.shape.ndims > losses.shape.ndims
-        ):
-            raise ValueError(
-                f"weights can not be broadcast to values. values.rank={losses.shape.ndims}. "
-                f"weights.rank={weights_f.shape.ndims}."
-            )
-        weighted_losses = math_ops.multiply(losses, weights_f)
-        if reduction == Reduction.NONE:
-            loss = weighted_losses
-        else:
-            loss = math_ops.reduce_sum(weighted_losses)
-            if reduction == Reduction.MEAN:
-                loss = _safe_mean(
-                    loss, math_ops.reduce_sum(array_ops.ones_like(losses) * weights_f)
-                )
-            elif reduction == Reduction.SUM_BY_NONZERO_WEIGHTS:
-                loss = _safe_mean(loss, _num_present(losses, weights))
-            elif reduction == Reduction.SUM_OVER_BATCH_SIZE:
-                loss = _safe_mean(loss, _num_elements(losses))
-        loss = array_ops.cast(loss, input_dtype)
-        add_loss(loss, loss_collection)
-        return loss
+    graph = get_default_graph()
+    out = _core.compute_weighted_loss(
+        graph._core,
+        core_arg(losses),
+        _weights_arg(weights),
+        "weighted_loss" if scope is None else scope,
+        _collection(loss_collection),
+        reduction,
+    )
+    return graph._tensor_for(out)
 
 
 def _check(labels, predictions, label_name="labels", pred_name="predictions"):
@@ -167,17 +136,31 @@ def _check(labels, predictions, label_name="labels", pred_name="predictions"):
         raise ValueError(f"{pred_name} must not be None.")
 
 
-def _to_float(x):
-    x = convert_to_tensor(x)
-    return x if x.dtype.base_dtype.is_floating else array_ops.cast(x, dtypes.float32)
-
-
 def _assert_compatible(a, b):
     if not a.shape.is_compatible_with(b.shape):
         raise ValueError(f"Shapes {a.shape} and {b.shape} are incompatible")
 
 
 # --- losses ----------------------------------------------------------------------------------
+def _pointwise(
+    core_fn, default_name, labels, predictions, weights, scope, loss_collection, reduction, *extra
+):
+    _check(labels, predictions)
+    Reduction.validate(reduction)
+    graph = get_default_graph()
+    out = core_fn(
+        graph._core,
+        core_arg(labels),
+        core_arg(predictions),
+        _weights_arg(weights),
+        *extra,
+        default_name if scope is None else scope,
+        _collection(loss_collection),
+        reduction,
+    )
+    return graph._tensor_for(out)
+
+
 def mean_squared_error(
     labels,
     predictions,
@@ -186,13 +169,16 @@ def mean_squared_error(
     loss_collection=GraphKeys.LOSSES,
     reduction=Reduction.SUM_BY_NONZERO_WEIGHTS,
 ):
-    _check(labels, predictions)
-    with name_scope(scope, "mean_squared_error", (predictions, labels, weights)) as scope:
-        predictions = _to_float(predictions)
-        labels = array_ops.cast(convert_to_tensor(labels), predictions.dtype.base_dtype)
-        _assert_compatible(predictions, labels)
-        losses = math_ops.squared_difference(predictions, labels)
-        return compute_weighted_loss(losses, weights, scope, loss_collection, reduction=reduction)
+    return _pointwise(
+        _core.mean_squared_error,
+        "mean_squared_error",
+        labels,
+        predictions,
+        weights,
+        scope,
+        loss_collection,
+        reduction,
+    )
 
 
 def absolute_difference(
@@ -203,13 +189,16 @@ def absolute_difference(
     loss_collection=GraphKeys.LOSSES,
     reduction=Reduction.SUM_BY_NONZERO_WEIGHTS,
 ):
-    _check(labels, predictions)
-    with name_scope(scope, "absolute_difference", (predictions, labels, weights)) as scope:
-        predictions = _to_float(predictions)
-        labels = array_ops.cast(convert_to_tensor(labels), predictions.dtype.base_dtype)
-        _assert_compatible(predictions, labels)
-        losses = math_ops.abs(math_ops.subtract(predictions, labels))
-        return compute_weighted_loss(losses, weights, scope, loss_collection, reduction=reduction)
+    return _pointwise(
+        _core.absolute_difference,
+        "absolute_difference",
+        labels,
+        predictions,
+        weights,
+        scope,
+        loss_collection,
+        reduction,
+    )
 
 
 def huber_loss(
@@ -221,20 +210,17 @@ def huber_loss(
     loss_collection=GraphKeys.LOSSES,
     reduction=Reduction.SUM_BY_NONZERO_WEIGHTS,
 ):
-    _check(labels, predictions)
-    with name_scope(scope, "huber_loss", (predictions, labels, weights)) as scope:
-        predictions = _to_float(predictions)
-        labels = array_ops.cast(convert_to_tensor(labels), predictions.dtype.base_dtype)
-        _assert_compatible(predictions, labels)
-        error = math_ops.subtract(predictions, labels)
-        abs_error = math_ops.abs(error)
-        quadratic = math_ops.minimum(abs_error, delta)
-        linear = math_ops.subtract(abs_error, quadratic)
-        losses = math_ops.add(
-            math_ops.multiply(0.5, math_ops.multiply(quadratic, quadratic)),
-            math_ops.multiply(delta, linear),
-        )
-        return compute_weighted_loss(losses, weights, scope, loss_collection, reduction=reduction)
+    return _pointwise(
+        _core.huber_loss,
+        "huber_loss",
+        labels,
+        predictions,
+        weights,
+        scope,
+        loss_collection,
+        reduction,
+        core_arg(delta),
+    )
 
 
 def log_loss(
@@ -246,15 +232,17 @@ def log_loss(
     loss_collection=GraphKeys.LOSSES,
     reduction=Reduction.SUM_BY_NONZERO_WEIGHTS,
 ):
-    _check(labels, predictions)
-    with name_scope(scope, "log_loss", (predictions, labels, weights)) as scope:
-        predictions = _to_float(predictions)
-        labels = array_ops.cast(convert_to_tensor(labels), predictions.dtype.base_dtype)
-        _assert_compatible(predictions, labels)
-        losses = -math_ops.multiply(
-            labels, math_ops.log(predictions + epsilon)
-        ) - math_ops.multiply((1 - labels), math_ops.log(1 - predictions + epsilon))
-        return compute_weighted_loss(losses, weights, scope, loss_collection, reduction=reduction)
+    return _pointwise(
+        _core.log_loss,
+        "log_loss",
+        labels,
+        predictions,
+        weights,
+        scope,
+        loss_collection,
+        reduction,
+        core_arg(epsilon),
+    )
 
 
 def _last_dim(x):
@@ -276,20 +264,19 @@ def sigmoid_cross_entropy(
     reduction=Reduction.SUM_BY_NONZERO_WEIGHTS,
 ):
     _check(multi_class_labels, logits, "multi_class_labels", "logits")
-    with name_scope(
-        scope, "sigmoid_cross_entropy_loss", (logits, multi_class_labels, weights)
-    ) as scope:
-        logits = convert_to_tensor(logits)
-        multi_class_labels = array_ops.cast(
-            convert_to_tensor(multi_class_labels), logits.dtype.base_dtype
-        )
-        _assert_compatible(logits, multi_class_labels)
-        if label_smoothing > 0:
-            multi_class_labels = multi_class_labels * (1 - label_smoothing) + 0.5 * label_smoothing
-        losses = nn.sigmoid_cross_entropy_with_logits(
-            labels=multi_class_labels, logits=logits, name="xentropy"
-        )
-        return compute_weighted_loss(losses, weights, scope, loss_collection, reduction=reduction)
+    Reduction.validate(reduction)
+    graph = get_default_graph()
+    out = _core.sigmoid_cross_entropy(
+        graph._core,
+        core_arg(multi_class_labels),
+        core_arg(logits),
+        _weights_arg(weights),
+        float(label_smoothing),
+        "sigmoid_cross_entropy_loss" if scope is None else scope,
+        _collection(loss_collection),
+        reduction,
+    )
+    return graph._tensor_for(out)
 
 
 def softmax_cross_entropy(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from varflow import array_ops, dtypes, errors
+from varflow import _core, array_ops, dtypes, errors
 from varflow.graph import Tensor, constant, convert_to_tensor, get_default_graph, name_scope
 from varflow.math_ops import sigmoid, tanh
 
@@ -164,8 +164,9 @@ def softmax_cross_entropy_with_logits(
 
 
 def sigmoid_cross_entropy_with_logits(_sentinel=None, labels=None, logits=None, name=None):
-    """Elementwise logistic loss in TF1's stable form max(x, 0) - x * z + log1p(exp(-|x|))."""
-    from varflow import math_ops
+    """Elementwise logistic loss in TF1's stable form max(x, 0) - x * z + log1p(exp(-|x|))
+    (C++: ``train::sigmoid_cross_entropy_with_logits``)."""
+    from varflow.clip_ops import core_arg
 
     if _sentinel is not None:
         raise ValueError(
@@ -173,20 +174,11 @@ def sigmoid_cross_entropy_with_logits(_sentinel=None, labels=None, logits=None, 
         )
     if labels is None or logits is None:
         raise ValueError("Both labels and logits must be provided.")
-    with name_scope(name, "logistic_loss", [logits, labels]) as scope:
-        logits = convert_to_tensor(logits, name="logits")
-        labels = convert_to_tensor(labels, dtype=logits.dtype.base_dtype, name="labels")
-        if not labels.shape.is_compatible_with(logits.shape):
-            raise ValueError(
-                f"logits and labels must have the same shape ({logits.shape} vs {labels.shape})"
-            )
-        zeros = array_ops.zeros_like(logits)
-        cond = math_ops.greater_equal(logits, zeros)
-        relu_logits = math_ops.where(cond, logits, zeros)
-        neg_abs_logits = math_ops.where(cond, math_ops.negative(logits), logits)
-        return math_ops.add(
-            relu_logits - logits * labels, math_ops.log1p(math_ops.exp(neg_abs_logits)), name=scope
-        )
+    graph = get_default_graph()
+    out = _core.sigmoid_cross_entropy_with_logits(
+        graph._core, core_arg(labels), core_arg(logits), "logistic_loss" if name is None else name
+    )
+    return graph._tensor_for(out)
 
 
 def sparse_softmax_cross_entropy_with_logits(_sentinel=None, labels=None, logits=None, name=None):
@@ -236,88 +228,69 @@ def bias_add(value, bias, data_format=None, name=None) -> Tensor:
 
 
 def moments(x, axes, shift=None, name=None, keep_dims=None, keepdims=None):
-    """Mean and variance of `x` over `axes` (TF1's tf.nn.moments); `shift` is ignored, as in TF."""
-    from varflow import math_ops
+    """Mean and variance of `x` over `axes` (TF1's tf.nn.moments); `shift` is ignored, as in TF
+    (C++: ``train::moments``)."""
+    from varflow.clip_ops import core_arg
 
     if keepdims is None:
         keepdims = bool(keep_dims)
-    with name_scope(name, "moments", [x, axes]):
-        y = convert_to_tensor(x)
-        axes = list(axes)
-        mean = math_ops.reduce_mean(y, axes, keepdims=True, name="mean")
-        variance = math_ops.reduce_mean(
-            math_ops.squared_difference(y, array_ops.stop_gradient(mean)),
-            axes,
-            keepdims=True,
-            name="variance",
-        )
-        if not keepdims:  # squeeze the size-1 axes (a sum over them)
-            mean = math_ops.reduce_sum(mean, axes, name="Squeeze")
-            variance = math_ops.reduce_sum(variance, axes, name="Squeeze_1")
-        return mean, variance
+    graph = get_default_graph()
+    mean, variance = _core.moments(
+        graph._core,
+        core_arg(x),
+        [int(a) for a in axes],
+        bool(keepdims),
+        "moments" if name is None else name,
+    )
+    return graph._tensor_for(mean), graph._tensor_for(variance)
 
 
 def batch_normalization(x, mean, variance, offset, scale, variance_epsilon, name=None) -> Tensor:
-    """(x - mean) * scale / sqrt(variance + epsilon) + offset, as TF1 computes it."""
-    from varflow import math_ops
+    """(x - mean) * scale / sqrt(variance + epsilon) + offset, as TF1 computes it
+    (C++: ``train::batch_normalization``)."""
+    from varflow.clip_ops import core_arg
 
-    with name_scope(name, "batchnorm", [x, mean, variance, scale, offset]):
-        x = convert_to_tensor(x)
-        inv = math_ops.rsqrt(variance + variance_epsilon)
-        if scale is not None:
-            inv = inv * scale
-        shift = offset - mean * inv if offset is not None else -mean * inv
-        return x * inv + shift
+    graph = get_default_graph()
+    out = _core.batch_normalization(
+        graph._core,
+        core_arg(x),
+        core_arg(mean),
+        core_arg(variance),
+        None if offset is None else core_arg(offset),
+        None if scale is None else core_arg(scale),
+        core_arg(variance_epsilon),
+        "batchnorm" if name is None else name,
+    )
+    return graph._tensor_for(out)
+
+
+def _noise_shape_arg(noise_shape):
+    if noise_shape is None:
+        return None
+    return _core.Arg(lambda dtype, name: convert_to_tensor(noise_shape, dtype=dtypes.int32)._output)
 
 
 def dropout(x, keep_prob=None, noise_shape=None, seed=None, name=None, rate=None) -> Tensor:
     """TF1's tf.nn.dropout: keeps each element with probability 1 - rate, scaled by 1/(1 - rate)
-    (op RandomUniform; a fresh mask every run)."""
+    (op RandomUniform; a fresh mask every run; C++: ``train::dropout``)."""
+    from varflow.clip_ops import core_arg
+
     if keep_prob is not None:
         if rate is not None:
             raise ValueError("Cannot specify both 'rate' and 'keep_prob'.")
         rate = 1 - keep_prob
     if rate is None:
         raise ValueError("You must provide a rate to dropout.")
-    from varflow import init_ops, math_ops
-
-    with name_scope(name, "dropout", [x]) as scope:
-        x = convert_to_tensor(x, name="x")
-        if not x.dtype.base_dtype.is_floating:
-            raise ValueError(
-                "x has to be a floating point tensor since it's going to be scaled. Got a "
-                f"{x.dtype} tensor instead."
-            )
-        if isinstance(rate, (int, float)):
-            if not 0 <= rate < 1:
-                raise ValueError(
-                    f"rate must be a scalar tensor or a float in the range [0, 1), got {rate:g}"
-                )
-            if rate == 0:
-                return x
-            scale = constant(1.0 / (1.0 - rate), dtype=x.dtype.base_dtype)
-            rate_t = constant(rate, dtype=x.dtype.base_dtype, name="rate")
-        else:
-            rate_t = convert_to_tensor(rate, dtype=x.dtype.base_dtype, name="rate")
-            scale = 1.0 / (1.0 - rate_t)
-        shape = (
-            array_ops.shape(x)
-            if noise_shape is None
-            else convert_to_tensor(noise_shape, dtype=dtypes.int32)
-        )
-        seed1, seed2 = init_ops.get_seed(seed)
-        attrs = {"dtype": x.dtype.base_dtype._core}
-        if seed1 is not None:
-            attrs.update(seed=int(seed1), seed2=int(seed2))
-        random_tensor = (
-            get_default_graph()
-            .create_op("RandomUniform", [shape], attrs, name="random_uniform")
-            .outputs[0]
-        )
-        keep_mask = math_ops.greater_equal(random_tensor, rate_t)
-        return math_ops.multiply(
-            x * scale, array_ops.cast(keep_mask, x.dtype.base_dtype), name=scope
-        )
+    graph = get_default_graph()
+    out = _core.dropout(
+        graph._core,
+        core_arg(x),
+        core_arg(rate, numeric=True),
+        _noise_shape_arg(noise_shape),
+        None if seed is None else int(seed),
+        "dropout" if name is None else name,
+    )
+    return graph._tensor_for(out)
 
 
 __all__ += [

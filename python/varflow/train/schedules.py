@@ -4,7 +4,9 @@
 Each schedule is a callable: ``schedule(step)`` builds, in the default graph, a scalar tensor
 of ``step`` from graph ops (the values are computed by the C++ core at run time, so the
 graph is built once and the rate follows the step). Everything is computed in the initial
-learning rate's dtype with the step cast to it, as in TF.
+learning rate's dtype with the step cast to it, as in TF. The formulas are C++
+(``varflow/train/schedules.h``); this module keeps TF1's classes, arguments and conversion
+rules, handing each argument to C++ as a ``_core.Arg`` that converts it where TF1 does.
 
 ``step`` may be omitted: ``schedule()`` uses ``tf.train.get_or_create_global_step()``. So a
 schedule object can be passed directly as an optimizer's ``learning_rate`` (optimizers call
@@ -14,12 +16,11 @@ step to ``minimize(global_step=tf.train.get_global_step())`` so that it advances
 
 from __future__ import annotations
 
-import math
-
-from varflow import dtypes, math_ops
-from varflow.array_ops import cast, stack
-from varflow.graph import constant, convert_to_tensor, get_default_graph, name_scope
+from varflow import _core, dtypes
+from varflow.array_ops import cast
+from varflow.graph import Tensor, convert_to_tensor, get_default_graph
 from varflow.train import training_util
+from varflow.variables import Variable
 
 
 def _step_or_global(step):
@@ -43,26 +44,48 @@ class LearningRateSchedule:
         return cls(**config)
 
 
-def _as(value, dtype):
-    """``value`` in ``dtype``: tensors are cast, Python numbers converted directly (no float32
-    round trip, so a float64 schedule keeps float64 constants)."""
-    from varflow.graph import Tensor
-    from varflow.variables import Variable
-
+def _as(value, dtype, name):
+    """TF1's conversion of a schedule argument: tensors are cast to ``dtype``, Python numbers
+    converted directly (no float32 round trip, so a float64 schedule keeps float64
+    constants); ``dtype=None`` keeps the argument's own dtype."""
     if isinstance(value, (Tensor, Variable)):
-        return cast(value, dtype)
-    return convert_to_tensor(value, dtype=dtype)
+        return cast(value, dtype) if dtype is not None else convert_to_tensor(value)
+    return convert_to_tensor(value, dtype=dtype, name=name)
 
 
-def _lr_and_dtype(initial_learning_rate):
-    lr = convert_to_tensor(initial_learning_rate, name="initial_learning_rate")
-    return lr, lr.dtype.base_dtype
+def _arg(value, numeric=False):
+    """``value`` for the C++ schedule: converted by ``_as`` when C++ asks for it; ``numeric``
+    also passes a Python number itself, for formulas that branch on it while building."""
+
+    def build(dtype, name):
+        return _as(value, None if dtype is None else dtypes.as_dtype(dtype), name)._output
+
+    if numeric and isinstance(value, (int, float)):
+        return _core.Arg(float(value), build)
+    return _core.Arg(build)
 
 
-class ExponentialDecay(LearningRateSchedule):
-    """``lr * decay_rate ^ (step / decay_steps)``; the exponent floored when ``staircase``."""
+def _plain(value):
+    """``value`` converted as it is (TF1's ``convert_to_tensor(value)``), whatever dtype C++
+    would prefer."""
+    return _core.Arg(lambda dtype, name: convert_to_tensor(value)._output)
 
-    _default_name = "ExponentialDecay"
+
+def _graph():
+    return get_default_graph()._core
+
+
+def _name(name, default_name):
+    """TF1's ``name_scope(name, default_name)`` argument."""
+    return default_name if name is None else name
+
+
+def _result(output):
+    return get_default_graph()._tensor_for(output)
+
+
+class _RateDecay(LearningRateSchedule):
+    """A schedule of (initial_learning_rate, decay_steps, decay_rate, staircase)."""
 
     def __init__(self, initial_learning_rate, decay_steps, decay_rate, staircase=False, name=None):
         self.initial_learning_rate = initial_learning_rate
@@ -71,19 +94,19 @@ class ExponentialDecay(LearningRateSchedule):
         self.staircase = staircase
         self.name = name
 
-    def _rate(self, dtype):
-        return _as(self.decay_rate, dtype)
-
     def __call__(self, step=None):
         step = _step_or_global(step)
-        with name_scope(self.name, self._default_name) as name:
-            lr, dtype = _lr_and_dtype(self.initial_learning_rate)
-            decay_steps = _as(self.decay_steps, dtype)
-            decay_rate = self._rate(dtype)
-            p = math_ops.truediv(cast(step, dtype), decay_steps)
-            if self.staircase:
-                p = math_ops.floor(p)
-            return math_ops.multiply(lr, math_ops.pow(decay_rate, p), name=name)
+        return _result(
+            self._core_fn(
+                _graph(),
+                _arg(self.initial_learning_rate),
+                _plain(step),
+                _arg(self.decay_steps),
+                _arg(self.decay_rate),
+                bool(self.staircase),
+                _name(self.name, self._default_name),
+            )
+        )
 
     def get_config(self) -> dict:
         return {
@@ -93,6 +116,13 @@ class ExponentialDecay(LearningRateSchedule):
             "staircase": self.staircase,
             "name": self.name,
         }
+
+
+class ExponentialDecay(_RateDecay):
+    """``lr * decay_rate ^ (step / decay_steps)``; the exponent floored when ``staircase``."""
+
+    _default_name = "ExponentialDecay"
+    _core_fn = staticmethod(_core.exponential_decay)
 
 
 class NaturalExpDecay(ExponentialDecay):
@@ -100,42 +130,14 @@ class NaturalExpDecay(ExponentialDecay):
     (as TF1's ``natural_exp_decay``)."""
 
     _default_name = "NaturalExpDecay"
-
-    def _rate(self, dtype):
-        return cast(math_ops.exp(math_ops.negative(_as(self.decay_rate, dtype))), dtype)
+    _core_fn = staticmethod(_core.natural_exp_decay)
 
 
-class InverseTimeDecay(LearningRateSchedule):
+class InverseTimeDecay(_RateDecay):
     """``lr / (1 + decay_rate * p)``, ``p = step / decay_steps`` (floored when ``staircase``)."""
 
-    def __init__(self, initial_learning_rate, decay_steps, decay_rate, staircase=False, name=None):
-        self.initial_learning_rate = initial_learning_rate
-        self.decay_steps = decay_steps
-        self.decay_rate = decay_rate
-        self.staircase = staircase
-        self.name = name
-
-    def __call__(self, step=None):
-        step = _step_or_global(step)
-        with name_scope(self.name, "InverseTimeDecay") as name:
-            lr, dtype = _lr_and_dtype(self.initial_learning_rate)
-            decay_steps = _as(self.decay_steps, dtype)
-            decay_rate = _as(self.decay_rate, dtype)
-            p = math_ops.truediv(cast(step, dtype), decay_steps)
-            if self.staircase:
-                p = math_ops.floor(p)
-            one = _as(1, dtype)
-            denom = math_ops.add(one, math_ops.multiply(decay_rate, p))
-            return math_ops.truediv(lr, denom, name=name)
-
-    def get_config(self) -> dict:
-        return {
-            "initial_learning_rate": self.initial_learning_rate,
-            "decay_steps": self.decay_steps,
-            "decay_rate": self.decay_rate,
-            "staircase": self.staircase,
-            "name": self.name,
-        }
+    _default_name = "InverseTimeDecay"
+    _core_fn = staticmethod(_core.inverse_time_decay)
 
 
 class PolynomialDecay(LearningRateSchedule):
@@ -160,26 +162,18 @@ class PolynomialDecay(LearningRateSchedule):
 
     def __call__(self, step=None):
         step = _step_or_global(step)
-        with name_scope(self.name, "PolynomialDecay") as name:
-            lr, dtype = _lr_and_dtype(self.initial_learning_rate)
-            end_lr = _as(self.end_learning_rate, dtype)
-            power = _as(self.power, dtype)
-            gs = cast(step, dtype)
-            decay_steps = _as(self.decay_steps, dtype)
-            if self.cycle:
-                # The first multiple of decay_steps above the step; 1 when the step is zero.
-                multiplier = math_ops.where(
-                    math_ops.equal(gs, 0),
-                    _as(1.0, dtype),
-                    math_ops.ceil(math_ops.truediv(gs, decay_steps)),
-                )
-                decay_steps = math_ops.multiply(decay_steps, multiplier)
-            else:
-                gs = math_ops.minimum(gs, decay_steps)
-            p = math_ops.truediv(gs, decay_steps)
-            return math_ops.add(
-                math_ops.multiply(lr - end_lr, math_ops.pow(1 - p, power)), end_lr, name=name
+        return _result(
+            _core.polynomial_decay(
+                _graph(),
+                _arg(self.initial_learning_rate),
+                _plain(step),
+                _arg(self.decay_steps),
+                _arg(self.end_learning_rate),
+                _arg(self.power),
+                bool(self.cycle),
+                _name(self.name, "PolynomialDecay"),
             )
+        )
 
     def get_config(self) -> dict:
         return {
@@ -190,10 +184,6 @@ class PolynomialDecay(LearningRateSchedule):
             "cycle": self.cycle,
             "name": self.name,
         }
-
-
-def _convert_n(values):
-    return [convert_to_tensor(v) for v in values]
 
 
 class PiecewiseConstantDecay(LearningRateSchedule):
@@ -213,34 +203,15 @@ class PiecewiseConstantDecay(LearningRateSchedule):
 
     def __call__(self, step=None):
         step = _step_or_global(step)
-        with name_scope(self.name, "PiecewiseConstant") as name:
-            x = convert_to_tensor(step)
-            xdt = x.dtype.base_dtype
-            boundaries = _convert_n(self.boundaries)
-            for i, b in enumerate(boundaries):
-                if b.dtype.base_dtype != xdt:
-                    # Comparisons between int32 and int64 values are allowed.
-                    if b.dtype.base_dtype == dtypes.int32 and xdt == dtypes.int64:
-                        boundaries[i] = cast(b, xdt)
-                    else:
-                        raise ValueError(
-                            f"Boundaries ({b.dtype.base_dtype}) must have the same dtype as x ({xdt})."
-                        )
-            values = _convert_n(self.values)
-            for v in values[1:]:
-                if v.dtype.base_dtype != values[0].dtype.base_dtype:
-                    raise ValueError(
-                        "Values must have elements all with the same dtype "
-                        f"({values[0].dtype.base_dtype} vs {v.dtype.base_dtype})."
-                    )
-            b = (
-                stack(boundaries, name="boundaries")
-                if boundaries
-                else constant([], dtype=xdt, name="boundaries")
+        return _result(
+            _core.piecewise_constant(
+                _graph(),
+                _plain(step),
+                [_plain(b) for b in self.boundaries],
+                [_plain(v) for v in self.values],
+                _name(self.name, "PiecewiseConstant"),
             )
-            v = stack(values, name="values")
-            op = get_default_graph().create_op("PiecewiseConstant", [x, b, v], name=name)
-            return op._outputs[0]
+        )
 
     def get_config(self) -> dict:
         return {"boundaries": self.boundaries, "values": self.values, "name": self.name}
@@ -257,15 +228,16 @@ class CosineDecay(LearningRateSchedule):
 
     def __call__(self, step=None):
         step = _step_or_global(step)
-        with name_scope(self.name, "CosineDecay") as name:
-            lr, dtype = _lr_and_dtype(self.initial_learning_rate)
-            decay_steps = _as(self.decay_steps, dtype)
-            gs = math_ops.minimum(cast(step, dtype), decay_steps)
-            fraction = math_ops.truediv(gs, decay_steps)
-            cosine = 0.5 * (1.0 + math_ops.cos(constant(math.pi, dtype=dtype) * fraction))
-            alpha = _as(self.alpha, dtype)
-            decayed = (1 - alpha) * cosine + alpha
-            return math_ops.multiply(lr, decayed, name=name)
+        return _result(
+            _core.cosine_decay(
+                _graph(),
+                _arg(self.initial_learning_rate),
+                _plain(step),
+                _arg(self.decay_steps),
+                _arg(self.alpha),
+                _name(self.name, "CosineDecay"),
+            )
+        )
 
     def get_config(self) -> dict:
         return {
@@ -278,7 +250,8 @@ class CosineDecay(LearningRateSchedule):
 
 class CosineDecayRestarts(LearningRateSchedule):
     """SGDR: cosine decay restarted after ``first_decay_steps * t_mul^i`` steps, the i-th
-    restart's amplitude scaled by ``m_mul^i``."""
+    restart's amplitude scaled by ``m_mul^i``. A tensor ``t_mul`` selects at run time between
+    the ``t_mul == 1`` formula and the geometric one (TF's tf.cond)."""
 
     def __init__(
         self, initial_learning_rate, first_decay_steps, t_mul=2.0, m_mul=1.0, alpha=0.0, name=None
@@ -292,39 +265,18 @@ class CosineDecayRestarts(LearningRateSchedule):
 
     def __call__(self, step=None):
         step = _step_or_global(step)
-        with name_scope(self.name, "SGDRDecay") as name:
-            lr, dtype = _lr_and_dtype(self.initial_learning_rate)
-            first = _as(self.first_decay_steps, dtype)
-            alpha = _as(self.alpha, dtype)
-            t_mul = _as(self._t_mul, dtype)
-            m_mul = _as(self._m_mul, dtype)
-            fraction = math_ops.truediv(cast(step, dtype), first)
-
-            def geometric():
-                i = math_ops.floor(
-                    math_ops.truediv(
-                        math_ops.log(1.0 - fraction * (1.0 - t_mul)), math_ops.log(t_mul)
-                    )
-                )
-                sum_r = math_ops.truediv(1.0 - math_ops.pow(t_mul, i), 1.0 - t_mul)
-                return i, math_ops.truediv(fraction - sum_r, math_ops.pow(t_mul, i))
-
-            def arithmetic():
-                i = math_ops.floor(fraction)
-                return i, fraction - i
-
-            if isinstance(self._t_mul, (int, float)):
-                i_restart, fraction = arithmetic() if float(self._t_mul) == 1.0 else geometric()
-            else:  # a tensor t_mul: both branches, chosen at run time (TF's tf.cond)
-                is_one = math_ops.equal(t_mul, 1.0)
-                ia, fa = arithmetic()
-                ig, fg = geometric()
-                i_restart = math_ops.where(is_one, ia, ig)
-                fraction = math_ops.where(is_one, fa, fg)
-            m_fac = math_ops.pow(m_mul, i_restart)
-            cosine = 0.5 * m_fac * (1.0 + math_ops.cos(constant(math.pi, dtype=dtype) * fraction))
-            decayed = (1 - alpha) * cosine + alpha
-            return math_ops.multiply(lr, decayed, name=name)
+        return _result(
+            _core.cosine_decay_restarts(
+                _graph(),
+                _arg(self.initial_learning_rate),
+                _plain(step),
+                _arg(self.first_decay_steps),
+                _arg(self._t_mul, numeric=True),
+                _arg(self._m_mul),
+                _arg(self.alpha),
+                _name(self.name, "SGDRDecay"),
+            )
+        )
 
     def get_config(self) -> dict:
         return {
@@ -341,8 +293,6 @@ class LinearCosineDecay(LearningRateSchedule):
     """``lr * ((alpha + (ds - gs)/ds) * 0.5 * (1 + cos(2 pi num_periods gs/ds)) + beta)``,
     ``gs = min(step, ds)``."""
 
-    _default_name = "LinearCosineDecay"
-
     def __init__(
         self, initial_learning_rate, decay_steps, num_periods=0.5, alpha=0.0, beta=0.001, name=None
     ):
@@ -353,25 +303,20 @@ class LinearCosineDecay(LearningRateSchedule):
         self.beta = beta
         self.name = name
 
-    def _noise(self, gs, dtype):
-        return None
-
     def __call__(self, step=None):
         step = _step_or_global(step)
-        with name_scope(self.name, self._default_name) as name:
-            lr, dtype = _lr_and_dtype(self.initial_learning_rate)
-            decay_steps = _as(self.decay_steps, dtype)
-            num_periods = _as(self.num_periods, dtype)
-            alpha = _as(self.alpha, dtype)
-            beta = _as(self.beta, dtype)
-            gs = math_ops.minimum(cast(step, dtype), decay_steps)
-            linear = math_ops.truediv(decay_steps - gs, decay_steps)
-            noise = self._noise(gs, dtype)
-            if noise is not None:
-                linear = linear + noise
-            fraction = 2.0 * num_periods * math_ops.truediv(gs, decay_steps)
-            cosine = 0.5 * (1.0 + math_ops.cos(constant(math.pi, dtype=dtype) * fraction))
-            return math_ops.multiply(lr, (alpha + linear) * cosine + beta, name=name)
+        return _result(
+            _core.linear_cosine_decay(
+                _graph(),
+                _arg(self.initial_learning_rate),
+                _plain(step),
+                _arg(self.decay_steps),
+                _arg(self.num_periods),
+                _arg(self.alpha),
+                _arg(self.beta),
+                _name(self.name, "LinearCosineDecay"),
+            )
+        )
 
     def get_config(self) -> dict:
         return {
@@ -394,8 +339,6 @@ class NoisyLinearCosineDecay(LinearCosineDecay):
     replays the same sequence of noise; with neither, it differs every session.
     """
 
-    _default_name = "NoisyLinearCosineDecay"
-
     def __init__(
         self,
         initial_learning_rate,
@@ -413,21 +356,23 @@ class NoisyLinearCosineDecay(LinearCosineDecay):
         self.variance_decay = variance_decay
         self.seed = seed
 
-    def _noise(self, gs, dtype):
-        from varflow.init_ops import get_seed
-
-        initial_variance = _as(self.initial_variance, dtype)
-        variance_decay = _as(self.variance_decay, dtype)
-        variance = math_ops.truediv(initial_variance, math_ops.pow(1.0 + gs, variance_decay))
-        std = math_ops.sqrt(variance)
-        seed, seed2 = get_seed(self.seed)
-        attrs = {"dtype": dtype._core, "seed": int(seed or 0), "seed2": int(seed2 or 0)}
-        normal = (
-            get_default_graph()
-            .create_op("ScheduleStandardNormal", [], attrs, name="random_normal")
-            ._outputs[0]
+    def __call__(self, step=None):
+        step = _step_or_global(step)
+        return _result(
+            _core.noisy_linear_cosine_decay(
+                _graph(),
+                _arg(self.initial_learning_rate),
+                _plain(step),
+                _arg(self.decay_steps),
+                _arg(self.initial_variance),
+                _arg(self.variance_decay),
+                _arg(self.num_periods),
+                _arg(self.alpha),
+                _arg(self.beta),
+                _name(self.name, "NoisyLinearCosineDecay"),
+                None if self.seed is None else int(self.seed),
+            )
         )
-        return normal * std
 
     def get_config(self) -> dict:
         config = super().get_config()

@@ -20,7 +20,7 @@ import logging
 import warnings
 import weakref
 
-from varflow import dtypes
+from varflow import _core, dtypes
 from varflow.graph import GraphKeys, Tensor, get_default_graph
 from varflow.variables import Variable
 
@@ -30,48 +30,39 @@ _log = logging.getLogger("varflow")
 _schedule_steps: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
-def _as_variable_if_possible(t):
-    """A tensor read of a variable node maps to its Variable (so minimize can increment it)."""
-    if isinstance(t, Tensor) and t.op.type == "VariableV2":
-        return t.graph._variable_for(t.op._node)
-    return t
-
-
 def assert_global_step(global_step_tensor) -> None:
     """Raises TypeError unless ``global_step_tensor`` is an integer scalar Variable or Tensor."""
     if not isinstance(global_step_tensor, (Variable, Tensor)):
         raise TypeError(
             f'Existing "global_step" must be a Variable or Tensor: {global_step_tensor}.'
         )
-    if not global_step_tensor.dtype.base_dtype.is_integer:
-        raise TypeError(
-            f'Existing "global_step" does not have integer type: {global_step_tensor.dtype}'
-        )
-    shape = global_step_tensor.get_shape()
-    if shape.ndims != 0 and shape.is_fully_defined():
-        raise TypeError(f'Existing "global_step" is not scalar: {shape}')
+    output = (
+        global_step_tensor._ref_tensor._output
+        if isinstance(global_step_tensor, Variable)
+        else global_step_tensor._output
+    )
+    _core.assert_global_step(output)
 
 
 def get_global_step(graph=None):
     """The global step: the one item of GLOBAL_STEP, else the tensor ``global_step:0``, else None."""
     graph = graph or get_default_graph()
-    tensors = graph.get_collection(GraphKeys.GLOBAL_STEP)
-    if len(tensors) == 1:
-        step = tensors[0]
-    elif not tensors:
-        try:
-            step = _as_variable_if_possible(graph.get_tensor_by_name("global_step:0"))
-        except KeyError:
-            return None
-    else:
-        _log.error("Multiple tensors in global_step collection.")
+    items = graph.get_collection(GraphKeys.GLOBAL_STEP)
+    if len(items) == 1 and not isinstance(items[0], (Variable, Tensor)):
+        assert_global_step(items[0])  # a Python object C++ cannot see: TF1's TypeError
+    step = _core.get_global_step(graph._core)
+    if step is None:
+        if len(items) > 1:
+            _log.error("Multiple tensors in global_step collection.")
         return None
-    assert_global_step(step)
-    return step
+    return graph._wrap_core_item(step)
 
 
 def create_global_step(graph=None):
-    """Creates ``global_step`` (int64, zeros, trainable=False) in ``graph``'s root name scope."""
+    """Creates ``global_step`` (int64, zeros, trainable=False) in ``graph``'s root name scope.
+
+    Built with ``get_variable``, as in TF1, so that variable scopes see it (C++ hosts use
+    ``train::create_global_step``, which builds the same nodes)."""
     from varflow.init_ops import zeros_initializer
     from varflow.variable_scope import get_variable
 

@@ -1,0 +1,267 @@
+// tf.train's composite functions (schedules, clipping, global step, moving averages, losses,
+// nn): conversions only. Python hands each argument over as a train::Arg whose builder applies
+// TF1's Python conversion rules, so the C++ functions create every node in TF1's order.
+#include <pybind11/functional.h>
+#include <pybind11/stl.h>
+
+#include "bindings.h"
+#include "varflow/train/arg.h"
+#include "varflow/train/clip.h"
+#include "varflow/train/losses.h"
+#include "varflow/train/moving_averages.h"
+#include "varflow/train/nn.h"
+#include "varflow/train/schedules.h"
+#include "varflow/train/training_util.h"
+
+namespace varflow::bindings {
+
+namespace py = pybind11;
+using train::Arg;
+
+namespace {
+
+Arg::Builder builder(py::function fn) {
+  return [fn](std::optional<DType> dtype, const std::string& name) {
+    return fn(dtype, name).cast<Output>();
+  };
+}
+
+// A Python debias maker: (variable node) -> (biased node, local_step node, name scope).
+train::DebiasMaker debias_maker(std::optional<py::function> fn) {
+  if (!fn) return nullptr;
+  return [fn = *fn](const Variable& var) {
+    auto [biased, local_step, scope] = fn(py::cast(var.node(), py::return_value_policy::reference))
+                                           .cast<std::tuple<Node*, Node*, std::string>>();
+    return train::DebiasState{Variable::from_node(biased), Variable::from_node(local_step), scope};
+  };
+}
+
+// An averaged item from Python: a variable's node or a tensor.
+train::Averaged averaged(const std::variant<Node*, Output>& item) {
+  if (Node* const* node = std::get_if<Node*>(&item)) return Variable::from_node(*node);
+  return std::get<Output>(item);
+}
+
+train::LossOptions loss_options(std::optional<std::string> loss_collection,
+                                const std::string& reduction) {
+  train::LossOptions options;
+  options.loss_collection = std::move(loss_collection);
+  options.reduction = train::parse_reduction(reduction);
+  return options;
+}
+
+py::object item_to_py(const CollectionItem& item) {
+  if (const Output* o = std::get_if<Output>(&item)) return py::cast(*o);
+  return py::cast(std::get<Node*>(item), py::return_value_policy::reference);
+}
+
+}  // namespace
+
+void bind_train_utils(py::module_& m) {
+  py::class_<Arg>(m, "Arg")
+      .def(py::init<Output>(), py::arg("tensor"))
+      .def(py::init([](py::function build) { return Arg(builder(std::move(build))); }),
+           py::arg("build"))
+      .def(py::init([](double number, py::function build) {
+             return Arg(number, builder(std::move(build)));
+           }),
+           py::arg("number"), py::arg("build"))
+      .def(py::init<double>(), py::arg("number"));
+
+  // --- schedules ------------------------------------------------------------------------------
+  auto schedule = [&m](const char* fn_name, auto fn) {
+    m.def(fn_name, fn, py::arg("graph"), py::arg("learning_rate"), py::arg("global_step"),
+          py::arg("decay_steps"), py::arg("decay_rate"), py::arg("staircase"), py::arg("name"));
+  };
+  schedule("exponential_decay", [](Graph& g, const Arg& lr, const Arg& step, const Arg& steps,
+                                   const Arg& rate, bool staircase, const std::string& name) {
+    return train::exponential_decay(g, lr, step, steps, rate, staircase, name);
+  });
+  schedule("natural_exp_decay", [](Graph& g, const Arg& lr, const Arg& step, const Arg& steps,
+                                   const Arg& rate, bool staircase, const std::string& name) {
+    return train::natural_exp_decay(g, lr, step, steps, rate, staircase, name);
+  });
+  schedule("inverse_time_decay", [](Graph& g, const Arg& lr, const Arg& step, const Arg& steps,
+                                    const Arg& rate, bool staircase, const std::string& name) {
+    return train::inverse_time_decay(g, lr, step, steps, rate, staircase, name);
+  });
+  m.def("polynomial_decay", &train::polynomial_decay, py::arg("graph"), py::arg("learning_rate"),
+        py::arg("global_step"), py::arg("decay_steps"), py::arg("end_learning_rate"),
+        py::arg("power"), py::arg("cycle"), py::arg("name"));
+  m.def("piecewise_constant", &train::piecewise_constant, py::arg("graph"), py::arg("x"),
+        py::arg("boundaries"), py::arg("values"), py::arg("name"));
+  m.def("cosine_decay", &train::cosine_decay, py::arg("graph"), py::arg("learning_rate"),
+        py::arg("global_step"), py::arg("decay_steps"), py::arg("alpha"), py::arg("name"));
+  m.def("cosine_decay_restarts", &train::cosine_decay_restarts, py::arg("graph"),
+        py::arg("learning_rate"), py::arg("global_step"), py::arg("first_decay_steps"),
+        py::arg("t_mul"), py::arg("m_mul"), py::arg("alpha"), py::arg("name"));
+  m.def("linear_cosine_decay", &train::linear_cosine_decay, py::arg("graph"),
+        py::arg("learning_rate"), py::arg("global_step"), py::arg("decay_steps"),
+        py::arg("num_periods"), py::arg("alpha"), py::arg("beta"), py::arg("name"));
+  m.def("noisy_linear_cosine_decay", &train::noisy_linear_cosine_decay, py::arg("graph"),
+        py::arg("learning_rate"), py::arg("global_step"), py::arg("decay_steps"),
+        py::arg("initial_variance"), py::arg("variance_decay"), py::arg("num_periods"),
+        py::arg("alpha"), py::arg("beta"), py::arg("name"), py::arg("seed"));
+
+  // --- global step and seeds -----------------------------------------------------------------
+  m.def(
+      "get_global_step",
+      [](const Graph& g) -> py::object {
+        std::optional<CollectionItem> step = train::get_global_step(g);
+        return step ? item_to_py(*step) : py::none();
+      },
+      py::arg("graph"));
+  m.def("assert_global_step", &train::assert_global_step, py::arg("global_step"));
+  m.def(
+      "random_seeds",
+      [](const Graph& g, std::optional<int64_t> op_seed) {
+        train::Seeds s = train::random_seeds(g, op_seed);
+        return std::make_pair(s.seed, s.seed2);
+      },
+      py::arg("graph"), py::arg("op_seed"));
+
+  // --- clipping --------------------------------------------------------------------------------
+  m.def("clip_by_value", &train::clip_by_value, py::arg("graph"), py::arg("t"),
+        py::arg("clip_value_min"), py::arg("clip_value_max"), py::arg("name"));
+  m.def("clip_by_norm", &train::clip_by_norm, py::arg("graph"), py::arg("t"), py::arg("clip_norm"),
+        py::arg("axes"), py::arg("name"));
+  m.def("global_norm", &train::global_norm, py::arg("graph"), py::arg("t_list"), py::arg("name"));
+  m.def("clip_by_global_norm", &train::clip_by_global_norm, py::arg("graph"), py::arg("t_list"),
+        py::arg("clip_norm"), py::arg("use_norm"), py::arg("name"));
+  m.def("clip_by_average_norm", &train::clip_by_average_norm, py::arg("graph"), py::arg("t"),
+        py::arg("clip_norm"), py::arg("name"));
+
+  // --- moving averages -------------------------------------------------------------------------
+  m.def(
+      "assign_moving_average",
+      [](Node* variable, const Arg& value, const Arg& decay, bool zero_debias,
+         const std::string& name, std::optional<py::function> make_debias) {
+        return train::assign_moving_average(Variable::from_node(variable), value, decay,
+                                            zero_debias, name, debias_maker(make_debias));
+      },
+      py::arg("variable"), py::arg("value"), py::arg("decay"), py::arg("zero_debias"),
+      py::arg("name"), py::arg("make_debias"));
+  py::class_<train::ExponentialMovingAverage>(m, "ExponentialMovingAverage")
+      .def(py::init<Arg, std::optional<Arg>, bool, std::string>(), py::arg("decay"),
+           py::arg("num_updates"), py::arg("zero_debias"), py::arg("name"))
+      .def_property_readonly("name", &train::ExponentialMovingAverage::name)
+      .def(
+          "apply",
+          [](train::ExponentialMovingAverage& ema, Graph& g,
+             const std::vector<std::variant<Node*, Output>>& items,
+             std::optional<py::function> make_debias) {
+            std::vector<train::Averaged> list;
+            for (const auto& item : items) list.push_back(averaged(item));
+            return ema.apply(g, list, debias_maker(make_debias));
+          },
+          py::arg("graph"), py::arg("items"), py::arg("make_debias"),
+          py::return_value_policy::reference)
+      .def(
+          "average",
+          [](const train::ExponentialMovingAverage& ema,
+             const std::variant<Node*, Output>& item) -> Node* {
+            std::optional<Variable> avg = ema.average(averaged(item));
+            return avg ? avg->node() : nullptr;
+          },
+          py::arg("item"), py::return_value_policy::reference)
+      .def(
+          "average_name",
+          [](const train::ExponentialMovingAverage& ema, Graph& g,
+             const std::variant<Node*, Output>& item) {
+            return ema.average_name(g, averaged(item));
+          },
+          py::arg("graph"), py::arg("item"));
+
+  // --- losses ------------------------------------------------------------------------------------
+  m.def(
+      "compute_weighted_loss",
+      [](Graph& g, const Arg& losses, const Arg& weights, const std::string& name,
+         std::optional<std::string> collection, const std::string& reduction) {
+        return train::compute_weighted_loss(g, losses, weights, name,
+                                            loss_options(std::move(collection), reduction));
+      },
+      py::arg("graph"), py::arg("losses"), py::arg("weights"), py::arg("name"),
+      py::arg("loss_collection"), py::arg("reduction"));
+  auto pointwise_loss = [&m](const char* fn_name, auto fn) {
+    m.def(
+        fn_name,
+        [fn](Graph& g, const Arg& labels, const Arg& predictions, const Arg& weights,
+             const std::string& name, std::optional<std::string> collection,
+             const std::string& reduction) {
+          return fn(g, labels, predictions, weights, name,
+                    loss_options(std::move(collection), reduction));
+        },
+        py::arg("graph"), py::arg("labels"), py::arg("predictions"), py::arg("weights"),
+        py::arg("name"), py::arg("loss_collection"), py::arg("reduction"));
+  };
+  pointwise_loss("mean_squared_error", [](Graph& g, const Arg& l, const Arg& p, const Arg& w,
+                                          const std::string& n, const train::LossOptions& o) {
+    return train::mean_squared_error(g, l, p, w, n, o);
+  });
+  pointwise_loss("absolute_difference", [](Graph& g, const Arg& l, const Arg& p, const Arg& w,
+                                           const std::string& n, const train::LossOptions& o) {
+    return train::absolute_difference(g, l, p, w, n, o);
+  });
+  m.def(
+      "huber_loss",
+      [](Graph& g, const Arg& labels, const Arg& predictions, const Arg& weights, const Arg& delta,
+         const std::string& name, std::optional<std::string> collection,
+         const std::string& reduction) {
+        return train::huber_loss(g, labels, predictions, weights, delta, name,
+                                 loss_options(std::move(collection), reduction));
+      },
+      py::arg("graph"), py::arg("labels"), py::arg("predictions"), py::arg("weights"),
+      py::arg("delta"), py::arg("name"), py::arg("loss_collection"), py::arg("reduction"));
+  m.def(
+      "log_loss",
+      [](Graph& g, const Arg& labels, const Arg& predictions, const Arg& weights,
+         const Arg& epsilon, const std::string& name, std::optional<std::string> collection,
+         const std::string& reduction) {
+        return train::log_loss(g, labels, predictions, weights, epsilon, name,
+                               loss_options(std::move(collection), reduction));
+      },
+      py::arg("graph"), py::arg("labels"), py::arg("predictions"), py::arg("weights"),
+      py::arg("epsilon"), py::arg("name"), py::arg("loss_collection"), py::arg("reduction"));
+  m.def(
+      "sigmoid_cross_entropy",
+      [](Graph& g, const Arg& labels, const Arg& logits, const Arg& weights, double label_smoothing,
+         const std::string& name, std::optional<std::string> collection,
+         const std::string& reduction) {
+        return train::sigmoid_cross_entropy(g, labels, logits, weights, label_smoothing, name,
+                                            loss_options(std::move(collection), reduction));
+      },
+      py::arg("graph"), py::arg("multi_class_labels"), py::arg("logits"), py::arg("weights"),
+      py::arg("label_smoothing"), py::arg("name"), py::arg("loss_collection"),
+      py::arg("reduction"));
+
+  // --- nn and layers -----------------------------------------------------------------------------
+  m.def("sigmoid_cross_entropy_with_logits", &train::sigmoid_cross_entropy_with_logits,
+        py::arg("graph"), py::arg("labels"), py::arg("logits"), py::arg("name"));
+  m.def("moments", &train::moments, py::arg("graph"), py::arg("x"), py::arg("axes"),
+        py::arg("keep_dims"), py::arg("name"));
+  m.def("batch_normalization", &train::batch_normalization, py::arg("graph"), py::arg("x"),
+        py::arg("mean"), py::arg("variance"), py::arg("offset"), py::arg("scale"),
+        py::arg("variance_epsilon"), py::arg("name"));
+  m.def("dropout", &train::dropout, py::arg("graph"), py::arg("x"), py::arg("rate"),
+        py::arg("noise_shape"), py::arg("seed"), py::arg("name"));
+  m.def("dropout_layer", &train::dropout_layer, py::arg("graph"), py::arg("inputs"),
+        py::arg("rate"), py::arg("training"), py::arg("noise_shape"), py::arg("seed"),
+        py::arg("name"));
+  m.def(
+      "batch_normalization_layer",
+      [](Graph& g, Output inputs, int axis, std::optional<Node*> gamma, std::optional<Node*> beta,
+         Node* moving_mean, Node* moving_variance, double momentum, double epsilon,
+         const Arg& training) {
+        train::BatchNormVariables vars;
+        if (gamma) vars.gamma = Variable::from_node(*gamma);
+        if (beta) vars.beta = Variable::from_node(*beta);
+        vars.moving_mean = Variable::from_node(moving_mean);
+        vars.moving_variance = Variable::from_node(moving_variance);
+        return train::batch_normalization_layer(g, inputs, axis, vars, momentum, epsilon, training);
+      },
+      py::arg("graph"), py::arg("inputs"), py::arg("axis"), py::arg("gamma"), py::arg("beta"),
+      py::arg("moving_mean"), py::arg("moving_variance"), py::arg("momentum"), py::arg("epsilon"),
+      py::arg("training"));
+}
+
+}  // namespace varflow::bindings

@@ -1,0 +1,68 @@
+// Composite tf.nn and tf.layers functions that carry training maths: the logistic loss,
+// moments, batch normalization (with the moving statistics of tf.layers), dropout. Each opens
+// the name scope `name` (default TF1's) and names its nodes as TF1 does. Graph-building errors
+// throw kValue/kType.
+// Building is not thread-safe: one thread builds a graph at a time.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "varflow/graph.h"
+#include "varflow/train/arg.h"
+#include "varflow/variable.h"
+
+namespace varflow::train {
+
+// max(x, 0) - x * z + log1p(exp(-|x|)), x = logits, z = labels (TF1's stable form).
+// kValue when the shapes differ. Default scope "logistic_loss".
+Output sigmoid_cross_entropy_with_logits(Graph& graph, const Arg& labels, const Arg& logits,
+                                         const std::string& name = "");
+// Mean and (biased) variance of x over `axes`; the variance's gradient does not flow through
+// the mean. Default scope "moments".
+std::pair<Output, Output> moments(Graph& graph, const Arg& x, const std::vector<int64_t>& axes,
+                                  bool keep_dims = false, const std::string& name = "");
+// (x - mean) * scale / sqrt(variance + epsilon) + offset, computed as TF1 does
+// (x * inv + (offset - mean * inv)); absent offset/scale are 0/1. Default scope "batchnorm".
+Output batch_normalization(Graph& graph, const Arg& x, const Arg& mean, const Arg& variance,
+                           const std::optional<Arg>& offset, const std::optional<Arg>& scale,
+                           const Arg& variance_epsilon, const std::string& name = "");
+// x / (1 - rate) where a uniform draw is >= rate, else 0: a fresh mask every run (op
+// RandomUniform, seeded by random_seeds(graph, seed)). A numeric rate must lie in [0, 1)
+// (kValue) and 0 returns x itself. noise_shape: an int32 shape the mask broadcasts from
+// (default x's). kValue for a non-float x. Default scope "dropout".
+Output dropout(Graph& graph, const Arg& x, const Arg& rate,
+               const std::optional<Arg>& noise_shape = std::nullopt,
+               std::optional<int64_t> seed = std::nullopt, const std::string& name = "");
+
+// tf.layers' `training` argument: a bool known while building (Arg 1 or 0) or a bool tensor
+// chosen at run time.
+// tf.layers.dropout: identity when training is false, dropout when true, and a run-time
+// Select for a tensor. Default scope "dropout".
+Output dropout_layer(Graph& graph, Output inputs, const Arg& rate, const Arg& training,
+                     const std::optional<Arg>& noise_shape = std::nullopt,
+                     std::optional<int64_t> seed = std::nullopt, const std::string& name = "");
+
+// The variables of a batch normalization layer (tf.layers' names: gamma, beta, moving_mean,
+// moving_variance); gamma and beta are absent without scale / center.
+struct BatchNormVariables {
+  std::optional<Variable> gamma, beta;
+  Variable moving_mean, moving_variance;
+};
+// Creates them in the current name scope: [channels] of `dtype`, gamma and moving_variance
+// ones, beta and moving_mean zeros, the moving statistics not trainable.
+BatchNormVariables make_batch_norm_variables(Graph& graph, int64_t channels, DType dtype,
+                                             bool center = true, bool scale = true);
+// tf.layers.batch_normalization over the axis `axis` (non-negative) of `inputs`, in the current
+// name scope: with the batch statistics (biased variance over every other axis) when training,
+// else the moving ones; when training (or for a training tensor) the moving statistics are
+// updated by AssignMovingAvg / AssignMovingAvg_1 ops (moving -= (moving - batch) * (1 -
+// momentum), nothing when a training tensor is false) added to UPDATE_OPS.
+Output batch_normalization_layer(Graph& graph, Output inputs, int axis,
+                                 const BatchNormVariables& variables, double momentum,
+                                 double epsilon, const Arg& training);
+
+}  // namespace varflow::train

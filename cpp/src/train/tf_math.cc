@@ -1,0 +1,134 @@
+#include "train/tf_math.h"
+
+#include <cmath>
+
+#include "varflow/errors.h"
+#include "varflow/train/arg.h"
+
+namespace varflow::train {
+
+Output Arg::tensor(Graph& graph, std::optional<DType> dtype, const std::string& name) const {
+  if (build_) return build_(dtype, name);
+  if (tensor_) return dtype ? tf::cast(*tensor_, *dtype) : *tensor_;
+  const DType d = dtype.value_or(DType::kFloat32);
+  const double v = *number_;
+  if (!is_floating(d) && (v != std::floor(v) || !std::isfinite(v)))
+    raise(ErrorCode::kType, "Expected ", dtype_name(d), ", got ", v, " of type 'float' instead.");
+  return ops::constant(graph, Tensor::scalar<double>(v).cast(d), name);
+}
+
+Output Arg::index_tensor(Graph& graph, const std::string& name) const {
+  if (build_) return build_(std::nullopt, name);
+  if (tensor_) return *tensor_;
+  const double v = *number_;
+  const bool fits32 = v >= -2147483648.0 && v <= 2147483647.0;
+  return ops::constant(
+      graph, Tensor::scalar<double>(v).cast(fits32 ? DType::kInt32 : DType::kInt64), name);
+}
+
+namespace tf {
+
+namespace {
+Output binary(const std::string& type, Output a, Output b, const std::string& name) {
+  return ops::op(a.graph(), type, {a, b}, {}, name);
+}
+}  // namespace
+
+Output mul(Output a, Output b) { return binary("Mul", a, b, "mul"); }
+Output mul(double a, Output b) {
+  Output c = k(b, a);
+  return binary("Mul", c, b, "mul");
+}
+Output mul(Output a, double b) {
+  Output c = k(a, b);
+  return binary("Mul", a, c, "mul");
+}
+Output add(Output a, Output b) { return binary("AddV2", a, b, "add"); }
+Output add(double a, Output b) {
+  Output c = k(b, a);
+  return binary("AddV2", c, b, "add");
+}
+Output add(Output a, double b) {
+  Output c = k(a, b);
+  return binary("AddV2", a, c, "add");
+}
+Output sub(Output a, Output b) { return binary("Sub", a, b, "sub"); }
+Output sub(double a, Output b) {
+  Output c = k(b, a);
+  return binary("Sub", c, b, "sub");
+}
+Output sub(Output a, double b) {
+  Output c = k(a, b);
+  return binary("Sub", a, c, "sub");
+}
+Output truediv(Output a, Output b, const std::string& name) {
+  Graph& g = a.graph();
+  NameScope scope(g, name.empty() ? "truediv" : name);
+  // TF1 divides integers in float64.
+  if (!is_floating(a.dtype())) {
+    a = ops::cast(a, DType::kFloat64, "Cast");
+    b = ops::cast(b, DType::kFloat64, "Cast");
+  }
+  return ops::op(g, "RealDiv", {a, b}, {}, scope.scope());
+}
+Output truediv(double a, Output b) {
+  Output c = k(b, a);
+  return truediv(c, b);
+}
+Output truediv(Output a, double b) {
+  Output c = k(a, b);
+  return truediv(a, c);
+}
+Output neg(Output a) { return ops::op(a.graph(), "Neg", {a}, {}, "Neg"); }
+
+Output op(const std::string& type, const std::vector<Output>& inputs, const std::string& name,
+          AttrMap attrs) {
+  VF_CHECK(!inputs.empty(), ErrorCode::kInternal, "tf::op needs an input to find the graph");
+  return ops::op(inputs[0].graph(), type, inputs, std::move(attrs), name.empty() ? type : name);
+}
+
+Output cast(Output x, DType dtype, const std::string& name) {
+  if (x.dtype() == dtype) return x;
+  return ops::cast(x, dtype, name.empty() ? "Cast" : name);
+}
+
+Output reduce(const std::string& type, Output x, Output axes, bool keep_dims,
+              const std::string& name) {
+  return ops::op(x.graph(), type, {x, axes}, {{"keep_dims", keep_dims}},
+                 name.empty() ? type : name);
+}
+
+Output reduce(const std::string& type, Output x, const std::optional<std::vector<int64_t>>& axes,
+              bool keep_dims, const std::string& name) {
+  Graph& g = x.graph();
+  Output axes_t;
+  if (axes) {
+    std::vector<int32_t> v(axes->begin(), axes->end());
+    axes_t = ops::constant(g, Tensor::from_vector(v, {static_cast<int64_t>(v.size())}), "Const");
+  } else if (x.shape().has_rank()) {
+    std::vector<int32_t> v;
+    for (int i = 0; i < x.shape().rank(); ++i) v.push_back(i);
+    axes_t = ops::constant(g, Tensor::from_vector(v, {static_cast<int64_t>(v.size())}), "Const");
+  } else {
+    Output start = ops::scalar<int32_t>(g, 0, "range/start");
+    Output rank = ops::op(g, "Rank", {x}, {}, "Rank");
+    Output delta = ops::scalar<int32_t>(g, 1, "range/delta");
+    axes_t = ops::op(g, "Range", {start, rank, delta}, {}, "range");
+  }
+  return reduce(type, x, axes_t, keep_dims, name);
+}
+
+std::string shape_str(const Shape& shape) {
+  if (!shape.has_rank()) return "<unknown>";
+  std::string out = "(";
+  for (int i = 0; i < shape.rank(); ++i) {
+    if (i) out += ", ";
+    out += shape.dim(i) < 0 ? "?" : std::to_string(shape.dim(i));
+  }
+  return out + (shape.rank() == 1 ? ",)" : ")");
+}
+
+std::string dtype_str(DType dtype) { return std::string("<dtype: '") + dtype_name(dtype) + "'>"; }
+
+}  // namespace tf
+}  // namespace varflow::train

@@ -1,0 +1,54 @@
+// The graph arithmetic of tf.train's composite functions, named as TF1's Python builds it:
+// `a * b` is a Mul named "mul", tf.multiply a Mul named "Mul", `a / b` a RealDiv in a
+// "truediv" scope, and a number next to a tensor a Const of the tensor's dtype created just
+// before the op. Keeping these names is what keeps graphs built from C++ and from Python
+// identical to TF1's.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "varflow/graph.h"
+#include "varflow/ops.h"
+
+namespace varflow::train::tf {
+
+// A scalar Const of x's dtype (TF1's conversion of a Python number next to a tensor).
+inline Output k(Output like, double value, const std::string& name = "Const") {
+  return ops::scalar_like(like, value, name);
+}
+
+// Python operators (`a * b`, `a + b`, `a - b`, `a / b`, `-a`).
+Output mul(Output a, Output b);
+Output mul(double a, Output b);
+Output mul(Output a, double b);
+Output add(Output a, Output b);
+Output add(double a, Output b);
+Output add(Output a, double b);
+Output sub(Output a, Output b);
+Output sub(double a, Output b);
+Output sub(Output a, double b);
+Output truediv(Output a, Output b, const std::string& name = "");
+Output truediv(double a, Output b);
+Output truediv(Output a, double b);
+Output neg(Output a);
+
+// tf.<op>(...) with its default name (the op type) unless `name` is given.
+Output op(const std::string& type, const std::vector<Output>& inputs, const std::string& name = "",
+          AttrMap attrs = {});
+// tf.cast: x itself when it already has `dtype`.
+Output cast(Output x, DType dtype, const std::string& name = "");
+// tf.reduce_sum / tf.reduce_mean over `axes` (nullopt: every axis; the axes an int32 Const
+// created just before the reduction), or over an axes tensor; default name the op type.
+Output reduce(const std::string& type, Output x, const std::optional<std::vector<int64_t>>& axes,
+              bool keep_dims, const std::string& name = "");
+Output reduce(const std::string& type, Output x, Output axes, bool keep_dims,
+              const std::string& name = "");
+
+// A shape as TF1's Python prints it in errors: "(2, 3)", "(2,)", "()", "<unknown>".
+std::string shape_str(const Shape& shape);
+// A dtype as TF1's Python prints it in errors: "<dtype: 'float32'>".
+std::string dtype_str(DType dtype);
+
+}  // namespace varflow::train::tf
