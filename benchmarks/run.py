@@ -27,7 +27,7 @@ from harness import ForeignLoad, TimingConfig, run_row
 from impls import ALL_IMPLS, describe_impls, load_impls
 from machine import describe_machine, measure_limits, merge_limits
 
-SCENARIOS = ("overhead", "optimizers", "multi_tensor", "graph_grad", "mlp", "memory")
+SCENARIOS = ("overhead", "optimizers", "multi_tensor", "graph_grad", "mlp", "memory", "checkpoint")
 FULL_OUT = HERE / "results"  # full runs: committed next to RESULTS.md
 SCRATCH_OUT = HERE / "out"  # --quick / --only runs (git-ignored)
 
@@ -186,7 +186,7 @@ def main(argv: list[str] | None = None) -> int:
     plans: dict[str, Any] = {}
     total = 0
     for s, mod in modules.items():
-        if getattr(mod, "KIND", "time") == "memory":
+        if getattr(mod, "KIND", "time") in ("memory", "io"):  # self-running scenarios
             total += mod.count(ctx)
         else:
             plans[s] = mod.rows(ctx)
@@ -205,7 +205,7 @@ def main(argv: list[str] | None = None) -> int:
             "rows": [],
         }
         results["scenarios"].append(sc)
-        if sc["kind"] == "memory":
+        if sc["kind"] in ("memory", "io"):
             bar.set_description(s)
             sc["rows"] = mod.run(ctx, progress=bar)
         else:
