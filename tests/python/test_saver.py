@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import os
+import time
 
 import numpy as np
 import pytest
@@ -298,3 +299,23 @@ def test_checkpoint_state_text_format_round_trip(tmp_path):
     with pytest.raises(ValueError, match="Invalid checkpoint state"):
         tf.train.get_checkpoint_state(str(tmp_path))
     assert tf.train.latest_checkpoint(str(tmp_path / "nowhere")) is None
+
+
+def test_keep_checkpoint_every_n_hours_keeps_old_ones_and_pad_step_number(tmp_path):
+    with tf.Graph().as_default():
+        # Every hour-mark has passed by the time anything is deleted: all are kept, as in TF1.
+        _, step, inc, saver = _saved_model(
+            tmp_path, max_to_keep=1, keep_checkpoint_every_n_hours=1e-9, pad_step_number=True
+        )
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+            for _ in range(3):
+                sess.run(inc)
+                time.sleep(0.01)
+                saver.save(sess, str(tmp_path / "m"), global_step=step)
+    assert sorted(n for n in os.listdir(tmp_path) if n.endswith(".safetensors")) == [
+        "m-00000001.safetensors",
+        "m-00000002.safetensors",
+        "m-00000003.safetensors",
+    ]
+    assert saver.last_checkpoints == [str(tmp_path / "m-00000003")]
