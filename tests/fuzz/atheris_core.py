@@ -18,6 +18,7 @@ import base64
 import json
 import os
 import re
+import resource
 import sys
 from pathlib import Path
 
@@ -221,6 +222,9 @@ def one_input(data: bytes) -> None:
 
 
 def main() -> None:
+    # A huge shape must fail as ResourceExhausted, not take the machine's memory (as worker.py).
+    limit = int(os.environ.get("VARFLOW_FUZZ_MEMORY", str(4 << 30)))
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     tf._core.set_num_threads(2)
     atheris.Setup(sys.argv, one_input)
     atheris.Fuzz()

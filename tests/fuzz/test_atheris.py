@@ -23,6 +23,8 @@ def test_short_atheris_run_over_the_core_bindings(tmp_path):
             f"-runs={RUNS}",
             "-seed=20261201",
             "-max_len=1024",
+            "-timeout=20",
+            "-rss_limit_mb=0",
             f"-artifact_prefix={tmp_path}/",
         ],
         capture_output=True,
@@ -32,7 +34,9 @@ def test_short_atheris_run_over_the_core_bindings(tmp_path):
         cwd=tmp_path,
     )
     log = "\n".join(
-        line for line in proc.stderr.splitlines() if not line.startswith("INFO: Instrumenting")
+        line
+        for line in (proc.stdout + proc.stderr).splitlines()
+        if not line.startswith("INFO: Instrumenting")
     )
     artifacts = sorted(str(p) for p in tmp_path.glob("crash-*"))
     exception = log.partition("=== Uncaught Python exception: ===")[2].partition("==")[0]
