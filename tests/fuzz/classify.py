@@ -52,7 +52,7 @@ TF1_VERBATIM = re.compile(  # DOTALL: messages quote multi-line array reprs
     r"|Rank mismatch: Rank of labels|must have the same shape"
     r"|The name '.*' refers to|Fetch argument|Cannot interpret feed_dict key"
     r"|Must specify maxval for integer dtype|rate must be a scalar tensor"
-    r"|x has to be a floating point tensor|'axes' must",
+    r"|x has to be a floating point tensor|'axes' must|Invalid type tf\.\w+ for",
     re.DOTALL,
 )
 
