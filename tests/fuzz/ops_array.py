@@ -192,10 +192,11 @@ def _stack(p: Prog) -> Outcome:
     if len(set(dts)) > 1:
         return Outcome(expect_error="mixed dtypes", names=names)
     if fn == "stack":
-        if not -rank - 1 <= axis <= rank:
-            return Outcome(expect_error=f"axis {axis} out of range", names=names)
         if len(set(shapes)) > 1:
             return Outcome(expect_error=f"shapes differ {shapes}", names=names)
+        r = len(shapes[0])
+        if not -r - 1 <= axis <= r:
+            return Outcome(expect_error=f"axis {axis} out of range", names=names)
         return Outcome(oracle=f"expected = np.stack({nps}, axis={axis})", names=names)
     ranks = {len(s) for s in shapes}
     if len(ranks) > 1:
