@@ -27,6 +27,7 @@ py::array read_array(const CheckpointReader& reader, const std::string& name) {
     raise(ErrorCode::kUnimplemented, "Cannot read tensor '", name, "' of checkpoint ",
           reader.path(), ": NumPy has no dtype ", e.dtype_name);
   }
+  reader.check_extent(name);
   std::vector<py::ssize_t> shape(e.dims.begin(), e.dims.end());
   py::array out(dtype, shape);
   const auto nbytes = static_cast<size_t>(out.nbytes());

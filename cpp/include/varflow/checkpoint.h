@@ -67,6 +67,9 @@ class CheckpointReader {
   const CheckpointEntry& entry(const std::string& name) const;
   // A new tensor with the stored values (kUnimplemented for a dtype varflow lacks).
   Tensor get_tensor(const std::string& name) const;
+  // kDataLoss if the bytes of `name` lie beyond the end of their data file (a corrupt index
+  // could claim a terabyte): call before allocating a buffer for them. Opens the data file.
+  void check_extent(const std::string& name) const;
   // Reads the stored bytes of `name` into `dst`, which must hold entry(name).nbytes bytes;
   // checks the stored checksum (kDataLoss).
   void read_bytes(const std::string& name, void* dst, size_t nbytes) const;

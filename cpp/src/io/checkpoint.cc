@@ -60,6 +60,16 @@ std::shared_ptr<io::ReadFile> shard_file(const io::StoredCheckpoint& c, int shar
   return f;
 }
 
+void check_stored_extent(const io::StoredCheckpoint& c, const io::StoredTensor& t) {
+  VF_CHECK(t.unsupported.empty(), ErrorCode::kUnimplemented, "Cannot read tensor '",
+           t.entry.name, "' of checkpoint ", c.path, ": ", t.unsupported, " is not supported");
+  std::shared_ptr<io::ReadFile> file = shard_file(c, t.shard);
+  const auto n = static_cast<uint64_t>(t.entry.nbytes);
+  VF_CHECK(t.offset <= file->size() && n <= file->size() - t.offset, ErrorCode::kDataLoss,
+           "Checkpoint file ", file->path(), " is truncated: tensor '", t.entry.name, "' needs ",
+           n, " bytes at offset ", t.offset, " but the file has ", file->size(), " bytes");
+}
+
 void read_stored(const io::StoredCheckpoint& c, const io::StoredTensor& t, void* dst,
                  size_t nbytes) {
   VF_CHECK(t.unsupported.empty(), ErrorCode::kUnimplemented, "Cannot read tensor '",
@@ -133,9 +143,14 @@ Tensor CheckpointReader::get_tensor(const std::string& name) const {
   VF_CHECK(t.unsupported.empty() && t.entry.dtype != DType::kInvalid, ErrorCode::kUnimplemented,
            "Cannot read tensor '", name, "' of checkpoint ", impl_->path, ": dtype ",
            t.entry.dtype_name, " has no varflow type");
+  check_stored_extent(*impl_, t);
   Tensor out(t.entry.dtype, t.entry.dims);
   read_stored(*impl_, t, out.raw(), out.nbytes());
   return out;
+}
+
+void CheckpointReader::check_extent(const std::string& name) const {
+  check_stored_extent(*impl_, get(*impl_, name));
 }
 
 void CheckpointReader::read_bytes(const std::string& name, void* dst, size_t nbytes) const {
@@ -203,6 +218,7 @@ void restore_checkpoint(Session& session, const NamedVariables& variables,
     VF_CHECK(e.dtype == want, ErrorCode::kInvalidArgument, "tensor_name = ", name,
              "; expected dtype ", dtype_tf_name(want), " does not equal original dtype ",
              e.dtype_name, " (variable ", node->name(), ", checkpoint ", reader.path(), ")");
+    reader.check_extent(name);
     const Shape& declared = node->output_shape(0);
     Dims dims = e.dims;
     if (!declared.accepts(e.dims)) {

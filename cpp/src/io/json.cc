@@ -1,5 +1,7 @@
 #include "io/json.h"
 
+#include <unordered_set>
+
 #include "varflow/errors.h"
 
 namespace varflow::io {
@@ -49,6 +51,7 @@ class Parser {
   Json value(int depth) {
     if (depth > kMaxDepth) fail("nesting too deep");
     Json v;
+    std::unordered_set<std::string> keys;
     switch (peek()) {
       case '{':
         v.kind = Json::Kind::kObject;
@@ -57,11 +60,12 @@ class Parser {
           ++p_;
           return v;
         }
+        // A set, not a scan of the members: a header may name a million tensors.
+        keys.clear();
         while (true) {
           if (peek() != '"') fail("expected a key");
           std::string key = string_literal();
-          for (const auto& kv : v.object)
-            if (kv.first == key) fail("duplicate key");
+          if (!keys.insert(key).second) fail("duplicate key");
           expect(':');
           v.object.emplace_back(std::move(key), value(depth + 1));
           const char c = peek();

@@ -100,6 +100,10 @@ class IndexReader {
     if (offset > file_.size() || size > file_.size() - offset ||
         kBlockTrailer > file_.size() - offset - size)
       corrupt(str_cat("block at ", offset, " of ", size, " bytes is outside the file"));
+    // A well-formed table reads each block once; an index pointing at one block many times
+    // would otherwise make a small file cost unbounded reads.
+    read_bytes_ += size + kBlockTrailer;
+    if (read_bytes_ > file_.size()) corrupt("index blocks overlap");
     std::string block = file_.read_string(offset, static_cast<size_t>(size) + kBlockTrailer);
     Cursor trailer(block.data() + size + 1, 4);
     uint32_t masked = 0;
@@ -138,6 +142,7 @@ class IndexReader {
   }
 
   ReadFile file_;
+  uint64_t read_bytes_ = 0;
 };
 
 // TensorFlow's DataType enum: NumPy name, element size, varflow dtype.
