@@ -202,6 +202,19 @@ VF_TEST(clipping_matches_tf1) {
   EXPECT_TRUE(std::isnan(values(s.run({}, {*inf_clipped[0]})[0])[1]));
 }
 
+VF_TEST(float32_global_norm_overflows_as_tf1) {
+  // Squares past the float32 range: TF1's float32 sum of squares is inf, and so is the norm;
+  // below it the double accumulation is exact where float32 would round.
+  auto g = std::make_shared<Graph>();
+  Output big = ops::constant(*g, Tensor::from_vector<float>({3, 1e30f}, {2}));
+  Output fine = ops::constant(*g, Tensor::from_vector<float>({3e18f, 4e18f}, {2}));
+  Output big_norm = train::global_norm(*g, {big});
+  Output fine_norm = train::global_norm(*g, {fine});
+  Session s(g);
+  EXPECT_TRUE(std::isinf(scalar(s, big_norm)));
+  EXPECT_NEAR(scalar(s, fine_norm) / 5e18, 1.0, 1e-6);
+}
+
 VF_TEST(exponential_moving_average_clamps_decay_and_names_shadows) {
   auto g = std::make_shared<Graph>();
   Variable step = train::create_global_step(*g);

@@ -63,9 +63,11 @@ Grads clip_by_value_grad(GradContext& c) {
 }
 
 // --- GlobalNorm(t_0, ..., t_n) = sqrt(sum_i sum(t_i^2)) ----------------------------------------
-// Squares are summed in double across all tensors. Large inputs are cut into fixed blocks of
-// the concatenated element range; each block's partial sum lands in its own slot and the
-// slots are added in order, so the result does not depend on the number of threads.
+// Squares are summed in double across all tensors; the sum is then a value of the inputs'
+// dtype, so that a float32 sum of squares past the float range is inf, as in TF1. Large inputs are
+// cut into fixed blocks of the concatenated element range; each block's partial sum lands in its
+// own slot and the slots are added in order, so the result does not depend on the number of
+// threads.
 constexpr int64_t kNormBlock = 1 << 16;
 
 template <typename T>
@@ -135,7 +137,7 @@ void global_norm_kernel(KernelContext& c) {
   for (int i = 0; i < c.num_inputs(); ++i) tensors.push_back(&c.input(i));
   Tensor& out = c.allocate_output(0, d, {});
   if (d == DType::kFloat32)
-    *out.data<float>() = static_cast<float>(std::sqrt(global_sum_squares<float>(c, tensors)));
+    *out.data<float>() = std::sqrt(static_cast<float>(global_sum_squares<float>(c, tensors)));
   else
     *out.data<double>() = std::sqrt(global_sum_squares<double>(c, tensors));
 }
@@ -154,7 +156,7 @@ void global_norm_of_updates_kernel(KernelContext& c) {
     if (g->dtype() != d)
       c.fail(ErrorCode::kInvalidArgument, "gradients to clip must share one dtype: ", dtype_name(d),
              " vs. ", dtype_name(g->dtype()));
-  const double sum = d == DType::kFloat32 ? global_sum_squares<float>(c, grads)
+  const double sum = d == DType::kFloat32 ? static_cast<float>(global_sum_squares<float>(c, grads))
                                           : global_sum_squares<double>(c, grads);
   const double norm = std::sqrt(sum), clip = c.input(0).scalar_as_double();
   const double scale =

@@ -1,6 +1,7 @@
 #include "train/tf_math.h"
 
 #include <cmath>
+#include <cstdint>
 
 #include "varflow/errors.h"
 #include "varflow/train/arg.h"
@@ -103,8 +104,17 @@ Output reduce(const std::string& type, Output x, const std::optional<std::vector
   Graph& g = x.graph();
   Output axes_t;
   if (axes) {
-    std::vector<int32_t> v(axes->begin(), axes->end());
-    axes_t = ops::constant(g, Tensor::from_vector(v, {static_cast<int64_t>(v.size())}), "Const");
+    // int32 axes, or int64 when one does not fit (TF1's conversion of a Python list), so that
+    // an out-of-range axis reaches the op as it is.
+    const int64_t n = static_cast<int64_t>(axes->size());
+    bool fits32 = true;
+    for (int64_t a : *axes) fits32 &= a >= INT32_MIN && a <= INT32_MAX;
+    if (fits32) {
+      std::vector<int32_t> v(axes->begin(), axes->end());
+      axes_t = ops::constant(g, Tensor::from_vector(v, {n}), "Const");
+    } else {
+      axes_t = ops::constant(g, Tensor::from_vector(*axes, {n}), "Const");
+    }
   } else if (x.shape().has_rank()) {
     std::vector<int32_t> v;
     for (int i = 0; i < x.shape().rank(); ++i) v.push_back(i);
