@@ -64,6 +64,33 @@ NP_DTYPES = (
     "uint32", "uint64", "complex64", ">f4", ">i8", "<U3", "object", "datetime64[s]", "V4",
 )  # fmt: skip
 CORE_DTYPES = (tf.float32._core, tf.float64._core, tf.int32._core, tf.int64._core, tf.bool._core)
+
+
+def discover_attributes() -> dict[str, list[str]]:
+    """Each op's declared attribute names, read from the error for an undeclared one (the
+    registry does not list them), so most fuzzed attributes reach the op's own checks."""
+    graph = _core.Graph()
+    consts = [
+        graph.add_node(
+            "Const", [], {"value": np.zeros(2, dt.as_numpy_dtype), "dtype": dt._core}, ""
+        )
+        for dt in (tf.float32, tf.int32, tf.int64, tf.bool)
+    ]
+    found = {}
+    for op in _core.registered_ops():
+        count = len(op["inputs"]) or (2 if op["variadic"] else 0)
+        for c in consts:
+            try:
+                graph.add_node(op["name"], [c.output(0)] * count, {"zzz_probe": 1}, "")
+            except Exception as e:  # noqa: BLE001 - only the message matters here
+                m = re.search(r"its attributes are: ([\w, ]+)", str(e))
+                if m:
+                    found[op["name"]] = [a.strip() for a in m.group(1).split(",") if a.strip()]
+                    break
+    return found
+
+
+DECLARED = discover_attributes()
 HUGE = (0, 1, -1, 2**31 - 1, 2**31, -(2**31), 2**32 + 3, 2**62, 2**63 - 1, -(2**63), 2**64, 2**70)
 
 
@@ -173,8 +200,10 @@ def build(fdp, graph):
         inputs = [
             fdp.PickValueInList(outputs) for _ in range(fdp.ConsumeIntInRange(0, 4)) if outputs
         ]
+        # Mostly the op's declared attributes (with any value), sometimes any name.
+        names = DECLARED.get(op) if fdp.ConsumeIntInRange(0, 4) else None
         attrs = {
-            fdp.PickValueInList(list(ATTR_NAMES)): some_attr(fdp)
+            fdp.PickValueInList(names or list(ATTR_NAMES)): some_attr(fdp)
             for _ in range(fdp.ConsumeIntInRange(0, 4))
         }
         name = "" if fdp.ConsumeBool() else fdp.ConsumeUnicodeNoSurrogates(6)
