@@ -214,6 +214,9 @@ VF_TEST(integer_arithmetic_wraps_as_tf1) {
   Output many = ops::constant(*g, Tensor::from_vector<int32_t>({kMax, kMax, 2}, {3}));
   EXPECT_EQ(i32(ops::reduce_sum(many, {0})), int32_t{0});  // 2^32 wraps to 0
   EXPECT_EQ(i32(ops::op(*g, "Prod", {many, ops::scalar<int32_t>(*g, 0)})), int32_t{2});
+  Output big = ops::constant(*g, Tensor::from_vector<int32_t>({65536, 65536}, {1, 2}));
+  Output col = ops::constant(*g, Tensor::from_vector<int32_t>({65536, 1}, {2, 1}));
+  EXPECT_EQ(i32(ops::matmul(big, col)), int32_t{65536});  // 2^32 + 2^16 wraps to 2^16
 }
 
 VF_TEST(float_to_integer_cast_is_defined_for_every_value) {

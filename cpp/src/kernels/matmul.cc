@@ -1,9 +1,11 @@
 #include "kernels/matmul.h"
 
+#include <climits>
 #include <cstring>
 
 #include "core/thread_pool.h"
 #include "kernels/blas.h"
+#include "kernels/wrapping.h"
 #include "varflow/errors.h"
 
 namespace varflow::kernels {
@@ -37,7 +39,8 @@ void parallel_gemm(bool ta, bool tb, int64_t m, int64_t n, int64_t k, const T* a
                    T* c) {
   constexpr int64_t kFlopsPerTask = 1 << 21;
   ThreadPool& pool = ThreadPool::global();
-  const int64_t flops = m * n * k;
+  int64_t flops = 0;
+  if (__builtin_mul_overflow(m * n, k, &flops)) flops = INT64_MAX;  // m * n fits: C exists
   if (flops < 2 * kFlopsPerTask || pool.num_threads() == 1) {
     gemm_block(ta, tb, m, n, k, a, b, c, 0, m, 0, n);
   } else if (m >= n) {
@@ -59,13 +62,18 @@ void gemm(bool ta, bool tb, int64_t m, int64_t n, int64_t k, const T* a, const T
     return;
   }
   if constexpr (std::is_floating_point_v<T>) {
+    // CBLAS takes int sizes; a larger dimension would be truncated into a wrong product.
+    VF_CHECK(m <= INT_MAX && n <= INT_MAX && k <= INT_MAX, ErrorCode::kUnimplemented,
+             "MatMul dimensions (", m, ", ", k, ") x (", k, ", ", n,
+             ") exceed the BLAS limit of 2147483647 per dimension");
     parallel_gemm(ta, tb, m, n, k, a, b, c);
-  } else {  // integer products: TF1 has them, BLAS does not
+  } else {  // integer products: TF1 has them, BLAS does not; they wrap as TF1's do
     for (int64_t i = 0; i < m; ++i)
       for (int64_t j = 0; j < n; ++j) {
         T acc = 0;
         for (int64_t p = 0; p < k; ++p)
-          acc += a[ta ? p * m + i : i * k + p] * b[tb ? j * k + p : p * n + j];
+          acc =
+              wrap_add(acc, wrap_mul(a[ta ? p * m + i : i * k + p], b[tb ? j * k + p : p * n + j]));
         c[i * n + j] = acc;
       }
   }

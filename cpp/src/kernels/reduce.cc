@@ -127,7 +127,10 @@ void reduce_typed(ReduceOp op, const Tensor& in, const std::vector<int>& axes, T
     const int64_t count = out_n == 0 ? 0 : n / out_n;
     // An integer mean over no elements is 0 (the empty sum), where a float mean is NaN.
     if (std::is_integral_v<T> && count == 0) return;
-    for (int64_t i = 0; i < out_n; ++i) dst[i] = static_cast<T>(dst[i] / static_cast<T>(count));
+    // Integers divide in int64: a count of 2^32 cast to int32 would be a zero divisor.
+    using Div = std::conditional_t<std::is_integral_v<T>, int64_t, T>;
+    for (int64_t i = 0; i < out_n; ++i)
+      dst[i] = static_cast<T>(static_cast<Div>(dst[i]) / static_cast<Div>(count));
   }
 }
 
