@@ -222,6 +222,8 @@ void bind_train_utils(py::module_& m) {
       },
       py::arg("graph"), py::arg("labels"), py::arg("predictions"), py::arg("weights"),
       py::arg("epsilon"), py::arg("name"), py::arg("loss_collection"), py::arg("reduction"));
+  m.def("smooth_onehot_labels", &train::smooth_onehot_labels, py::arg("graph"),
+        py::arg("onehot_labels"), py::arg("label_smoothing"));
   m.def(
       "sigmoid_cross_entropy",
       [](Graph& g, const Arg& labels, const Arg& logits, const Arg& weights, double label_smoothing,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import collections.abc
 import numpy
 import typing
-__all__: list[str] = ['AMSGradOptimizer', 'AdadeltaOptimizer', 'AdagradDAOptimizer', 'AdagradOptimizer', 'AdamOptimizer', 'AdamWOptimizer', 'AdamaxOptimizer', 'Arg', 'CollectionStore', 'DType', 'ExponentialMovingAverage', 'FtrlOptimizer', 'GradientDescentOptimizer', 'Graph', 'Hyper', 'LAMBOptimizer', 'LionOptimizer', 'MomentumOptimizer', 'NadamOptimizer', 'Node', 'Optimizer', 'Output', 'Plan', 'ProximalAdagradOptimizer', 'ProximalGradientDescentOptimizer', 'PythonHookOptimizer', 'RMSPropOptimizer', 'Session', 'Shape', 'VariableInfo', 'absolute_difference', 'assert_global_step', 'assign_moving_average', 'batch_normalization', 'batch_normalization_layer', 'build_info', 'clip_by_average_norm', 'clip_by_global_norm', 'clip_by_norm', 'clip_by_value', 'compute_weighted_loss', 'cosine_decay', 'cosine_decay_restarts', 'create_variable', 'dropout', 'dropout_layer', 'explain_missing_gradients', 'exponential_decay', 'get_global_step', 'global_norm', 'gradients', 'huber_loss', 'inverse_time_decay', 'linear_cosine_decay', 'log_loss', 'mean_squared_error', 'moments', 'natural_exp_decay', 'noisy_linear_cosine_decay', 'piecewise_constant', 'polynomial_decay', 'random_seeds', 'registered_ops', 'set_num_threads', 'sigmoid_cross_entropy', 'sigmoid_cross_entropy_with_logits']
+__all__: list[str] = ['AMSGradOptimizer', 'AdadeltaOptimizer', 'AdagradDAOptimizer', 'AdagradOptimizer', 'AdamOptimizer', 'AdamWOptimizer', 'AdamaxOptimizer', 'Arg', 'CollectionStore', 'DType', 'ExponentialMovingAverage', 'FtrlOptimizer', 'GradientDescentOptimizer', 'Graph', 'Hyper', 'LAMBOptimizer', 'LionOptimizer', 'MomentumOptimizer', 'NadamOptimizer', 'Node', 'Optimizer', 'Output', 'Plan', 'ProximalAdagradOptimizer', 'ProximalGradientDescentOptimizer', 'PythonHookOptimizer', 'RMSPropOptimizer', 'Session', 'Shape', 'VariableInfo', 'absolute_difference', 'assert_global_step', 'assign_moving_average', 'batch_normalization', 'batch_normalization_layer', 'build_info', 'clip_by_average_norm', 'clip_by_global_norm', 'clip_by_norm', 'clip_by_value', 'compute_weighted_loss', 'cosine_decay', 'cosine_decay_restarts', 'create_variable', 'dropout', 'dropout_layer', 'explain_missing_gradients', 'exponential_decay', 'get_global_step', 'global_norm', 'gradients', 'huber_loss', 'inverse_time_decay', 'linear_cosine_decay', 'log_loss', 'mean_squared_error', 'moments', 'natural_exp_decay', 'noisy_linear_cosine_decay', 'piecewise_constant', 'polynomial_decay', 'random_seeds', 'registered_ops', 'set_num_threads', 'sigmoid_cross_entropy', 'sigmoid_cross_entropy_with_logits', 'smooth_onehot_labels']
 class DType:
     """
     Members:
@@ -413,6 +413,8 @@ def absolute_difference(graph: Graph, labels: Arg, predictions: Arg, weights: Ar
 def huber_loss(graph: Graph, labels: Arg, predictions: Arg, weights: Arg, delta: Arg, name: str, loss_collection: str | None, reduction: str) -> Output:
     ...
 def log_loss(graph: Graph, labels: Arg, predictions: Arg, weights: Arg, epsilon: Arg, name: str, loss_collection: str | None, reduction: str) -> Output:
+    ...
+def smooth_onehot_labels(graph: Graph, onehot_labels: Output, label_smoothing: float) -> Output:
     ...
 def sigmoid_cross_entropy(graph: Graph, multi_class_labels: Arg, logits: Arg, weights: Arg, label_smoothing: float, name: str, loss_collection: str | None, reduction: str) -> Output:
     ...

@@ -7,7 +7,8 @@ non-zero weights, 0 when there are none) and adds the result to ``loss_collectio
 cast back to the losses' dtype.
 
 The weighting, the reductions and the losses are C++ (``varflow/train/losses.h``) except the
-softmax ones, which call ``tf.nn``'s softmax cross entropy and ``compute_weighted_loss``.
+softmax ones, which call ``tf.nn``'s softmax cross entropy (after the C++ label smoothing) and
+``compute_weighted_loss``.
 """
 
 from __future__ import annotations
@@ -245,15 +246,6 @@ def log_loss(
     )
 
 
-def _last_dim(x):
-    dim = x.shape.dims[-1].value if x.shape.ndims is not None else None
-    if dim is not None:
-        return constant(float(dim), dtype=x.dtype.base_dtype)
-    return array_ops.cast(
-        array_ops.unstack(array_ops.shape(x), num=x.shape.ndims)[-1], x.dtype.base_dtype
-    )
-
-
 def sigmoid_cross_entropy(
     multi_class_labels,
     logits,
@@ -294,10 +286,12 @@ def softmax_cross_entropy(
         onehot_labels = array_ops.cast(convert_to_tensor(onehot_labels), logits.dtype.base_dtype)
         _assert_compatible(logits, onehot_labels)
         if label_smoothing > 0:
-            num_classes = _last_dim(onehot_labels)
-            smooth_positives = 1.0 - label_smoothing
-            smooth_negatives = label_smoothing / num_classes
-            onehot_labels = onehot_labels * smooth_positives + smooth_negatives
+            graph = onehot_labels.graph
+            onehot_labels = graph._tensor_for(
+                _core.smooth_onehot_labels(
+                    graph._core, onehot_labels._output, float(label_smoothing)
+                )
+            )
         onehot_labels = array_ops.stop_gradient(onehot_labels, name="labels_stop_gradient")
         losses = nn.softmax_cross_entropy_with_logits_v2(
             labels=onehot_labels, logits=logits, name="xentropy"

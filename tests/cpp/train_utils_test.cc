@@ -329,6 +329,25 @@ VF_TEST(losses_reduce_as_tf1) {
   EXPECT_NEAR(scalar(s, xent), x / 4, 1e-6);
 }
 
+VF_TEST(label_smoothing_spreads_over_the_classes) {
+  auto g = std::make_shared<Graph>();
+  Output known = ops::constant(*g, Tensor::from_vector<float>({0, 1, 0, 0}, {1, 4}));
+  Output fed = ops::placeholder(*g, DType::kFloat32, Shape({-1, -1}), "labels");
+  Output smoothed = train::smooth_onehot_labels(*g, known, 0.2);
+  Output smoothed_fed = train::smooth_onehot_labels(*g, fed, 0.2);
+  EXPECT_ERROR(train::smooth_onehot_labels(
+                   *g, ops::placeholder(*g, DType::kFloat32, Shape::unknown_rank()), 0.2),
+               ErrorCode::kValue, "Cannot infer num from shape");
+  Session s(g);
+  std::vector<double> a = values(s.run({}, {smoothed})[0]);
+  EXPECT_NEAR(a[0], 0.05, 1e-7);
+  EXPECT_NEAR(a[1], 0.8 + 0.05, 1e-7);
+  Tensor five = Tensor::from_vector<float>({1, 0, 0, 0, 0}, {1, 5});
+  std::vector<double> b = values(s.run({{fed, five}}, {smoothed_fed})[0]);
+  EXPECT_NEAR(b[0], 0.8 + 0.04, 1e-7);
+  EXPECT_NEAR(b[4], 0.04, 1e-7);
+}
+
 VF_TEST(moments_and_batch_normalization) {
   auto g = std::make_shared<Graph>();
   std::vector<float> data;

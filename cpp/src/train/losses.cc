@@ -174,6 +174,23 @@ Output log_loss(Graph& g, const Arg& labels, const Arg& predictions, const Arg& 
   return compute_weighted_loss(g, losses, weights, scope.scope(), options);
 }
 
+Output smooth_onehot_labels(Graph& g, Output labels, double label_smoothing) {
+  const Shape& shape = labels.shape();
+  Output num_classes;
+  if (shape.has_rank() && shape.rank() > 0 && shape.dim(shape.rank() - 1) >= 0) {
+    num_classes = tf::k(labels, static_cast<double>(shape.dim(shape.rank() - 1)));
+  } else {
+    Output dims = tf::op("Shape", {labels}, "", {{"out_type", DType::kInt32}});
+    if (!shape.has_rank())
+      raise(ErrorCode::kValue, "Cannot infer num from shape ", tf::shape_str(dims.shape()));
+    Node* unstack = ops::add_op(g, "Unpack", {dims},
+                                {{"axis", int64_t{0}}, {"num", int64_t{shape.rank()}}}, "unstack");
+    num_classes = tf::cast(unstack->output(shape.rank() - 1), labels.dtype());
+  }
+  Output negatives = tf::truediv(label_smoothing, num_classes);
+  return tf::add(tf::mul(labels, 1.0 - label_smoothing), negatives);
+}
+
 Output sigmoid_cross_entropy(Graph& g, const Arg& multi_class_labels, const Arg& logits_arg,
                              const Arg& weights, double label_smoothing, const std::string& name,
                              const LossOptions& options) {

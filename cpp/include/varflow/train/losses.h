@@ -53,6 +53,10 @@ Output huber_loss(Graph& graph, const Arg& labels, const Arg& predictions, const
 Output log_loss(Graph& graph, const Arg& labels, const Arg& predictions, const Arg& weights = 1.0,
                 const Arg& epsilon = 1e-7, const std::string& name = "",
                 const LossOptions& options = {});
+// softmax_cross_entropy's label smoothing: onehot_labels * (1 - s) + s / num_classes, with
+// num_classes the last dimension (read at run time when it is unknown; kValue when even the
+// rank is). The Python softmax losses apply it before tf.nn's softmax cross entropy.
+Output smooth_onehot_labels(Graph& graph, Output onehot_labels, double label_smoothing);
 // sigmoid_cross_entropy_with_logits against labels smoothed towards 0.5 by label_smoothing.
 Output sigmoid_cross_entropy(Graph& graph, const Arg& multi_class_labels, const Arg& logits,
                              const Arg& weights = 1.0, double label_smoothing = 0,
