@@ -13,8 +13,7 @@ namespace varflow::bindings {
 namespace {
 
 py::tuple entry_tuple(const CheckpointEntry& e) {
-  return py::make_tuple(e.name, e.dtype_name,
-                        std::vector<int64_t>(e.dims.begin(), e.dims.end()));
+  return py::make_tuple(e.name, e.dtype_name, std::vector<int64_t>(e.dims.begin(), e.dims.end()));
 }
 
 // Any dtype NumPy knows is returned, so TF checkpoints holding float16 or uint8 still load.

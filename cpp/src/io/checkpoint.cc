@@ -22,8 +22,7 @@ class CheckpointReader::Impl : public io::StoredCheckpoint {
 
 namespace io {
 
-int64_t checked_num_elements(const Dims& dims, const std::string& name,
-                             const std::string& source) {
+int64_t checked_num_elements(const Dims& dims, const std::string& name, const std::string& source) {
   int64_t count = 1;
   for (const int64_t d : dims) {
     if (d < 0) raise(ErrorCode::kDataLoss, "Negative dimension in tensor '", name, "' of ", source);
@@ -61,19 +60,19 @@ std::shared_ptr<io::ReadFile> shard_file(const io::StoredCheckpoint& c, int shar
 }
 
 void check_stored_extent(const io::StoredCheckpoint& c, const io::StoredTensor& t) {
-  VF_CHECK(t.unsupported.empty(), ErrorCode::kUnimplemented, "Cannot read tensor '",
-           t.entry.name, "' of checkpoint ", c.path, ": ", t.unsupported, " is not supported");
+  VF_CHECK(t.unsupported.empty(), ErrorCode::kUnimplemented, "Cannot read tensor '", t.entry.name,
+           "' of checkpoint ", c.path, ": ", t.unsupported, " is not supported");
   std::shared_ptr<io::ReadFile> file = shard_file(c, t.shard);
   const auto n = static_cast<uint64_t>(t.entry.nbytes);
   VF_CHECK(t.offset <= file->size() && n <= file->size() - t.offset, ErrorCode::kDataLoss,
-           "Checkpoint file ", file->path(), " is truncated: tensor '", t.entry.name, "' needs ",
-           n, " bytes at offset ", t.offset, " but the file has ", file->size(), " bytes");
+           "Checkpoint file ", file->path(), " is truncated: tensor '", t.entry.name, "' needs ", n,
+           " bytes at offset ", t.offset, " but the file has ", file->size(), " bytes");
 }
 
 void read_stored(const io::StoredCheckpoint& c, const io::StoredTensor& t, void* dst,
                  size_t nbytes) {
-  VF_CHECK(t.unsupported.empty(), ErrorCode::kUnimplemented, "Cannot read tensor '",
-           t.entry.name, "' of checkpoint ", c.path, ": ", t.unsupported, " is not supported");
+  VF_CHECK(t.unsupported.empty(), ErrorCode::kUnimplemented, "Cannot read tensor '", t.entry.name,
+           "' of checkpoint ", c.path, ": ", t.unsupported, " is not supported");
   VF_CHECK(nbytes == static_cast<size_t>(t.entry.nbytes), ErrorCode::kInvalidArgument,
            "Reading tensor '", t.entry.name, "' needs ", t.entry.nbytes, " bytes, not ", nbytes);
   std::shared_ptr<io::ReadFile> file = shard_file(c, t.shard);
@@ -88,8 +87,8 @@ void read_stored(const io::StoredCheckpoint& c, const io::StoredTensor& t, void*
     if (t.has_crc) actual = io::crc32c_extend(actual, p + done, len);
   }
   VF_CHECK(!t.has_crc || actual == t.crc, ErrorCode::kDataLoss,
-           "Checksum does not match for tensor '", t.entry.name, "' in ", file->path(),
-           ": stored ", t.crc, ", computed ", actual, " (the file is corrupt)");
+           "Checksum does not match for tensor '", t.entry.name, "' in ", file->path(), ": stored ",
+           t.crc, ", computed ", actual, " (the file is corrupt)");
 }
 
 std::string shape_string(const Dims& dims) {
@@ -117,9 +116,9 @@ CheckpointReader::CheckpointReader(const std::string& prefix) : impl_(std::make_
           prefix);
   }
   for (size_t i = 1; i < impl_->tensors.size(); ++i)
-    VF_CHECK(impl_->tensors[i - 1].entry.name != impl_->tensors[i].entry.name,
-             ErrorCode::kDataLoss, "Corrupt checkpoint file ", impl_->path,
-             ": tensor '", impl_->tensors[i].entry.name, "' appears twice");
+    VF_CHECK(impl_->tensors[i - 1].entry.name != impl_->tensors[i].entry.name, ErrorCode::kDataLoss,
+             "Corrupt checkpoint file ", impl_->path, ": tensor '", impl_->tensors[i].entry.name,
+             "' appears twice");
   for (const auto& t : impl_->tensors) impl_->entries.push_back(t.entry);
 }
 
@@ -228,10 +227,11 @@ void restore_checkpoint(Session& session, const NamedVariables& variables,
         dims = declared.dims();
         ok = true;
       }
-      VF_CHECK(ok, ErrorCode::kInvalidArgument,
-               "Assign requires shapes of both tensors to match. lhs shape= ",
-               declared.to_tf_string(), " rhs shape= ", shape_string(e.dims), " (restoring variable ",
-               node->name(), " from tensor '", name, "' of ", reader.path(), ")");
+      VF_CHECK(
+          ok, ErrorCode::kInvalidArgument,
+          "Assign requires shapes of both tensors to match. lhs shape= ", declared.to_tf_string(),
+          " rhs shape= ", shape_string(e.dims), " (restoring variable ", node->name(),
+          " from tensor '", name, "' of ", reader.path(), ")");
     }
     plans.push_back({node, &e, std::move(dims)});
   }

@@ -48,7 +48,7 @@ uint32_t extend_portable(uint32_t crc, const unsigned char* p, size_t n) {
 
 #ifdef VF_CRC_X86
 __attribute__((target("sse4.2"))) uint32_t extend_sse42(uint32_t crc, const unsigned char* p,
-                                                         size_t n) {
+                                                        size_t n) {
   uint64_t c = ~crc;
   while (n >= 8) {
     uint64_t v;

@@ -77,9 +77,9 @@ ReadFile::~ReadFile() {
 }
 
 void ReadFile::read(uint64_t offset, void* dst, size_t n) const {
-  VF_CHECK(offset <= size_ && n <= size_ - offset, ErrorCode::kDataLoss, "Checkpoint file ",
-           path_, " is truncated: reading ", n, " bytes at offset ", offset, " but the file has ",
-           size_, " bytes");
+  VF_CHECK(offset <= size_ && n <= size_ - offset, ErrorCode::kDataLoss, "Checkpoint file ", path_,
+           " is truncated: reading ", n, " bytes at offset ", offset, " but the file has ", size_,
+           " bytes");
   char* p = static_cast<char*>(dst);
   while (n > 0) {
     const ssize_t got = ::pread(fd_, p, n < kMaxIo ? n : kMaxIo, static_cast<off_t>(offset));

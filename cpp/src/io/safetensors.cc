@@ -25,13 +25,13 @@ struct SafetensorsDType {
 };
 
 constexpr SafetensorsDType kDTypes[] = {
-    {"F32", "float32", 4, DType::kFloat32}, {"F64", "float64", 8, DType::kFloat64},
-    {"I32", "int32", 4, DType::kInt32},     {"I64", "int64", 8, DType::kInt64},
-    {"BOOL", "bool", 1, DType::kBool},      {"F16", "float16", 2, DType::kInvalid},
+    {"F32", "float32", 4, DType::kFloat32},   {"F64", "float64", 8, DType::kFloat64},
+    {"I32", "int32", 4, DType::kInt32},       {"I64", "int64", 8, DType::kInt64},
+    {"BOOL", "bool", 1, DType::kBool},        {"F16", "float16", 2, DType::kInvalid},
     {"BF16", "bfloat16", 2, DType::kInvalid}, {"I8", "int8", 1, DType::kInvalid},
-    {"U8", "uint8", 1, DType::kInvalid},    {"I16", "int16", 2, DType::kInvalid},
-    {"U16", "uint16", 2, DType::kInvalid},  {"U32", "uint32", 4, DType::kInvalid},
-    {"U64", "uint64", 8, DType::kInvalid},  {"C64", "complex64", 8, DType::kInvalid},
+    {"U8", "uint8", 1, DType::kInvalid},      {"I16", "int16", 2, DType::kInvalid},
+    {"U16", "uint16", 2, DType::kInvalid},    {"U32", "uint32", 4, DType::kInvalid},
+    {"U64", "uint64", 8, DType::kInvalid},    {"C64", "complex64", 8, DType::kInvalid},
 };
 
 const SafetensorsDType* find_dtype(const std::string& code) {
@@ -64,13 +64,13 @@ const Json* member(const Json& obj, const char* key) {
 
 StoredTensor parse_tensor(const std::string& name, const Json& info, uint64_t data_start,
                           uint64_t data_size, const std::string& path) {
-  if (info.kind != Json::Kind::kObject) corrupt(path, "the entry of '" + name + "' is not an object");
+  if (info.kind != Json::Kind::kObject)
+    corrupt(path, "the entry of '" + name + "' is not an object");
   const Json* dtype = member(info, "dtype");
   const Json* shape = member(info, "shape");
   const Json* offsets = member(info, "data_offsets");
-  if (!dtype || dtype->kind != Json::Kind::kString || !shape ||
-      shape->kind != Json::Kind::kArray || !offsets || offsets->kind != Json::Kind::kArray ||
-      offsets->array.size() != 2)
+  if (!dtype || dtype->kind != Json::Kind::kString || !shape || shape->kind != Json::Kind::kArray ||
+      !offsets || offsets->kind != Json::Kind::kArray || offsets->array.size() != 2)
     corrupt(path, "the entry of '" + name + "' needs dtype, shape and two data_offsets");
   StoredTensor t;
   t.entry.name = name;
@@ -140,22 +140,26 @@ void read_safetensors_index(const std::string& path, StoredCheckpoint& out) {
     }
     out.tensors.push_back(parse_tensor(key, value, data_start, data_size, path));
   }
-  std::sort(out.tensors.begin(), out.tensors.end(),
-            [](const StoredTensor& a, const StoredTensor& b) { return a.entry.name < b.entry.name; });
+  std::sort(
+      out.tensors.begin(), out.tensors.end(),
+      [](const StoredTensor& a, const StoredTensor& b) { return a.entry.name < b.entry.name; });
   auto crcs = out.metadata.find(kCrcKey);
   if (crcs != out.metadata.end()) {
     const std::string& hex = crcs->second;
     if (hex.size() != 8 * out.tensors.size())
-      corrupt(path, str_cat(kCrcKey, " holds ", hex.size(), " hex digits for ",
-                            out.tensors.size(), " tensors"));
+      corrupt(path, str_cat(kCrcKey, " holds ", hex.size(), " hex digits for ", out.tensors.size(),
+                            " tensors"));
     for (size_t i = 0; i < out.tensors.size(); ++i) {
       uint32_t crc = 0;
       for (size_t j = 0; j < 8; ++j) {
         const char c = hex[8 * i + j];
         uint32_t v;
-        if (c >= '0' && c <= '9') v = static_cast<uint32_t>(c - '0');
-        else if (c >= 'a' && c <= 'f') v = static_cast<uint32_t>(c - 'a' + 10);
-        else corrupt(path, str_cat(kCrcKey, " is not lower-case hex"));
+        if (c >= '0' && c <= '9')
+          v = static_cast<uint32_t>(c - '0');
+        else if (c >= 'a' && c <= 'f')
+          v = static_cast<uint32_t>(c - 'a' + 10);
+        else
+          corrupt(path, str_cat(kCrcKey, " is not lower-case hex"));
         crc = (crc << 4) | v;
       }
       out.tensors[i].has_crc = true;

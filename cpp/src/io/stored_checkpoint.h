@@ -26,9 +26,9 @@ struct StoredTensor {
 
 struct StoredCheckpoint {
   std::string format;
-  std::string path;                         // the file that indexes the tensors
-  std::vector<StoredTensor> tensors;        // sorted by name
-  std::vector<std::string> shard_paths;     // data files, by shard id
+  std::string path;                      // the file that indexes the tensors
+  std::vector<StoredTensor> tensors;     // sorted by name
+  std::vector<std::string> shard_paths;  // data files, by shard id
   std::map<std::string, std::string> metadata;
   // Data files are opened on first read, so listing a bundle needs only its index.
   mutable std::mutex mu;

@@ -153,15 +153,15 @@ struct TfDType {
   DType dtype;
 };
 constexpr TfDType kTfDTypes[] = {
-    {1, "float32", 4, DType::kFloat32},    {2, "float64", 8, DType::kFloat64},
-    {3, "int32", 4, DType::kInt32},        {4, "uint8", 1, DType::kInvalid},
-    {5, "int16", 2, DType::kInvalid},      {6, "int8", 1, DType::kInvalid},
-    {7, "string", 0, DType::kInvalid},     {8, "complex64", 8, DType::kInvalid},
-    {9, "int64", 8, DType::kInt64},        {10, "bool", 1, DType::kBool},
-    {14, "bfloat16", 2, DType::kInvalid},  {17, "uint16", 2, DType::kInvalid},
+    {1, "float32", 4, DType::kFloat32},      {2, "float64", 8, DType::kFloat64},
+    {3, "int32", 4, DType::kInt32},          {4, "uint8", 1, DType::kInvalid},
+    {5, "int16", 2, DType::kInvalid},        {6, "int8", 1, DType::kInvalid},
+    {7, "string", 0, DType::kInvalid},       {8, "complex64", 8, DType::kInvalid},
+    {9, "int64", 8, DType::kInt64},          {10, "bool", 1, DType::kBool},
+    {14, "bfloat16", 2, DType::kInvalid},    {17, "uint16", 2, DType::kInvalid},
     {18, "complex128", 16, DType::kInvalid}, {19, "float16", 2, DType::kInvalid},
-    {20, "resource", 0, DType::kInvalid},  {21, "variant", 0, DType::kInvalid},
-    {22, "uint32", 4, DType::kInvalid},    {23, "uint64", 8, DType::kInvalid},
+    {20, "resource", 0, DType::kInvalid},    {21, "variant", 0, DType::kInvalid},
+    {22, "uint32", 4, DType::kInvalid},      {23, "uint64", 8, DType::kInvalid},
 };
 
 struct WireField {
@@ -297,8 +297,8 @@ void read_tensor_bundle_index(const std::string& prefix, StoredCheckpoint& out) 
       t.unsupported = "a partitioned variable (saved as slices)";
       t.element_size = 0;
     }
-    t.entry.nbytes = static_cast<int64_t>(std::min<uint64_t>(
-        size, static_cast<uint64_t>(std::numeric_limits<int64_t>::max())));
+    t.entry.nbytes = static_cast<int64_t>(
+        std::min<uint64_t>(size, static_cast<uint64_t>(std::numeric_limits<int64_t>::max())));
     if (t.element_size) {
       if (static_cast<uint64_t>(count) > std::numeric_limits<uint64_t>::max() / t.element_size ||
           static_cast<uint64_t>(count) * t.element_size != size)
@@ -313,8 +313,9 @@ void read_tensor_bundle_index(const std::string& prefix, StoredCheckpoint& out) 
   if (!seen_header) index.corrupt("failed to seek to header entry");
   for (const StoredTensor& t : out.tensors)
     if (t.shard >= num_shards) index.corrupt("shard id of '" + t.entry.name + "' out of range");
-  std::sort(out.tensors.begin(), out.tensors.end(),
-            [](const StoredTensor& a, const StoredTensor& b) { return a.entry.name < b.entry.name; });
+  std::sort(
+      out.tensors.begin(), out.tensors.end(),
+      [](const StoredTensor& a, const StoredTensor& b) { return a.entry.name < b.entry.name; });
   for (int64_t s = 0; s < num_shards; ++s) {
     char suffix[64];
     std::snprintf(suffix, sizeof suffix, ".data-%05d-of-%05d", static_cast<int>(s),
