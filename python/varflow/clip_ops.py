@@ -43,9 +43,6 @@ def core_arg(value, numeric=False):
     return _core.Arg(build)
 
 
-_arg = core_arg
-
-
 def _graph():
     return get_default_graph()._core
 
@@ -58,9 +55,9 @@ def clip_by_value(t, clip_value_min, clip_value_max, name=None):
     """``max(min(t, clip_value_max), clip_value_min)``; bounds broadcast to ``t``'s shape."""
     out = _core.clip_by_value(
         _graph(),
-        _arg(_values(t)),
-        _arg(clip_value_min),
-        _arg(clip_value_max),
+        core_arg(_values(t)),
+        core_arg(clip_value_min),
+        core_arg(clip_value_max),
         "clip_by_value" if name is None else name,
     )
     return _rewrap(t, _tensor(out))
@@ -75,8 +72,8 @@ def clip_by_norm(t, clip_norm, axes=None, name=None):
     )
     out = _core.clip_by_norm(
         _graph(),
-        _arg(_values(t)),
-        _arg(clip_norm),
+        core_arg(_values(t)),
+        core_arg(clip_norm),
         axes_arg,
         "clip_by_norm" if name is None else name,
     )
@@ -91,7 +88,7 @@ def _check_sequence(t_list):
 def global_norm(t_list, name=None):
     """``sqrt(sum_i l2norm(t_i)^2)`` over the non-None entries, in one ``GlobalNorm`` op."""
     _check_sequence(t_list)
-    args = [None if t is None else _arg(_values(t)) for t in t_list]
+    args = [None if t is None else core_arg(_values(t)) for t in t_list]
     return _tensor(_core.global_norm(_graph(), args, "global_norm" if name is None else name))
 
 
@@ -101,9 +98,13 @@ def clip_by_global_norm(t_list, clip_norm, use_norm=None, name=None):
     output NaN (TF1's error signal)."""
     _check_sequence(t_list)
     t_list = list(t_list)
-    args = [None if t is None else _arg(_values(t)) for t in t_list]
+    args = [None if t is None else core_arg(_values(t)) for t in t_list]
     clipped, norm = _core.clip_by_global_norm(
-        _graph(), args, _arg(clip_norm), None if use_norm is None else _arg(use_norm), name or ""
+        _graph(),
+        args,
+        core_arg(clip_norm),
+        None if use_norm is None else core_arg(use_norm),
+        name or "",
     )
     out = [
         None if c is None else _rewrap(t, _tensor(c)) for t, c in zip(t_list, clipped, strict=True)
@@ -114,7 +115,7 @@ def clip_by_global_norm(t_list, clip_norm, use_norm=None, name=None):
 def clip_by_average_norm(t, clip_norm, name=None):
     """``t * clip_norm * min(n_elements / l2norm(t), 1 / clip_norm)``."""
     out = _core.clip_by_average_norm(
-        _graph(), _arg(t), _arg(clip_norm), "clip_by_average_norm" if name is None else name
+        _graph(), core_arg(t), core_arg(clip_norm), "clip_by_average_norm" if name is None else name
     )
     return _tensor(out)
 

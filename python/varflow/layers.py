@@ -142,15 +142,16 @@ def dropout(inputs, rate=0.5, noise_shape=None, seed=None, training=False, name=
     (C++: ``train::dropout_layer``)."""
     inputs = convert_to_tensor(inputs)
     graph = inputs.graph
-    out = _core.dropout_layer(
-        graph._core,
-        inputs._output,
-        core_arg(rate, numeric=True),
-        _training_arg(training),
-        nn._noise_shape_arg(noise_shape),
-        None if seed is None else int(seed),
-        "dropout" if name is None else name,
-    )
+    with graph.as_default():  # TF1: the inputs' graph is the default one
+        out = _core.dropout_layer(
+            graph._core,
+            inputs._output,
+            core_arg(rate, numeric=True),
+            _training_arg(training),
+            nn._noise_shape_arg(noise_shape),
+            None if seed is None else int(seed),
+            "dropout" if name is None else name,
+        )
     return graph._tensor_for(out)
 
 
@@ -241,18 +242,19 @@ def batch_normalization(
         )
 
         graph = inputs.graph
-        out = _core.batch_normalization_layer(
-            graph._core,
-            inputs._output,
-            ax,
-            None if gamma is None else gamma._node,
-            None if beta is None else beta._node,
-            moving_mean._node,
-            moving_variance._node,
-            float(momentum),
-            float(epsilon),
-            _training_arg(training),
-        )
+        with graph.as_default():  # TF1: the inputs' graph is the default one
+            out = _core.batch_normalization_layer(
+                graph._core,
+                inputs._output,
+                ax,
+                None if gamma is None else gamma._node,
+                None if beta is None else beta._node,
+                moving_mean._node,
+                moving_variance._node,
+                float(momentum),
+                float(epsilon),
+                _training_arg(training),
+            )
         return graph._tensor_for(out)
 
 

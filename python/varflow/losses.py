@@ -17,11 +17,11 @@ from varflow import _core, array_ops, dtypes, math_ops, nn
 from varflow.clip_ops import core_arg
 from varflow.graph import (
     GraphKeys,
+    _graph_of,
     add_to_collection,
     constant,
     convert_to_tensor,
     get_collection,
-    get_default_graph,
     name_scope,
 )
 
@@ -118,15 +118,16 @@ def compute_weighted_loss(
 ):
     """Weights `losses` (weights broadcast against them) and reduces them; see Reduction."""
     Reduction.validate(reduction)
-    graph = get_default_graph()
-    out = _core.compute_weighted_loss(
-        graph._core,
-        core_arg(losses),
-        _weights_arg(weights),
-        "weighted_loss" if scope is None else scope,
-        _collection(loss_collection),
-        reduction,
-    )
+    graph = _graph_of((losses, weights))
+    with graph.as_default():  # TF1: the inputs' graph is the default one
+        out = _core.compute_weighted_loss(
+            graph._core,
+            core_arg(losses),
+            _weights_arg(weights),
+            "weighted_loss" if scope is None else scope,
+            _collection(loss_collection),
+            reduction,
+        )
     return graph._tensor_for(out)
 
 
@@ -148,17 +149,18 @@ def _pointwise(
 ):
     _check(labels, predictions)
     Reduction.validate(reduction)
-    graph = get_default_graph()
-    out = core_fn(
-        graph._core,
-        core_arg(labels),
-        core_arg(predictions),
-        _weights_arg(weights),
-        *extra,
-        default_name if scope is None else scope,
-        _collection(loss_collection),
-        reduction,
-    )
+    graph = _graph_of((predictions, labels, weights))
+    with graph.as_default():  # TF1: the inputs' graph is the default one
+        out = core_fn(
+            graph._core,
+            core_arg(labels),
+            core_arg(predictions),
+            _weights_arg(weights),
+            *extra,
+            default_name if scope is None else scope,
+            _collection(loss_collection),
+            reduction,
+        )
     return graph._tensor_for(out)
 
 
@@ -257,17 +259,18 @@ def sigmoid_cross_entropy(
 ):
     _check(multi_class_labels, logits, "multi_class_labels", "logits")
     Reduction.validate(reduction)
-    graph = get_default_graph()
-    out = _core.sigmoid_cross_entropy(
-        graph._core,
-        core_arg(multi_class_labels),
-        core_arg(logits),
-        _weights_arg(weights),
-        float(label_smoothing),
-        "sigmoid_cross_entropy_loss" if scope is None else scope,
-        _collection(loss_collection),
-        reduction,
-    )
+    graph = _graph_of((logits, multi_class_labels, weights))
+    with graph.as_default():  # TF1: the inputs' graph is the default one
+        out = _core.sigmoid_cross_entropy(
+            graph._core,
+            core_arg(multi_class_labels),
+            core_arg(logits),
+            _weights_arg(weights),
+            float(label_smoothing),
+            "sigmoid_cross_entropy_loss" if scope is None else scope,
+            _collection(loss_collection),
+            reduction,
+        )
     return graph._tensor_for(out)
 
 

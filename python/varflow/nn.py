@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 from varflow import _core, array_ops, dtypes, errors
-from varflow.graph import Tensor, constant, convert_to_tensor, get_default_graph, name_scope
+from varflow.graph import (
+    Tensor,
+    _graph_of,
+    constant,
+    convert_to_tensor,
+    get_default_graph,
+    name_scope,
+)
 from varflow.math_ops import sigmoid, tanh
 
 __all__ = [
@@ -174,10 +181,14 @@ def sigmoid_cross_entropy_with_logits(_sentinel=None, labels=None, logits=None, 
         )
     if labels is None or logits is None:
         raise ValueError("Both labels and logits must be provided.")
-    graph = get_default_graph()
-    out = _core.sigmoid_cross_entropy_with_logits(
-        graph._core, core_arg(labels), core_arg(logits), "logistic_loss" if name is None else name
-    )
+    graph = _graph_of([logits, labels])
+    with graph.as_default():  # TF1: the inputs' graph is the default one
+        out = _core.sigmoid_cross_entropy_with_logits(
+            graph._core,
+            core_arg(labels),
+            core_arg(logits),
+            "logistic_loss" if name is None else name,
+        )
     return graph._tensor_for(out)
 
 
@@ -234,14 +245,15 @@ def moments(x, axes, shift=None, name=None, keep_dims=None, keepdims=None):
 
     if keepdims is None:
         keepdims = bool(keep_dims)
-    graph = get_default_graph()
-    mean, variance = _core.moments(
-        graph._core,
-        core_arg(x),
-        [int(a) for a in axes],
-        bool(keepdims),
-        "moments" if name is None else name,
-    )
+    graph = _graph_of([x])
+    with graph.as_default():  # TF1: the inputs' graph is the default one
+        mean, variance = _core.moments(
+            graph._core,
+            core_arg(x),
+            [int(a) for a in axes],
+            bool(keepdims),
+            "moments" if name is None else name,
+        )
     return graph._tensor_for(mean), graph._tensor_for(variance)
 
 
@@ -250,17 +262,18 @@ def batch_normalization(x, mean, variance, offset, scale, variance_epsilon, name
     (C++: ``train::batch_normalization``)."""
     from varflow.clip_ops import core_arg
 
-    graph = get_default_graph()
-    out = _core.batch_normalization(
-        graph._core,
-        core_arg(x),
-        core_arg(mean),
-        core_arg(variance),
-        None if offset is None else core_arg(offset),
-        None if scale is None else core_arg(scale),
-        core_arg(variance_epsilon),
-        "batchnorm" if name is None else name,
-    )
+    graph = _graph_of([x, mean, variance, scale, offset])
+    with graph.as_default():  # TF1: the inputs' graph is the default one
+        out = _core.batch_normalization(
+            graph._core,
+            core_arg(x),
+            core_arg(mean),
+            core_arg(variance),
+            None if offset is None else core_arg(offset),
+            None if scale is None else core_arg(scale),
+            core_arg(variance_epsilon),
+            "batchnorm" if name is None else name,
+        )
     return graph._tensor_for(out)
 
 
@@ -281,15 +294,16 @@ def dropout(x, keep_prob=None, noise_shape=None, seed=None, name=None, rate=None
         rate = 1 - keep_prob
     if rate is None:
         raise ValueError("You must provide a rate to dropout.")
-    graph = get_default_graph()
-    out = _core.dropout(
-        graph._core,
-        core_arg(x),
-        core_arg(rate, numeric=True),
-        _noise_shape_arg(noise_shape),
-        None if seed is None else int(seed),
-        "dropout" if name is None else name,
-    )
+    graph = _graph_of([x])
+    with graph.as_default():  # TF1: the inputs' graph is the default one
+        out = _core.dropout(
+            graph._core,
+            core_arg(x),
+            core_arg(rate, numeric=True),
+            _noise_shape_arg(noise_shape),
+            None if seed is None else int(seed),
+            "dropout" if name is None else name,
+        )
     return graph._tensor_for(out)
 
 

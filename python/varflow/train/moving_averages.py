@@ -89,14 +89,15 @@ def assign_moving_average(variable, value, decay, zero_debias=True, name=None):
 
     var = _variable_of(variable)
     graph = var.graph
-    out = _core.assign_moving_average(
-        var._node,
-        core_arg(value),
-        _decay_arg(decay),
-        bool(zero_debias),
-        "AssignMovingAvg" if name is None else name,
-        _make_debias(graph),
-    )
+    with graph.as_default():  # TF1: the inputs' graph is the default one
+        out = _core.assign_moving_average(
+            var._node,
+            core_arg(value),
+            _decay_arg(decay),
+            bool(zero_debias),
+            "AssignMovingAvg" if name is None else name,
+            _make_debias(graph),
+        )
     return graph._tensor_for(out)
 
 
