@@ -21,14 +21,10 @@ from __future__ import annotations
 
 from varflow import _core, array_ops, dtypes, init_ops, math_ops, nn
 from varflow.clip_ops import core_arg
-from varflow.graph import GraphKeys, Tensor, add_to_collections, constant, convert_to_tensor
+from varflow.graph import GraphKeys, add_to_collections, constant, convert_to_tensor
 from varflow.variable_scope import get_variable, variable_scope
 
 __all__ = ["batch_normalization", "dense", "dropout", "flatten"]
-
-
-def _is_tensor(x) -> bool:
-    return isinstance(x, Tensor) or hasattr(x, "_as_graph_element")
 
 
 def dense(
@@ -259,4 +255,3 @@ def batch_normalization(
 
 
 # TF1's class aliases are not provided; the functional forms above are.
-del Tensor

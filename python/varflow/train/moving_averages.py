@@ -117,9 +117,6 @@ class ExponentialMovingAverage:
     """
 
     def __init__(self, decay, num_updates=None, zero_debias=False, name="ExponentialMovingAverage"):
-        self._decay = decay
-        self._num_updates = num_updates
-        self._zero_debias = zero_debias
         self._name = name
         self._core = _core.ExponentialMovingAverage(
             core_arg(decay),
