@@ -111,13 +111,19 @@ def _filled(shape, value, dtype, name) -> Tensor:
         return fill(shape, constant(scalar, dtype=dtype), name=name)
     if isinstance(shape, (int, np.integer)):
         shape = [shape]
-    dims = TensorShape(shape).as_list()
-    if None in dims:
-        raise ValueError(f"Cannot create a tensor of partially known shape {TensorShape(shape)}")
+    if isinstance(shape, TensorShape):
+        shape = shape.as_list() if shape.ndims is not None else [None]
+    dims = [getattr(d, "value", d) for d in shape]  # Dimension objects too
+    if any(d is None for d in dims):
+        raise ValueError(
+            f"Cannot create a tensor of partially known shape {dims} for '{name}' (op: 'Fill')"
+        )
+    dims = [int(d) for d in dims]
     count = 1
     for d in dims:
         count *= d
-    if count < 1000:
+    # A negative size goes to Fill, whose shape rule rejects it naming the op, as in TF1.
+    if 0 <= count < 1000 and min(dims, default=0) >= 0:
         return constant(np.full(dims, value, dtype.as_numpy_dtype), dtype=dtype, name=name)
     from varflow.graph import name_scope
 

@@ -1277,3 +1277,30 @@ def test_cast_checks_src_attr():
             name="bad",
         ),
     )
+
+
+# --- Fuzzer findings ----------------------------------------------------------------------------
+def test_zeros_and_ones_with_bad_shapes_name_the_op():
+    build_error(
+        ValueError, "Fill dimensions must be >= 0", lambda: tf.ones([-2], tf.int32, name="bad")
+    )
+    build_error(
+        ValueError, "Fill dimensions must be >= 0", lambda: tf.zeros([3, -1, 4], name="bad")
+    )
+    build_error(ValueError, "partially known shape", lambda: tf.ones([3, None, 4], name="bad"))
+    assert tf.zeros(tf.zeros([2, 3]).shape).shape.as_list() == [2, 3]
+
+
+@pytest.mark.parametrize(
+    ("start", "limit", "delta", "message"),
+    [
+        (3221225472, -1.26, 3, "Requires start <= limit when delta > 0: 3221225472/-1.26"),
+        (4.25, 1099511627776, -1, "Requires start >= limit when delta < 0: 4.25/1099511627776"),
+        (float("inf"), 2147483648, 2, "Requires start <= limit when delta > 0: inf/2147483648"),
+    ],
+)
+def test_range_messages_show_values_in_full(start, limit, delta, message):
+    msg = build_error(
+        ValueError, re.escape(message), lambda: tf.range(start, limit, delta, name="bad")
+    )
+    assert "e+" not in msg

@@ -6,6 +6,8 @@
 // values (InvalidArgumentError), because with placeholders of unknown shape the shape rule
 // sees nothing. Sizes computed from user values use checked arithmetic: an overflow is an
 // error, never a wrapped small shape.
+#include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <cstring>
 #include <limits>
@@ -282,11 +284,14 @@ void reshape_shape(InferenceContext& c) {
 // --- ZerosLike / OnesLike / Fill ----------------------------------------------------------------
 void like_shape(InferenceContext& c) { c.set_output(0, c.input_dtype(0), c.input_shape(0)); }
 
+// out[...] = the scalar `value` (same dtype), with a typed fill the compiler vectorises.
 void fill_value(Tensor& out, const Tensor& value) {
-  const size_t size = dtype_size(out.dtype());
-  char* dst = static_cast<char*>(out.raw());
-  for (int64_t i = 0; i < out.num_elements(); ++i)
-    std::memcpy(dst + static_cast<size_t>(i) * size, value.raw(), size);
+  visit_dtype(out.dtype(), [&](auto tag) {
+    using T = decltype(tag);
+    T v;
+    std::memcpy(&v, value.raw(), sizeof(T));
+    std::fill(out.data<T>(), out.data<T>() + out.num_elements(), v);
+  });
 }
 
 void zeros_like_kernel(KernelContext& c) {
@@ -303,11 +308,10 @@ void fill_shape(InferenceContext& c) {
   require_int(c, 0);
   shape_rules::require_rank(c, 0, 1);
   shape_rules::require_rank(c, 1, 0);
-  Shape s = shape_input(c, 0);
-  if (c.constant_input(0))
-    for (int64_t d : s.dims())
+  if (const Tensor* t = c.constant_input(0))
+    for (int64_t d : t->as_dims())
       if (d < 0) c.value_error("Fill dimensions must be >= 0");
-  c.set_output(0, c.input_dtype(1), s);
+  c.set_output(0, c.input_dtype(1), shape_input(c, 0));
 }
 
 void fill_kernel(KernelContext& c) {
@@ -345,14 +349,31 @@ void cast_kernel(KernelContext& c) {
 // The element count of Range(start, limit, delta) in T's own arithmetic, as TF1 computes it,
 // but without overflow: integer spans in 128 bits, and counts beyond int64 an error.
 // Returns "" and sets *n, or TF1's message.
+// A Range argument in a message: integral values (of a float dtype too) in full, others in
+// their shortest round-trip form, so that 3221225472 never reads as 3.22123e+09.
+template <typename T>
+std::string range_value(T v) {
+  if constexpr (std::is_integral_v<T>) {
+    return std::to_string(v);
+  } else {
+    if (std::isfinite(v) && v == std::trunc(v) && std::abs(v) < T(9.2e18))
+      return std::to_string(static_cast<int64_t>(v));
+    char buf[64];
+    const auto end = std::to_chars(buf, buf + sizeof(buf), v).ptr;
+    return std::string(buf, end);
+  }
+}
+
 template <typename T>
 std::string range_count(T start, T limit, T delta, int64_t* n) {
-  if (delta == T(0)) return str_cat("Requires delta != 0: ", delta);
+  if (delta == T(0)) return str_cat("Requires delta != 0: ", range_value(delta));
   if (delta > T(0)) {
     if (!(start <= limit))
-      return str_cat("Requires start <= limit when delta > 0: ", start, "/", limit);
+      return str_cat("Requires start <= limit when delta > 0: ", range_value(start), "/",
+                     range_value(limit));
   } else if (!(start >= limit)) {
-    return str_cat("Requires start >= limit when delta < 0: ", start, "/", limit);
+    return str_cat("Requires start >= limit when delta < 0: ", range_value(start), "/",
+                   range_value(limit));
   }
   const std::string too_many =
       str_cat("Requires ((limit - start) / delta) <= ", std::numeric_limits<int64_t>::max());

@@ -1303,12 +1303,13 @@ void pad_kernel(KernelContext& c) {
   for (size_t i = 0; i < r; ++i) begin[i] = pv[2 * i];
   Tensor& out = c.allocate_output(0, x.dtype(), padded_dims(c, x.dims(), pv));
   if (out.num_elements() == 0) return;
-  const size_t es = dtype_size(x.dtype());
   if (c.num_inputs() > 2) {
-    const char* v = static_cast<const char*>(c.input(2).raw());
-    char* dst = static_cast<char*>(out.raw());
-    for (int64_t i = 0; i < out.num_elements(); ++i)
-      std::memcpy(dst + static_cast<size_t>(i) * es, v, es);
+    visit_dtype(x.dtype(), [&](auto tag) {
+      using T = decltype(tag);
+      T v;
+      std::memcpy(&v, c.input(2).raw(), sizeof(T));
+      std::fill(out.data<T>(), out.data<T>() + out.num_elements(), v);
+    });
   } else {
     std::memset(out.raw(), 0, out.nbytes());
   }
