@@ -48,7 +48,7 @@ VF_TEST(schedules_match_their_formulas) {
   StepGraph sg;
   Graph& g = *sg.g;
   Output step = sg.step.value();
-  Output expo = train::exponential_decay(g, 0.1, step, 10, 0.5);
+  Output expo = train::exponential_decay(g, 0.1, sg.step, 10, 0.5);
   Output stair = train::exponential_decay(g, 0.1, step, 10, 0.5, true);
   Output natural = train::natural_exp_decay(g, 0.1, step, 10, 0.3);
   Output inverse = train::inverse_time_decay(g, 0.1, step, 10, 0.5, true);
@@ -219,7 +219,7 @@ VF_TEST(exponential_moving_average_clamps_decay_and_names_shadows) {
   auto g = std::make_shared<Graph>();
   Variable step = train::create_global_step(*g);
   Variable w = Variable::create(*g, Tensor::from_vector<float>({1, 2}, {2}), "w");
-  train::ExponentialMovingAverage ema(0.9, train::Arg(step.value()));
+  train::ExponentialMovingAverage ema(0.9, train::Arg(step));
   EXPECT_EQ(ema.average_name(*g, w), std::string("w/ExponentialMovingAverage"));
   Node* update = ema.apply(*g, {w});
   Variable avg = *ema.average(w);

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "varflow/graph.h"
+#include "varflow/variable.h"
 
 namespace varflow::train {
 
@@ -15,7 +16,7 @@ namespace varflow::train {
 // created (and named) in TF1's order:
 //   - a number becomes a scalar Const of the formula's dtype (float32 when the argument fixes
 //     the dtype itself), named as TF1 names it ("Const", "clip_norm", ...);
-//   - a tensor is cast to the formula's dtype when it differs;
+//   - a tensor (a variable: its value) is cast to the formula's dtype when it differs;
 //   - a builder is called with the dtype asked for (nullopt: the argument's own) and the
 //     node name; this is how the Python API applies its own conversion rules and errors.
 // An Arg may carry both a number and a builder: the number is what the function may branch on
@@ -30,7 +31,8 @@ class Arg {
   Arg(int value) : number_(value) {}                           // NOLINT
   Arg(int64_t value) : number_(static_cast<double>(value)) {}  // NOLINT
   Arg(Output tensor) : tensor_(tensor) {}                      // NOLINT
-  Arg(Builder build) : build_(std::move(build)) {}             // NOLINT
+  Arg(const Variable& variable) : tensor_(variable.value()) {}  // NOLINT: its read snapshot
+  Arg(Builder build) : build_(std::move(build)) {}              // NOLINT
   Arg(double value, Builder build) : number_(value), build_(std::move(build)) {}
 
   // The argument as a tensor of `dtype` (see above). Throws kType when a number cannot be
