@@ -14,59 +14,59 @@ namespace varflow::kernels {
 // X(Name, dtypes, expression in a and b). dtypes: Numeric (ints and floats), Float,
 // Compare (numeric in, bool out), Equality (any in, bool out), Logical (bool). Integer
 // arithmetic wraps (kernels/wrapping.h), as in TF1.
-#define VF_BINARY_OPS(X)                                           \
-  X(Add, Numeric, wrap_add(a, b))                                  \
-  X(Sub, Numeric, wrap_sub(a, b))                                  \
-  X(Mul, Numeric, wrap_mul(a, b))                                  \
-  X(Div, Numeric, truncate_div(a, b))                              \
-  X(FloorDiv, Numeric, floor_div(a, b))                            \
-  X(FloorMod, Numeric, floor_mod(a, b))                            \
-  X(Pow, Numeric, power(a, b))                                     \
-  X(Maximum, Numeric, ((a > b || a != a) ? a : b)) /* NaN wins */  \
-  X(Minimum, Numeric, ((a < b || a != a) ? a : b))                \
+#define VF_BINARY_OPS(X)                                                  \
+  X(Add, Numeric, wrap_add(a, b))                                         \
+  X(Sub, Numeric, wrap_sub(a, b))                                         \
+  X(Mul, Numeric, wrap_mul(a, b))                                         \
+  X(Div, Numeric, truncate_div(a, b))                                     \
+  X(FloorDiv, Numeric, floor_div(a, b))                                   \
+  X(FloorMod, Numeric, floor_mod(a, b))                                   \
+  X(Pow, Numeric, power(a, b))                                            \
+  X(Maximum, Numeric, ((a > b || a != a) ? a : b)) /* NaN wins */         \
+  X(Minimum, Numeric, ((a < b || a != a) ? a : b))                        \
   X(SquaredDifference, Numeric, wrap_mul(wrap_sub(a, b), wrap_sub(a, b))) \
-  X(Less, Compare, a < b)                                          \
-  X(LessEqual, Compare, a <= b)                                    \
-  X(Greater, Compare, a > b)                                       \
-  X(GreaterEqual, Compare, a >= b)                                 \
-  X(Equal, Equality, a == b)                                       \
-  X(NotEqual, Equality, a != b)                                    \
-  X(LogicalAnd, Logical, a&& b)                                    \
-  X(LogicalOr, Logical, a || b)                                    \
-  /* gradient helpers, TF1's names: (dy, x) or (y, dy) as in TF */ \
-  X(ReluGrad, Numeric, (b > T(0) ? a : T(0)))                      \
-  X(Relu6Grad, Numeric, ((b > T(0) && b < T(6)) ? a : T(0)))       \
-  X(TanhGrad, Float, b*(T(1) - a * a))                             \
-  X(SigmoidGrad, Float, b * a * (T(1) - a))                        \
-  X(SqrtGrad, Float, b* T(0.5) / a)                                \
-  X(RsqrtGrad, Float, b* T(-0.5) * a * a * a)                      \
-  X(ReciprocalGrad, Float, -b * a * a)                             \
-  X(SoftplusGrad, Float, a / (T(1) + vmath::exp(-b)))              \
+  X(Less, Compare, a < b)                                                 \
+  X(LessEqual, Compare, a <= b)                                           \
+  X(Greater, Compare, a > b)                                              \
+  X(GreaterEqual, Compare, a >= b)                                        \
+  X(Equal, Equality, a == b)                                              \
+  X(NotEqual, Equality, a != b)                                           \
+  X(LogicalAnd, Logical, a&& b)                                           \
+  X(LogicalOr, Logical, a || b)                                           \
+  /* gradient helpers, TF1's names: (dy, x) or (y, dy) as in TF */        \
+  X(ReluGrad, Numeric, (b > T(0) ? a : T(0)))                             \
+  X(Relu6Grad, Numeric, ((b > T(0) && b < T(6)) ? a : T(0)))              \
+  X(TanhGrad, Float, b*(T(1) - a * a))                                    \
+  X(SigmoidGrad, Float, b * a * (T(1) - a))                               \
+  X(SqrtGrad, Float, b* T(0.5) / a)                                       \
+  X(RsqrtGrad, Float, b* T(-0.5) * a * a * a)                             \
+  X(ReciprocalGrad, Float, -b * a * a)                                    \
+  X(SoftplusGrad, Float, a / (T(1) + vmath::exp(-b)))                     \
   X(EluGrad, Float, (b > T(0) ? a : a * (b + T(1))))
 
-#define VF_UNARY_OPS(X)                                        \
-  X(Neg, Numeric, wrap_neg(a))                                \
-  X(Abs, Numeric, (a < T(0) ? wrap_neg(a) : a))               \
-  X(Sign, Numeric, T((a > T(0)) - (a < T(0))))                 \
-  X(Square, Numeric, wrap_mul(a, a))                          \
-  X(Relu, Numeric, (a < T(0) ? T(0) : a)) /* NaN stays NaN */ \
-  X(Relu6, Numeric, (a < T(0) ? T(0) : (a > T(6) ? T(6) : a))) \
-  X(Sqrt, Float, std::sqrt(a))                                 \
-  X(Rsqrt, Float, T(1) / std::sqrt(a))                         \
-  X(Reciprocal, Float, T(1) / a)                               \
-  X(Exp, Float, vmath::exp(a))                                 \
-  X(Expm1, Float, std::expm1(a))                               \
-  X(Log, Float, vmath::log(a))                                 \
-  X(Log1p, Float, std::log1p(a))                               \
-  X(Tanh, Float, vmath::tanh(a))                               \
-  X(Sigmoid, Float, sigmoid(a))                                \
-  X(Softplus, Float, softplus(a))                              \
-  X(Elu, Float, (a > T(0) ? a : std::expm1(a)))                \
-  X(Sin, Float, std::sin(a))                                   \
-  X(Cos, Float, std::cos(a))                                   \
-  X(Floor, Float, std::floor(a))                               \
-  X(Ceil, Float, std::ceil(a))                                 \
-  X(Round, Float, std::nearbyint(a))                           \
+#define VF_UNARY_OPS(X)                                                           \
+  X(Neg, Numeric, wrap_neg(a))                                                    \
+  X(Abs, Numeric, (a < T(0) ? wrap_neg(a) : a))                                   \
+  X(Sign, Numeric, (a != a ? a : T((a > T(0)) - (a < T(0))))) /* NaN stays NaN */ \
+  X(Square, Numeric, wrap_mul(a, a))                                              \
+  X(Relu, Numeric, (a < T(0) ? T(0) : a)) /* NaN stays NaN */                     \
+  X(Relu6, Numeric, (a < T(0) ? T(0) : (a > T(6) ? T(6) : a)))                    \
+  X(Sqrt, Float, std::sqrt(a))                                                    \
+  X(Rsqrt, Float, T(1) / std::sqrt(a))                                            \
+  X(Reciprocal, Float, T(1) / a)                                                  \
+  X(Exp, Float, vmath::exp(a))                                                    \
+  X(Expm1, Float, std::expm1(a))                                                  \
+  X(Log, Float, vmath::log(a))                                                    \
+  X(Log1p, Float, std::log1p(a))                                                  \
+  X(Tanh, Float, vmath::tanh(a))                                                  \
+  X(Sigmoid, Float, sigmoid(a))                                                   \
+  X(Softplus, Float, softplus(a))                                                 \
+  X(Elu, Float, (a > T(0) ? a : std::expm1(a)))                                   \
+  X(Sin, Float, std::sin(a))                                                      \
+  X(Cos, Float, std::cos(a))                                                      \
+  X(Floor, Float, std::floor(a))                                                  \
+  X(Ceil, Float, std::ceil(a))                                                    \
+  X(Round, Float, std::nearbyint(a))                                              \
   X(LogicalNot, Logical, !a)
 
 enum class BinaryOp : int {
