@@ -2,7 +2,7 @@
 
 Each implementation runs in its own subprocess (`checkpoint_worker.py`), so one's page cache and
 allocator state never colour another's numbers; the raw disk is measured first and last, and
-its entry pools both. Times include fsync for every saver and a cold page cache for every
+its entry pools every run (the others run twice, interleaved). Times include fsync for every saver and a cold page cache for every
 restore (see the worker). "vs varflow" is peer time / varflow time, so the disk row reads as the
 fraction of the disk's sequential speed varflow reaches (0.9x: varflow runs at 90% of it).
 
@@ -81,7 +81,9 @@ def _entry(impl: str, label: str, samples: list[int] | None, res: dict[str, Any]
 def run(ctx: Any, progress: Any = None) -> list[dict[str, Any]]:
     n = N_QUICK if ctx.quick else N
     reps = 2 if ctx.quick else 3
-    impls = ["disk", "varflow", "safetensors", "tf", "disk"]
+    # Two rounds, disk first and last: the disk of a shared machine drifts, and every
+    # implementation should see the drift alike.
+    impls = ["disk", "varflow", "safetensors", "tf"] * 2 + ["disk"]
     labels = {"disk": "disk (raw write+fsync / read)", "varflow": "varflow",
               "safetensors": "safetensors (numpy)", "tf": "tf (TF1 Saver, V2 bundle)"}  # fmt: skip
     directory = tempfile.mkdtemp(prefix="varflow-ckpt-bench-", dir=os.environ.get("TMPDIR"))
@@ -113,4 +115,4 @@ def run(ctx: Any, progress: Any = None) -> list[dict[str, Any]]:
 
 
 def count(ctx: Any) -> int:
-    return 5
+    return 9

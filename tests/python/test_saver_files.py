@@ -297,3 +297,28 @@ def test_damaged_tf_checkpoints_are_data_loss(tmp_path):
     assert tf.train.list_variables(prefix)  # the index alone lists
     with pytest.raises(errors.NotFoundError, match="data-00000-of-00001"):
         tf.train.load_variable(prefix, "global_step")
+
+
+def test_large_tensors_checked_while_read_ahead(tmp_path):
+    """Tensors of several chunks are read by a second thread; its errors still surface."""
+    n = 5_000_000  # 20 MB: well past the size where the read-ahead thread starts
+    prefix = str(tmp_path / "big")
+    values = np.arange(n, dtype=np.float32)
+    with tf.Graph().as_default():
+        v = tf.Variable(np.zeros([n], np.float32), name="v")
+        with tf.Session() as sess:
+            v.load(values, sess)
+            tf.train.Saver().save(sess, prefix)
+            path = Path(prefix + ".safetensors")
+            data = path.read_bytes()
+            tf.train.Saver().restore(sess, prefix)
+            np.testing.assert_array_equal(sess.run(v), values)
+            damaged = bytearray(data)
+            damaged[len(data) // 2] ^= 0x04
+            path.write_bytes(bytes(damaged))
+            with pytest.raises(errors.DataLossError, match="Checksum does not match"):
+                tf.train.Saver().restore(sess, prefix)
+            with pytest.raises(errors.FailedPreconditionError):
+                sess.run(v)  # half-read: uninitialized, never half restored
+    with pytest.raises(errors.DataLossError, match="Checksum does not match"):
+        tf.train.load_variable(prefix + ".safetensors", "v")

@@ -2,10 +2,14 @@
 #include "varflow/checkpoint.h"
 
 #include <algorithm>
+#include <atomic>
+#include <cstdint>
 #include <cstring>
+#include <exception>
 #include <limits>
 #include <mutex>
 #include <set>
+#include <thread>
 
 #include "io/crc32c.h"
 #include "io/stored_checkpoint.h"
@@ -76,15 +80,42 @@ void read_stored(const io::StoredCheckpoint& c, const io::StoredTensor& t, void*
   VF_CHECK(nbytes == static_cast<size_t>(t.entry.nbytes), ErrorCode::kInvalidArgument,
            "Reading tensor '", t.entry.name, "' needs ", t.entry.nbytes, " bytes, not ", nbytes);
   std::shared_ptr<io::ReadFile> file = shard_file(c, t.shard);
-  // Checksummed chunk by chunk right after each read, while the chunk is in cache; the
-  // kernel's readahead keeps the disk busy meanwhile.
   constexpr size_t kChunk = 2 << 20;
   char* p = static_cast<char*>(dst);
   uint32_t actual = 0;
-  for (size_t done = 0; done < nbytes; done += kChunk) {
-    const size_t len = std::min(kChunk, nbytes - done);
-    file->read(t.offset + done, p + done, len);
-    if (t.has_crc) actual = io::crc32c_extend(actual, p + done, len);
+  if (!t.has_crc || nbytes < 4 * kChunk) {
+    file->read(t.offset, p, nbytes);
+    if (t.has_crc) actual = io::crc32c(p, nbytes);
+  } else {
+    // A second thread reads ahead while this one checksums what has arrived, so the CRC
+    // costs no time on top of the disk's (it runs at several GB/s, the disk far slower).
+    std::atomic<size_t> arrived{0};
+    std::exception_ptr failure;
+    std::thread reader([&] {
+      try {
+        for (size_t done = 0; done < nbytes; done += kChunk) {
+          const size_t len = std::min(kChunk, nbytes - done);
+          file->read(t.offset + done, p + done, len);
+          arrived.store(done + len, std::memory_order_release);
+        }
+      } catch (...) {
+        failure = std::current_exception();
+        arrived.store(SIZE_MAX, std::memory_order_release);
+      }
+    });
+    size_t checked = 0;
+    while (checked < nbytes) {
+      const size_t ready = arrived.load(std::memory_order_acquire);
+      if (ready == SIZE_MAX) break;
+      if (ready == checked) {
+        std::this_thread::yield();
+        continue;
+      }
+      actual = io::crc32c_extend(actual, p + checked, ready - checked);
+      checked = ready;
+    }
+    reader.join();
+    if (failure) std::rethrow_exception(failure);
   }
   VF_CHECK(!t.has_crc || actual == t.crc, ErrorCode::kDataLoss,
            "Checksum does not match for tensor '", t.entry.name, "' in ", file->path(), ": stored ",
