@@ -124,7 +124,10 @@ def _filled(shape, value, dtype, name) -> Tensor:
         count *= d
     # A negative size goes to Fill, whose shape rule rejects it naming the op, as in TF1.
     if 0 <= count < 1000 and min(dims, default=0) >= 0:
-        return constant(np.full(dims, value, dtype.as_numpy_dtype), dtype=dtype, name=name)
+        try:
+            return constant(np.full(dims, value, dtype.as_numpy_dtype), dtype=dtype, name=name)
+        except ValueError:  # empty, but too large for NumPy to hold: a Fill, as TF1 falls back
+            pass
     from varflow.graph import name_scope
 
     with name_scope(name) as scope:

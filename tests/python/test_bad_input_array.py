@@ -1304,3 +1304,23 @@ def test_range_messages_show_values_in_full(start, limit, delta, message):
         ValueError, re.escape(message), lambda: tf.range(start, limit, delta, name="bad")
     )
     assert "e+" not in msg
+
+
+def test_declared_attributes_are_checked_naming_the_node():
+    def make(op, n_inputs, attrs):
+        g = tf.get_default_graph()
+        inputs = [tf.constant([1, 2]), tf.constant([[0, 0]])][:n_inputs]
+        return lambda: g.create_op(op, inputs, attrs, name="bad")
+
+    def check(cls, match, op, n_inputs, attrs):
+        tf.reset_default_graph()
+        with pytest.raises(cls, match=match) as info:
+            make(op, n_inputs, attrs)()
+        assert "bad" in str(info.value)
+
+    check(ValueError, "requires attribute 'DstT'", "Cast", 1, {})
+    check(ValueError, "has no attribute 'perm'", "Cast", 1, {"DstT": tf.float32._core, "perm": [1]})
+    check(TypeError, "must be int", "Pack", 1, {"axis": "zero"})
+    check(ValueError, "requires attribute 'mode'", "MirrorPad", 2, {})
+    tf.reset_default_graph()
+    assert tf.constant([1, 2]).op.get_attr("dtype") == tf.int32

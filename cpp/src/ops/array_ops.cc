@@ -114,13 +114,13 @@ void check_shape_attr(InferenceContext& c, const Shape& s) {
 void placeholder_shape(InferenceContext& c) {
   const DType d = c.attrs().get<DType>("dtype");
   if (dtype_size(d) == 0) c.type_error("Placeholder needs a valid dtype");
-  Shape s = c.attrs().get_or<Shape>("shape", Shape::unknown_rank());
+  Shape s = c.attrs().get<Shape>("shape");
   check_shape_attr(c, s);
   c.set_output(0, d, s);
 }
 
 void placeholder_with_default_shape(InferenceContext& c) {
-  Shape s = c.attrs().get_or<Shape>("shape", c.input_shape(0));
+  Shape s = c.attrs().get<Shape>("shape");
   check_shape_attr(c, s);
   if (!s.compatible_with(c.input_shape(0)))
     c.value_error("Shape of the default ", c.input_shape(0).to_tf_string(),
@@ -330,8 +330,8 @@ void fill_kernel(KernelContext& c) {
 void cast_shape(InferenceContext& c) {
   const DType to = c.attrs().get<DType>("DstT");
   if (dtype_size(to) == 0) c.type_error("Cast needs a valid DstT");
-  if (c.attrs().has("SrcT")) {
-    const DType from = c.attrs().get<DType>("SrcT");
+  const DType from = c.attrs().get<DType>("SrcT");
+  if (from != DType::kInvalid) {
     if (from != c.input_dtype(0))
       c.type_error("Input 'x' of 'Cast' Op has type ", dtype_name(c.input_dtype(0)),
                    " that does not match its attr SrcT = ", dtype_name(from));
@@ -573,7 +573,7 @@ Shape merged_input_shapes(InferenceContext& c) {
 }
 
 void check_n_attr(InferenceContext& c) {
-  if (c.attrs().has("N") && c.attrs().get<int64_t>("N") != c.num_inputs())
+  if (c.attrs().get<int64_t>("N") >= 0 && c.attrs().get<int64_t>("N") != c.num_inputs())
     c.value_error("Attr N = ", c.attrs().get<int64_t>("N"), " does not match the ", c.num_inputs(),
                   " inputs given");
 }
@@ -634,7 +634,7 @@ void unpack_shape(InferenceContext& c) {
   const Shape& s = c.input_shape(0);
   const int64_t axis_attr = c.attrs().get_or<int64_t>("axis", 0);
   int64_t num = c.attrs().get_or<int64_t>("num", -1);
-  if (c.attrs().has("num") && (num < 0 || num > kInt32Max))
+  if (num < -1 || num > kInt32Max)
     c.value_error("Attr 'num' of 'Unpack' Op passed ", num, " not in [0, ", kInt32Max, "]");
   if (!s.has_rank()) {
     if (num < 0) c.value_error("Cannot infer num from shape ", s.to_tf_string());
@@ -819,8 +819,12 @@ void invert_permutation_kernel(KernelContext& c) {
 void register_array_ops(OpRegistry& r) {
   r.add("Const")
       .outputs({"output"})
+      .required_attr("value", AttrType::kTensor, "the constant")
+      .attr("dtype", DType::kFloat32, "the value's dtype (set from the value)")
       .shape([](InferenceContext& c) {
         const Tensor& v = c.attrs().get<Tensor>("value");
+        if (!v.defined()) c.value_error("Const needs a defined value");
+        c.mutable_attrs().set("dtype", v.dtype());
         v.buffer()->set_shared_state(true);  // fetched values must not alias the constant
         c.set_output(0, v.dtype(), Shape(v.dims()));
       })
@@ -828,6 +832,8 @@ void register_array_ops(OpRegistry& r) {
       .not_differentiable();
   r.add("Placeholder")
       .outputs({"output"})
+      .required_attr("dtype", AttrType::kType, "the fed value's dtype")
+      .attr("shape", Shape::unknown_rank(), "the fed value's shape (may be partial)")
       .placeholder()
       .shape(placeholder_shape)
       .kernel(placeholder_kernel)
@@ -835,6 +841,7 @@ void register_array_ops(OpRegistry& r) {
   r.add("PlaceholderWithDefault")
       .inputs({"input"})
       .outputs({"output"})
+      .required_attr("shape", AttrType::kShape, "the fed value's shape (may be partial)")
       .shape(placeholder_with_default_shape)
       .kernel(identity_kernel)
       .grad([](GradContext& c) { return Grads{c.grad()}; });
@@ -853,12 +860,14 @@ void register_array_ops(OpRegistry& r) {
   r.add("Shape")
       .inputs({"input"})
       .outputs({"output"})
+      .attr("out_type", DType::kInt32, "int32 or int64")
       .shape(shape_of_shape)
       .kernel(shape_kernel)
       .not_differentiable();
   r.add("Size")
       .inputs({"input"})
       .outputs({"output"})
+      .attr("out_type", DType::kInt32, "int32 or int64")
       .shape(size_shape)
       .kernel(size_kernel)
       .not_differentiable();
@@ -896,6 +905,8 @@ void register_array_ops(OpRegistry& r) {
   r.add("Cast")
       .inputs({"x"})
       .outputs({"y"})
+      .required_attr("DstT", AttrType::kType, "the output dtype")
+      .attr("SrcT", DType::kInvalid, "the input dtype, checked when given")
       .shape(cast_shape)
       .kernel(cast_kernel)
       .grad([](GradContext& c) {
@@ -929,6 +940,8 @@ void register_array_ops(OpRegistry& r) {
       .inputs({"values"})
       .variadic_inputs()
       .outputs({"output"})
+      .attr("axis", int64_t{0}, "the new axis, in [-rank - 1, rank]")
+      .attr("N", int64_t{-1}, "the number of inputs, checked when given")
       .shape(pack_shape)
       .kernel(pack_kernel)
       .grad([](GradContext& c) {
@@ -942,6 +955,8 @@ void register_array_ops(OpRegistry& r) {
   r.add("Unpack")
       .inputs({"value"})
       .outputs({"output"})
+      .attr("num", int64_t{-1}, "the number of outputs; -1 infers it from the shape")
+      .attr("axis", int64_t{0}, "the axis unpacked, in [-rank, rank)")
       .shape(unpack_shape)
       .kernel(unpack_kernel)
       .grad([](GradContext& c) {

@@ -206,7 +206,7 @@ void squeeze_kernel(KernelContext& c) {
 void concat_shape(InferenceContext& c) {
   const int n = c.num_inputs() - 1;
   if (n < 1) c.value_error("ConcatV2 needs at least one value and an axis");
-  if (c.attrs().has("N") && c.attrs().get<int64_t>("N") != n)
+  if (c.attrs().get<int64_t>("N") >= 0 && c.attrs().get<int64_t>("N") != n)
     c.value_error("Attr N = ", c.attrs().get<int64_t>("N"), " does not match the ", n,
                   " values given");
   require_int(c, n);
@@ -913,7 +913,7 @@ Dims gather_dims(const Dims& params, const Dims& indices, int64_t axis) {
 
 void gather_shape(InferenceContext& c) {
   require_int(c, 1);
-  if (c.attrs().get_or<int64_t>("batch_dims", 0) != 0)
+  if (c.num_inputs() > 2 && c.attrs().get<int64_t>("batch_dims") != 0)
     c.value_error("batch_dims != 0 is not supported (got ", c.attrs().get<int64_t>("batch_dims"),
                   ")");
   std::optional<int64_t> axis_v = int64_t{0};
@@ -1624,6 +1624,7 @@ void register_indexing_ops(OpRegistry& r) {
   r.add("Squeeze")
       .inputs({"input"})
       .outputs({"output"})
+      .attr("squeeze_dims", std::vector<int64_t>{}, "the axes to drop; empty: every size-1 axis")
       .shape(squeeze_shape)
       .kernel(squeeze_kernel)
       .grad([](GradContext& c) { return Grads{reshape(c.grad(), shape(c.input(0)))}; });
@@ -1631,6 +1632,7 @@ void register_indexing_ops(OpRegistry& r) {
       .inputs({"values", "axis"})
       .variadic_inputs()
       .outputs({"output"})
+      .attr("N", int64_t{-1}, "the number of values, checked when given")
       .shape(concat_shape)
       .kernel(concat_kernel)
       .grad([](GradContext& c) {
@@ -1658,6 +1660,7 @@ void register_indexing_ops(OpRegistry& r) {
   r.add("Split")
       .inputs({"split_dim", "value"})
       .outputs({"output"})
+      .required_attr("num_split", AttrType::kInt, "the number of equal parts")
       .shape(split_shape)
       .kernel(split_kernel)
       .grad([](GradContext& c) {
@@ -1669,6 +1672,7 @@ void register_indexing_ops(OpRegistry& r) {
   r.add("SplitV")
       .inputs({"value", "size_splits", "split_dim"})
       .outputs({"output"})
+      .required_attr("num_split", AttrType::kInt, "the number of parts (size_splits' length)")
       .shape(split_v_shape)
       .kernel(split_v_kernel)
       .grad([](GradContext& c) {
@@ -1699,6 +1703,11 @@ void register_indexing_ops(OpRegistry& r) {
   r.add("StridedSlice")
       .inputs({"input", "begin", "end", "strides"})
       .outputs({"output"})
+      .attr("begin_mask", int64_t{0}, "bit i: ignore begin[i], take the widest range")
+      .attr("end_mask", int64_t{0}, "bit i: ignore end[i], take the widest range")
+      .attr("ellipsis_mask", int64_t{0}, "bit i: entry i is an ellipsis (at most one)")
+      .attr("new_axis_mask", int64_t{0}, "bit i: entry i inserts an axis of size 1")
+      .attr("shrink_axis_mask", int64_t{0}, "bit i: entry i takes one index and drops the axis")
       .shape(strided_slice_shape)
       .kernel(strided_slice_kernel)
       .grad([](GradContext& c) {
@@ -1711,6 +1720,11 @@ void register_indexing_ops(OpRegistry& r) {
   r.add("StridedSliceGrad")
       .inputs({"shape", "begin", "end", "strides", "dy"})
       .outputs({"output"})
+      .attr("begin_mask", int64_t{0}, "bit i: ignore begin[i], take the widest range")
+      .attr("end_mask", int64_t{0}, "bit i: ignore end[i], take the widest range")
+      .attr("ellipsis_mask", int64_t{0}, "bit i: entry i is an ellipsis (at most one)")
+      .attr("new_axis_mask", int64_t{0}, "bit i: entry i inserts an axis of size 1")
+      .attr("shrink_axis_mask", int64_t{0}, "bit i: entry i takes one index and drops the axis")
       .shape(strided_slice_grad_shape)
       .kernel(strided_slice_grad_kernel)
       .grad([](GradContext& c) {
@@ -1721,6 +1735,7 @@ void register_indexing_ops(OpRegistry& r) {
   r.add("GatherV2")
       .inputs({"params", "indices", "axis"})
       .outputs({"output"})
+      .attr("batch_dims", int64_t{0}, "only 0 is supported")
       .shape(gather_shape)
       .kernel(gather_kernel)
       .grad(gather_grad);
@@ -1757,6 +1772,7 @@ void register_indexing_ops(OpRegistry& r) {
   r.add("MirrorPad")
       .inputs({"input", "paddings"})
       .outputs({"output"})
+      .required_attr("mode", AttrType::kString, "REFLECT or SYMMETRIC")
       .shape(mirror_pad_shape)
       .kernel(mirror_pad_kernel)
       .grad([](GradContext& c) {
@@ -1767,6 +1783,7 @@ void register_indexing_ops(OpRegistry& r) {
   r.add("MirrorPadGrad")
       .inputs({"input", "paddings"})
       .outputs({"output"})
+      .required_attr("mode", AttrType::kString, "REFLECT or SYMMETRIC")
       .shape(mirror_pad_grad_shape)
       .kernel(mirror_pad_grad_kernel)
       .grad([](GradContext& c) {
@@ -1783,12 +1800,14 @@ void register_indexing_ops(OpRegistry& r) {
   r.add("OneHot")
       .inputs({"indices", "depth", "on_value", "off_value"})
       .outputs({"output"})
+      .attr("axis", int64_t{-1}, "the new axis: -1 (last) or in [0, rank(indices)]")
       .shape(one_hot_shape)
       .kernel(one_hot_kernel)
       .not_differentiable();
   r.add("ListDiff")
       .inputs({"x", "y"})
       .outputs({"out", "idx"})
+      .attr("out_idx", DType::kInt32, "int32 or int64")
       .shape(list_diff_shape)
       .kernel(list_diff_kernel)
       .not_differentiable();
