@@ -300,7 +300,7 @@ def _tensordot(p: Prog) -> Outcome:
     p.run(f"tf.tensordot({a}, {b}, {axes!r}, name='fz')")
     names = ("tensordot", "Tensordot", "MatMul")
     src = (
-        f"assert np.isfinite({an}).all() and np.isfinite({bn}).all(), 'undefined'\n"
+        f"assert (np.abs({an}) < 1e18).all() and (np.abs({bn}) < 1e18).all(), 'undefined'\n"
         f"try:\n    expected = np.tensordot({an}, {bn}, {axes!r})\n"
         f"except (ValueError, IndexError) as e:\n    expect_error = f'NumPy: {{e}}'"
     )
