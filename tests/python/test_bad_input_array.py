@@ -1324,3 +1324,45 @@ def test_declared_attributes_are_checked_naming_the_node():
     check(ValueError, "requires attribute 'mode'", "MirrorPad", 2, {})
     tf.reset_default_graph()
     assert tf.constant([1, 2]).op.get_attr("dtype") == tf.int32
+
+
+@pytest.mark.parametrize(
+    ("op", "want"),
+    [
+        ("stack", [2**40, 2**40, 2, 0]),
+        ("unstack", [2**40, 2**40, 0]),
+        ("transpose", [0, 2**40, 2**40]),
+        ("gather", [2**40, 2, 0]),
+        ("split", [2**40, 2**39, 0]),
+        ("concat", [2**40, 2**40, 0]),
+        ("slice", [2**40 - 1, 2**40 - 1, 0]),
+        ("expand", [2**40, 2**40, 0, 1]),
+        ("tile", [2**40, 2**40, 0]),
+        ("one_hot", [3, 2**40, 2**40, 0]),
+        ("pad", [2**40, 2**40, 0]),
+        ("reshape", [2**41, 2**39, 0]),
+    ],
+)
+def test_empty_tensors_with_huge_dimensions(op, want):
+    # It exists (no elements), but the partial products of its dimensions overflow int64, so a
+    # kernel must not compute them. Built in the graph (NumPy cannot hold it) and only its shape
+    # fetched.
+    tf.reset_default_graph()
+    x = tf.fill(tf.constant([2**40, 2**40, 0], tf.int64), False)
+    out = {
+        "stack": lambda: tf.stack([x, x], axis=2),
+        "unstack": lambda: tf.unstack(
+            tf.fill(tf.constant([2**40, 2**40, 2, 0], tf.int64), False), num=2, axis=2
+        )[1],
+        "transpose": lambda: tf.transpose(x, [2, 1, 0]),
+        "gather": lambda: tf.gather(x, [0, 1], axis=1),
+        "split": lambda: tf.split(x, 2, axis=1)[1],
+        "concat": lambda: tf.concat([x, x], 2),
+        "slice": lambda: tf.slice(x, [1, 1, 0], [-1, -1, 0]),
+        "expand": lambda: tf.expand_dims(x, 3),
+        "tile": lambda: tf.tile(x, [1, 1, 5]),
+        "one_hot": lambda: tf.one_hot(tf.cast(x, tf.int32), 3, axis=0),
+        "pad": lambda: tf.pad(x, [[0, 0], [0, 0], [0, 0]]),
+        "reshape": lambda: tf.reshape(x, [2**41, 2**39, 0]),
+    }[op]()
+    np.testing.assert_array_equal(value_of(tf.shape(out, out_type=tf.int64)), want)

@@ -613,12 +613,13 @@ void pack_kernel(KernelContext& c) {
              "Shapes of all inputs must match: values[0].shape = ", tf_shape(first.dims()),
              " != values[", k, "].shape = ", tf_shape(in.dims()));
   }
-  int64_t outer = 1;
-  for (int64_t i = 0; i < axis; ++i) outer *= first.dim(static_cast<int>(i));
   Dims dims = first.dims();
   dims.insert(dims.begin() + axis, n);
   Tensor& out = c.allocate_output(0, first.dtype(), dims);
+  // Only a non-empty tensor's partial products are sure to fit int64: (2^40, 2^40, 0) exists.
   if (out.num_elements() == 0) return;
+  int64_t outer = 1;
+  for (int64_t i = 0; i < axis; ++i) outer *= first.dim(static_cast<int>(i));
   const size_t chunk = first.nbytes() / static_cast<size_t>(outer);
   char* dst = static_cast<char*>(out.raw());
   for (int64_t k = 0; k < n; ++k) {
@@ -673,12 +674,15 @@ void unpack_kernel(KernelContext& c) {
   if (num != c.node().num_outputs())
     c.fail(ErrorCode::kInvalidArgument, "Input shape axis ", axis, " must equal ",
            c.node().num_outputs(), ", got shape ", tf_shape(x.dims()));
-  int64_t outer = 1;
-  for (int64_t i = 0; i < axis; ++i) outer *= x.dim(static_cast<int>(i));
   Dims dims = x.dims();
   dims.erase(dims.begin() + axis);
-  const int64_t inner = num_elements(dims);
-  const size_t chunk = static_cast<size_t>(outer == 0 ? 0 : inner / outer) * dtype_size(x.dtype());
+  if (x.num_elements() == 0) {  // its partial products may not fit int64: (2^40, 2^40, 0)
+    for (int64_t k = 0; k < num; ++k) c.allocate_output(static_cast<int>(k), x.dtype(), dims);
+    return;
+  }
+  int64_t outer = 1;
+  for (int64_t i = 0; i < axis; ++i) outer *= x.dim(static_cast<int>(i));
+  const size_t chunk = static_cast<size_t>(num_elements(dims) / outer) * dtype_size(x.dtype());
   const char* src = static_cast<const char*>(x.raw());
   for (int64_t k = 0; k < num; ++k) {
     Tensor& out = c.allocate_output(static_cast<int>(k), x.dtype(), dims);
@@ -753,16 +757,16 @@ void transpose_kernel(KernelContext& c) {
   if (missing >= 0)
     c.fail(ErrorCode::kInvalidArgument, missing, " is missing from {", join(p), "}.");
   Dims dims(static_cast<size_t>(rank));
+  for (int i = 0; i < rank; ++i)
+    dims[static_cast<size_t>(i)] = x.dims()[static_cast<size_t>(p[static_cast<size_t>(i)])];
+  Tensor& out = c.allocate_output(0, x.dtype(), dims);
+  if (out.num_elements() == 0) return;  // strides of an empty tensor may not fit int64
   std::vector<int64_t> in_strides(static_cast<size_t>(rank), 1);
   for (int i = rank - 2; i >= 0; --i)
     in_strides[static_cast<size_t>(i)] = in_strides[static_cast<size_t>(i) + 1] * x.dim(i + 1);
   std::vector<int64_t> strides(static_cast<size_t>(rank));
-  for (int i = 0; i < rank; ++i) {
-    const size_t a = static_cast<size_t>(p[static_cast<size_t>(i)]);
-    dims[static_cast<size_t>(i)] = x.dims()[a];
-    strides[static_cast<size_t>(i)] = in_strides[a];
-  }
-  Tensor& out = c.allocate_output(0, x.dtype(), dims);
+  for (int i = 0; i < rank; ++i)
+    strides[static_cast<size_t>(i)] = in_strides[static_cast<size_t>(p[static_cast<size_t>(i)])];
   const size_t size = dtype_size(x.dtype());
   const char* src = static_cast<const char*>(x.raw());
   char* dst = static_cast<char*>(out.raw());

@@ -371,9 +371,10 @@ void concat_offset_kernel(KernelContext& c) {
 // --- Split / SplitV ---------------------------------------------------------------------------
 // Copies slab [begin, begin + len) along `axis` of x into out.
 void copy_slab(const Tensor& x, int axis, int64_t begin, Tensor& out) {
+  // An empty tensor's partial products may not fit int64: (2^40, 2^40, 0) exists.
+  if (x.num_elements() == 0 || out.num_elements() == 0) return;
   int64_t outer = 1;
   for (int k = 0; k < axis; ++k) outer *= x.dim(k);
-  if (outer == 0 || x.num_elements() == 0 || out.num_elements() == 0) return;
   const int64_t in_row = static_cast<int64_t>(x.nbytes()) / outer;
   const int64_t out_row = static_cast<int64_t>(out.nbytes()) / outer;
   const int64_t unit = in_row / x.dim(axis);
@@ -944,9 +945,6 @@ void gather_shape(InferenceContext& c) {
 template <typename I>
 void gather_typed(KernelContext& c, const Tensor& params, const Tensor& indices, int64_t axis,
                   Tensor& out) {
-  int64_t outer = 1, inner = 1;
-  for (int k = 0; k < axis; ++k) outer *= params.dim(k);
-  for (int k = static_cast<int>(axis) + 1; k < params.rank(); ++k) inner *= params.dim(k);
   const int64_t limit = params.dim(static_cast<int>(axis));
   const int64_t n = indices.num_elements();
   const I* ix = indices.data<I>();
@@ -954,8 +952,12 @@ void gather_typed(KernelContext& c, const Tensor& params, const Tensor& indices,
     if (ix[i] < 0 || ix[i] >= limit)
       c.fail(ErrorCode::kInvalidArgument, "indices[", index_string(indices.dims(), i),
              "] = ", ix[i], " is not in [0, ", limit, ")");
+  // A non-empty output means non-empty params, whose partial products fit int64.
+  if (out.num_elements() == 0) return;
+  int64_t outer = 1, inner = 1;
+  for (int k = 0; k < axis; ++k) outer *= params.dim(k);
+  for (int k = static_cast<int>(axis) + 1; k < params.rank(); ++k) inner *= params.dim(k);
   const size_t row = static_cast<size_t>(inner) * dtype_size(params.dtype());
-  if (row == 0 || out.num_elements() == 0) return;
   const char* src = static_cast<const char*>(params.raw());
   char* dst = static_cast<char*>(out.raw());
   for (int64_t o = 0; o < outer; ++o) {
@@ -1555,11 +1557,11 @@ void one_hot_kernel(KernelContext& c) {
   if (axis == -1) axis = idx.rank();
   Dims dims = idx.dims();
   dims.insert(dims.begin() + axis, depth);
+  Tensor& out = c.allocate_output(0, c.input(2).dtype(), dims);
+  if (out.num_elements() == 0) return;  // else idx is non-empty and its products fit int64
   int64_t outer = 1, inner = 1;
   for (int k = 0; k < axis; ++k) outer *= idx.dim(k);
   for (int k = static_cast<int>(axis); k < idx.rank(); ++k) inner *= idx.dim(k);
-  Tensor& out = c.allocate_output(0, c.input(2).dtype(), dims);
-  if (out.num_elements() == 0) return;
   const size_t es = dtype_size(out.dtype());
   const char* on = static_cast<const char*>(c.input(2).raw());
   const char* off = static_cast<const char*>(c.input(3).raw());
