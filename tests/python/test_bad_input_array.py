@@ -1366,3 +1366,29 @@ def test_empty_tensors_with_huge_dimensions(op, want):
         "reshape": lambda: tf.reshape(x, [2**41, 2**39, 0]),
     }[op]()
     np.testing.assert_array_equal(value_of(tf.shape(out, out_type=tf.int64)), want)
+
+
+def test_sum_to_shape_and_placeholder_with_default_checks():
+    fn = lambda x, s: (  # noqa: E731
+        tf.get_default_graph().create_op("SumToShape", [x, s], {}, name="bad").outputs[0]
+    )
+    x = np.ones((2, 3))
+    run_error(INVALID, r"Cannot reduce shape \[2,3\] to \[4\]", fn, x, np.array([4]))
+    run_error(INVALID, r"Cannot reduce shape \[2,3\] to \[1,2,3\]", fn, x, np.array([1, 2, 3]))
+    run_error(INVALID, "Dimension -3 must be >= 0", fn, x, np.array([-3]))
+    np.testing.assert_array_equal(fed(fn, x, np.array([1, 3]))[1], x.sum(0, keepdims=True))
+    build_error(
+        TypeError,
+        "numeric dtype",
+        lambda: tf.get_default_graph().create_op(
+            "SumToShape", [tf.constant([True]), tf.constant([1])], {}, name="bad"
+        ),
+    )
+    build_error(
+        ValueError,
+        "not compatible",
+        lambda: tf.placeholder_with_default(np.ones(3), [2], name="bad"),
+    )
+    build_error(
+        ValueError, "must be >= 0", lambda: tf.placeholder(tf.float32, shape=[-2], name="bad"), ""
+    )
