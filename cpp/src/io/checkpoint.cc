@@ -2,7 +2,7 @@
 #include "varflow/checkpoint.h"
 
 #include <algorithm>
-#include <atomic>
+#include <condition_variable>
 #include <cstdint>
 #include <cstring>
 #include <exception>
@@ -89,27 +89,37 @@ void read_stored(const io::StoredCheckpoint& c, const io::StoredTensor& t, void*
   } else {
     // A second thread reads ahead while this one checksums what has arrived, so the CRC
     // costs no time on top of the disk's (it runs at several GB/s, the disk far slower).
-    std::atomic<size_t> arrived{0};
+    // Progress is handed over under a mutex (a few hundred wake-ups for a 400 MB tensor),
+    // so the checksumming thread sleeps while the disk is slower than it.
+    std::mutex mu;
+    std::condition_variable cv;
+    size_t arrived = 0;
+    bool failed = false;
     std::exception_ptr failure;
     std::thread reader([&] {
       try {
         for (size_t done = 0; done < nbytes; done += kChunk) {
           const size_t len = std::min(kChunk, nbytes - done);
           file->read(t.offset + done, p + done, len);
-          arrived.store(done + len, std::memory_order_release);
+          std::lock_guard<std::mutex> lock(mu);
+          arrived = done + len;
+          cv.notify_one();
         }
       } catch (...) {
+        std::lock_guard<std::mutex> lock(mu);
         failure = std::current_exception();
-        arrived.store(SIZE_MAX, std::memory_order_release);
+        failed = true;
+        cv.notify_one();
       }
     });
     size_t checked = 0;
     while (checked < nbytes) {
-      const size_t ready = arrived.load(std::memory_order_acquire);
-      if (ready == SIZE_MAX) break;
-      if (ready == checked) {
-        std::this_thread::yield();
-        continue;
+      size_t ready;
+      {
+        std::unique_lock<std::mutex> lock(mu);
+        cv.wait(lock, [&] { return failed || arrived > checked; });
+        if (failed) break;
+        ready = arrived;
       }
       actual = io::crc32c_extend(actual, p + checked, ready - checked);
       checked = ready;
