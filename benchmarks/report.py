@@ -79,7 +79,11 @@ def enrich(results: dict[str, Any]) -> dict[str, Any]:
             for e in entries:
                 med = e.get("median_ns")
                 e["gbps"] = nbytes / med if nbytes and med else None
-                e["triad_fraction"] = e["gbps"] / triad if e["gbps"] and triad else None
+                # Disk-bound rows (kind "io") are not measured against memory bandwidth.
+                memory_bound = sc.get("kind") != "io"
+                e["triad_fraction"] = (
+                    e["gbps"] / triad if e["gbps"] and triad and memory_bound else None
+                )
                 e["gflops"] = nflops / med if nflops and med else None
                 e["gemm_fraction"] = e["gflops"] / gemm if e["gflops"] and gemm else None
                 ref = _ref_entry(entries, e["variant"], "median_ns")
