@@ -1392,3 +1392,11 @@ def test_sum_to_shape_and_placeholder_with_default_checks():
     build_error(
         ValueError, "must be >= 0", lambda: tf.placeholder(tf.float32, shape=[-2], name="bad"), ""
     )
+
+
+def test_strided_slice_with_an_extreme_stride_taking_one_element():
+    # The copy's offset step (stride x row length) overflowed for a stride of -2^63 (UBSan).
+    x = np.arange(4, dtype=np.int32).reshape(2, 2)
+    vals = [np.array(v, np.int64) for v in ([5, -1], [-(2**31), 0], [-(2**63), 2**62])]
+    _, got = fed(lambda p, b, e, s: tf.strided_slice(p, b, e, s), x, *vals)
+    np.testing.assert_array_equal(got, x[5 : -(2**31) : -(2**63), -1 : 0 : 2**62])

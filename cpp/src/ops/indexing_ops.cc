@@ -774,6 +774,9 @@ std::string validate_strided_slice(const Dims& dims, const SliceSpec& sp, bool v
     if (len != 0 && (len < 0) == (s < 0)) size = len / s + (len % s != 0);
     res.begin[u] = b;
     res.sizes[u] = size;
+    // One element (or none) is taken whatever the stride; a stride of 1 there keeps the copy's
+    // offset arithmetic (stride times the input's row length) in range for strides like -2^63.
+    if (size <= 1) res.strides[u] = 1;
   }
   res.final_dims.clear();
   for (int g : gather) {
