@@ -13,10 +13,25 @@ namespace varflow::bindings {
 
 namespace {
 
+// An int64 from a Python int, or a typed error saying what `what` was (pybind11's own
+// cast_error would surface as an untyped RuntimeError).
+int64_t int64_from_py(const py::handle& v, const std::string& what) {
+  if (!py::isinstance<py::int_>(v))
+    raise(ErrorCode::kType, what, " must be an int, got ", std::string(py::str(py::type::of(v))));
+  try {
+    return v.cast<int64_t>();
+  } catch (const py::cast_error&) {
+    raise(ErrorCode::kValue, what, " = ", std::string(py::str(v)), " does not fit in int64");
+  }
+}
+
 Shape shape_from_py(const py::handle& h) {
   if (h.is_none()) return Shape::unknown_rank();
+  if (!py::isinstance<py::iterable>(h))
+    raise(ErrorCode::kType, "A shape must be a list of dimensions or None, got ",
+          std::string(py::str(py::type::of(h))));
   Dims dims;
-  for (py::handle d : h) dims.push_back(d.is_none() ? kUnknownDim : d.cast<int64_t>());
+  for (py::handle d : h) dims.push_back(d.is_none() ? kUnknownDim : int64_from_py(d, "Dimension"));
   return Shape(dims);
 }
 
@@ -28,17 +43,29 @@ py::object shape_to_py(const Shape& s) {
 }
 
 AttrValue attr_from_py(const std::string& key, const py::handle& v) {
+  const std::string what = "Attribute '" + key + "'";
   if (py::isinstance<py::bool_>(v)) return v.cast<bool>();
-  if (py::isinstance<py::int_>(v)) return v.cast<int64_t>();
+  if (py::isinstance<py::int_>(v)) return int64_from_py(v, what);
   if (py::isinstance<py::float_>(v)) return v.cast<double>();
   if (py::isinstance<py::str>(v)) return v.cast<std::string>();
   if (py::isinstance<DType>(v)) return v.cast<DType>();
   if (py::isinstance<Shape>(v)) return v.cast<Shape>();
   if (py::isinstance<py::array>(v)) return tensor_from_numpy(v.cast<py::array>(), false);
   if (py::isinstance<py::list>(v) || py::isinstance<py::tuple>(v)) {
-    bool all_int = true;
-    for (py::handle item : v) all_int = all_int && py::isinstance<py::int_>(item);
-    if (all_int) return v.cast<std::vector<int64_t>>();
+    bool all_int = true, all_number = true;
+    for (py::handle item : v) {
+      const bool is_int = py::isinstance<py::int_>(item) && !py::isinstance<py::bool_>(item);
+      all_int = all_int && is_int;
+      all_number = all_number && (is_int || py::isinstance<py::float_>(item));
+    }
+    if (all_int) {
+      std::vector<int64_t> ints;
+      for (py::handle item : v) ints.push_back(int64_from_py(item, what + " element"));
+      return ints;
+    }
+    if (!all_number)
+      raise(ErrorCode::kType, what, " must be a list of ints or of floats, got ",
+            std::string(py::str(v)));
     return v.cast<std::vector<double>>();
   }
   raise(ErrorCode::kType, "Unsupported value for attribute '", key,
@@ -168,7 +195,14 @@ void bind_graph(py::module_& m) {
           "add_node",
           [](Graph& g, const std::string& type, const std::vector<Output>& inputs,
              const py::dict& attrs, const std::string& name) {
-            return g.add_node(type, inputs, attrs_from_py(attrs), name);
+            AttrMap converted;
+            try {
+              converted = attrs_from_py(attrs);
+            } catch (const Error& e) {
+              raise(e.code(), e.what(), " (op '", type, "', node '", name.empty() ? type : name,
+                    "')");
+            }
+            return g.add_node(type, inputs, std::move(converted), name);
           },
           py::arg("op_type"), py::arg("inputs"), py::arg("attrs") = py::dict(),
           py::arg("name") = "", py::return_value_policy::reference)

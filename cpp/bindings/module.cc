@@ -2,6 +2,8 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <cstring>
+
 #include "bindings.h"
 #include "varflow/errors.h"
 #include "varflow/op_registry.h"
@@ -13,7 +15,7 @@ using namespace varflow;
 namespace varflow::bindings {
 void bind_train_utils(py::module_& m);  // train_utils_bindings.cc
 void bind_checkpoint(py::module_& m);   // checkpoint_bindings.cc
-}
+}  // namespace varflow::bindings
 
 namespace {
 
@@ -23,8 +25,18 @@ py::dict& error_classes() {
   return *classes;
 }
 
+// The message as a Python str; bytes that are not UTF-8 (a file path, say) become U+FFFD
+// instead of failing the translation with a UnicodeDecodeError.
+py::str message_of(const Error& e) {
+  PyObject* text =
+      PyUnicode_DecodeUTF8(e.what(), static_cast<Py_ssize_t>(std::strlen(e.what())), "replace");
+  if (!text) throw py::error_already_set();
+  return py::reinterpret_steal<py::str>(text);
+}
+
 void translate(const Error& e) {
   const int code = static_cast<int>(e.code());
+  const py::str message = message_of(e);
   PyObject* cls = nullptr;
   switch (e.code()) {
     case ErrorCode::kValue:
@@ -43,17 +55,17 @@ void translate(const Error& e) {
       break;
   }
   if (cls) {
-    PyErr_SetString(cls, e.what());
+    PyErr_SetObject(cls, message.ptr());
     return;
   }
   py::dict& classes = error_classes();
   py::int_ key(code);
   if (classes.contains(key)) {
     py::object error_class = classes[key];
-    py::object instance = error_class(py::none(), py::none(), py::str(e.what()));
+    py::object instance = error_class(py::none(), py::none(), message);
     PyErr_SetObject(error_class.ptr(), instance.ptr());
   } else {
-    PyErr_SetString(PyExc_RuntimeError, e.what());
+    PyErr_SetObject(PyExc_RuntimeError, message.ptr());
   }
 }
 

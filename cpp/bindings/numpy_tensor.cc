@@ -56,6 +56,14 @@ Tensor tensor_from_numpy(const py::array& array, bool borrow) {
 }
 
 py::array array_from_tensor(const Tensor& tensor) {
+  // NumPy multiplies every dimension by the item size, zeros aside, and refuses products past
+  // its index range; an empty tensor such as (2**62, 4, 0) exists here but not there.
+  int64_t bytes = static_cast<int64_t>(dtype_size(tensor.dtype()));
+  for (int64_t d : tensor.dims())
+    if (d != 0 && __builtin_mul_overflow(bytes, d, &bytes))
+      raise(ErrorCode::kInvalidArgument, "Cannot return a ", dtype_name(tensor.dtype()),
+            " tensor of shape ", dims_to_string(tensor.dims()),
+            " as a NumPy array: the product of its non-zero dimensions exceeds NumPy's size limit");
   auto* owner = new Tensor(tensor);
   py::capsule keep_alive(owner, [](void* p) { delete static_cast<Tensor*>(p); });
   std::vector<py::ssize_t> shape(tensor.dims().begin(), tensor.dims().end());

@@ -24,12 +24,12 @@ using varflow::AttrValue;
 using varflow::OpDef;
 
 const std::set<std::string> kReserved = {
-    "and",    "auto",   "bool",     "break",  "case",   "char",     "class",  "const",
-    "default", "delete", "do",      "double", "else",   "enum",     "float",  "for",
-    "if",     "int",    "long",     "new",    "not",    "operator", "or",     "private",
-    "public", "return", "short",    "signed", "sizeof", "static",   "struct", "switch",
-    "template", "this", "typename", "union",  "unsigned", "using",  "void",   "while",
-    "xor",    "graph",  "name",     "attrs",  "inputs", "node",     "op_attrs"};
+    "and",      "auto",   "bool",     "break",  "case",     "char",     "class",   "const",
+    "default",  "delete", "do",       "double", "else",     "enum",     "float",   "for",
+    "if",       "int",    "long",     "new",    "not",      "operator", "or",      "private",
+    "public",   "return", "short",    "signed", "sizeof",   "static",   "struct",  "switch",
+    "template", "this",   "typename", "union",  "unsigned", "using",    "void",    "while",
+    "xor",      "graph",  "name",     "attrs",  "inputs",   "node",     "op_attrs"};
 
 std::string identifier(const std::string& name) {
   return kReserved.count(name) ? name + "_" : name;
@@ -167,8 +167,7 @@ std::string parameters(const OpDef& def, bool with_defaults) {
 }
 
 // `head(params)` + `tail` on one line when it fits in 100 columns, else one parameter a line.
-std::string signature(const std::string& head, const std::string& params,
-                      const std::string& tail) {
+std::string signature(const std::string& head, const std::string& params, const std::string& tail) {
   if (head.size() + params.size() + tail.size() + 2 <= 100) return head + "(" + params + ")" + tail;
   std::string out = head + "(\n    ";
   for (char ch : params) {
@@ -192,7 +191,8 @@ void write_header(std::ostream& out, const std::vector<const OpDef*>& defs) {
          "// name, made unique). Ops with one output return it; the others return the node.\n"
          "// Errors: graph-building errors as Graph::add_node (ValueError/TypeError codes naming\n"
          "// the node); thread-safety as Graph (not safe concurrently on one graph).\n"
-         "#pragma once\n\n#include <cstdint>\n#include <string>\n#include <utility>\n#include <vector>\n\n"
+         "#pragma once\n\n#include <cstdint>\n#include <string>\n#include <utility>\n#include "
+         "<vector>\n\n"
          "#include \"varflow/graph.h\"\n#include \"varflow/shape.h\"\n"
          "#include \"varflow/tensor.h\"\n\nnamespace varflow::ops {\n";
   for (const OpDef* def : defs) {
@@ -243,8 +243,8 @@ void write_source(std::ostream& out, const std::vector<const OpDef*>& defs) {
          "    raise(ErrorCode::kValue, op, \" needs at least one input\");\n"
          "  return inputs[0].graph();\n}\n}  // namespace\n";
   for (const OpDef* def : defs) {
-    out << "\n" << signature(return_type(*def) + " " + def->name, parameters(*def, false), " {")
-        << "\n";
+    out << "\n"
+        << signature(return_type(*def) + " " + def->name, parameters(*def, false), " {") << "\n";
     out << "  AttrMap op_attrs;\n";
     for (const AttrDef& a : def->attrs)
       out << "  op_attrs.set(" << quoted(a.name) << ", "
@@ -258,10 +258,9 @@ void write_source(std::ostream& out, const std::vector<const OpDef*>& defs) {
         inputs += (i ? ", " : "") + identifier(def->input_names[i]);
       inputs += "}";
     }
-    const std::string graph =
-        def->input_names.empty() ? "graph"
-        : def->variadic_inputs   ? "graph_of(inputs, \"" + def->name + "\")"
-                                 : identifier(def->input_names[0]) + ".graph()";
+    const std::string graph = def->input_names.empty() ? "graph"
+                              : def->variadic_inputs ? "graph_of(inputs, \"" + def->name + "\")"
+                                                     : identifier(def->input_names[0]) + ".graph()";
     out << signature("  Node* node = " + graph + ".add_node",
                      quoted(def->name) + ", " + inputs + ", std::move(op_attrs), name", ";")
         << "\n";

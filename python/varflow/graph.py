@@ -661,9 +661,18 @@ def convert_to_tensor(value, dtype=None, name=None, preferred_dtype=None) -> Ten
 
         return array_ops.stack(list(value), name=name or "packed")
     if dtype is None and preferred_dtype is not None:
+        preferred = dtypes.as_dtype(preferred_dtype)
         try:
-            _to_numpy(value, dtypes.as_dtype(preferred_dtype))
+            _to_numpy(value, preferred)
             dtype = preferred_dtype
         except (TypeError, ValueError):
             dtype = None
+        # A preference never narrows: an int64 array with values beyond int32 stays int64.
+        if dtype is not None and preferred.is_integer and isinstance(value, np.ndarray):
+            if (
+                value.size
+                and value.dtype.kind in "iu"
+                and not (preferred.min <= value.min() and value.max() <= preferred.max)
+            ):
+                dtype = None
     return constant(value, dtype=dtype, name=name or "Const")

@@ -26,38 +26,28 @@ import types
 
 import numpy as np
 
-from varflow import dtypes
+from varflow import _core, dtypes
 from varflow.graph import Tensor, constant, convert_to_tensor, get_default_graph, name_scope
-
-DEFAULT_GRAPH_SEED = 87654321
-_MAXINT32 = 2**31 - 1
 
 
 # --- seeds -----------------------------------------------------------------------------------
 def set_random_seed(seed) -> None:
     """TF1's ``tf.set_random_seed``: sets the graph-level seed of the default graph."""
-    get_default_graph().seed = None if seed is None else int(seed)
-
-
-def _truncate_seed(seed: int) -> int:
-    return seed % _MAXINT32  # fits a 32-bit int, as TF1 does
+    if seed is not None:
+        seed = int(seed)
+        if not -(2**63) <= seed < 2**63:
+            seed %= 2**31 - 1  # TF1 truncates seeds to 31 bits; the core stores int64
+    get_default_graph().seed = seed
 
 
 def get_seed(op_seed):
-    """TF1's ``random_seed.get_seed``: the ``(graph_seed, op_seed)`` pair for an op."""
-    graph = get_default_graph()
-    global_seed = graph.seed
-    if global_seed is not None:
-        if op_seed is None:
-            op_seed = graph.version  # TF1: graph._last_id, the number of ops created so far
-        seeds = _truncate_seed(int(global_seed)), _truncate_seed(int(op_seed))
-    elif op_seed is not None:
-        seeds = DEFAULT_GRAPH_SEED, _truncate_seed(int(op_seed))
-    else:
-        seeds = None, None
-    if seeds == (0, 0):  # (0, 0) means "nondeterministic" to the kernels
-        return 0, _MAXINT32
-    return seeds
+    """TF1's ``random_seed.get_seed``: the ``(graph_seed, op_seed)`` pair for an op (the rule
+    lives in the C++ core, train::random_seeds, which C++ hosts share)."""
+    if op_seed is not None:
+        op_seed = int(op_seed)
+        if not -(2**63) <= op_seed < 2**63:
+            op_seed %= 2**31 - 1  # TF1 truncates any Python int to 31 bits; the core takes int64
+    return _core.random_seeds(get_default_graph()._core, op_seed)
 
 
 def _shape_list(shape) -> list[int]:

@@ -158,24 +158,41 @@ const char* attr_type_name(AttrType type);  // "bool", "int", "float", "string",
 template <typename T>
 constexpr AttrType attr_type_of();
 template <>
-constexpr AttrType attr_type_of<bool>() { return AttrType::kBool; }
+constexpr AttrType attr_type_of<bool>() {
+  return AttrType::kBool;
+}
 template <>
-constexpr AttrType attr_type_of<int64_t>() { return AttrType::kInt; }
+constexpr AttrType attr_type_of<int64_t>() {
+  return AttrType::kInt;
+}
 template <>
-constexpr AttrType attr_type_of<double>() { return AttrType::kFloat; }
+constexpr AttrType attr_type_of<double>() {
+  return AttrType::kFloat;
+}
 template <>
-constexpr AttrType attr_type_of<std::string>() { return AttrType::kString; }
+constexpr AttrType attr_type_of<std::string>() {
+  return AttrType::kString;
+}
 template <>
-constexpr AttrType attr_type_of<DType>() { return AttrType::kType; }
+constexpr AttrType attr_type_of<DType>() {
+  return AttrType::kType;
+}
 template <>
-constexpr AttrType attr_type_of<Shape>() { return AttrType::kShape; }
+constexpr AttrType attr_type_of<Shape>() {
+  return AttrType::kShape;
+}
 template <>
-constexpr AttrType attr_type_of<std::vector<int64_t>>() { return AttrType::kIntList; }
+constexpr AttrType attr_type_of<std::vector<int64_t>>() {
+  return AttrType::kIntList;
+}
 template <>
-constexpr AttrType attr_type_of<std::vector<double>>() { return AttrType::kFloatList; }
+constexpr AttrType attr_type_of<std::vector<double>>() {
+  return AttrType::kFloatList;
+}
 template <>
-constexpr AttrType attr_type_of<Tensor>() { return AttrType::kTensor; }
-
+constexpr AttrType attr_type_of<Tensor>() {
+  return AttrType::kTensor;
+}
 
 // One attribute of an op: its name, type and (for optional attributes) default value.
 struct AttrDef {

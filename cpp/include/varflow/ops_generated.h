@@ -409,10 +409,28 @@ Output ApplyMomentum(
     const ApplyMomentumAttrs& attrs = {},
     const std::string& name = "");
 
+// Optional attributes of ApplyMovingAverages.
+struct ApplyMovingAveragesAttrs {
+  // number of (shadow, value) pairs, checked when given
+  int64_t N = int64_t{-1};
+  // lock the shadow variables during the update
+  bool use_locking = false;
+  ApplyMovingAveragesAttrs& with_N(int64_t value) {
+    N = std::move(value);
+    return *this;
+  }
+  ApplyMovingAveragesAttrs& with_use_locking(bool value) {
+    use_locking = std::move(value);
+    return *this;
+  }
+};
 // ApplyMovingAverages(decay, shadow, value, ...) -> out. decay, then N (shadow, value) pairs:
 // shadow -= (1 - decay) * (shadow - value) for every pair, in one pass threaded over the total
 // element count.
-Output ApplyMovingAverages(const std::vector<Output>& inputs, const std::string& name = "");
+Output ApplyMovingAverages(
+    const std::vector<Output>& inputs,
+    const ApplyMovingAveragesAttrs& attrs = {},
+    const std::string& name = "");
 
 // Optional attributes of ApplyNadam.
 struct ApplyNadamAttrs {
@@ -652,8 +670,21 @@ Output BiasAdd(
 // BroadcastTo(input, shape) -> output.
 Output BroadcastTo(Output input, Output shape, const std::string& name = "");
 
-// Cast(x) -> y.
-Output Cast(Output x, const std::string& name = "");
+// Optional attributes of Cast.
+struct CastAttrs {
+  // the input dtype, checked when given
+  ::varflow::DType SrcT = ::varflow::DType::kInvalid;
+  CastAttrs& with_SrcT(::varflow::DType value) {
+    SrcT = std::move(value);
+    return *this;
+  }
+};
+// Cast(x) -> y. DstT (type): the output dtype.
+Output Cast(
+    Output x,
+    const ::varflow::DType& DstT,
+    const CastAttrs& attrs = {},
+    const std::string& name = "");
 
 // Ceil(x) -> y.
 Output Ceil(Output x, const std::string& name = "");
@@ -669,11 +700,36 @@ Output ClipByValue(
 // ConcatOffset(concat_dim, shape, ...) -> offset.
 Output ConcatOffset(const std::vector<Output>& inputs, const std::string& name = "");
 
+// Optional attributes of ConcatV2.
+struct ConcatV2Attrs {
+  // the number of values, checked when given
+  int64_t N = int64_t{-1};
+  ConcatV2Attrs& with_N(int64_t value) {
+    N = std::move(value);
+    return *this;
+  }
+};
 // ConcatV2(values, axis, ...) -> output.
-Output ConcatV2(const std::vector<Output>& inputs, const std::string& name = "");
+Output ConcatV2(
+    const std::vector<Output>& inputs,
+    const ConcatV2Attrs& attrs = {},
+    const std::string& name = "");
 
-// Const() -> output.
-Output Const(Graph& graph, const std::string& name = "");
+// Optional attributes of Const.
+struct ConstAttrs {
+  // the value's dtype (set from the value)
+  ::varflow::DType dtype = ::varflow::DType::kFloat32;
+  ConstAttrs& with_dtype(::varflow::DType value) {
+    dtype = std::move(value);
+    return *this;
+  }
+};
+// Const() -> output. value (tensor): the constant.
+Output Const(
+    Graph& graph,
+    const ::varflow::Tensor& value,
+    const ConstAttrs& attrs = {},
+    const std::string& name = "");
 
 // Cos(x) -> y.
 Output Cos(Output x, const std::string& name = "");
@@ -750,8 +806,22 @@ Output FloorMod(Output x, Output y, const std::string& name = "");
 // Gather(params, indices) -> output.
 Output Gather(Output params, Output indices, const std::string& name = "");
 
+// Optional attributes of GatherV2.
+struct GatherV2Attrs {
+  // only 0 is supported
+  int64_t batch_dims = int64_t{0};
+  GatherV2Attrs& with_batch_dims(int64_t value) {
+    batch_dims = std::move(value);
+    return *this;
+  }
+};
 // GatherV2(params, indices, axis) -> output.
-Output GatherV2(Output params, Output indices, Output axis, const std::string& name = "");
+Output GatherV2(
+    Output params,
+    Output indices,
+    Output axis,
+    const GatherV2Attrs& attrs = {},
+    const std::string& name = "");
 
 // GlobalNorm(t_list, ...) -> global_norm. sqrt of the sum of squares of all inputs, accumulated in
 // double in one pass.
@@ -817,8 +887,17 @@ Output Less(Output x, Output y, const std::string& name = "");
 // LessEqual(x, y) -> z.
 Output LessEqual(Output x, Output y, const std::string& name = "");
 
+// Optional attributes of ListDiff.
+struct ListDiffAttrs {
+  // int32 or int64
+  ::varflow::DType out_idx = ::varflow::DType::kInt32;
+  ListDiffAttrs& with_out_idx(::varflow::DType value) {
+    out_idx = std::move(value);
+    return *this;
+  }
+};
 // ListDiff(x, y) -> out, idx.
-Node* ListDiff(Output x, Output y, const std::string& name = "");
+Node* ListDiff(Output x, Output y, const ListDiffAttrs& attrs = {}, const std::string& name = "");
 
 // Log(x) -> y.
 Output Log(Output x, const std::string& name = "");
@@ -910,11 +989,19 @@ Output Min(
 // Minimum(x, y) -> z.
 Output Minimum(Output x, Output y, const std::string& name = "");
 
-// MirrorPad(input, paddings) -> output.
-Output MirrorPad(Output input, Output paddings, const std::string& name = "");
+// MirrorPad(input, paddings) -> output. mode (string): REFLECT or SYMMETRIC.
+Output MirrorPad(
+    Output input,
+    Output paddings,
+    const std::string& mode,
+    const std::string& name = "");
 
-// MirrorPadGrad(input, paddings) -> output.
-Output MirrorPadGrad(Output input, Output paddings, const std::string& name = "");
+// MirrorPadGrad(input, paddings) -> output. mode (string): REFLECT or SYMMETRIC.
+Output MirrorPadGrad(
+    Output input,
+    Output paddings,
+    const std::string& mode,
+    const std::string& name = "");
 
 // Mul(x, y) -> z.
 Output Mul(Output x, Output y, const std::string& name = "");
@@ -1364,19 +1451,47 @@ Node* NoOp(Graph& graph, const std::string& name = "");
 // NotEqual(x, y) -> z.
 Output NotEqual(Output x, Output y, const std::string& name = "");
 
+// Optional attributes of OneHot.
+struct OneHotAttrs {
+  // the new axis: -1 (last) or in [0, rank(indices)]
+  int64_t axis = int64_t{-1};
+  OneHotAttrs& with_axis(int64_t value) {
+    axis = std::move(value);
+    return *this;
+  }
+};
 // OneHot(indices, depth, on_value, off_value) -> output.
 Output OneHot(
     Output indices,
     Output depth,
     Output on_value,
     Output off_value,
+    const OneHotAttrs& attrs = {},
     const std::string& name = "");
 
 // OnesLike(x) -> y.
 Output OnesLike(Output x, const std::string& name = "");
 
+// Optional attributes of Pack.
+struct PackAttrs {
+  // the new axis, in [-rank - 1, rank]
+  int64_t axis = int64_t{0};
+  // the number of inputs, checked when given
+  int64_t N = int64_t{-1};
+  PackAttrs& with_axis(int64_t value) {
+    axis = std::move(value);
+    return *this;
+  }
+  PackAttrs& with_N(int64_t value) {
+    N = std::move(value);
+    return *this;
+  }
+};
 // Pack(values, ...) -> output.
-Output Pack(const std::vector<Output>& inputs, const std::string& name = "");
+Output Pack(
+    const std::vector<Output>& inputs,
+    const PackAttrs& attrs = {},
+    const std::string& name = "");
 
 // Pad(input, paddings) -> output.
 Output Pad(Output input, Output paddings, const std::string& name = "");
@@ -1388,11 +1503,27 @@ Output PadV2(Output input, Output paddings, Output constant_values, const std::s
 // values[-1] past the last boundary.
 Output PiecewiseConstant(Output x, Output boundaries, Output values, const std::string& name = "");
 
-// Placeholder() -> output.
-Output Placeholder(Graph& graph, const std::string& name = "");
+// Optional attributes of Placeholder.
+struct PlaceholderAttrs {
+  // the fed value's shape (may be partial)
+  ::varflow::Shape shape = ::varflow::Shape::unknown_rank();
+  PlaceholderAttrs& with_shape(::varflow::Shape value) {
+    shape = std::move(value);
+    return *this;
+  }
+};
+// Placeholder() -> output. dtype (type): the fed value's dtype.
+Output Placeholder(
+    Graph& graph,
+    const ::varflow::DType& dtype,
+    const PlaceholderAttrs& attrs = {},
+    const std::string& name = "");
 
-// PlaceholderWithDefault(input) -> output.
-Output PlaceholderWithDefault(Output input, const std::string& name = "");
+// PlaceholderWithDefault(input) -> output. shape (shape): the fed value's shape (may be partial).
+Output PlaceholderWithDefault(
+    Output input,
+    const ::varflow::Shape& shape,
+    const std::string& name = "");
 
 // Pow(x, y) -> z.
 Output Pow(Output x, Output y, const std::string& name = "");
@@ -1539,9 +1670,33 @@ Output Rsqrt(Output x, const std::string& name = "");
 // RsqrtGrad(y, dy) -> z.
 Output RsqrtGrad(Output y, Output dy, const std::string& name = "");
 
+// Optional attributes of ScheduleStandardNormal.
+struct ScheduleStandardNormalAttrs {
+  // float32 or float64
+  ::varflow::DType dtype = ::varflow::DType::kFloat32;
+  // graph-level seed
+  int64_t seed = int64_t{0};
+  // op-level seed
+  int64_t seed2 = int64_t{0};
+  ScheduleStandardNormalAttrs& with_dtype(::varflow::DType value) {
+    dtype = std::move(value);
+    return *this;
+  }
+  ScheduleStandardNormalAttrs& with_seed(int64_t value) {
+    seed = std::move(value);
+    return *this;
+  }
+  ScheduleStandardNormalAttrs& with_seed2(int64_t value) {
+    seed2 = std::move(value);
+    return *this;
+  }
+};
 // ScheduleStandardNormal() -> output. A fresh N(0, 1) scalar per run; attrs dtype, seed, seed2
 // (both 0: nondeterministic).
-Output ScheduleStandardNormal(Graph& graph, const std::string& name = "");
+Output ScheduleStandardNormal(
+    Graph& graph,
+    const ScheduleStandardNormalAttrs& attrs = {},
+    const std::string& name = "");
 
 // Select(condition, t, e) -> output.
 Output Select(Output condition, Output t, Output e, const std::string& name = "");
@@ -1552,8 +1707,17 @@ Output Selu(Output features, const std::string& name = "");
 // SeluGrad(gradients, outputs) -> backprops.
 Output SeluGrad(Output gradients, Output outputs, const std::string& name = "");
 
+// Optional attributes of Shape.
+struct ShapeAttrs {
+  // int32 or int64
+  ::varflow::DType out_type = ::varflow::DType::kInt32;
+  ShapeAttrs& with_out_type(::varflow::DType value) {
+    out_type = std::move(value);
+    return *this;
+  }
+};
 // Shape(input) -> output.
-Output Shape(Output input, const std::string& name = "");
+Output Shape(Output input, const ShapeAttrs& attrs = {}, const std::string& name = "");
 
 // Sigmoid(x) -> y.
 Output Sigmoid(Output x, const std::string& name = "");
@@ -1567,8 +1731,17 @@ Output Sign(Output x, const std::string& name = "");
 // Sin(x) -> y.
 Output Sin(Output x, const std::string& name = "");
 
+// Optional attributes of Size.
+struct SizeAttrs {
+  // int32 or int64
+  ::varflow::DType out_type = ::varflow::DType::kInt32;
+  SizeAttrs& with_out_type(::varflow::DType value) {
+    out_type = std::move(value);
+    return *this;
+  }
+};
 // Size(input) -> output.
-Output Size(Output input, const std::string& name = "");
+Output Size(Output input, const SizeAttrs& attrs = {}, const std::string& name = "");
 
 // Slice(input, begin, size) -> output.
 Output Slice(Output input, Output begin, Output size, const std::string& name = "");
@@ -1591,11 +1764,21 @@ Node* SparseSoftmaxCrossEntropyWithLogits(
     Output labels,
     const std::string& name = "");
 
-// Split(split_dim, value) -> output.
-Output Split(Output split_dim, Output value, const std::string& name = "");
+// Split(split_dim, value) -> output. num_split (int): the number of equal parts.
+Output Split(
+    Output split_dim,
+    Output value,
+    const int64_t& num_split,
+    const std::string& name = "");
 
-// SplitV(value, size_splits, split_dim) -> output.
-Output SplitV(Output value, Output size_splits, Output split_dim, const std::string& name = "");
+// SplitV(value, size_splits, split_dim) -> output. num_split (int): the number of parts
+// (size_splits' length).
+Output SplitV(
+    Output value,
+    Output size_splits,
+    Output split_dim,
+    const int64_t& num_split,
+    const std::string& name = "");
 
 // Sqrt(x) -> y.
 Output Sqrt(Output x, const std::string& name = "");
@@ -1609,20 +1792,96 @@ Output Square(Output x, const std::string& name = "");
 // SquaredDifference(x, y) -> z.
 Output SquaredDifference(Output x, Output y, const std::string& name = "");
 
+// Optional attributes of Squeeze.
+struct SqueezeAttrs {
+  // the axes to drop; empty: every size-1 axis
+  std::vector<int64_t> squeeze_dims = {};
+  SqueezeAttrs& with_squeeze_dims(std::vector<int64_t> value) {
+    squeeze_dims = std::move(value);
+    return *this;
+  }
+};
 // Squeeze(input) -> output.
-Output Squeeze(Output input, const std::string& name = "");
+Output Squeeze(Output input, const SqueezeAttrs& attrs = {}, const std::string& name = "");
 
 // StopGradient(input) -> output.
 Output StopGradient(Output input, const std::string& name = "");
 
+// Optional attributes of StridedSlice.
+struct StridedSliceAttrs {
+  // bit i: ignore begin[i], take the widest range
+  int64_t begin_mask = int64_t{0};
+  // bit i: ignore end[i], take the widest range
+  int64_t end_mask = int64_t{0};
+  // bit i: entry i is an ellipsis (at most one)
+  int64_t ellipsis_mask = int64_t{0};
+  // bit i: entry i inserts an axis of size 1
+  int64_t new_axis_mask = int64_t{0};
+  // bit i: entry i takes one index and drops the axis
+  int64_t shrink_axis_mask = int64_t{0};
+  StridedSliceAttrs& with_begin_mask(int64_t value) {
+    begin_mask = std::move(value);
+    return *this;
+  }
+  StridedSliceAttrs& with_end_mask(int64_t value) {
+    end_mask = std::move(value);
+    return *this;
+  }
+  StridedSliceAttrs& with_ellipsis_mask(int64_t value) {
+    ellipsis_mask = std::move(value);
+    return *this;
+  }
+  StridedSliceAttrs& with_new_axis_mask(int64_t value) {
+    new_axis_mask = std::move(value);
+    return *this;
+  }
+  StridedSliceAttrs& with_shrink_axis_mask(int64_t value) {
+    shrink_axis_mask = std::move(value);
+    return *this;
+  }
+};
 // StridedSlice(input, begin, end, strides) -> output.
 Output StridedSlice(
     Output input,
     Output begin,
     Output end,
     Output strides,
+    const StridedSliceAttrs& attrs = {},
     const std::string& name = "");
 
+// Optional attributes of StridedSliceGrad.
+struct StridedSliceGradAttrs {
+  // bit i: ignore begin[i], take the widest range
+  int64_t begin_mask = int64_t{0};
+  // bit i: ignore end[i], take the widest range
+  int64_t end_mask = int64_t{0};
+  // bit i: entry i is an ellipsis (at most one)
+  int64_t ellipsis_mask = int64_t{0};
+  // bit i: entry i inserts an axis of size 1
+  int64_t new_axis_mask = int64_t{0};
+  // bit i: entry i takes one index and drops the axis
+  int64_t shrink_axis_mask = int64_t{0};
+  StridedSliceGradAttrs& with_begin_mask(int64_t value) {
+    begin_mask = std::move(value);
+    return *this;
+  }
+  StridedSliceGradAttrs& with_end_mask(int64_t value) {
+    end_mask = std::move(value);
+    return *this;
+  }
+  StridedSliceGradAttrs& with_ellipsis_mask(int64_t value) {
+    ellipsis_mask = std::move(value);
+    return *this;
+  }
+  StridedSliceGradAttrs& with_new_axis_mask(int64_t value) {
+    new_axis_mask = std::move(value);
+    return *this;
+  }
+  StridedSliceGradAttrs& with_shrink_axis_mask(int64_t value) {
+    shrink_axis_mask = std::move(value);
+    return *this;
+  }
+};
 // StridedSliceGrad(shape, begin, end, strides, dy) -> output.
 Output StridedSliceGrad(
     Output shape,
@@ -1630,6 +1889,7 @@ Output StridedSliceGrad(
     Output end,
     Output strides,
     Output dy,
+    const StridedSliceGradAttrs& attrs = {},
     const std::string& name = "");
 
 // Sub(x, y) -> z.
@@ -1697,8 +1957,23 @@ Output TruncatedNormal(
     const TruncatedNormalAttrs& attrs = {},
     const std::string& name = "");
 
+// Optional attributes of Unpack.
+struct UnpackAttrs {
+  // the number of outputs; -1 infers it from the shape
+  int64_t num = int64_t{-1};
+  // the axis unpacked, in [-rank, rank)
+  int64_t axis = int64_t{0};
+  UnpackAttrs& with_num(int64_t value) {
+    num = std::move(value);
+    return *this;
+  }
+  UnpackAttrs& with_axis(int64_t value) {
+    axis = std::move(value);
+    return *this;
+  }
+};
 // Unpack(value) -> output.
-Output Unpack(Output value, const std::string& name = "");
+Output Unpack(Output value, const UnpackAttrs& attrs = {}, const std::string& name = "");
 
 // UnsortedSegmentSum(data, segment_ids, num_segments) -> output.
 Output UnsortedSegmentSum(

@@ -19,6 +19,7 @@
 // (ops::MatMul(a, b, ops::MatMulAttrs().with_transpose_b(true))), generated from the registry.
 #pragma once
 
+#include "varflow/checkpoint.h"
 #include "varflow/dtype.h"
 #include "varflow/errors.h"
 #include "varflow/gradients.h"
@@ -31,4 +32,13 @@
 #include "varflow/session.h"
 #include "varflow/shape.h"
 #include "varflow/tensor.h"
+#include "varflow/train/arg.h"
+#include "varflow/train/clip.h"
+#include "varflow/train/losses.h"
+#include "varflow/train/moving_averages.h"
+#include "varflow/train/nn.h"
+#include "varflow/train/optimizer.h"
+#include "varflow/train/optimizers.h"
+#include "varflow/train/schedules.h"
+#include "varflow/train/training_util.h"
 #include "varflow/variable.h"

@@ -122,8 +122,7 @@ Node* Graph::add_node(const std::string& op_type, const std::vector<Output>& inp
       raise(ErrorCode::kType, "Input ", i, " of '", node_name, "' (op: '", op_type,
             "') must be a variable, got '", inputs[static_cast<size_t>(i)].name(), "'");
 
-  // Ops still without attribute declarations accept any attributes; see OpDef::attrs.
-  if (!def.attrs.empty()) validate_attrs(def, node_name, attrs);
+  validate_attrs(def, node_name, attrs);
   InferenceContext ctx(def, node_name, inputs, attrs);
   ctx.set_num_outputs(static_cast<int>(def.output_names.size()));
   if (def.shape_fn) def.shape_fn(ctx);

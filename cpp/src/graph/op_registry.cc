@@ -64,8 +64,9 @@ namespace {
 // The AttrType of the alternative `value` holds.
 AttrType held_type(const AttrValue& value) {
   static constexpr AttrType kByIndex[] = {
-      AttrType::kBool,  AttrType::kInt,     AttrType::kFloat,     AttrType::kString, AttrType::kType,
-      AttrType::kShape, AttrType::kIntList, AttrType::kFloatList, AttrType::kTensor};
+      AttrType::kBool,    AttrType::kInt,       AttrType::kFloat,
+      AttrType::kString,  AttrType::kType,      AttrType::kShape,
+      AttrType::kIntList, AttrType::kFloatList, AttrType::kTensor};
   static_assert(std::variant_size_v<AttrValue> == std::size(kByIndex));
   return kByIndex[value.index()];
 }

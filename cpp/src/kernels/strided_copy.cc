@@ -1,5 +1,6 @@
 #include "kernels/strided_copy.h"
 
+#include <algorithm>
 #include <cstring>
 
 namespace varflow::kernels {
@@ -111,9 +112,15 @@ void tile(const Tensor& x, const std::vector<int64_t>& multiples, Tensor& out) {
     int64_t off = 0;
     for (size_t i = 0; i < last; ++i) off += (idx[i] % x.dims()[i]) * in_strides[i];
     char* row = dst + static_cast<size_t>(r) * row_bytes * static_cast<size_t>(reps);
-    for (int64_t k = 0; k < reps; ++k)
-      std::memcpy(row + static_cast<size_t>(k) * row_bytes, src + static_cast<size_t>(off) * es,
-                  row_bytes);
+    // One copy of the input row, then the filled part doubled: O(log reps) memcpy calls, so
+    // a tiny row repeated 2**31 times costs one pass over the output, not 2**31 calls.
+    std::memcpy(row, src + static_cast<size_t>(off) * es, row_bytes);
+    const size_t total = row_bytes * static_cast<size_t>(reps);
+    for (size_t done = row_bytes; done < total;) {
+      const size_t n = std::min(done, total - done);
+      std::memcpy(row + done, row, n);
+      done += n;
+    }
     for (size_t i = last; i-- > 0;) {
       if (++idx[i] < out.dims()[i]) break;
       idx[i] = 0;

@@ -219,8 +219,8 @@ void select_kernel(KernelContext& c) {
            dims_to_string(cond.dims()), " vs. ", dims_to_string(t.dims()));
   Tensor& out = c.allocate_output(0, t.dtype(), t.dims());
   if (out.num_elements() == 0) return;
-  const size_t run = dtype_size(t.dtype()) *
-                     static_cast<size_t>(by_row ? out.num_elements() / t.dim(0) : 1);
+  const size_t run =
+      dtype_size(t.dtype()) * static_cast<size_t>(by_row ? out.num_elements() / t.dim(0) : 1);
   const bool* cv = cond.data<bool>();
   const char* tp = static_cast<const char*>(t.raw());
   const char* ep = static_cast<const char*>(e.raw());
@@ -249,8 +249,7 @@ void select_shape(InferenceContext& c) {
   if (by_row) {
     if (cond.dim(0) >= 0 && out.dim(0) >= 0 && cond.dim(0) != out.dim(0))
       c.value_error("Dimension 0 in both shapes must be equal, but are ", cond.dim(0), " and ",
-                    out.dim(0), ". Shapes are ", cond.to_tf_string(), " and ",
-                    out.to_tf_string());
+                    out.dim(0), ". Shapes are ", cond.to_tf_string(), " and ", out.to_tf_string());
   } else if (!out.compatible_with(cond)) {
     c.value_error("Shapes must be equal rank, but are ", cond.to_tf_string(), " and ",
                   out.to_tf_string());
@@ -438,8 +437,7 @@ void batch_matmul_shape(InferenceContext& c, bool broadcast) {
   shape_rules::require_dtype(c, 0, {kF32, kF64, kI32, kI64});
   const Shape& a = c.input_shape(0);
   const Shape& b = c.input_shape(1);
-  const bool ax = c.attrs().get<bool>("adj_x"),
-             ay = c.attrs().get<bool>("adj_y");
+  const bool ax = c.attrs().get<bool>("adj_x"), ay = c.attrs().get<bool>("adj_y");
   for (int i = 0; i < 2; ++i) {
     const Shape& s = c.input_shape(i);
     if (s.has_rank() && s.rank() < 2)
@@ -490,8 +488,7 @@ template <bool Broadcast>
 void batch_matmul_kernel(KernelContext& c) {
   const Tensor& a = c.input(0);
   const Tensor& b = c.input(1);
-  const bool ax = c.attrs().get<bool>("adj_x"),
-             ay = c.attrs().get<bool>("adj_y");
+  const bool ax = c.attrs().get<bool>("adj_x"), ay = c.attrs().get<bool>("adj_y");
   if (a.rank() < 2 || b.rank() < 2)
     c.fail(ErrorCode::kInvalidArgument,
            "In[0] and In[1] must have rank >= 2: ", dims_to_string(a.dims()), " ",
@@ -534,8 +531,7 @@ void batch_matmul_kernel(KernelContext& c) {
 }
 
 Grads batch_matmul_grad(GradContext& c, const char* type) {
-  const bool ax = c.attrs().get<bool>("adj_x"),
-             ay = c.attrs().get<bool>("adj_y");
+  const bool ax = c.attrs().get<bool>("adj_x"), ay = c.attrs().get<bool>("adj_y");
   Output x = c.input(0), y = c.input(1), g = c.grad();
   auto bmm = [&](Output p, Output q, bool adj_p, bool adj_q) {
     return op(c.graph(), type, {p, q}, {{"adj_x", adj_p}, {"adj_y", adj_q}});

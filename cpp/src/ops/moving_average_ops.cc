@@ -25,7 +25,7 @@ void apply_moving_averages_shape(InferenceContext& c) {
   if (pairs_inputs <= 0 || pairs_inputs % 2 != 0)
     c.value_error("Expected decay and then (shadow, value) pairs, got ", c.num_inputs(), " inputs");
   const int n = pairs_inputs / 2;
-  if (c.attrs().has("N") && c.attrs().get<int64_t>("N") != n)
+  if (c.attrs().get<int64_t>("N") >= 0 && c.attrs().get<int64_t>("N") != n)
     c.value_error("Attr N = ", c.attrs().get<int64_t>("N"), " but the inputs hold ", n,
                   " shadow variables");
   c.mutable_attrs().set("N", int64_t{n});
@@ -119,7 +119,7 @@ void apply_moving_averages_kernel(KernelContext& c) {
            "decay is not a scalar: ", Shape(decay.dims()).to_tf_string());
   // Locks every distinct shadow (address order) with use_locking, as TF's assign ops do.
   std::vector<std::mutex*> mutexes;
-  if (c.attrs().get_or<bool>("use_locking", false)) {
+  if (c.attrs().get<bool>("use_locking")) {
     for (int g = 0; g < n; ++g) mutexes.push_back(&c.ref(1 + 2 * g).mu);
     std::sort(mutexes.begin(), mutexes.end());
     mutexes.erase(std::unique(mutexes.begin(), mutexes.end()), mutexes.end());
@@ -156,6 +156,8 @@ void register_moving_average_ops(OpRegistry& r) {
       .inputs({"decay", "shadow", "value"})
       .variadic_inputs()
       .outputs({"out"})
+      .attr("N", int64_t{-1}, "number of (shadow, value) pairs, checked when given")
+      .attr("use_locking", false, "lock the shadow variables during the update")
       .ref_inputs_where([](int i) { return i >= 1 && (i - 1) % 2 == 0; })
       .shape(apply_moving_averages_shape)
       .kernel(apply_moving_averages_kernel)

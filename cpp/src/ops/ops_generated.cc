@@ -449,8 +449,13 @@ Output ApplyMomentum(
   return node->output(0);
 }
 
-Output ApplyMovingAverages(const std::vector<Output>& inputs, const std::string& name) {
+Output ApplyMovingAverages(
+    const std::vector<Output>& inputs,
+    const ApplyMovingAveragesAttrs& attrs,
+    const std::string& name) {
   AttrMap op_attrs;
+  op_attrs.set("N", attrs.N);
+  op_attrs.set("use_locking", attrs.use_locking);
   Node* node = graph_of(inputs, "ApplyMovingAverages").add_node(
     "ApplyMovingAverages",
     inputs,
@@ -634,8 +639,14 @@ Output BroadcastTo(Output input, Output shape, const std::string& name) {
   return node->output(0);
 }
 
-Output Cast(Output x, const std::string& name) {
+Output Cast(
+    Output x,
+    const ::varflow::DType& DstT,
+    const CastAttrs& attrs,
+    const std::string& name) {
   AttrMap op_attrs;
+  op_attrs.set("DstT", DstT);
+  op_attrs.set("SrcT", attrs.SrcT);
   Node* node = x.graph().add_node("Cast", {x}, std::move(op_attrs), name);
   return node->output(0);
 }
@@ -672,14 +683,24 @@ Output ConcatOffset(const std::vector<Output>& inputs, const std::string& name) 
   return node->output(0);
 }
 
-Output ConcatV2(const std::vector<Output>& inputs, const std::string& name) {
+Output ConcatV2(
+    const std::vector<Output>& inputs,
+    const ConcatV2Attrs& attrs,
+    const std::string& name) {
   AttrMap op_attrs;
+  op_attrs.set("N", attrs.N);
   Node* node = graph_of(inputs, "ConcatV2").add_node("ConcatV2", inputs, std::move(op_attrs), name);
   return node->output(0);
 }
 
-Output Const(Graph& graph, const std::string& name) {
+Output Const(
+    Graph& graph,
+    const ::varflow::Tensor& value,
+    const ConstAttrs& attrs,
+    const std::string& name) {
   AttrMap op_attrs;
+  op_attrs.set("value", value);
+  op_attrs.set("dtype", attrs.dtype);
   Node* node = graph.add_node("Const", {}, std::move(op_attrs), name);
   return node->output(0);
 }
@@ -783,8 +804,14 @@ Output Gather(Output params, Output indices, const std::string& name) {
   return node->output(0);
 }
 
-Output GatherV2(Output params, Output indices, Output axis, const std::string& name) {
+Output GatherV2(
+    Output params,
+    Output indices,
+    Output axis,
+    const GatherV2Attrs& attrs,
+    const std::string& name) {
   AttrMap op_attrs;
+  op_attrs.set("batch_dims", attrs.batch_dims);
   Node* node = params.graph().add_node(
     "GatherV2",
     {params,
@@ -897,8 +924,9 @@ Output LessEqual(Output x, Output y, const std::string& name) {
   return node->output(0);
 }
 
-Node* ListDiff(Output x, Output y, const std::string& name) {
+Node* ListDiff(Output x, Output y, const ListDiffAttrs& attrs, const std::string& name) {
   AttrMap op_attrs;
+  op_attrs.set("out_idx", attrs.out_idx);
   Node* node = x.graph().add_node("ListDiff", {x, y}, std::move(op_attrs), name);
   return node;
 }
@@ -989,14 +1017,20 @@ Output Minimum(Output x, Output y, const std::string& name) {
   return node->output(0);
 }
 
-Output MirrorPad(Output input, Output paddings, const std::string& name) {
+Output MirrorPad(Output input, Output paddings, const std::string& mode, const std::string& name) {
   AttrMap op_attrs;
+  op_attrs.set("mode", mode);
   Node* node = input.graph().add_node("MirrorPad", {input, paddings}, std::move(op_attrs), name);
   return node->output(0);
 }
 
-Output MirrorPadGrad(Output input, Output paddings, const std::string& name) {
+Output MirrorPadGrad(
+    Output input,
+    Output paddings,
+    const std::string& mode,
+    const std::string& name) {
   AttrMap op_attrs;
+  op_attrs.set("mode", mode);
   Node* node = input.graph().add_node(
     "MirrorPadGrad",
     {input,
@@ -1310,8 +1344,10 @@ Output OneHot(
     Output depth,
     Output on_value,
     Output off_value,
+    const OneHotAttrs& attrs,
     const std::string& name) {
   AttrMap op_attrs;
+  op_attrs.set("axis", attrs.axis);
   Node* node = indices.graph().add_node(
     "OneHot",
     {indices,
@@ -1329,8 +1365,10 @@ Output OnesLike(Output x, const std::string& name) {
   return node->output(0);
 }
 
-Output Pack(const std::vector<Output>& inputs, const std::string& name) {
+Output Pack(const std::vector<Output>& inputs, const PackAttrs& attrs, const std::string& name) {
   AttrMap op_attrs;
+  op_attrs.set("axis", attrs.axis);
+  op_attrs.set("N", attrs.N);
   Node* node = graph_of(inputs, "Pack").add_node("Pack", inputs, std::move(op_attrs), name);
   return node->output(0);
 }
@@ -1365,14 +1403,24 @@ Output PiecewiseConstant(Output x, Output boundaries, Output values, const std::
   return node->output(0);
 }
 
-Output Placeholder(Graph& graph, const std::string& name) {
+Output Placeholder(
+    Graph& graph,
+    const ::varflow::DType& dtype,
+    const PlaceholderAttrs& attrs,
+    const std::string& name) {
   AttrMap op_attrs;
+  op_attrs.set("dtype", dtype);
+  op_attrs.set("shape", attrs.shape);
   Node* node = graph.add_node("Placeholder", {}, std::move(op_attrs), name);
   return node->output(0);
 }
 
-Output PlaceholderWithDefault(Output input, const std::string& name) {
+Output PlaceholderWithDefault(
+    Output input,
+    const ::varflow::Shape& shape,
+    const std::string& name) {
   AttrMap op_attrs;
+  op_attrs.set("shape", shape);
   Node* node = input.graph().add_node("PlaceholderWithDefault", {input}, std::move(op_attrs), name);
   return node->output(0);
 }
@@ -1548,8 +1596,14 @@ Output RsqrtGrad(Output y, Output dy, const std::string& name) {
   return node->output(0);
 }
 
-Output ScheduleStandardNormal(Graph& graph, const std::string& name) {
+Output ScheduleStandardNormal(
+    Graph& graph,
+    const ScheduleStandardNormalAttrs& attrs,
+    const std::string& name) {
   AttrMap op_attrs;
+  op_attrs.set("dtype", attrs.dtype);
+  op_attrs.set("seed", attrs.seed);
+  op_attrs.set("seed2", attrs.seed2);
   Node* node = graph.add_node("ScheduleStandardNormal", {}, std::move(op_attrs), name);
   return node->output(0);
 }
@@ -1577,8 +1631,9 @@ Output SeluGrad(Output gradients, Output outputs, const std::string& name) {
   return node->output(0);
 }
 
-Output Shape(Output input, const std::string& name) {
+Output Shape(Output input, const ShapeAttrs& attrs, const std::string& name) {
   AttrMap op_attrs;
+  op_attrs.set("out_type", attrs.out_type);
   Node* node = input.graph().add_node("Shape", {input}, std::move(op_attrs), name);
   return node->output(0);
 }
@@ -1607,8 +1662,9 @@ Output Sin(Output x, const std::string& name) {
   return node->output(0);
 }
 
-Output Size(Output input, const std::string& name) {
+Output Size(Output input, const SizeAttrs& attrs, const std::string& name) {
   AttrMap op_attrs;
+  op_attrs.set("out_type", attrs.out_type);
   Node* node = input.graph().add_node("Size", {input}, std::move(op_attrs), name);
   return node->output(0);
 }
@@ -1664,14 +1720,21 @@ Node* SparseSoftmaxCrossEntropyWithLogits(Output features, Output labels, const 
   return node;
 }
 
-Output Split(Output split_dim, Output value, const std::string& name) {
+Output Split(Output split_dim, Output value, const int64_t& num_split, const std::string& name) {
   AttrMap op_attrs;
+  op_attrs.set("num_split", num_split);
   Node* node = split_dim.graph().add_node("Split", {split_dim, value}, std::move(op_attrs), name);
   return node->output(0);
 }
 
-Output SplitV(Output value, Output size_splits, Output split_dim, const std::string& name) {
+Output SplitV(
+    Output value,
+    Output size_splits,
+    Output split_dim,
+    const int64_t& num_split,
+    const std::string& name) {
   AttrMap op_attrs;
+  op_attrs.set("num_split", num_split);
   Node* node = value.graph().add_node(
     "SplitV",
     {value,
@@ -1706,8 +1769,9 @@ Output SquaredDifference(Output x, Output y, const std::string& name) {
   return node->output(0);
 }
 
-Output Squeeze(Output input, const std::string& name) {
+Output Squeeze(Output input, const SqueezeAttrs& attrs, const std::string& name) {
   AttrMap op_attrs;
+  op_attrs.set("squeeze_dims", attrs.squeeze_dims);
   Node* node = input.graph().add_node("Squeeze", {input}, std::move(op_attrs), name);
   return node->output(0);
 }
@@ -1723,8 +1787,14 @@ Output StridedSlice(
     Output begin,
     Output end,
     Output strides,
+    const StridedSliceAttrs& attrs,
     const std::string& name) {
   AttrMap op_attrs;
+  op_attrs.set("begin_mask", attrs.begin_mask);
+  op_attrs.set("end_mask", attrs.end_mask);
+  op_attrs.set("ellipsis_mask", attrs.ellipsis_mask);
+  op_attrs.set("new_axis_mask", attrs.new_axis_mask);
+  op_attrs.set("shrink_axis_mask", attrs.shrink_axis_mask);
   Node* node = input.graph().add_node(
     "StridedSlice",
     {input,
@@ -1742,8 +1812,14 @@ Output StridedSliceGrad(
     Output end,
     Output strides,
     Output dy,
+    const StridedSliceGradAttrs& attrs,
     const std::string& name) {
   AttrMap op_attrs;
+  op_attrs.set("begin_mask", attrs.begin_mask);
+  op_attrs.set("end_mask", attrs.end_mask);
+  op_attrs.set("ellipsis_mask", attrs.ellipsis_mask);
+  op_attrs.set("new_axis_mask", attrs.new_axis_mask);
+  op_attrs.set("shrink_axis_mask", attrs.shrink_axis_mask);
   Node* node = shape.graph().add_node(
     "StridedSliceGrad",
     {shape,
@@ -1814,8 +1890,10 @@ Output TruncatedNormal(Output shape, const TruncatedNormalAttrs& attrs, const st
   return node->output(0);
 }
 
-Output Unpack(Output value, const std::string& name) {
+Output Unpack(Output value, const UnpackAttrs& attrs, const std::string& name) {
   AttrMap op_attrs;
+  op_attrs.set("num", attrs.num);
+  op_attrs.set("axis", attrs.axis);
   Node* node = value.graph().add_node("Unpack", {value}, std::move(op_attrs), name);
   return node->output(0);
 }

@@ -103,8 +103,8 @@ void standard_normal_kernel(KernelContext& c) {
     std::lock_guard<std::mutex> lock(slot.mu);
     if (!slot.state) {
       auto st = std::make_shared<NormalState>();
-      const int64_t seed = c.attrs().get_or<int64_t>("seed", 0);
-      const int64_t seed2 = c.attrs().get_or<int64_t>("seed2", 0);
+      const int64_t seed = c.attrs().get<int64_t>("seed");
+      const int64_t seed2 = c.attrs().get<int64_t>("seed2");
       if (seed == 0 && seed2 == 0) {
         std::random_device rd;
         st->key = (static_cast<uint64_t>(rd()) << 32) ^ rd();
@@ -120,7 +120,7 @@ void standard_normal_kernel(KernelContext& c) {
     const double u2 = unit(splitmix64(st->key + 2 * n + 1));
     z = std::sqrt(-2.0 * std::log(u1)) * std::cos(6.283185307179586 * u2);  // Box-Muller
   }
-  const DType d = c.attrs().get_or<DType>("dtype", DType::kFloat32);
+  const DType d = c.attrs().get<DType>("dtype");
   Tensor& out = c.allocate_output(0, d, {});
   if (d == DType::kFloat64)
     *out.data<double>() = z;
@@ -140,9 +140,12 @@ void register_schedule_ops(OpRegistry& r) {
       .doc("values[i] for the first boundary b[i] >= x, values[-1] past the last boundary.");
   r.add("ScheduleStandardNormal")
       .outputs({"output"})
+      .attr("dtype", DType::kFloat32, "float32 or float64")
+      .attr("seed", int64_t{0}, "graph-level seed")
+      .attr("seed2", int64_t{0}, "op-level seed")
       .stateful()
       .shape([](InferenceContext& c) {
-        const DType d = c.attrs().get_or<DType>("dtype", DType::kFloat32);
+        const DType d = c.attrs().get<DType>("dtype");
         if (!is_floating(d))
           c.type_error("ScheduleStandardNormal needs a float dtype, got ", dtype_name(d));
         c.set_output(0, d, Shape{});

@@ -16,7 +16,7 @@ DType same_dtype(InferenceContext& c) {
           static_cast<size_t>(i) < names.size() ? names[static_cast<size_t>(i)] : arg0;
       raise(ErrorCode::kType, "Input '", argi, "' of '", c.op_type(), "' Op has type ",
             dtype_name(c.input_dtype(i)), " that does not match type ", dtype_name(first),
-            " of argument '", arg0, "'.");
+            " of argument '", arg0, "' (node '", c.node_name(), "').");
     }
   }
   return first;
@@ -108,7 +108,10 @@ Shape shape_from_input(InferenceContext& c, int i) {
   const Tensor* t = c.constant_input(i);
   if (!t) {
     const Shape& s = c.input_shape(i);
-    if (s.rank() == 1 && s.dim(0) >= 0)
+    // A shape vector of known length gives that many unknown dims; lengths beyond any real
+    // rank (a placeholder declared [10**12]) give an unknown rank rather than a huge vector.
+    constexpr int64_t kMaxRank = 254;
+    if (s.rank() == 1 && s.dim(0) >= 0 && s.dim(0) <= kMaxRank)
       return Shape(Dims(static_cast<size_t>(s.dim(0)), kUnknownDim));
     return Shape::unknown_rank();
   }

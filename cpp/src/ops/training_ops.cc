@@ -161,9 +161,9 @@ struct AdamOp {
   }
   template <typename T>
   static void step(const double* s, const AttrMap& attrs, const Slots<T>* t, size_t n) {
-    k::adam_step(k::AdamArgs::make(s[2], s[3], s[4], s[5], s[0], s[1],
-                                   attrs.get<bool>("use_nesterov")),
-                 t, n);
+    k::adam_step(
+        k::AdamArgs::make(s[2], s[3], s[4], s[5], s[0], s[1], attrs.get<bool>("use_nesterov")), t,
+        n);
   }
 };
 
@@ -275,9 +275,8 @@ struct FtrlOp {
   }
   template <typename T>
   static void step(const double* s, const AttrMap& attrs, const Slots<T>* t, size_t n) {
-    k::ftrl_step(
-        k::FtrlArgs{s[0], s[1], s[2], 0.0, s[3], attrs.get<bool>(kMultiplyLinearByLr)}, t,
-        n);
+    k::ftrl_step(k::FtrlArgs{s[0], s[1], s[2], 0.0, s[3], attrs.get<bool>(kMultiplyLinearByLr)}, t,
+                 n);
   }
 };
 
@@ -296,9 +295,8 @@ struct FtrlV2Op {
   }
   template <typename T>
   static void step(const double* s, const AttrMap& attrs, const Slots<T>* t, size_t n) {
-    k::ftrl_step(
-        k::FtrlArgs{s[0], s[1], s[2], s[3], s[4], attrs.get<bool>(kMultiplyLinearByLr)},
-        t, n);
+    k::ftrl_step(k::FtrlArgs{s[0], s[1], s[2], s[3], s[4], attrs.get<bool>(kMultiplyLinearByLr)}, t,
+                 n);
   }
 };
 
