@@ -530,15 +530,20 @@ def _python_leaves(value):
         yield value
 
 
-def _default_dtype(value) -> dtypes.DType:
-    if isinstance(value, np.ndarray | np.generic):
-        return dtypes.as_dtype(value.dtype)
+def _dense_array(value) -> np.ndarray:
+    """`value` as a NumPy array; ragged nested lists are TF1's ValueError."""
     try:
-        arr = np.asarray(value)
-    except ValueError as e:  # ragged nested lists
+        return np.asarray(value)
+    except ValueError as e:
         raise ValueError(
             f"Argument must be a dense tensor (op: 'Const'): {value!r} ({e})"
         ) from None
+
+
+def _default_dtype(value) -> dtypes.DType:
+    if isinstance(value, np.ndarray | np.generic):
+        return dtypes.as_dtype(value.dtype)
+    arr = _dense_array(value)
     if arr.dtype.kind == "f":
         return dtypes.float32
     if arr.dtype.kind in "iu" or arr.dtype == object:
@@ -581,12 +586,7 @@ def _check_python_scalars(value, dtype: dtypes.DType) -> None:
 def _to_numpy(value, dtype: dtypes.DType) -> np.ndarray:
     if not dtype.is_floating and not isinstance(value, np.ndarray | np.generic):
         _check_python_scalars(value, dtype)
-    try:
-        arr = np.asarray(value)
-    except ValueError as e:  # ragged nested lists
-        raise ValueError(
-            f"Argument must be a dense tensor (op: 'Const'): {value!r} ({e})"
-        ) from None
+    arr = _dense_array(value)
     if dtype.is_integer and arr.dtype.kind == "f":
         if not np.all(np.isfinite(arr)):
             raise ValueError(f"Can't convert non-finite values to {dtype.name}: {value!r}")
