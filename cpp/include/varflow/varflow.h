@@ -1,18 +1,18 @@
 // varflow: TensorFlow 1.x's training machinery as an embeddable C++ library.
 //
-// A host builds a graph, differentiates it and runs it in a Session, as a TF1 script does:
+// A host builds a graph, differentiates it and runs it in a Session, as a TF1 script does
+// (tests/cpp/generated_builders_test.cc compiles and runs this example):
 //
-//   auto g = std::make_shared<varflow::Graph>();
-//   auto x = varflow::ops::placeholder(*g, varflow::DType::kFloat32, {-1, 3}, "x");
-//   auto w = varflow::Variable::create(*g, varflow::Tensor::zeros(varflow::DType::kFloat32, {3,
-//   1}),
-//                                      {.name = "w"});
-//   auto y = varflow::ops::matmul(x, w.value());
-//   auto loss = varflow::ops::reduce_mean(y * y, {});
-//   auto grads = varflow::gradients({loss}, {w.value()});
-//   varflow::Session session(g);
-//   session.run({}, {}, {varflow::global_variables_initializer(*g)});
-//   auto out = session.run({{x, x_value}}, {loss});
+//   using namespace varflow;
+//   auto g = std::make_shared<Graph>();
+//   Output x = ops::placeholder(*g, DType::kFloat32, Shape({-1, 3}), "x");
+//   Variable w = Variable::create(*g, Tensor::zeros(DType::kFloat32, {3, 1}), "w");
+//   Output y = ops::matmul(x, w.value());
+//   Output loss = ops::reduce_mean(y * y, {});
+//   std::vector<std::optional<Output>> grads = gradients({loss}, {w.value()});
+//   Session session(g);
+//   session.run({}, {}, {global_variables_initializer(*g)});
+//   std::vector<Tensor> out = session.run({{x, x_value}}, {loss, *grads[0]});
 //
 // Ops are listed in the OpRegistry; every one has a shape rule, a kernel and a gradient (or is
 // marked not differentiable), and a typed builder named as the op in varflow/ops_generated.h
