@@ -50,3 +50,17 @@ def test_each_compiled_variant_matches_baseline(isa):
     variant = _run_probe(isa)
     for got, want in zip(variant["values"], baseline["values"]):
         np.testing.assert_allclose(np.asarray(got), np.asarray(want), rtol=1e-6, atol=1e-6)
+
+
+def test_an_unknown_isa_request_warns_and_keeps_the_best_variant():
+    env = dict(os.environ, VARFLOW_ISA="bogus")
+    probe = "import varflow as tf; print(tf.build_info()['selected_isa'])"
+    out = subprocess.run(
+        [sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=True
+    )
+    assert "ignoring VARFLOW_ISA=bogus" in out.stderr
+    env.pop("VARFLOW_ISA")
+    best = subprocess.run(
+        [sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=True
+    )
+    assert out.stdout == best.stdout

@@ -1,5 +1,6 @@
 #include "kernels/isa.h"
 
+#include <cstdio>
 #include <cstdlib>
 #include <string>
 
@@ -66,9 +67,24 @@ Isa detect() {
   for (Isa isa : {Isa::kAvx2, Isa::kAvx512})
     if (isa_compiled(isa) && cpu_supports(isa)) best = isa;
   if (const char* forced = std::getenv("VARFLOW_ISA")) {
-    std::string name(forced);
-    for (Isa isa : {Isa::kBaseline, Isa::kAvx2, Isa::kAvx512})
-      if (name == isa_name(isa) && static_cast<int>(isa) < static_cast<int>(best)) best = isa;
+    const std::string name(forced);
+    bool known = false;
+    for (Isa isa : {Isa::kBaseline, Isa::kAvx2, Isa::kAvx512}) {
+      if (name != isa_name(isa)) continue;
+      known = true;
+      if (static_cast<int>(isa) <= static_cast<int>(best))
+        best = isa;
+      else
+        std::fprintf(stderr, "varflow: VARFLOW_ISA=%s is not available here; using %s\n", forced,
+                     isa_name(best));
+    }
+    // Selection happens once, possibly inside a kernel, so a bad value warns instead of
+    // throwing; the warning and build_info() say what was chosen.
+    if (!known)
+      std::fprintf(stderr,
+                   "varflow: ignoring VARFLOW_ISA=%s (expected baseline, avx2 or avx512); "
+                   "using %s\n",
+                   forced, isa_name(best));
   }
   return best;
 }
