@@ -129,7 +129,7 @@ void placeholder_with_default_shape(InferenceContext& c) {
 }
 
 // --- Shape / Size / Rank ------------------------------------------------------------------------
-DType out_type(const AttrMap& attrs) { return attrs.get_or<DType>("out_type", DType::kInt32); }
+DType out_type(const AttrMap& attrs) { return attrs.get<DType>("out_type"); }
 
 void shape_of_shape(InferenceContext& c) {
   const DType t = out_type(c.attrs());
@@ -589,7 +589,7 @@ void pack_shape(InferenceContext& c) {
     return;
   }
   const int64_t rank = s.rank() + 1;
-  const int64_t axis = c.attrs().get_or<int64_t>("axis", 0);
+  const int64_t axis = c.attrs().get<int64_t>("axis");
   auto at = normalize_axis(axis, rank);
   if (!at) c.value_error("Invalid axis: ", axis, "; must be in [", -rank, ",", rank, ")");
   Dims dims = s.dims();
@@ -601,7 +601,7 @@ void pack_kernel(KernelContext& c) {
   const Tensor& first = c.input(0);
   const int64_t n = c.num_inputs();
   const int64_t rank = first.rank() + 1;
-  const int64_t axis_attr = c.attrs().get_or<int64_t>("axis", 0);
+  const int64_t axis_attr = c.attrs().get<int64_t>("axis");
   auto at = normalize_axis(axis_attr, rank);
   if (!at)
     c.fail(ErrorCode::kInvalidArgument, "axis = ", axis_attr, " not in [", -rank, ", ", rank, ")");
@@ -633,8 +633,8 @@ void pack_kernel(KernelContext& c) {
 // Unpack(value, attrs num, axis): the inverse of Pack.
 void unpack_shape(InferenceContext& c) {
   const Shape& s = c.input_shape(0);
-  const int64_t axis_attr = c.attrs().get_or<int64_t>("axis", 0);
-  int64_t num = c.attrs().get_or<int64_t>("num", -1);
+  const int64_t axis_attr = c.attrs().get<int64_t>("axis");
+  int64_t num = c.attrs().get<int64_t>("num");
   if (num < -1 || num > kInt32Max)
     c.value_error("Attr 'num' of 'Unpack' Op passed ", num, " not in [0, ", kInt32Max, "]");
   if (!s.has_rank()) {
@@ -664,7 +664,7 @@ void unpack_shape(InferenceContext& c) {
 
 void unpack_kernel(KernelContext& c) {
   const Tensor& x = c.input(0);
-  const int64_t axis_attr = c.attrs().get_or<int64_t>("axis", 0);
+  const int64_t axis_attr = c.attrs().get<int64_t>("axis");
   auto at = normalize_axis(axis_attr, x.rank());
   if (!at)
     c.fail(ErrorCode::kInvalidArgument, "axis = ", axis_attr, " not in [", -x.rank(), ", ",
@@ -950,7 +950,7 @@ void register_array_ops(OpRegistry& r) {
       .kernel(pack_kernel)
       .grad([](GradContext& c) {
         AttrMap attrs{{"num", static_cast<int64_t>(c.num_inputs())},
-                      {"axis", c.attrs().get_or<int64_t>("axis", 0)}};
+                      {"axis", c.attrs().get<int64_t>("axis")}};
         Node* unpack = add_op(c.graph(), "Unpack", {c.grad()}, attrs);
         Grads grads;
         for (int i = 0; i < c.num_inputs(); ++i) grads.push_back(unpack->output(i));
@@ -966,8 +966,7 @@ void register_array_ops(OpRegistry& r) {
       .grad([](GradContext& c) {
         std::vector<Output> grads;
         for (int i = 0; i < c.op().num_outputs(); ++i) grads.push_back(c.grad(i));
-        return Grads{
-            op(c.graph(), "Pack", grads, {{"axis", c.attrs().get_or<int64_t>("axis", 0)}})};
+        return Grads{op(c.graph(), "Pack", grads, {{"axis", c.attrs().get<int64_t>("axis")}})};
       });
   r.add("Transpose")
       .inputs({"x", "perm"})

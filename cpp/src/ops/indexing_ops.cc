@@ -140,7 +140,7 @@ void expand_dims_kernel(KernelContext& c) {
 }
 
 std::vector<int64_t> squeeze_axes(const AttrMap& attrs) {
-  return attrs.get_or<std::vector<int64_t>>("squeeze_dims", {});
+  return attrs.get<std::vector<int64_t>>("squeeze_dims");
 }
 
 void squeeze_shape(InferenceContext& c) {
@@ -417,7 +417,7 @@ void split_outputs(InferenceContext& c, int value_input, int64_t num,
 }
 
 int64_t num_split_attr(InferenceContext& c, const char* op) {
-  const int64_t num = c.attrs().get_or<int64_t>("num_split", 1);
+  const int64_t num = c.attrs().get<int64_t>("num_split");
   if (num < 1)
     c.value_error("Attr 'num_split' of '", op, "' Op passed ", num, " less than minimum 1.");
   if (num > kInt32Max)
@@ -652,7 +652,7 @@ struct SliceResult {
 
 SliceSpec spec_from(const AttrMap& attrs) {
   SliceSpec s;
-  auto mask = [&](const char* k) { return static_cast<uint64_t>(attrs.get_or<int64_t>(k, 0)); };
+  auto mask = [&](const char* k) { return static_cast<uint64_t>(attrs.get<int64_t>(k)); };
   s.begin_mask = mask("begin_mask");
   s.end_mask = mask("end_mask");
   s.ellipsis_mask = mask("ellipsis_mask");
@@ -892,7 +892,7 @@ AttrMap slice_masks(const AttrMap& a) {
   AttrMap m;
   for (const char* k :
        {"begin_mask", "end_mask", "ellipsis_mask", "new_axis_mask", "shrink_axis_mask"})
-    m.set(k, a.get_or<int64_t>(k, 0));
+    m.set(k, a.get<int64_t>(k));
   return m;
 }
 
@@ -1341,7 +1341,7 @@ Grads pad_grad(GradContext& c) {
 // MirrorPad pads by reflecting the input at its edges: REFLECT leaves the edge out (offset 1),
 // SYMMETRIC repeats it (offset 0). MirrorPadGrad folds a padded gradient back onto the input.
 int64_t mirror_offset(const AttrMap& attrs) {
-  return attrs.get_or<std::string>("mode", "") == "REFLECT" ? 1 : 0;
+  return attrs.get<std::string>("mode") == "REFLECT" ? 1 : 0;
 }
 
 // Run-time check of one dimension's (non-negative) paddings against the unpadded size `dim`
@@ -1360,7 +1360,7 @@ std::string check_mirror_paddings(int64_t lo, int64_t hi, int64_t dim, int64_t o
 }
 
 void mirror_pad_shape_impl(InferenceContext& c, bool grad) {
-  const std::string mode = c.attrs().get_or<std::string>("mode", "");
+  const std::string mode = c.attrs().get<std::string>("mode");
   if (mode != "REFLECT" && mode != "SYMMETRIC")
     c.value_error("Value for attr 'mode' of \"", mode,
                   "\" is not in the list of allowed values: \"REFLECT\", \"SYMMETRIC\"");
@@ -1514,7 +1514,7 @@ void one_hot_shape(InferenceContext& c) {
                  " that does not match type ", dtype_name(c.input_dtype(2)),
                  " of argument 'on_value'.");
   const Shape& s = c.input_shape(0);
-  int64_t axis = c.attrs().get_or<int64_t>("axis", -1);
+  int64_t axis = c.attrs().get<int64_t>("axis");
   if (axis < -1) c.value_error("axis must be >= -1");
   auto depth = const_scalar(c, 1);
   if (depth && *depth < 0)
@@ -1554,7 +1554,7 @@ void one_hot_kernel(KernelContext& c) {
              " must be a scalar, but got: ", tf_shape(c.input(i).dims()));
   const int64_t depth = depth_t.scalar_as_int();
   if (depth < 0) c.fail(ErrorCode::kInvalidArgument, "depth must be non-negative, got: ", depth);
-  int64_t axis = c.attrs().get_or<int64_t>("axis", -1);
+  int64_t axis = c.attrs().get<int64_t>("axis");
   if (axis < -1 || axis > idx.rank())
     c.fail(ErrorCode::kInvalidArgument, one_hot_axis_error(axis, idx.rank()));
   if (axis == -1) axis = idx.rank();
@@ -1584,7 +1584,7 @@ void list_diff_shape(InferenceContext& c) {
                  " that does not match type ", dtype_name(c.input_dtype(0)), " of argument 'x'.");
   shape_rules::require_rank(c, 0, 1);
   shape_rules::require_rank(c, 1, 1);
-  const DType idx = c.attrs().get_or<DType>("out_idx", DType::kInt32);
+  const DType idx = c.attrs().get<DType>("out_idx");
   if (idx != DType::kInt32 && idx != DType::kInt64)
     c.type_error("Value passed to parameter 'out_idx' has DataType ", dtype_name(idx),
                  " not in list of allowed values: int32, int64");
@@ -1596,7 +1596,7 @@ void list_diff_kernel(KernelContext& c) {
   const Tensor &x = c.input(0), &y = c.input(1);
   if (x.rank() != 1) c.fail(ErrorCode::kInvalidArgument, "x should be a 1D vector.");
   if (y.rank() != 1) c.fail(ErrorCode::kInvalidArgument, "y should be a 1D vector.");
-  const DType idx_type = c.attrs().get_or<DType>("out_idx", DType::kInt32);
+  const DType idx_type = c.attrs().get<DType>("out_idx");
   if (idx_type == DType::kInt32 && x.num_elements() > kInt32Max)
     c.fail(ErrorCode::kInvalidArgument, "x has ", x.num_elements(),
            " elements, too many for int32 indices");
