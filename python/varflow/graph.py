@@ -316,6 +316,12 @@ class Graph:
     def as_graph_element(self, obj, allow_tensor=True, allow_operation=True):
         return _as_graph_element(self, obj, allow_tensor, allow_operation)
 
+    def as_graph_def(self, from_version=None, add_shapes=False):
+        """TensorFlow's GraphDef protobuf of this graph (varflow.framework.graph_def)."""
+        from varflow.framework.graph_def import as_graph_def
+
+        return as_graph_def(self, from_version, add_shapes)
+
     @property
     def version(self) -> int:
         return self._core.num_nodes
