@@ -1,0 +1,77 @@
+"""What each side knows about an op type: TensorFlow's OpDef and varflow's declared attributes.
+
+``tf_op_defs.pbtxt`` holds TensorFlow's OpDefs of the op types that varflow registers too
+(recorded from TensorFlow by tests/python/fixtures/tf_graphs/make_fixtures.py). The exporter
+reads from them the attributes TensorFlow needs that varflow infers (``T`` of binary ops: the
+dtype of the input bound to it; ``N``: the number of inputs of a list argument) or does not
+have (TensorFlow's defaults); the importer reads which attributes it may drop.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from pathlib import Path
+
+from google.protobuf import text_format
+from tensorboard.compat.proto import op_def_pb2
+
+from varflow import _core
+
+_OP_DEFS_FILE = Path(__file__).with_name("tf_op_defs.pbtxt")
+
+# The GraphDef version of the TensorFlow release the OpDefs above were recorded from.
+GRAPH_DEF_PRODUCER = 2474
+
+
+@functools.cache
+def tf_op_defs() -> dict[str, op_def_pb2.OpDef]:
+    op_list = op_def_pb2.OpList()
+    text_format.Parse(_OP_DEFS_FILE.read_text(), op_list)
+    return {op.name: op for op in op_list.op}
+
+
+def tf_op_def(op_type: str):
+    return tf_op_defs().get(op_type)
+
+
+@functools.cache
+def _registry() -> dict[str, dict]:
+    return {op["name"]: op for op in _core.registered_ops()}
+
+
+def is_registered(op_type: str) -> bool:
+    return op_type in _registry()
+
+
+@functools.cache
+def varflow_attrs(op_type: str) -> frozenset[str]:
+    """The attributes varflow's op declares.
+
+    ``registered_ops()`` does not list them, so this asks Graph.add_node, whose check of
+    attributes names every declared one when it meets an undeclared one (see validate_attrs in
+    cpp/src/graph/op_registry.cc); the probe runs once per op type, in a scratch graph.
+    """
+    op = _registry()[op_type]
+    graph = _core.Graph()
+    var = graph.add_node(
+        "VariableV2", [], {"shape": _core.Shape([1]), "dtype": _core.DType.float32}, "v"
+    )
+    inputs = [var.output(0)] * (1 if op["variadic"] else len(op["inputs"]))
+    try:
+        graph.add_node(op_type, inputs, {"__varflow_probe__": 0}, "probe")
+    except ValueError as e:
+        found = re.search(r"its attributes are: (.*)$", str(e))
+        if found:
+            names = found.group(1)
+            return frozenset() if names == "none" else frozenset(names.split(", "))
+        raise
+    raise AssertionError(f"the attribute probe of {op_type} was accepted")
+
+
+def bound_attrs(op_def) -> set[str]:
+    """TensorFlow attributes fixed by the op's arguments (types of inputs, list lengths)."""
+    bound = set()
+    for arg in list(op_def.input_arg) + list(op_def.output_arg):
+        bound.update(a for a in (arg.type_attr, arg.number_attr, arg.type_list_attr) if a)
+    return bound
