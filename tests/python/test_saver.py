@@ -92,7 +92,14 @@ def test_max_to_keep_deletes_the_oldest_and_the_state_file_lists_the_rest(tmp_pa
             for _ in range(4):
                 sess.run(inc)
                 saver.save(sess, prefix, global_step=step)
-    assert sorted(os.listdir(tmp_path)) == ["checkpoint", "m-3.safetensors", "m-4.safetensors"]
+    # Each checkpoint has its meta graph, deleted with it (TF1's .meta beside the data).
+    assert sorted(os.listdir(tmp_path)) == [
+        "checkpoint",
+        "m-3.meta",
+        "m-3.safetensors",
+        "m-4.meta",
+        "m-4.safetensors",
+    ]
     assert saver.last_checkpoints == [prefix + "-3", prefix + "-4"]
     assert (tmp_path / "checkpoint").read_text() == (
         f'model_checkpoint_path: "{prefix}-4"\n'

@@ -61,7 +61,7 @@ def shape_dims(proto) -> list | None:
 
 
 def tensor_proto(array: np.ndarray) -> tensor_pb2.TensorProto:
-    array = np.ascontiguousarray(array)
+    array = np.asarray(array, order="C")  # (ascontiguousarray would make a scalar 1-d)
     dtype = _TO_TF[dtypes.as_dtype(array.dtype)._core]
     proto = tensor_pb2.TensorProto(dtype=dtype, tensor_shape=shape_proto(array.shape))
     if array.size == 1:

@@ -6,8 +6,13 @@ Variables are keyed by op name (``dense/kernel``) or by the keys of a ``var_list
 TF1. The bookkeeping (``last_checkpoints``, ``max_to_keep``, ``keep_checkpoint_every_n_hours``,
 the ``checkpoint`` state file) follows TF1's saver.py line by line.
 
-Not supported: ``saver_def``/``builder`` and the ``.meta`` file (``write_meta_graph`` writes
-nothing: MetaGraph export is not implemented), partitioned variables.
+``save`` writes ``<prefix>.meta`` (a MetaGraphDef: graph, collections) as TF1 does, and
+``tf.train.import_meta_graph`` reads it back (varflow.framework.meta_graph). The saver itself
+is no graph nodes here (the core reads and writes the files), so a SaverDef names no
+filename tensor, save tensor or restore op; the ``.meta`` files carry none, and importing one
+(in varflow or in TensorFlow) builds a default Saver over the imported global variables.
+
+Not supported: ``builder``, partitioned variables.
 """
 # Checkpoint paths are TF1's plain strings, handled with os.path as TF1 does.
 # ruff: noqa: PTH112, PTH119, PTH120
@@ -19,6 +24,8 @@ import numbers
 import os
 import time
 
+from tensorboard.compat.proto.saver_pb2 import SaverDef
+
 from varflow import _core, errors
 from varflow.graph import GraphKeys, Tensor, get_default_graph
 from varflow.train import checkpoint_management as cm
@@ -26,14 +33,6 @@ from varflow.train import training_util
 from varflow.variables import Variable
 
 _log = logging.getLogger("varflow")
-
-
-class SaverDef:
-    """The checkpoint format versions TF1 names as ``tf.train.SaverDef.V1``/``V2``."""
-
-    LEGACY = 0
-    V1 = 1
-    V2 = 2
 
 
 def _variable_of(item):
@@ -118,11 +117,18 @@ class Saver:
                 "If `var_list` is provided then build cannot be deferred. Either set "
                 "defer_build=False or var_list=None."
             )
-        if saver_def is not None or builder is not None:
+        if builder is not None:
             raise NotImplementedError(
-                "Saver(saver_def=..., builder=...) needs MetaGraph support, which varflow does "
-                "not have yet"
+                "Saver(builder=...): varflow's Saver builds no graph nodes, so there is no "
+                "BaseSaverBuilder to replace"
             )
+        if saver_def is not None:
+            if not isinstance(saver_def, SaverDef):
+                raise ValueError(f"saver_def must be a saver_pb2.SaverDef: {saver_def}")
+            max_to_keep = saver_def.max_to_keep
+            keep_checkpoint_every_n_hours = saver_def.keep_checkpoint_every_n_hours
+            sharded = saver_def.sharded
+            write_version = saver_def.version
         self._var_list = var_list
         self._reshape = reshape
         self._sharded = sharded  # one file per checkpoint either way: there is one device
@@ -261,6 +267,14 @@ class Saver:
                     f"Parent directory of {save_path} doesn't exist, can't save."
                 ) from None
             raise
+        if write_meta_graph:
+            # Before the state file names this checkpoint, so that it never names one without
+            # its meta graph (TF1 writes it last).
+            with sess.graph.as_default():
+                self.export_meta_graph(
+                    cm.meta_graph_filename(checkpoint_file, meta_graph_suffix),
+                    strip_default_attrs=strip_default_attrs,
+                )
         if write_state:
             self._record_last_checkpoint(checkpoint_file)
             cm.update_checkpoint_state(
@@ -295,8 +309,50 @@ class Saver:
                 err, "a mismatch between the current graph and the graph"
             ) from None
 
-    def as_saver_def(self):
-        raise NotImplementedError("SaverDef protos need MetaGraph support (not implemented)")
+    # --- protos and meta graphs -------------------------------------------------------------
+    @property
+    def saver_def(self) -> SaverDef:
+        return self.as_saver_def()
 
-    def export_meta_graph(self, *args, **kwargs):
-        raise NotImplementedError("MetaGraph export is not implemented in varflow yet")
+    def as_saver_def(self) -> SaverDef:
+        """The SaverDef of this Saver: its settings; no node names (it has no graph nodes)."""
+        return SaverDef(
+            max_to_keep=self._max_to_keep,
+            keep_checkpoint_every_n_hours=self._keep_checkpoint_every_n_hours,
+            sharded=bool(self._sharded),
+            version=self._write_version,
+        )
+
+    def to_proto(self, export_scope=None) -> SaverDef:
+        del export_scope  # a SaverDef without node names has nothing to strip
+        return self.as_saver_def()
+
+    @staticmethod
+    def from_proto(saver_def, import_scope=None):
+        return Saver(saver_def=saver_def, name=import_scope)
+
+    def export_meta_graph(
+        self,
+        filename=None,
+        collection_list=None,
+        as_text=False,
+        export_scope=None,
+        clear_devices=False,
+        clear_extraneous_savers=False,
+        strip_default_attrs=False,
+        save_debug_info=False,
+    ):
+        """TF1's ``Saver.export_meta_graph``: the default graph with its collections (no
+        SaverDef: see the module's docstring)."""
+        from varflow.framework import meta_graph
+
+        return meta_graph.export_meta_graph(
+            filename=filename,
+            collection_list=collection_list,
+            as_text=as_text,
+            export_scope=export_scope,
+            clear_devices=clear_devices,
+            clear_extraneous_savers=clear_extraneous_savers,
+            strip_default_attrs=strip_default_attrs,
+            save_debug_info=save_debug_info,
+        )

@@ -1,0 +1,316 @@
+"""``tf.train.export_meta_graph`` / ``import_meta_graph``: a graph with its collections.
+
+A MetaGraphDef holds the GraphDef (with ``_output_shapes``), the OpDefs of the op types it
+uses (``stripped_op_list``), the collections and optionally a SaverDef. Collections are
+encoded as TF1 does: variables (GLOBAL_VARIABLES, TRAINABLE_VARIABLES and the other variable
+collections TF1 registers) as serialized VariableDefs, operations and tensors as a node_list
+of names, strings as bytes_list, ints as int64_list, floats as float_list. A collection whose
+items have no such encoding is left out with a warning, as in TF1.
+
+Importing rebuilds Variable objects from the VariableDefs, so ``tf.global_variables()``,
+``tf.train.Saver()`` and ``tf.get_collection("train_op")`` work on the imported graph.
+A MetaGraphDef written by TensorFlow carries TensorFlow's saver subgraph (SaveV2, RestoreV2
+and string ops varflow does not have); its nodes are left out, and the returned varflow Saver
+reads and writes the variables through the core instead.
+"""
+# Meta graph paths are TF1's plain strings, handled with os.path as TF1 does.
+# ruff: noqa: PTH110
+
+from __future__ import annotations
+
+import logging
+import os
+import types
+from pathlib import Path
+
+from google.protobuf import message, text_format
+from tensorboard.compat.proto import meta_graph_pb2, op_def_pb2, variable_pb2
+
+from varflow.framework import graph_def as graph_def_lib
+from varflow.framework import graph_io, op_defs
+from varflow.framework.importer import import_graph_def
+from varflow.graph import GraphKeys, Operation, Tensor, get_default_graph
+
+_log = logging.getLogger("varflow")
+
+# The collections TF1 stores as VariableDefs (ops.register_proto_function in variables.py).
+VARIABLE_COLLECTIONS = frozenset(
+    {
+        GraphKeys.GLOBAL_VARIABLES,
+        GraphKeys.TRAINABLE_VARIABLES,
+        GraphKeys.MOVING_AVERAGE_VARIABLES,
+        GraphKeys.LOCAL_VARIABLES,
+        GraphKeys.MODEL_VARIABLES,
+        GraphKeys.GLOBAL_STEP,
+        GraphKeys.METRIC_VARIABLES,
+    }
+)
+
+
+def _strip_scope(name: str, scope: str | None) -> str:
+    """TF1's ops.strip_name_scope, for a node, tensor or ``^control`` name."""
+    if not scope:
+        return name
+    prefix = scope.rstrip("/") + "/"
+    caret = name.startswith("^")
+    bare = name[1:] if caret else name
+    bare = bare.removeprefix(prefix)
+    return ("^" if caret else "") + bare
+
+
+def _prepend_scope(name: str, scope: str) -> str:
+    if not scope:
+        return name
+    if name.startswith("^"):
+        return "^" + scope.rstrip("/") + "/" + name[1:]
+    return scope.rstrip("/") + "/" + name
+
+
+def _in_scope(name: str, scope: str | None) -> bool:
+    return not scope or name.startswith(scope.rstrip("/") + "/")
+
+
+def variable_def(var, export_scope=None) -> variable_pb2.VariableDef:
+    """TF1's ``Variable.to_proto``."""
+    return variable_pb2.VariableDef(
+        variable_name=_strip_scope(var.name, export_scope),
+        initial_value_name=_strip_scope(var.initial_value.name, export_scope),
+        initializer_name=_strip_scope(var.initializer.name, export_scope),
+        snapshot_name=_strip_scope(var.value().name, export_scope),
+        trainable=var.trainable,
+    )
+
+
+def _collection_def(key, items, export_scope):
+    """One collection as TF1's add_collection_def encodes it, or None (with a warning)."""
+    from varflow.variables import Variable
+
+    proto = meta_graph_pb2.CollectionDef()
+    items = [x for x in items if not hasattr(x, "name") or _in_scope(x.name, export_scope)]
+    if not items:
+        return None
+    first = items[0]
+    try:
+        if key in VARIABLE_COLLECTIONS and isinstance(first, Variable):
+            for v in items:
+                proto.bytes_list.value.append(variable_def(v, export_scope).SerializeToString())
+        elif isinstance(first, (str, bytes)):
+            for x in items:
+                proto.bytes_list.value.append(x.encode() if isinstance(x, str) else x)
+        elif isinstance(first, bool):
+            raise TypeError(f"bool item {first!r}")
+        elif isinstance(first, int):
+            proto.int64_list.value.extend(items)
+        elif isinstance(first, float):
+            proto.float_list.value.extend(items)
+        elif isinstance(first, (Operation, Tensor, Variable)):
+            for x in items:
+                if not isinstance(x, (Operation, Tensor, Variable)):
+                    raise TypeError(f"{x!r} is no graph element")
+                proto.node_list.value.append(_strip_scope(x.name, export_scope))
+        else:
+            raise TypeError(f"{type(first).__name__} items have no CollectionDef encoding")
+    except (TypeError, ValueError) as e:
+        _log.warning("Issue encountered when serializing %s.\n%s", key, e)
+        return None
+    return proto
+
+
+def stripped_op_list(graph_def) -> op_def_pb2.OpList:
+    """TensorFlow's OpDefs of the op types `graph_def` uses (those TensorFlow has)."""
+    op_list = op_def_pb2.OpList()
+    for op_type in sorted({n.op for n in graph_def.node}):
+        tf_def = op_defs.tf_op_def(op_type)
+        if tf_def is not None:
+            op_list.op.add().CopyFrom(tf_def)
+    return op_list
+
+
+def _scoped_graph_def(graph, export_scope, clear_devices):
+    full = graph_def_lib.as_graph_def(graph, add_shapes=True, clear_devices=clear_devices)
+    if not export_scope:
+        return full
+    scoped = type(full)()
+    scoped.versions.CopyFrom(full.versions)
+    for node in full.node:
+        if _in_scope(node.name, export_scope):
+            new = scoped.node.add()
+            new.CopyFrom(node)
+            new.name = _strip_scope(node.name, export_scope)
+            del new.input[:]
+            new.input.extend(_strip_scope(i, export_scope) for i in node.input)
+    return scoped
+
+
+def export_meta_graph(
+    filename=None,
+    meta_info_def=None,
+    graph_def=None,
+    saver_def=None,
+    collection_list=None,
+    as_text=False,
+    graph=None,
+    export_scope=None,
+    clear_devices=False,
+    clear_extraneous_savers=False,
+    strip_default_attrs=False,
+    save_debug_info=False,
+    **kwargs,
+):
+    """TF1's ``tf.train.export_meta_graph``: returns the MetaGraphDef, writes it if `filename`."""
+    del clear_extraneous_savers, strip_default_attrs, save_debug_info, kwargs
+    graph = graph if graph is not None else get_default_graph()
+    meta = meta_graph_pb2.MetaGraphDef()
+    if meta_info_def is not None:
+        meta.meta_info_def.CopyFrom(meta_info_def)
+    if graph_def is None:
+        graph_def = _scoped_graph_def(graph, export_scope, clear_devices)
+    elif clear_devices:
+        graph_def = type(graph_def).FromString(graph_def.SerializeToString())
+        for node in graph_def.node:
+            node.device = ""
+    meta.graph_def.CopyFrom(graph_def)
+    if not meta.meta_info_def.HasField("stripped_op_list"):
+        meta.meta_info_def.stripped_op_list.CopyFrom(stripped_op_list(graph_def))
+    if saver_def is not None:
+        meta.saver_def.CopyFrom(saver_def)
+    keys = graph.get_all_collection_keys() if collection_list is None else collection_list
+    for key in keys:
+        collection = _collection_def(key, graph.get_collection(key), export_scope)
+        if collection is not None:
+            meta.collection_def[key].CopyFrom(collection)
+    if filename:
+        directory, name = os.path.split(os.fspath(filename))
+        graph_io.write_graph(meta, directory or ".", name, as_text=as_text)
+    return meta
+
+
+def read_meta_graph_file(filename) -> meta_graph_pb2.MetaGraphDef:
+    """A binary or text MetaGraphDef file (TF1 tries binary first)."""
+    filename = os.fspath(filename)
+    if not os.path.exists(filename):
+        raise OSError(f"File {filename} does not exist.")
+    content = Path(filename).read_bytes()
+    meta = meta_graph_pb2.MetaGraphDef()
+    try:
+        meta.ParseFromString(content)
+        return meta
+    except message.DecodeError:
+        pass
+    try:
+        text_format.Merge(content.decode("utf-8"), meta)
+    except (text_format.ParseError, UnicodeDecodeError) as e:
+        raise OSError(f"Cannot parse file {filename}: {e}.") from None
+    return meta
+
+
+def _without_tf_saver(graph_def, saver_def):
+    """The GraphDef without TensorFlow's saver subgraph (the SaverDef's name scope), when that
+    scope holds op types varflow does not have (SaveV2, RestoreV2...)."""
+    scope = saver_def.filename_tensor_name.rpartition("/")[0]
+    if not scope:
+        return graph_def
+    in_scope = [n for n in graph_def.node if _in_scope(n.name, scope)]
+    if all(op_defs.is_registered(n.op) for n in in_scope):
+        return graph_def
+    kept = type(graph_def)()
+    kept.versions.CopyFrom(graph_def.versions)
+    kept.library.CopyFrom(graph_def.library)
+    kept.node.extend(n for n in graph_def.node if not _in_scope(n.name, scope))
+    return kept
+
+
+def _variable_from_def(graph, proto, scope):
+    """TF1's ``Variable(variable_def=..., import_scope=...)`` over the imported nodes."""
+    from varflow.variables import Variable
+
+    def tensor(name):
+        return graph.get_tensor_by_name(_prepend_scope(name, scope))._output
+
+    node = tensor(proto.variable_name).node
+    existing = graph._variables.get(node.id)
+    if existing is not None:
+        return existing
+    initializer = graph.get_operation_by_name(_prepend_scope(proto.initializer_name, scope))
+    if proto.initial_value_name:
+        initial_value = tensor(proto.initial_value_name)
+    else:  # written before TF1 recorded it: the value the initializer assigns
+        initial_value = initializer._node.inputs[1]
+    info = types.SimpleNamespace(
+        node=node,
+        initializer=initializer._node,
+        initial_value=initial_value,
+        snapshot=tensor(proto.snapshot_name),
+        trainable=proto.trainable,
+    )
+    var = Variable.__new__(Variable)
+    var._bind(graph, info)
+    graph._variables[node.id] = var
+    return var
+
+
+def _import_collections(graph, meta, scope) -> None:
+    for key in sorted(meta.collection_def):
+        collection = meta.collection_def[key]
+        kind = collection.WhichOneof("kind")
+        try:
+            if kind == "node_list":
+                items = [
+                    graph.as_graph_element(_prepend_scope(v, scope))
+                    for v in collection.node_list.value
+                ]
+            elif kind == "bytes_list" and key in VARIABLE_COLLECTIONS:
+                items = []
+                for value in collection.bytes_list.value:
+                    proto = variable_pb2.VariableDef.FromString(value)
+                    items.append(_variable_from_def(graph, proto, scope))
+            elif kind == "bytes_list":
+                items = list(collection.bytes_list.value)
+            elif kind == "int64_list":
+                items = [int(v) for v in collection.int64_list.value]
+            elif kind == "float_list":
+                items = [float(v) for v in collection.float_list.value]
+            else:
+                _log.warning("Cannot identify data type for collection %s. Skipping.", key)
+                continue
+        except KeyError as e:
+            # TF1 skips a collection naming nodes it does not have (a dropped saver's).
+            _log.warning("Collection %s names a node the graph does not have: %s", key, e)
+            continue
+        for item in items:
+            graph.add_to_collection(key, item)
+
+
+def import_meta_graph(meta_graph_or_file, clear_devices=False, import_scope=None, **kwargs):
+    """TF1's ``tf.train.import_meta_graph``: imports the graph and collections into the default
+    graph; returns a Saver for the imported variables (None when there are none)."""
+    from varflow.train.saver import Saver
+
+    input_map = kwargs.pop("input_map", None)
+    if isinstance(meta_graph_or_file, meta_graph_pb2.MetaGraphDef):
+        meta = meta_graph_or_file
+    else:
+        meta = read_meta_graph_file(meta_graph_or_file)
+    graph = get_default_graph()
+    imported = meta.graph_def
+    if meta.HasField("saver_def"):
+        imported = _without_tf_saver(imported, meta.saver_def)
+    if clear_devices:
+        imported = type(imported).FromString(imported.SerializeToString())
+        for node in imported.node:
+            node.device = ""
+    producer_op_list = (
+        meta.meta_info_def.stripped_op_list
+        if meta.meta_info_def.HasField("stripped_op_list")
+        else None
+    )
+    # A scope ending in "/" is taken as it is: the nodes land exactly under `import_scope`.
+    scope = import_scope.rstrip("/") + "/" if import_scope else ""
+    import_graph_def(imported, input_map=input_map, name=scope, producer_op_list=producer_op_list)
+    _import_collections(graph, meta, scope)
+    if meta.HasField("saver_def"):
+        return Saver(saver_def=meta.saver_def, name=import_scope)
+    if graph.get_collection(GraphKeys.GLOBAL_VARIABLES, scope=import_scope):
+        return Saver()
+    _log.info("Saver not created because there are no variables in the graph to restore")
+    return None
