@@ -136,7 +136,7 @@ def test_exported_nodes_satisfy_tensorflows_op_defs():
 
 
 def test_every_registered_op_type_was_looked_up_in_tensorflow():
-    """A new op type needs tf_op_defs.pbtxt re-recorded (fixtures/tf_graphs/make_fixtures.py)
+    """A new op type needs tf_op_defs.pb re-recorded (fixtures/tf_graphs/make_fixtures.py)
     so that its export carries TensorFlow's attributes."""
     recorded = set((FIXTURES / "ops.txt").read_text().split())
     missing = [op["name"] for op in tf._core.registered_ops() if op["name"] not in recorded]

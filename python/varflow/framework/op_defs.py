@@ -1,6 +1,6 @@
 """What each side knows about an op type: TensorFlow's OpDef and varflow's declared attributes.
 
-``tf_op_defs.pbtxt`` holds TensorFlow's OpDefs of the op types that varflow registers too
+``tf_op_defs.pb`` (an OpList) holds TensorFlow's OpDefs of the op types that varflow registers too
 (recorded from TensorFlow by tests/python/fixtures/tf_graphs/make_fixtures.py). The exporter
 reads from them the attributes TensorFlow needs that varflow infers (``T`` of binary ops: the
 dtype of the input bound to it; ``N``: the number of inputs of a list argument) or does not
@@ -13,12 +13,11 @@ import functools
 import re
 from pathlib import Path
 
-from google.protobuf import text_format
 from tensorboard.compat.proto import op_def_pb2
 
 from varflow import _core
 
-_OP_DEFS_FILE = Path(__file__).with_name("tf_op_defs.pbtxt")
+_OP_DEFS_FILE = Path(__file__).with_name("tf_op_defs.pb")
 
 # The GraphDef version of the TensorFlow release the OpDefs above were recorded from.
 GRAPH_DEF_PRODUCER = 2474
@@ -26,8 +25,7 @@ GRAPH_DEF_PRODUCER = 2474
 
 @functools.cache
 def tf_op_defs() -> dict[str, op_def_pb2.OpDef]:
-    op_list = op_def_pb2.OpList()
-    text_format.Parse(_OP_DEFS_FILE.read_text(), op_list)
+    op_list = op_def_pb2.OpList.FromString(_OP_DEFS_FILE.read_bytes())
     return {op.name: op for op in op_list.op}
 
 
