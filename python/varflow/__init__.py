@@ -26,14 +26,20 @@ _preload_blas()
 
 from varflow import (  # noqa: E402  # noqa: E402
     _core,
+    app,
+    compat,
     contrib,
     errors,
+    flags,
+    gfile,
+    io,
     layers,
     losses,
     nn,  # noqa: E402
     summary,  # noqa: E402  (tf.summary; needs tensorboard only when used)
     train,
 )
+from varflow import tf_logging as logging  # noqa: E402  (tf.logging; not the stdlib's name)
 from varflow.array_ops import (  # noqa: E402  # noqa: E402  # noqa: E402  (op library, part 2)
     boolean_mask,
     broadcast_to,
@@ -83,6 +89,22 @@ from varflow.dtypes import (  # noqa: E402
     int32,
     int64,
 )
+from varflow.compat.behavior import (  # noqa: E402
+    control_flow_v2_enabled,
+    disable_control_flow_v2,
+    disable_eager_execution,
+    disable_resource_variables,
+    disable_tensor_equality,
+    disable_v2_behavior,
+    disable_v2_tensorshape,
+    enable_control_flow_v2,
+    enable_resource_variables,
+    enable_tensor_equality,
+    enable_v2_behavior,
+    enable_v2_tensorshape,
+    resource_variables_enabled,
+)
+from varflow.errors import OpError  # noqa: E402
 from varflow.gradients_impl import UnconnectedGradients, gradients  # noqa: E402
 from varflow.graph import (  # noqa: E402
     Graph,
@@ -105,6 +127,7 @@ from varflow.graph import (  # noqa: E402
 )
 from varflow.init_ops import (  # noqa: E402
     constant_initializer,
+    get_seed,
     glorot_normal_initializer,
     glorot_uniform_initializer,
     initializers,
@@ -197,6 +220,25 @@ from varflow.session import (  # noqa: E402
 )
 from varflow.state_ops import assign, assign_add, assign_sub, is_variable_initialized  # noqa: E402
 from varflow.tensor_shape import Dimension, TensorShape  # noqa: E402
+from varflow.tf1_aliases import (  # noqa: E402
+    arg_max,
+    arg_min,
+    count_nonzero,
+    floor_div,
+    get_local_variable,
+    initialize_all_tables,
+    is_tensor,
+    log_sigmoid,
+    matrix_transpose,
+    reduce_logsumexp,
+    scalar_mul,
+    tables_initializer,
+    to_double,
+    to_float,
+    to_int32,
+    to_int64,
+)
+from varflow.tf_logging import get_logger  # noqa: E402
 from varflow.variable_scope import (  # noqa: E402
     AUTO_REUSE,
     VariableScope,
@@ -223,6 +265,7 @@ from varflow.variables import (  # noqa: E402
 )
 
 __version__ = _core.build_info()["version"]
+VERSION = __version__  # tf.VERSION: varflow's own version
 sub = subtract
 mul = multiply
 neg = negative
@@ -233,7 +276,11 @@ def __getattr__(name: str):
     # TF1's top-level proto classes, loaded with tensorboard only when a script uses them.
     if name in ("Summary", "Event", "SessionLog", "HistogramProto", "SummaryMetadata"):
         return getattr(summary, name)
-    raise AttributeError(f"module 'varflow' has no attribute '{name}'")
+    from varflow.tf1_aliases import unimplemented_message
+
+    raise AttributeError(
+        unimplemented_message(name) or f"module 'varflow' has no attribute '{name}'"
+    )
 
 
 def build_info() -> dict:

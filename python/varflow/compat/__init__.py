@@ -1,0 +1,101 @@
+"""``tf.compat``: TF1's string and path conversions, and ``tf.compat.v1``.
+
+``tf.compat.v1`` is the whole varflow API (varflow is TF1's API); ``tf.compat.v2`` is TF2's
+API, which varflow does not implement.
+"""
+
+from __future__ import annotations
+
+import numbers as _numbers
+
+import numpy as _np
+
+from varflow.compat import v1
+
+
+def as_bytes(bytes_or_text, encoding="utf-8") -> bytes:
+    """``bytes`` of a str (encoded), bytes or bytearray, as TF1's ``tf.compat.as_bytes``."""
+    if isinstance(bytes_or_text, bytearray):
+        return bytes(bytes_or_text)
+    if isinstance(bytes_or_text, str):
+        return bytes_or_text.encode(encoding)
+    if isinstance(bytes_or_text, bytes):
+        return bytes_or_text
+    raise TypeError(f"Expected binary or unicode string, got {bytes_or_text!r}")
+
+
+def as_text(bytes_or_text, encoding="utf-8") -> str:
+    """``str`` of a str or bytes (decoded), as TF1's ``tf.compat.as_text``."""
+    if isinstance(bytes_or_text, str):
+        return bytes_or_text
+    if isinstance(bytes_or_text, bytes):
+        return bytes_or_text.decode(encoding)
+    raise TypeError(f"Expected binary or unicode string, got {bytes_or_text!r}")
+
+
+as_str = as_text
+
+
+def as_str_any(value) -> str:
+    """``as_str`` for bytes, ``str(value)`` for anything else."""
+    if isinstance(value, bytes):
+        return as_str(value)
+    return str(value)
+
+
+def path_to_str(path):
+    """A path-like object's ``__fspath__`` as str; anything else unchanged."""
+    if hasattr(path, "__fspath__"):
+        path = as_str_any(path.__fspath__())
+    return path
+
+
+def dimension_value(dimension):
+    """The int (or None) of a Dimension; anything else unchanged."""
+    from varflow.tensor_shape import Dimension
+
+    if isinstance(dimension, Dimension):
+        return dimension.value
+    return dimension
+
+
+def dimension_at_index(shape, index):
+    """The Dimension at ``index`` of ``shape`` (unknown if the rank is unknown)."""
+    from varflow.tensor_shape import Dimension, TensorShape
+
+    shape = shape if isinstance(shape, TensorShape) else TensorShape(shape)
+    if shape.dims is None:
+        return Dimension(None)
+    dim = shape.dims[index]
+    return dim if isinstance(dim, Dimension) else Dimension(dim)
+
+
+integral_types = (_numbers.Integral, _np.integer)
+real_types = (_numbers.Real, _np.integer, _np.floating)
+complex_types = (_numbers.Complex, _np.number)
+bytes_or_text_types = (bytes, str)
+
+
+def __getattr__(name: str):
+    if name == "v2":
+        raise AttributeError(
+            "varflow does not implement tf.compat.v2 (TensorFlow 2's API); varflow is TF1's "
+            "graph API: use tf.compat.v1 or tf itself"
+        )
+    raise AttributeError(f"module 'varflow.compat' has no attribute '{name}'")
+
+
+__all__ = [
+    "as_bytes",
+    "as_str",
+    "as_str_any",
+    "as_text",
+    "bytes_or_text_types",
+    "complex_types",
+    "dimension_at_index",
+    "dimension_value",
+    "integral_types",
+    "path_to_str",
+    "real_types",
+    "v1",
+]
