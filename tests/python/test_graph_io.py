@@ -523,3 +523,41 @@ def test_saver_def_and_saver_from_saver_def(tmp_path):
     assert not (tmp_path / "a.meta").exists()
     assert (tmp_path / "b.meta").exists()
     assert not meta.HasField("saver_def")
+
+
+def test_export_scope_clear_devices_and_producer_defaults(caplog):
+    with tf.Graph().as_default():
+        with tf.device("/cpu:0"), tf.name_scope("tower"):
+            v = tf.Variable([1.0, 2.0], name="v")
+            doubled = tf.multiply(v, 2.0, name="doubled")
+        tf.add_to_collection("out", doubled)
+        tf.constant(0.0, name="outside")
+        meta = export_meta_graph(export_scope="tower", clear_devices=True)
+    names = [n.name for n in meta.graph_def.node]
+    assert "doubled" in names
+    assert "outside" not in names
+    assert all(not n.device for n in meta.graph_def.node)
+    assert meta.collection_def["out"].node_list.value == ["doubled:0"]
+    (var_def,) = meta.collection_def["variables"].bytes_list.value
+    assert variable_pb2.VariableDef.FromString(var_def).variable_name == "v:0"
+    with tf.Graph().as_default():
+        import_meta_graph(meta, import_scope="again")
+        (out,) = tf.get_collection("out")
+        assert out.name == "again/doubled:0"
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+            assert sess.run(out).tolist() == [2.0, 4.0]
+    # An attribute of a newer producer's OpDef, at its default there, is dropped silently;
+    # without the producer's OpDef it is ignored with TensorFlow's error message.
+    gd = _small_graph_def()
+    gd.node[2].attr["newer"].i = 4
+    producer = meta_graph_pb2.MetaGraphDef().meta_info_def.stripped_op_list
+    attr = producer.op.add(name="Add").attr.add(name="newer", type="int")
+    attr.default_value.i = 4
+    with tf.Graph().as_default():
+        caplog.clear()
+        (y,) = import_graph_def(gd, return_elements=["y:0"], producer_op_list=producer)
+        assert y.op.type == "Add"
+        assert not caplog.records
+        import_graph_def(gd)
+        assert "NodeDef mentions attribute newer" in caplog.records[0].getMessage()

@@ -138,17 +138,21 @@ def _node_attrs(node, producer_defaults) -> dict:
             continue
         if key.startswith("_") or key in bound or key in _HINT_ATTRS:
             continue
-        default = producer_defaults.get((node.op, key))
-        if default is None and key in tf_attrs and tf_attrs[key].HasField("default_value"):
-            default = tf_attrs[key].default_value
-        if default is not None and attr_value.default_matches(value, default):
-            continue
-        if key in tf_attrs or default is not None:
+        if key in tf_attrs:
+            default = tf_attrs[key]
+            if default.HasField("default_value") and attr_value.default_matches(
+                value, default.default_value
+            ):
+                continue
             raise ValueError(
                 f"Node '{node.name}' (op: '{node.op}') sets attribute '{key}' to "
                 f"{str(value).strip()}; varflow's {node.op} implements only TensorFlow's "
-                f"default{'' if default is None else ' (' + str(default).strip() + ')'}"
+                f"default ({str(default.default_value).strip() or 'none'})"
             )
+        # An attribute of a newer producer's OpDef, at its default there: TF1 strips it.
+        produced = producer_defaults.get((node.op, key))
+        if produced is not None and attr_value.default_matches(value, produced):
+            continue
         # TensorFlow too ignores attributes its OpDef does not know, with this message.
         _log.error(
             "NodeDef mentions attribute %s which is not in the op definition of %s. Unknown "
