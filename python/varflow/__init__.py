@@ -35,6 +35,7 @@ from varflow import (  # noqa: E402  # noqa: E402
     io,
     layers,
     losses,
+    metrics,
     nn,  # noqa: E402
     summary,  # noqa: E402  (tf.summary; needs tensorboard only when used)
     train,
@@ -78,17 +79,6 @@ from varflow.clip_ops import (  # noqa: E402
     clip_by_value,
     global_norm,
 )
-from varflow.control_flow_ops import group, no_op, tuple  # noqa: A004, E402
-from varflow.dtypes import (  # noqa: E402
-    DType,
-    as_dtype,
-    bool,  # noqa: A004
-    double,
-    float32,
-    float64,
-    int32,
-    int64,
-)
 from varflow.compat.behavior import (  # noqa: E402
     control_flow_v2_enabled,
     disable_control_flow_v2,
@@ -103,6 +93,17 @@ from varflow.compat.behavior import (  # noqa: E402
     enable_v2_behavior,
     enable_v2_tensorshape,
     resource_variables_enabled,
+)
+from varflow.control_flow_ops import group, no_op, tuple  # noqa: A004, E402
+from varflow.dtypes import (  # noqa: E402
+    DType,
+    as_dtype,
+    bool,  # noqa: A004
+    double,
+    float32,
+    float64,
+    int32,
+    int64,
 )
 from varflow.errors import OpError  # noqa: E402
 from varflow.gradients_impl import UnconnectedGradients, gradients  # noqa: E402
@@ -152,7 +153,6 @@ from varflow.math_ops import (  # noqa: E402  # noqa: E402
     div,
     divide,
     floordiv,
-    truncatediv,
     matmul,
     multiply,
     negative,
@@ -168,8 +168,10 @@ from varflow.math_ops import (  # noqa: E402  # noqa: E402
     subtract,
     tensordot,
     truediv,
+    truncatediv,
     unsorted_segment_sum,
 )
+from varflow.metrics_impl import confusion_matrix  # noqa: E402
 
 newaxis = None
 from varflow.math_ops import (  # noqa: E402
