@@ -561,3 +561,24 @@ def test_export_scope_clear_devices_and_producer_defaults(caplog):
         assert not caplog.records
         import_graph_def(gd)
         assert "NodeDef mentions attribute newer" in caplog.records[0].getMessage()
+
+
+def test_a_failed_import_adds_nothing():
+    with tf.Graph().as_default() as g:
+        a = tf.placeholder(tf.float32, [None, None], name="a")
+        b = tf.placeholder(tf.float32, [None, None], name="b")
+        tf.matmul(a, b, name="product")
+        gd = g.as_graph_def()
+    for node, dims in zip(gd.node[:2], ([2, 3], [4, 5]), strict=True):
+        for dim, size in zip(node.attr["shape"].shape.dim, dims, strict=True):
+            dim.size = size
+    with tf.Graph().as_default() as g2:
+        tf.constant(1.0, name="before")
+        with pytest.raises(ValueError, match=r"import/product"):
+            import_graph_def(gd)
+        assert [op.name for op in g2.get_operations()] == ["before"]
+        # A mapped constant is seen by the dry run's shape rules as the constant it is.
+        (out,) = import_graph_def(
+            gd, input_map={"b:0": tf.ones([3, 2])}, return_elements=["product:0"]
+        )
+        assert out.shape.as_list() == [2, 2]

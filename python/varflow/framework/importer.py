@@ -17,7 +17,7 @@ import socket
 
 from tensorboard.compat.proto import graph_pb2
 
-from varflow import dtypes, errors
+from varflow import _core, dtypes, errors
 from varflow.framework import attr_value, op_defs
 from varflow.graph import Operation, Tensor, convert_to_tensor, get_default_graph
 
@@ -240,15 +240,45 @@ def _convert_input_map(graph, input_map, scope) -> dict:
 
 
 def _import_nodes(graph, graph_def, mapped, scope, producer_op_list) -> dict:
-    """Adds the nodes; returns {GraphDef node name: core node}."""
-    core = graph._core
+    """Adds the nodes, all or none, as TF1's import does: a dry run into a scratch graph meets
+    every error first (varflow's shape rules speak only as a node is added). Returns
+    {GraphDef node name: core node}."""
     defaults = _producer_defaults(producer_op_list)
     order = _topological_order(list(graph_def.node), set(mapped))
     for node in order:
         if not op_defs.is_registered(node.op):
             raise _unregistered(node.op, node.name)
+    referenced = {_canonical(spec) for node in order for spec in node.input}
+    unused = [k for k in mapped if k not in referenced]
+    if unused:
+        raise ValueError(
+            f"Attempted to map inputs that were not found in graph_def: [{', '.join(unused)}]"
+        )
+    scratch = _core.Graph()
+    stand_ins = {k: _stand_in(scratch, v) for k, v in mapped.items()}
+    attrs: dict = {}
+    _add_nodes(scratch, order, stand_ins, scope, defaults, attrs)
+    real = {k: v._node if k.startswith("^") else v._output for k, v in mapped.items()}
+    return _add_nodes(graph._core, order, real, scope, defaults, attrs)
+
+
+def _stand_in(scratch, target):
+    """What a mapped tensor or operation looks like to the dry run: a copy of a constant or a
+    variable (shape rules read constants; ref inputs need variables), else a placeholder."""
+    if isinstance(target, Operation):
+        return scratch.add_node("NoOp", [], {}, "")
+    node = target.op._node
+    if node.type in ("Const", "VariableV2"):
+        copied = {k: node.get_attr(k) for k in node.attr_names()}
+        return scratch.add_node(node.type, [], copied, "").output(0)
+    output = target._output
+    placeholder = {"dtype": output.dtype, "shape": _core.Shape(output.shape)}
+    return scratch.add_node("Placeholder", [], placeholder, "").output(0)
+
+
+def _add_nodes(core, order, mapped, scope, defaults, attrs) -> dict:
+    """Adds `order`'s nodes to `core`; `attrs` caches each node's converted attributes."""
     imported: dict = {}
-    used: set[str] = set()
     old_scope = core.set_name_scope("")
     old_device = core.device
     try:
@@ -257,12 +287,7 @@ def _import_nodes(graph, graph_def, mapped, scope, producer_op_list) -> dict:
             for spec in node.input:
                 canonical = _canonical(spec)
                 if canonical in mapped:
-                    used.add(canonical)
-                    target = mapped[canonical]
-                    if canonical.startswith("^"):
-                        controls.append(target._node)
-                    else:
-                        inputs.append(target._output)
+                    (controls if canonical.startswith("^") else inputs).append(mapped[canonical])
                 elif spec.startswith("^"):
                     controls.append(imported[spec[1:]])
                 else:
@@ -276,21 +301,19 @@ def _import_nodes(graph, graph_def, mapped, scope, producer_op_list) -> dict:
                     inputs.append(producer.output(index))
             new_name = core.unique_name(scope + node.name)
             _check_bound_types(node, new_name, inputs)
-            attrs = _node_attrs(node, defaults)
+            if node.name not in attrs:
+                attrs[node.name] = _node_attrs(node, defaults)
             core.set_device(node.device)
             core.push_control_dependencies(controls, True)
             try:
-                imported[node.name] = core.add_node(node.op, inputs, attrs, new_name + "/")
+                imported[node.name] = core.add_node(
+                    node.op, inputs, attrs[node.name], new_name + "/"
+                )
             finally:
                 core.pop_control_dependencies()
     finally:
         core.set_name_scope(old_scope)
         core.set_device(old_device)
-    unused = [k for k in mapped if k not in used]
-    if unused:
-        raise ValueError(
-            f"Attempted to map inputs that were not found in graph_def: [{', '.join(unused)}]"
-        )
     return imported
 
 
