@@ -24,8 +24,6 @@ import numbers
 import os
 import time
 
-from tensorboard.compat.proto.saver_pb2 import SaverDef
-
 from varflow import _core, errors
 from varflow.graph import GraphKeys, Tensor, get_default_graph
 from varflow.train import checkpoint_management as cm
@@ -33,6 +31,34 @@ from varflow.train import training_util
 from varflow.variables import Variable
 
 _log = logging.getLogger("varflow")
+
+
+def _saver_def_class():
+    from tensorboard.compat.proto.saver_pb2 import SaverDef as proto
+
+    return proto
+
+
+class _LazyProtoClass(type):
+    """Makes ``SaverDef`` stand for the protobuf class without importing protobuf with varflow
+    (``import varflow`` stays free of tensorboard; see test_summary.py)."""
+
+    def __instancecheck__(cls, obj):
+        return isinstance(obj, _saver_def_class())
+
+    def __getattr__(cls, name):
+        return getattr(_saver_def_class(), name)
+
+    def __call__(cls, *args, **kwargs):
+        return _saver_def_class()(*args, **kwargs)
+
+
+class SaverDef(metaclass=_LazyProtoClass):
+    """TF1's ``tf.train.SaverDef`` (the protobuf class, loaded on first use)."""
+
+    LEGACY = 0
+    V1 = 1
+    V2 = 2
 
 
 def _variable_of(item):
@@ -311,10 +337,10 @@ class Saver:
 
     # --- protos and meta graphs -------------------------------------------------------------
     @property
-    def saver_def(self) -> SaverDef:
+    def saver_def(self):
         return self.as_saver_def()
 
-    def as_saver_def(self) -> SaverDef:
+    def as_saver_def(self):
         """The SaverDef of this Saver: its settings; no node names (it has no graph nodes)."""
         return SaverDef(
             max_to_keep=self._max_to_keep,
@@ -323,7 +349,7 @@ class Saver:
             version=self._write_version,
         )
 
-    def to_proto(self, export_scope=None) -> SaverDef:
+    def to_proto(self, export_scope=None):
         del export_scope  # a SaverDef without node names has nothing to strip
         return self.as_saver_def()
 
