@@ -1,0 +1,101 @@
+"""Classic TF1 programs (tests/python/tf1_programs/, written for this project in the style of
+the public TF1 tutorials) run unchanged with ``tensorflow`` resolved to varflow, and learn."""
+
+from __future__ import annotations
+
+import pathlib
+import re
+import subprocess
+import sys
+
+import pytest
+
+pytest.importorskip("sklearn")
+
+_PROGRAMS = pathlib.Path(__file__).parent / "tf1_programs"
+_RUNNER = (
+    "import runpy, sys, varflow\n"
+    "sys.modules['tensorflow'] = varflow\n"
+    "sys.argv = sys.argv[1:]\n"
+    "runpy.run_path(sys.argv[0], run_name='__main__')\n"
+)
+
+
+def _run(name, *args):
+    result = subprocess.run(
+        [sys.executable, "-c", _RUNNER, str(_PROGRAMS / name), *args],
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    return result
+
+
+def _numbers(line):
+    return [float(v) for v in re.findall(r"-?\d+\.?\d*(?:e-?\d+)?", line)]
+
+
+def _line(out, key):
+    return next(line for line in out.splitlines() if line.startswith(key))
+
+
+def test_hello_sessions():
+    out = _run("hello_sessions.py").stdout.splitlines()
+    assert out == [
+        "total 5.0",
+        "scalar feed 14.5",
+        "list feed [3.0, 9.0]",
+        "product [[12.0]]",
+        "counter 3",
+        "mean [2.0, 3.0, 4.0, 5.0]",
+    ]
+
+
+def test_linear_regression_finds_the_line():
+    out = _run("linear_regression.py").stdout
+    first, last = _numbers(_line(out, "cost"))
+    assert last < first / 10
+    w, b = _numbers(_line(out, "W"))
+    assert w == pytest.approx(0.7, abs=0.05)
+    assert b == pytest.approx(2.0, abs=0.3)
+
+
+def test_softmax_regression_on_digits_learns():
+    (acc,) = _numbers(_line(_run("softmax_digits.py").stdout, "accuracy"))
+    assert acc > 0.85
+
+
+def test_flags_and_app_run_with_metrics():
+    result = _run("flags_mlp.py", "--max_steps=400", "--learning_rate=0.2")
+    out = result.stdout
+    assert _numbers(_line(out, "steps")) == [400.0]
+    (acc,) = _numbers(_line(out, "test accuracy"))
+    assert acc > 0.8
+    logged = [line for line in result.stderr.splitlines() if "Step" in line]
+    # Under tf.app.run, absl's handler formats the records, naming the caller's line, as TF1.
+    assert re.match(r"I\d{4} [\d:.]+ +\d+ flags_mlp\.py:\d+\] Step 0: loss = ", logged[0])
+    assert len(logged) == 4
+
+
+def test_compat_v1_layers_adam_and_metrics():
+    out = _run("compat_v1_layers.py").stdout
+    assert _line(out, "variables") == (
+        "variables ['model/hidden/bias:0', 'model/hidden/kernel:0', 'model/out/bias:0', "
+        "'model/out/kernel:0']"
+    )
+    (auc,) = _numbers(_line(out, "auc"))
+    assert auc > 0.95
+    precision, recall = _numbers(_line(out, "precision"))
+    assert precision > 0.8
+    assert recall > 0.8
+
+
+def test_save_and_restore(tmp_path):
+    out = _run("save_restore.py", str(tmp_path)).stdout
+    assert _line(out, "saved") == "saved model.ckpt-300"
+    (loss,) = _numbers(_line(out, "final loss"))
+    assert loss < 1e-3
+    assert _line(out, "files") == "files ['model.ckpt-200.meta', 'model.ckpt-300.meta']"
+    assert _line(out, "same predictions") == "same predictions True"
