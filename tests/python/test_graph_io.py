@@ -582,3 +582,27 @@ def test_a_failed_import_adds_nothing():
             gd, input_map={"b:0": tf.ones([3, 2])}, return_elements=["product:0"]
         )
         assert out.shape.as_list() == [2, 2]
+
+
+def test_outputs_past_the_first_and_corrupt_inputs():
+    with tf.Graph().as_default() as g:
+        a, b = tf.split(tf.constant([[1.0, 2.0], [3.0, 4.0]]), 2, axis=1, name="halves")
+        tf.subtract(b, a, name="diff")
+        gd = g.as_graph_def()
+    diff = next(n for n in gd.node if n.name == "diff")
+    assert list(diff.input) == ["halves:1", "halves"]
+    with tf.Graph().as_default():
+        (out,) = import_graph_def(gd, return_elements=["diff:0"])
+        with tf.Session() as sess:
+            assert sess.run(out).tolist() == [[1.0], [1.0]]
+    const = next(n for n in gd.node if n.op == "Const" and n.attr["value"].tensor.tensor_content)
+    const.attr["value"].tensor.tensor_content = const.attr["value"].tensor.tensor_content[:-4]
+    with tf.Graph().as_default(), pytest.raises(ValueError, match=rf"'{const.name}'.*3 elements"):
+        import_graph_def(gd)
+
+
+def test_a_corrupt_meta_graph_file_is_an_os_error(tmp_path):
+    path = tmp_path / "bad.meta"
+    path.write_bytes(b"\xff\xfe not a protobuf \x00")
+    with pytest.raises(OSError, match="Cannot parse file"):
+        import_meta_graph(str(path))
