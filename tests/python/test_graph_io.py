@@ -292,6 +292,9 @@ def test_malformed_graph_defs_are_value_errors_naming_the_node():
             b.node[2].attr["T"].__setattr__("type", types_pb2.DT_INT32)
         ),
         r"expects 2 inputs but got 3": lambda b: b.node[2].input.append("x"),
+        r"'x:first' is not a valid tensor name": lambda b: b.node[2].input.__setitem__(
+            0, "x:first"
+        ),
     }
     for message, edit in cases.items():
         with tf.Graph().as_default(), pytest.raises(ValueError, match=message):

@@ -44,6 +44,8 @@ def _canonical(name: str) -> str:
 
 def _split(name: str) -> tuple[str, int]:
     op_name, _, index = name.rpartition(":")
+    if not index.isdigit():
+        raise ValueError(f"'{name}' is not a valid tensor name (\"<op_name>:<output_index>\")")
     return op_name, int(index)
 
 
