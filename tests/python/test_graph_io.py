@@ -604,6 +604,23 @@ def test_outputs_past_the_first_and_corrupt_inputs():
         import_graph_def(gd)
 
 
+def test_strip_default_attrs_round_trips():
+    with tf.Graph().as_default():
+        _mlp("sgd")
+        meta = export_meta_graph(strip_default_attrs=True)
+    assert meta.meta_info_def.stripped_default_attrs
+    matmul = next(n for n in meta.graph_def.node if n.op == "MatMul")
+    assert "transpose_a" not in matmul.attr
+    assert "T" in matmul.attr
+    with tf.Graph().as_default() as g:
+        import_meta_graph(meta)
+        assert g.get_operation_by_name(matmul.name).get_attr("transpose_a") is False
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+            losses = [sess.run(["train", "loss:0"], _feed(g))[1] for _ in range(3)]
+    np.testing.assert_allclose(losses, EXPECTED["mlp_sgd/losses"], rtol=1e-5)
+
+
 def test_a_corrupt_meta_graph_file_is_an_os_error(tmp_path):
     path = tmp_path / "bad.meta"
     path.write_bytes(b"\xff\xfe not a protobuf \x00")

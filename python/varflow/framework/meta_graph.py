@@ -26,8 +26,8 @@ from pathlib import Path
 from google.protobuf import message, text_format
 from tensorboard.compat.proto import meta_graph_pb2, op_def_pb2, variable_pb2
 
+from varflow.framework import attr_value, graph_io, op_defs
 from varflow.framework import graph_def as graph_def_lib
-from varflow.framework import graph_io, op_defs
 from varflow.framework.importer import import_graph_def
 from varflow.graph import GraphKeys, Operation, Tensor, get_default_graph
 
@@ -142,6 +142,22 @@ def _scoped_graph_def(graph, export_scope, clear_devices):
     return scoped
 
 
+def _strip_default_attrs(graph_def) -> None:
+    """TF1's strip_graph_default_valued_attrs: attributes at their OpDef's default go (an
+    importer, TensorFlow's or varflow's, puts the defaults back)."""
+    for node in graph_def.node:
+        tf_def = op_defs.tf_op_def(node.op)
+        if tf_def is None:
+            continue
+        for attr in tf_def.attr:
+            if (
+                attr.name in node.attr
+                and attr.HasField("default_value")
+                and attr_value.default_matches(node.attr[attr.name], attr.default_value)
+            ):
+                del node.attr[attr.name]
+
+
 def export_meta_graph(
     filename=None,
     meta_info_def=None,
@@ -158,7 +174,7 @@ def export_meta_graph(
     **kwargs,
 ):
     """TF1's ``tf.train.export_meta_graph``: returns the MetaGraphDef, writes it if `filename`."""
-    del clear_extraneous_savers, strip_default_attrs, save_debug_info, kwargs
+    del clear_extraneous_savers, save_debug_info, kwargs
     graph = graph if graph is not None else get_default_graph()
     meta = meta_graph_pb2.MetaGraphDef()
     if meta_info_def is not None:
@@ -170,6 +186,9 @@ def export_meta_graph(
         for node in graph_def.node:
             node.device = ""
     meta.graph_def.CopyFrom(graph_def)
+    if strip_default_attrs:
+        _strip_default_attrs(meta.graph_def)
+        meta.meta_info_def.stripped_default_attrs = True
     if not meta.meta_info_def.HasField("stripped_op_list"):
         meta.meta_info_def.stripped_op_list.CopyFrom(stripped_op_list(graph_def))
     if saver_def is not None:
