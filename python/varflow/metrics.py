@@ -6,34 +6,74 @@ from varflow.metrics_impl import (
     accuracy,
     auc,
     false_negatives,
+    false_negatives_at_thresholds,
     false_positives,
+    false_positives_at_thresholds,
     mean,
     mean_absolute_error,
+    mean_cosine_distance,
     mean_iou,
+    mean_per_class_accuracy,
+    mean_relative_error,
     mean_squared_error,
+    mean_tensor,
+    percentage_below,
     precision,
     precision_at_thresholds,
     recall,
     recall_at_thresholds,
     root_mean_squared_error,
     true_negatives,
+    true_negatives_at_thresholds,
     true_positives,
+    true_positives_at_thresholds,
 )
+
+# TF 1.15's tf.metrics names not implemented here (the top-k metrics take SparseTensor labels).
+_TF1_ONLY = frozenset(
+    {
+        "average_precision_at_k",
+        "precision_at_k",
+        "precision_at_top_k",
+        "recall_at_k",
+        "recall_at_top_k",
+        "sensitivity_at_specificity",
+        "sparse_average_precision_at_k",
+        "sparse_precision_at_k",
+        "specificity_at_sensitivity",
+    }
+)
+
+
+def __getattr__(name: str):
+    if name in _TF1_ONLY:
+        raise AttributeError(f"varflow does not implement tf.metrics.{name} (a TF 1.15 metric)")
+    raise AttributeError(f"module 'varflow.metrics' has no attribute '{name}'")
+
 
 __all__ = [
     "accuracy",
     "auc",
     "false_negatives",
+    "false_negatives_at_thresholds",
     "false_positives",
+    "false_positives_at_thresholds",
     "mean",
     "mean_absolute_error",
+    "mean_cosine_distance",
     "mean_iou",
+    "mean_per_class_accuracy",
+    "mean_relative_error",
     "mean_squared_error",
+    "mean_tensor",
+    "percentage_below",
     "precision",
     "precision_at_thresholds",
     "recall",
     "recall_at_thresholds",
     "root_mean_squared_error",
     "true_negatives",
+    "true_negatives_at_thresholds",
     "true_positives",
+    "true_positives_at_thresholds",
 ]

@@ -455,6 +455,174 @@ precision_at_thresholds = _ratio_at_thresholds("fp", "precision_at_thresholds", 
 recall_at_thresholds = _ratio_at_thresholds("fn", "recall_at_thresholds", "recall")
 
 
+def _count_at_thresholds(key, default_name):
+    def metric(
+        labels, predictions, thresholds, weights=None, metrics_collections=None,
+        updates_collections=None, name=None,
+    ):  # fmt: skip
+        with variable_scope(name, default_name, (predictions, labels, weights)):
+            values, update_ops = _confusion_matrix_at_thresholds(
+                labels, predictions, thresholds, weights, (key,), default_name
+            )
+            value = array_ops.identity(values[key])
+            _collect(metrics_collections, value)
+            _collect(updates_collections, update_ops[key])
+            return value, update_ops[key]
+
+    metric.__name__ = f"{default_name}_at_thresholds"
+    metric.__doc__ = f"The running (weighted) {default_name.replace('_', ' ')} per threshold."
+    return metric
+
+
+true_positives_at_thresholds = _count_at_thresholds("tp", "true_positives")
+false_positives_at_thresholds = _count_at_thresholds("fp", "false_positives")
+true_negatives_at_thresholds = _count_at_thresholds("tn", "true_negatives")
+false_negatives_at_thresholds = _count_at_thresholds("fn", "false_negatives")
+
+
+def mean_tensor(
+    values, weights=None, metrics_collections=None, updates_collections=None, name=None
+):
+    """The elementwise (weighted) mean of every ``values`` tensor fed so far."""
+    with variable_scope(name, "mean", (values, weights)):
+        values = math_ops.cast(convert_to_tensor(values), dtypes.float32)
+        if not values.shape.is_fully_defined():
+            raise ValueError(
+                f"tf.metrics.mean_tensor needs a fully defined shape for its values, got "
+                f"{values.shape}"
+            )
+        shape = values.shape.as_list()
+        total = metric_variable(shape, dtypes.float32, name="total_tensor")
+        count = metric_variable(shape, dtypes.float32, name="count_tensor")
+        num_values = array_ops.ones_like(values)
+        if weights is not None:
+            values, _, weights = _remove_squeezable_dimensions(values, None, weights, "mean_tensor")
+            weights = _broadcast_weights(math_ops.cast(weights, dtypes.float32), values)
+            values = math_ops.multiply(values, weights)
+            num_values = math_ops.multiply(num_values, weights)
+        update_total_op = state_ops.assign_add(total, values)
+        after = values
+        if values.op.type in ("Placeholder", "PlaceholderWithDefault"):
+            after = array_ops.identity(values)  # see mean()
+        with control_dependencies([after]):
+            update_count_op = state_ops.assign_add(count, num_values)
+        mean_t = _div_no_nan(total, math_ops.maximum(count, 0.0), name="value")
+        _collect(metrics_collections, mean_t)
+        update_op = _div_no_nan(
+            update_total_op, math_ops.maximum(update_count_op, 0.0), name="update_op"
+        )
+        _collect(updates_collections, update_op)
+        return mean_t, update_op
+
+
+def percentage_below(
+    values, threshold, weights=None, metrics_collections=None, updates_collections=None,
+    name=None,
+):  # fmt: skip
+    """The (weighted) fraction of values below ``threshold``."""
+    is_below = math_ops.cast(math_ops.less(values, threshold), dtypes.float32)
+    return mean(
+        is_below, weights, metrics_collections, updates_collections,
+        name or "percentage_below_threshold",
+    )  # fmt: skip
+
+
+def mean_relative_error(
+    labels, predictions, normalizer, weights=None, metrics_collections=None,
+    updates_collections=None, name=None,
+):  # fmt: skip
+    """The mean of ``|labels - predictions| / normalizer`` (0 where the normalizer is 0)."""
+    predictions, labels, weights = _remove_squeezable_dimensions(
+        predictions, labels, weights, "mean_relative_error"
+    )
+    normalizer = convert_to_tensor(normalizer)
+    rank_diff = _static_rank(predictions, "predictions", "mean_relative_error") - _static_rank(
+        normalizer, "normalizer", "mean_relative_error"
+    )
+    if rank_diff == 1 and _last_dim_may_be_one(predictions):
+        predictions = array_ops.squeeze(predictions, [-1])
+    elif rank_diff == -1 and _last_dim_may_be_one(normalizer):
+        normalizer = array_ops.squeeze(normalizer, [-1])
+    predictions.shape.assert_is_compatible_with(normalizer.shape)
+    normalizer = _broadcast_weights(normalizer, labels)
+    relative_errors = math_ops.where(
+        math_ops.equal(normalizer, 0.0),
+        array_ops.zeros_like(labels),
+        math_ops.div(math_ops.abs(labels - predictions), normalizer),
+    )
+    return mean(
+        relative_errors, weights, metrics_collections, updates_collections,
+        name or "mean_relative_error",
+    )  # fmt: skip
+
+
+def mean_cosine_distance(
+    labels, predictions, dim, weights=None, metrics_collections=None,
+    updates_collections=None, name=None,
+):  # fmt: skip
+    """``1 - mean(sum(labels * predictions, dim))``: for unit-normalised inputs, the mean
+    cosine distance."""
+    predictions, labels, weights = _remove_squeezable_dimensions(
+        predictions, labels, weights, "mean_cosine_distance"
+    )
+    radial_diffs = math_ops.reduce_sum(
+        math_ops.multiply(predictions, labels), axis=[dim], keepdims=True
+    )
+    mean_distance, update_op = mean(
+        radial_diffs, weights, None, None, name or "mean_cosine_distance"
+    )
+    mean_distance = math_ops.subtract(1.0, mean_distance)
+    update_op = math_ops.subtract(1.0, update_op)
+    _collect(metrics_collections, mean_distance)
+    _collect(updates_collections, update_op)
+    return mean_distance, update_op
+
+
+def mean_per_class_accuracy(
+    labels, predictions, num_classes, weights=None, metrics_collections=None,
+    updates_collections=None, name=None,
+):  # fmt: skip
+    """The mean over classes of each class's (weighted) accuracy; a class never seen counts
+    as accuracy 0, as in TF1."""
+    with variable_scope(name, "mean_accuracy", (predictions, labels, weights)):
+        labels = math_ops.cast(convert_to_tensor(labels), dtypes.int64)
+        predictions = convert_to_tensor(predictions)
+        if _static_rank(labels, "labels", "mean_per_class_accuracy") > 1:
+            labels = array_ops.reshape(labels, [-1])
+        if _static_rank(predictions, "predictions", "mean_per_class_accuracy") > 1:
+            predictions = array_ops.reshape(predictions, [-1])
+        predictions.shape.assert_is_compatible_with(labels.shape)
+        total = metric_variable([num_classes], dtypes.float32, name="total")
+        count = metric_variable([num_classes], dtypes.float32, name="count")
+        if labels.dtype != predictions.dtype:
+            predictions = math_ops.cast(predictions, labels.dtype)
+        is_correct = math_ops.cast(math_ops.equal(predictions, labels), dtypes.float32)
+        ones = array_ops.ones_like(is_correct)
+        if weights is not None:
+            weights = convert_to_tensor(weights)
+            if _static_rank(weights, "weights", "mean_per_class_accuracy") > 1:
+                weights = array_ops.reshape(weights, [-1])
+            weights = math_ops.cast(weights, dtypes.float32)
+            is_correct = is_correct * weights
+            ones = ones * weights
+        # TF1 scatter-adds into the rows named by the labels; a one-hot sum adds the same.
+        rows = array_ops.one_hot(labels, int(num_classes), dtype=dtypes.float32)
+        update_total_op = state_ops.assign_add(
+            total, math_ops.reduce_sum(rows * array_ops.expand_dims(ones, -1), 0)
+        )
+        update_count_op = state_ops.assign_add(
+            count, math_ops.reduce_sum(rows * array_ops.expand_dims(is_correct, -1), 0)
+        )
+        per_class = _div_no_nan(count, math_ops.maximum(total, 0.0))
+        mean_accuracy_v = math_ops.reduce_mean(per_class, name="mean_accuracy")
+        _collect(metrics_collections, mean_accuracy_v)
+        update_op = _div_no_nan(
+            update_count_op, math_ops.maximum(update_total_op, 0.0), name="update_op"
+        )
+        _collect(updates_collections, update_op)
+        return mean_accuracy_v, update_op
+
+
 def confusion_matrix(
     labels, predictions, num_classes=None, dtype=dtypes.int32, name=None, weights=None
 ):

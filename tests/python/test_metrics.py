@@ -92,3 +92,12 @@ def test_confusion_matrix():
     np.testing.assert_array_equal(got, [[1, 0, 0], [0, 1, 1], [0, 0, 1]])
     assert got.dtype == np.int32
     np.testing.assert_allclose(wgot, [[0.0, 0.5], [0.0, 2.0]])
+
+
+def test_a_tf1_metric_varflow_lacks_says_so():
+    with pytest.raises(
+        AttributeError, match=r"^varflow does not implement tf\.metrics\.recall_at_k "
+    ):
+        tf.metrics.recall_at_k  # noqa: B018
+    with pytest.raises(AttributeError, match="has no attribute 'no_such_metric'"):
+        tf.metrics.no_such_metric  # noqa: B018
