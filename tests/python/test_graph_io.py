@@ -24,6 +24,14 @@ FIXTURES = Path(__file__).parent / "fixtures" / "tf_graphs"
 EXPECTED = np.load(FIXTURES / "expected.npz")
 
 
+def _forward_graph_def():
+    """The fixtures' MLP without its train op (TensorFlow has every op of it), exported."""
+    with tf.Graph().as_default() as g:
+        _mlp(None)
+        tf.global_variables_initializer()
+        return g.as_graph_def()
+
+
 def _mlp(optimizer):
     """The fixtures' MLP, built with varflow: same names, initial values and loss."""
     rng = np.random.RandomState(1)
@@ -47,6 +55,8 @@ def _mlp(optimizer):
     tf.nn.softmax(logits, name="probs")
     xent = tf.nn.softmax_cross_entropy_with_logits_v2(labels=y, logits=logits)
     loss = tf.reduce_mean(xent, name="loss")
+    if optimizer is None:
+        return None, loss
     step = tf.train.get_or_create_global_step()
     opt = (
         tf.train.GradientDescentOptimizer(0.5)
@@ -619,6 +629,23 @@ def test_strip_default_attrs_round_trips():
             sess.run(tf.global_variables_initializer())
             losses = [sess.run(["train", "loss:0"], _feed(g))[1] for _ in range(3)]
     np.testing.assert_allclose(losses, EXPECTED["mlp_sgd/losses"], rtol=1e-5)
+
+
+def test_the_graph_def_tensorflow_imported_is_what_varflow_exports():
+    """varflow_mlp.pb is this export as TensorFlow imported and ran it (make_fixtures.py
+    records TensorFlow's outputs of it): varflow still exports it, and computes the same."""
+    recorded = graph_pb2.GraphDef.FromString((FIXTURES / "varflow_mlp.pb").read_bytes())
+    exported = _forward_graph_def()
+    assert exported == recorded
+    with tf.Graph().as_default() as g:
+        probs, loss, init = import_graph_def(
+            exported, return_elements=["probs:0", "loss:0", "init"], name=""
+        )
+        with tf.Session() as sess:
+            sess.run(init)
+            got = sess.run([probs, loss], _feed(g))
+    np.testing.assert_allclose(got[0], EXPECTED["varflow_mlp/probs"], rtol=1e-5, atol=1e-7)
+    np.testing.assert_allclose(got[1], EXPECTED["varflow_mlp/loss"], rtol=1e-6)
 
 
 def test_a_corrupt_meta_graph_file_is_an_os_error(tmp_path):
