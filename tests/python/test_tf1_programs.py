@@ -99,3 +99,13 @@ def test_save_and_restore(tmp_path):
     assert loss < 1e-3
     assert _line(out, "files") == "files ['model.ckpt-200.meta', 'model.ckpt-300.meta']"
     assert _line(out, "same predictions") == "same predictions True"
+
+
+def test_deep_cnn_on_digits_learns():
+    import varflow
+
+    registered = {op["name"] for op in varflow._core.registered_ops()}
+    if not {"Conv2D", "MaxPool"} <= registered:
+        pytest.skip("this build has no Conv2D/MaxPool kernels")
+    (acc,) = _numbers(_line(_run("deep_cnn_digits.py").stdout, "test accuracy"))
+    assert acc > 0.9
