@@ -653,3 +653,32 @@ def test_a_corrupt_meta_graph_file_is_an_os_error(tmp_path):
     path.write_bytes(b"\xff\xfe not a protobuf \x00")
     with pytest.raises(OSError, match="Cannot parse file"):
         import_meta_graph(str(path))
+
+
+def test_freezing_turns_the_variables_an_output_reads_into_constants():
+    from varflow.framework.graph_util import convert_variables_to_constants, extract_sub_graph
+
+    with tf.Graph().as_default() as g:
+        train, _ = _mlp("sgd")
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+            for _ in range(3):
+                sess.run(train, _feed(g))
+            frozen = convert_variables_to_constants(sess, g.as_graph_def(), ["probs"])
+            want = sess.run("probs:0", _feed(g))
+        sub = extract_sub_graph(g.as_graph_def(), ["probs"])
+    assert [n.name for n in frozen.node] == [n.name for n in sub.node]
+    assert "VariableV2" in {n.op for n in sub.node}
+    assert "VariableV2" not in {n.op for n in frozen.node}
+    assert "train" not in {n.name for n in sub.node}
+    kernel = next(n for n in frozen.node if n.name == "dense/kernel")
+    assert kernel.op == "Const"
+    with tf.Graph().as_default():
+        (probs,) = import_graph_def(frozen, return_elements=["probs:0"], name="")
+        with tf.Session() as sess:
+            np.testing.assert_array_equal(sess.run(probs, {"x:0": EXPECTED["x"]}), want)
+        assert not tf.global_variables()
+    with pytest.raises(AssertionError, match="nope is not in graph"):
+        extract_sub_graph(frozen, ["nope"])
+    with pytest.raises(TypeError, match="dest_nodes must be a list"):
+        extract_sub_graph(frozen, "probs")
