@@ -114,6 +114,9 @@ def test_add_shapes_and_from_version():
     assert [n.op for n in gd.node] == ["Const", "Sum"]
     shapes = gd.node[1].attr["_output_shapes"].list.shape
     assert [[d.size for d in s.dim] for s in shapes] == [[-1]]
+    # Each GraphDef is the caller's own: changing one leaves the next export alone.
+    gd.node[1].name = "changed"
+    assert g.as_graph_def(add_shapes=True).node[-1].name == "total"
 
 
 def test_exported_nodes_satisfy_tensorflows_op_defs():

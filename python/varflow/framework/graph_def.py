@@ -10,6 +10,8 @@ result as it would a GraphDef of its own.
 
 from __future__ import annotations
 
+import weakref
+
 from tensorboard.compat.proto import attr_value_pb2, graph_pb2, node_def_pb2
 
 from varflow.framework import attr_value, op_defs
@@ -67,12 +69,27 @@ def node_def(node, add_shapes: bool = False, clear_devices: bool = False):
     return proto
 
 
+# Nodes do not change once added, so each graph keeps its NodeDefs: a Saver writing the
+# meta graph at every save converts only the nodes added since the last one. Large ones
+# (constants holding initial values) are not kept, so as not to hold a second copy of them.
+_node_defs: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_LARGEST_KEPT = 1 << 16
+
+
 def as_graph_def(graph, from_version=None, add_shapes=False, clear_devices=False):
     """TF1's ``Graph.as_graph_def``: the nodes added since `from_version` (all by default)."""
     core = graph._core
-    proto = graph_pb2.GraphDef()
-    proto.versions.producer = op_defs.GRAPH_DEF_PRODUCER
-    first = 0 if from_version is None else int(from_version)
-    for i in range(first, core.num_nodes):
-        proto.node.add().CopyFrom(node_def(core.node(i), add_shapes, clear_devices))
+    cache = _node_defs.setdefault(graph, {}).setdefault((add_shapes, clear_devices), [])
+    with graph._lock:
+        for i in range(len(cache), core.num_nodes):
+            proto = node_def(core.node(i), add_shapes, clear_devices)
+            cache.append(proto if proto.ByteSize() <= _LARGEST_KEPT else None)
+        first = 0 if from_version is None else int(from_version)
+        proto = graph_pb2.GraphDef()
+        proto.versions.producer = op_defs.GRAPH_DEF_PRODUCER
+        for i in range(first, core.num_nodes):
+            kept = cache[i]
+            proto.node.append(
+                kept if kept is not None else node_def(core.node(i), add_shapes, clear_devices)
+            )
     return proto
