@@ -656,6 +656,12 @@ def test_a_corrupt_meta_graph_file_is_an_os_error(tmp_path):
     path.write_bytes(b"\xff\xfe not a protobuf \x00")
     with pytest.raises(OSError, match="Cannot parse file"):
         import_meta_graph(str(path))
+    with tf.Graph().as_default():
+        tf.Variable(1.0, name="v")
+        meta = export_meta_graph()
+    meta.collection_def["variables"].bytes_list.value[0] = b"\xff\xff\xff"
+    with tf.Graph().as_default(), pytest.raises(ValueError, match="variables holds a corrupt"):
+        import_meta_graph(meta)
 
 
 def test_freezing_turns_the_variables_an_output_reads_into_constants():

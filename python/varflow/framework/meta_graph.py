@@ -296,6 +296,8 @@ def _import_collections(graph, meta, scope) -> None:
             # TF1 skips a collection naming nodes it does not have (a dropped saver's).
             _log.warning("Collection %s names a node the graph does not have: %s", key, e)
             continue
+        except message.DecodeError as e:
+            raise ValueError(f"Collection {key} holds a corrupt VariableDef: {e}") from None
         for item in items:
             graph.add_to_collection(key, item)
 
