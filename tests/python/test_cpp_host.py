@@ -204,6 +204,18 @@ def test_host_reports_bad_input_clearly(host, make_data, tmp_path):
     assert no_ckpt.returncode == 1
     assert no_ckpt.stderr.startswith("varflow error 5: ")
 
+    # A flipped byte in a tensor is kDataLoss (15), not a resumed run with wrong weights.
+    _run(host, "--data", data, "--steps", 5, "--checkpoint", tmp / "ckpt")
+    saved = tmp / "ckpt.safetensors"
+    raw = bytearray(saved.read_bytes())
+    raw[-100] ^= 0xFF
+    saved.write_bytes(bytes(raw))
+    corrupt = _run(
+        host, "--data", data, "--steps", 5, "--checkpoint", tmp / "ckpt", "--resume", check=False
+    )
+    assert corrupt.returncode == 1
+    assert corrupt.stderr.startswith("varflow error 15: Checksum does not match")
+
     usage = _run(host, "--data", data, "--bogus", 1, check=False)
     assert usage.returncode == 2
     assert "unknown option --bogus" in usage.stderr
