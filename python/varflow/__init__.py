@@ -37,6 +37,7 @@ from varflow import (  # noqa: E402  # noqa: E402
     losses,
     metrics,
     nn,  # noqa: E402
+    python_io,
     summary,  # noqa: E402  (tf.summary; needs tensorboard only when used)
     train,
 )

@@ -1,15 +1,28 @@
-"""``tf.io``: the file API (``tf.io.gfile``). TF1's other ``tf.io`` functions (TFRecords,
-parsing, encoding) are not implemented."""
+"""``tf.io``: the file API (``tf.io.gfile``) and TFRecord files. TF1's other ``tf.io``
+functions (parsing, decoding, serialising tensors) are not implemented."""
 
 from __future__ import annotations
 
 from varflow.io import gfile
+from varflow.io.tf_record import (
+    TFRecordCompressionType,
+    TFRecordOptions,
+    TFRecordWriter,
+    tf_record_iterator,
+)
 
 
 def __getattr__(name: str):
     raise AttributeError(
-        f"varflow does not implement tf.io.{name}; of tf.io it has tf.io.gfile only"
+        f"varflow does not implement tf.io.{name}; of tf.io it has gfile and the TFRecord "
+        "reader and writer"
     )
 
 
-__all__ = ["gfile"]
+__all__ = [
+    "TFRecordCompressionType",
+    "TFRecordOptions",
+    "TFRecordWriter",
+    "gfile",
+    "tf_record_iterator",
+]
