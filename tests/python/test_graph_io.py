@@ -691,3 +691,24 @@ def test_freezing_turns_the_variables_an_output_reads_into_constants():
         extract_sub_graph(frozen, ["nope"])
     with pytest.raises(TypeError, match="dest_nodes must be a list"):
         extract_sub_graph(frozen, "probs")
+
+
+def test_a_tensorflow_model_trains_on_in_varflow_and_comes_back(tmp_path):
+    """TF's .meta and checkpoint in; varflow's .meta and checkpoint out; resumed again."""
+    with tf.Graph().as_default() as g:
+        saver = import_meta_graph(str(FIXTURES / "mlp_adam_model-3.meta"))
+        train = tf.get_collection("train_op")[0]
+        with tf.Session() as sess:
+            saver.restore(sess, str(FIXTURES / "mlp_adam_model-3"))
+            sess.run(train, _feed(g))
+            prefix = saver.save(sess, str(tmp_path / "vf"), global_step=tf.train.get_global_step())
+            want = [sess.run([train, "loss:0"], _feed(g))[1] for _ in range(2)]
+    assert prefix.endswith("vf-4")
+    with tf.Graph().as_default() as g:
+        saver = import_meta_graph(prefix + ".meta")
+        train = tf.get_collection("train_op")[0]
+        with tf.Session() as sess:
+            saver.restore(sess, prefix)
+            got = [sess.run([train, "loss:0"], _feed(g))[1] for _ in range(2)]
+    np.testing.assert_array_equal(got, want)
+    np.testing.assert_allclose(want, EXPECTED["mlp_adam/losses_resumed"][1:], rtol=1e-5)
