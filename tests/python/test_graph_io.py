@@ -246,6 +246,19 @@ def test_nodes_in_any_order_and_control_inputs_survive():
             assert sess.run(read2) == 3.0
 
 
+def test_the_callers_device_and_control_dependencies_apply():
+    gd = _small_graph_def()
+    gd.node[0].device = "/cpu:1"
+    with tf.Graph().as_default() as g:
+        first = tf.no_op(name="first")
+        with tf.control_dependencies([first]), tf.device("/cpu:0"):
+            import_graph_def(gd)
+        ops = {op.name: op for op in g.get_operations()}
+    assert ops["import/x"].device == "/cpu:1"
+    assert ops["import/y"].device == "/cpu:0"
+    assert all(ops["import/" + n.name].control_inputs == [first] for n in gd.node)
+
+
 def _small_graph_def():
     with tf.Graph().as_default() as g:
         x = tf.placeholder(tf.float32, [2], name="x")

@@ -305,8 +305,10 @@ def _add_nodes(core, order, mapped, scope, defaults, attrs) -> dict:
             _check_bound_types(node, new_name, inputs)
             if node.name not in attrs:
                 attrs[node.name] = _node_attrs(node, defaults)
-            core.set_device(node.device)
-            core.push_control_dependencies(controls, True)
+            # As in TF1: the caller's device scope fills in nodes without a device, and its
+            # control dependencies apply to every imported node.
+            core.set_device(node.device or old_device)
+            core.push_control_dependencies(controls, False)
             try:
                 imported[node.name] = core.add_node(
                     node.op, inputs, attrs[node.name], new_name + "/"
