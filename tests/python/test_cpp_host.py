@@ -4,6 +4,7 @@ demo's numbers for the same seed, and resume from its checkpoint as if never int
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import shutil
 import subprocess
@@ -55,18 +56,18 @@ def host(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def make_data(tmp_path_factory):
-    """make_data(seed, batch_size): the demo's data and a batch order of 120 steps, written
-    once per session (each call of make_data.py imports scikit-learn: seconds)."""
+    """make_data(seed, batch_size): the demo's data and a batch order of MAX_STEPS steps,
+    written once per session by examples/cpp_host/make_data.py, loaded in this process (its
+    imports, scikit-learn and varflow, are already here)."""
+    spec = importlib.util.spec_from_file_location("make_data", HOST_SOURCE / "make_data.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
     files = {}
 
     def make(seed: int, batch_size: int) -> Path:
         if (seed, batch_size) not in files:
             out = tmp_path_factory.mktemp("digits") / f"digits_{seed}_{batch_size}.bin"
-            args = ["--seed", seed, "--steps", MAX_STEPS, "--batch-size", batch_size]
-            subprocess.run(
-                [sys.executable, str(HOST_SOURCE / "make_data.py"), *map(str, args), "--out", out],
-                check=True,
-            )
+            module.write(out, seed, MAX_STEPS, batch_size)
             files[seed, batch_size] = out
         return files[seed, batch_size]
 
