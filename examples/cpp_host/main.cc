@@ -128,6 +128,23 @@ double mean(const std::vector<float>& v, size_t begin, size_t end) {
   return end > begin ? sum / static_cast<double>(end - begin) : 0.0;
 }
 
+// `<dir of prefix>/checkpoint`, TF1's text proto naming the latest checkpoint.
+std::string state_file(const std::string& prefix) {
+  const size_t slash = prefix.rfind('/');
+  return slash == std::string::npos ? "checkpoint" : prefix.substr(0, slash + 1) + "checkpoint";
+}
+
+std::string checkpoint_state(const std::string& prefix) {
+  const size_t slash = prefix.rfind('/');
+  std::string quoted = "\"";
+  for (char c : slash == std::string::npos ? prefix : prefix.substr(slash + 1)) {
+    if (c == '"' || c == '\\') quoted += '\\';
+    quoted += c;
+  }
+  quoted += '"';
+  return "model_checkpoint_path: " + quoted + "\nall_model_checkpoint_paths: " + quoted + "\n";
+}
+
 int run(const Options& o) {
   const DigitsData data = read_digits(o.data);
   if (o.seed != data.seed) {
@@ -190,6 +207,8 @@ int run(const Options& o) {
   auto save = [&](int64_t step) {
     std::string path = varflow::save_checkpoint(session, m.checkpointed, o.checkpoint,
                                                 {{"global_step", std::to_string(step)}});
+    // The Saver's state file, so that tf.train.latest_checkpoint(dir) finds it from Python.
+    varflow::write_file_atomically(state_file(o.checkpoint), checkpoint_state(o.checkpoint));
     std::printf("saved %s at step %lld\n", path.c_str(), static_cast<long long>(step));
   };
 

@@ -162,7 +162,9 @@ def test_host_resumes_from_its_checkpoint_as_if_never_interrupted(host, make_dat
     assert sorted(losses2) == list(range(stop, steps))
     assert ({**losses1, **losses2}, evals1 + evals2) == whole
 
-    # The checkpoint holds TF1's names for every variable, readable from Python.
+    # The checkpoint holds TF1's names for every variable, readable from Python, and the
+    # Saver's state file names it.
+    assert varflow.train.latest_checkpoint(str(tmp_path)) == str(ckpt)
     names = {name for name, _ in varflow.train.list_variables(str(ckpt))}
     assert {
         "global_step",
