@@ -2,32 +2,32 @@
 
 from __future__ import annotations
 
-from varflow.metrics_impl import (
-    accuracy,
-    auc,
-    false_negatives,
-    false_negatives_at_thresholds,
-    false_positives,
-    false_positives_at_thresholds,
-    mean,
-    mean_absolute_error,
-    mean_cosine_distance,
-    mean_iou,
-    mean_per_class_accuracy,
-    mean_relative_error,
-    mean_squared_error,
-    mean_tensor,
-    percentage_below,
-    precision,
-    precision_at_thresholds,
-    recall,
-    recall_at_thresholds,
-    root_mean_squared_error,
-    true_negatives,
-    true_negatives_at_thresholds,
-    true_positives,
-    true_positives_at_thresholds,
-)
+from varflow import metrics_impl as _impl
+
+accuracy = _impl.graph_only(_impl.accuracy)
+auc = _impl.graph_only(_impl.auc)
+false_negatives = _impl.graph_only(_impl.false_negatives)
+false_negatives_at_thresholds = _impl.graph_only(_impl.false_negatives_at_thresholds)
+false_positives = _impl.graph_only(_impl.false_positives)
+false_positives_at_thresholds = _impl.graph_only(_impl.false_positives_at_thresholds)
+mean = _impl.graph_only(_impl.mean)
+mean_absolute_error = _impl.graph_only(_impl.mean_absolute_error)
+mean_cosine_distance = _impl.graph_only(_impl.mean_cosine_distance)
+mean_iou = _impl.graph_only(_impl.mean_iou)
+mean_per_class_accuracy = _impl.graph_only(_impl.mean_per_class_accuracy)
+mean_relative_error = _impl.graph_only(_impl.mean_relative_error)
+mean_squared_error = _impl.graph_only(_impl.mean_squared_error)
+mean_tensor = _impl.graph_only(_impl.mean_tensor)
+percentage_below = _impl.graph_only(_impl.percentage_below)
+precision = _impl.graph_only(_impl.precision)
+precision_at_thresholds = _impl.graph_only(_impl.precision_at_thresholds)
+recall = _impl.graph_only(_impl.recall)
+recall_at_thresholds = _impl.graph_only(_impl.recall_at_thresholds)
+root_mean_squared_error = _impl.graph_only(_impl.root_mean_squared_error)
+true_negatives = _impl.graph_only(_impl.true_negatives)
+true_negatives_at_thresholds = _impl.graph_only(_impl.true_negatives_at_thresholds)
+true_positives = _impl.graph_only(_impl.true_positives)
+true_positives_at_thresholds = _impl.graph_only(_impl.true_positives_at_thresholds)
 
 # TF 1.15's tf.metrics names not implemented here (the top-k metrics take SparseTensor labels).
 _TF1_ONLY = frozenset(

@@ -14,6 +14,8 @@ Assert ops (predictions in [0, 1] for ``auc`` and the ``*_at_thresholds`` metric
 
 from __future__ import annotations
 
+import functools
+
 from varflow import array_ops, dtypes, math_ops, state_ops
 from varflow.graph import (
     GraphKeys,
@@ -26,6 +28,23 @@ from varflow.graph import (
 from varflow.tf_logging import warning
 from varflow.variable_scope import variable_scope
 from varflow.variables import Variable
+
+
+def graph_only(metric):
+    """TF1's metrics are graph constructs; in eager mode TF1 refuses them with this message."""
+
+    @functools.wraps(metric)
+    def wrapper(*args, **kwargs):
+        import varflow
+
+        executing_eagerly = getattr(varflow, "executing_eagerly", None)
+        if executing_eagerly is not None and executing_eagerly():
+            raise RuntimeError(
+                f"tf.metrics.{metric.__name__} is not supported when eager execution is enabled."
+            )
+        return metric(*args, **kwargs)
+
+    return wrapper
 
 
 def metric_variable(shape, dtype, validate_shape=True, name=None) -> Variable:

@@ -205,3 +205,15 @@ def test_a_tf1_name_varflow_lacks_says_so():
     with pytest.raises(AttributeError, match="^module 'varflow' has no attribute 'no_such'$"):
         tf.no_such  # noqa: B018
     assert not hasattr(tf, "keras")
+
+
+def test_disable_v2_behavior_switches_eager_off_where_the_build_has_it(monkeypatch):
+    import types
+
+    calls = []
+    fake = types.ModuleType("varflow.eager")
+    fake.disable_eager_execution = lambda: calls.append("off")
+    monkeypatch.setitem(sys.modules, "varflow.eager", fake)
+    tf.disable_v2_behavior()
+    tf.compat.v1.disable_eager_execution()
+    assert calls == ["off", "off"]

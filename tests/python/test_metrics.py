@@ -101,3 +101,11 @@ def test_a_tf1_metric_varflow_lacks_says_so():
         tf.metrics.recall_at_k  # noqa: B018
     with pytest.raises(AttributeError, match="has no attribute 'no_such_metric'"):
         tf.metrics.no_such_metric  # noqa: B018
+
+
+def test_metrics_refuse_eager_mode_as_tf1(monkeypatch):
+    monkeypatch.setattr(tf, "executing_eagerly", lambda: True, raising=False)
+    with pytest.raises(
+        RuntimeError, match=r"^tf\.metrics\.accuracy is not supported when eager execution"
+    ):
+        tf.metrics.accuracy([1], [1])
