@@ -29,26 +29,14 @@ true_negatives_at_thresholds = _impl.graph_only(_impl.true_negatives_at_threshol
 true_positives = _impl.graph_only(_impl.true_positives)
 true_positives_at_thresholds = _impl.graph_only(_impl.true_positives_at_thresholds)
 
-# TF 1.15's tf.metrics names not implemented here (the top-k metrics take SparseTensor labels).
-_TF1_ONLY = frozenset(
-    {
-        "average_precision_at_k",
-        "precision_at_k",
-        "precision_at_top_k",
-        "recall_at_k",
-        "recall_at_top_k",
-        "sensitivity_at_specificity",
-        "sparse_average_precision_at_k",
-        "sparse_precision_at_k",
-        "specificity_at_sensitivity",
-    }
-)
-
 
 def __getattr__(name: str):
-    if name in _TF1_ONLY:
-        raise AttributeError(f"varflow does not implement tf.metrics.{name} (a TF 1.15 metric)")
-    raise AttributeError(f"module 'varflow.metrics' has no attribute '{name}'")
+    from varflow.tf1_aliases import unimplemented_message
+
+    raise AttributeError(
+        unimplemented_message(name, "metrics")
+        or f"module 'varflow.metrics' has no attribute '{name}'"
+    )
 
 
 __all__ = [

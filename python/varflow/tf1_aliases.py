@@ -211,13 +211,19 @@ _HINTS = {
 }
 
 
-def unimplemented_message(name: str) -> str | None:
-    """The AttributeError message for a TF 1.15 top-level name that varflow lacks, or None if
-    ``name`` is not one of TF 1.15's names."""
-    from varflow._tf1_api_names import TF1_TOP_LEVEL_NAMES
+def unimplemented_message(name: str, module: str = "") -> str | None:
+    """The AttributeError message for a name of TF 1.15's ``tf`` (or ``tf.<module>``) that
+    varflow lacks, or None if TF 1.15 has no such name there. A module's ``__getattr__``:
 
-    if name not in TF1_TOP_LEVEL_NAMES:
+        def __getattr__(name):
+            raise AttributeError(unimplemented_message(name, "train")
+                                 or f"module 'varflow.train' has no attribute '{name}'")
+    """
+    from varflow._tf1_api_names import TF1_NAMES
+
+    if name not in TF1_NAMES.get(module, ()):
         return None
-    message = f"varflow does not implement tf.{name} (a TensorFlow 1.15 name)"
-    hint = _HINTS.get(name)
+    qualified = f"tf.{module}.{name}" if module else f"tf.{name}"
+    message = f"varflow does not implement {qualified} (a TensorFlow 1.15 name)"
+    hint = _HINTS.get(qualified if module else name)
     return f"{message}; {hint}" if hint else message

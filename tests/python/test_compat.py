@@ -217,3 +217,14 @@ def test_disable_v2_behavior_switches_eager_off_where_the_build_has_it(monkeypat
     tf.disable_v2_behavior()
     tf.compat.v1.disable_eager_execution()
     assert calls == ["off", "off"]
+
+
+def test_unimplemented_message_for_submodules():
+    from varflow.tf1_aliases import unimplemented_message
+
+    assert unimplemented_message("SyncReplicasOptimizer", "train") == (
+        "varflow does not implement tf.train.SyncReplicasOptimizer (a TensorFlow 1.15 name)"
+    )
+    assert unimplemented_message("no_such_name", "train") is None
+    assert unimplemented_message("ctc_loss", "nn").startswith("varflow does not implement tf.nn")
+    assert unimplemented_message("x", "no_such_module") is None

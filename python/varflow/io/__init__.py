@@ -13,9 +13,10 @@ from varflow.io.tf_record import (
 
 
 def __getattr__(name: str):
+    from varflow.tf1_aliases import unimplemented_message
+
     raise AttributeError(
-        f"varflow does not implement tf.io.{name}; of tf.io it has gfile and the TFRecord "
-        "reader and writer"
+        unimplemented_message(name, "io") or f"module 'varflow.io' has no attribute '{name}'"
     )
 
 
