@@ -1,4 +1,4 @@
-"""tf.nn: activations, softmax, losses."""
+"""tf.nn: activations, softmax, losses, convolution and pooling."""
 
 from __future__ import annotations
 
@@ -319,3 +319,449 @@ __all__ += [
 
 from varflow.array_ops import embedding_lookup  # noqa: E402
 from varflow.math_ops import leaky_relu, selu  # noqa: E402
+
+
+# --- convolution and pooling (TF1's nn_ops.py) ------------------------------------------------
+
+
+def _channel_index(data_format):
+    return 1 if data_format is not None and data_format.startswith("NC") else -1
+
+
+def _get_sequence(value, n, channel_index, name):
+    """TF1's _get_sequence: an int or a list of 1, n or n + 2 values -> n + 2 values with 1 in
+    the batch and channel positions."""
+    if value is None:
+        value = [1]
+    elif isinstance(value, int) and not isinstance(value, bool):
+        value = [value]
+    elif not isinstance(value, (list, tuple)):
+        value = list(value)
+    value = [int(v) for v in value]
+    if len(value) == n + 2:
+        return value
+    if len(value) == 1:
+        value = value * n
+    elif len(value) != n:
+        raise ValueError(
+            f"{name} should be of length 1, {n} or {n + 2}. Received: {name}={value} of "
+            f"length {len(value)}"
+        )
+    if channel_index == 1:
+        return [1, 1, *value]
+    return [1, *value, 1]
+
+
+def _padding_attrs(padding, data_format, op_name):
+    """TF1's _convert_padding: a string, or a list of [before, after] pairs (EXPLICIT)."""
+    if isinstance(padding, (list, tuple)):
+        pads = [list(p) for p in padding]
+        if len(pads) != 4:
+            raise ValueError(
+                f"When padding is a list, it must be of size 4. Received: padding={padding} of "
+                f"size {len(pads)}"
+            )
+        if any(len(p) != 2 for p in pads):
+            raise ValueError(f"When padding is a list, each element must be a pair: {padding}")
+        fmt = data_format or "NHWC"
+        outer = (pads[0], pads[1]) if fmt.startswith("NC") else (pads[0], pads[3])
+        if any(int(v) != 0 for p in outer for v in p):
+            where = "first two" if fmt.startswith("NC") else "first and last"
+            raise ValueError(
+                f'When explicit padding is used and data_format is "{fmt}", the {where} '
+                f"elements of padding must be [0, 0]. Received: padding={padding}"
+            )
+        return {"padding": "EXPLICIT", "explicit_paddings": [int(v) for p in pads for v in p]}
+    if not isinstance(padding, str):
+        raise TypeError(f"{op_name}: padding must be a string or a list of pairs, not {padding!r}")
+    return {"padding": padding}
+
+
+def _data_format(data_format):
+    return "NCHW" if data_format in ("NCHW", "NCW", "NCDHW") else data_format or "NHWC"
+
+
+def conv2d(
+    input,
+    filter=None,
+    strides=None,
+    padding=None,
+    use_cudnn_on_gpu=True,
+    data_format="NHWC",
+    dilations=(1, 1, 1, 1),
+    name=None,
+    filters=None,
+) -> Tensor:
+    """2-D convolution (op Conv2D); filter ``[height, width, in_channels, out_channels]``."""
+    if filter is None:
+        filter = filters
+    elif filters is not None:
+        raise ValueError("Arguments filters and filter are mutually exclusive.")
+    channel = _channel_index(data_format)
+    attrs = {
+        "strides": _get_sequence(strides, 2, channel, "strides"),
+        "dilations": _get_sequence(dilations, 2, channel, "dilations"),
+        "data_format": data_format or "NHWC",
+        "use_cudnn_on_gpu": bool(use_cudnn_on_gpu),
+        **_padding_attrs(padding, data_format, "Conv2D"),
+    }
+    x = convert_to_tensor(input, name="input")
+    f = convert_to_tensor(filter, name="filter")
+    return _op("Conv2D", [x, f], attrs, name=name)
+
+
+def _backprop_attrs(strides, padding, use_cudnn_on_gpu, data_format, dilations, op_name):
+    channel = _channel_index(data_format)
+    attrs = {
+        "strides": _get_sequence(strides, 2, channel, "strides"),
+        "dilations": _get_sequence(dilations, 2, channel, "dilations"),
+        "data_format": data_format or "NHWC",
+        **_padding_attrs(padding, data_format, op_name),
+    }
+    if use_cudnn_on_gpu is not None:
+        attrs["use_cudnn_on_gpu"] = bool(use_cudnn_on_gpu)
+    return attrs
+
+
+def conv2d_backprop_input(
+    input_sizes,
+    filter=None,
+    out_backprop=None,
+    strides=None,
+    padding=None,
+    use_cudnn_on_gpu=True,
+    data_format="NHWC",
+    dilations=(1, 1, 1, 1),
+    name=None,
+    filters=None,
+) -> Tensor:
+    """The gradient of conv2d with respect to its input (op Conv2DBackpropInput)."""
+    filter = filter if filter is not None else filters
+    attrs = _backprop_attrs(
+        strides, padding, use_cudnn_on_gpu, data_format, dilations, "Conv2DBackpropInput"
+    )
+    sizes = convert_to_tensor(input_sizes, dtype=dtypes.int32, name="input_sizes")
+    inputs = [sizes, convert_to_tensor(filter), convert_to_tensor(out_backprop)]
+    return _op("Conv2DBackpropInput", inputs, attrs, name=name)
+
+
+def conv2d_backprop_filter(
+    input,
+    filter_sizes,
+    out_backprop,
+    strides,
+    padding,
+    use_cudnn_on_gpu=True,
+    data_format="NHWC",
+    dilations=(1, 1, 1, 1),
+    name=None,
+) -> Tensor:
+    """The gradient of conv2d with respect to its filter (op Conv2DBackpropFilter)."""
+    attrs = _backprop_attrs(
+        strides, padding, use_cudnn_on_gpu, data_format, dilations, "Conv2DBackpropFilter"
+    )
+    sizes = convert_to_tensor(filter_sizes, dtype=dtypes.int32, name="filter_sizes")
+    inputs = [convert_to_tensor(input), sizes, convert_to_tensor(out_backprop)]
+    return _op("Conv2DBackpropFilter", inputs, attrs, name=name)
+
+
+def conv2d_transpose(
+    value=None,
+    filter=None,
+    output_shape=None,
+    strides=None,
+    padding="SAME",
+    data_format="NHWC",
+    name=None,
+    input=None,
+    filters=None,
+    dilations=None,
+) -> Tensor:
+    """The transpose of conv2d (op Conv2DBackpropInput named ``conv2d_transpose``); filter
+    ``[height, width, output_channels, in_channels]``."""
+    import numpy as np
+
+    value = input if value is None else value
+    filter = filters if filter is None else filter
+    with name_scope(name, "conv2d_transpose", [value, filter, output_shape]) as scope:
+        value = convert_to_tensor(value, name="value")
+        filter = convert_to_tensor(filter, name="filter")
+        axis = 1 if _data_format(data_format) == "NCHW" else 3
+        vshape, fshape = value.shape, filter.shape
+        if vshape.ndims is not None and fshape.ndims is not None:
+            vc, fc = vshape.dims[axis].value, fshape.dims[3].value
+            if vc is not None and fc is not None and vc != fc:
+                raise ValueError(
+                    f"input channels does not match filter's input channels, {vc} != {fc}"
+                )
+        if isinstance(output_shape, (list, tuple, np.ndarray)):
+            if len(output_shape) != 4:
+                raise ValueError(f"output_shape must have shape (4,), got {list(output_shape)}")
+            oc = fshape.dims[2].value if fshape.ndims is not None else None
+            if oc is not None and output_shape[axis] is not None and int(output_shape[axis]) != oc:
+                raise ValueError(
+                    f"output_shape does not match filter's output channels, "
+                    f"{output_shape[axis]} != {oc}"
+                )
+        return conv2d_backprop_input(
+            output_shape,
+            filter,
+            value,
+            strides=strides,
+            padding=padding,
+            data_format=data_format,
+            dilations=dilations,
+            use_cudnn_on_gpu=None,
+            name=scope,
+        )
+
+
+def conv1d(
+    value=None,
+    filters=None,
+    stride=None,
+    padding=None,
+    use_cudnn_on_gpu=None,
+    data_format=None,
+    name=None,
+    input=None,
+    dilations=None,
+) -> Tensor:
+    """1-D convolution as TF1 computes it: expand_dims, conv2d, squeeze."""
+    value = input if value is None else value
+    with name_scope(name, "conv1d", [value, filters]) as scope:
+        if data_format is None or data_format in ("NHWC", "NWC"):
+            fmt, spatial = "NHWC", 1
+        elif data_format in ("NCHW", "NCW"):
+            fmt, spatial = "NCHW", 2
+        else:
+            raise ValueError(
+                f"`data_format` must be 'NWC' or 'NCW'. Received: data_format={data_format}"
+            )
+        channel = 1 if fmt == "NCHW" else -1
+        strides = [1, *_get_sequence(stride, 1, channel, "stride")]
+        dil = [1, *_get_sequence(dilations, 1, channel, "dilations")]
+        x = array_ops.expand_dims(convert_to_tensor(value, name="value"), spatial)
+        f = array_ops.expand_dims(convert_to_tensor(filters, name="filters"), 0)
+        if isinstance(padding, (list, tuple)):
+            raise TypeError("varflow: conv1d takes a padding string ('SAME' or 'VALID')")
+        y = conv2d(
+            x,
+            f,
+            strides=strides,
+            padding=padding,
+            use_cudnn_on_gpu=True if use_cudnn_on_gpu is None else use_cudnn_on_gpu,
+            data_format=fmt,
+            dilations=dil,
+        )
+        return array_ops.squeeze(y, [spatial], name=scope)
+
+
+def _pool_attrs(ksize, strides, padding, data_format, op_name, explicit=True):
+    channel = _channel_index(data_format)
+    ksize = _get_sequence(ksize, 2, channel, "ksize")
+    if any(k == 0 for k in ksize):
+        raise ValueError(f"`ksize` cannot be zero. Received: ksize={ksize}")
+    attrs = {
+        "ksize": ksize,
+        "strides": _get_sequence(strides, 2, channel, "strides"),
+        "data_format": data_format or "NHWC",
+    }
+    if isinstance(padding, (list, tuple)) and not explicit:
+        raise ValueError(f"{op_name} does not support explicit padding: padding={padding}")
+    attrs.update(_padding_attrs(padding, data_format, op_name))
+    return attrs
+
+
+def max_pool(
+    value,
+    ksize,
+    strides,
+    padding,
+    data_format="NHWC",
+    name=None,
+    input=None,
+) -> Tensor:
+    """Max pooling (op MaxPool)."""
+    value = input if value is None else value
+    with name_scope(name, "MaxPool", [value]) as scope:
+        attrs = _pool_attrs(ksize, strides, padding, data_format, "MaxPool")
+        return _op("MaxPool", [convert_to_tensor(value, name="input")], attrs, name=scope)
+
+
+def avg_pool(
+    value,
+    ksize,
+    strides,
+    padding,
+    data_format="NHWC",
+    name=None,
+    input=None,
+) -> Tensor:
+    """Average pooling over the window's elements inside the input (op AvgPool)."""
+    value = input if value is None else value
+    with name_scope(name, "AvgPool", [value]) as scope:
+        attrs = _pool_attrs(ksize, strides, padding, data_format, "AvgPool", explicit=False)
+        return _op("AvgPool", [convert_to_tensor(value, name="input")], attrs, name=scope)
+
+
+def max_pool_with_argmax(
+    input,
+    ksize,
+    strides,
+    padding,
+    data_format="NHWC",
+    Targmax=None,
+    name=None,
+    output_dtype=None,
+    include_batch_in_index=False,
+):
+    """Max pooling and the flat position of each maximum (op MaxPoolWithArgmax)."""
+    if data_format != "NHWC":
+        raise ValueError("Data formats other than 'NHWC' are not yet supported")
+    dtype = dtypes.as_dtype(output_dtype or Targmax or dtypes.int64)
+    if dtype != dtypes.int64:
+        raise ValueError(f"varflow: max_pool_with_argmax supports only int64 argmax, not {dtype}")
+    attrs = _pool_attrs(ksize, strides, padding, "NHWC", "MaxPoolWithArgmax", explicit=False)
+    del attrs["data_format"]
+    attrs["include_batch_in_index"] = bool(include_batch_in_index)
+    op = get_default_graph().create_op(
+        "MaxPoolWithArgmax", [convert_to_tensor(input)], attrs, name=name or "MaxPoolWithArgmax"
+    )
+    return op.outputs[0], op.outputs[1]
+
+
+def depthwise_conv2d_native(
+    input,
+    filter,
+    strides,
+    padding,
+    data_format="NHWC",
+    dilations=(1, 1, 1, 1),
+    name=None,
+) -> Tensor:
+    """Depthwise convolution (op DepthwiseConv2dNative); filter
+    ``[height, width, in_channels, channel_multiplier]``."""
+    channel = _channel_index(data_format)
+    attrs = {
+        "strides": _get_sequence(strides, 2, channel, "strides"),
+        "dilations": _get_sequence(dilations, 2, channel, "dilations"),
+        "data_format": data_format or "NHWC",
+        **_padding_attrs(padding, data_format, "DepthwiseConv2dNative"),
+    }
+    inputs = [convert_to_tensor(input, name="input"), convert_to_tensor(filter, name="filter")]
+    return _op("DepthwiseConv2dNative", inputs, attrs, name=name)
+
+
+def _rate_to_dilations(rate, dilations, strides, data_format):
+    if rate is not None and dilations is not None:
+        raise ValueError("Arguments rate and dilations are mutually exclusive.")
+    rate = dilations if rate is None else rate
+    rate = (
+        [1, 1]
+        if rate is None
+        else [int(r) for r in (rate if hasattr(rate, "__len__") else [rate, rate])]
+    )
+    if len(rate) != 2:
+        raise ValueError(f"rate must be of length 2, got {rate}")
+    if any(r > 1 for r in rate) and any(s > 1 for s in strides):
+        raise ValueError("strides > 1 not supported in conjunction with dilation_rate > 1")
+    return _get_sequence(rate, 2, _channel_index(data_format), "dilations")
+
+
+def depthwise_conv2d(
+    input,
+    filter,
+    strides,
+    padding,
+    rate=None,
+    name=None,
+    data_format=None,
+    dilations=None,
+) -> Tensor:
+    """TF1's depthwise_conv2d: each input channel convolved with its own filters
+    (op DepthwiseConv2dNative; ``rate`` becomes its dilations)."""
+    with name_scope(name, "depthwise", [input, filter]) as scope:
+        fmt = data_format or "NHWC"
+        strides = _get_sequence(strides, 2, _channel_index(fmt), "strides")
+        dil = _rate_to_dilations(rate, dilations, strides, fmt)
+        return depthwise_conv2d_native(
+            input, filter, strides, padding, data_format=fmt, dilations=dil, name=scope
+        )
+
+
+def separable_conv2d(
+    input,
+    depthwise_filter,
+    pointwise_filter,
+    strides,
+    padding,
+    rate=None,
+    name=None,
+    data_format=None,
+    dilations=None,
+) -> Tensor:
+    """A depthwise convolution followed by a 1x1 convolution (TF1's separable_conv2d)."""
+    with name_scope(name, "separable_conv2d", [input, depthwise_filter, pointwise_filter]) as scope:
+        fmt = data_format or "NHWC"
+        pointwise_filter = convert_to_tensor(pointwise_filter, name="pointwise_filter")
+        pshape = pointwise_filter.shape
+        if pshape.ndims is not None:
+            if pshape.ndims != 4:
+                raise ValueError(f"Shape must be rank 4 but is rank {pshape.ndims}")
+            for i in (0, 1):
+                if pshape.dims[i].value not in (None, 1):
+                    raise ValueError(
+                        f"Dimension must be 1 but is {pshape.dims[i].value} for pointwise_filter"
+                    )
+        strides = _get_sequence(strides, 2, _channel_index(fmt), "strides")
+        dil = _rate_to_dilations(rate, dilations, strides, fmt)
+        depthwise = depthwise_conv2d_native(
+            input,
+            depthwise_filter,
+            strides,
+            padding,
+            data_format=fmt,
+            dilations=dil,
+            name="depthwise",
+        )
+        return conv2d(
+            depthwise, pointwise_filter, [1, 1, 1, 1], "VALID", data_format=fmt, name=scope
+        )
+
+
+__all__ += [
+    "avg_pool",
+    "conv1d",
+    "conv2d",
+    "conv2d_backprop_filter",
+    "conv2d_backprop_input",
+    "conv2d_transpose",
+    "depthwise_conv2d",
+    "depthwise_conv2d_native",
+    "max_pool",
+    "max_pool_with_argmax",
+    "separable_conv2d",
+]
+
+
+def local_response_normalization(
+    input,
+    depth_radius=5,
+    bias=1,
+    alpha=1,
+    beta=0.5,
+    name=None,
+) -> Tensor:
+    """x / (bias + alpha * sum of squares over 2 * depth_radius + 1 channels) ** beta (op LRN)."""
+    attrs = {
+        "depth_radius": int(depth_radius),
+        "bias": float(bias),
+        "alpha": float(alpha),
+        "beta": float(beta),
+    }
+    return _op("LRN", [convert_to_tensor(input, name="input")], attrs, name=name)
+
+
+lrn = local_response_normalization
+__all__ += ["local_response_normalization", "lrn"]

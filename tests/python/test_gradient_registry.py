@@ -36,6 +36,11 @@ CASES = {
     "Add": (tf.add, [u(2, 3), u(3)]),
     "AddV2": (lambda a, b: a + b, [u(2, 3), u(2, 1)]),
     "AddN": (lambda a, b, c: tf.add_n([a, b, c]), [u(2, 2), u(2, 2), u(2, 2)]),
+    "AvgPool": (lambda x: tf.nn.avg_pool(x, 3, 2, "SAME"), [u(2, 5, 5, 2)]),
+    "AvgPoolGrad": (
+        lambda x, g: tf.gradients(tf.nn.avg_pool(x, 2, 1, "SAME"), x, grad_ys=g)[0] * x,
+        [u(1, 3, 3, 2), u(1, 3, 3, 2)],
+    ),
     "BatchMatMul": (
         lambda a, b: tf.get_default_graph().create_op("BatchMatMul", [a, b], {}).outputs[0],
         [u(2, 2, 3), u(2, 3, 2)],
@@ -46,9 +51,37 @@ CASES = {
     "Cast": (lambda a: tf.cast(tf.cast(a, tf.float32), tf.float64) * 1.0, [u(3)]),
     "ClipByValue": (lambda a: tf.clip_by_value(a, -1.0, 1.0), [np.array([-1.7, -0.4, 0.3, 1.6])]),
     "ConcatV2": (lambda a, b: tf.concat([a, b], axis=1), [u(2, 2), u(2, 3)]),
+    "Conv2D": (
+        lambda x, f: tf.nn.conv2d(x, f, [1, 2, 1, 1], "SAME", dilations=[1, 1, 2, 1]),
+        [u(2, 5, 5, 2), u(3, 2, 2, 3)],
+    ),
+    "Conv2DBackpropFilter": (
+        lambda x, dy: tf.nn.conv2d_backprop_filter(x, [3, 3, 2, 3], dy, [1, 2, 2, 1], "VALID"),
+        [u(2, 5, 6, 2), u(2, 2, 2, 3)],
+    ),
+    "Conv2DBackpropInput": (
+        lambda f, dy: tf.nn.conv2d_transpose(dy, f, [2, 5, 5, 2], [1, 2, 2, 1], "SAME"),
+        [u(3, 3, 2, 3), u(2, 3, 3, 3)],
+    ),
     "Cos": (tf.cos, [u(3)]),
     "Cumprod": (lambda a: tf.cumprod(a, axis=1, exclusive=True, reverse=True), [away(2, 4)]),
     "Cumsum": (lambda a: tf.cumsum(a, axis=0, exclusive=True), [u(3, 2)]),
+    "DepthwiseConv2dNative": (
+        lambda x, f: tf.nn.depthwise_conv2d(x, f, [1, 1, 1, 1], "SAME", rate=[2, 1]),
+        [u(2, 5, 4, 3), u(2, 2, 3, 2)],
+    ),
+    "DepthwiseConv2dNativeBackpropFilter": (
+        lambda x, f, g: tf.gradients(
+            tf.nn.depthwise_conv2d(x, f, [1, 2, 2, 1], "VALID"), f, grad_ys=g
+        )[0],
+        [u(1, 5, 5, 2), u(2, 2, 2, 2), u(1, 2, 2, 4)],
+    ),
+    "DepthwiseConv2dNativeBackpropInput": (
+        lambda x, f, g: tf.gradients(
+            tf.nn.depthwise_conv2d(x, f, [1, 2, 2, 1], "SAME"), x, grad_ys=g
+        )[0],
+        [u(1, 5, 4, 2), u(3, 2, 2, 2), u(1, 3, 2, 4)],
+    ),
     "Div": (tf.div, [u(3), away(3)]),
     "Elu": (tf.nn.elu, [away(4)]),
     "EluGrad": (lambda g, y: tf.gradients(tf.nn.elu(y), y, grad_ys=g)[0], [u(4), away(4)]),
@@ -69,6 +102,7 @@ CASES = {
     "GlobalNorm": (lambda a, b: tf.global_norm([a, b]), [u(3), u(2, 2)]),
     "Identity": (tf.identity, [u(3)]),
     "L2Loss": (tf.nn.l2_loss, [u(2, 3)]),
+    "LRN": (lambda x: tf.nn.lrn(x, 2, 1.5, 0.3, 0.75), [u(1, 2, 2, 6)]),
     "LeakyRelu": (lambda a: tf.nn.leaky_relu(a, alpha=0.3), [away(4)]),
     "LeakyReluGrad": (
         lambda g, x: tf.gradients(tf.nn.leaky_relu(x, alpha=0.3), x, grad_ys=g)[0],
@@ -78,6 +112,33 @@ CASES = {
     "Log1p": (tf.log1p, [u(3, lo=-0.5)]),
     "LogSoftmax": (tf.nn.log_softmax, [u(2, 3)]),
     "MatMul": (lambda a, b: tf.matmul(a, b, transpose_b=True), [u(2, 3), u(4, 3)]),
+    "MaxPool": (lambda x: tf.nn.max_pool(x, 3, 2, "SAME"), [u(2, 5, 5, 2)]),
+    "MaxPoolGrad": (
+        lambda x, g: tf.gradients(tf.nn.max_pool(x, 2, 2, "VALID"), x, grad_ys=g)[0],
+        [u(1, 4, 4, 2), u(1, 2, 2, 2)],
+    ),
+    "MaxPoolGradGrad": (
+        lambda x, gy, h: tf.gradients(
+            tf.gradients(tf.nn.max_pool(x, 2, 2, "VALID"), x, grad_ys=gy)[0], gy, grad_ys=h
+        )[0],
+        [u(1, 4, 4, 2), u(1, 2, 2, 2), u(1, 4, 4, 2)],
+    ),
+    "MaxPoolGradGradWithArgmax": (
+        lambda x, gy, h: tf.gradients(
+            tf.gradients(tf.nn.max_pool_with_argmax(x, 2, 2, "SAME")[0], x, grad_ys=gy)[0],
+            gy,
+            grad_ys=h,
+        )[0],
+        [u(1, 3, 3, 2), u(1, 2, 2, 2), u(1, 3, 3, 2)],
+    ),
+    "MaxPoolGradWithArgmax": (
+        lambda x, g: tf.gradients(tf.nn.max_pool_with_argmax(x, 2, 2, "SAME")[0], x, grad_ys=g)[0],
+        [u(1, 3, 3, 2), u(1, 2, 2, 2)],
+    ),
+    "MaxPoolWithArgmax": (
+        lambda x: tf.nn.max_pool_with_argmax(x, 3, 2, "VALID")[0],
+        [u(2, 5, 5, 2)],
+    ),
     "Max": (lambda a: tf.reduce_max(a, axis=1), [u(2, 4)]),
     "Maximum": (tf.maximum, [np.array([1.0, -2.0, 0.5]), np.array([0.2, -1.0, 1.5])]),
     "Mean": (lambda a: tf.reduce_mean(a, axis=[0], keepdims=True), [u(3, 2)]),

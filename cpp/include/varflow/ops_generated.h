@@ -607,6 +607,46 @@ Output AssignSub(
     const AssignSubAttrs& attrs = {},
     const std::string& name = "");
 
+// Optional attributes of AvgPool.
+struct AvgPoolAttrs {
+  // NHWC (channels last) or NCHW
+  std::string data_format = "NHWC";
+  AvgPoolAttrs& with_data_format(std::string value) {
+    data_format = std::move(value);
+    return *this;
+  }
+};
+// AvgPool(value) -> output. ksize (list(int)): the window's size per input dimension. strides
+// (list(int)): the window's step per input dimension. padding (string): SAME or VALID.
+Output AvgPool(
+    Output value,
+    const std::vector<int64_t>& ksize,
+    const std::vector<int64_t>& strides,
+    const std::string& padding,
+    const AvgPoolAttrs& attrs = {},
+    const std::string& name = "");
+
+// Optional attributes of AvgPoolGrad.
+struct AvgPoolGradAttrs {
+  // NHWC (channels last) or NCHW
+  std::string data_format = "NHWC";
+  AvgPoolGradAttrs& with_data_format(std::string value) {
+    data_format = std::move(value);
+    return *this;
+  }
+};
+// AvgPoolGrad(orig_input_shape, grad) -> output. ksize (list(int)): the window's size per input
+// dimension. strides (list(int)): the window's step per input dimension. padding (string): SAME or
+// VALID.
+Output AvgPoolGrad(
+    Output orig_input_shape,
+    Output grad,
+    const std::vector<int64_t>& ksize,
+    const std::vector<int64_t>& strides,
+    const std::string& padding,
+    const AvgPoolGradAttrs& attrs = {},
+    const std::string& name = "");
+
 // Optional attributes of BatchMatMul.
 struct BatchMatMulAttrs {
   // use x's transpose
@@ -731,6 +771,119 @@ Output Const(
     const ConstAttrs& attrs = {},
     const std::string& name = "");
 
+// Optional attributes of Conv2D.
+struct Conv2DAttrs {
+  // EXPLICIT padding: (before, after) for each of the 4 dimensions
+  std::vector<int64_t> explicit_paddings = {};
+  // NHWC (channels last) or NCHW
+  std::string data_format = "NHWC";
+  // the filter's dilation per dimension
+  std::vector<int64_t> dilations = {1, 1, 1, 1};
+  // accepted for TF1 compatibility; CPU only
+  bool use_cudnn_on_gpu = true;
+  Conv2DAttrs& with_explicit_paddings(std::vector<int64_t> value) {
+    explicit_paddings = std::move(value);
+    return *this;
+  }
+  Conv2DAttrs& with_data_format(std::string value) {
+    data_format = std::move(value);
+    return *this;
+  }
+  Conv2DAttrs& with_dilations(std::vector<int64_t> value) {
+    dilations = std::move(value);
+    return *this;
+  }
+  Conv2DAttrs& with_use_cudnn_on_gpu(bool value) {
+    use_cudnn_on_gpu = std::move(value);
+    return *this;
+  }
+};
+// Conv2D(input, filter) -> output. strides (list(int)): the window's step per input dimension.
+// padding (string): SAME, VALID or EXPLICIT.
+Output Conv2D(
+    Output input,
+    Output filter,
+    const std::vector<int64_t>& strides,
+    const std::string& padding,
+    const Conv2DAttrs& attrs = {},
+    const std::string& name = "");
+
+// Optional attributes of Conv2DBackpropFilter.
+struct Conv2DBackpropFilterAttrs {
+  // EXPLICIT padding: (before, after) for each of the 4 dimensions
+  std::vector<int64_t> explicit_paddings = {};
+  // NHWC (channels last) or NCHW
+  std::string data_format = "NHWC";
+  // the filter's dilation per dimension
+  std::vector<int64_t> dilations = {1, 1, 1, 1};
+  // accepted for TF1 compatibility; CPU only
+  bool use_cudnn_on_gpu = true;
+  Conv2DBackpropFilterAttrs& with_explicit_paddings(std::vector<int64_t> value) {
+    explicit_paddings = std::move(value);
+    return *this;
+  }
+  Conv2DBackpropFilterAttrs& with_data_format(std::string value) {
+    data_format = std::move(value);
+    return *this;
+  }
+  Conv2DBackpropFilterAttrs& with_dilations(std::vector<int64_t> value) {
+    dilations = std::move(value);
+    return *this;
+  }
+  Conv2DBackpropFilterAttrs& with_use_cudnn_on_gpu(bool value) {
+    use_cudnn_on_gpu = std::move(value);
+    return *this;
+  }
+};
+// Conv2DBackpropFilter(input, filter_sizes, out_backprop) -> output. strides (list(int)): the
+// window's step per input dimension. padding (string): SAME, VALID or EXPLICIT.
+Output Conv2DBackpropFilter(
+    Output input,
+    Output filter_sizes,
+    Output out_backprop,
+    const std::vector<int64_t>& strides,
+    const std::string& padding,
+    const Conv2DBackpropFilterAttrs& attrs = {},
+    const std::string& name = "");
+
+// Optional attributes of Conv2DBackpropInput.
+struct Conv2DBackpropInputAttrs {
+  // EXPLICIT padding: (before, after) for each of the 4 dimensions
+  std::vector<int64_t> explicit_paddings = {};
+  // NHWC (channels last) or NCHW
+  std::string data_format = "NHWC";
+  // the filter's dilation per dimension
+  std::vector<int64_t> dilations = {1, 1, 1, 1};
+  // accepted for TF1 compatibility; CPU only
+  bool use_cudnn_on_gpu = true;
+  Conv2DBackpropInputAttrs& with_explicit_paddings(std::vector<int64_t> value) {
+    explicit_paddings = std::move(value);
+    return *this;
+  }
+  Conv2DBackpropInputAttrs& with_data_format(std::string value) {
+    data_format = std::move(value);
+    return *this;
+  }
+  Conv2DBackpropInputAttrs& with_dilations(std::vector<int64_t> value) {
+    dilations = std::move(value);
+    return *this;
+  }
+  Conv2DBackpropInputAttrs& with_use_cudnn_on_gpu(bool value) {
+    use_cudnn_on_gpu = std::move(value);
+    return *this;
+  }
+};
+// Conv2DBackpropInput(input_sizes, filter, out_backprop) -> output. strides (list(int)): the
+// window's step per input dimension. padding (string): SAME, VALID or EXPLICIT.
+Output Conv2DBackpropInput(
+    Output input_sizes,
+    Output filter,
+    Output out_backprop,
+    const std::vector<int64_t>& strides,
+    const std::string& padding,
+    const Conv2DBackpropInputAttrs& attrs = {},
+    const std::string& name = "");
+
 // Cos(x) -> y.
 Output Cos(Output x, const std::string& name = "");
 
@@ -769,6 +922,101 @@ struct CumsumAttrs {
 };
 // Cumsum(x, axis) -> out.
 Output Cumsum(Output x, Output axis, const CumsumAttrs& attrs = {}, const std::string& name = "");
+
+// Optional attributes of DepthwiseConv2dNative.
+struct DepthwiseConv2dNativeAttrs {
+  // EXPLICIT padding: (before, after) for each of the 4 dimensions
+  std::vector<int64_t> explicit_paddings = {};
+  // NHWC (channels last) or NCHW
+  std::string data_format = "NHWC";
+  // the filter's dilation per dimension
+  std::vector<int64_t> dilations = {1, 1, 1, 1};
+  DepthwiseConv2dNativeAttrs& with_explicit_paddings(std::vector<int64_t> value) {
+    explicit_paddings = std::move(value);
+    return *this;
+  }
+  DepthwiseConv2dNativeAttrs& with_data_format(std::string value) {
+    data_format = std::move(value);
+    return *this;
+  }
+  DepthwiseConv2dNativeAttrs& with_dilations(std::vector<int64_t> value) {
+    dilations = std::move(value);
+    return *this;
+  }
+};
+// DepthwiseConv2dNative(input, filter) -> output. strides (list(int)): the window's step per input
+// dimension. padding (string): SAME, VALID or EXPLICIT.
+Output DepthwiseConv2dNative(
+    Output input,
+    Output filter,
+    const std::vector<int64_t>& strides,
+    const std::string& padding,
+    const DepthwiseConv2dNativeAttrs& attrs = {},
+    const std::string& name = "");
+
+// Optional attributes of DepthwiseConv2dNativeBackpropFilter.
+struct DepthwiseConv2dNativeBackpropFilterAttrs {
+  // EXPLICIT padding: (before, after) for each of the 4 dimensions
+  std::vector<int64_t> explicit_paddings = {};
+  // NHWC (channels last) or NCHW
+  std::string data_format = "NHWC";
+  // the filter's dilation per dimension
+  std::vector<int64_t> dilations = {1, 1, 1, 1};
+  DepthwiseConv2dNativeBackpropFilterAttrs& with_explicit_paddings(std::vector<int64_t> value) {
+    explicit_paddings = std::move(value);
+    return *this;
+  }
+  DepthwiseConv2dNativeBackpropFilterAttrs& with_data_format(std::string value) {
+    data_format = std::move(value);
+    return *this;
+  }
+  DepthwiseConv2dNativeBackpropFilterAttrs& with_dilations(std::vector<int64_t> value) {
+    dilations = std::move(value);
+    return *this;
+  }
+};
+// DepthwiseConv2dNativeBackpropFilter(input, filter_sizes, out_backprop) -> output. strides
+// (list(int)): the window's step per input dimension. padding (string): SAME, VALID or EXPLICIT.
+Output DepthwiseConv2dNativeBackpropFilter(
+    Output input,
+    Output filter_sizes,
+    Output out_backprop,
+    const std::vector<int64_t>& strides,
+    const std::string& padding,
+    const DepthwiseConv2dNativeBackpropFilterAttrs& attrs = {},
+    const std::string& name = "");
+
+// Optional attributes of DepthwiseConv2dNativeBackpropInput.
+struct DepthwiseConv2dNativeBackpropInputAttrs {
+  // EXPLICIT padding: (before, after) for each of the 4 dimensions
+  std::vector<int64_t> explicit_paddings = {};
+  // NHWC (channels last) or NCHW
+  std::string data_format = "NHWC";
+  // the filter's dilation per dimension
+  std::vector<int64_t> dilations = {1, 1, 1, 1};
+  DepthwiseConv2dNativeBackpropInputAttrs& with_explicit_paddings(std::vector<int64_t> value) {
+    explicit_paddings = std::move(value);
+    return *this;
+  }
+  DepthwiseConv2dNativeBackpropInputAttrs& with_data_format(std::string value) {
+    data_format = std::move(value);
+    return *this;
+  }
+  DepthwiseConv2dNativeBackpropInputAttrs& with_dilations(std::vector<int64_t> value) {
+    dilations = std::move(value);
+    return *this;
+  }
+};
+// DepthwiseConv2dNativeBackpropInput(input_sizes, filter, out_backprop) -> output. strides
+// (list(int)): the window's step per input dimension. padding (string): SAME, VALID or EXPLICIT.
+Output DepthwiseConv2dNativeBackpropInput(
+    Output input_sizes,
+    Output filter,
+    Output out_backprop,
+    const std::vector<int64_t>& strides,
+    const std::string& padding,
+    const DepthwiseConv2dNativeBackpropInputAttrs& attrs = {},
+    const std::string& name = "");
 
 // Div(x, y) -> z.
 Output Div(Output x, Output y, const std::string& name = "");
@@ -852,6 +1100,71 @@ Output IsVariableInitialized(Output ref, const std::string& name = "");
 
 // L2Loss(t) -> output.
 Output L2Loss(Output t, const std::string& name = "");
+
+// Optional attributes of LRN.
+struct LRNAttrs {
+  // half-width of the channel window
+  int64_t depth_radius = int64_t{5};
+  // offset (usually positive, to avoid dividing by 0)
+  double bias = 1.0;
+  // scale of the sum of squares
+  double alpha = 1.0;
+  // exponent
+  double beta = 0.5;
+  LRNAttrs& with_depth_radius(int64_t value) {
+    depth_radius = std::move(value);
+    return *this;
+  }
+  LRNAttrs& with_bias(double value) {
+    bias = std::move(value);
+    return *this;
+  }
+  LRNAttrs& with_alpha(double value) {
+    alpha = std::move(value);
+    return *this;
+  }
+  LRNAttrs& with_beta(double value) {
+    beta = std::move(value);
+    return *this;
+  }
+};
+// LRN(input) -> output.
+Output LRN(Output input, const LRNAttrs& attrs = {}, const std::string& name = "");
+
+// Optional attributes of LRNGrad.
+struct LRNGradAttrs {
+  // half-width of the channel window
+  int64_t depth_radius = int64_t{5};
+  // offset (usually positive, to avoid dividing by 0)
+  double bias = 1.0;
+  // scale of the sum of squares
+  double alpha = 1.0;
+  // exponent
+  double beta = 0.5;
+  LRNGradAttrs& with_depth_radius(int64_t value) {
+    depth_radius = std::move(value);
+    return *this;
+  }
+  LRNGradAttrs& with_bias(double value) {
+    bias = std::move(value);
+    return *this;
+  }
+  LRNGradAttrs& with_alpha(double value) {
+    alpha = std::move(value);
+    return *this;
+  }
+  LRNGradAttrs& with_beta(double value) {
+    beta = std::move(value);
+    return *this;
+  }
+};
+// LRNGrad(input_grads, input_image, output_image) -> output.
+Output LRNGrad(
+    Output input_grads,
+    Output input_image,
+    Output output_image,
+    const LRNGradAttrs& attrs = {},
+    const std::string& name = "");
 
 // Optional attributes of LeakyRelu.
 struct LeakyReluAttrs {
@@ -949,6 +1262,169 @@ Output Max(
     Output input,
     Output reduction_indices,
     const MaxAttrs& attrs = {},
+    const std::string& name = "");
+
+// Optional attributes of MaxPool.
+struct MaxPoolAttrs {
+  // EXPLICIT padding: (before, after) for each of the 4 dimensions
+  std::vector<int64_t> explicit_paddings = {};
+  // NHWC (channels last) or NCHW
+  std::string data_format = "NHWC";
+  MaxPoolAttrs& with_explicit_paddings(std::vector<int64_t> value) {
+    explicit_paddings = std::move(value);
+    return *this;
+  }
+  MaxPoolAttrs& with_data_format(std::string value) {
+    data_format = std::move(value);
+    return *this;
+  }
+};
+// MaxPool(input) -> output. ksize (list(int)): the window's size per input dimension. strides
+// (list(int)): the window's step per input dimension. padding (string): SAME, VALID or EXPLICIT.
+Output MaxPool(
+    Output input,
+    const std::vector<int64_t>& ksize,
+    const std::vector<int64_t>& strides,
+    const std::string& padding,
+    const MaxPoolAttrs& attrs = {},
+    const std::string& name = "");
+
+// Optional attributes of MaxPoolGrad.
+struct MaxPoolGradAttrs {
+  // EXPLICIT padding: (before, after) for each of the 4 dimensions
+  std::vector<int64_t> explicit_paddings = {};
+  // NHWC (channels last) or NCHW
+  std::string data_format = "NHWC";
+  MaxPoolGradAttrs& with_explicit_paddings(std::vector<int64_t> value) {
+    explicit_paddings = std::move(value);
+    return *this;
+  }
+  MaxPoolGradAttrs& with_data_format(std::string value) {
+    data_format = std::move(value);
+    return *this;
+  }
+};
+// MaxPoolGrad(orig_input, orig_output, grad) -> output. ksize (list(int)): the window's size per
+// input dimension. strides (list(int)): the window's step per input dimension. padding (string):
+// SAME, VALID or EXPLICIT.
+Output MaxPoolGrad(
+    Output orig_input,
+    Output orig_output,
+    Output grad,
+    const std::vector<int64_t>& ksize,
+    const std::vector<int64_t>& strides,
+    const std::string& padding,
+    const MaxPoolGradAttrs& attrs = {},
+    const std::string& name = "");
+
+// Optional attributes of MaxPoolGradGrad.
+struct MaxPoolGradGradAttrs {
+  // EXPLICIT padding: (before, after) for each of the 4 dimensions
+  std::vector<int64_t> explicit_paddings = {};
+  // NHWC (channels last) or NCHW
+  std::string data_format = "NHWC";
+  MaxPoolGradGradAttrs& with_explicit_paddings(std::vector<int64_t> value) {
+    explicit_paddings = std::move(value);
+    return *this;
+  }
+  MaxPoolGradGradAttrs& with_data_format(std::string value) {
+    data_format = std::move(value);
+    return *this;
+  }
+};
+// MaxPoolGradGrad(orig_input, orig_output, grad) -> output. ksize (list(int)): the window's size
+// per input dimension. strides (list(int)): the window's step per input dimension. padding
+// (string): SAME, VALID or EXPLICIT.
+Output MaxPoolGradGrad(
+    Output orig_input,
+    Output orig_output,
+    Output grad,
+    const std::vector<int64_t>& ksize,
+    const std::vector<int64_t>& strides,
+    const std::string& padding,
+    const MaxPoolGradGradAttrs& attrs = {},
+    const std::string& name = "");
+
+// Optional attributes of MaxPoolGradGradWithArgmax.
+struct MaxPoolGradGradWithArgmaxAttrs {
+  // the argmax dtype (int64)
+  ::varflow::DType Targmax = ::varflow::DType::kInt64;
+  // argmax counts the batch dimension too
+  bool include_batch_in_index = false;
+  MaxPoolGradGradWithArgmaxAttrs& with_Targmax(::varflow::DType value) {
+    Targmax = std::move(value);
+    return *this;
+  }
+  MaxPoolGradGradWithArgmaxAttrs& with_include_batch_in_index(bool value) {
+    include_batch_in_index = std::move(value);
+    return *this;
+  }
+};
+// MaxPoolGradGradWithArgmax(input, grad, argmax) -> output. ksize (list(int)): the window's size
+// per input dimension. strides (list(int)): the window's step per input dimension. padding
+// (string): SAME or VALID.
+Output MaxPoolGradGradWithArgmax(
+    Output input,
+    Output grad,
+    Output argmax,
+    const std::vector<int64_t>& ksize,
+    const std::vector<int64_t>& strides,
+    const std::string& padding,
+    const MaxPoolGradGradWithArgmaxAttrs& attrs = {},
+    const std::string& name = "");
+
+// Optional attributes of MaxPoolGradWithArgmax.
+struct MaxPoolGradWithArgmaxAttrs {
+  // the argmax dtype (int64)
+  ::varflow::DType Targmax = ::varflow::DType::kInt64;
+  // argmax counts the batch dimension too
+  bool include_batch_in_index = false;
+  MaxPoolGradWithArgmaxAttrs& with_Targmax(::varflow::DType value) {
+    Targmax = std::move(value);
+    return *this;
+  }
+  MaxPoolGradWithArgmaxAttrs& with_include_batch_in_index(bool value) {
+    include_batch_in_index = std::move(value);
+    return *this;
+  }
+};
+// MaxPoolGradWithArgmax(input, grad, argmax) -> output. ksize (list(int)): the window's size per
+// input dimension. strides (list(int)): the window's step per input dimension. padding (string):
+// SAME or VALID.
+Output MaxPoolGradWithArgmax(
+    Output input,
+    Output grad,
+    Output argmax,
+    const std::vector<int64_t>& ksize,
+    const std::vector<int64_t>& strides,
+    const std::string& padding,
+    const MaxPoolGradWithArgmaxAttrs& attrs = {},
+    const std::string& name = "");
+
+// Optional attributes of MaxPoolWithArgmax.
+struct MaxPoolWithArgmaxAttrs {
+  // the argmax dtype (int64)
+  ::varflow::DType Targmax = ::varflow::DType::kInt64;
+  // argmax counts the batch dimension too
+  bool include_batch_in_index = false;
+  MaxPoolWithArgmaxAttrs& with_Targmax(::varflow::DType value) {
+    Targmax = std::move(value);
+    return *this;
+  }
+  MaxPoolWithArgmaxAttrs& with_include_batch_in_index(bool value) {
+    include_batch_in_index = std::move(value);
+    return *this;
+  }
+};
+// MaxPoolWithArgmax(input) -> output, argmax. ksize (list(int)): the window's size per input
+// dimension. strides (list(int)): the window's step per input dimension. padding (string): SAME or
+// VALID.
+Node* MaxPoolWithArgmax(
+    Output input,
+    const std::vector<int64_t>& ksize,
+    const std::vector<int64_t>& strides,
+    const std::string& padding,
+    const MaxPoolWithArgmaxAttrs& attrs = {},
     const std::string& name = "");
 
 // Maximum(x, y) -> z.

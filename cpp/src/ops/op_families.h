@@ -19,6 +19,9 @@ void register_random_ops(OpRegistry& registry);
 void register_clip_ops(OpRegistry& registry);
 void register_schedule_ops(OpRegistry& registry);
 void register_moving_average_ops(OpRegistry& registry);
+void register_conv_ops(OpRegistry& registry);
+void register_pooling_ops(OpRegistry& registry);
+void register_lrn_ops(OpRegistry& registry);
 
 inline void register_all_ops(OpRegistry& registry) {
   register_array_ops(registry);
@@ -32,6 +35,9 @@ inline void register_all_ops(OpRegistry& registry) {
   register_clip_ops(registry);
   register_schedule_ops(registry);
   register_moving_average_ops(registry);
+  register_conv_ops(registry);
+  register_pooling_ops(registry);
+  register_lrn_ops(registry);
 }
 
 }  // namespace varflow::ops

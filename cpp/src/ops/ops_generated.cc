@@ -610,6 +610,44 @@ Output AssignSub(Output ref, Output value, const AssignSubAttrs& attrs, const st
   return node->output(0);
 }
 
+Output AvgPool(
+    Output value,
+    const std::vector<int64_t>& ksize,
+    const std::vector<int64_t>& strides,
+    const std::string& padding,
+    const AvgPoolAttrs& attrs,
+    const std::string& name) {
+  AttrMap op_attrs;
+  op_attrs.set("ksize", ksize);
+  op_attrs.set("strides", strides);
+  op_attrs.set("padding", padding);
+  op_attrs.set("data_format", attrs.data_format);
+  Node* node = value.graph().add_node("AvgPool", {value}, std::move(op_attrs), name);
+  return node->output(0);
+}
+
+Output AvgPoolGrad(
+    Output orig_input_shape,
+    Output grad,
+    const std::vector<int64_t>& ksize,
+    const std::vector<int64_t>& strides,
+    const std::string& padding,
+    const AvgPoolGradAttrs& attrs,
+    const std::string& name) {
+  AttrMap op_attrs;
+  op_attrs.set("ksize", ksize);
+  op_attrs.set("strides", strides);
+  op_attrs.set("padding", padding);
+  op_attrs.set("data_format", attrs.data_format);
+  Node* node = orig_input_shape.graph().add_node(
+    "AvgPoolGrad",
+    {orig_input_shape,
+    grad},
+    std::move(op_attrs),
+    name);
+  return node->output(0);
+}
+
 Output BatchMatMul(Output x, Output y, const BatchMatMulAttrs& attrs, const std::string& name) {
   AttrMap op_attrs;
   op_attrs.set("adj_x", attrs.adj_x);
@@ -705,6 +743,74 @@ Output Const(
   return node->output(0);
 }
 
+Output Conv2D(
+    Output input,
+    Output filter,
+    const std::vector<int64_t>& strides,
+    const std::string& padding,
+    const Conv2DAttrs& attrs,
+    const std::string& name) {
+  AttrMap op_attrs;
+  op_attrs.set("strides", strides);
+  op_attrs.set("padding", padding);
+  op_attrs.set("explicit_paddings", attrs.explicit_paddings);
+  op_attrs.set("data_format", attrs.data_format);
+  op_attrs.set("dilations", attrs.dilations);
+  op_attrs.set("use_cudnn_on_gpu", attrs.use_cudnn_on_gpu);
+  Node* node = input.graph().add_node("Conv2D", {input, filter}, std::move(op_attrs), name);
+  return node->output(0);
+}
+
+Output Conv2DBackpropFilter(
+    Output input,
+    Output filter_sizes,
+    Output out_backprop,
+    const std::vector<int64_t>& strides,
+    const std::string& padding,
+    const Conv2DBackpropFilterAttrs& attrs,
+    const std::string& name) {
+  AttrMap op_attrs;
+  op_attrs.set("strides", strides);
+  op_attrs.set("padding", padding);
+  op_attrs.set("explicit_paddings", attrs.explicit_paddings);
+  op_attrs.set("data_format", attrs.data_format);
+  op_attrs.set("dilations", attrs.dilations);
+  op_attrs.set("use_cudnn_on_gpu", attrs.use_cudnn_on_gpu);
+  Node* node = input.graph().add_node(
+    "Conv2DBackpropFilter",
+    {input,
+    filter_sizes,
+    out_backprop},
+    std::move(op_attrs),
+    name);
+  return node->output(0);
+}
+
+Output Conv2DBackpropInput(
+    Output input_sizes,
+    Output filter,
+    Output out_backprop,
+    const std::vector<int64_t>& strides,
+    const std::string& padding,
+    const Conv2DBackpropInputAttrs& attrs,
+    const std::string& name) {
+  AttrMap op_attrs;
+  op_attrs.set("strides", strides);
+  op_attrs.set("padding", padding);
+  op_attrs.set("explicit_paddings", attrs.explicit_paddings);
+  op_attrs.set("data_format", attrs.data_format);
+  op_attrs.set("dilations", attrs.dilations);
+  op_attrs.set("use_cudnn_on_gpu", attrs.use_cudnn_on_gpu);
+  Node* node = input_sizes.graph().add_node(
+    "Conv2DBackpropInput",
+    {input_sizes,
+    filter,
+    out_backprop},
+    std::move(op_attrs),
+    name);
+  return node->output(0);
+}
+
 Output Cos(Output x, const std::string& name) {
   AttrMap op_attrs;
   Node* node = x.graph().add_node("Cos", {x}, std::move(op_attrs), name);
@@ -724,6 +830,76 @@ Output Cumsum(Output x, Output axis, const CumsumAttrs& attrs, const std::string
   op_attrs.set("exclusive", attrs.exclusive);
   op_attrs.set("reverse", attrs.reverse);
   Node* node = x.graph().add_node("Cumsum", {x, axis}, std::move(op_attrs), name);
+  return node->output(0);
+}
+
+Output DepthwiseConv2dNative(
+    Output input,
+    Output filter,
+    const std::vector<int64_t>& strides,
+    const std::string& padding,
+    const DepthwiseConv2dNativeAttrs& attrs,
+    const std::string& name) {
+  AttrMap op_attrs;
+  op_attrs.set("strides", strides);
+  op_attrs.set("padding", padding);
+  op_attrs.set("explicit_paddings", attrs.explicit_paddings);
+  op_attrs.set("data_format", attrs.data_format);
+  op_attrs.set("dilations", attrs.dilations);
+  Node* node = input.graph().add_node(
+    "DepthwiseConv2dNative",
+    {input,
+    filter},
+    std::move(op_attrs),
+    name);
+  return node->output(0);
+}
+
+Output DepthwiseConv2dNativeBackpropFilter(
+    Output input,
+    Output filter_sizes,
+    Output out_backprop,
+    const std::vector<int64_t>& strides,
+    const std::string& padding,
+    const DepthwiseConv2dNativeBackpropFilterAttrs& attrs,
+    const std::string& name) {
+  AttrMap op_attrs;
+  op_attrs.set("strides", strides);
+  op_attrs.set("padding", padding);
+  op_attrs.set("explicit_paddings", attrs.explicit_paddings);
+  op_attrs.set("data_format", attrs.data_format);
+  op_attrs.set("dilations", attrs.dilations);
+  Node* node = input.graph().add_node(
+    "DepthwiseConv2dNativeBackpropFilter",
+    {input,
+    filter_sizes,
+    out_backprop},
+    std::move(op_attrs),
+    name);
+  return node->output(0);
+}
+
+Output DepthwiseConv2dNativeBackpropInput(
+    Output input_sizes,
+    Output filter,
+    Output out_backprop,
+    const std::vector<int64_t>& strides,
+    const std::string& padding,
+    const DepthwiseConv2dNativeBackpropInputAttrs& attrs,
+    const std::string& name) {
+  AttrMap op_attrs;
+  op_attrs.set("strides", strides);
+  op_attrs.set("padding", padding);
+  op_attrs.set("explicit_paddings", attrs.explicit_paddings);
+  op_attrs.set("data_format", attrs.data_format);
+  op_attrs.set("dilations", attrs.dilations);
+  Node* node = input_sizes.graph().add_node(
+    "DepthwiseConv2dNativeBackpropInput",
+    {input_sizes,
+    filter,
+    out_backprop},
+    std::move(op_attrs),
+    name);
   return node->output(0);
 }
 
@@ -889,6 +1065,37 @@ Output L2Loss(Output t, const std::string& name) {
   return node->output(0);
 }
 
+Output LRN(Output input, const LRNAttrs& attrs, const std::string& name) {
+  AttrMap op_attrs;
+  op_attrs.set("depth_radius", attrs.depth_radius);
+  op_attrs.set("bias", attrs.bias);
+  op_attrs.set("alpha", attrs.alpha);
+  op_attrs.set("beta", attrs.beta);
+  Node* node = input.graph().add_node("LRN", {input}, std::move(op_attrs), name);
+  return node->output(0);
+}
+
+Output LRNGrad(
+    Output input_grads,
+    Output input_image,
+    Output output_image,
+    const LRNGradAttrs& attrs,
+    const std::string& name) {
+  AttrMap op_attrs;
+  op_attrs.set("depth_radius", attrs.depth_radius);
+  op_attrs.set("bias", attrs.bias);
+  op_attrs.set("alpha", attrs.alpha);
+  op_attrs.set("beta", attrs.beta);
+  Node* node = input_grads.graph().add_node(
+    "LRNGrad",
+    {input_grads,
+    input_image,
+    output_image},
+    std::move(op_attrs),
+    name);
+  return node->output(0);
+}
+
 Output LeakyRelu(Output features, const LeakyReluAttrs& attrs, const std::string& name) {
   AttrMap op_attrs;
   op_attrs.set("alpha", attrs.alpha);
@@ -980,6 +1187,140 @@ Output Max(Output input, Output reduction_indices, const MaxAttrs& attrs, const 
   op_attrs.set("keep_dims", attrs.keep_dims);
   Node* node = input.graph().add_node("Max", {input, reduction_indices}, std::move(op_attrs), name);
   return node->output(0);
+}
+
+Output MaxPool(
+    Output input,
+    const std::vector<int64_t>& ksize,
+    const std::vector<int64_t>& strides,
+    const std::string& padding,
+    const MaxPoolAttrs& attrs,
+    const std::string& name) {
+  AttrMap op_attrs;
+  op_attrs.set("ksize", ksize);
+  op_attrs.set("strides", strides);
+  op_attrs.set("padding", padding);
+  op_attrs.set("explicit_paddings", attrs.explicit_paddings);
+  op_attrs.set("data_format", attrs.data_format);
+  Node* node = input.graph().add_node("MaxPool", {input}, std::move(op_attrs), name);
+  return node->output(0);
+}
+
+Output MaxPoolGrad(
+    Output orig_input,
+    Output orig_output,
+    Output grad,
+    const std::vector<int64_t>& ksize,
+    const std::vector<int64_t>& strides,
+    const std::string& padding,
+    const MaxPoolGradAttrs& attrs,
+    const std::string& name) {
+  AttrMap op_attrs;
+  op_attrs.set("ksize", ksize);
+  op_attrs.set("strides", strides);
+  op_attrs.set("padding", padding);
+  op_attrs.set("explicit_paddings", attrs.explicit_paddings);
+  op_attrs.set("data_format", attrs.data_format);
+  Node* node = orig_input.graph().add_node(
+    "MaxPoolGrad",
+    {orig_input,
+    orig_output,
+    grad},
+    std::move(op_attrs),
+    name);
+  return node->output(0);
+}
+
+Output MaxPoolGradGrad(
+    Output orig_input,
+    Output orig_output,
+    Output grad,
+    const std::vector<int64_t>& ksize,
+    const std::vector<int64_t>& strides,
+    const std::string& padding,
+    const MaxPoolGradGradAttrs& attrs,
+    const std::string& name) {
+  AttrMap op_attrs;
+  op_attrs.set("ksize", ksize);
+  op_attrs.set("strides", strides);
+  op_attrs.set("padding", padding);
+  op_attrs.set("explicit_paddings", attrs.explicit_paddings);
+  op_attrs.set("data_format", attrs.data_format);
+  Node* node = orig_input.graph().add_node(
+    "MaxPoolGradGrad",
+    {orig_input,
+    orig_output,
+    grad},
+    std::move(op_attrs),
+    name);
+  return node->output(0);
+}
+
+Output MaxPoolGradGradWithArgmax(
+    Output input,
+    Output grad,
+    Output argmax,
+    const std::vector<int64_t>& ksize,
+    const std::vector<int64_t>& strides,
+    const std::string& padding,
+    const MaxPoolGradGradWithArgmaxAttrs& attrs,
+    const std::string& name) {
+  AttrMap op_attrs;
+  op_attrs.set("ksize", ksize);
+  op_attrs.set("strides", strides);
+  op_attrs.set("padding", padding);
+  op_attrs.set("Targmax", attrs.Targmax);
+  op_attrs.set("include_batch_in_index", attrs.include_batch_in_index);
+  Node* node = input.graph().add_node(
+    "MaxPoolGradGradWithArgmax",
+    {input,
+    grad,
+    argmax},
+    std::move(op_attrs),
+    name);
+  return node->output(0);
+}
+
+Output MaxPoolGradWithArgmax(
+    Output input,
+    Output grad,
+    Output argmax,
+    const std::vector<int64_t>& ksize,
+    const std::vector<int64_t>& strides,
+    const std::string& padding,
+    const MaxPoolGradWithArgmaxAttrs& attrs,
+    const std::string& name) {
+  AttrMap op_attrs;
+  op_attrs.set("ksize", ksize);
+  op_attrs.set("strides", strides);
+  op_attrs.set("padding", padding);
+  op_attrs.set("Targmax", attrs.Targmax);
+  op_attrs.set("include_batch_in_index", attrs.include_batch_in_index);
+  Node* node = input.graph().add_node(
+    "MaxPoolGradWithArgmax",
+    {input,
+    grad,
+    argmax},
+    std::move(op_attrs),
+    name);
+  return node->output(0);
+}
+
+Node* MaxPoolWithArgmax(
+    Output input,
+    const std::vector<int64_t>& ksize,
+    const std::vector<int64_t>& strides,
+    const std::string& padding,
+    const MaxPoolWithArgmaxAttrs& attrs,
+    const std::string& name) {
+  AttrMap op_attrs;
+  op_attrs.set("ksize", ksize);
+  op_attrs.set("strides", strides);
+  op_attrs.set("padding", padding);
+  op_attrs.set("Targmax", attrs.Targmax);
+  op_attrs.set("include_batch_in_index", attrs.include_batch_in_index);
+  Node* node = input.graph().add_node("MaxPoolWithArgmax", {input}, std::move(op_attrs), name);
+  return node;
 }
 
 Output Maximum(Output x, Output y, const std::string& name) {

@@ -1,0 +1,240 @@
+#include "kernels/pool.h"
+
+#include <algorithm>
+#include <atomic>
+#include <cstring>
+#include <limits>
+#include <vector>
+
+#include "core/thread_pool.h"
+
+namespace varflow::kernels {
+
+namespace {
+
+constexpr int64_t kOpsPerTask = 1 << 16;
+
+int64_t grain(int64_t ops_per_item) {
+  return std::max<int64_t>(1, kOpsPerTask / std::max<int64_t>(1, ops_per_item));
+}
+
+// The window of output pixel (oh, ow) clipped to the image: rows [h0, h1), columns [w0, w1).
+struct Clip {
+  int64_t h0, h1, w0, w1;
+};
+Clip clip(const Window2D& g, int64_t oh, int64_t ow) {
+  const int64_t hs = oh * g.stride_h - g.pad_top, ws = ow * g.stride_w - g.pad_left;
+  return {std::max<int64_t>(hs, 0), std::min(hs + g.k_h, g.in_h), std::max<int64_t>(ws, 0),
+          std::min(ws + g.k_w, g.in_w)};
+}
+
+template <typename T>
+T lowest() {
+  return std::numeric_limits<T>::has_infinity ? -std::numeric_limits<T>::infinity()
+                                              : std::numeric_limits<T>::lowest();
+}
+
+// For output pixel r of the batch: max values into `best` and their in-image positions into
+// `where` (in_c each).
+template <typename T>
+void window_max(const Window2D& g, const T* in, int64_t r, T* best, int64_t* where) {
+  const int64_t pixels = g.out_pixels();
+  const int64_t n = r / pixels, oh = (r % pixels) / g.out_w, ow = r % g.out_w;
+  const T* image = in + n * g.in_image();
+  const Clip w = clip(g, oh, ow);
+  std::fill(best, best + g.in_c, lowest<T>());
+  std::fill(where, where + g.in_c, int64_t{-1});
+  for (int64_t h = w.h0; h < w.h1; ++h)
+    for (int64_t x = w.w0; x < w.w1; ++x) {
+      const int64_t base = (h * g.in_w + x) * g.in_c;
+      const T* v = image + base;
+      for (int64_t c = 0; c < g.in_c; ++c)
+        if (v[c] > best[c] || where[c] < 0) {
+          best[c] = v[c];
+          where[c] = base + c;
+        }
+    }
+}
+
+template <typename T>
+T* scratch(int64_t n) {
+  thread_local std::vector<T> buffer;
+  if (static_cast<int64_t>(buffer.size()) < n) buffer.resize(static_cast<size_t>(n));
+  return buffer.data();
+}
+
+int64_t* index_scratch(int64_t n) { return scratch<int64_t>(n); }
+
+}  // namespace
+
+template <typename T>
+void max_pool(const Window2D& g, const T* in, T* out) {
+  const int64_t pixels = g.out_pixels();
+  auto task = [&](int64_t r0, int64_t r1) {
+    for (int64_t r = r0; r < r1; ++r) {
+      const int64_t n = r / pixels, oh = (r % pixels) / g.out_w, ow = r % g.out_w;
+      const T* image = in + n * g.in_image();
+      const Clip w = clip(g, oh, ow);
+      T* o = out + r * g.in_c;
+      std::fill(o, o + g.in_c, lowest<T>());
+      for (int64_t h = w.h0; h < w.h1; ++h)
+        for (int64_t x = w.w0; x < w.w1; ++x) {
+          const T* v = image + (h * g.in_w + x) * g.in_c;
+          for (int64_t c = 0; c < g.in_c; ++c) o[c] = std::max(o[c], v[c]);
+        }
+    }
+  };
+  ThreadPool::global().parallel_for(g.batch * pixels, grain(g.k_h * g.k_w * g.in_c), task, 1);
+}
+
+template <typename T>
+void max_pool_with_argmax(const Window2D& g, const T* in, T* out, int64_t* argmax,
+                          bool include_batch) {
+  const int64_t pixels = g.out_pixels();
+  auto task = [&](int64_t r0, int64_t r1) {
+    for (int64_t r = r0; r < r1; ++r) {
+      int64_t* where = argmax + r * g.in_c;
+      window_max(g, in, r, out + r * g.in_c, where);
+      if (include_batch) {
+        const int64_t offset = (r / pixels) * g.in_image();
+        for (int64_t c = 0; c < g.in_c; ++c) where[c] += offset;
+      }
+    }
+  };
+  ThreadPool::global().parallel_for(g.batch * pixels, grain(g.k_h * g.k_w * g.in_c), task, 1);
+}
+
+template <typename T>
+void max_pool_grad(const Window2D& g, const T* in, const T* out_backprop, T* in_backprop) {
+  const int64_t pixels = g.out_pixels();
+  std::memset(in_backprop, 0, static_cast<size_t>(g.batch * g.in_image()) * sizeof(T));
+  auto task = [&](int64_t n0, int64_t n1) {
+    T* best = scratch<T>(g.in_c);
+    int64_t* where = index_scratch(g.in_c);
+    for (int64_t n = n0; n < n1; ++n) {
+      T* dx = in_backprop + n * g.in_image();
+      for (int64_t r = n * pixels; r < (n + 1) * pixels; ++r) {
+        window_max(g, in, r, best, where);
+        const T* dy = out_backprop + r * g.in_c;
+        for (int64_t c = 0; c < g.in_c; ++c)
+          if (where[c] >= 0) dx[where[c]] += dy[c];
+      }
+    }
+  };
+  ThreadPool::global().parallel_for(g.batch, grain(pixels * g.k_h * g.k_w * g.in_c), task, 1);
+}
+
+template <typename T>
+void max_pool_grad_grad(const Window2D& g, const T* in, const T* grad, T* out) {
+  const int64_t pixels = g.out_pixels();
+  auto task = [&](int64_t r0, int64_t r1) {
+    T* best = scratch<T>(g.in_c);
+    int64_t* where = index_scratch(g.in_c);
+    for (int64_t r = r0; r < r1; ++r) {
+      window_max(g, in, r, best, where);
+      const T* image = grad + (r / pixels) * g.in_image();
+      T* o = out + r * g.in_c;
+      for (int64_t c = 0; c < g.in_c; ++c) o[c] = where[c] >= 0 ? image[where[c]] : T(0);
+    }
+  };
+  ThreadPool::global().parallel_for(g.batch * pixels, grain(g.k_h * g.k_w * g.in_c), task, 1);
+}
+
+template <typename T>
+bool max_pool_grad_with_argmax(const Window2D& g, const T* out_backprop, const int64_t* argmax,
+                               bool include_batch, T* in_backprop) {
+  const int64_t pixels = g.out_pixels(), image = g.in_image();
+  std::memset(in_backprop, 0, static_cast<size_t>(g.batch * image) * sizeof(T));
+  // Serial: with include_batch an index may point into any image.
+  for (int64_t n = 0; n < g.batch; ++n)
+    for (int64_t i = n * pixels * g.in_c; i < (n + 1) * pixels * g.in_c; ++i) {
+      const int64_t at = include_batch ? argmax[i] : n * image + argmax[i];
+      if (argmax[i] < 0 || at < 0 || at >= g.batch * image ||
+          (!include_batch && argmax[i] >= image))
+        return false;
+      in_backprop[at] += out_backprop[i];
+    }
+  return true;
+}
+
+template <typename T>
+bool max_pool_grad_grad_with_argmax(const Window2D& g, const T* grad, const int64_t* argmax,
+                                    bool include_batch, T* out) {
+  const int64_t pixels = g.out_pixels(), image = g.in_image();
+  for (int64_t n = 0; n < g.batch; ++n)
+    for (int64_t i = n * pixels * g.in_c; i < (n + 1) * pixels * g.in_c; ++i) {
+      const int64_t at = include_batch ? argmax[i] : n * image + argmax[i];
+      if (argmax[i] < 0 || at < 0 || at >= g.batch * image ||
+          (!include_batch && argmax[i] >= image))
+        return false;
+      out[i] = grad[at];
+    }
+  return true;
+}
+
+template <typename T>
+void avg_pool(const Window2D& g, const T* in, T* out) {
+  const int64_t pixels = g.out_pixels();
+  auto task = [&](int64_t r0, int64_t r1) {
+    for (int64_t r = r0; r < r1; ++r) {
+      const int64_t n = r / pixels, oh = (r % pixels) / g.out_w, ow = r % g.out_w;
+      const T* image = in + n * g.in_image();
+      const Clip w = clip(g, oh, ow);
+      T* o = out + r * g.in_c;
+      std::fill(o, o + g.in_c, T(0));
+      for (int64_t h = w.h0; h < w.h1; ++h)
+        for (int64_t x = w.w0; x < w.w1; ++x) {
+          const T* v = image + (h * g.in_w + x) * g.in_c;
+          for (int64_t c = 0; c < g.in_c; ++c) o[c] += v[c];
+        }
+      const int64_t count = (w.h1 - w.h0) * (w.w1 - w.w0);
+      const T scale = count > 0 ? T(1) / static_cast<T>(count) : T(0);
+      for (int64_t c = 0; c < g.in_c; ++c) o[c] *= scale;
+    }
+  };
+  ThreadPool::global().parallel_for(g.batch * pixels, grain(g.k_h * g.k_w * g.in_c), task, 1);
+}
+
+template <typename T>
+void avg_pool_grad(const Window2D& g, const T* out_backprop, T* in_backprop) {
+  const int64_t pixels = g.out_pixels();
+  std::memset(in_backprop, 0, static_cast<size_t>(g.batch * g.in_image()) * sizeof(T));
+  auto task = [&](int64_t n0, int64_t n1) {
+    for (int64_t n = n0; n < n1; ++n) {
+      T* dx = in_backprop + n * g.in_image();
+      for (int64_t p = 0; p < pixels; ++p) {
+        const Clip w = clip(g, p / g.out_w, p % g.out_w);
+        const int64_t count = (w.h1 - w.h0) * (w.w1 - w.w0);
+        if (count <= 0) continue;
+        const T scale = T(1) / static_cast<T>(count);
+        const T* dy = out_backprop + (n * pixels + p) * g.in_c;
+        for (int64_t h = w.h0; h < w.h1; ++h)
+          for (int64_t x = w.w0; x < w.w1; ++x) {
+            T* d = dx + (h * g.in_w + x) * g.in_c;
+            for (int64_t c = 0; c < g.in_c; ++c) d[c] += dy[c] * scale;
+          }
+      }
+    }
+  };
+  ThreadPool::global().parallel_for(g.batch, grain(pixels * g.k_h * g.k_w * g.in_c), task, 1);
+}
+
+#define VF_POOL_INSTANTIATE(T)                                                                     \
+  template void max_pool<T>(const Window2D&, const T*, T*);                                        \
+  template void max_pool_with_argmax<T>(const Window2D&, const T*, T*, int64_t*, bool);            \
+  template void max_pool_grad<T>(const Window2D&, const T*, const T*, T*);                         \
+  template void max_pool_grad_grad<T>(const Window2D&, const T*, const T*, T*);                    \
+  template bool max_pool_grad_with_argmax<T>(const Window2D&, const T*, const int64_t*, bool, T*); \
+  template bool max_pool_grad_grad_with_argmax<T>(const Window2D&, const T*, const int64_t*, bool, \
+                                                  T*);
+VF_POOL_INSTANTIATE(float)
+VF_POOL_INSTANTIATE(double)
+VF_POOL_INSTANTIATE(int32_t)
+VF_POOL_INSTANTIATE(int64_t)
+#undef VF_POOL_INSTANTIATE
+template void avg_pool<float>(const Window2D&, const float*, float*);
+template void avg_pool<double>(const Window2D&, const double*, double*);
+template void avg_pool_grad<float>(const Window2D&, const float*, float*);
+template void avg_pool_grad<double>(const Window2D&, const double*, double*);
+
+}  // namespace varflow::kernels
