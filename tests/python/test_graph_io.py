@@ -199,6 +199,18 @@ def test_tensorflow_graph_defs_run_with_tensorflows_numbers(name):
                 )
 
 
+@pytest.mark.parametrize("name", ["mlp_momentum", "mlp_rmsprop", "mlp_adagrad"])
+def test_tensorflow_graph_defs_with_other_optimizers_train_as_in_tensorflow(name):
+    """Nesterov momentum, centered RMSProp with momentum, Adagrad: TF's Apply* nodes."""
+    gd = graph_pb2.GraphDef.FromString((FIXTURES / f"{name}.pb").read_bytes())
+    with tf.Graph().as_default() as g:
+        loss, train, init = import_graph_def(gd, return_elements=["loss:0", "train", "init"])
+        with tf.Session() as sess:
+            sess.run(init)
+            losses = [sess.run([train, loss], _feed(g, "import/"))[1] for _ in range(3)]
+    np.testing.assert_allclose(losses, EXPECTED[f"{name}/losses"], rtol=1e-5)
+
+
 def test_import_scopes_input_map_and_return_elements():
     with tf.Graph().as_default() as g:
         x = tf.placeholder(tf.float32, [2], name="x")
