@@ -26,11 +26,9 @@ _preload_blas()
 
 from varflow import (  # noqa: E402  # noqa: E402
     _core,
-    app,
     compat,
     contrib,
     errors,
-    flags,
     gfile,
     io,
     layers,
@@ -276,6 +274,11 @@ dtypes_float32 = float32
 
 
 def __getattr__(name: str):
+    # tf.app and tf.flags load absl-py on first use, so that `import varflow` does not.
+    if name in ("app", "flags"):
+        import importlib
+
+        return importlib.import_module(f"varflow.{name}")
     # TF1's top-level proto classes, loaded with tensorboard only when a script uses them.
     if name in ("Summary", "Event", "SessionLog", "HistogramProto", "SummaryMetadata"):
         return getattr(summary, name)
