@@ -737,3 +737,19 @@ def test_a_tensorflow_model_trains_on_in_varflow_and_comes_back(tmp_path):
             got = [sess.run([train, "loss:0"], _feed(g))[1] for _ in range(2)]
     np.testing.assert_array_equal(got, want)
     np.testing.assert_allclose(want, EXPECTED["mlp_adam/losses_resumed"][1:], rtol=1e-5)
+
+
+def test_the_entry_points_load_protobuf_only_when_used():
+    code = (
+        "import sys, varflow.framework, varflow.framework.graph_util as gu\n"
+        "assert 'tensorboard' not in sys.modules\n"
+        "import varflow as tf\n"
+        "tf.constant(1.0, name='one')\n"
+        "gd = tf.get_default_graph().as_graph_def()\n"
+        "assert isinstance(gd, varflow.framework.proto_class('GraphDef'))\n"
+        "with tf.Graph().as_default():\n"
+        "    (one,) = varflow.framework.import_graph_def(gd, return_elements=['one:0'])\n"
+        "    assert one.name == 'import/one:0'\n"
+        "assert gu.extract_sub_graph(gd, ['one']) == gd\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=120)

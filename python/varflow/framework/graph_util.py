@@ -1,14 +1,11 @@
 """``tf.graph_util``: GraphDef surgery from TF1's graph_util_impl.py, for freezing a model:
 ``extract_sub_graph`` keeps what some nodes need, ``convert_variables_to_constants`` turns the
-variables they read into constants with the session's values."""
+variables they read into constants with the session's values. (Protobuf modules load on first
+use, so ``import varflow`` can import this module.)"""
 
 from __future__ import annotations
 
 import logging
-
-from tensorboard.compat.proto import graph_pb2, node_def_pb2
-
-from varflow.framework import attr_value
 
 _log = logging.getLogger("varflow")
 
@@ -21,6 +18,8 @@ def _node_name(spec: str) -> str:
 
 def extract_sub_graph(graph_def, dest_nodes):
     """The nodes `dest_nodes` depend on (data and control inputs), in GraphDef order."""
+    from tensorboard.compat.proto import graph_pb2
+
     if not isinstance(graph_def, graph_pb2.GraphDef):
         raise TypeError("graph_def must be a graph_pb2.GraphDef proto.")
     if isinstance(dest_nodes, str):
@@ -39,7 +38,8 @@ def extract_sub_graph(graph_def, dest_nodes):
         pending.extend(_node_name(i) for i in by_name[name].input if _node_name(i) in by_name)
     out = graph_pb2.GraphDef()
     out.versions.CopyFrom(graph_def.versions)
-    out.library.CopyFrom(graph_def.library)
+    if graph_def.HasField("library"):
+        out.library.CopyFrom(graph_def.library)
     out.node.extend(node for node in graph_def.node if node.name in keep)
     return out
 
@@ -53,6 +53,10 @@ def convert_variables_to_constants(
 ):
     """The sub-graph `output_node_names` need, with each variable a Const of its value in
     `sess` (TF1's freezing)."""
+    from tensorboard.compat.proto import graph_pb2, node_def_pb2
+
+    from varflow.framework import attr_value
+
     inference = extract_sub_graph(input_graph_def, output_node_names)
     names = [
         node.name
@@ -65,7 +69,8 @@ def convert_variables_to_constants(
     _log.info("Froze %d variables.", len(values))
     out = graph_pb2.GraphDef()
     out.versions.CopyFrom(inference.versions)
-    out.library.CopyFrom(inference.library)
+    if inference.HasField("library"):
+        out.library.CopyFrom(inference.library)
     for node in inference.node:
         if node.name in values:
             const = node_def_pb2.NodeDef(name=node.name, op="Const", device=node.device)

@@ -234,7 +234,8 @@ def _without_tf_saver(graph_def, saver_def):
         return graph_def
     kept = type(graph_def)()
     kept.versions.CopyFrom(graph_def.versions)
-    kept.library.CopyFrom(graph_def.library)
+    if graph_def.HasField("library"):
+        kept.library.CopyFrom(graph_def.library)
     kept.node.extend(n for n in graph_def.node if not _in_scope(n.name, scope))
     return kept
 
