@@ -753,3 +753,19 @@ def test_the_entry_points_load_protobuf_only_when_used():
         "assert gu.extract_sub_graph(gd, ['one']) == gd\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True, timeout=120)
+
+
+def test_a_tensorflow_meta_graph_under_an_import_scope_restores_tensorflows_keys():
+    """TF's saver names the checkpoint's keys (SaveV2's tensor_names); under an import scope
+    the variables are restored from those keys, as TF1's imported saver does."""
+    with tf.Graph().as_default() as g:
+        saver = import_meta_graph(str(FIXTURES / "mlp_sgd_model-3.meta"), import_scope="restored")
+        assert "dense/kernel" in saver._variables
+        assert saver._variables["dense/kernel"].name == "restored/dense/kernel:0"
+        train = tf.get_collection("train_op")[0]
+        with tf.Session() as sess:
+            saver.restore(sess, str(FIXTURES / "mlp_sgd_model-3"))
+            losses = [
+                sess.run([train, "restored/loss:0"], _feed(g, "restored/"))[1] for _ in range(3)
+            ]
+    np.testing.assert_allclose(losses, EXPECTED["mlp_sgd/losses_resumed"], rtol=1e-5)

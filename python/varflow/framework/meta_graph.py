@@ -240,6 +240,27 @@ def _without_tf_saver(graph_def, saver_def):
     return kept
 
 
+def _tf_saver_names(graph_def, saver_def) -> dict | None:
+    """{checkpoint key: variable node name} of TensorFlow's saver subgraph: the keys of its
+    SaveV2 nodes' ``tensor_names`` constants (TF1 keys may differ from the names of the
+    variables, e.g. with a var_list dict or an import scope), or None without such nodes."""
+    scope = saver_def.filename_tensor_name.rpartition("/")[0]
+    by_name = {n.name: n for n in graph_def.node}
+    names = {}
+    for node in graph_def.node:
+        if node.op != "SaveV2" or not _in_scope(node.name, scope) or len(node.input) < 3:
+            continue
+        keys = by_name.get(node.input[1].split(":")[0])
+        if keys is None or keys.op != "Const":
+            return None
+        tensors = [i for i in node.input[3:] if not i.startswith("^")]
+        values = [v.decode("utf-8", "replace") for v in keys.attr["value"].tensor.string_val]
+        if len(values) != len(tensors):
+            return None
+        names.update(zip(values, (t.split(":")[0] for t in tensors), strict=True))
+    return names or None
+
+
 def _variable_from_def(graph, proto, scope):
     """TF1's ``Variable(variable_def=..., import_scope=...)`` over the imported nodes."""
     from varflow.variables import Variable
@@ -331,7 +352,18 @@ def import_meta_graph(meta_graph_or_file, clear_devices=False, import_scope=None
     import_graph_def(imported, input_map=input_map, name=scope, producer_op_list=producer_op_list)
     _import_collections(graph, meta, scope)
     if meta.HasField("saver_def"):
-        return Saver(saver_def=meta.saver_def, name=import_scope)
+        names = _tf_saver_names(meta.graph_def, meta.saver_def)
+        var_list = None
+        if names:
+            var_list = {}
+            for key, node_name in names.items():
+                node = graph._core.find_node(scope + node_name)
+                var = None if node is None else graph._variables.get(node.id)
+                if var is None:
+                    var_list = None  # not a variable of ours: the default names instead
+                    break
+                var_list[key] = var
+        return Saver(var_list=var_list, saver_def=meta.saver_def, name=import_scope)
     if graph.get_collection(GraphKeys.GLOBAL_VARIABLES, scope=import_scope):
         return Saver()
     _log.info("Saver not created because there are no variables in the graph to restore")
