@@ -183,6 +183,10 @@ int run(const Options& o) {
     session.run({}, {}, {m.init});
   }
   const int64_t end = o.stop_after ? *o.stop_after : o.steps;
+  if (end < start) {
+    throw std::runtime_error("--stop-after " + std::to_string(end) + " lies before the step of " +
+                             o.checkpoint + " (" + std::to_string(start) + ")");
+  }
 
   const varflow::BuildInfo info = varflow::build_info();
   std::printf(
@@ -238,6 +242,10 @@ int run(const Options& o) {
   }
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  if (losses.empty()) {
+    std::printf("nothing to train: the run ends at step %lld\n", static_cast<long long>(end));
+    return 0;
+  }
   if (!o.checkpoint.empty()) save(end);
 
   const double final_lr = session.run({}, {m.learning_rate})[0].scalar_as_double();
