@@ -190,9 +190,10 @@ int run(const Options& o) {
 
   const varflow::BuildInfo info = varflow::build_info();
   std::printf(
-      "varflow %s (%s): MLP %lld-128-10 on the digits, %lld train / %lld test, adam, "
+      "varflow %s (%s): MLP %lld-%lld-%lld on the digits, %lld train / %lld test, adam, "
       "%lld steps (C++ host)\n",
-      info.version.c_str(), info.selected_isa.c_str(), static_cast<long long>(data.features),
+      info.version.c_str(), info.selected_isa.c_str(), static_cast<long long>(mo.features),
+      static_cast<long long>(mo.hidden), static_cast<long long>(mo.classes),
       static_cast<long long>(data.n_train()), static_cast<long long>(data.n_test()),
       static_cast<long long>(o.steps));
   if (o.resume)
