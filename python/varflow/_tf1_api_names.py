@@ -5,6 +5,9 @@ tensorflow/tools/api/golden/v1/*.pbtxt; ``unimplemented_message`` uses it to tel
 name that varflow does not implement from a misspelt one.
 """
 
+
+# ruff: noqa: SIM905 - one name list per module reads better as words than as a list
+
 TF1_NAMES = {
     "": frozenset(
         """

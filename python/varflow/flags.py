@@ -13,7 +13,7 @@ import functools as _functools
 import logging as _logging
 import sys as _sys
 
-from absl.flags import *
+from absl.flags import *  # noqa: F403 - TF1's tf.flags is absl.flags
 from absl.flags import FLAGS as _ABSL_FLAGS
 from absl.flags import DEFINE_boolean as _DEFINE_boolean
 from absl.flags import DEFINE_float as _DEFINE_float
@@ -38,7 +38,8 @@ def _wrap_define_function(original_function):
                 has_old_names = True
                 kwargs[new_name] = kwargs.pop(old_name)
         if has_old_names:
-            _logging.warning(  # noqa: LOG015 - TF1 warns on the root logger
+            # TF1 warns on the root logger, not on its own.
+            _logging.warning(
                 "Use of the keyword argument names (flag_name, default_value, "
                 "docstring) is deprecated, please use (name, default, help) instead."
             )

@@ -25,7 +25,7 @@ def test_as_bytes_as_text_as_str():
     assert tf.compat.path_to_str(pathlib.Path("/a/b")) == "/a/b"
     assert tf.compat.path_to_str(7) == 7
     for fn in (tf.compat.as_bytes, tf.compat.as_text):
-        with pytest.raises(TypeError, match="^Expected binary or unicode string, got 3$"):
+        with pytest.raises(TypeError, match=r"^Expected binary or unicode string, got 3$"):
             fn(3)
     assert isinstance(np.int32(1), tf.compat.integral_types)
     assert isinstance("s", tf.compat.bytes_or_text_types)
@@ -148,14 +148,16 @@ def test_aliases_compute_what_tf1_computes():
     assert got["arg_max"].dtype == np.int64
     np.testing.assert_array_equal(got["arg_min"], [0, 1, 0])
     assert got["arg_min"].dtype == np.int32
-    assert got["to_float"].dtype == np.float32 and got["to_double"].dtype == np.float64
+    assert got["to_float"].dtype == np.float32
+    assert got["to_double"].dtype == np.float64
     np.testing.assert_array_equal(got["to_int32"], v.astype(np.int32))
     assert got["to_int64"].dtype == np.int64
     np.testing.assert_array_equal(got["floor_div"], [3, -4])
     np.testing.assert_allclose(got["scalar_mul"], 2 * v)
     np.testing.assert_allclose(got["log_sigmoid"], -np.log1p(np.exp(-v)), rtol=1e-6)
     np.testing.assert_array_equal(got["matrix_transpose"], v.T)
-    assert got["count_nonzero"] == 5 and got["count_nonzero"].dtype == np.int64
+    assert got["count_nonzero"] == 5
+    assert got["count_nonzero"].dtype == np.int64
     np.testing.assert_array_equal(got["count_nonzero_axis"], [[3], [2]])
     np.testing.assert_allclose(got["logsumexp"], np.log(np.exp(v).sum(axis=1)), rtol=1e-6)
     np.testing.assert_allclose(got["logsumexp_big"], [[1000 + np.log(2)], [-1000 + np.log(2)]])
@@ -190,7 +192,8 @@ def test_small_tf1_helpers():
         sess.run(tf.local_variables_initializer())
         np.testing.assert_array_equal(sess.run(v), [0.0, 0.0])
     graph_seed, op_seed = tf.get_seed(None)
-    assert graph_seed is None and op_seed is None
+    assert graph_seed is None
+    assert op_seed is None
 
 
 def test_a_tf1_name_varflow_lacks_says_so():
@@ -202,7 +205,7 @@ def test_a_tf1_name_varflow_lacks_says_so():
     )
     with pytest.raises(AttributeError, match=r"^varflow does not implement tf\.while_loop "):
         tf.while_loop  # noqa: B018
-    with pytest.raises(AttributeError, match="^module 'varflow' has no attribute 'no_such'$"):
+    with pytest.raises(AttributeError, match=r"^module 'varflow' has no attribute 'no_such'$"):
         tf.no_such  # noqa: B018
     assert not hasattr(tf, "keras")
 

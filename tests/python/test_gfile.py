@@ -76,11 +76,11 @@ def test_mode_errors(d):
     with pytest.raises(errors.InvalidArgumentError) as e:
         tf.gfile.GFile(p, "x")
     assert str(e.value) == "mode is not 'r' or 'w' or 'a' or 'r+' or 'w+' or 'a+'"
-    with pytest.raises(errors.PermissionDeniedError, match="^File isn't open for writing$"):
+    with pytest.raises(errors.PermissionDeniedError, match=r"^File isn't open for writing$"):
         tf.gfile.GFile(p, "r").write("x")
-    with pytest.raises(errors.PermissionDeniedError, match="^File isn't open for reading$"):
+    with pytest.raises(errors.PermissionDeniedError, match=r"^File isn't open for reading$"):
         tf.gfile.GFile(os.path.join(d, "w.txt"), "w").read()
-    with pytest.raises(TypeError, match="^Expected binary or unicode string, got 3$"):
+    with pytest.raises(TypeError, match=r"^Expected binary or unicode string, got 3$"):
         tf.gfile.GFile(p, "w").write(3)
 
 
@@ -102,9 +102,12 @@ def test_files_open_lazily_and_missing_files_are_not_found(d):
 def test_exists_isdir_stat(d):
     p = os.path.join(d, "a.txt")
     _write(p, "0123456789")
-    assert tf.gfile.Exists(p) and tf.gfile.Exists(d)
-    assert not tf.gfile.Exists(p + "x") and not tf.gfile.Exists("")
-    assert tf.gfile.IsDirectory(d) and not tf.gfile.IsDirectory(p)
+    assert tf.gfile.Exists(p)
+    assert tf.gfile.Exists(d)
+    assert not tf.gfile.Exists(p + "x")
+    assert not tf.gfile.Exists("")
+    assert tf.gfile.IsDirectory(d)
+    assert not tf.gfile.IsDirectory(p)
     assert not tf.gfile.IsDirectory(p + "x")
     s = tf.gfile.Stat(p)
     assert (s.length, s.is_directory) == (10, False)
@@ -212,10 +215,11 @@ def test_copy_and_rename(d):
         tf.io.gfile.copy(a, sub, overwrite=True)
     assert str(e.value) == f"{sub}; Is a directory"
 
-    with pytest.raises(errors.AlreadyExistsError, match="^file already exists$"):
+    with pytest.raises(errors.AlreadyExistsError, match=r"^file already exists$"):
         tf.gfile.Rename(b, a)
     tf.gfile.Rename(b, c)
-    assert not tf.gfile.Exists(b) and _read(c) == "NEW"
+    assert not tf.gfile.Exists(b)
+    assert _read(c) == "NEW"
     tf.gfile.Rename(c, a, overwrite=True)
     assert _read(a) == "NEW"
     with pytest.raises(errors.NotFoundError) as e:

@@ -9,7 +9,6 @@ import pathlib
 import numpy as np
 import pytest
 import varflow as tf
-
 from fixtures.gen_metrics_fixtures import naming, run_case
 
 _GOLDEN = json.loads(
@@ -30,7 +29,7 @@ def test_metric_matches_tensorflow(case):
     got = run_case(tf, case["metric"], case["kwargs"], case["inputs"])
     want = case["tf"]
     np.testing.assert_allclose(got["value_before"], want["value_before"], atol=1e-6)
-    for g, w in zip(got["batches"], want["batches"]):
+    for g, w in zip(got["batches"], want["batches"], strict=True):
         np.testing.assert_allclose(g["update"], w["update"], rtol=2e-5, atol=1e-6)
         np.testing.assert_allclose(g["value"], w["value"], rtol=2e-5, atol=1e-6)
     assert got["local_variables"] == want["local_variables"]
@@ -60,7 +59,7 @@ def test_local_variables_initializer_resets_a_metric():
 
 def test_metric_variables_are_uninitialized_until_the_local_initializer():
     values = tf.placeholder(tf.float32, [None])
-    m, update = tf.metrics.mean(values)
+    _, update = tf.metrics.mean(values)
     with tf.Session() as sess:
         sess.run(tf.global_variables_initializer())  # metrics are local: not this one
         with pytest.raises(tf.errors.FailedPreconditionError, match="mean/total"):

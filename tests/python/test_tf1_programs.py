@@ -170,7 +170,7 @@ def test_prints_what_tensorflow_prints(name, tmp_path):
     want = _TF_OUTPUTS[name]
     assert len(got) == len(want), got
     number = r"-?\d+\.?\d*(?:e-?\d+)?"
-    for g, w in zip(got, want):
+    for g, w in zip(got, want, strict=True):
         assert re.sub(number, "#", g) == re.sub(number, "#", w)
         atol = 0.02 if "accuracy" in w else 1e-6
         np.testing.assert_allclose(_numbers(g), _numbers(w), rtol=1e-4, atol=atol, err_msg=g)

@@ -3,14 +3,13 @@ TensorBoard reading varflow's event files with ``tensorflow`` resolved to varflo
 
 from __future__ import annotations
 
-import struct
 import subprocess
 import sys
 import textwrap
 
 import pytest
 import varflow as tf
-from varflow.io.tf_record import crc32c, masked_crc32c
+from varflow.io.tf_record import crc32c
 
 
 def test_crc32c_known_values():
