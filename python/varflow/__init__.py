@@ -289,6 +289,10 @@ def __getattr__(name: str):
     )
 
 
+def __dir__():
+    return sorted(set(globals()) | {"app", "flags"})
+
+
 def build_info() -> dict:
     """Version, compiler, compiled and selected SIMD variants, BLAS and thread count."""
     return _core.build_info()
