@@ -15,7 +15,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from varflow import _core, dtypes
-from varflow.graph import convert_to_index_tensor, convert_to_tensor, get_default_graph
+from varflow.graph import (
+    convert_to_index_tensor,
+    convert_to_tensor,
+    core_callback,
+    get_default_graph,
+)
 
 
 def _values(t):
@@ -39,8 +44,8 @@ def core_arg(value, numeric=False):
         return convert_to_tensor(value, dtype=dtype, name=name)._output
 
     if numeric and isinstance(value, (int, float)):
-        return _core.Arg(float(value), build)
-    return _core.Arg(build)
+        return _core.Arg(float(value), core_callback(build))
+    return _core.Arg(core_callback(build))
 
 
 def _graph():
@@ -68,7 +73,7 @@ def clip_by_norm(t, clip_norm, axes=None, name=None):
     axes_arg = (
         None
         if axes is None
-        else _core.Arg(lambda dtype, name: convert_to_index_tensor(axes)._output)
+        else _core.Arg(core_callback(lambda dtype, name: convert_to_index_tensor(axes)._output))
     )
     out = _core.clip_by_norm(
         _graph(),

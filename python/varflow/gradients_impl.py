@@ -29,6 +29,11 @@ def gradients(
     unconnected_gradients=UnconnectedGradients.NONE,
 ):
     """Sum over ys of d(y)/d(x) for each x; None where ys do not depend on x."""
+    if get_default_graph()._is_eager:
+        raise RuntimeError(
+            "tf.gradients is not supported when eager execution is enabled. Use "
+            "tf.GradientTape instead."
+        )
     ys = [convert_to_tensor(y) for y in _as_list(ys)]
     xs = [convert_to_tensor(x) for x in _as_list(xs)]
     graph = ys[0].graph if ys else get_default_graph()

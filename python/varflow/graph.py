@@ -239,6 +239,8 @@ def _core_item(value):
 class Graph:
     """A dataflow graph (TF1's ``tf.Graph``)."""
 
+    _is_eager = False
+
     def __init__(self):
         self._core = _core.Graph()
         self._ops: list[Operation | None] = []
@@ -255,6 +257,10 @@ class Graph:
         _graphs_by_uid[self._core.uid] = self
 
     # --- nodes -------------------------------------------------------------------------------
+    def _hold(self):
+        """Eager graphs keep their nodes meanwhile; building a graph needs nothing."""
+        return contextlib.nullcontext()
+
     def _op_for(self, node) -> Operation:
         index = node.id
         ops = self._ops
@@ -458,10 +464,14 @@ def _graph_of_node(node) -> Graph:
 # --- default graph ---------------------------------------------------------------------------
 _default_graph_stack: list[Graph] = []
 _global_default_graph: list[Graph] = [Graph()]
+# Eager mode's graph (varflow.eager.context), the default outside any `as_default()` block.
+_eager_graph: list[Graph | None] = [None]
 
 
 def get_default_graph() -> Graph:
-    return _default_graph_stack[-1] if _default_graph_stack else _global_default_graph[0]
+    if _default_graph_stack:
+        return _default_graph_stack[-1]
+    return _eager_graph[0] or _global_default_graph[0]
 
 
 def reset_default_graph() -> None:
@@ -524,6 +534,17 @@ def get_all_collection_keys() -> list[str]:
 
 def clear_collection(key) -> None:
     get_default_graph().clear_collection(key)
+
+
+def core_callback(fn):
+    """`fn` for C++ to call back while it builds (a ``_core.Arg`` or ``_core.Hyper``): an eager
+    graph keeps all its nodes meanwhile, since the C++ caller holds some of them."""
+
+    def call(*args):
+        with get_default_graph()._hold():
+            return fn(*args)
+
+    return call
 
 
 # --- conversion to tensors -------------------------------------------------------------------

@@ -21,7 +21,13 @@ from __future__ import annotations
 
 from varflow import _core, array_ops, dtypes, init_ops, math_ops, nn
 from varflow.clip_ops import core_arg
-from varflow.graph import GraphKeys, add_to_collections, constant, convert_to_tensor
+from varflow.graph import (
+    GraphKeys,
+    add_to_collections,
+    constant,
+    convert_to_tensor,
+    core_callback,
+)
 from varflow.variable_scope import get_variable, variable_scope
 
 __all__ = ["batch_normalization", "dense", "dropout", "flatten"]
@@ -130,7 +136,7 @@ def _training_arg(training):
     bool tensor read at run time."""
     if training is True or training is False:
         return _core.Arg(1.0 if training else 0.0)
-    return _core.Arg(lambda dtype, name: convert_to_tensor(training)._output)
+    return _core.Arg(core_callback(lambda dtype, name: convert_to_tensor(training)._output))
 
 
 def dropout(inputs, rate=0.5, noise_shape=None, seed=None, training=False, name=None):

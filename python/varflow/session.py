@@ -15,6 +15,10 @@ from varflow import _core, errors
 from varflow.graph import Graph, Operation, Tensor, _as_graph_element, get_default_graph
 
 
+
+# Sessions made so far: after the first, eager execution can no longer be enabled (TF1).
+_sessions_created = [0]
+
 class ConfigProto:
     """Accepted for TF1 compatibility; intra_op_parallelism_threads sizes the thread pool."""
 
@@ -139,6 +143,12 @@ class Session:
 
     def __init__(self, target="", graph=None, config=None):
         self._graph = graph if graph is not None else get_default_graph()
+        if self._graph._is_eager:
+            raise RuntimeError(
+                "tf.Session cannot run the eager graph: with eager execution enabled, ops run "
+                "as they are called (build a graph under `with tf.Graph().as_default():`)."
+            )
+        _sessions_created[0] += 1
         threads = getattr(config, "intra_op_parallelism_threads", 0) if config is not None else 0
         self._core = _core.Session(self._graph._core, int(threads or 0))
         self._closed = False

@@ -53,19 +53,20 @@ class Variable:
 
         self._constraint = constraint
         graph._pending_variable = self
-        try:
-            info = _core.create_variable(
-                graph._core,
-                make_initial_value,
-                name or "Variable",
-                trainable,
-                list(collections) if collections is not None else [],
-                validate_shape,
-                None if dtype is None else dtype._core,
-            )
-        finally:
-            graph._pending_variable = None
-        graph._variable_for(info.node)
+        with graph._hold():
+            try:
+                info = _core.create_variable(
+                    graph._core,
+                    make_initial_value,
+                    name or "Variable",
+                    trainable,
+                    list(collections) if collections is not None else [],
+                    validate_shape,
+                    None if dtype is None else dtype._core,
+                )
+                graph._variable_for(info.node)  # binds self, unless a collection did already
+            finally:
+                graph._pending_variable = None
 
     def _bind(self, graph, info) -> None:
         self._graph = graph
@@ -126,11 +127,29 @@ class Variable:
 
     # --- reads and updates -------------------------------------------------------------------
     def value(self) -> Tensor:
+        if self._graph._is_eager:
+            return self._eager_read()
         return self._snapshot
+
+    def _eager_read(self) -> Tensor:
+        """A snapshot of the current value; recording tapes watch trainable variables read."""
+        from varflow import array_ops
+
+        for tape in self._graph._recording_tapes:
+            tape._variable_accessed(self)
+        return array_ops.identity(self._ref_tensor, name="read")
+
+    def numpy(self):
+        """The current value (eager mode)."""
+        if not self._graph._is_eager:
+            raise NotImplementedError("numpy() is only available when eager execution is enabled.")
+        return self._ref_tensor.numpy()
 
     def read_value(self) -> Tensor:
         from varflow import array_ops
 
+        if self._graph._is_eager:
+            return self._eager_read()
         return array_ops.identity(self._ref_tensor, name="read")
 
     def _ref(self) -> Tensor:
@@ -162,6 +181,8 @@ class Variable:
     def eval(self, session=None):
         from varflow.session import _session_or_default
 
+        if self._graph._is_eager:
+            return self.numpy()
         return _session_or_default(session, self._graph).run(self)
 
     def load(self, value, session=None) -> None:
@@ -171,6 +192,14 @@ class Variable:
         session._set_variable_value(self, value)
 
     def __repr__(self) -> str:
+        if self._graph._is_eager:
+            from varflow.eager.tensor import _numpy_text
+
+            value = self._ref_tensor._value()
+            return (
+                f"<tf.Variable '{self.name}' shape={self.shape} dtype={self.dtype.base_dtype.name}, "
+                f"numpy={_numpy_text(value, is_repr=True)}>"
+            )
         return f"<tf.Variable '{self.name}' shape={self.shape} dtype={self.dtype.name}>"
 
 

@@ -53,10 +53,13 @@ class Node {
   // Nodes that read an output of this one (data edges), in creation order.
   const std::vector<Node*>& consumers() const { return consumers_; }
   const std::string& device() const { return device_; }
+  // True once Graph::discard_nodes took the node out of its graph (eager execution only).
+  bool discarded() const { return discarded_; }
 
  private:
   friend class Graph;
   int id_ = 0;
+  bool discarded_ = false;
   std::string name_;
   const OpDef* op_def_ = nullptr;
   Graph* graph_ = nullptr;
@@ -173,6 +176,21 @@ class Graph : public std::enable_shared_from_this<Graph> {
   // The variable whose VariableV2 node is `node`, or nullptr.
   const VariableInfo* variable_info(const Node* node) const;
 
+  // --- eager execution (varflow/eager.h) ----------------------------------------------------
+  // Called with each node right after add_node built it; when the hook throws, the node is
+  // taken out of the graph again and the error propagates. One hook per graph.
+  void set_node_added_hook(std::function<void(Node&)> hook) { node_added_hook_ = std::move(hook); }
+  // Gives an output the exact shape its value turned out to have. Only for graphs whose nodes
+  // run as they are added (no Session plan was compiled from them).
+  void refine_output_shape(Node& node, int index, Shape shape);
+  // Removes every node for which keep(node) is false, and everything naming it (names,
+  // consumers, collections, variable records); the nodes kept are renumbered in order, so ids
+  // stay a topological order 0..n-1. Returns the removed nodes, marked discarded(): add_node
+  // rejects them as inputs for as long as the caller keeps them alive. A kept node must not
+  // read a removed one, except a variable's record (its initializer and snapshot are
+  // forgotten). Plans compiled from the graph before are invalid afterwards.
+  std::vector<std::unique_ptr<Node>> discard_nodes(const std::function<bool(const Node&)>& keep);
+
   void finalize() { finalized_ = true; }
   bool finalized() const { return finalized_; }
 
@@ -184,6 +202,8 @@ class Graph : public std::enable_shared_from_this<Graph> {
   int64_t next_op_seed() { return op_seed_counter_++; }
 
  private:
+  void forget_name(const Node* node);
+
   std::vector<std::unique_ptr<Node>> nodes_;
   std::unordered_map<std::string, Node*> by_name_;
   std::unordered_map<std::string, int> names_in_use_;
@@ -198,6 +218,7 @@ class Graph : public std::enable_shared_from_this<Graph> {
   uint64_t uid_;
   std::optional<int64_t> seed_;
   int64_t op_seed_counter_ = 0;
+  std::function<void(Node&)> node_added_hook_;
 };
 
 // RAII name scope: TF1's `with tf.name_scope(name)`. A name ending in "/" re-enters that

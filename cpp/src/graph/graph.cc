@@ -112,6 +112,9 @@ Node* Graph::add_node(const std::string& op_type, const std::vector<Output>& inp
           " inputs but got ", inputs.size(), " for '", node_name, "'");
   for (const Output& in : inputs) {
     VF_CHECK(in.node != nullptr, ErrorCode::kValue, "Input to '", node_name, "' is None");
+    if (in.node->discarded_)
+      raise(ErrorCode::kValue, "Input '", in.node->name(), "' of '", node_name,
+            "' is an eager result whose op was already released; use the tensor's value");
     if (&in.graph() != this)
       raise(ErrorCode::kValue, "Tensor(\"", in.name(), "\") must be from the same graph as '",
             node_name, "'.");
@@ -145,7 +148,79 @@ Node* Graph::add_node(const std::string& op_type, const std::vector<Output>& inp
   }
   nodes_.push_back(std::move(node));
   by_name_[node_name] = raw;
+  if (node_added_hook_) {
+    try {
+      node_added_hook_(*raw);
+    } catch (...) {
+      // The node failed to run: it never becomes part of the graph.
+      for (const Output& in : raw->inputs_) {
+        auto& consumers = in.node->consumers_;
+        if (!consumers.empty() && consumers.back() == raw) consumers.pop_back();
+      }
+      forget_name(raw);
+      nodes_.pop_back();
+      throw;
+    }
+  }
   return raw;
+}
+
+void Graph::forget_name(const Node* node) {
+  auto it = by_name_.find(node->name_);
+  if (it != by_name_.end() && it->second == node) {
+    by_name_.erase(it);
+    names_in_use_.erase(lower(node->name_));
+  }
+}
+
+void Graph::refine_output_shape(Node& node, int index, Shape shape) {
+  node.output_shapes_[static_cast<size_t>(index)] = std::move(shape);
+}
+
+std::vector<std::unique_ptr<Node>> Graph::discard_nodes(
+    const std::function<bool(const Node&)>& keep) {
+  std::vector<std::unique_ptr<Node>> removed;
+  std::vector<std::unique_ptr<Node>> kept;
+  kept.reserve(nodes_.size());
+  for (auto& node : nodes_) {
+    if (keep(*node)) {
+      node->id_ = static_cast<int>(kept.size());
+      kept.push_back(std::move(node));
+    } else {
+      node->discarded_ = true;
+      forget_name(node.get());
+      removed.push_back(std::move(node));
+    }
+  }
+  nodes_ = std::move(kept);
+  if (removed.empty()) return removed;
+  auto gone = [](const Node* n) { return n->discarded_; };
+  for (auto& node : nodes_) {
+    auto& consumers = node->consumers_;
+    consumers.erase(std::remove_if(consumers.begin(), consumers.end(), gone), consumers.end());
+    auto& control = node->control_inputs_;
+    control.erase(std::remove_if(control.begin(), control.end(), gone), control.end());
+  }
+  for (auto& level : control_stack_)
+    level.erase(std::remove_if(level.begin(), level.end(), gone), level.end());
+  for (auto& [variable, info] : variables_) {
+    if (info.initializer && info.initializer->discarded_) info.initializer = nullptr;
+    if (info.snapshot.node && info.snapshot.node->discarded_) info.snapshot = Output{};
+    if (info.initial_value.node && info.initial_value.node->discarded_)
+      info.initial_value = Output{};
+  }
+  for (const std::string& key : collections_->keys()) {
+    std::vector<CollectionItem> items = collections_->get(key);
+    auto is_gone = [&](const CollectionItem& item) {
+      if (const auto* n = std::get_if<Node*>(&item)) return (*n)->discarded_;
+      return std::get<Output>(item).node->discarded_;
+    };
+    if (std::none_of(items.begin(), items.end(), is_gone)) continue;
+    collections_->clear(key);
+    for (const CollectionItem& item : items)
+      if (!is_gone(item)) collections_->add(key, item);
+  }
+  return removed;
 }
 
 Node* Graph::find_node(const std::string& name) const {

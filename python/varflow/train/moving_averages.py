@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from varflow import _core
 from varflow.clip_ops import core_arg
-from varflow.graph import Tensor, convert_to_tensor, get_default_graph
+from varflow.graph import Tensor, convert_to_tensor, core_callback, get_default_graph
 from varflow.variables import (
     Variable,
     global_variables,
@@ -78,7 +78,7 @@ def _decay_arg(decay):
     ``convert_to_tensor(1.0 - decay)``; a tensor is converted as it is."""
     if isinstance(decay, (int, float)):
         return _core.Arg(float(decay))
-    return _core.Arg(lambda dtype, name: convert_to_tensor(decay)._output)
+    return _core.Arg(core_callback(lambda dtype, name: convert_to_tensor(decay)._output))
 
 
 def assign_moving_average(variable, value, decay, zero_debias=True, name=None):
@@ -122,7 +122,9 @@ class ExponentialMovingAverage:
             core_arg(decay),
             None
             if num_updates is None
-            else _core.Arg(lambda dtype, name: convert_to_tensor(num_updates)._output),
+            else _core.Arg(
+                core_callback(lambda dtype, name: convert_to_tensor(num_updates)._output)
+            ),
             bool(zero_debias),
             name,
         )

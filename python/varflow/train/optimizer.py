@@ -16,6 +16,7 @@ from varflow.graph import (
     Tensor,
     _graph_of_node,
     convert_to_tensor,
+    core_callback,
     get_default_graph,
 )
 from varflow.variables import Variable, trainable_variables
@@ -45,7 +46,7 @@ def _hyper(value) -> _core.Hyper:
     if isinstance(value, (Tensor, Variable)):
         return _core.Hyper(convert_to_tensor(value)._output)
     if callable(value):
-        return _core.Hyper(lambda: convert_to_tensor(value())._output)
+        return _core.Hyper(core_callback(lambda: convert_to_tensor(value())._output))
     return _core.Hyper(float(value))
 
 
@@ -128,6 +129,10 @@ class Optimizer:
             grad_loss=grad_loss,
         )
         vars_with_grad = [v for g, v in grads_and_vars if g is not None]
+        if not vars_with_grad and get_default_graph()._is_eager:
+            raise ValueError(
+                f"No gradients provided for any variable: {[v.name for _, v in grads_and_vars]}."
+            )
         if not vars_with_grad:
             loss_tensor = convert_to_tensor(loss)
             why = _core.explain_missing_gradients(
@@ -149,6 +154,10 @@ class Optimizer:
         colocate_gradients_with_ops=False,
         grad_loss=None,
     ):
+        if get_default_graph()._is_eager:
+            from varflow.eager import backprop
+
+            return backprop.compute_gradients(loss, var_list, grad_loss)
         if callable(loss) and not isinstance(loss, (Tensor, Variable)):
             loss = loss()
         if gate_gradients not in (Optimizer.GATE_NONE, Optimizer.GATE_OP, Optimizer.GATE_GRAPH):
@@ -223,7 +232,7 @@ class Optimizer:
 
     def _get_or_make_slot(self, var, val, slot_name, op_name):
         node = self._core.get_or_make_slot(
-            var._node, lambda: convert_to_tensor(val)._output, slot_name, op_name
+            var._node, core_callback(lambda: convert_to_tensor(val)._output), slot_name, op_name
         )
         return var.graph._variable_for(node)
 
@@ -232,7 +241,7 @@ class Optimizer:
     ):
         node = self._core.get_or_make_slot(
             var._node,
-            lambda: convert_to_tensor(initializer(shape, dtype=dtype))._output,
+            core_callback(lambda: convert_to_tensor(initializer(shape, dtype=dtype))._output),
             slot_name,
             op_name,
         )
@@ -240,7 +249,9 @@ class Optimizer:
 
     def _create_non_slot_variable(self, initial_value, name, colocate_with):
         node = self._core.create_non_slot_variable(
-            lambda: convert_to_tensor(initial_value)._output, name, colocate_with._node
+            core_callback(lambda: convert_to_tensor(initial_value)._output),
+            name,
+            colocate_with._node,
         )
         return colocate_with.graph._variable_for(node)
 

@@ -16,9 +16,9 @@ step to ``minimize(global_step=tf.train.get_global_step())`` so that it advances
 
 from __future__ import annotations
 
-from varflow import _core, dtypes
+from varflow import _core, array_ops, dtypes
 from varflow.array_ops import cast
-from varflow.graph import Tensor, convert_to_tensor, get_default_graph
+from varflow.graph import Tensor, convert_to_tensor, core_callback, get_default_graph
 from varflow.train import training_util
 from varflow.variables import Variable
 
@@ -68,7 +68,7 @@ def _arg(value, numeric=False):
 def _plain(value):
     """``value`` converted as it is (TF1's ``convert_to_tensor(value)``), whatever dtype C++
     would prefer."""
-    return _core.Arg(lambda dtype, name: convert_to_tensor(value)._output)
+    return _core.Arg(core_callback(lambda dtype, name: convert_to_tensor(value)._output))
 
 
 def _graph():
@@ -203,6 +203,12 @@ class PiecewiseConstantDecay(LearningRateSchedule):
 
     def __call__(self, step=None):
         step = _step_or_global(step)
+        if get_default_graph()._is_eager:
+            # TF's eager schedule picks its value with Python conditionals, which take any
+            # one-element step (seed 003 passes a list holding the step variable).
+            step = convert_to_tensor(step)
+            if step.shape.num_elements() == 1:
+                step = array_ops.reshape(step, [])
         return _result(
             _core.piecewise_constant(
                 _graph(),

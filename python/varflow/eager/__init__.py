@@ -1,0 +1,17 @@
+"""Eager execution (TF 1.x's ``tf.enable_eager_execution``), GradientTape and eager tensors."""
+
+from varflow.eager.backprop import GradientTape
+from varflow.eager.context import (
+    disable_eager_execution,
+    enable_eager_execution,
+    executing_eagerly,
+)
+from varflow.eager.tensor import EagerTensor
+
+__all__ = [
+    "EagerTensor",
+    "GradientTape",
+    "disable_eager_execution",
+    "enable_eager_execution",
+    "executing_eagerly",
+]

@@ -1,0 +1,206 @@
+"""Eager mode: TF 1.x's ``tf.enable_eager_execution`` on varflow's own graph machinery.
+
+In eager mode the default graph is an ``EagerGraph``: a C++ graph whose nodes run the moment
+they are added (``_core.EagerContext``), so every op, every C++ training helper and every
+gradient rule works unchanged and produces values at once. ``with tf.Graph().as_default():``
+still builds an ordinary graph, as in TF1.
+
+The eager graph keeps the nodes (and values) of what ran since its last release; a release
+drops all of them except variables. Releases happen when a GradientTape starts while no other
+tape is alive, and, without tapes, once enough nodes have piled up.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import weakref
+
+from varflow import _core, errors
+from varflow import graph as graph_module
+from varflow.eager.tensor import EagerOperation, EagerTensor
+
+# Without a tape, at most this many nodes (and their values) are kept before a release.
+_RELEASE_AFTER = 2048
+
+
+class _NoCollections(_core.CollectionStore):
+    """Eager mode has no collections (TF1's tf.get_collection returns [])."""
+
+    def add(self, key, item):
+        pass
+
+    def get(self, key):
+        return []
+
+    def keys(self):
+        return []
+
+    def clear(self, key):
+        pass
+
+
+class EagerGraph(graph_module.Graph):
+    """The default graph in eager mode: each op runs as it is created."""
+
+    _is_eager = True
+
+    def __init__(self):
+        self._context = _core.EagerContext()
+        self._core = self._context.graph
+        self._ops = []
+        self._variables = {}
+        self._pending_variable = None
+        self._collections = _NoCollections()
+        self._core.set_collection_store(self._collections)
+        self._seed = None
+        self._lock = graph_module.threading.RLock()
+        self._building_function = False
+        self._fetch_transforms = {}
+        # Tapes that may still compute gradients: their nodes must stay.
+        self._live_tapes: weakref.WeakSet = weakref.WeakSet()
+        self._recording_tapes: list = []
+        self._holds = 0
+        graph_module._graphs_by_uid[self._core.uid] = self
+
+    # --- running ops -------------------------------------------------------------------------
+    def create_op(self, op_type: str, inputs, attrs=None, name: str | None = None):
+        if op_type == "Placeholder":
+            raise RuntimeError("tf.placeholder() is not compatible with eager execution.")
+        self._maybe_release()
+        inputs = [t._output for t in inputs]
+        try:
+            node = self._core.add_node(
+                op_type, inputs, attrs or {}, "" if name is None else name
+            )
+        except (ValueError, TypeError) as e:
+            # An eager op has no separate shape-inference stage: TF reports its bad input as
+            # the op's InvalidArgumentError.
+            raise errors.InvalidArgumentError(None, None, f"{e} [Op:{op_type}]") from None
+        op = EagerOperation(self, node)
+        if self._recording_tapes and not self._recording():
+            for t in op._outputs:
+                t._detach()
+        return op
+
+    def _op_for(self, node):
+        # A variable's initializer was released after it ran (TF's eager variables have none).
+        return None if node is None else EagerOperation(self, node)
+
+    def _tensor_for(self, output):
+        if output.node is None:
+            return None
+        return EagerTensor(self, output, live=output.node.type == "VariableV2")
+
+    def _variable_for(self, node):
+        from varflow.variables import Variable
+
+        # Keyed by the node object (pybind11 hands out one per node while it is referenced),
+        # since ids change when a release renumbers the nodes.
+        var = self._variables.get(node)
+        if var is None:
+            var = self._pending_variable
+            self._pending_variable = None
+            if var is None:
+                var = Variable.__new__(Variable)
+            var._bind(self, self._core.variable_info(node))
+            self._variables[node] = var
+        return var
+
+    def _recording(self) -> bool:
+        return any(t._recording for t in self._recording_tapes)
+
+    # --- releases ----------------------------------------------------------------------------
+    def _maybe_release(self) -> None:
+        if (
+            self._context.transient_nodes > _RELEASE_AFTER
+            and not self._holds
+            and not len(self._live_tapes)
+        ):
+            self._context.release_transient()
+
+    def _release_for_new_tape(self) -> None:
+        if not self._holds and not len(self._live_tapes):
+            self._context.release_transient()
+
+    @contextlib.contextmanager
+    def _hold(self):
+        """Keeps every node alive meanwhile (C++ helpers that call back into Python)."""
+        self._holds += 1
+        try:
+            yield
+        finally:
+            self._holds -= 1
+
+    # --- what graph mode has and eager mode has not -------------------------------------------
+    def finalize(self) -> None:
+        raise RuntimeError("An eager graph cannot be finalized.")
+
+    def get_operations(self):
+        return []
+
+    def add_to_collection(self, name, value) -> None:
+        pass
+
+    def get_collection_ref(self, name):
+        return []
+
+    def get_collection(self, name, scope=None):
+        return []
+
+    def get_all_collection_keys(self):
+        return []
+
+    @contextlib.contextmanager
+    def control_dependencies(self, control_inputs):
+        # Eager ops run in program order; TF1 ignores control dependencies in eager mode.
+        yield
+
+
+_eager_enabled = [False]
+
+
+def executing_eagerly() -> bool:
+    """True when ops run immediately: eager mode is on and no graph is being built."""
+    return graph_module.get_default_graph().__class__ is EagerGraph
+
+
+def _graph_mode_used() -> bool:
+    from varflow import session
+
+    return graph_module._global_default_graph[0].version > 0 or session._sessions_created[0] > 0
+
+
+def enable_eager_execution(config=None, device_policy=None, execution_mode=None) -> None:
+    """TF1's ``tf.enable_eager_execution``: ops run immediately from now on."""
+    if _eager_enabled[0]:
+        return
+    if _graph_mode_used():
+        raise ValueError("tf.enable_eager_execution must be called at program startup.")
+    graph_module._eager_graph[0] = EagerGraph()
+    _eager_enabled[0] = True
+
+
+def disable_eager_execution() -> None:
+    """Back to graph mode (TF1's ``tf.compat.v1.disable_eager_execution``)."""
+    graph_module._eager_graph[0] = None
+    _eager_enabled[0] = False
+
+
+def eager_graph() -> EagerGraph:
+    graph = graph_module.get_default_graph()
+    if graph.__class__ is not EagerGraph:
+        raise RuntimeError("This needs eager execution (tf.enable_eager_execution()).")
+    return graph
+
+
+@contextlib.contextmanager
+def eager_mode():
+    """Runs the block in a fresh eager context, whatever the program's mode (as TF's
+    ``context.eager_mode()``); the previous mode comes back afterwards."""
+    previous = graph_module._eager_graph[0], _eager_enabled[0]
+    graph_module._eager_graph[0] = EagerGraph()
+    _eager_enabled[0] = True
+    try:
+        yield
+    finally:
+        graph_module._eager_graph[0], _eager_enabled[0] = previous
