@@ -1,4 +1,5 @@
-// tf.train optimizers: the C++ Optimizer base and built-ins, and a hook optimizer through
+// tf.train optimizers: the C++ Optimizer base, the built-ins (one BuiltinOptimizer class
+// driven by the optimizer table, which is exposed as plain data), and a hook optimizer through
 // which a Python subclass supplies _create_slots/_prepare/_apply_dense/_finish.
 #include <pybind11/functional.h>
 #include <pybind11/stl.h>
@@ -83,6 +84,149 @@ class PythonHookOptimizer : public Optimizer {
 
 std::function<Output(Graph&)> initial_value_fn(py::function fn) {
   return [fn](Graph&) { return fn().cast<Output>(); };
+}
+
+// Python arguments in the order of spec.params, as the C++ values their kinds take.
+std::vector<train::ParamValue> param_values(const train::OptimizerSpec& spec,
+                                            const py::sequence& args) {
+  if (args.size() != spec.params.size())
+    raise(ErrorCode::kType, spec.name, "Optimizer takes ", spec.params.size(), " arguments, got ",
+          args.size());
+  std::vector<train::ParamValue> out;
+  for (size_t i = 0; i < spec.params.size(); ++i) {
+    py::handle a = args[i];
+    switch (spec.params[i].kind) {
+      case train::ParamKind::kHyper:
+        out.emplace_back(a.cast<Hyper>());
+        break;
+      case train::ParamKind::kNumber:
+        out.emplace_back(a.cast<double>());
+        break;
+      case train::ParamKind::kFlag:
+      case train::ParamKind::kUseLocking:
+        out.emplace_back(a.cast<bool>());
+        break;
+      case train::ParamKind::kString:
+      case train::ParamKind::kName:
+        out.emplace_back(a.cast<std::string>());
+        break;
+      case train::ParamKind::kVariable:
+        out.emplace_back(as_variable(a.cast<Node*>()));
+        break;
+    }
+  }
+  return out;
+}
+
+const char* param_kind_name(train::ParamKind kind) {
+  switch (kind) {
+    case train::ParamKind::kHyper:
+      return "hyper";
+    case train::ParamKind::kNumber:
+      return "number";
+    case train::ParamKind::kFlag:
+      return "flag";
+    case train::ParamKind::kString:
+      return "string";
+    case train::ParamKind::kVariable:
+      return "variable";
+    case train::ParamKind::kUseLocking:
+      return "use_locking";
+    case train::ParamKind::kName:
+      return "name";
+  }
+  return "?";
+}
+
+const char* condition_name(train::Condition c) {
+  switch (c) {
+    case train::Condition::kPositive:
+      return "positive";
+    case train::Condition::kNonNegative:
+      return "non_negative";
+    case train::Condition::kNonPositive:
+      return "non_positive";
+  }
+  return "?";
+}
+
+const char* role_name(train::InputRole role) {
+  switch (role) {
+    case train::InputRole::kVar:
+      return "var";
+    case train::InputRole::kSlot:
+      return "slot";
+    case train::InputRole::kHyper:
+      return "hyper";
+    case train::InputRole::kNonSlot:
+      return "non_slot";
+    case train::InputRole::kDerived:
+      return "derived";
+    case train::InputRole::kGrad:
+      return "grad";
+  }
+  return "?";
+}
+
+const char* update_name(train::NonSlotUpdate u) {
+  switch (u) {
+    case train::NonSlotUpdate::kNone:
+      return "none";
+    case train::NonSlotUpdate::kScaleBy:
+      return "scale_by";
+    case train::NonSlotUpdate::kAssignFrom:
+      return "assign_from";
+    case train::NonSlotUpdate::kIncrement:
+      return "increment";
+  }
+  return "?";
+}
+
+// The table entry as plain Python data (dicts and lists), field names as in optimizer_specs.h.
+py::dict spec_to_py(const train::OptimizerSpec& spec) {
+  py::list params, checks, non_slots, slots, apply_ops;
+  for (const train::ParamSpec& p : spec.params) {
+    py::dict d;
+    d["name"] = p.name;
+    d["kind"] = param_kind_name(p.kind);
+    d["required"] = !p.default_value.has_value();
+    d["default"] = p.default_value ? py::cast(*p.default_value) : py::none();
+    d["python_default_none"] = p.python_default_none;
+    d["python_attribute"] = p.python_attribute;
+    d["tensor_name"] = p.tensor_name;
+    params.append(d);
+  }
+  for (const train::CheckSpec& c : spec.checks)
+    checks.append(py::dict(py::arg("param") = c.param,
+                           py::arg("condition") = condition_name(c.condition),
+                           py::arg("message") = c.message));
+  for (const train::NonSlotSpec& n : spec.non_slots)
+    non_slots.append(py::dict(py::arg("name") = n.name, py::arg("initial_value") = n.initial_value,
+                              py::arg("initial_from") = n.initial_from,
+                              py::arg("update") = update_name(n.update),
+                              py::arg("update_from") = n.update_from));
+  for (const train::SlotSpec& s : spec.slots)
+    slots.append(py::dict(py::arg("name") = s.name, py::arg("initial_value") = s.initial_value,
+                          py::arg("initial_from") = s.initial_from,
+                          py::arg("op_name_from") = s.op_name_from,
+                          py::arg("only_if") = s.only_if));
+  for (const train::ApplyOpSpec& op : spec.apply_ops) {
+    py::list inputs, attrs;
+    for (const train::ApplyInputSpec& in : op.inputs)
+      inputs.append(py::dict(py::arg("name") = in.name, py::arg("role") = role_name(in.role),
+                             py::arg("from") = in.from, py::arg("kernel_slot") = in.kernel_slot,
+                             py::arg("int64") = in.int64));
+    for (const train::ApplyAttrSpec& a : op.attrs)
+      attrs.append(py::dict(py::arg("name") = a.name, py::arg("default") = a.default_value,
+                            py::arg("from") = a.from));
+    apply_ops.append(py::dict(py::arg("op") = op.op, py::arg("doc") = op.doc,
+                              py::arg("inputs") = inputs, py::arg("attrs") = attrs,
+                              py::arg("when") = op.when));
+  }
+  return py::dict(py::arg("name") = spec.name, py::arg("doc") = spec.doc,
+                  py::arg("params") = params, py::arg("checks") = checks,
+                  py::arg("non_slots") = non_slots, py::arg("slots") = slots,
+                  py::arg("apply_ops") = apply_ops);
 }
 
 }  // namespace
@@ -179,58 +323,26 @@ void bind_train(py::module_& m) {
           return train::explain_missing_gradients(loss, grads_and_vars_from_py(gvs));
         });
 
-  using namespace train;
-  py::class_<GradientDescentOptimizer, Optimizer>(m, "GradientDescentOptimizer")
-      .def(py::init<Hyper, bool, std::string>());
-  py::class_<MomentumOptimizer, Optimizer>(m, "MomentumOptimizer")
-      .def(py::init<Hyper, Hyper, bool, std::string, bool>());
-  py::class_<AdagradOptimizer, Optimizer>(m, "AdagradOptimizer")
-      .def(py::init<Hyper, double, bool, std::string>());
-  py::class_<AdagradDAOptimizer, Optimizer>(m, "AdagradDAOptimizer")
-      .def(py::init([](Hyper lr, Node* global_step, double initial, Hyper l1, Hyper l2,
-                       bool use_locking, std::string name) {
-        return new AdagradDAOptimizer(lr, as_variable(global_step), initial, l1, l2, use_locking,
-                                      std::move(name));
-      }));
-  py::class_<AdamOptimizer, Optimizer>(m, "AdamOptimizer")
-      .def(py::init<Hyper, Hyper, Hyper, Hyper, bool, std::string>());
-  py::class_<AMSGradOptimizer, Optimizer>(m, "AMSGradOptimizer")
-      .def(py::init<Hyper, Hyper, Hyper, Hyper, bool, std::string>());
-  py::class_<AdamWOptimizer, Optimizer>(m, "AdamWOptimizer")
-      .def(py::init<Hyper, Hyper, Hyper, Hyper, Hyper, bool, std::string>());
-  py::class_<AdamaxOptimizer, Optimizer>(m, "AdamaxOptimizer")
-      .def(py::init<Hyper, Hyper, Hyper, Hyper, bool, std::string>());
-  py::class_<LAMBOptimizer, Optimizer>(m, "LAMBOptimizer")
-      .def(py::init<Hyper, Hyper, Hyper, Hyper, Hyper, bool, std::string>());
-  py::class_<NadamOptimizer, Optimizer>(m, "NadamOptimizer")
-      .def(py::init<Hyper, Hyper, Hyper, Hyper, bool, std::string>());
-  py::class_<LionOptimizer, Optimizer>(m, "LionOptimizer")
-      .def(py::init<Hyper, Hyper, Hyper, Hyper, bool, std::string>());
-  py::class_<AdadeltaOptimizer, Optimizer>(m, "AdadeltaOptimizer")
-      .def(py::init<Hyper, Hyper, Hyper, bool, std::string>());
-  py::class_<RMSPropOptimizer, Optimizer>(m, "RMSPropOptimizer")
-      .def(py::init<Hyper, Hyper, Hyper, Hyper, bool, bool, std::string>());
-  py::class_<FtrlOptimizer, Optimizer>(m, "FtrlOptimizer")
-      .def(py::init([](Hyper lr, double lr_power, double initial, double l1, double l2,
-                       bool use_locking, std::string name, std::string accum_name,
-                       std::string linear_name, double l2_shrinkage, double beta) {
-        FtrlOptions o;
-        o.learning_rate_power = lr_power;
-        o.initial_accumulator_value = initial;
-        o.l1_regularization_strength = l1;
-        o.l2_regularization_strength = l2;
-        o.use_locking = use_locking;
-        o.name = std::move(name);
-        o.accum_name = std::move(accum_name);
-        o.linear_name = std::move(linear_name);
-        o.l2_shrinkage_regularization_strength = l2_shrinkage;
-        o.beta = beta;
-        return new FtrlOptimizer(lr, o);
-      }));
-  py::class_<ProximalGradientDescentOptimizer, Optimizer>(m, "ProximalGradientDescentOptimizer")
-      .def(py::init<Hyper, Hyper, Hyper, bool, std::string>());
-  py::class_<ProximalAdagradOptimizer, Optimizer>(m, "ProximalAdagradOptimizer")
-      .def(py::init<Hyper, double, Hyper, Hyper, bool, std::string>());
+  // Every built-in optimizer is one class: the table entry plus its arguments (the Python
+  // classes of varflow.train.optimizers are generated from optimizer_specs()).
+  py::class_<train::BuiltinOptimizer, Optimizer>(m, "BuiltinOptimizer")
+      .def(py::init([](const std::string& optimizer, const py::sequence& args) {
+             const train::OptimizerSpec& spec = train::optimizer_spec(optimizer);
+             return new train::BuiltinOptimizer(spec, param_values(spec, args));
+           }),
+           py::arg("optimizer"), py::arg("args"))
+      .def_property_readonly("spec_name",
+                             [](const train::BuiltinOptimizer& o) { return o.spec().name; });
+
+  m.def(
+      "optimizer_specs",
+      [] {
+        py::list out;
+        for (const train::OptimizerSpec& spec : train::optimizer_specs())
+          out.append(spec_to_py(spec));
+        return out;
+      },
+      "Every built-in optimizer's table entry (varflow/train/optimizer_specs.h) as plain data.");
 }
 
 }  // namespace varflow::bindings

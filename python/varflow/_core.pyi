@@ -5,7 +5,7 @@ from __future__ import annotations
 import collections.abc
 import numpy
 import typing
-__all__: list[str] = ['AMSGradOptimizer', 'AdadeltaOptimizer', 'AdagradDAOptimizer', 'AdagradOptimizer', 'AdamOptimizer', 'AdamWOptimizer', 'AdamaxOptimizer', 'Arg', 'CollectionStore', 'DType', 'ExponentialMovingAverage', 'FtrlOptimizer', 'GradientDescentOptimizer', 'Graph', 'Hyper', 'LAMBOptimizer', 'LionOptimizer', 'MomentumOptimizer', 'NadamOptimizer', 'Node', 'Optimizer', 'Output', 'Plan', 'ProximalAdagradOptimizer', 'ProximalGradientDescentOptimizer', 'PythonHookOptimizer', 'RMSPropOptimizer', 'Session', 'Shape', 'VariableInfo', 'absolute_difference', 'assert_global_step', 'assign_moving_average', 'batch_normalization', 'batch_normalization_layer', 'build_info', 'clip_by_average_norm', 'clip_by_global_norm', 'clip_by_norm', 'clip_by_value', 'compute_weighted_loss', 'cosine_decay', 'cosine_decay_restarts', 'create_variable', 'dropout', 'dropout_layer', 'explain_missing_gradients', 'exponential_decay', 'get_global_step', 'global_norm', 'gradients', 'huber_loss', 'inverse_time_decay', 'linear_cosine_decay', 'log_loss', 'mean_squared_error', 'moments', 'natural_exp_decay', 'noisy_linear_cosine_decay', 'piecewise_constant', 'polynomial_decay', 'random_seeds', 'registered_ops', 'set_num_threads', 'sigmoid_cross_entropy', 'sigmoid_cross_entropy_with_logits', 'smooth_onehot_labels']
+__all__: list[str] = ['Arg', 'BuiltinOptimizer', 'CollectionStore', 'DType', 'ExponentialMovingAverage', 'Graph', 'Hyper', 'Node', 'Optimizer', 'Output', 'Plan', 'PythonHookOptimizer', 'Session', 'Shape', 'VariableInfo', 'absolute_difference', 'assert_global_step', 'assign_moving_average', 'batch_normalization', 'batch_normalization_layer', 'build_info', 'clip_by_average_norm', 'clip_by_global_norm', 'clip_by_norm', 'clip_by_value', 'compute_weighted_loss', 'cosine_decay', 'cosine_decay_restarts', 'create_variable', 'dropout', 'dropout_layer', 'explain_missing_gradients', 'exponential_decay', 'get_global_step', 'global_norm', 'gradients', 'huber_loss', 'inverse_time_decay', 'linear_cosine_decay', 'log_loss', 'mean_squared_error', 'moments', 'natural_exp_decay', 'noisy_linear_cosine_decay', 'optimizer_specs', 'piecewise_constant', 'polynomial_decay', 'random_seeds', 'registered_ops', 'set_num_threads', 'sigmoid_cross_entropy', 'sigmoid_cross_entropy_with_logits', 'smooth_onehot_labels']
 class DType:
     """
     Members:
@@ -268,53 +268,11 @@ class PythonHookOptimizer(Optimizer):
         ...
     def base_finish(self, arg0: collections.abc.Sequence[Node], arg1: str) -> Node:
         ...
-class GradientDescentOptimizer(Optimizer):
-    def __init__(self, arg0: Hyper, arg1: bool, arg2: str) -> None:
+class BuiltinOptimizer(Optimizer):
+    def __init__(self, optimizer: str, args: collections.abc.Sequence[typing.Any]) -> None:
         ...
-class MomentumOptimizer(Optimizer):
-    def __init__(self, arg0: Hyper, arg1: Hyper, arg2: bool, arg3: str, arg4: bool) -> None:
-        ...
-class AdagradOptimizer(Optimizer):
-    def __init__(self, arg0: Hyper, arg1: typing.SupportsFloat | typing.SupportsIndex, arg2: bool, arg3: str) -> None:
-        ...
-class AdagradDAOptimizer(Optimizer):
-    def __init__(self, arg0: Hyper, arg1: Node, arg2: typing.SupportsFloat | typing.SupportsIndex, arg3: Hyper, arg4: Hyper, arg5: bool, arg6: str) -> None:
-        ...
-class AdamOptimizer(Optimizer):
-    def __init__(self, arg0: Hyper, arg1: Hyper, arg2: Hyper, arg3: Hyper, arg4: bool, arg5: str) -> None:
-        ...
-class AMSGradOptimizer(Optimizer):
-    def __init__(self, arg0: Hyper, arg1: Hyper, arg2: Hyper, arg3: Hyper, arg4: bool, arg5: str) -> None:
-        ...
-class AdamWOptimizer(Optimizer):
-    def __init__(self, arg0: Hyper, arg1: Hyper, arg2: Hyper, arg3: Hyper, arg4: Hyper, arg5: bool, arg6: str) -> None:
-        ...
-class AdamaxOptimizer(Optimizer):
-    def __init__(self, arg0: Hyper, arg1: Hyper, arg2: Hyper, arg3: Hyper, arg4: bool, arg5: str) -> None:
-        ...
-class LAMBOptimizer(Optimizer):
-    def __init__(self, arg0: Hyper, arg1: Hyper, arg2: Hyper, arg3: Hyper, arg4: Hyper, arg5: bool, arg6: str) -> None:
-        ...
-class NadamOptimizer(Optimizer):
-    def __init__(self, arg0: Hyper, arg1: Hyper, arg2: Hyper, arg3: Hyper, arg4: bool, arg5: str) -> None:
-        ...
-class LionOptimizer(Optimizer):
-    def __init__(self, arg0: Hyper, arg1: Hyper, arg2: Hyper, arg3: Hyper, arg4: bool, arg5: str) -> None:
-        ...
-class AdadeltaOptimizer(Optimizer):
-    def __init__(self, arg0: Hyper, arg1: Hyper, arg2: Hyper, arg3: bool, arg4: str) -> None:
-        ...
-class RMSPropOptimizer(Optimizer):
-    def __init__(self, arg0: Hyper, arg1: Hyper, arg2: Hyper, arg3: Hyper, arg4: bool, arg5: bool, arg6: str) -> None:
-        ...
-class FtrlOptimizer(Optimizer):
-    def __init__(self, arg0: Hyper, arg1: typing.SupportsFloat | typing.SupportsIndex, arg2: typing.SupportsFloat | typing.SupportsIndex, arg3: typing.SupportsFloat | typing.SupportsIndex, arg4: typing.SupportsFloat | typing.SupportsIndex, arg5: bool, arg6: str, arg7: str, arg8: str, arg9: typing.SupportsFloat | typing.SupportsIndex, arg10: typing.SupportsFloat | typing.SupportsIndex) -> None:
-        ...
-class ProximalGradientDescentOptimizer(Optimizer):
-    def __init__(self, arg0: Hyper, arg1: Hyper, arg2: Hyper, arg3: bool, arg4: str) -> None:
-        ...
-class ProximalAdagradOptimizer(Optimizer):
-    def __init__(self, arg0: Hyper, arg1: typing.SupportsFloat | typing.SupportsIndex, arg2: Hyper, arg3: Hyper, arg4: bool, arg5: str) -> None:
+    @property
+    def spec_name(self) -> str:
         ...
 def _register_error_class(arg0: typing.SupportsInt | typing.SupportsIndex, arg1: typing.Any) -> None:
     """
@@ -332,6 +290,10 @@ def explain_missing_gradients(arg0: Output, arg1: collections.abc.Sequence[tuple
     ...
 def gradients(ys: collections.abc.Sequence[Output], xs: collections.abc.Sequence[Output], grad_ys: collections.abc.Sequence[Output | None], stop_gradients: collections.abc.Sequence[Output], unconnected_zero: bool, name: str, gate_per_op: bool = False) -> list[Output | None]:
     ...
+def optimizer_specs() -> list[dict[str, typing.Any]]:
+    """
+    Every built-in optimizer's table entry (varflow/train/optimizer_specs.h) as plain data.
+    """
 def registered_ops() -> list:
     """
     Every registered op with its signature and what it defines.

@@ -47,6 +47,15 @@ def _adagrad(w, g, s, t):
     w -= f32(0.1) * g / np.sqrt(s["a"])
 
 
+def _adagrad_da(w, g, s, t):
+    """TF's ApplyAdagradDA; the global step stays 0, so the op sees global_step + 1 = 1."""
+    lr, l1, l2, step = f32(0.1), f32(0.01), f32(0.02), 1
+    s["ga"] += g
+    s["gga"] += g * g
+    shrunk = np.maximum(np.abs(s["ga"]) - l1 * step, 0)
+    w[...] = -lr * np.sign(s["ga"]) * shrunk / (l2 * step * lr + np.sqrt(s["gga"]))
+
+
 def _adam(w, g, s, t):
     lr, b1, b2, eps = f32(0.05), f32(0.9), f32(0.999), f32(1e-8)
     alpha = lr * np.sqrt(1 - powers(0.999, t)) / (1 - powers(0.9, t))
@@ -179,6 +188,16 @@ CASES = {
         _momentum(True),
     ),
     "adagrad": (lambda: T.AdagradOptimizer(0.1), {"a": 0.1}, _adagrad),
+    "adagrad_da": (
+        lambda: T.AdagradDAOptimizer(
+            0.1,
+            tf.train.get_or_create_global_step(),
+            l1_regularization_strength=0.01,
+            l2_regularization_strength=0.02,
+        ),
+        {"ga": 0.0, "gga": 0.1},
+        _adagrad_da,
+    ),
     "adam": (lambda: T.AdamOptimizer(0.05), {"m": 0.0, "v": 0.0}, _adam),
     "amsgrad": (lambda: T.AMSGradOptimizer(0.05), {"m": 0.0, "v": 0.0, "vhat": 0.0}, _amsgrad),
     "adamax": (lambda: T.AdamaxOptimizer(0.05), {"m": 0.0, "v": 0.0}, _adamax),

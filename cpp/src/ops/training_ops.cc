@@ -1,8 +1,10 @@
 // Training ops: TF1's Apply* optimizer updates (ApplyAdam, ApplyMomentum, ...) plus varflow's
-// ApplyAdamW, ApplyNadam, ApplyLion and ApplyLamb. Each op updates its variable and slots in
-// place through ref inputs, with one fused pass of kernels/optimizer_steps.h. Scalar
-// hyperparameters are ordinary tensor inputs read at run time, so schedules never rebuild
-// the graph.
+// ApplyAdamW, ApplyNadam, ApplyLion and ApplyLamb, all registered from the optimizer table
+// (optimizer_table.cc): no op is declared here, this file only turns a table entry's Apply op
+// (inputs in TF's order, attributes, step) into a signature, a shape rule and a kernel. Each
+// op updates its variable and slots in place through ref inputs, with one fused pass of
+// kernels/optimizer_steps.h. Scalar hyperparameters are ordinary tensor inputs read at run
+// time, so schedules never rebuild the graph.
 //
 // Every Apply<Algo> also has a multi-tensor form MultiApply<Algo> for a whole
 // apply_gradients: inputs are the scalars once (in the Apply op's order), then N groups of the
@@ -12,13 +14,17 @@
 // with attr N (set from the inputs when absent). Output i is var_i. The whole step is one
 // kernel call, whose threads split the total element count.
 #include <algorithm>
+#include <array>
 #include <mutex>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "kernels/optimizer_steps.h"
 #include "ops/op_families.h"
+#include "ops/optimizer_table.h"
 #include "varflow/op_registry.h"
+#include "varflow/train/optimizer_specs.h"
 
 namespace varflow::ops {
 
@@ -78,360 +84,52 @@ struct InputIndex {
 };
 
 constexpr int kMaxScalars = 12;
-const std::string kMultiplyLinearByLr = "multiply_linear_by_lr";  // built once: no SSO
 
-// ---- the algorithms: TF's op inputs -> kernel args -------------------------------------------
-// Each has kName (the op is "Apply" + kName), layout() in TF's input order and step<T>(s, ...)
-// where s holds the scalars in layout order, converted to double.
-
-template <typename T>
-using Slots = k::TensorSlots<T>;
-
-struct GradientDescentOp {
-  static constexpr const char* kName = "GradientDescent";
-  static Layout layout() {
-    return Layout({{"var", Kind::kVar}, {"alpha", Kind::kScalar}, {"delta", Kind::kGrad}});
-  }
-  template <typename T>
-  static void step(const double* s, const AttrMap&, const Slots<T>* t, size_t n) {
-    k::gradient_descent_step(k::GradientDescentArgs{s[0]}, t, n);
-  }
+// An Apply op of the optimizer table with its layout. The op's name string lives in the table.
+struct ApplyOp {
+  const train::ApplyOpSpec& spec;
+  Layout layout;
 };
 
-struct MomentumOp {
-  static constexpr const char* kName = "Momentum";
-  static Layout layout() {
-    return Layout({{"var", Kind::kVar},
-                   {"accum", Kind::kSlot, 0},
-                   {"lr", Kind::kScalar},
-                   {"grad", Kind::kGrad},
-                   {"momentum", Kind::kScalar}});
+Layout layout_from(const train::ApplyOpSpec& spec) {
+  std::vector<InputSpec> inputs;
+  for (const train::ApplyInputSpec& in : spec.inputs) {
+    switch (in.role) {
+      case train::InputRole::kVar:
+        inputs.push_back({in.name.c_str(), Kind::kVar});
+        break;
+      case train::InputRole::kSlot:
+        VF_CHECK(in.kernel_slot >= 0 && in.kernel_slot < 3, ErrorCode::kInternal, "Apply", spec.op,
+                 ": slot input '", in.name, "' has no kernel slot");
+        inputs.push_back({in.name.c_str(), Kind::kSlot, in.kernel_slot});
+        break;
+      case train::InputRole::kGrad:
+        inputs.push_back({in.name.c_str(), Kind::kGrad});
+        break;
+      default:
+        inputs.push_back({in.name.c_str(), in.int64 ? Kind::kInt64Scalar : Kind::kScalar});
+    }
   }
-  template <typename T>
-  static void step(const double* s, const AttrMap& attrs, const Slots<T>* t, size_t n) {
-    k::momentum_step(k::MomentumArgs{s[0], s[1], attrs.get<bool>("use_nesterov")}, t, n);
-  }
-};
+  return Layout(std::move(inputs));
+}
 
-struct AdagradOp {
-  static constexpr const char* kName = "Adagrad";
-  static Layout layout() {
-    return Layout({{"var", Kind::kVar},
-                   {"accum", Kind::kSlot, 0},
-                   {"lr", Kind::kScalar},
-                   {"grad", Kind::kGrad}});
-  }
-  template <typename T>
-  static void step(const double* s, const AttrMap& attrs, const Slots<T>* t, size_t n) {
-    k::adagrad_step(k::AdagradArgs{s[0], attrs.get<bool>("update_slots")}, t, n);
-  }
-};
-
-struct AdagradDAOp {
-  static constexpr const char* kName = "AdagradDA";
-  static Layout layout() {
-    return Layout({{"var", Kind::kVar},
-                   {"gradient_accumulator", Kind::kSlot, 0},
-                   {"gradient_squared_accumulator", Kind::kSlot, 1},
-                   {"grad", Kind::kGrad},
-                   {"lr", Kind::kScalar},
-                   {"l1", Kind::kScalar},
-                   {"l2", Kind::kScalar},
-                   {"global_step", Kind::kInt64Scalar}});
-  }
-  template <typename T>
-  static void step(const double* s, const AttrMap&, const Slots<T>* t, size_t n) {
-    k::adagrad_da_step(k::AdagradDAArgs{s[0], s[1], s[2], s[3]}, t, n);
-  }
-};
-
-struct AdamOp {
-  static constexpr const char* kName = "Adam";
-  static Layout layout() {
-    return Layout({{"var", Kind::kVar},
-                   {"m", Kind::kSlot, 0},
-                   {"v", Kind::kSlot, 1},
-                   {"beta1_power", Kind::kScalar},
-                   {"beta2_power", Kind::kScalar},
-                   {"lr", Kind::kScalar},
-                   {"beta1", Kind::kScalar},
-                   {"beta2", Kind::kScalar},
-                   {"epsilon", Kind::kScalar},
-                   {"grad", Kind::kGrad}});
-  }
-  template <typename T>
-  static void step(const double* s, const AttrMap& attrs, const Slots<T>* t, size_t n) {
-    k::adam_step(
-        k::AdamArgs::make(s[2], s[3], s[4], s[5], s[0], s[1], attrs.get<bool>("use_nesterov")), t,
-        n);
-  }
-};
-
-struct AdamWithAmsgradOp {
-  static constexpr const char* kName = "AdamWithAmsgrad";
-  static Layout layout() {
-    return Layout({{"var", Kind::kVar},
-                   {"m", Kind::kSlot, 0},
-                   {"v", Kind::kSlot, 1},
-                   {"vhat", Kind::kSlot, 2},
-                   {"beta1_power", Kind::kScalar},
-                   {"beta2_power", Kind::kScalar},
-                   {"lr", Kind::kScalar},
-                   {"beta1", Kind::kScalar},
-                   {"beta2", Kind::kScalar},
-                   {"epsilon", Kind::kScalar},
-                   {"grad", Kind::kGrad}});
-  }
-  template <typename T>
-  static void step(const double* s, const AttrMap&, const Slots<T>* t, size_t n) {
-    k::adam_step(k::AdamArgs::make(s[2], s[3], s[4], s[5], s[0], s[1], false, true), t, n);
-  }
-};
-
-struct AdaMaxOp {
-  static constexpr const char* kName = "AdaMax";
-  static Layout layout() {
-    return Layout({{"var", Kind::kVar},
-                   {"m", Kind::kSlot, 0},
-                   {"v", Kind::kSlot, 1},
-                   {"beta1_power", Kind::kScalar},
-                   {"lr", Kind::kScalar},
-                   {"beta1", Kind::kScalar},
-                   {"beta2", Kind::kScalar},
-                   {"epsilon", Kind::kScalar},
-                   {"grad", Kind::kGrad}});
-  }
-  template <typename T>
-  static void step(const double* s, const AttrMap&, const Slots<T>* t, size_t n) {
-    k::adamax_step(k::AdamaxArgs::make(s[1], s[2], s[3], s[4], s[0]), t, n);
-  }
-};
-
-struct AdadeltaOp {
-  static constexpr const char* kName = "Adadelta";
-  static Layout layout() {
-    return Layout({{"var", Kind::kVar},
-                   {"accum", Kind::kSlot, 0},
-                   {"accum_update", Kind::kSlot, 1},
-                   {"lr", Kind::kScalar},
-                   {"rho", Kind::kScalar},
-                   {"epsilon", Kind::kScalar},
-                   {"grad", Kind::kGrad}});
-  }
-  template <typename T>
-  static void step(const double* s, const AttrMap&, const Slots<T>* t, size_t n) {
-    k::adadelta_step(k::AdadeltaArgs{s[0], s[1], s[2]}, t, n);
-  }
-};
-
-struct RMSPropOp {
-  static constexpr const char* kName = "RMSProp";
-  static Layout layout() {
-    return Layout({{"var", Kind::kVar},
-                   {"ms", Kind::kSlot, 0},
-                   {"mom", Kind::kSlot, 1},
-                   {"lr", Kind::kScalar},
-                   {"rho", Kind::kScalar},
-                   {"momentum", Kind::kScalar},
-                   {"epsilon", Kind::kScalar},
-                   {"grad", Kind::kGrad}});
-  }
-  template <typename T>
-  static void step(const double* s, const AttrMap&, const Slots<T>* t, size_t n) {
-    k::rmsprop_step(k::RMSPropArgs{s[0], s[1], s[2], s[3], false}, t, n);
-  }
-};
-
-struct CenteredRMSPropOp {
-  static constexpr const char* kName = "CenteredRMSProp";
-  static Layout layout() {
-    return Layout({{"var", Kind::kVar},
-                   {"mg", Kind::kSlot, 2},
-                   {"ms", Kind::kSlot, 0},
-                   {"mom", Kind::kSlot, 1},
-                   {"lr", Kind::kScalar},
-                   {"rho", Kind::kScalar},
-                   {"momentum", Kind::kScalar},
-                   {"epsilon", Kind::kScalar},
-                   {"grad", Kind::kGrad}});
-  }
-  template <typename T>
-  static void step(const double* s, const AttrMap&, const Slots<T>* t, size_t n) {
-    k::rmsprop_step(k::RMSPropArgs{s[0], s[1], s[2], s[3], true}, t, n);
-  }
-};
-
-struct FtrlOp {
-  static constexpr const char* kName = "Ftrl";
-  static Layout layout() {
-    return Layout({{"var", Kind::kVar},
-                   {"accum", Kind::kSlot, 0},
-                   {"linear", Kind::kSlot, 1},
-                   {"grad", Kind::kGrad},
-                   {"lr", Kind::kScalar},
-                   {"l1", Kind::kScalar},
-                   {"l2", Kind::kScalar},
-                   {"lr_power", Kind::kScalar}});
-  }
-  template <typename T>
-  static void step(const double* s, const AttrMap& attrs, const Slots<T>* t, size_t n) {
-    k::ftrl_step(k::FtrlArgs{s[0], s[1], s[2], 0.0, s[3], attrs.get<bool>(kMultiplyLinearByLr)}, t,
-                 n);
-  }
-};
-
-struct FtrlV2Op {
-  static constexpr const char* kName = "FtrlV2";
-  static Layout layout() {
-    return Layout({{"var", Kind::kVar},
-                   {"accum", Kind::kSlot, 0},
-                   {"linear", Kind::kSlot, 1},
-                   {"grad", Kind::kGrad},
-                   {"lr", Kind::kScalar},
-                   {"l1", Kind::kScalar},
-                   {"l2", Kind::kScalar},
-                   {"l2_shrinkage", Kind::kScalar},
-                   {"lr_power", Kind::kScalar}});
-  }
-  template <typename T>
-  static void step(const double* s, const AttrMap& attrs, const Slots<T>* t, size_t n) {
-    k::ftrl_step(k::FtrlArgs{s[0], s[1], s[2], s[3], s[4], attrs.get<bool>(kMultiplyLinearByLr)}, t,
-                 n);
-  }
-};
-
-struct ProximalGradientDescentOp {
-  static constexpr const char* kName = "ProximalGradientDescent";
-  static Layout layout() {
-    return Layout({{"var", Kind::kVar},
-                   {"alpha", Kind::kScalar},
-                   {"l1", Kind::kScalar},
-                   {"l2", Kind::kScalar},
-                   {"delta", Kind::kGrad}});
-  }
-  template <typename T>
-  static void step(const double* s, const AttrMap&, const Slots<T>* t, size_t n) {
-    k::proximal_gradient_descent_step(k::ProximalGradientDescentArgs{s[0], s[1], s[2]}, t, n);
-  }
-};
-
-struct ProximalAdagradOp {
-  static constexpr const char* kName = "ProximalAdagrad";
-  static Layout layout() {
-    return Layout({{"var", Kind::kVar},
-                   {"accum", Kind::kSlot, 0},
-                   {"lr", Kind::kScalar},
-                   {"l1", Kind::kScalar},
-                   {"l2", Kind::kScalar},
-                   {"grad", Kind::kGrad}});
-  }
-  template <typename T>
-  static void step(const double* s, const AttrMap&, const Slots<T>* t, size_t n) {
-    k::proximal_adagrad_step(k::ProximalAdagradArgs{s[0], s[1], s[2]}, t, n);
-  }
-};
-
-// varflow: AdamW with PyTorch's bias correction (see kernels::AdamWArgs).
-struct AdamWOp {
-  static constexpr const char* kName = "AdamW";
-  static Layout layout() {
-    return Layout({{"var", Kind::kVar},
-                   {"m", Kind::kSlot, 0},
-                   {"v", Kind::kSlot, 1},
-                   {"beta1_power", Kind::kScalar},
-                   {"beta2_power", Kind::kScalar},
-                   {"lr", Kind::kScalar},
-                   {"beta1", Kind::kScalar},
-                   {"beta2", Kind::kScalar},
-                   {"epsilon", Kind::kScalar},
-                   {"weight_decay", Kind::kScalar},
-                   {"grad", Kind::kGrad}});
-  }
-  template <typename T>
-  static void step(const double* s, const AttrMap&, const Slots<T>* t, size_t n) {
-    k::adamw_step(k::AdamWArgs::make(s[2], s[3], s[4], s[5], s[6], s[0], s[1]), t, n);
-  }
-};
-
-// varflow: NAdam (see kernels::NadamArgs). m_schedule = mu_1 * ... * mu_t (this step's mu
-// included), momentum_cache = mu_t, momentum_cache_next = mu_{t+1}; the optimizer keeps
-// m_schedule as a non-slot variable.
-struct NadamOp {
-  static constexpr const char* kName = "Nadam";
-  static Layout layout() {
-    return Layout({{"var", Kind::kVar},
-                   {"m", Kind::kSlot, 0},
-                   {"v", Kind::kSlot, 1},
-                   {"beta2_power", Kind::kScalar},
-                   {"m_schedule", Kind::kScalar},
-                   {"lr", Kind::kScalar},
-                   {"beta1", Kind::kScalar},
-                   {"beta2", Kind::kScalar},
-                   {"epsilon", Kind::kScalar},
-                   {"momentum_cache", Kind::kScalar},
-                   {"momentum_cache_next", Kind::kScalar},
-                   {"grad", Kind::kGrad}});
-  }
-  template <typename T>
-  static void step(const double* s, const AttrMap&, const Slots<T>* t, size_t n) {
-    k::nadam_step(k::NadamArgs::make(s[2], s[3], s[4], s[5], s[0], s[1], s[6], s[7]), t, n);
-  }
-};
-
-// varflow: Lion (see kernels::LionArgs).
-struct LionOp {
-  static constexpr const char* kName = "Lion";
-  static Layout layout() {
-    return Layout({{"var", Kind::kVar},
-                   {"m", Kind::kSlot, 0},
-                   {"lr", Kind::kScalar},
-                   {"beta1", Kind::kScalar},
-                   {"beta2", Kind::kScalar},
-                   {"weight_decay", Kind::kScalar},
-                   {"grad", Kind::kGrad}});
-  }
-  template <typename T>
-  static void step(const double* s, const AttrMap&, const Slots<T>* t, size_t n) {
-    k::lion_step(k::LionArgs{s[0], s[1], s[2], 1 - s[0] * s[3]}, t, n);
-  }
-};
-
-// varflow: LAMB (see kernels::LambArgs); the trust ratio is per variable.
-struct LambOp {
-  static constexpr const char* kName = "Lamb";
-  static Layout layout() {
-    return Layout({{"var", Kind::kVar},
-                   {"m", Kind::kSlot, 0},
-                   {"v", Kind::kSlot, 1},
-                   {"beta1_power", Kind::kScalar},
-                   {"beta2_power", Kind::kScalar},
-                   {"lr", Kind::kScalar},
-                   {"beta1", Kind::kScalar},
-                   {"beta2", Kind::kScalar},
-                   {"epsilon", Kind::kScalar},
-                   {"weight_decay", Kind::kScalar},
-                   {"grad", Kind::kGrad}});
-  }
-  template <typename T>
-  static void step(const double* s, const AttrMap&, const Slots<T>* t, size_t n) {
-    k::lamb_step(k::LambArgs{s[2], s[3], s[4], s[5], s[6], 1 - s[0], 1 - s[1]}, t, n);
-  }
-};
-
-template <typename Op>
-const Layout& layout_of() {
-  static const Layout layout = Op::layout();
-  return layout;
+// Every Apply op of the table, in table order (built once: the kernels index it).
+const std::vector<ApplyOp>& apply_ops() {
+  static const std::vector<ApplyOp> all = [] {
+    std::vector<ApplyOp> out;
+    for (const train::OptimizerSpec& spec : train::optimizer_specs())
+      for (const train::ApplyOpSpec& op : spec.apply_ops) out.push_back({op, layout_from(op)});
+    return out;
+  }();
+  return all;
 }
 
 // ---- shape rule --------------------------------------------------------------------------
 
-template <typename Op, bool kMulti>
-void apply_shape(InferenceContext& c) {
-  const Layout& layout = layout_of<Op>();
-  const InputIndex index{layout, kMulti};
+void apply_shape(const Layout& layout, bool multi, InferenceContext& c) {
+  const InputIndex index{layout, multi};
   int groups = 1;
-  if constexpr (kMulti) {
+  if (multi) {
     const int tensor_inputs = c.num_inputs() - layout.num_scalars();
     if (tensor_inputs <= 0 || tensor_inputs % layout.group_size() != 0)
       c.value_error("Expected the ", layout.num_scalars(), " scalars and then groups of ",
@@ -471,7 +169,7 @@ void apply_shape(InferenceContext& c) {
     for (int r = 0; r < layout.group_size(); ++r) {
       const InputSpec& spec = layout.tensor(r);
       const int input = index.tensor(g, r);
-      if (kMulti && spec.kind != Kind::kGrad && !c.input(input).node->op_def().is_variable)
+      if (multi && spec.kind != Kind::kGrad && !c.input(input).node->op_def().is_variable)
         c.type_error("Input ", input, " ('", spec.name, "' of variable ", g,
                      ") must be a variable, got '", c.input(input).name(), "'");
       if (r == layout.var) continue;
@@ -510,8 +208,9 @@ class VariableLocks {
   std::vector<std::mutex*> mutexes_;
 };
 
-template <typename Op, typename T>
-void run_step(KernelContext& c, const InputIndex& index, int groups, const double* scalars) {
+template <typename T>
+void run_step(KernelContext& c, const InputIndex& index, int groups, const double* scalars,
+              ops::StepFn<T> step) {
   const Layout& layout = index.layout;
   // Reused between runs: a steady-state step allocates nothing.
   thread_local std::vector<k::TensorSlots<T>> slots_storage;
@@ -539,13 +238,12 @@ void run_step(KernelContext& c, const InputIndex& index, int groups, const doubl
     s.size = var.num_elements();
   }
   if (slots.empty()) return;
-  Op::template step<T>(scalars, c.attrs(), slots.data(), slots.size());
+  step(scalars, c.attrs(), slots.data(), slots.size());
 }
 
-template <typename Op, bool kMulti>
-void apply_kernel(KernelContext& c) {
-  const Layout& layout = layout_of<Op>();
-  const InputIndex index{layout, kMulti};
+void apply_kernel(const ApplyOp& op, bool multi, KernelContext& c) {
+  const Layout& layout = op.layout;
+  const InputIndex index{layout, multi};
   const int groups = index.num_groups(c.num_inputs());
   double scalars[kMaxScalars];
   for (int j = 0; j < layout.num_scalars(); ++j) {
@@ -567,9 +265,9 @@ void apply_kernel(KernelContext& c) {
     }
   const DType dtype = c.ref(index.tensor(0, layout.var)).value.dtype();
   if (dtype == DType::kFloat32) {
-    run_step<Op, float>(c, index, groups, scalars);
+    run_step<float>(c, index, groups, scalars, op.spec.kernel->f32);
   } else if (dtype == DType::kFloat64) {
-    run_step<Op, double>(c, index, groups, scalars);
+    run_step<double>(c, index, groups, scalars, op.spec.kernel->f64);
   } else {
     c.fail(ErrorCode::kInvalidArgument, c.node().type(), " is not defined for dtype ",
            dtype_name(dtype));
@@ -577,15 +275,31 @@ void apply_kernel(KernelContext& c) {
   for (int g = 0; g < groups; ++g) c.set_output(g, c.ref(index.tensor(g, layout.var)).value);
 }
 
+// The kernel of the I-th Apply op of the table: KernelFn is a plain function pointer, so the
+// op's index is a template argument (resolved at registration, nothing looked up per run).
+template <size_t I, bool kMulti>
+void indexed_kernel(KernelContext& c) {
+  apply_kernel(apply_ops()[I], kMulti, c);
+}
+
+constexpr size_t kMaxApplyOps = 48;
+
+template <bool kMulti, size_t... I>
+constexpr std::array<KernelFn, sizeof...(I)> kernels_for(std::index_sequence<I...>) {
+  return {&indexed_kernel<I, kMulti>...};
+}
+
 // ---- registration ------------------------------------------------------------------------
 
-// Boolean attributes an optimizer's Apply ops take besides use_locking, with their defaults.
-using FlagAttrs = std::vector<std::pair<std::string, bool>>;
-
-template <typename Op>
-void register_apply(OpRegistry& r, const std::string& doc, const FlagAttrs& flags = {}) {
-  const Layout& layout = layout_of<Op>();
+void register_apply(OpRegistry& r, size_t index) {
+  static constexpr auto kApplyKernels =
+      kernels_for<false>(std::make_index_sequence<kMaxApplyOps>());
+  static constexpr auto kMultiKernels = kernels_for<true>(std::make_index_sequence<kMaxApplyOps>());
+  VF_CHECK(index < kMaxApplyOps, ErrorCode::kInternal, "raise kMaxApplyOps in training_ops.cc");
+  const ApplyOp& op = apply_ops()[index];
+  const Layout& layout = op.layout;
   VF_CHECK(layout.num_scalars() <= kMaxScalars, ErrorCode::kInternal, "too many scalars");
+  VF_CHECK(op.spec.kernel != nullptr, ErrorCode::kInternal, "Apply", op.spec.op, " has no step");
   std::vector<std::string> names;
   std::vector<int> refs;
   for (size_t i = 0; i < layout.inputs.size(); ++i) {
@@ -593,14 +307,15 @@ void register_apply(OpRegistry& r, const std::string& doc, const FlagAttrs& flag
     const Kind kind = layout.inputs[i].kind;
     if (kind == Kind::kVar || kind == Kind::kSlot) refs.push_back(static_cast<int>(i));
   }
-  const std::string name = Op::kName;
+  const std::string& name = op.spec.op;
+  const std::string& doc = op.spec.doc;
   auto apply = r.add("Apply" + name);
   apply.inputs(names)
       .outputs({"out"})
       .attr("use_locking", false, "lock the variable and slots during the update")
       .ref_inputs(refs)
-      .shape(apply_shape<Op, false>)
-      .kernel(apply_kernel<Op, false>)
+      .shape([&layout](InferenceContext& c) { apply_shape(layout, false, c); })
+      .kernel(kApplyKernels[index])
       .not_differentiable()
       .doc(doc);
 
@@ -608,7 +323,8 @@ void register_apply(OpRegistry& r, const std::string& doc, const FlagAttrs& flag
   for (int j = 0; j < layout.num_scalars(); ++j) multi_names.push_back(layout.scalar(j).name);
   for (int t = 0; t < layout.group_size(); ++t) multi_names.push_back(layout.tensor(t).name);
   const int num_scalars = layout.num_scalars(), group = layout.group_size(), grad = layout.grad;
-  for (const auto& [flag, default_value] : flags) apply.attr(flag, default_value);
+  for (const train::ApplyAttrSpec& flag : op.spec.attrs)
+    apply.attr(flag.name, flag.default_value, flag.doc);
   auto multi = r.add("MultiApply" + name);
   multi.inputs(multi_names)
       .variadic_inputs()
@@ -619,48 +335,20 @@ void register_apply(OpRegistry& r, const std::string& doc, const FlagAttrs& flag
         return i >= num_scalars && (i - num_scalars) % group != grad;
       })
       .handles_frozen()
-      .shape(apply_shape<Op, true>)
-      .kernel(apply_kernel<Op, true>)
+      .shape([&layout](InferenceContext& c) { apply_shape(layout, true, c); })
+      .kernel(kMultiKernels[index])
       .not_differentiable()
       .doc("Multi-tensor Apply" + name + ": the scalars, then N groups of per-variable inputs. " +
            doc);
-  for (const auto& [flag, default_value] : flags) multi.attr(flag, default_value);
+  for (const train::ApplyAttrSpec& flag : op.spec.attrs)
+    multi.attr(flag.name, flag.default_value, flag.doc);
 }
 
 }  // namespace
 
+// Every Apply op of the optimizer table (cpp/src/ops/optimizer_table.cc), in table order.
 void register_training_ops(OpRegistry& r) {
-  register_apply<GradientDescentOp>(r, "var -= alpha * delta");
-  register_apply<MomentumOp>(r,
-                             "accum = accum * momentum + grad; var -= lr * accum (use_nesterov: "
-                             "var -= lr * grad + lr * momentum * accum)",
-                             {{"use_nesterov", false}});
-  register_apply<AdagradOp>(r, "accum += grad^2; var -= lr * grad / sqrt(accum)",
-                            {{"update_slots", true}});
-  register_apply<AdagradDAOp>(r, "Adagrad dual averaging (TF ApplyAdagradDA)");
-  register_apply<AdamOp>(r,
-                         "lr_t = lr * sqrt(1 - beta2_power) / (1 - beta1_power); m += (g - m) * "
-                         "(1 - beta1); v += (g^2 - v) * (1 - beta2); var -= lr_t * m / (sqrt(v) + "
-                         "epsilon)",
-                         {{"use_nesterov", false}});
-  register_apply<AdamWithAmsgradOp>(r, "Adam with vhat = max(vhat, v) in the denominator");
-  register_apply<AdaMaxOp>(r,
-                           "m += (g - m) * (1 - beta1); v = max(beta2 * v, |g|); var -= lr / (1 - "
-                           "beta1_power) * m / (v + epsilon)");
-  register_apply<AdadeltaOp>(r, "Adadelta (TF ApplyAdadelta)");
-  register_apply<RMSPropOp>(r,
-                            "ms += (g^2 - ms) * (1 - rho); mom = momentum * mom + lr * g / "
-                            "sqrt(ms + epsilon); var -= mom");
-  register_apply<CenteredRMSPropOp>(r, "RMSProp normalised by the centered second moment");
-  register_apply<FtrlOp>(r, "FTRL-proximal (TF ApplyFtrl)", {{kMultiplyLinearByLr, false}});
-  register_apply<FtrlV2Op>(r, "FTRL-proximal with l2 shrinkage (TF ApplyFtrlV2)",
-                           {{kMultiplyLinearByLr, false}});
-  register_apply<ProximalGradientDescentOp>(r, "FOBOS with a fixed learning rate");
-  register_apply<ProximalAdagradOp>(r, "FOBOS with the Adagrad learning rate");
-  register_apply<AdamWOp>(r, "AdamW, decoupled weight decay (PyTorch's formula)");
-  register_apply<NadamOp>(r, "NAdam with the momentum schedule (Keras 2 / PyTorch)");
-  register_apply<LionOp>(r, "Lion: var -= lr * sign(beta1 * m + (1 - beta1) * g)");
-  register_apply<LambOp>(r, "LAMB: Adam update scaled by the per-variable trust ratio");
+  for (size_t i = 0; i < apply_ops().size(); ++i) register_apply(r, i);
 }
 
 }  // namespace varflow::ops
