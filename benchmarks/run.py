@@ -27,7 +27,16 @@ from harness import ForeignLoad, TimingConfig, run_row
 from impls import ALL_IMPLS, describe_impls, load_impls
 from machine import describe_machine, measure_limits, merge_limits
 
-SCENARIOS = ("overhead", "optimizers", "multi_tensor", "graph_grad", "mlp", "memory", "checkpoint")
+SCENARIOS = (
+    "overhead",
+    "optimizers",
+    "multi_tensor",
+    "graph_grad",
+    "mlp",
+    "eager",
+    "memory",
+    "checkpoint",
+)
 FULL_OUT = HERE / "results"  # full runs: committed next to RESULTS.md
 SCRATCH_OUT = HERE / "out"  # --quick / --only runs (git-ignored)
 
