@@ -65,10 +65,14 @@ void im2col(const Window2D& g, const T* in, int64_t r0, int64_t r1, T* col) {
       for (int64_t j = 0; j < g.k_w; ++j) {
         const int64_t iw = ow * g.stride_w - g.pad_left + j * g.dil_w;
         T* d = dst + j * g.in_c;
-        if (iw < 0 || iw >= g.in_w)
+        if (iw < 0 || iw >= g.in_w) {
           std::memset(d, 0, channel_bytes);
-        else
+        } else if (g.in_c < 8) {  // a call to memcpy would cost more than the copy
+          const T* s = image + (ih * g.in_w + iw) * g.in_c;
+          for (int64_t c = 0; c < g.in_c; ++c) d[c] = s[c];
+        } else {
           std::memcpy(d, image + (ih * g.in_w + iw) * g.in_c, channel_bytes);
+        }
       }
     }
   }

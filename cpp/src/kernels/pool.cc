@@ -42,17 +42,27 @@ void window_max(const Window2D& g, const T* in, int64_t r, T* best, int64_t* whe
   const int64_t n = r / pixels, oh = (r % pixels) / g.out_w, ow = r % g.out_w;
   const T* image = in + n * g.in_image();
   const Clip w = clip(g, oh, ow);
-  std::fill(best, best + g.in_c, lowest<T>());
-  std::fill(where, where + g.in_c, int64_t{-1});
+  if (w.h0 >= w.h1 || w.w0 >= w.w1) {  // a window entirely in the padding
+    std::fill(best, best + g.in_c, lowest<T>());
+    std::fill(where, where + g.in_c, int64_t{-1});
+    return;
+  }
+  // Start from the window's first element; later ones replace it only when strictly larger
+  // (the first maximum wins). Selects rather than branches, so the channel loop vectorises.
+  const int64_t first = (w.h0 * g.in_w + w.w0) * g.in_c;
+  for (int64_t c = 0; c < g.in_c; ++c) {
+    best[c] = image[first + c];
+    where[c] = first + c;
+  }
   for (int64_t h = w.h0; h < w.h1; ++h)
     for (int64_t x = w.w0; x < w.w1; ++x) {
       const int64_t base = (h * g.in_w + x) * g.in_c;
       const T* v = image + base;
-      for (int64_t c = 0; c < g.in_c; ++c)
-        if (v[c] > best[c] || where[c] < 0) {
-          best[c] = v[c];
-          where[c] = base + c;
-        }
+      for (int64_t c = 0; c < g.in_c; ++c) {
+        const bool larger = v[c] > best[c];
+        best[c] = larger ? v[c] : best[c];
+        where[c] = larger ? base + c : where[c];
+      }
     }
 }
 
@@ -62,8 +72,6 @@ T* scratch(int64_t n) {
   if (static_cast<int64_t>(buffer.size()) < n) buffer.resize(static_cast<size_t>(n));
   return buffer.data();
 }
-
-int64_t* index_scratch(int64_t n) { return scratch<int64_t>(n); }
 
 }  // namespace
 
@@ -104,20 +112,44 @@ void max_pool_with_argmax(const Window2D& g, const T* in, T* out, int64_t* argma
   ThreadPool::global().parallel_for(g.batch * pixels, grain(g.k_h * g.k_w * g.in_c), task, 1);
 }
 
+// Calls fn(h, x, taken) for the window of output pixel r in order; `taken` (in_c flags, zeroed
+// here) tells fn which channels' maxima were already found.
+template <typename Fn>
+void each_tap(const Window2D& g, int64_t r, int32_t* taken, Fn&& fn) {
+  const int64_t pixels = g.out_pixels();
+  const Clip w = clip(g, (r % pixels) / g.out_w, r % g.out_w);
+  std::fill(taken, taken + g.in_c, 0);
+  for (int64_t h = w.h0; h < w.h1; ++h)
+    for (int64_t x = w.w0; x < w.w1; ++x) fn((h * g.in_w + x) * g.in_c);
+}
+
 template <typename T>
-void max_pool_grad(const Window2D& g, const T* in, const T* out_backprop, T* in_backprop) {
+void max_pool_grad(const Window2D& g, const T* in, const T* out, const T* out_backprop,
+                   T* in_backprop) {
   const int64_t pixels = g.out_pixels();
   std::memset(in_backprop, 0, static_cast<size_t>(g.batch * g.in_image()) * sizeof(T));
   auto task = [&](int64_t n0, int64_t n1) {
-    T* best = scratch<T>(g.in_c);
-    int64_t* where = index_scratch(g.in_c);
+    int32_t* taken = scratch<int32_t>(g.in_c);
     for (int64_t n = n0; n < n1; ++n) {
+      const T* image = in + n * g.in_image();
       T* dx = in_backprop + n * g.in_image();
       for (int64_t r = n * pixels; r < (n + 1) * pixels; ++r) {
-        window_max(g, in, r, best, where);
+        const T* y = out + r * g.in_c;
         const T* dy = out_backprop + r * g.in_c;
-        for (int64_t c = 0; c < g.in_c; ++c)
-          if (where[c] >= 0) dx[where[c]] += dy[c];
+        each_tap(g, r, taken, [&](int64_t base) {
+          // Distinct restrict pointers and selects: the channel loop vectorises.
+          const T* __restrict v = image + base;
+          const T* __restrict yv = y;
+          const T* __restrict dyv = dy;
+          T* __restrict d = dx + base;
+          int32_t* __restrict t = taken;
+          for (int64_t c = 0; c < g.in_c; ++c) {
+            const int32_t hit = static_cast<int32_t>(v[c] == yv[c]) & (t[c] ^ 1);
+            const T sum = d[c] + dyv[c];  // unconditional, so the select needs no branch
+            d[c] = hit ? sum : d[c];
+            t[c] |= hit;
+          }
+        });
       }
     }
   };
@@ -125,16 +157,27 @@ void max_pool_grad(const Window2D& g, const T* in, const T* out_backprop, T* in_
 }
 
 template <typename T>
-void max_pool_grad_grad(const Window2D& g, const T* in, const T* grad, T* out) {
+void max_pool_grad_grad(const Window2D& g, const T* in, const T* out, const T* grad, T* result) {
   const int64_t pixels = g.out_pixels();
   auto task = [&](int64_t r0, int64_t r1) {
-    T* best = scratch<T>(g.in_c);
-    int64_t* where = index_scratch(g.in_c);
+    int32_t* taken = scratch<int32_t>(g.in_c);
     for (int64_t r = r0; r < r1; ++r) {
-      window_max(g, in, r, best, where);
-      const T* image = grad + (r / pixels) * g.in_image();
-      T* o = out + r * g.in_c;
-      for (int64_t c = 0; c < g.in_c; ++c) o[c] = where[c] >= 0 ? image[where[c]] : T(0);
+      const int64_t offset = (r / pixels) * g.in_image();
+      const T* y = out + r * g.in_c;
+      T* o = result + r * g.in_c;
+      std::fill(o, o + g.in_c, T(0));
+      each_tap(g, r, taken, [&](int64_t base) {
+        const T* __restrict v = in + offset + base;
+        const T* __restrict gr = grad + offset + base;
+        const T* __restrict yv = y;
+        T* __restrict ov = o;
+        int32_t* __restrict t = taken;
+        for (int64_t c = 0; c < g.in_c; ++c) {
+          const int32_t hit = static_cast<int32_t>(v[c] == yv[c]) & (t[c] ^ 1);
+          ov[c] = hit ? gr[c] : ov[c];
+          t[c] |= hit;
+        }
+      });
     }
   };
   ThreadPool::global().parallel_for(g.batch * pixels, grain(g.k_h * g.k_w * g.in_c), task, 1);
@@ -222,8 +265,8 @@ void avg_pool_grad(const Window2D& g, const T* out_backprop, T* in_backprop) {
 #define VF_POOL_INSTANTIATE(T)                                                                     \
   template void max_pool<T>(const Window2D&, const T*, T*);                                        \
   template void max_pool_with_argmax<T>(const Window2D&, const T*, T*, int64_t*, bool);            \
-  template void max_pool_grad<T>(const Window2D&, const T*, const T*, T*);                         \
-  template void max_pool_grad_grad<T>(const Window2D&, const T*, const T*, T*);                    \
+  template void max_pool_grad<T>(const Window2D&, const T*, const T*, const T*, T*);               \
+  template void max_pool_grad_grad<T>(const Window2D&, const T*, const T*, const T*, T*);          \
   template bool max_pool_grad_with_argmax<T>(const Window2D&, const T*, const int64_t*, bool, T*); \
   template bool max_pool_grad_grad_with_argmax<T>(const Window2D&, const T*, const int64_t*, bool, \
                                                   T*);

@@ -18,13 +18,16 @@ void max_pool(const Window2D& g, const T* in, T* out);
 template <typename T>
 void max_pool_with_argmax(const Window2D& g, const T* in, T* out, int64_t* argmax,
                           bool include_batch);
-// d in: each output's gradient goes to its window's maximum.
+// d in: each output's gradient goes to its window's maximum, the first element of the window
+// equal to the pooled value `out` (so the loops compare and add contiguous channel vectors
+// instead of tracking indices).
 template <typename T>
-void max_pool_grad(const Window2D& g, const T* in, const T* out_backprop, T* in_backprop);
+void max_pool_grad(const Window2D& g, const T* in, const T* out, const T* out_backprop,
+                   T* in_backprop);
 // The gradient of max_pool_grad with respect to its out_backprop: gathers `grad` (input-shaped)
 // at every window's maximum.
 template <typename T>
-void max_pool_grad_grad(const Window2D& g, const T* in, const T* grad, T* out);
+void max_pool_grad_grad(const Window2D& g, const T* in, const T* out, const T* grad, T* result);
 // Scatters out_backprop to the positions in argmax (MaxPoolGradWithArgmax).
 template <typename T>
 bool max_pool_grad_with_argmax(const Window2D& g, const T* out_backprop, const int64_t* argmax,

@@ -212,10 +212,12 @@ void pool_kernel(KernelContext& c) {
       kernels::max_pool_with_argmax(g, c.input(0).data<T>(), dst, argmax.data<int64_t>(),
                                     include_batch);
     } else if constexpr (R == Role::kGrad) {
-      kernels::max_pool_grad(g, nhwc_of<T>(a, c.input(0)).template data<T>(),
+      const Tensor x = nhwc_of<T>(a, c.input(0)), y = nhwc_of<T>(a, c.input(1));
+      kernels::max_pool_grad(g, x.data<T>(), y.data<T>(),
                              nhwc_of<T>(a, c.input(2)).template data<T>(), dst);
     } else if constexpr (R == Role::kGradGrad) {
-      kernels::max_pool_grad_grad(g, nhwc_of<T>(a, c.input(0)).template data<T>(),
+      const Tensor x = nhwc_of<T>(a, c.input(0)), y = nhwc_of<T>(a, c.input(1));
+      kernels::max_pool_grad_grad(g, x.data<T>(), y.data<T>(),
                                   nhwc_of<T>(a, c.input(2)).template data<T>(), dst);
     } else if constexpr (R == Role::kAvgGrad) {
       if constexpr (std::is_floating_point_v<T>)
