@@ -48,13 +48,6 @@ void bind_eager(py::module_& m) {
             return ctx.constant(tensor_of_array(value), name);
           },
           py::arg("value"), py::arg("name") = "Const")
-      .def("is_initialized", &EagerContext::is_initialized, py::arg("variable"))
-      .def(
-          "assign",
-          [](EagerContext& ctx, const Node* variable, const py::array& value) {
-            ctx.assign(variable, tensor_of_array(value));
-          },
-          py::arg("variable"), py::arg("value"))
       .def_property_readonly("transient_nodes", &EagerContext::transient_nodes)
       .def_property_readonly("epoch", &EagerContext::epoch)
       .def("release_transient", &EagerContext::release_transient);

@@ -211,6 +211,8 @@ from varflow.math_ops import (  # noqa: E402
     tanh,
     where,
 )
+from varflow.framework import graph_util  # noqa: E402  (tf.graph_util)
+from varflow.framework import import_graph_def  # noqa: E402
 from varflow.session import (  # noqa: E402
     ConfigProto,
     GPUOptions,
@@ -283,6 +285,10 @@ def __getattr__(name: str):
     # TF1's top-level proto classes, loaded with tensorboard only when a script uses them.
     if name in ("Summary", "Event", "SessionLog", "HistogramProto", "SummaryMetadata"):
         return getattr(summary, name)
+    from varflow.framework import PROTO_CLASSES, proto_class
+
+    if name in PROTO_CLASSES:  # tf.GraphDef, tf.MetaGraphDef, tf.NodeDef, tf.AttrValue...
+        return proto_class(name)
     from varflow.tf1_aliases import unimplemented_message
 
     raise AttributeError(

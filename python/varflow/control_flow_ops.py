@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import builtins
+import collections.abc
 
 from varflow.graph import Operation, Tensor, get_default_graph, name_scope
 
@@ -11,16 +12,29 @@ def no_op(name=None) -> Operation:
     return get_default_graph().create_op("NoOp", [], name=name or "NoOp")
 
 
+def _flatten_group_inputs(x, out: list) -> None:
+    """TF1's nest.flatten: dicts by sorted key; lists, tuples and dict views in order."""
+    if isinstance(x, dict):
+        for k in sorted(x):
+            _flatten_group_inputs(x[k], out)
+    elif isinstance(x, (list, builtins.tuple, collections.abc.MappingView)):
+        for item in x:
+            _flatten_group_inputs(item, out)
+    else:
+        out.append(x)
+
+
 def group(*inputs, name=None) -> Operation:
-    """An op that runs all of `inputs` (TF1's tf.group)."""
+    """An op that runs all of `inputs`, nested in lists, tuples or dicts (TF1's tf.group)."""
     graph = get_default_graph()
-    ops = []
-    for x in inputs:
-        if isinstance(x, (list, builtins.tuple)):
-            ops.extend(x)
-        else:
-            ops.append(x)
-    with graph.control_dependencies([o for o in ops if o is not None]):
+    ops: list = []
+    _flatten_group_inputs(inputs, ops)
+    for op in ops:
+        if not hasattr(op, "device"):
+            raise TypeError(
+                f"Expected tf.group() expected Tensor arguments not '{op}' with type '{type(op)}'"
+            )
+    with graph.control_dependencies(ops):
         return no_op(name=name or "group_deps")
 
 

@@ -159,7 +159,13 @@ std::shared_ptr<Plan> Session::prepare(const std::vector<Output>& feeds,
     needed[static_cast<size_t>(n->id())] = 1;
     for (const Output& in : n->inputs())
       if (!is_fed(in)) stack.push_back(in.node);
-    for (Node* ctrl : n->control_inputs()) stack.push_back(ctrl);
+    // A control input whose every output is fed has run as far as this run is concerned
+    // (TF1 counts the feed: a control dependency on a fed placeholder needs nothing else).
+    for (Node* ctrl : n->control_inputs()) {
+      bool fed = ctrl->num_outputs() > 0;
+      for (int k = 0; k < ctrl->num_outputs() && fed; ++k) fed = is_fed(Output{ctrl, k});
+      if (!fed) stack.push_back(ctrl);
+    }
   }
 
   // Slots: fed tensors first, then each running node's outputs, contiguous.

@@ -81,13 +81,12 @@ std::string Graph::set_name_scope(std::string scope) {
 }
 
 void Graph::push_control_dependencies(std::vector<Node*> nodes, bool replace) {
-  if (!replace && !control_stack_.empty()) {
-    std::vector<Node*> merged = control_stack_.back();
-    for (Node* n : nodes)
-      if (std::find(merged.begin(), merged.end(), n) == merged.end()) merged.push_back(n);
-    nodes = std::move(merged);
-  }
-  control_stack_.push_back(std::move(nodes));
+  // Each op once, in first-mention order, as TF1's control_inputs (a set of ops).
+  std::vector<Node*> merged;
+  if (!replace && !control_stack_.empty()) merged = control_stack_.back();
+  for (Node* n : nodes)
+    if (std::find(merged.begin(), merged.end(), n) == merged.end()) merged.push_back(n);
+  control_stack_.push_back(std::move(merged));
 }
 
 void Graph::pop_control_dependencies() {

@@ -3,6 +3,7 @@ functions (parsing, decoding, serialising tensors) are not implemented."""
 
 from __future__ import annotations
 
+from varflow.framework import write_graph
 from varflow.io import gfile
 from varflow.io.tf_record import (
     TFRecordCompressionType,
@@ -26,4 +27,5 @@ __all__ = [
     "TFRecordWriter",
     "gfile",
     "tf_record_iterator",
+    "write_graph",
 ]

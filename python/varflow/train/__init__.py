@@ -97,3 +97,4 @@ from varflow.train.checkpoint_utils import (  # noqa: E402
     load_variable,
 )
 from varflow.train.saver import Saver, SaverDef  # noqa: E402
+from varflow.framework import export_meta_graph, import_meta_graph, write_graph  # noqa: E402

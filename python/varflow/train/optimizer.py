@@ -9,6 +9,8 @@ subclass overrides TF1's hooks (``_create_slots``, ``_prepare``, ``_apply_dense`
 
 from __future__ import annotations
 
+import collections.abc
+
 from varflow import _core, control_flow_ops
 from varflow.graph import (
     GraphKeys,
@@ -23,7 +25,8 @@ from varflow.variables import Variable, trainable_variables
 
 
 def _flatten(x):
-    if isinstance(x, (list, tuple)):
+    # TF1's nest.flatten: dict views (minimize(var_list=d.values())) are containers too.
+    if isinstance(x, (list, tuple, collections.abc.MappingView)):
         out = []
         for item in x:
             out.extend(_flatten(item))
