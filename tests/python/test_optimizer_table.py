@@ -7,6 +7,7 @@ from __future__ import annotations
 import inspect
 import pathlib
 import re
+import sys
 
 import numpy as np
 import pytest
@@ -235,3 +236,22 @@ def test_unknown_optimizer_is_not_found():
 def test_wrong_argument_count_is_a_type_error():
     with pytest.raises(TypeError, match="AdamOptimizer takes 6 arguments, got 1"):
         _core.BuiltinOptimizer("Adam", [_core.Hyper(0.1)])
+
+
+def test_every_apply_op_has_a_numpy_reference_case():
+    """Adding an optimizer means a reference case too (docs/optimizers.md): every Apply op of
+    the table is built by some case of test_optimizer_references."""
+    sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+    try:
+        import test_optimizer_references as references
+    finally:
+        sys.path.pop(0)
+    covered = set()
+    for factory, _, _ in references.CASES.values():
+        g = tf.Graph()
+        with g.as_default():
+            w = tf.Variable(np.ones(3, np.float32), name="w")
+            factory().minimize(tf.reduce_sum(w * w))
+            covered |= {op.type for op in g.get_operations() if op.type.startswith("Apply")}
+    table = {"Apply" + op["op"] for spec in SPECS.values() for op in spec["apply_ops"]}
+    assert table - covered == set()
