@@ -2,9 +2,11 @@
 
 #include <algorithm>
 #include <iterator>
+#include <mutex>
 #include <variant>
+#include <vector>
 
-#include "ops/op_families.h"
+#include "graph/op_library.h"
 #include "varflow/errors.h"
 
 namespace varflow {
@@ -111,10 +113,36 @@ bool OpDef::is_ref_input(int i) const {
   return std::find(ref_inputs.begin(), ref_inputs.end(), i) != ref_inputs.end();
 }
 
+namespace {
+struct OpLibraries {
+  std::mutex mu;
+  std::vector<OpLibrary> pending;  // announced before the registry was first used
+  OpRegistry* registry = nullptr;
+};
+// Never destroyed: libraries announce themselves from static initialisers in any order.
+OpLibraries& op_libraries() {
+  static OpLibraries* libraries = new OpLibraries();
+  return *libraries;
+}
+}  // namespace
+
+void add_op_library(OpLibrary library) {
+  OpLibraries& libraries = op_libraries();
+  std::lock_guard<std::mutex> lock(libraries.mu);
+  if (libraries.registry)
+    library(*libraries.registry);
+  else
+    libraries.pending.push_back(library);
+}
+
 OpRegistry& OpRegistry::global() {
   static OpRegistry* registry = [] {
     auto* r = new OpRegistry();
-    ops::register_all_ops(*r);
+    OpLibraries& libraries = op_libraries();
+    std::lock_guard<std::mutex> lock(libraries.mu);
+    for (OpLibrary library : libraries.pending) library(*r);
+    libraries.pending.clear();
+    libraries.registry = r;
     return r;
   }();
   return *registry;
@@ -135,6 +163,9 @@ const OpDef* OpRegistry::find(const std::string& name) const {
 
 const OpDef& OpRegistry::get(const std::string& name) const {
   const OpDef* def = find(name);
+  if (!def && defs_.empty())
+    raise(ErrorCode::kNotFound, "Op type not registered '", name,
+          "': no op library is linked (link varflow::core, whose link flags keep it)");
   if (!def) raise(ErrorCode::kNotFound, "Op type not registered '", name, "'");
   return *def;
 }

@@ -39,13 +39,8 @@ const ElementwiseTable* elementwise_table(Isa isa) {
 }
 
 const ElementwiseTable& elementwise_table() {
-  static const ElementwiseTable* table = [] {
-    const ElementwiseTable* tables[kNumIsas] = {elementwise_table(Isa::kBaseline),
-                                                elementwise_table(Isa::kAvx2),
-                                                elementwise_table(Isa::kAvx512)};
-    return &select(tables);
-  }();
-  return *table;
+  static const ElementwiseTable& table = select_table<ElementwiseTable>(&elementwise_table);
+  return table;
 }
 
 const char* binary_op_name(BinaryOp op) { return kBinaryNames[static_cast<int>(op)]; }

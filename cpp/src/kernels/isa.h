@@ -17,6 +17,17 @@ bool isa_compiled(Isa isa);
 bool cpu_supports(Isa isa);
 Isa selected_isa();
 
+// The table of the selected variant, or of the best lower one that was compiled.
+// `table_of(isa)` (nullptr for a variant not compiled) is only called for the selected variant
+// and those below it, never for one the CPU lacks: a variant's static initialisers may use
+// its own instructions.
+template <typename Table>
+const Table& select_table(const Table* (*table_of)(Isa)) {
+  for (int i = static_cast<int>(selected_isa()); i > 0; --i)
+    if (const Table* table = table_of(static_cast<Isa>(i))) return *table;
+  return *table_of(Isa::kBaseline);
+}
+
 // Picks `tables[selected_isa()]`, falling back to lower variants that were compiled.
 template <typename Table>
 const Table& select(const Table* const (&tables)[kNumIsas]) {

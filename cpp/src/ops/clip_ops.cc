@@ -5,8 +5,8 @@
 #include <limits>
 #include <vector>
 
-#include "core/thread_pool.h"
 #include "kernels/elementwise.h"
+#include "kernels/norms.h"
 #include "ops/op_families.h"
 #include "ops/shape_rules.h"
 #include "varflow/ops.h"
@@ -63,68 +63,11 @@ Grads clip_by_value_grad(GradContext& c) {
 }
 
 // --- GlobalNorm(t_0, ..., t_n) = sqrt(sum_i sum(t_i^2)) ----------------------------------------
-// Squares are summed in double across all tensors; the sum is then a value of the inputs'
-// dtype, so that a float32 sum of squares past the float range is inf, as in TF1. Large inputs are
-// cut into fixed blocks of the concatenated element range; each block's partial sum lands in its
-// own slot and the slots are added in order, so the result does not depend on the number of
-// threads.
-constexpr int64_t kNormBlock = 1 << 16;
-
-template <typename T>
-double sum_squares(const T* p, int64_t n) {
-  double a0 = 0, a1 = 0, a2 = 0, a3 = 0;
-  int64_t i = 0;
-  for (; i + 4 <= n; i += 4) {
-    const double x0 = static_cast<double>(p[i]), x1 = static_cast<double>(p[i + 1]);
-    const double x2 = static_cast<double>(p[i + 2]), x3 = static_cast<double>(p[i + 3]);
-    a0 += x0 * x0;
-    a1 += x1 * x1;
-    a2 += x2 * x2;
-    a3 += x3 * x3;
-  }
-  for (; i < n; ++i) {
-    const double x = static_cast<double>(p[i]);
-    a0 += x * x;
-  }
-  return (a0 + a1) + (a2 + a3);
-}
-
-// The sum of squares of every element of `tensors`, in fixed blocks so that the result does
-// not depend on the thread count.
+// Squares are summed in double across all tensors (kernels/norms.h); the sum is then a value of
+// the inputs' dtype, so that a float32 sum of squares past the float range is inf, as in TF1.
 template <typename T>
 double global_sum_squares(KernelContext& c, const std::vector<const Tensor*>& tensors) {
-  const int n_in = static_cast<int>(tensors.size());
-  std::vector<int64_t> start(static_cast<size_t>(n_in) + 1, 0);
-  for (int i = 0; i < n_in; ++i)
-    start[static_cast<size_t>(i) + 1] =
-        start[static_cast<size_t>(i)] + tensors[static_cast<size_t>(i)]->num_elements();
-  const int64_t total = start.back();
-  // The sum of squares of the concatenated range [b, e).
-  auto range_sum = [&](int64_t b, int64_t e) {
-    double s = 0;
-    auto it = std::upper_bound(start.begin(), start.end(), b) - 1;
-    for (size_t i = static_cast<size_t>(it - start.begin()); b < e && i < static_cast<size_t>(n_in);
-         ++i) {
-      const int64_t lo = std::max(b, start[i]) - start[i];
-      const int64_t hi = std::min(e, start[i + 1]) - start[i];
-      if (hi > lo) s += sum_squares(tensors[i]->template data<T>() + lo, hi - lo);
-    }
-    return s;
-  };
-  const int64_t blocks = (total + kNormBlock - 1) / kNormBlock;
-  if (blocks <= 1) return range_sum(0, total);
-  std::vector<double> partial(static_cast<size_t>(blocks), 0.0);
-  c.pool().parallel_for(
-      blocks, 1,
-      [&](int64_t b0, int64_t b1) {
-        for (int64_t k = b0; k < b1; ++k)
-          partial[static_cast<size_t>(k)] =
-              range_sum(k * kNormBlock, std::min(total, (k + 1) * kNormBlock));
-      },
-      1);
-  double s = 0;
-  for (double p : partial) s += p;
-  return s;
+  return kernels::sum_of_squares<T>(tensors, c.pool());
 }
 
 void global_norm_kernel(KernelContext& c) {

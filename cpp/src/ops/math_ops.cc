@@ -5,6 +5,7 @@
 #include <type_traits>
 
 #include "core/thread_pool.h"
+#include "kernels/activations.h"
 #include "kernels/elementwise.h"
 #include "kernels/matmul.h"
 #include "kernels/reduce.h"
@@ -543,8 +544,6 @@ Grads batch_matmul_grad(GradContext& c, const char* type) {
 }
 
 // --- activations with attributes ----------------------------------------------------------------
-constexpr double kSeluScale = 1.0507009873554804934193349852946;
-constexpr double kSeluAlpha = 1.6732632423543772848170429916717;
 
 void float_unary_shape(InferenceContext& c) {
   shape_rules::require_dtype(c, 0, {kF32, kF64});
@@ -562,10 +561,10 @@ void float_binary_shape(InferenceContext& c) {
   c.set_output(0, d, a.merge_with(b));
 }
 
-// out[i] = f(in0[i], in1[i]) (in1 == in0 for unary maps) over float tensors, split across the
-// pool for large tensors.
-template <int Inputs, typename F>
-void float_map(KernelContext& c, F f) {
+// The activations of kernels/activations.h over inputs 0 and Inputs - 1 (the same input for
+// unary ones), which must have one shape and a float dtype.
+template <int Inputs>
+void activation_kernel(KernelContext& c, kernels::Activation op, double alpha = 0) {
   const Tensor& x = c.input(0);
   const Tensor& y = c.input(Inputs - 1);
   if (x.dims() != y.dims())
@@ -573,49 +572,19 @@ void float_map(KernelContext& c, F f) {
            "Inputs must have the same shape: ", dims_to_string(x.dims()), " vs. ",
            dims_to_string(y.dims()));
   Tensor& out = c.allocate_output(0, x.dtype(), x.dims());
-  visit_dtype(x.dtype(), [&](auto tag) {
-    using T = decltype(tag);
-    if constexpr (std::is_floating_point_v<T>) {
-      const T* a = x.data<T>();
-      const T* b = y.data<T>();
-      T* o = out.data<T>();
-      c.pool().parallel_for(x.num_elements(), 1 << 15, [&](int64_t begin, int64_t end) {
-        for (int64_t i = begin; i < end; ++i) o[i] = f(a[i], b[i]);
-      });
-    } else {
-      c.fail(ErrorCode::kInvalidArgument, "expected a float tensor, got ", dtype_name(x.dtype()));
-    }
-  });
+  if (x.dtype() != kF32 && x.dtype() != kF64)
+    c.fail(ErrorCode::kInvalidArgument, "expected a float tensor, got ", dtype_name(x.dtype()));
+  kernels::activation(op, x, y, out, alpha, c.pool());
 }
 
 void leaky_relu_kernel(KernelContext& c) {
-  const double alpha = c.attrs().get<double>("alpha");
-  float_map<1>(c, [alpha](auto x, auto) {
-    using T = decltype(x);
-    return x > T(0) ? x : x * static_cast<T>(alpha);
-  });
+  activation_kernel<1>(c, kernels::Activation::kLeakyRelu, c.attrs().get<double>("alpha"));
 }
-void leaky_relu_grad_kernel(KernelContext& c) {  // (gradients, features)
-  const double alpha = c.attrs().get<double>("alpha");
-  float_map<2>(c, [alpha](auto g, auto x) {
-    using T = decltype(g);
-    return x > T(0) ? g : g * static_cast<T>(alpha);
-  });
+void leaky_relu_grad_kernel(KernelContext& c) {
+  activation_kernel<2>(c, kernels::Activation::kLeakyReluGrad, c.attrs().get<double>("alpha"));
 }
-void selu_kernel(KernelContext& c) {
-  float_map<1>(c, [](auto x, auto) {
-    using T = decltype(x);
-    return x > T(0) ? static_cast<T>(kSeluScale) * x
-                    : static_cast<T>(kSeluScale * kSeluAlpha) * std::expm1(x);
-  });
-}
-void selu_grad_kernel(KernelContext& c) {  // (gradients, outputs)
-  float_map<2>(c, [](auto g, auto y) {
-    using T = decltype(g);
-    return y > T(0) ? g * static_cast<T>(kSeluScale)
-                    : g * (y + static_cast<T>(kSeluScale * kSeluAlpha));
-  });
-}
+void selu_kernel(KernelContext& c) { activation_kernel<1>(c, kernels::Activation::kSelu); }
+void selu_grad_kernel(KernelContext& c) { activation_kernel<2>(c, kernels::Activation::kSeluGrad); }
 
 Output select(Output cond, Output t, Output e) { return op(cond.graph(), "Select", {cond, t, e}); }
 Output un(const char* type, Output x) { return op(x.graph(), type, {x}); }

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "core/thread_pool.h"
+#include "kernels/moving_average.h"
 #include "ops/op_families.h"
 #include "varflow/op_registry.h"
 
@@ -70,11 +71,6 @@ constexpr int64_t kAlign = 16;
 int64_t round_up(int64_t n, int64_t align) { return (n + align - 1) / align * align; }
 
 template <typename T>
-void ema_range(T* s, const T* v, int64_t lo, int64_t hi, T a) {
-  for (int64_t i = lo; i < hi; ++i) s[i] -= a * (s[i] - v[i]);
-}
-
-template <typename T>
 void run_ema(KernelContext& c, int n, double decay) {
   thread_local std::vector<Pair<T>> pairs_storage;
   thread_local std::vector<int64_t> starts_storage;
@@ -102,7 +98,8 @@ void run_ema(KernelContext& c, int n, double decay) {
     for (; k < pairs.size() && starts[k] < end; ++k) {
       const int64_t lo = std::max<int64_t>(begin - starts[k], 0);
       const int64_t hi = std::min<int64_t>(end - starts[k], pairs[k].size);
-      if (lo < hi) ema_range(pairs[k].shadow, pairs[k].value, lo, hi, a);
+      if (lo < hi)
+        kernels::moving_average_step(pairs[k].shadow + lo, pairs[k].value + lo, hi - lo, a);
     }
   };
   if (total < 2 * kGrain || c.pool().num_threads() == 1)

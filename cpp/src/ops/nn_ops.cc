@@ -6,6 +6,8 @@
 #include <type_traits>
 #include <vector>
 
+#include "kernels/norms.h"
+#include "kernels/softmax.h"
 #include "ops/op_families.h"
 #include "ops/shape_rules.h"
 #include "varflow/ops.h"
@@ -34,31 +36,9 @@ void l2_loss_kernel(KernelContext& c) {
   Tensor& out = c.allocate_output(0, x.dtype(), {});
   visit_float(c, x.dtype(), [&](auto tag) {
     using T = decltype(tag);
-    double acc = 0;
-    const T* p = x.data<T>();
-    for (int64_t i = 0; i < x.num_elements(); ++i)
-      acc += static_cast<double>(p[i]) * static_cast<double>(p[i]);
+    const double acc = kernels::sum_of_squares_in_order(x.data<T>(), x.num_elements());
     *out.data<T>() = static_cast<T>(acc / 2);
   });
-}
-
-// Softmax (or log-softmax) over the last axis of rows x cols.
-template <typename T>
-void softmax_rows(const T* in, T* out, int64_t rows, int64_t cols, bool log) {
-  for (int64_t r = 0; r < rows; ++r) {
-    const T* x = in + r * cols;
-    T* y = out + r * cols;
-    T mx = cols > 0 ? x[0] : T(0);
-    for (int64_t j = 1; j < cols; ++j) mx = std::max(mx, x[j]);
-    T sum = T(0);
-    for (int64_t j = 0; j < cols; ++j) sum += std::exp(x[j] - mx);
-    if (log) {
-      const T lse = std::log(sum);
-      for (int64_t j = 0; j < cols; ++j) y[j] = x[j] - mx - lse;
-    } else {
-      for (int64_t j = 0; j < cols; ++j) y[j] = std::exp(x[j] - mx) / sum;
-    }
-  }
 }
 
 template <bool Log>
@@ -71,7 +51,7 @@ void softmax_kernel(KernelContext& c) {
   Tensor& out = c.allocate_output(0, x.dtype(), x.dims());
   visit_float(c, x.dtype(), [&](auto tag) {
     using T = decltype(tag);
-    softmax_rows<T>(x.data<T>(), out.data<T>(), rows, cols, Log);
+    kernels::softmax_rows<T>(x.data<T>(), out.data<T>(), rows, cols, Log);
   });
 }
 
@@ -107,19 +87,8 @@ void xent_kernel(KernelContext& c) {
   Tensor& backprop = c.allocate_output(1, logits.dtype(), logits.dims());
   visit_float(c, logits.dtype(), [&](auto tag) {
     using T = decltype(tag);
-    const T* x = logits.data<T>();
-    const T* y = labels.data<T>();
-    T* bp = backprop.data<T>();
-    softmax_rows<T>(x, bp, rows, cols, true);  // log-softmax into backprop
-    for (int64_t r = 0; r < rows; ++r) {
-      T l = T(0);
-      for (int64_t j = 0; j < cols; ++j) {
-        const int64_t i = r * cols + j;
-        l -= y[i] * bp[i];
-        bp[i] = std::exp(bp[i]) - y[i];
-      }
-      loss.data<T>()[r] = l;
-    }
+    kernels::softmax_cross_entropy_rows<T>(logits.data<T>(), labels.data<T>(), loss.data<T>(),
+                                           backprop.data<T>(), rows, cols);
   });
 }
 
@@ -222,15 +191,12 @@ void sparse_xent_kernel(KernelContext& c) {
   }
   visit_float(c, logits.dtype(), [&](auto tag) {
     using T = decltype(tag);
-    T* bp = backprop.data<T>();
-    softmax_rows<T>(logits.data<T>(), bp, rows, cols, true);  // log-softmax into backprop
-    for (int64_t r = 0; r < rows; ++r) {
-      const int64_t y = label_at(r);
-      T* row = bp + r * cols;
-      loss.data<T>()[r] = -row[y];
-      for (int64_t j = 0; j < cols; ++j) row[j] = std::exp(row[j]);
-      row[y] -= T(1);
-    }
+    if (labels.dtype() == DType::kInt32)
+      kernels::sparse_softmax_cross_entropy_rows(logits.data<T>(), labels.data<int32_t>(),
+                                                 loss.data<T>(), backprop.data<T>(), rows, cols);
+    else
+      kernels::sparse_softmax_cross_entropy_rows(logits.data<T>(), labels.data<int64_t>(),
+                                                 loss.data<T>(), backprop.data<T>(), rows, cols);
   });
 }
 

@@ -1,5 +1,6 @@
-// One registration function per op family; OpRegistry::global() calls them all. (Explicit
-// calls rather than static initialisers, so a static link never drops a family.)
+// One registration function per op family; op_library.cc hands register_all_ops to the
+// registry. (Explicit calls rather than one static initialiser per family, so a static link
+// never drops a family.)
 #pragma once
 
 namespace varflow {
@@ -9,7 +10,11 @@ class OpRegistry;
 namespace varflow::ops {
 
 void register_array_ops(OpRegistry& registry);
-void register_indexing_ops(OpRegistry& registry);
+void register_concat_split_ops(OpRegistry& registry);
+void register_slice_ops(OpRegistry& registry);
+void register_gather_ops(OpRegistry& registry);
+void register_pad_tile_ops(OpRegistry& registry);
+void register_index_set_ops(OpRegistry& registry);
 void register_math_ops(OpRegistry& registry);
 void register_state_ops(OpRegistry& registry);
 void register_control_ops(OpRegistry& registry);
@@ -25,7 +30,11 @@ void register_lrn_ops(OpRegistry& registry);
 
 inline void register_all_ops(OpRegistry& registry) {
   register_array_ops(registry);
-  register_indexing_ops(registry);
+  register_concat_split_ops(registry);
+  register_slice_ops(registry);
+  register_gather_ops(registry);
+  register_pad_tile_ops(registry);
+  register_index_set_ops(registry);
   register_math_ops(registry);
   register_state_ops(registry);
   register_control_ops(registry);
