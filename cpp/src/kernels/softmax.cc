@@ -5,8 +5,10 @@
 
 namespace varflow::kernels {
 
-template <typename T>
-void softmax_rows(const T* in, T* out, int64_t rows, int64_t cols, bool log) {
+namespace {
+// `Log` is a template parameter so each variant's loops are compiled without the test.
+template <typename T, bool Log>
+void softmax_rows_of(const T* in, T* out, int64_t rows, int64_t cols) {
   for (int64_t r = 0; r < rows; ++r) {
     const T* x = in + r * cols;
     T* y = out + r * cols;
@@ -14,7 +16,7 @@ void softmax_rows(const T* in, T* out, int64_t rows, int64_t cols, bool log) {
     for (int64_t j = 1; j < cols; ++j) mx = std::max(mx, x[j]);
     T sum = T(0);
     for (int64_t j = 0; j < cols; ++j) sum += std::exp(x[j] - mx);
-    if (log) {
+    if constexpr (Log) {
       const T lse = std::log(sum);
       for (int64_t j = 0; j < cols; ++j) y[j] = x[j] - mx - lse;
     } else {
@@ -22,11 +24,20 @@ void softmax_rows(const T* in, T* out, int64_t rows, int64_t cols, bool log) {
     }
   }
 }
+}  // namespace
+
+template <typename T>
+void softmax_rows(const T* in, T* out, int64_t rows, int64_t cols, bool log) {
+  if (log)
+    softmax_rows_of<T, true>(in, out, rows, cols);
+  else
+    softmax_rows_of<T, false>(in, out, rows, cols);
+}
 
 template <typename T>
 void softmax_cross_entropy_rows(const T* logits, const T* labels, T* loss, T* backprop,
                                 int64_t rows, int64_t cols) {
-  softmax_rows<T>(logits, backprop, rows, cols, true);  // log-softmax into backprop
+  softmax_rows_of<T, true>(logits, backprop, rows, cols);  // log-softmax into backprop
   for (int64_t r = 0; r < rows; ++r) {
     T l = T(0);
     for (int64_t j = 0; j < cols; ++j) {
@@ -41,7 +52,7 @@ void softmax_cross_entropy_rows(const T* logits, const T* labels, T* loss, T* ba
 template <typename T, typename I>
 void sparse_softmax_cross_entropy_rows(const T* logits, const I* labels, T* loss, T* backprop,
                                        int64_t rows, int64_t cols) {
-  softmax_rows<T>(logits, backprop, rows, cols, true);  // log-softmax into backprop
+  softmax_rows_of<T, true>(logits, backprop, rows, cols);  // log-softmax into backprop
   for (int64_t r = 0; r < rows; ++r) {
     const int64_t y = static_cast<int64_t>(labels[r]);
     T* row = backprop + r * cols;
