@@ -96,25 +96,26 @@ NonSlotSpec power_of(std::string name, std::string beta, std::string mul_name = 
 
 // ---- Apply op inputs -----------------------------------------------------------------------
 
-ApplyInputSpec var() { return {"var", InputRole::kVar, "", -1, false}; }
+ApplyInputSpec var() { return {"var", InputRole::kVar, "", -1, false, {}}; }
 ApplyInputSpec slot(std::string input, std::string slot_name, int kernel_slot) {
-  return {std::move(input), InputRole::kSlot, std::move(slot_name), kernel_slot, false};
+  return {std::move(input), InputRole::kSlot, std::move(slot_name), kernel_slot, false, {}};
 }
 // A hyperparameter input; `param` defaults to the input's own name.
 ApplyInputSpec scalar(std::string input, std::string param = "") {
   if (param.empty()) param = input;
-  return {std::move(input), InputRole::kHyper, std::move(param), -1, false};
+  return {std::move(input), InputRole::kHyper, std::move(param), -1, false, {}};
 }
 ApplyInputSpec non_slot(std::string input) {
   std::string from = input;
-  return {std::move(input), InputRole::kNonSlot, std::move(from), -1, false};
+  return {std::move(input), InputRole::kNonSlot, std::move(from), -1, false, {}};
 }
-ApplyInputSpec derived(std::string input, bool int64 = false) {
+ApplyInputSpec derived(std::string input, bool int64 = false,
+                       std::function<Output(DeriveContext&)> derive = {}) {
   std::string from = input;
-  return {std::move(input), InputRole::kDerived, std::move(from), -1, int64};
+  return {std::move(input), InputRole::kDerived, std::move(from), -1, int64, std::move(derive)};
 }
 ApplyInputSpec grad(std::string input = "grad") {
-  return {std::move(input), InputRole::kGrad, "", -1, false};
+  return {std::move(input), InputRole::kGrad, "", -1, false, {}};
 }
 
 const std::string kUseNesterov = "use_nesterov";
@@ -123,6 +124,23 @@ const std::string kMultiplyLinearByLr = "multiply_linear_by_lr";  // built once:
 
 Output scalar_const(Graph& g, double v, const std::string& name) {
   return ops::constant(g, Tensor::scalar<float>(static_cast<float>(v)), name);
+}
+
+// Ftrl's l2 with beta folded in: l2 + beta / (2 * max(lr, 1e-36)).
+Output ftrl_l2(DeriveContext& c) {
+  const double l2 = *c.number("l2_regularization_strength");
+  const double beta = *c.number("beta");
+  Graph& g = c.graph();
+  if (beta == 0.0) return scalar_const(g, l2, "l2_regularization_strength");
+  if (auto lr = c.number("learning_rate"))
+    return scalar_const(g, l2 + beta / (2.0 * std::max(*lr, 1e-36)),
+                        "adjusted_l2_regularization_strength");
+  Output lr_t = c.tensor("learning_rate");
+  Output safe_lr = ops::op(g, "Maximum", {lr_t, ops::scalar_like(lr_t, 1e-36)});
+  return ops::add(
+      ops::scalar_like(lr_t, l2),
+      ops::div(ops::scalar_like(lr_t, beta), ops::mul(ops::scalar_like(lr_t, 2.0), safe_lr)),
+      "adjusted_l2_regularization_strength");
 }
 
 // ---- the table -----------------------------------------------------------------------------
@@ -352,58 +370,38 @@ std::vector<OptimizerSpec> build_table() {
                  ftrl_check("l2_shrinkage_regularization_strength", Condition::kNonNegative)},
       .slots = {filled_from("accum", "initial_accumulator_value", "accum_name"),
                 {"linear", 0.0, "", "linear_name", ""}},
-      .apply_ops = {{
-                        .op = "Ftrl",
-                        .doc = "FTRL-proximal (TF ApplyFtrl)",
-                        .inputs = {var(), slot("accum", "accum", 0), slot("linear", "linear", 1),
-                                   grad(), scalar("lr", "learning_rate"),
-                                   scalar("l1", "l1_regularization_strength"), derived("l2"),
-                                   scalar("lr_power", "learning_rate_power")},
-                        .attrs = {{"multiply_linear_by_lr", false, "", ""}},
-                        .kernel = step_kernel(
-                            [](const double* s, const AttrMap& a, const auto* t, size_t n) {
-                              k::ftrl_step(k::FtrlArgs{s[0], s[1], s[2], 0.0, s[3],
-                                                       a.get<bool>(kMultiplyLinearByLr)},
-                                           t, n);
-                            }),
-                    },
-                    {
-                        .op = "FtrlV2",
-                        .doc = "FTRL-proximal with l2 shrinkage (TF ApplyFtrlV2)",
-                        .inputs = {var(), slot("accum", "accum", 0), slot("linear", "linear", 1),
-                                   grad(), scalar("lr", "learning_rate"),
-                                   scalar("l1", "l1_regularization_strength"), derived("l2"),
-                                   scalar("l2_shrinkage", "l2_shrinkage_regularization_strength"),
-                                   scalar("lr_power", "learning_rate_power")},
-                        .attrs = {{"multiply_linear_by_lr", false, "", ""}},
-                        .when = "l2_shrinkage_regularization_strength",
-                        .kernel = step_kernel(
-                            [](const double* s, const AttrMap& a, const auto* t, size_t n) {
-                              k::ftrl_step(k::FtrlArgs{s[0], s[1], s[2], s[3], s[4],
-                                                       a.get<bool>(kMultiplyLinearByLr)},
-                                           t, n);
-                            }),
-                    }},
-      .derive =
-          [](DeriveContext& c) {
-            // beta folds into l2: l2 + beta / (2 * max(lr, 1e-36)).
-            const double l2 = *c.number("l2_regularization_strength");
-            const double beta = *c.number("beta");
-            Graph& g = c.graph();
-            if (beta == 0.0) {
-              c.set("l2", scalar_const(g, l2, "l2_regularization_strength"));
-            } else if (auto lr = c.number("learning_rate")) {
-              c.set("l2", scalar_const(g, l2 + beta / (2.0 * std::max(*lr, 1e-36)),
-                                       "adjusted_l2_regularization_strength"));
-            } else {
-              Output lr_t = c.tensor("learning_rate");
-              Output safe_lr = ops::op(g, "Maximum", {lr_t, ops::scalar_like(lr_t, 1e-36)});
-              c.set("l2", ops::add(ops::scalar_like(lr_t, l2),
-                                   ops::div(ops::scalar_like(lr_t, beta),
-                                            ops::mul(ops::scalar_like(lr_t, 2.0), safe_lr)),
-                                   "adjusted_l2_regularization_strength"));
-            }
-          },
+      .apply_ops =
+          {{
+               .op = "Ftrl",
+               .doc = "FTRL-proximal (TF ApplyFtrl)",
+               .inputs = {var(), slot("accum", "accum", 0), slot("linear", "linear", 1), grad(),
+                          scalar("lr", "learning_rate"), scalar("l1", "l1_regularization_strength"),
+                          derived("l2", false, ftrl_l2), scalar("lr_power", "learning_rate_power")},
+               .attrs = {{"multiply_linear_by_lr", false, "", ""}},
+               .kernel =
+                   step_kernel([](const double* s, const AttrMap& a, const auto* t, size_t n) {
+                     k::ftrl_step(
+                         k::FtrlArgs{s[0], s[1], s[2], 0.0, s[3], a.get<bool>(kMultiplyLinearByLr)},
+                         t, n);
+                   }),
+           },
+           {
+               .op = "FtrlV2",
+               .doc = "FTRL-proximal with l2 shrinkage (TF ApplyFtrlV2)",
+               .inputs = {var(), slot("accum", "accum", 0), slot("linear", "linear", 1), grad(),
+                          scalar("lr", "learning_rate"), scalar("l1", "l1_regularization_strength"),
+                          derived("l2", false, ftrl_l2),
+                          scalar("l2_shrinkage", "l2_shrinkage_regularization_strength"),
+                          scalar("lr_power", "learning_rate_power")},
+               .attrs = {{"multiply_linear_by_lr", false, "", ""}},
+               .when = "l2_shrinkage_regularization_strength",
+               .kernel =
+                   step_kernel([](const double* s, const AttrMap& a, const auto* t, size_t n) {
+                     k::ftrl_step(k::FtrlArgs{s[0], s[1], s[2], s[3], s[4],
+                                              a.get<bool>(kMultiplyLinearByLr)},
+                                  t, n);
+                   }),
+           }},
   });
 
   t.push_back({

@@ -185,11 +185,23 @@ void BuiltinOptimizer::create_slots(const std::vector<Variable>& var_list) {
 }
 
 void BuiltinOptimizer::prepare() {
-  // The hyperparameter tensors in the order the Apply ops read them, then the derived ones.
+  // The hyperparameter tensors (and inputs deriving their own value) in the order the Apply
+  // op with the most inputs reads them, then the other ops' extras, then the entry's derive.
   tensors_.clear();
   derived_.clear();
-  for (const ApplyOpSpec& op : spec_.apply_ops)
-    for (const ApplyInputSpec& in : op.inputs) {
+  std::vector<const ApplyOpSpec*> ops_in_order;
+  for (const ApplyOpSpec& op : spec_.apply_ops) ops_in_order.push_back(&op);
+  std::stable_sort(ops_in_order.begin(), ops_in_order.end(),
+                   [](const ApplyOpSpec* a, const ApplyOpSpec* b) {
+                     return a->inputs.size() > b->inputs.size();
+                   });
+  Derive context(*this);
+  for (const ApplyOpSpec* op : ops_in_order)
+    for (const ApplyInputSpec& in : op->inputs) {
+      if (in.role == InputRole::kDerived && in.derive && !derived_.count(in.from)) {
+        derived_[in.from] = in.derive(context);
+        continue;
+      }
       if (in.role != InputRole::kHyper || tensors_.count(in.from)) continue;
       const ParamSpec* p = spec_.find_param(in.from);
       VF_CHECK(p != nullptr, ErrorCode::kInternal, spec_.name, ": unknown parameter ", in.from);
@@ -202,10 +214,7 @@ void BuiltinOptimizer::prepare() {
   for (const ParamSpec& p : spec_.params)
     if (p.kind == ParamKind::kHyper && !tensors_.count(p.name))
       tensors_[p.name] = std::get<Hyper>(arg(p.name)).tensor(graph(), p.tensor_name);
-  if (spec_.derive) {
-    Derive context(*this);
-    spec_.derive(context);
-  }
+  if (spec_.derive) spec_.derive(context);
 }
 
 Output BuiltinOptimizer::scalar_input(const ApplyInputSpec& input, const Variable& var) const {

@@ -90,12 +90,17 @@ struct NonSlotSpec {
 // Where an Apply op input comes from.
 enum class InputRole { kVar, kSlot, kHyper, kNonSlot, kDerived, kGrad };
 
+class DeriveContext;
+
 struct ApplyInputSpec {
   std::string name;  // the op input's name, as in TF ("beta1_power", "lr", "grad")
   InputRole role;
   std::string from;      // kSlot: the slot; kHyper: the parameter; kNonSlot/kDerived: its name
   int kernel_slot = -1;  // kSlot: the step kernel's TensorSlots::slot index
   bool int64 = false;    // a scalar fed as int64 (AdagradDA's global_step) instead of var's dtype
+  // kDerived: builds this scalar where the op reads it (Ftrl's l2); without it the entry's
+  // `derive` sets it.
+  std::function<Output(DeriveContext&)> derive = {};
 };
 
 // An attribute of the Apply op besides use_locking: its default, and the kFlag parameter that
@@ -118,8 +123,9 @@ struct ApplyOpSpec {
   const ops::ApplyKernel* kernel = nullptr;
 };
 
-// Derived scalars (Nadam's momentum schedule, AdagradDA's step + 1, Ftrl's folded l2) are
-// built by `derive` in prepare(), after the hyperparameter tensors, from this view.
+// Derived scalars are built in prepare() from this view: an input's own `derive` (Ftrl's folded
+// l2) in input order among the hyperparameter tensors, the entry's `derive` (Nadam's momentum
+// schedule, AdagradDA's step + 1) after them.
 class DeriveContext {
  public:
   virtual ~DeriveContext() = default;
