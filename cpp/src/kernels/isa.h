@@ -28,12 +28,4 @@ const Table& select_table(const Table* (*table_of)(Isa)) {
   return *table_of(Isa::kBaseline);
 }
 
-// Picks `tables[selected_isa()]`, falling back to lower variants that were compiled.
-template <typename Table>
-const Table& select(const Table* const (&tables)[kNumIsas]) {
-  for (int i = static_cast<int>(selected_isa()); i >= 0; --i)
-    if (tables[i]) return *tables[i];
-  return *tables[0];
-}
-
 }  // namespace varflow::kernels

@@ -28,13 +28,11 @@ const OptimizerStepTable* optimizer_step_table(Isa isa) {
 }
 
 const OptimizerStepTable& optimizer_step_table() {
-  static const OptimizerStepTable* table = [] {
-    const OptimizerStepTable* tables[kNumIsas] = {optimizer_step_table(Isa::kBaseline),
-                                                  optimizer_step_table(Isa::kAvx2),
-                                                  optimizer_step_table(Isa::kAvx512)};
-    return &select(tables);
-  }();
-  return *table;
+  // Only the selected variant's table is built: building the AVX-512 one may itself execute
+  // AVX-512 instructions, which a CPU without them cannot.
+  static const OptimizerStepTable& table =
+      select_table<OptimizerStepTable>(&optimizer_step_table);
+  return table;
 }
 
 AdamArgs AdamArgs::make(double lr, double beta1, double beta2, double epsilon, double beta1_power,
