@@ -1,5 +1,6 @@
-"""Bad input to the array and indexing ops (array_ops.cc, indexing_ops.cc): a typed error that
-names the node, never a crash, a wrapped size or a silent wrong answer.
+"""Bad input to the array and indexing ops (array_ops.cc and the indexing families in
+concat_split_ops.cc, slice_ops.cc, gather_ops.cc, pad_tile_ops.cc, index_set_ops.cc): a typed
+error that names the node, never a crash, a wrapped size or a silent wrong answer.
 
 Each op is checked twice, as it checks itself twice: with constants, where the shape rule sees
 the values and raises ValueError / TypeError at build time, and with placeholders of unknown
