@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -531,7 +532,22 @@ def write_markdown(results: dict[str, Any], md_path: Path, plots: dict[str, Path
     out += ["## Not available in varflow at the time of this run", ""]
     out += [f"- {m}" for m in miss] if miss else ["- nothing: every scenario ran on varflow"]
     out.append("")
+    out += standalone_blocks(md_path, {sc["name"] for sc in results["scenarios"]})
     md_path.write_text("\n".join(out))
+
+
+def standalone_blocks(md_path: Path, scenario_names: set[str]) -> list[str]:
+    """The `<!-- bench_NAME:begin -->` ... `end` blocks of the existing file that standalone
+    benchmark scripts wrote (bench_cpp_host.py, bench_cnn.py), kept when run.py rewrites it;
+    a block named after one of run.py's scenarios is that scenario's, and is regenerated."""
+    if not md_path.exists():
+        return []
+    text = md_path.read_text()
+    kept = []
+    for match in re.finditer(r"<!-- bench_(\w+):begin -->.*?<!-- bench_\1:end -->", text, re.DOTALL):
+        if match.group(1) not in scenario_names:
+            kept += [match.group(0), ""]
+    return kept
 
 
 def main() -> None:
