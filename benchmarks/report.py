@@ -544,7 +544,9 @@ def standalone_blocks(md_path: Path, scenario_names: set[str]) -> list[str]:
         return []
     text = md_path.read_text()
     kept = []
-    for match in re.finditer(r"<!-- bench_(\w+):begin -->.*?<!-- bench_\1:end -->", text, re.DOTALL):
+    for match in re.finditer(
+        r"<!-- bench_(\w+):begin -->.*?<!-- bench_\1:end -->", text, re.DOTALL
+    ):
         if match.group(1) not in scenario_names:
             kept += [match.group(0), ""]
     return kept

@@ -40,4 +40,3 @@ def test_cpp_tests_pass_under_ctest(tmp_path_factory):
     _cmake("--build", str(build), "--parallel", str(os.cpu_count() or 2))
     ctest = shutil.which("ctest")
     subprocess.run([ctest, "--test-dir", str(build), "--output-on-failure"], check=True)
-

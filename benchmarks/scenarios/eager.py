@@ -136,4 +136,3 @@ def rows(ctx: Any) -> list[Row]:
             )
         )
     return out
-
