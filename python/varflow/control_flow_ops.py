@@ -38,7 +38,7 @@ def group(*inputs, name=None) -> Operation:
         return no_op(name=name or "group_deps")
 
 
-def tuple(tensors, name=None, control_inputs=None):  # noqa: A001 - TF1's name
+def tuple(tensors, name=None, control_inputs=None):
     """Identities of `tensors` that wait until all of them are computed (TF1's tf.tuple)."""
     from varflow import array_ops
 

@@ -70,11 +70,14 @@ def test_compat_v1_spelling_and_disable(eager):
 # --- eager tensors ---------------------------------------------------------------------------
 def test_eager_tensor_values_and_printing(eager):
     t = tf.constant([[1.0, 2.0], [3.0, 4.0]])
-    assert t.shape == tf.TensorShape([2, 2]) and t.dtype == tf.float32
+    assert t.shape == tf.TensorShape([2, 2])
+    assert t.dtype == tf.float32
     np.testing.assert_array_equal(t.numpy(), [[1, 2], [3, 4]])
     np.testing.assert_array_equal(np.asarray(t), [[1, 2], [3, 4]])
     s = tf.reduce_sum(t)
-    assert float(s) == 10.0 and int(s) == 10 and bool(s)
+    assert float(s) == 10.0
+    assert int(s) == 10
+    assert bool(s)
     assert str(s) == "tf.Tensor(10.0, shape=(), dtype=float32)"
     assert repr(s) == "<tf.Tensor: shape=(), dtype=float32, numpy=10.0>"
     assert str(tf.constant([1, 2])) == "tf.Tensor([1 2], shape=(2,), dtype=int32)"
@@ -82,7 +85,8 @@ def test_eager_tensor_values_and_printing(eager):
         "<tf.Tensor: shape=(2,), dtype=float32, numpy=array([1.5, 2. ], dtype=float32)>"
     )
     assert str(t[1, 0]) == "tf.Tensor(3.0, shape=(), dtype=float32)"
-    assert len(t) == 2 and [float(r[0]) for r in t] == [1.0, 3.0]
+    assert len(t) == 2
+    assert [float(r[0]) for r in t] == [1.0, 3.0]
     np.testing.assert_array_equal((t @ t).numpy(), np.array([[7, 10], [15, 22]]))
     np.testing.assert_array_equal((-t + 1).numpy(), 1 - t.numpy())
     assert f"{s:.1f}" == "10.0"
@@ -219,7 +223,8 @@ def test_nested_tapes_give_second_order(eager):
             y = x * x * x
         dy = inner.gradient(y, x)
     d2y = outer.gradient(dy, x)
-    assert float(dy) == 27.0 and float(d2y) == 18.0
+    assert float(dy) == 27.0
+    assert float(d2y) == 18.0
 
 
 def test_output_gradients_and_structures(eager):
@@ -230,7 +235,8 @@ def test_output_gradients_and_structures(eager):
     g = tape.gradient(y, x, output_gradients=tf.constant([10.0, 100.0]))
     np.testing.assert_allclose(g.numpy(), [20.0, 400.0])
     got = tape.gradient([y, y], {"a": x, "b": [x]})
-    assert set(got) == {"a", "b"} and isinstance(got["b"], list)
+    assert set(got) == {"a", "b"}
+    assert isinstance(got["b"], list)
     np.testing.assert_allclose(got["a"].numpy(), [4.0, 8.0])
 
 
@@ -247,7 +253,8 @@ def test_long_loops_release_their_nodes(eager):
     x = tf.constant(1.0)
     for _ in range(5000):
         x = x + 1.0
-    assert float(x) == 5001.0 and graph._core.num_nodes < 2500
+    assert float(x) == 5001.0
+    assert graph._core.num_nodes < 2500
 
 
 # --- optimizers and schedules ----------------------------------------------------------------
@@ -255,9 +262,7 @@ OPTIMIZERS = {
     "sgd": lambda lr: tf.train.GradientDescentOptimizer(lr),
     "momentum": lambda lr: tf.train.MomentumOptimizer(lr, 0.9, use_nesterov=True),
     "adagrad": lambda lr: tf.train.AdagradOptimizer(lr),
-    "adagrad_da": lambda lr: tf.train.AdagradDAOptimizer(
-        lr, tf.train.get_or_create_global_step()
-    ),
+    "adagrad_da": lambda lr: tf.train.AdagradDAOptimizer(lr, tf.train.get_or_create_global_step()),
     "adam": lambda lr: tf.train.AdamOptimizer(lr),
     "amsgrad": lambda lr: tf.train.AMSGradOptimizer(lr),
     "adamw": lambda lr: tf.train.AdamWOptimizer(lr),
@@ -321,8 +326,8 @@ def test_eager_optimizer_steps_equal_graph_mode(name):
     np.testing.assert_allclose(got[1], want[1], rtol=1e-6, atol=1e-7)
     assert got[2] == want[2] == steps
     assert set(got_slots) == set(want_slots)
-    for s in want_slots:
-        np.testing.assert_allclose(got_slots[s], want_slots[s], rtol=1e-6, atol=1e-7, err_msg=s)
+    for s, want_slot in want_slots.items():
+        np.testing.assert_allclose(got_slots[s], want_slot, rtol=1e-6, atol=1e-7, err_msg=s)
     assert all(n.startswith("w/") for n in slot_names)
 
 
@@ -332,7 +337,7 @@ def test_apply_gradients_with_explicit_grads_and_slot_names(eager):
     with tf.GradientTape() as tape:
         loss = tf.reduce_sum(v * v)
     grads = tape.gradient(loss, [v])
-    opt.apply_gradients(zip(grads, [v]))
+    opt.apply_gradients(zip(grads, [v], strict=True))
     assert opt.get_slot(v, "m").name == "v/Adam:0"
     assert opt.get_slot(v, "v").name == "v/Adam_1:0"
     np.testing.assert_allclose(v.numpy(), [0.9, 1.9], rtol=1e-6)

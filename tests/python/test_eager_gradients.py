@@ -56,6 +56,6 @@ def test_tape_gradient_equals_tf_gradients(op_type):
 def test_tf_gradients_is_graph_only():
     with eager_mode():
         x = tf.constant(1.0)
-        with pytest.raises(RuntimeError, match="Use tf.GradientTape instead"):
+        with pytest.raises(RuntimeError, match=r"Use tf\.GradientTape instead"):
             tf.gradients(x * x, x)
     assert NEEDS_TF_GRADIENTS  # the split above is real: some cases do need tf.gradients

@@ -31,14 +31,15 @@ def test_group_flattens_nested_inputs_and_rejects_non_ops():
     v = tf.Variable(0.0)
     ops = {"y": tf.assign_add(v, 1.0), "x": [tf.assign_add(v, 10.0), (tf.assign_add(v, 100.0),)]}
     g = tf.group(ops, ops.values())
-    assert g.type == "NoOp" and len(g.control_inputs) == 3
+    assert g.type == "NoOp"
+    assert len(g.control_inputs) == 3
     with tf.Session() as sess:
         sess.run(tf.global_variables_initializer())
         sess.run(g)
         assert sess.run(v) == 111.0
-    with pytest.raises(TypeError, match="Expected tf.group"):
+    with pytest.raises(TypeError, match=r"Expected tf\.group"):
         tf.group(None)
-    with pytest.raises(TypeError, match="Expected tf.group"):
+    with pytest.raises(TypeError, match=r"Expected tf\.group"):
         tf.group([v.initializer, 3])
 
 

@@ -83,7 +83,9 @@ class GradientTape:
                 self._watched_variables[id(t)] = t
                 continue
             if not isinstance(t, EagerTensor):
-                raise ValueError(f"Passed in object of type {type(t)}, not tf.Tensor")
+                raise ValueError(  # noqa: TRY004 - TF raises ValueError for a non-tensor
+                    f"Passed in object of type {type(t)}, not tf.Tensor"
+                )
             if not t.dtype.is_floating:
                 continue  # TF: gradients only flow through floating-point tensors
             self._watched_tensors.append(t._output)
@@ -147,14 +149,14 @@ class GradientTape:
                 xs.append(out)
                 connected.append(any(out == w for w in watched) or self._recorded(s))
             else:
-                raise ValueError(
+                raise ValueError(  # noqa: TRY004 - TF raises ValueError for a bad source
                     f"Argument `sources` must be tensors or variables, got {type(s).__name__}"
                 )
         if output_gradients is not None:
             grads = _flatten(output_gradients)
             grad_ys = [
                 None if g is None else convert_to_tensor(g, dtype=t.dtype)._output
-                for g, t in zip(grads, flat_targets)
+                for g, t in zip(grads, flat_targets, strict=True)
             ]
         else:
             grad_ys = [None] * len(flat_targets)
@@ -170,15 +172,11 @@ class GradientTape:
             False,
         )
         results = []
-        for out, source, is_connected in zip(outs, flat_sources, connected):
+        for out, source, is_connected in zip(outs, flat_sources, connected, strict=True):
             if out is None:
                 results.append(None)
             elif not is_connected:
-                results.append(
-                    None
-                    if mode is UnconnectedGradients.NONE
-                    else _zeros_like(source)
-                )
+                results.append(None if mode is UnconnectedGradients.NONE else _zeros_like(source))
             else:
                 results.append(graph._tensor_for(out))
         if not self._persistent:
@@ -201,7 +199,7 @@ def compute_gradients(loss, var_list=None, grad_loss=None):
     """``Optimizer.compute_gradients`` in eager mode: a tape runs the `loss` function; without
     a `var_list`, the trainable variables it read are differentiated (TF1's eager rule)."""
     if not callable(loss):
-        raise RuntimeError(
+        raise RuntimeError(  # noqa: TRY004 - TF1's error for a tensor loss in eager mode
             "`loss` passed to Optimizer.compute_gradients should be a function when eager "
             "execution is enabled."
         )

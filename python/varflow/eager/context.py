@@ -69,9 +69,7 @@ class EagerGraph(graph_module.Graph):
         self._maybe_release()
         inputs = [t._output for t in inputs]
         try:
-            node = self._core.add_node(
-                op_type, inputs, attrs or {}, "" if name is None else name
-            )
+            node = self._core.add_node(op_type, inputs, attrs or {}, "" if name is None else name)
         except (ValueError, TypeError) as e:
             # An eager op has no separate shape-inference stage: TF reports its bad input as
             # the op's InvalidArgumentError.

@@ -23,7 +23,7 @@ def _shape_text(shape) -> str:
 class EagerTensor(Tensor):
     """A computed value (TF's ``tf.Tensor`` in eager mode)."""
 
-    __slots__ = ("_array", "_dtype", "_epoch", "_eager_graph", "_node_output", "_live")
+    __slots__ = ("_array", "_dtype", "_eager_graph", "_epoch", "_live", "_node_output")
 
     def __init__(self, graph, output, array=None, live=False):
         self._eager_graph = graph

@@ -36,7 +36,10 @@ def exponential_decay(
     """``learning_rate * decay_rate ^ (global_step / decay_steps)`` (exponent floored when
     ``staircase``)."""
     _require_step(global_step, "exponential_decay")
-    return _decayed(schedules.ExponentialDecay(learning_rate, decay_steps, decay_rate, staircase, name), global_step)
+    return _decayed(
+        schedules.ExponentialDecay(learning_rate, decay_steps, decay_rate, staircase, name),
+        global_step,
+    )
 
 
 def natural_exp_decay(
@@ -54,7 +57,10 @@ def inverse_time_decay(
 ):
     """``learning_rate / (1 + decay_rate * global_step / decay_steps)``."""
     _require_step(global_step, "inverse_time_decay")
-    return _decayed(schedules.InverseTimeDecay(learning_rate, decay_steps, decay_rate, staircase, name), global_step)
+    return _decayed(
+        schedules.InverseTimeDecay(learning_rate, decay_steps, decay_rate, staircase, name),
+        global_step,
+    )
 
 
 def polynomial_decay(
@@ -68,9 +74,12 @@ def polynomial_decay(
 ):
     """``(learning_rate - end) * (1 - global_step / decay_steps) ^ power + end``."""
     _require_step(global_step, "polynomial_decay")
-    return _decayed(schedules.PolynomialDecay(
-        learning_rate, decay_steps, end_learning_rate, power, cycle, name
-    ), global_step)
+    return _decayed(
+        schedules.PolynomialDecay(
+            learning_rate, decay_steps, end_learning_rate, power, cycle, name
+        ),
+        global_step,
+    )
 
 
 def piecewise_constant(x, boundaries, values, name=None):
@@ -94,9 +103,10 @@ def cosine_decay_restarts(
 ):
     """Cosine decay with warm restarts (SGDR)."""
     _require_step(global_step, "cosine_decay_restarts")
-    return _decayed(schedules.CosineDecayRestarts(
-        learning_rate, first_decay_steps, t_mul, m_mul, alpha, name
-    ), global_step)
+    return _decayed(
+        schedules.CosineDecayRestarts(learning_rate, first_decay_steps, t_mul, m_mul, alpha, name),
+        global_step,
+    )
 
 
 def linear_cosine_decay(
@@ -104,7 +114,10 @@ def linear_cosine_decay(
 ):
     """Linear cosine decay (Bello et al., 2017)."""
     _require_step(global_step, "linear_cosine_decay")
-    return _decayed(schedules.LinearCosineDecay(learning_rate, decay_steps, num_periods, alpha, beta, name), global_step)
+    return _decayed(
+        schedules.LinearCosineDecay(learning_rate, decay_steps, num_periods, alpha, beta, name),
+        global_step,
+    )
 
 
 def noisy_linear_cosine_decay(
@@ -122,14 +135,17 @@ def noisy_linear_cosine_decay(
     """Linear cosine decay with Gaussian noise on the linear part, fresh at every run;
     ``seed`` (beyond TF1) with the graph seed makes the noise reproducible."""
     _require_step(global_step, "noisy_linear_cosine_decay")
-    return _decayed(schedules.NoisyLinearCosineDecay(
-        learning_rate,
-        decay_steps,
-        initial_variance,
-        variance_decay,
-        num_periods,
-        alpha,
-        beta,
-        name,
-        seed,
-    ), global_step)
+    return _decayed(
+        schedules.NoisyLinearCosineDecay(
+            learning_rate,
+            decay_steps,
+            initial_variance,
+            variance_decay,
+            num_periods,
+            alpha,
+            beta,
+            name,
+            seed,
+        ),
+        global_step,
+    )
