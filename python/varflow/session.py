@@ -14,8 +14,6 @@ import numpy as np
 from varflow import _core, errors
 from varflow.graph import Graph, Operation, Tensor, _as_graph_element, get_default_graph
 
-
-
 # Sessions made so far: after the first, eager execution can no longer be enabled (TF1).
 _sessions_created = [0]
 
