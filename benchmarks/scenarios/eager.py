@@ -22,25 +22,35 @@ NAME = "eager"
 TITLE = "Eager execution: per-op cost and an eager MLP training step"
 DESCRIPTION = (
     "Eager mode: a scalar add and a 1x1 matmul (dispatch cost of one eager op), and one Adam "
-    "training step of the 784-256-256-10 MLP under a GradientTape at batch 32 and 128 "
-    "(PyTorch: autograd). varflow's graph-mode Session step is shown beside it."
+    "training step of the 784-256-256-10 MLP under a GradientTape at batch 32 and 128, eagerly "
+    "and traced by tf.function (PyTorch: autograd). varflow's graph-mode Session step is shown "
+    "beside it."
 )
 PLOT = "bar"
 
 BATCHES = [32, 128]
 
 
+_VARFLOW_EAGER: list = []
+
+
 def _eager_context(impl: Impl) -> contextlib.AbstractContextManager:
     if impl.name == "varflow":
-        from varflow.eager.context import eager_mode
+        # One eager context for every varflow entry of the run: entries set up together share
+        # it (variables of one entry must not belong to another's context). Graph-mode entries
+        # build their own graphs and are not affected.
+        if not _VARFLOW_EAGER:
+            from varflow.eager.context import eager_mode
 
-        return eager_mode()
+            _VARFLOW_EAGER.append(eager_mode())
+            _VARFLOW_EAGER[0].__enter__()
+        return contextlib.nullcontext()
     from tensorflow.python.eager import context
 
     return context.eager_mode()
 
 
-def tf_eager_setup(impl: Impl, case: str, batch: int = 0):
+def tf_eager_setup(impl: Impl, case: str, batch: int = 0, traced: bool = False):
     def setup():
         import numpy as np
 
@@ -60,20 +70,29 @@ def tf_eager_setup(impl: Impl, case: str, batch: int = 0):
         opt = tf.train.AdamOptimizer(mlp.OPTS["Adam"])
         batches = cycle(mlp.data(np, batch))
 
-        def step() -> Any:
-            xb, yb, _ = next(batches)
+        def train(xb, yb):
             with tf.GradientTape() as tape:
-                h = tf.constant(xb)
+                h = tf.convert_to_tensor(xb)
                 for i in range(0, len(variables), 2):
                     h = tf.matmul(h, variables[i]) + variables[i + 1]
                     if i < len(variables) - 2:
                         h = tf.nn.relu(h)
                 loss = tf.reduce_mean(
-                    tf.nn.softmax_cross_entropy_with_logits_v2(labels=tf.constant(yb), logits=h)
+                    tf.nn.softmax_cross_entropy_with_logits_v2(
+                        labels=tf.convert_to_tensor(yb), logits=h
+                    )
                 )
             grads = tape.gradient(loss, variables)
-            opt.apply_gradients(zip(grads, variables))
-            return float(loss)
+            opt.apply_gradients(zip(grads, variables, strict=True))
+            return loss
+
+        if traced:
+            need(impl, "function")
+            train = tf.function(train)
+
+        def step() -> Any:
+            xb, yb, _ = next(batches)
+            return float(train(xb, yb))
 
         return step, lambda: mode.__exit__(None, None, None)
 
@@ -118,6 +137,10 @@ def rows(ctx: Any) -> list[Row]:
     for batch in BATCHES:
         entries = [
             Entry(impl.name, "eager", tf_eager_setup(impl, "mlp", batch)) for impl in eager_impls
+        ]
+        entries += [
+            Entry(impl.name, "tf.function", tf_eager_setup(impl, "mlp", batch, traced=True))
+            for impl in eager_impls
         ]
         if torch is not None:
             entries.append(Entry("torch", "eager", torch_setup(torch, "mlp", batch)))

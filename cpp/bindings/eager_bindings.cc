@@ -50,7 +50,23 @@ void bind_eager(py::module_& m) {
           py::arg("value"), py::arg("name") = "Const")
       .def_property_readonly("transient_nodes", &EagerContext::transient_nodes)
       .def_property_readonly("epoch", &EagerContext::epoch)
-      .def("release_transient", &EagerContext::release_transient);
+      .def("release_transient", &EagerContext::release_transient)
+      .def("make_function", &EagerContext::make_function, py::arg("first_node"), py::arg("inputs"),
+           py::arg("outputs"))
+      .def(
+          "call",
+          [](EagerContext& ctx, const EagerFunction& function, const py::list& inputs) {
+            std::vector<Tensor> values;
+            for (const py::handle& v : inputs)
+              values.push_back(tensor_of_array(v.cast<py::array>()));
+            std::vector<Tensor> outputs = ctx.call(function, values);
+            py::list results;
+            for (const Tensor& t : outputs) results.append(array_from_tensor(t));
+            return results;
+          },
+          py::arg("function"), py::arg("inputs"));
+  py::class_<EagerFunction, std::shared_ptr<EagerFunction>>(m, "EagerFunction")
+      .def_property_readonly("num_steps", [](const EagerFunction& f) { return f.steps.size(); });
 }
 
 }  // namespace varflow::bindings

@@ -104,7 +104,12 @@ from varflow.dtypes import (  # noqa: E402
     int32,
     int64,
 )
-from varflow.eager import GradientTape, enable_eager_execution, executing_eagerly  # noqa: E402
+from varflow.eager import (  # noqa: E402
+    GradientTape,
+    enable_eager_execution,
+    executing_eagerly,
+    function,
+)
 from varflow.errors import OpError  # noqa: E402
 from varflow.gradients_impl import UnconnectedGradients, gradients  # noqa: E402
 from varflow.graph import (  # noqa: E402

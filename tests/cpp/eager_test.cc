@@ -1,9 +1,10 @@
 // Eager execution from C++: nodes run as they are added, gradients are varflow::gradients on
 // the eager graph, a release keeps only the variables, and bad input leaves the graph as it was.
+#include "varflow/eager.h"
+
 #include <vector>
 
 #include "harness.h"
-#include "varflow/eager.h"
 #include "varflow/errors.h"
 #include "varflow/gradients.h"
 #include "varflow/ops.h"

@@ -5,9 +5,11 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "varflow/graph.h"
@@ -15,6 +17,13 @@
 #include "varflow/tensor.h"
 
 namespace varflow {
+
+// A traced computation (tf.function): the nodes a call ran, replayed on new input values.
+struct EagerFunction {
+  std::vector<Output> inputs;   // the Const leaves that stood for the arguments
+  std::vector<Output> outputs;  // what the call returned
+  std::vector<Node*> steps;     // the nodes to run again, in order
+};
 
 // Owns one graph in which every added node runs immediately; its outputs' values stay with the
 // node until release_transient() drops every node except the variables (and what they hold).
@@ -54,8 +63,22 @@ class EagerContext {
   // Counts releases: an Output taken at epoch e is an input of this graph while epoch() == e.
   uint64_t epoch() const { return epoch_; }
 
+  // tf.function: `first_node` is the id of the first node the traced call added. The nodes the
+  // outputs depend on, and every node from first_node on that updates a variable, are kept
+  // from then on (releases skip them), except what only initialised variables created by the
+  // trace (those initialisers must not run again). Raises kInvalidArgument for an output that
+  // the context no longer holds.
+  std::shared_ptr<EagerFunction> make_function(int first_node, std::vector<Output> inputs,
+                                               std::vector<Output> outputs);
+  // Runs the function's steps again with `inputs` in place of its leaves; returns the outputs'
+  // values. Errors as a node's kernel raises them; the graph does not change.
+  std::vector<Tensor> call(const EagerFunction& function, const std::vector<Tensor>& inputs);
+
  private:
   void run(Node& node);
+  // Runs `node`'s kernel, reading each input that is not a variable through `value_of`.
+  std::vector<Tensor> execute(Node& node,
+                              const std::function<const Tensor&(const Output&)>& value_of);
   bool is_variable_snapshot(const Node* node) const;
   Tensor read_variable(const Node* variable, const Node* reader) const;
   const Tensor& input_value(const Output& input) const;
@@ -67,6 +90,8 @@ class EagerContext {
   // The previous release's nodes, kept one more release so that stale inputs raise instead of
   // reading freed memory.
   std::vector<std::unique_ptr<Node>> released_;
+  // Nodes of traced functions: never released.
+  std::unordered_set<const Node*> pinned_;
   int transient_ = 0;
   uint64_t epoch_ = 0;
 };

@@ -1,5 +1,7 @@
 #include "varflow/eager.h"
 
+#include <algorithm>
+#include <functional>
 #include <mutex>
 #include <new>
 #include <stdexcept>
@@ -63,6 +65,19 @@ void EagerContext::run(Node& node) {
   if (def.is_placeholder)
     raise(ErrorCode::kInvalidArgument, "'", node.name(),
           "': a placeholder cannot run eagerly; it has no value to feed");
+  std::vector<Tensor> outputs =
+      execute(node, [this](const Output& in) -> const Tensor& { return input_value(in); });
+  for (int k = 0; k < node.num_outputs(); ++k) {
+    const Tensor& t = outputs[static_cast<size_t>(k)];
+    if (t.defined()) graph_->refine_output_shape(node, k, Shape(t.dims()));
+  }
+  values_[&node] = std::move(outputs);
+  ++transient_;
+}
+
+std::vector<Tensor> EagerContext::execute(
+    Node& node, const std::function<const Tensor&(const Output&)>& value_of) {
+  const OpDef& def = node.op_def();
   const int num_inputs = static_cast<int>(node.inputs().size());
   const int num_outputs = node.num_outputs();
   std::vector<Tensor> frame(static_cast<size_t>(num_inputs + num_outputs));
@@ -80,7 +95,7 @@ void EagerContext::run(Node& node) {
     } else if (is_variable_snapshot(in.node)) {
       frame[static_cast<size_t>(i)] = read_variable(in.node->inputs()[0].node, &node);
     } else {
-      frame[static_cast<size_t>(i)] = input_value(in);
+      frame[static_cast<size_t>(i)] = value_of(in);
     }
   }
   if (def.stateful) resources.back() = &state_of(&node);
@@ -99,14 +114,8 @@ void EagerContext::run(Node& node) {
     raise(ErrorCode::kResourceExhausted, "OOM when running ", node.type(), " (", e.what(),
           ")\n\t [[node ", node.name(), "]]");
   }
-  std::vector<Tensor> outputs(std::make_move_iterator(frame.begin() + num_inputs),
-                              std::make_move_iterator(frame.end()));
-  for (int k = 0; k < num_outputs; ++k) {
-    const Tensor& t = outputs[static_cast<size_t>(k)];
-    if (t.defined()) graph_->refine_output_shape(node, k, Shape(t.dims()));
-  }
-  values_[&node] = std::move(outputs);
-  ++transient_;
+  return std::vector<Tensor>(std::make_move_iterator(frame.begin() + num_inputs),
+                             std::make_move_iterator(frame.end()));
 }
 
 Tensor EagerContext::value(const Output& output) const {
@@ -151,8 +160,9 @@ void EagerContext::assign(const Node* variable, const Tensor& value) {
 }
 
 void EagerContext::release_transient() {
-  auto removed = graph_->discard_nodes(
-      [this](const Node& n) { return n.op_def().is_variable || is_variable_snapshot(&n); });
+  auto removed = graph_->discard_nodes([this](const Node& n) {
+    return n.op_def().is_variable || is_variable_snapshot(&n) || pinned_.count(&n);
+  });
   for (const auto& node : removed) {
     values_.erase(node.get());
     states_.erase(node.get());
@@ -160,6 +170,89 @@ void EagerContext::release_transient() {
   released_ = std::move(removed);  // frees the release before last
   transient_ = 0;
   ++epoch_;
+}
+
+std::shared_ptr<EagerFunction> EagerContext::make_function(int first_node,
+                                                           std::vector<Output> inputs,
+                                                           std::vector<Output> outputs) {
+  for (const Output& o : outputs)
+    VF_CHECK(o.node && !o.node->discarded() && &o.node->graph() == graph_.get(),
+             ErrorCode::kInvalidArgument, "A traced function's output is not held by the context");
+  const int num_nodes = graph_->num_nodes();
+  std::vector<char> needed(static_cast<size_t>(num_nodes), 0);
+  // Initialisers of variables the trace created ran once; running them again would reset the
+  // variables (an optimizer's slots at every call).
+  std::vector<char> skipped(static_cast<size_t>(num_nodes), 0);
+  std::vector<Node*> stack;
+  for (int id = first_node; id < num_nodes; ++id) {
+    Node* n = graph_->node(id);
+    if (!n->op_def().is_variable) continue;
+    const VariableInfo* info = graph_->variable_info(n);
+    if (info && info->initializer) skipped[static_cast<size_t>(info->initializer->id())] = 1;
+  }
+  for (const Output& o : outputs) stack.push_back(o.node);
+  for (int id = first_node; id < num_nodes; ++id) {
+    Node* n = graph_->node(id);
+    const OpDef& def = n->op_def();
+    const bool updates = !def.reads_refs_only && (!def.ref_inputs.empty() || def.ref_input_rule);
+    if ((updates || def.stateful) && !def.is_variable && !skipped[static_cast<size_t>(id)])
+      stack.push_back(n);
+  }
+  while (!stack.empty()) {
+    Node* n = stack.back();
+    stack.pop_back();
+    if (needed[static_cast<size_t>(n->id())]) continue;
+    needed[static_cast<size_t>(n->id())] = 1;
+    for (const Output& in : n->inputs()) stack.push_back(in.node);
+    for (Node* ctrl : n->control_inputs()) stack.push_back(ctrl);
+  }
+  auto function = std::make_shared<EagerFunction>();
+  function->inputs = std::move(inputs);
+  function->outputs = std::move(outputs);
+  for (int id = 0; id < num_nodes; ++id) {
+    if (!needed[static_cast<size_t>(id)]) continue;
+    Node* n = graph_->node(id);
+    pinned_.insert(n);
+    // Nodes from before the trace and the arguments' leaves give their values; the rest run
+    // at each call. (The traced values stay: tensors the trace returned may still be used.)
+    const bool is_input = std::any_of(function->inputs.begin(), function->inputs.end(),
+                                      [n](const Output& o) { return o.node == n; });
+    if (id >= first_node && !is_input && !n->op_def().is_variable && !is_variable_snapshot(n))
+      function->steps.push_back(n);
+  }
+  return function;
+}
+
+std::vector<Tensor> EagerContext::call(const EagerFunction& function,
+                                       const std::vector<Tensor>& inputs) {
+  VF_CHECK(inputs.size() == function.inputs.size(), ErrorCode::kInvalidArgument, "Expected ",
+           function.inputs.size(), " arguments, got ", inputs.size());
+  std::unordered_map<const Node*, std::vector<Tensor>> local;
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    const Output& leaf = function.inputs[i];
+    VF_CHECK(inputs[i].dtype() == leaf.dtype(), ErrorCode::kInvalidArgument, "Argument ", i,
+             " has dtype ", dtype_name(inputs[i].dtype()), ", the trace had ",
+             dtype_name(leaf.dtype()));
+    local[leaf.node].assign(1, inputs[i]);
+  }
+  auto value_of = [&](const Output& in) -> const Tensor& {
+    auto it = local.find(in.node);
+    if (it != local.end()) return it->second[static_cast<size_t>(in.index)];
+    return input_value(in);
+  };
+  for (Node* step : function.steps) local[step] = execute(*step, value_of);
+  std::vector<Tensor> results;
+  for (const Output& o : function.outputs) {
+    if (o.node->op_def().is_variable || is_variable_snapshot(o.node)) {
+      results.push_back(value(o));
+      continue;
+    }
+    Tensor t = value_of(o);
+    const OpDef& def = o.node->op_def();
+    const bool aliases_variable = !def.ref_inputs.empty() || def.variadic_inputs;
+    results.push_back(aliases_variable && t.buffer()->shared_state() ? t.deep_copy() : t);
+  }
+  return results;
 }
 
 }  // namespace varflow

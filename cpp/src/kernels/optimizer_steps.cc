@@ -30,8 +30,7 @@ const OptimizerStepTable* optimizer_step_table(Isa isa) {
 const OptimizerStepTable& optimizer_step_table() {
   // Only the selected variant's table is built: building the AVX-512 one may itself execute
   // AVX-512 instructions, which a CPU without them cannot.
-  static const OptimizerStepTable& table =
-      select_table<OptimizerStepTable>(&optimizer_step_table);
+  static const OptimizerStepTable& table = select_table<OptimizerStepTable>(&optimizer_step_table);
   return table;
 }
 

@@ -6,12 +6,15 @@ from varflow.eager.context import (
     enable_eager_execution,
     executing_eagerly,
 )
+from varflow.eager.function import Function, function
 from varflow.eager.tensor import EagerTensor
 
 __all__ = [
     "EagerTensor",
+    "Function",
     "GradientTape",
     "disable_eager_execution",
     "enable_eager_execution",
     "executing_eagerly",
+    "function",
 ]

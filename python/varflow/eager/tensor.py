@@ -33,6 +33,19 @@ class EagerTensor(Tensor):
         self._dtype = dtypes.as_dtype(output.dtype)
         self._array = None if live else (graph._context.value(output) if array is None else array)
 
+    @classmethod
+    def _from_value(cls, graph, array):
+        """A value no node of the eager graph holds (a tf.function's result): ops that use it
+        read it as a constant."""
+        t = cls.__new__(cls)
+        t._eager_graph = graph
+        t._node_output = None
+        t._epoch = -1
+        t._live = False
+        t._dtype = dtypes.as_dtype(array.dtype)
+        t._array = array
+        return t
+
     # --- what the graph code reads ---------------------------------------------------------
     @property
     def _output(self):

@@ -1,0 +1,138 @@
+"""``tf.function``: a Python function traced once per input signature and replayed.
+
+The first call with a signature runs the function eagerly, holding the eager graph, and keeps
+the nodes it ran as a C++ ``EagerFunction``: everything its results depend on, and every op that
+updates a variable (an optimizer step, ``assign_add``), but not the initialisers of variables
+the trace created. Later calls run those nodes' kernels again on the new arguments, with no
+Python per op. As in TF, Python side effects (print, list appends) happen during tracing only,
+and Python values among the arguments are part of the signature.
+
+In graph mode the function is called as it is (its ops join the graph being built); under a
+recording GradientTape it runs eagerly, so that the tape sees its ops.
+"""
+
+from __future__ import annotations
+
+import functools
+
+import numpy as np
+
+from varflow import graph as graph_module
+from varflow.eager.tensor import EagerTensor
+
+
+def _leaves(structure, out: list) -> None:
+    if isinstance(structure, (list, tuple)):
+        for s in structure:
+            _leaves(s, out)
+    elif isinstance(structure, dict):
+        for k in sorted(structure):
+            _leaves(structure[k], out)
+    else:
+        out.append(structure)
+
+
+def _rebuild(structure, replace):
+    if isinstance(structure, (list, tuple)):
+        items = [_rebuild(s, replace) for s in structure]
+        return type(structure)(items) if isinstance(structure, tuple) else items
+    if isinstance(structure, dict):  # in _leaves' order
+        return {k: _rebuild(structure[k], replace) for k in sorted(structure)}
+    return replace(structure)
+
+
+def _is_tensor_argument(value) -> bool:
+    return isinstance(value, (EagerTensor, np.ndarray))
+
+
+class Function:
+    """A traced Python function (what ``tf.function`` returns)."""
+
+    def __init__(self, python_function, input_signature=None, autograph=True):
+        functools.update_wrapper(self, python_function)
+        self._python_function = python_function
+        self._traces: dict = {}
+
+    def __get__(self, instance, owner):
+        # Decorating a method: bind it, keeping one trace cache per instance.
+        if instance is None:
+            return self
+        bound = instance.__dict__.get(f"__tf_function_{id(self)}")
+        if bound is None:
+            bound = Function(self._python_function.__get__(instance, owner))
+            instance.__dict__[f"__tf_function_{id(self)}"] = bound
+        return bound
+
+    def __call__(self, *args, **kwargs):
+        graph = graph_module.get_default_graph()
+        if not graph._is_eager or graph._recording():
+            return self._python_function(*args, **kwargs)
+        arguments: list = []
+        _leaves((args, kwargs), arguments)
+        tensors = [a for a in arguments if _is_tensor_argument(a)]
+        key = tuple(
+            ("tensor", str(np.asarray(a).dtype), np.shape(a))
+            if _is_tensor_argument(a)
+            else ("value", type(a).__name__, a if _hashable(a) else id(a))
+            for a in arguments
+        )
+        trace = self._traces.get(key)
+        if trace is None:
+            return self._trace(graph, key, args, kwargs)
+        core_function, structure = trace
+        values = [np.asarray(t._value() if isinstance(t, EagerTensor) else t) for t in tensors]
+        results = iter(graph._context.call(core_function, values))
+        return _rebuild(
+            structure,
+            lambda leaf: (
+                EagerTensor._from_value(graph, next(results)) if isinstance(leaf, _Result) else leaf
+            ),
+        )
+
+    def _trace(self, graph, key, args, kwargs):
+        context = graph._context
+        with graph._hold():
+            first_node = graph._core.num_nodes
+            leaves = []
+
+            def as_leaf(value):
+                if not _is_tensor_argument(value):
+                    return value
+                array = np.asarray(value._value() if isinstance(value, EagerTensor) else value)
+                out = context.constant(np.asarray(array, order="C"), "arg")
+                leaves.append(out)
+                return graph._tensor_for(out)
+
+            traced_args, traced_kwargs = _rebuild((list(args), kwargs), as_leaf)
+            result = self._python_function(*traced_args, **traced_kwargs)
+            outputs = []
+
+            def mark(leaf):
+                if isinstance(leaf, EagerTensor):
+                    outputs.append(leaf._output)
+                    return _Result()
+                return leaf
+
+            structure = _rebuild(result, mark)
+            core_function = context.make_function(first_node, leaves, outputs)
+        self._traces[key] = (core_function, structure)
+        return result
+
+
+class _Result:
+    """Where a tensor stands in a traced function's result structure."""
+
+
+def _hashable(value) -> bool:
+    try:
+        hash(value)
+    except TypeError:
+        return False
+    return True
+
+
+def function(func=None, input_signature=None, autograph=True, experimental_compile=None):
+    """TF 1.14+'s ``tf.function``, as a decorator or a call: ``tf.function(f)``."""
+    if func is None:
+        return lambda f: Function(f, input_signature, autograph)
+    return Function(func, input_signature, autograph)
