@@ -122,3 +122,22 @@ def test_replay_survives_releases(eager):
         graph._context.release_transient()
         bump(tf.constant(1.0))
     assert v.numpy() == 4.0
+
+
+def test_input_signature_is_refused_rather_than_ignored():
+    with pytest.raises(ValueError, match="input_signature"):
+        tf.function(lambda x: x, input_signature=[None])
+
+
+def test_decorated_methods_trace_per_instance(eager):
+    class Scale:
+        def __init__(self, k):
+            self.k = tf.Variable(k)
+
+        @tf.function
+        def __call__(self, x):
+            return x * self.k
+
+    a, b = Scale(2.0), Scale(3.0)
+    x = tf.constant(1.5)
+    assert [float(a(x)), float(b(x)), float(a(x))] == [3.0, 4.5, 3.0]

@@ -49,6 +49,10 @@ class Function:
     """A traced Python function (what ``tf.function`` returns)."""
 
     def __init__(self, python_function, input_signature=None, autograph=True):
+        if input_signature is not None:
+            # Said plainly rather than ignored: varflow has no tf.TensorSpec yet, and a
+            # signature that is not honoured would retrace where TF would not.
+            raise ValueError("varflow's tf.function does not take an input_signature yet")
         functools.update_wrapper(self, python_function)
         self._python_function = python_function
         self._traces: dict = {}
@@ -132,7 +136,8 @@ def _hashable(value) -> bool:
 
 
 def function(func=None, input_signature=None, autograph=True, experimental_compile=None):
-    """TF 1.14+'s ``tf.function``, as a decorator or a call: ``tf.function(f)``."""
+    """TF 1.14+'s ``tf.function``, as a decorator or a call: ``tf.function(f)``. Autograph is
+    not applied: Python control flow on tensor values follows the values seen while tracing."""
     if func is None:
         return lambda f: Function(f, input_signature, autograph)
     return Function(func, input_signature, autograph)
