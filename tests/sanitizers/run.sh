@@ -20,7 +20,8 @@ STAGES=("$@")
 [ ${#STAGES[@]} -eq 0 ] && STAGES=(asan python tsan)
 
 # The pytest files that drive the C++ core through the bindings hardest: feeds, fetches,
-# variables, every op against NumPy, bad input, optimizers, gradients, freezing.
+# variables, every op against NumPy, bad input, optimizers, gradients, freezing, and eager mode
+# (nodes run as they are added, released and replayed).
 PYTEST_FILES=(
   tests/python/test_session.py
   tests/python/test_bad_input.py
@@ -32,6 +33,8 @@ PYTEST_FILES=(
   tests/python/test_live_freezing.py
   tests/python/test_gradients.py
   tests/python/test_random_ops.py
+  tests/python/test_eager.py
+  tests/python/test_function.py
 )
 
 # Every report is fatal; frames are symbolised. LeakSanitizer is on for the C++ tests and off
