@@ -467,11 +467,18 @@ def embedding_lookup(
         params = params[0]
     if params is None:
         raise ValueError("Need at least one param")
-    if max_norm is not None:
-        raise NotImplementedError("embedding_lookup with max_norm is not supported yet")
     with name_scope(name, "embedding_lookup") as scope:
         ids = convert_to_tensor(ids, name="ids")
         result = gather(params, ids, name=scope)
+        if max_norm is not None:
+            # TF1: each embedding (the dimensions past the ids') is clipped to L2 norm max_norm.
+            from varflow import clip_ops, math_ops
+
+            if ids.shape.ndims is not None and result.shape.ndims is not None:
+                axes = list(range(ids.shape.ndims, result.shape.ndims))
+            else:
+                axes = math_ops.range(rank(ids), rank(result))
+            result = clip_ops.clip_by_norm(result, max_norm, axes=axes)
         return identity(result)
 
 

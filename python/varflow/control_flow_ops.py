@@ -9,6 +9,7 @@ from varflow.graph import Operation, Tensor, get_default_graph, name_scope
 
 
 def no_op(name=None) -> Operation:
+    """An op that does nothing (TF1's tf.no_op), for control dependencies."""
     return get_default_graph().create_op("NoOp", [], name=name or "NoOp")
 
 

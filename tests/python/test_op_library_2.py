@@ -729,3 +729,14 @@ def test_new_ops_are_registered_and_complete():
             and op["has_kernel"]
             and (op["has_gradient"] or op["not_differentiable"])
         ), name
+
+
+def test_embedding_lookup_max_norm_clips_each_row():
+    params = np.array([[3.0, 4.0], [0.3, 0.4], [6.0, 8.0]], np.float32)
+    ids = tf.placeholder(tf.int32, None)
+    static = array_ops.embedding_lookup(tf.constant(params), [[0, 1], [2, 0]], max_norm=1.0)
+    dynamic = array_ops.embedding_lookup(tf.constant(params), ids, max_norm=1.0)
+    want = np.array([[[0.6, 0.8], [0.3, 0.4]], [[0.6, 0.8], [0.6, 0.8]]], np.float32)
+    with tf.Session() as sess:
+        np.testing.assert_allclose(sess.run(static), want, rtol=1e-6)
+        np.testing.assert_allclose(sess.run(dynamic, {ids: [[0, 1], [2, 0]]}), want, rtol=1e-6)

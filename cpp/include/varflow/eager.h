@@ -81,6 +81,7 @@ class EagerContext {
                               const std::function<const Tensor&(const Output&)>& value_of);
   bool is_variable_snapshot(const Node* node) const;
   Tensor read_variable(const Node* variable, const Node* reader) const;
+  static Tensor detached(const Node* producer, const Tensor& value);
   const Tensor& input_value(const Output& input) const;
   ResourceSlot& state_of(const Node* node);
 

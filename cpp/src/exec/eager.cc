@@ -118,6 +118,14 @@ std::vector<Tensor> EagerContext::execute(
                              std::make_move_iterator(frame.end()));
 }
 
+// What a caller may keep of `value`, an output of `producer`: outputs of ops that update a
+// variable (Assign, Apply*) are the variable's own buffer, so they are copied.
+Tensor EagerContext::detached(const Node* producer, const Tensor& value) {
+  const OpDef& def = producer->op_def();
+  const bool aliases_variable = !def.ref_inputs.empty() || def.variadic_inputs;
+  return aliases_variable && value.buffer()->shared_state() ? value.deep_copy() : value;
+}
+
 Tensor EagerContext::value(const Output& output) const {
   VF_CHECK(output.node && !output.node->discarded() && &output.node->graph() == graph_.get(),
            ErrorCode::kInvalidArgument, "The eager result ",
@@ -129,10 +137,7 @@ Tensor EagerContext::value(const Output& output) const {
   if (!t.defined())
     raise(ErrorCode::kInternal, "Output ", output.index, " of ", output.node->name(),
           " has no value");
-  // Outputs of ops that update a variable (Assign, Apply*) are the variable's own buffer.
-  const OpDef& def = output.node->op_def();
-  const bool aliases_variable = !def.ref_inputs.empty() || def.variadic_inputs;
-  return aliases_variable && t.buffer()->shared_state() ? t.deep_copy() : t;
+  return detached(output.node, t);
 }
 
 Output EagerContext::constant(const Tensor& value, const std::string& name) {
@@ -247,10 +252,7 @@ std::vector<Tensor> EagerContext::call(const EagerFunction& function,
       results.push_back(value(o));
       continue;
     }
-    Tensor t = value_of(o);
-    const OpDef& def = o.node->op_def();
-    const bool aliases_variable = !def.ref_inputs.empty() || def.variadic_inputs;
-    results.push_back(aliases_variable && t.buffer()->shared_state() ? t.deep_copy() : t);
+    results.push_back(detached(o.node, value_of(o)));
   }
   return results;
 }

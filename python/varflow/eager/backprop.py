@@ -95,6 +95,7 @@ class GradientTape:
             self._watched_variables.setdefault(id(variable), variable)
 
     def watched_variables(self) -> tuple:
+        """The variables this tape watches (explicitly or because they were read)."""
         return tuple(self._watched_variables.values())
 
     @contextlib.contextmanager

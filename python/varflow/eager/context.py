@@ -27,16 +27,18 @@ class _NoCollections(_core.CollectionStore):
     """Eager mode has no collections (TF1's tf.get_collection returns [])."""
 
     def add(self, key, item):
-        pass
+        """Eager mode keeps no collections."""
 
     def get(self, key):
+        """Always empty."""
         return []
 
     def keys(self):
+        """No keys."""
         return []
 
     def clear(self, key):
-        pass
+        """Nothing to clear."""
 
 
 class EagerGraph(graph_module.Graph):
@@ -64,6 +66,8 @@ class EagerGraph(graph_module.Graph):
 
     # --- running ops -------------------------------------------------------------------------
     def create_op(self, op_type: str, inputs, attrs=None, name: str | None = None):
+        """Runs the op now; its outputs are EagerTensors. Bad input is the op's
+        InvalidArgumentError, as in TF's eager mode."""
         if op_type == "Placeholder":
             raise RuntimeError("tf.placeholder() is not compatible with eager execution.")
         self._maybe_release()
@@ -131,26 +135,31 @@ class EagerGraph(graph_module.Graph):
 
     # --- what graph mode has and eager mode has not -------------------------------------------
     def finalize(self) -> None:
+        """Eager graphs grow as ops run; they cannot be finalized."""
         raise RuntimeError("An eager graph cannot be finalized.")
 
     def get_operations(self):
+        """Eager ops are not kept as a graph's operations (TF: [])."""
         return []
 
     def add_to_collection(self, name, value) -> None:
-        pass
+        """Ignored: eager mode has no collections."""
 
     def get_collection_ref(self, name):
+        """A fresh empty list: eager mode has no collections."""
         return []
 
     def get_collection(self, name, scope=None):
+        """Always [] (TF1 in eager mode)."""
         return []
 
     def get_all_collection_keys(self):
+        """Always []."""
         return []
 
     @contextlib.contextmanager
     def control_dependencies(self, control_inputs):
-        # Eager ops run in program order; TF1 ignores control dependencies in eager mode.
+        """A no-op: eager ops run in program order (TF1 ignores them in eager mode)."""
         yield
 
 
@@ -185,6 +194,7 @@ def disable_eager_execution() -> None:
 
 
 def eager_graph() -> EagerGraph:
+    """The current eager graph; RuntimeError when ops are being built into a graph."""
     graph = graph_module.get_default_graph()
     if graph.__class__ is not EagerGraph:
         raise RuntimeError("This needs eager execution (tf.enable_eager_execution()).")

@@ -77,33 +77,40 @@ class EagerTensor(Tensor):
 
     @property
     def op(self):
+        """The op that computed this value (TF: meaningless in eager mode, once released)."""
         return self._op
 
     @property
     def graph(self):
+        """The eager graph."""
         return self._eager_graph
 
     @property
     def name(self) -> str:
+        """A variable's own output has TF's name; other eager values have none."""
         if self._live:  # a variable's own output
             return f"{self._node_output.node.name}:{self._node_output.index}"
         raise AttributeError("Tensor.name is meaningless when eager execution is enabled.")
 
     @property
     def dtype(self) -> dtypes.DType:
+        """The value's dtype."""
         return self._dtype
 
     @property
     def shape(self) -> TensorShape:
+        """The value's shape (a variable's declared shape)."""
         if self._live:
             return TensorShape(self._node_output.shape)
         return TensorShape(self._array.shape)
 
     @property
     def device(self) -> str:
+        """Where the value lives: the CPU, as TF names it."""
         return "/job:localhost/replica:0/task:0/device:CPU:0"
 
     def set_shape(self, shape) -> None:
+        """Checks `shape` against the value's (an eager value's shape is known)."""
         if not self.shape.is_compatible_with(shape):
             raise ValueError(
                 f"Tensor's shape {self.shape} is not compatible with supplied shape "
@@ -111,9 +118,11 @@ class EagerTensor(Tensor):
             )
 
     def consumers(self):
+        """Graph-only (TF raises in eager mode)."""
         raise AttributeError("Tensor.consumers is meaningless when eager execution is enabled.")
 
     def eval(self, feed_dict=None, session=None):
+        """Graph-only: use .numpy() (TF's message)."""
         raise NotImplementedError(
             "eval is not supported when eager execution is enabled, is .numpy() what you're "
             "looking for?"
@@ -217,10 +226,12 @@ class EagerOperation(Operation):
 
     @property
     def name(self) -> str:
+        """The node's name (kept after a release)."""
         return self._name
 
     @property
     def type(self) -> str:
+        """The op type (kept after a release)."""
         return self._type
 
     def run(self, feed_dict=None, session=None) -> None:
