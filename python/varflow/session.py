@@ -21,6 +21,16 @@ class ConfigProto:
     """Accepted for TF1 compatibility; intra_op_parallelism_threads sizes the thread pool."""
 
     def __init__(self, intra_op_parallelism_threads=0, inter_op_parallelism_threads=0, **kwargs):
+        """Creates a session configuration.
+
+        Args:
+          intra_op_parallelism_threads: The number of threads for varflow's kernel thread pool;
+            0 lets the system pick (the number of cores).
+          inter_op_parallelism_threads: Accepted for TF1 compatibility; varflow runs one op
+            at a time, each on the intra-op pool.
+          **kwargs: TF1's other `ConfigProto` fields (e.g. `allow_soft_placement`,
+            `log_device_placement`, `gpu_options`), stored as attributes and otherwise ignored.
+        """
         self.intra_op_parallelism_threads = intra_op_parallelism_threads
         self.inter_op_parallelism_threads = inter_op_parallelism_threads
         for key, value in kwargs.items():
@@ -31,6 +41,11 @@ class GPUOptions:
     """Accepted and ignored (varflow runs on the CPU)."""
 
     def __init__(self, **kwargs):
+        """Creates GPU options, which varflow keeps and ignores.
+
+        Args:
+          **kwargs: TF1's `GPUOptions` fields (e.g. `allow_growth`), stored as attributes.
+        """
         for key, value in kwargs.items():
             setattr(self, key, value)
 
@@ -43,19 +58,38 @@ class RunOptions:
     one optimizer's train ops for different variable subsets are alternated."""
 
     def __init__(self, frozen_variables=(), **kwargs):
+        """Creates options for one `Session.run` call.
+
+        Args:
+          frozen_variables: A list of `Variable` objects that every update op of the run leaves
+            untouched, together with their optimizer slots (a varflow extension).
+          **kwargs: TF1's `RunOptions` fields (e.g. `trace_level`), stored as attributes and
+            ignored.
+        """
         self.frozen_variables = list(frozen_variables)
         for key, value in kwargs.items():
             setattr(self, key, value)
 
 
 class RunMetadata:
-    pass
+    """Metadata output of a `Session.run` call, accepted for TF1 compatibility.
+
+    varflow does not collect step statistics, so the object stays empty.
+    """
 
 
 _default_session = threading.local()
 
 
 def get_default_session():
+    """Returns the default session for the current thread.
+
+    The default session is the innermost one entered with `with sess.as_default():` or
+    `with tf.Session() as sess:`, or the latest `tf.InteractiveSession`.
+
+    Returns:
+      The default `Session`, or None if there is none.
+    """
     stack = getattr(_default_session, "stack", None)
     return stack[-1] if stack else None
 
@@ -137,9 +171,25 @@ class _FetchPlan:
 
 
 class Session:
-    """TF1's ``tf.Session(target='', graph=None, config=None)``."""
+    """A class for running TensorFlow operations (TF1's `tf.Session`).
+
+    A `Session` object encapsulates the environment in which `Operation` objects are executed
+    and `Tensor` objects are evaluated. varflow's session compiles each distinct set of fetches
+    and feeds into a plan once and reuses it on later `run()` calls.
+    """
 
     def __init__(self, target="", graph=None, config=None):
+        """Creates a new session.
+
+        Args:
+          target: Accepted for TF1 compatibility; varflow runs in-process only.
+          graph: The `Graph` to run (defaults to the default graph).
+          config: An optional `ConfigProto`; `intra_op_parallelism_threads` sizes the kernel
+            thread pool.
+
+        Raises:
+          RuntimeError: If eager execution is enabled and `graph` is the eager graph.
+        """
         self._graph = graph if graph is not None else get_default_graph()
         if self._graph._is_eager:
             raise RuntimeError(
@@ -155,17 +205,25 @@ class Session:
 
     @property
     def graph(self) -> Graph:
+        """The graph that was launched in this session."""
         return self._graph
 
     @property
     def graph_def(self):
+        """The graph this session runs (varflow returns the `Graph` object)."""
         return self._graph
 
     @property
     def sess_str(self) -> str:
+        """The target of this session (always `""` in varflow)."""
         return ""
 
     def close(self) -> None:
+        """Closes this session and frees its resources (variable values, cached plans).
+
+        Calling this method more than once has no further effect; using the session afterwards
+        raises a RuntimeError.
+        """
         self._closed = True
         self._core.close()
 
@@ -174,6 +232,15 @@ class Session:
             raise RuntimeError("Attempted to use a closed Session.")
 
     def as_default(self):
+        """Returns a context manager that makes this object the default session.
+
+        Use with the `with` keyword to specify that calls to `Operation.run()` or `Tensor.eval()`
+        should be executed in this session. Unlike `with tf.Session() as sess:`, leaving the block
+        does not close the session.
+
+        Returns:
+          A context manager using this session as the default session.
+        """
         return _DefaultSession(self)
 
     def __enter__(self):
@@ -229,7 +296,39 @@ class Session:
         return (fetch_key, feed_keys)
 
     def run(self, fetches, feed_dict=None, options=None, run_metadata=None):
-        """Runs `fetches` (nested lists, tuples, dicts, namedtuples) with `feed_dict`."""
+        """Runs operations and evaluates tensors in `fetches`.
+
+        This method runs one "step" of computation, by running the graph fragment needed to
+        execute every `Operation` and evaluate every `Tensor` in `fetches`, substituting the values
+        in `feed_dict` for the corresponding input values.
+
+        `fetches` may be a single graph element, or an arbitrarily nested list, tuple, namedtuple,
+        dict or OrderedDict containing graph elements at its leaves. A graph element is an
+        `Operation` (fetched value None), a `Tensor` or `Variable` (a NumPy ndarray), or a string
+        naming a tensor or operation. The value returned has the same structure as `fetches`.
+
+        Args:
+          fetches: A single graph element, a list of graph elements, or a dictionary whose
+            values are graph elements or lists of graph elements.
+          feed_dict: A dictionary that maps graph elements (placeholders, other tensors or
+            tensor names) to values: Python scalars, lists, or NumPy arrays.
+          options: A `RunOptions`; varflow honours `frozen_variables`.
+          run_metadata: A `RunMetadata`, accepted and left empty.
+
+        Returns:
+          Either a single value if `fetches` is a single graph element, or a list of values if
+          `fetches` is a list, or a dictionary with the same keys as `fetches` if that is a
+          dictionary.
+
+        Raises:
+          RuntimeError: If this `Session` is closed.
+          TypeError: If `fetches` or `feed_dict` keys are of an inappropriate type.
+          ValueError: If `fetches` or `feed_dict` keys are invalid or refer to a `Tensor` that
+            doesn't exist, or a fed value's shape does not match the tensor's.
+          InvalidArgumentError: If a placeholder the fetches need is not fed, or a kernel
+            rejects its inputs (the message names the op).
+          FailedPreconditionError: If an uninitialized variable is read.
+        """
         self._check_open()
         feed_keys = tuple(feed_dict) if feed_dict else ()
         key = self._cache_key(fetches, feed_keys)
@@ -248,7 +347,25 @@ class Session:
         return rebuild(self._core.run(plan, values))
 
     def make_callable(self, fetches, feed_list=None, accept_options=False):
-        """A function running `fetches` with positional feed values for `feed_list`."""
+        """Returns a Python callable that runs a particular step.
+
+        The returned callable takes `len(feed_list)` arguments whose types must be compatible
+        feed values for the respective elements of `feed_list`, and returns what
+        `Session.run(fetches)` would. The plan is compiled once, so calls skip `run()`'s lookup.
+
+        Args:
+          fetches: A value or list of values to fetch. See `Session.run()`.
+          feed_list: Optional list of feed keys, in the order the callable takes their values.
+          accept_options: Accepted for TF1 compatibility.
+
+        Returns:
+          A function that when called will execute the step defined by `feed_list` and
+          `fetches` in this session.
+
+        Raises:
+          TypeError: If `fetches` or `feed_list` cannot be interpreted as arguments to
+            `Session.run()`, or the callable is given the wrong number of values.
+        """
         self._check_open()
         feed_list = tuple(feed_list or ())
         plan, rebuild, feeds, feed_dtypes = self._compile(fetches, feed_list)
@@ -370,14 +487,27 @@ class _DefaultSession:
 
 
 class InteractiveSession(Session):
-    """A Session that installs itself as the default session on construction."""
+    """A TensorFlow `Session` for use in interactive contexts, such as a shell.
+
+    The only difference with a regular `Session` is that an `InteractiveSession` installs
+    itself as the default session on construction, so `Tensor.eval()` and `Operation.run()`
+    use it without a `with` block.
+    """
 
     def __init__(self, target="", graph=None, config=None):
+        """Creates a new interactive session and makes it the default session.
+
+        Args:
+          target: Accepted for TF1 compatibility; varflow runs in-process only.
+          graph: The `Graph` to run (defaults to the default graph).
+          config: An optional `ConfigProto`.
+        """
         super().__init__(target, graph, config)
         self._default = self.as_default()
         self._default.__enter__()
 
     def close(self) -> None:
+        """Closes the session and removes it from the default session stack."""
         if not self._closed:
             super().close()
             self._default.__exit__(None, None, None)
