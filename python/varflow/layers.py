@@ -49,7 +49,42 @@ def dense(
     name=None,
     reuse=None,
 ):
-    """``activation(inputs @ kernel + bias)``; kernel ``[in, units]`` (glorot-uniform by default)."""
+    """Functional interface for the densely-connected layer.
+
+    This layer implements the operation `outputs = activation(inputs * kernel + bias)`, where
+    `activation` is the activation function passed as the `activation` argument (if not
+    None), `kernel` is a weights matrix `[in, units]` created by the layer, and `bias` is a
+    bias vector created by the layer (only if `use_bias` is True). Variables are made with
+    `tf.get_variable` under `variable_scope(name, default_name="dense")`, so they get TF1's
+    names (`dense/kernel:0`, `dense_1/bias:0`).
+
+    Args:
+      inputs: Tensor input.
+      units: Integer or Long, dimensionality of the output space.
+      activation: Activation function (callable). Set it to None to maintain a linear
+        activation.
+      use_bias: Boolean, whether the layer uses a bias.
+      kernel_initializer: An initializer for the weight matrix (glorot-uniform if None).
+      bias_initializer: An initializer for the bias vector. If None, the default initializer
+        will be used.
+      kernel_regularizer: Optional regularizer for the weight matrix.
+      bias_regularizer: Optional regularizer for the bias vector.
+      activity_regularizer: Optional regularizer function for the output.
+      kernel_constraint: Optional projection function to be applied to the kernel after
+        being updated by an `Optimizer`.
+      bias_constraint: Optional projection function to be applied to the bias after being
+        updated by an `Optimizer`.
+      trainable: Boolean, if `True` also add variables to the graph collection
+        `GraphKeys.TRAINABLE_VARIABLES` (see `tf.Variable`).
+      name: A string, the name of the layer.
+      reuse: Boolean, whether to reuse the weights of a previous layer by the same name.
+
+    Returns:
+      Output tensor the same shape as `inputs` except the last dimension is of size `units`.
+
+    Raises:
+      ValueError: If the last dimension of `inputs` is not defined.
+    """
     inputs = convert_to_tensor(inputs)
     if inputs.shape.ndims is None or inputs.shape.dims[-1].value is None:
         raise ValueError(
@@ -104,7 +139,20 @@ def dense(
 
 
 def flatten(inputs, name=None, data_format="channels_last"):
-    """Reshapes ``[batch, ...]`` to ``[batch, prod(...)]``."""
+    """Flattens an input tensor while preserving the batch axis (axis 0).
+
+    Args:
+      inputs: Tensor input, `[batch, ...]`.
+      name: The name of the layer (string).
+      data_format: A string, one of `channels_last` (default) or `channels_first`. With
+        `channels_first` the inputs are transposed to channels-last order first, as in TF1.
+
+    Returns:
+      Reshaped tensor `[batch, prod(...)]`.
+
+    Raises:
+      ValueError: If the rank of `inputs` is unknown.
+    """
     inputs = convert_to_tensor(inputs)
     from varflow.graph import name_scope
 
@@ -140,8 +188,28 @@ def _training_arg(training):
 
 
 def dropout(inputs, rate=0.5, noise_shape=None, seed=None, training=False, name=None):
-    """Drops elements with probability ``rate`` (scaling the rest) when ``training``
-    (C++: ``train::dropout_layer``)."""
+    """Applies Dropout to the input.
+
+    Dropout consists in randomly setting a fraction `rate` of input units to 0 at each
+    update during training time, which helps prevent overfitting. The units that are kept are
+    scaled by `1 / (1 - rate)`, so that their sum is unchanged at training time and inference
+    time.
+
+    Args:
+      inputs: Tensor input.
+      rate: The dropout rate, between 0 and 1. E.g. "rate=0.1" would drop out 10% of input
+        units.
+      noise_shape: 1D tensor of type `int32` representing the shape of the binary dropout
+        mask that will be multiplied with the input.
+      seed: A Python integer. Used to create random seeds. See `tf.set_random_seed`.
+      training: Either a Python boolean, or a TensorFlow boolean scalar tensor (e.g. a
+        placeholder). Whether to return the output in training mode (apply dropout) or in
+        inference mode (return the input untouched).
+      name: The name of the layer (string).
+
+    Returns:
+      Output tensor.
+    """
     inputs = convert_to_tensor(inputs)
     graph = inputs.graph
     with graph.as_default():  # TF1: the inputs' graph is the default one
@@ -183,7 +251,62 @@ def batch_normalization(
     virtual_batch_size=None,
     adjustment=None,
 ):
-    """TF1's ``tf.layers.batch_normalization`` (see the module docstring)."""
+    """Functional interface for the batch normalization layer.
+
+    Normalizes with the batch statistics when training (the biased variance over every axis
+    but `axis`, TF1's non-fused path) and with the non-trainable `moving_mean` /
+    `moving_variance` otherwise. The moving statistics are updated by ops added to
+    `tf.GraphKeys.UPDATE_OPS`, which need to be executed alongside the `train_op`:
+
+    ```python
+    update_ops = tf.get_collection(tf.GraphKeys.UPDATE_OPS)
+    with tf.control_dependencies(update_ops):
+      train_op = optimizer.minimize(loss)
+    ```
+
+    Args:
+      inputs: Tensor input.
+      axis: An `int`, the axis that should be normalized (typically the features axis).
+        varflow normalizes over one axis only.
+      momentum: Momentum for the moving average.
+      epsilon: Small float added to variance to avoid dividing by zero.
+      center: If True, add offset of `beta` to normalized tensor. If False, `beta` is
+        ignored.
+      scale: If True, multiply by `gamma`. If False, `gamma` is not used.
+      beta_initializer: Initializer for the beta weight.
+      gamma_initializer: Initializer for the gamma weight.
+      moving_mean_initializer: Initializer for the moving mean.
+      moving_variance_initializer: Initializer for the moving variance.
+      beta_regularizer: Optional regularizer for the beta weight.
+      gamma_regularizer: Optional regularizer for the gamma weight.
+      beta_constraint: An optional projection function to be applied to the `beta` weight
+        after being updated by an `Optimizer`.
+      gamma_constraint: An optional projection function to be applied to the `gamma`
+        weight after being updated by an `Optimizer`.
+      training: Either a Python boolean, or a TensorFlow boolean scalar tensor (e.g. a
+        placeholder). Whether to return the output in training mode (normalized with
+        statistics of the current batch) or in inference mode (normalized with moving
+        statistics). A tensor selects between them and leaves the moving statistics
+        unchanged when False.
+      trainable: Boolean, if `True` also add variables to the graph collection
+        `GraphKeys.TRAINABLE_VARIABLES`.
+      name: String, the name of the layer.
+      reuse: Boolean, whether to reuse the weights of a previous layer by the same name.
+      renorm: Whether to use Batch Renormalization; not supported by varflow.
+      renorm_clipping: Not supported by varflow (renormalization).
+      renorm_momentum: Not supported by varflow (renormalization).
+      fused: Accepted; varflow always computes the non-fused form.
+      virtual_batch_size: Not supported by varflow.
+      adjustment: Not supported by varflow.
+
+    Returns:
+      Output tensor.
+
+    Raises:
+      ValueError: If the rank of `inputs` or its `axis` dimension is unknown.
+      NotImplementedError: If renormalization, virtual batches, `adjustment` or several
+        axes are asked for.
+    """
     if renorm or virtual_batch_size is not None or adjustment is not None:
         raise NotImplementedError(
             "varflow: batch renormalization, virtual batches and adjustment are not supported"
@@ -372,9 +495,50 @@ def conv2d(
     name=None,
     reuse=None,
 ):
-    """2-D convolution layer: ``activation(conv2d(inputs, kernel) + bias)``; kernel
-    ``[kh, kw, in_channels, filters]`` (glorot-uniform by default), ops ``conv2d/Conv2D``,
-    ``conv2d/BiasAdd``."""
+    """Functional interface for the 2D convolution layer.
+
+    This layer creates a convolution kernel `[kh, kw, in_channels, filters]` that is
+    convolved (actually cross-correlated) with the layer input to produce a tensor of
+    outputs. If `use_bias` is True (and a `bias_initializer` is provided), a bias vector is
+    created and added to the outputs. Finally, if `activation` is not `None`, it is applied
+    to the outputs as well. The ops are named `conv2d/Conv2D` and `conv2d/BiasAdd`, as in TF1.
+
+    Args:
+      inputs: Tensor input.
+      filters: Integer, the dimensionality of the output space (i.e. the number of filters
+        in the convolution).
+      kernel_size: An integer or tuple/list of 2 integers, specifying the height and width
+        of the 2D convolution window.
+      strides: An integer or tuple/list of 2 integers, specifying the strides of the
+        convolution along the height and width.
+      padding: One of `"valid"` or `"same"` (case-insensitive).
+      data_format: A string, one of `channels_last` (default) or `channels_first`.
+      dilation_rate: An integer or tuple/list of 2 integers, specifying the dilation rate to
+        use for dilated convolution.
+      activation: Activation function. Set it to None to maintain a linear activation.
+      use_bias: Boolean, whether the layer uses a bias.
+      kernel_initializer: An initializer for the convolution kernel (glorot-uniform if None).
+      bias_initializer: An initializer for the bias vector. If None, the default initializer
+        will be used.
+      kernel_regularizer: Optional regularizer for the convolution kernel.
+      bias_regularizer: Optional regularizer for the bias vector.
+      activity_regularizer: Optional regularizer function for the output.
+      kernel_constraint: Optional projection function to be applied to the kernel after
+        being updated by an `Optimizer`.
+      bias_constraint: Optional projection function to be applied to the bias after being
+        updated by an `Optimizer`.
+      trainable: Boolean, if `True` also add variables to the graph collection
+        `GraphKeys.TRAINABLE_VARIABLES` (see `tf.Variable`).
+      name: A string, the name of the layer.
+      reuse: Boolean, whether to reuse the weights of a previous layer by the same name.
+
+    Returns:
+      Output tensor.
+
+    Raises:
+      ValueError: If the channel dimension of the inputs is not defined, or an argument is
+        invalid.
+    """
     data_format = _normalize_data_format(data_format)
     kernel_size = _normalize_tuple(kernel_size, 2, "kernel_size")
     strides = _normalize_tuple(strides, 2, "strides")
@@ -431,8 +595,49 @@ def conv2d_transpose(
     name=None,
     reuse=None,
 ):
-    """Transposed 2-D convolution layer; kernel ``[kh, kw, filters, in_channels]``, op
-    ``conv2d_transpose/conv2d_transpose`` (Conv2DBackpropInput)."""
+    """Functional interface for transposed 2D convolution layer.
+
+    The need for transposed convolutions generally arises from the desire to use a
+    transformation going in the opposite direction of a normal convolution. The kernel is
+    `[kh, kw, filters, in_channels]` and the op `conv2d_transpose/conv2d_transpose` (a
+    `Conv2DBackpropInput`).
+
+    Args:
+      inputs: Input tensor.
+      filters: Integer, the dimensionality of the output space (i.e. the number of filters
+        in the convolution).
+      kernel_size: A tuple or list of 2 positive integers specifying the spatial dimensions
+        of the filters. Can be a single integer to specify the same value for all spatial
+        dimensions.
+      strides: A tuple or list of 2 positive integers specifying the strides of the
+        convolution. Can be a single integer to specify the same value for all spatial
+        dimensions.
+      padding: One of `"valid"` or `"same"` (case-insensitive).
+      data_format: A string, one of `channels_last` (default) or `channels_first`.
+      activation: Activation function. Set it to `None` to maintain a linear activation.
+      use_bias: Boolean, whether the layer uses a bias.
+      kernel_initializer: An initializer for the convolution kernel (glorot-uniform if None).
+      bias_initializer: An initializer for the bias vector. If None, the default initializer
+        will be used.
+      kernel_regularizer: Optional regularizer for the convolution kernel.
+      bias_regularizer: Optional regularizer for the bias vector.
+      activity_regularizer: Optional regularizer function for the output.
+      kernel_constraint: Optional projection function to be applied to the kernel after
+        being updated by an `Optimizer`.
+      bias_constraint: Optional projection function to be applied to the bias after being
+        updated by an `Optimizer`.
+      trainable: Boolean, if `True` also add variables to the graph collection
+        `GraphKeys.TRAINABLE_VARIABLES` (see `tf.Variable`).
+      name: A string, the name of the layer.
+      reuse: Boolean, whether to reuse the weights of a previous layer by the same name.
+
+    Returns:
+      Output tensor.
+
+    Raises:
+      ValueError: If the channel dimension of the inputs is not defined, or an argument is
+        invalid.
+    """
     data_format = _normalize_data_format(data_format)
     kernel_size = _normalize_tuple(kernel_size, 2, "kernel_size")
     strides = _normalize_tuple(strides, 2, "strides")
@@ -501,7 +706,27 @@ def _pooling2d(pool, layer, op_name, inputs, pool_size, strides, padding, data_f
 def max_pooling2d(
     inputs, pool_size, strides, padding="valid", data_format="channels_last", name=None
 ):
-    """Max pooling layer (op ``max_pooling2d/MaxPool``)."""
+    """Max pooling layer for 2D inputs (e.g. images).
+
+    Args:
+      inputs: The tensor over which to pool. Must have rank 4.
+      pool_size: An integer or tuple/list of 2 integers: `(pool_height, pool_width)`
+        specifying the size of the pooling window. Can be a single integer to specify the
+        same value for all spatial dimensions.
+      strides: An integer or tuple/list of 2 integers, specifying the strides of the pooling
+        operation. Can be a single integer to specify the same value for all spatial
+        dimensions.
+      padding: A string. The padding method, either 'valid' or 'same'. Case-insensitive.
+      data_format: A string. The ordering of the dimensions in the inputs. `channels_last`
+        (default) and `channels_first` are supported.
+      name: A string, the name of the layer.
+
+    Returns:
+      Output tensor (op `max_pooling2d/MaxPool`).
+
+    Raises:
+      ValueError: If `padding` or `data_format` is invalid.
+    """
     return _pooling2d(
         nn.max_pool,
         "max_pooling2d",
@@ -518,7 +743,27 @@ def max_pooling2d(
 def average_pooling2d(
     inputs, pool_size, strides, padding="valid", data_format="channels_last", name=None
 ):
-    """Average pooling layer (op ``average_pooling2d/AvgPool``)."""
+    """Average pooling layer for 2D inputs (e.g. images).
+
+    Args:
+      inputs: The tensor over which to pool. Must have rank 4.
+      pool_size: An integer or tuple/list of 2 integers: `(pool_height, pool_width)`
+        specifying the size of the pooling window. Can be a single integer to specify the
+        same value for all spatial dimensions.
+      strides: An integer or tuple/list of 2 integers, specifying the strides of the pooling
+        operation. Can be a single integer to specify the same value for all spatial
+        dimensions.
+      padding: A string. The padding method, either 'valid' or 'same'. Case-insensitive.
+      data_format: A string. The ordering of the dimensions in the inputs. `channels_last`
+        (default) and `channels_first` are supported.
+      name: A string, the name of the layer.
+
+    Returns:
+      Output tensor (op `average_pooling2d/AvgPool`).
+
+    Raises:
+      ValueError: If `padding` or `data_format` is invalid.
+    """
     return _pooling2d(
         nn.avg_pool,
         "average_pooling2d",

@@ -33,22 +33,76 @@ def _op(op_type, inputs, attrs=None, name=None) -> Tensor:
 
 
 def relu(features, name=None) -> Tensor:
+    """Computes rectified linear: `max(features, 0)`.
+
+    Its gradient is 1 where `features > 0`, else 0.
+
+    Args:
+      features: A `Tensor` of a floating type.
+      name: A name for the operation (optional).
+
+    Returns:
+      A `Tensor`. Has the same type and shape as `features`.
+    """
     return _op("Relu", [convert_to_tensor(features)], name=name)
 
 
 def relu6(features, name=None) -> Tensor:
+    """Computes Rectified Linear 6: `min(max(features, 0), 6)`.
+
+    Its gradient is 1 where `0 < features < 6`, else 0.
+
+    Args:
+      features: A `Tensor` of a floating type.
+      name: A name for the operation (optional).
+
+    Returns:
+      A `Tensor`. Has the same type and shape as `features`.
+    """
     return _op("Relu6", [convert_to_tensor(features)], name=name)
 
 
 def elu(features, name=None) -> Tensor:
+    """Computes exponential linear: `exp(features) - 1` if < 0, `features` otherwise.
+
+    See Clevert et al., 2015: "Fast and Accurate Deep Network Learning by Exponential
+    Linear Units (ELUs)".
+
+    Args:
+      features: A `Tensor` of a floating type.
+      name: A name for the operation (optional).
+
+    Returns:
+      A `Tensor`. Has the same type and shape as `features`.
+    """
     return _op("Elu", [convert_to_tensor(features)], name=name)
 
 
 def softplus(features, name=None) -> Tensor:
+    """Computes softplus: `log(exp(features) + 1)`.
+
+    Computed in a form that does not overflow for large `features`.
+
+    Args:
+      features: A `Tensor` of a floating type.
+      name: A name for the operation (optional).
+
+    Returns:
+      A `Tensor`. Has the same type and shape as `features`.
+    """
     return _op("Softplus", [convert_to_tensor(features)], name=name)
 
 
 def l2_loss(t, name=None) -> Tensor:
+    """Computes half the L2 norm of a tensor without the `sqrt`: `sum(t ** 2) / 2`.
+
+    Args:
+      t: A `Tensor` of a floating type, typically a weight matrix.
+      name: A name for the operation (optional).
+
+    Returns:
+      A scalar `Tensor` of the same type as `t`.
+    """
     return _op("L2Loss", [convert_to_tensor(t)], name=name)
 
 
@@ -86,17 +140,71 @@ def _flatten_outer_dims(t):
 
 
 def softmax(logits, axis=None, name=None, dim=None) -> Tensor:
+    """Computes softmax activations: `exp(logits) / reduce_sum(exp(logits), axis)`.
+
+    Args:
+      logits: A non-empty `Tensor` of a floating type.
+      axis: The dimension softmax is performed on. The default is -1, the last dimension.
+      name: A name for the operation (optional).
+      dim: Deprecated alias for `axis`.
+
+    Returns:
+      A `Tensor` with the same type and shape as `logits`.
+
+    Raises:
+      InvalidArgumentError: If `logits` is empty or `axis` is beyond its last dimension.
+    """
     return _softmax("Softmax", logits, dim if axis is None else axis, name)
 
 
 def log_softmax(logits, axis=None, name=None, dim=None) -> Tensor:
+    """Computes log softmax activations: `logits - log(reduce_sum(exp(logits), axis))`.
+
+    Args:
+      logits: A non-empty `Tensor` of a floating type.
+      axis: The dimension log softmax is performed on. The default is -1, the last dimension.
+      name: A name for the operation (optional).
+      dim: Deprecated alias for `axis`.
+
+    Returns:
+      A `Tensor` with the same type and shape as `logits`.
+
+    Raises:
+      InvalidArgumentError: If `logits` is empty or `axis` is beyond its last dimension.
+    """
     return _softmax("LogSoftmax", logits, dim if axis is None else axis, name)
 
 
 def softmax_cross_entropy_with_logits_v2(
     _sentinel=None, labels=None, logits=None, dim=-1, name=None, axis=None
 ):
-    """Softmax cross entropy of each row; gradients flow into both labels and logits."""
+    """Computes softmax cross entropy between `logits` and `labels`.
+
+    Measures the probability error in discrete classification tasks in which the classes are
+    mutually exclusive (each entry is in exactly one class). Each row of `labels` must be a
+    valid probability distribution. Backpropagation happens into both `logits` and `labels`
+    (wrap `labels` in `tf.stop_gradient` to prevent it).
+
+    This op expects unscaled logits, since it performs a softmax on `logits` internally for
+    efficiency. Do not call it with the output of `softmax`.
+
+    Args:
+      _sentinel: Used to prevent positional parameters. Internal, do not use.
+      labels: Each vector along the class dimension should hold a valid probability
+        distribution; same shape and dtype as `logits`.
+      logits: Per-label activations, typically a linear output.
+      dim: The class dimension. Defaulted to -1 which is the last dimension.
+      name: A name for the operation (optional).
+      axis: Alias for `dim`.
+
+    Returns:
+      A `Tensor` that contains the softmax cross entropy loss. Its type is the same as
+      `logits` and its shape is the same as `labels` except that it does not have the class
+      dimension.
+
+    Raises:
+      ValueError: If `labels` or `logits` is not given by keyword, or their shapes differ.
+    """
     if _sentinel is not None:
         raise ValueError(
             "Only call `softmax_cross_entropy_with_logits_v2` with named arguments (labels=..., logits=..., ...)"
@@ -158,7 +266,26 @@ def softmax_cross_entropy_with_logits_v2(
 def softmax_cross_entropy_with_logits(
     _sentinel=None, labels=None, logits=None, dim=-1, name=None, axis=None
 ):
-    """TF1's deprecated variant: no gradient flows into labels."""
+    """Computes softmax cross entropy between `logits` and `labels` (deprecated in TF1).
+
+    As `softmax_cross_entropy_with_logits_v2`, except that no gradient flows into `labels`.
+
+    Args:
+      _sentinel: Used to prevent positional parameters. Internal, do not use.
+      labels: Each vector along the class dimension should hold a valid probability
+        distribution; same shape and dtype as `logits`.
+      logits: Unscaled log probabilities.
+      dim: The class dimension. Defaulted to -1 which is the last dimension.
+      name: A name for the operation (optional).
+      axis: Alias for `dim`.
+
+    Returns:
+      A `Tensor` of the same type as `logits` with the shape of `labels` minus the class
+      dimension.
+
+    Raises:
+      ValueError: If `labels` or `logits` is not given by keyword, or their shapes differ.
+    """
     if _sentinel is not None:
         raise ValueError(
             "Only call `softmax_cross_entropy_with_logits` with named arguments (labels=..., logits=..., ...)"
@@ -171,8 +298,24 @@ def softmax_cross_entropy_with_logits(
 
 
 def sigmoid_cross_entropy_with_logits(_sentinel=None, labels=None, logits=None, name=None):
-    """Elementwise logistic loss in TF1's stable form max(x, 0) - x * z + log1p(exp(-|x|))
-    (C++: ``train::sigmoid_cross_entropy_with_logits``)."""
+    """Computes sigmoid cross entropy given `logits`.
+
+    Measures the probability error in discrete classification tasks in which each class is
+    independent and not mutually exclusive. With `x = logits` and `z = labels` the loss is
+    computed in TF1's numerically stable form `max(x, 0) - x * z + log(1 + exp(-abs(x)))`.
+
+    Args:
+      _sentinel: Used to prevent positional parameters. Internal, do not use.
+      labels: A `Tensor` of the same type and shape as `logits`.
+      logits: A `Tensor` of type `float32` or `float64`.
+      name: A name for the operation (optional).
+
+    Returns:
+      A `Tensor` of the same shape as `logits` with the componentwise logistic losses.
+
+    Raises:
+      ValueError: If `logits` and `labels` do not have the same shape.
+    """
     from varflow.clip_ops import core_arg
 
     if _sentinel is not None:
@@ -193,8 +336,29 @@ def sigmoid_cross_entropy_with_logits(_sentinel=None, labels=None, logits=None, 
 
 
 def sparse_softmax_cross_entropy_with_logits(_sentinel=None, labels=None, logits=None, name=None):
-    """Softmax cross entropy against integer class labels (op SparseSoftmaxCrossEntropyWithLogits;
-    no gradient into labels)."""
+    """Computes sparse softmax cross entropy between `logits` and `labels`.
+
+    Measures the probability error in discrete classification tasks in which the classes are
+    mutually exclusive. `labels` holds the index of the true class rather than a one-hot
+    distribution; no gradient flows into it.
+
+    Args:
+      _sentinel: Used to prevent positional parameters. Internal, do not use.
+      labels: A `Tensor` of shape `[d_0, ..., d_{r-1}]` and dtype `int32` or `int64`.
+        Each entry must be an index in `[0, num_classes)`.
+      logits: Unscaled log probabilities of shape `[d_0, ..., d_{r-1}, num_classes]` and a
+        floating dtype.
+      name: A name for the operation (optional).
+
+    Returns:
+      A `Tensor` of the same shape as `labels` and of the same type as `logits` with the
+      softmax cross entropy loss.
+
+    Raises:
+      ValueError: If `logits` are scalars or the rank of `labels` is not the rank of
+        `logits` minus one.
+      InvalidArgumentError: If a label is outside `[0, num_classes)` (when the step runs).
+    """
     if _sentinel is not None:
         raise ValueError(
             "Only call `sparse_softmax_cross_entropy_with_logits` with named arguments (labels=..., logits=..., ...)"
@@ -230,7 +394,24 @@ def sparse_softmax_cross_entropy_with_logits(_sentinel=None, labels=None, logits
 
 
 def bias_add(value, bias, data_format=None, name=None) -> Tensor:
-    """value + bias along the last axis (NHWC) or axis 1 (NCHW); op BiasAdd."""
+    """Adds `bias` to `value`.
+
+    This is (mostly) a special case of `tf.add` where `bias` is restricted to 1-D. Broadcasting
+    is supported, so `value` may have any number of dimensions.
+
+    Args:
+      value: A `Tensor` of a numeric type.
+      bias: A 1-D `Tensor` with size matching the channel dimension of `value`, of the same
+        type as `value`.
+      data_format: `"NHWC"` (bias along the last axis; the default) or `"NCHW"` (axis 1).
+      name: A name for the operation (optional).
+
+    Returns:
+      A `Tensor` with the same type and shape as `value`.
+
+    Raises:
+      ValueError: If `bias` is not 1-D or its size does not match the channel dimension.
+    """
     with name_scope(name, "BiasAdd", [value, bias]) as scope:
         value = convert_to_tensor(value, name="input")
         bias = convert_to_tensor(bias, dtype=value.dtype.base_dtype, name="bias")
@@ -239,8 +420,23 @@ def bias_add(value, bias, data_format=None, name=None) -> Tensor:
 
 
 def moments(x, axes, shift=None, name=None, keep_dims=None, keepdims=None):
-    """Mean and variance of `x` over `axes` (TF1's tf.nn.moments); `shift` is ignored, as in TF
-    (C++: ``train::moments``)."""
+    """Calculates the mean and variance of `x`.
+
+    The mean and variance are calculated by aggregating the contents of `x` across `axes`.
+    For batch normalization of a convolution use `axes=[0, 1, 2]`; for a simple batch
+    normalization `axes=[0]`.
+
+    Args:
+      x: A `Tensor`.
+      axes: Array of ints. Axes along which to compute mean and variance.
+      shift: Not used in the current implementation (as in TF1).
+      name: A name for the operation (optional).
+      keep_dims: Deprecated alias for `keepdims`.
+      keepdims: Produce moments with the same dimensionality as the input.
+
+    Returns:
+      Two `Tensor` objects: `mean` and `variance`.
+    """
     from varflow.clip_ops import core_arg
 
     if keepdims is None:
@@ -258,8 +454,24 @@ def moments(x, axes, shift=None, name=None, keep_dims=None, keepdims=None):
 
 
 def batch_normalization(x, mean, variance, offset, scale, variance_epsilon, name=None) -> Tensor:
-    """(x - mean) * scale / sqrt(variance + epsilon) + offset, as TF1 computes it
-    (C++: ``train::batch_normalization``)."""
+    """Batch normalization.
+
+    Normalizes a tensor by `mean` and `variance`, and applies (optionally) a `scale` and an
+    `offset`: `(x - mean) * scale / sqrt(variance + variance_epsilon) + offset`, computed as
+    TF1 computes it.
+
+    Args:
+      x: Input `Tensor` of arbitrary dimensionality.
+      mean: A mean `Tensor`, broadcastable against `x`.
+      variance: A variance `Tensor`, broadcastable against `x`.
+      offset: An offset `Tensor` (often `beta`), or None.
+      scale: A scale `Tensor` (often `gamma`), or None.
+      variance_epsilon: A small float number to avoid dividing by 0.
+      name: A name for the operation (optional).
+
+    Returns:
+      The normalized, scaled, offset tensor.
+    """
     from varflow.clip_ops import core_arg
 
     graph = _graph_of([x, mean, variance, scale, offset])
@@ -284,8 +496,30 @@ def _noise_shape_arg(noise_shape):
 
 
 def dropout(x, keep_prob=None, noise_shape=None, seed=None, name=None, rate=None) -> Tensor:
-    """TF1's tf.nn.dropout: keeps each element with probability 1 - rate, scaled by 1/(1 - rate)
-    (op RandomUniform; a fresh mask every run; C++: ``train::dropout``)."""
+    """Computes dropout.
+
+    With probability `rate`, drops elements of `x`. Input that are kept are scaled up by
+    `1 / (1 - rate)`, so that the expected sum is unchanged. A fresh mask is drawn on every
+    run. By default each element is kept or dropped independently; `noise_shape` makes the
+    keep/drop decision shared along dimensions where it is 1.
+
+    Args:
+      x: A floating point tensor.
+      keep_prob: (deprecated) A deprecated alias for `1 - rate`.
+      noise_shape: A 1-D `Tensor` of type `int32`, representing the shape for randomly
+        generated keep/drop flags.
+      seed: A Python integer, used to create random seeds (see `tf.set_random_seed`).
+      name: A name for the operation (optional).
+      rate: A scalar `Tensor` with the same type as `x`. The probability that each
+        element of `x` is discarded.
+
+    Returns:
+      A `Tensor` of the same shape and type as `x`.
+
+    Raises:
+      ValueError: If `rate` is not in `[0, 1)`, both or neither of `rate` and `keep_prob`
+        are given, or `x` is not a floating point tensor.
+    """
     from varflow.clip_ops import core_arg
 
     if keep_prob is not None:
@@ -392,7 +626,31 @@ def conv2d(
     name=None,
     filters=None,
 ) -> Tensor:
-    """2-D convolution (op Conv2D); filter ``[height, width, in_channels, out_channels]``."""
+    """Computes a 2-D convolution given 4-D `input` and `filter` tensors.
+
+    Given an input tensor of shape `[batch, in_height, in_width, in_channels]` and a filter
+    tensor of shape `[filter_height, filter_width, in_channels, out_channels]`, this op
+    computes the cross-correlation of each patch of the input with the filter.
+
+    Args:
+      input: A 4-D `Tensor` of type `float32` or `float64`.
+      filter: A 4-D `Tensor` of the same type as `input`.
+      strides: An int or list of ints of length 1, 2 or 4: the stride of the sliding window
+        for each dimension of `input` (batch and channel strides must be 1).
+      padding: `"SAME"` or `"VALID"`, the type of padding algorithm to use.
+      use_cudnn_on_gpu: Accepted for TF1 compatibility; varflow runs on the CPU.
+      data_format: `"NHWC"` (the default: batch, height, width, channels) or `"NCHW"`.
+      dilations: An int or list of ints of length 1, 2 or 4: the dilation factor for each
+        dimension of `input`.
+      name: A name for the operation (optional).
+      filters: Alias for `filter`.
+
+    Returns:
+      A `Tensor` of the same type as `input`.
+
+    Raises:
+      ValueError: If the shapes, strides or dilations do not fit each other.
+    """
     if filter is None:
         filter = filters
     elif filters is not None:
@@ -435,7 +693,26 @@ def conv2d_backprop_input(
     name=None,
     filters=None,
 ) -> Tensor:
-    """The gradient of conv2d with respect to its input (op Conv2DBackpropInput)."""
+    """Computes the gradients of convolution with respect to the input.
+
+    Args:
+      input_sizes: A 1-D int32 `Tensor`, the shape of `input`, a 4-D `[batch, height,
+        width, channels]` tensor.
+      filter: A 4-D `Tensor` of shape `[filter_height, filter_width, in_channels,
+        out_channels]`.
+      out_backprop: A 4-D `Tensor`, the gradients with respect to the output of the
+        convolution.
+      strides: The stride of the sliding window for each dimension of the input.
+      padding: `"SAME"` or `"VALID"`, the type of padding algorithm to use.
+      use_cudnn_on_gpu: Accepted for TF1 compatibility.
+      data_format: `"NHWC"` (the default: batch, height, width, channels) or `"NCHW"`.
+      dilations: The dilation factor for each dimension of `input`.
+      name: A name for the operation (optional).
+      filters: Alias for `filter`.
+
+    Returns:
+      A `Tensor` of the same type as `filter`: the gradient with respect to the input.
+    """
     filter = filter if filter is not None else filters
     attrs = _backprop_attrs(
         strides, padding, use_cudnn_on_gpu, data_format, dilations, "Conv2DBackpropInput"
@@ -456,7 +733,24 @@ def conv2d_backprop_filter(
     dilations=(1, 1, 1, 1),
     name=None,
 ) -> Tensor:
-    """The gradient of conv2d with respect to its filter (op Conv2DBackpropFilter)."""
+    """Computes the gradients of convolution with respect to the filter.
+
+    Args:
+      input: A 4-D `Tensor` of shape `[batch, in_height, in_width, in_channels]`.
+      filter_sizes: A 1-D int32 `Tensor`, the shape of the filter, a 4-D
+        `[filter_height, filter_width, in_channels, out_channels]` tensor.
+      out_backprop: A 4-D `Tensor`, the gradients with respect to the output of the
+        convolution.
+      strides: The stride of the sliding window for each dimension of the input.
+      padding: `"SAME"` or `"VALID"`, the type of padding algorithm to use.
+      use_cudnn_on_gpu: Accepted for TF1 compatibility.
+      data_format: `"NHWC"` (the default: batch, height, width, channels) or `"NCHW"`.
+      dilations: The dilation factor for each dimension of `input`.
+      name: A name for the operation (optional).
+
+    Returns:
+      A `Tensor` of the same type as `input`: the gradient with respect to the filter.
+    """
     attrs = _backprop_attrs(
         strides, padding, use_cudnn_on_gpu, data_format, dilations, "Conv2DBackpropFilter"
     )
@@ -477,8 +771,34 @@ def conv2d_transpose(
     filters=None,
     dilations=None,
 ) -> Tensor:
-    """The transpose of conv2d (op Conv2DBackpropInput named ``conv2d_transpose``); filter
-    ``[height, width, output_channels, in_channels]``."""
+    """The transpose of `conv2d`.
+
+    This operation is sometimes called "deconvolution" after Deconvolutional Networks, but
+    is really the transpose (gradient) of `conv2d` rather than an actual deconvolution. The
+    op is a `Conv2DBackpropInput` named `conv2d_transpose`, as in TF1.
+
+    Args:
+      value: A 4-D `Tensor` of type `float` and shape `[batch, height, width, in_channels]`
+        for `NHWC` data format.
+      filter: A 4-D `Tensor` with the same type as `value` and shape `[height, width,
+        output_channels, in_channels]`.
+      output_shape: A 1-D `Tensor` representing the output shape of the op.
+      strides: An int or list of ints: the stride of the sliding window for each dimension
+        of the input tensor.
+      padding: `"SAME"` or `"VALID"`, the type of padding algorithm to use.
+      data_format: `"NHWC"` (the default: batch, height, width, channels) or `"NCHW"`.
+      name: A name for the operation (optional).
+      input: Alias for `value`.
+      filters: Alias for `filter`.
+      dilations: An int or list of ints, the dilation factor for each dimension of `value`.
+
+    Returns:
+      A `Tensor` with the same type as `value`.
+
+    Raises:
+      ValueError: If the input/output depth does not match the filter's shape, or
+        `output_shape` is not a 4-element vector.
+    """
     import numpy as np
 
     value = input if value is None else value
@@ -527,7 +847,30 @@ def conv1d(
     input=None,
     dilations=None,
 ) -> Tensor:
-    """1-D convolution as TF1 computes it: expand_dims, conv2d, squeeze."""
+    """Computes a 1-D convolution given 3-D input and filter tensors.
+
+    Given an input tensor of shape `[batch, in_width, in_channels]` and a filter of shape
+    `[filter_width, in_channels, out_channels]`, the op reshapes the arguments to pass them to
+    `conv2d` (expand_dims, conv2d, squeeze), as TF1 does.
+
+    Args:
+      value: A 3-D `Tensor` of type `float32` or `float64`.
+      filters: A 3-D `Tensor` with the same type as `value`.
+      stride: An int or list of ints: the number of entries the filter moves right at each
+        step.
+      padding: `"SAME"` or `"VALID"`, the type of padding algorithm to use.
+      use_cudnn_on_gpu: Accepted for TF1 compatibility.
+      data_format: `"NWC"` (the default) or `"NCW"`.
+      name: A name for the operation (optional).
+      input: Alias for `value`.
+      dilations: The dilation rate of the width dimension.
+
+    Returns:
+      A `Tensor` with the same type as the input.
+
+    Raises:
+      ValueError: If `data_format` is invalid.
+    """
     value = input if value is None else value
     with name_scope(name, "conv1d", [value, filters]) as scope:
         if data_format is None or data_format in ("NHWC", "NWC"):
@@ -582,7 +925,22 @@ def max_pool(
     name=None,
     input=None,
 ) -> Tensor:
-    """Max pooling (op MaxPool)."""
+    """Performs max pooling on the input.
+
+    Args:
+      value: A 4-D `Tensor` of the format specified by `data_format`.
+      ksize: An int or list of ints of length 1, 2 or 4: the size of the window for each
+        dimension of the input tensor.
+      strides: An int or list of ints of length 1, 2 or 4: the stride of the sliding window
+        for each dimension of the input tensor.
+      padding: `"SAME"` or `"VALID"`, the type of padding algorithm to use.
+      data_format: `"NHWC"` (the default: batch, height, width, channels) or `"NCHW"`.
+      name: A name for the operation (optional).
+      input: Alias for `value`.
+
+    Returns:
+      A `Tensor` of format specified by `data_format`: the max pooled output tensor.
+    """
     value = input if value is None else value
     with name_scope(name, "MaxPool", [value]) as scope:
         attrs = _pool_attrs(ksize, strides, padding, data_format, "MaxPool")
@@ -598,7 +956,24 @@ def avg_pool(
     name=None,
     input=None,
 ) -> Tensor:
-    """Average pooling over the window's elements inside the input (op AvgPool)."""
+    """Performs average pooling on the input.
+
+    Each entry in `output` is the mean of the corresponding size `ksize` window in `value`;
+    with `"SAME"` padding only the window's elements inside the input are averaged.
+
+    Args:
+      value: A 4-D `Tensor` of shape `[batch, height, width, channels]` and type `float32` or
+        `float64`.
+      ksize: An int or list of ints: the size of the window for each dimension of the input.
+      strides: An int or list of ints: the stride of the sliding window for each dimension.
+      padding: `"SAME"` or `"VALID"`, the type of padding algorithm to use.
+      data_format: `"NHWC"` (the default: batch, height, width, channels) or `"NCHW"`.
+      name: A name for the operation (optional).
+      input: Alias for `value`.
+
+    Returns:
+      A `Tensor` with the same type as `value`: the average pooled output tensor.
+    """
     value = input if value is None else value
     with name_scope(name, "AvgPool", [value]) as scope:
         attrs = _pool_attrs(ksize, strides, padding, data_format, "AvgPool", explicit=False)
@@ -616,7 +991,27 @@ def max_pool_with_argmax(
     output_dtype=None,
     include_batch_in_index=False,
 ):
-    """Max pooling and the flat position of each maximum (op MaxPoolWithArgmax)."""
+    """Performs max pooling on the input and outputs both max values and indices.
+
+    The indices in `argmax` are flattened, so that a maximum value at position
+    `[b, y, x, c]` becomes flattened index `((b * height + y) * width + x) * channels + c`
+    (without `b` unless `include_batch_in_index` is true).
+
+    Args:
+      input: A 4-D `Tensor` with shape `[batch, height, width, channels]`.
+      ksize: The size of the window for each dimension of the input tensor.
+      strides: The stride of the sliding window for each dimension of the input tensor.
+      padding: `"SAME"` or `"VALID"`, the type of padding algorithm to use.
+      data_format: Only `"NHWC"` is supported.
+      Targmax: The dtype of `argmax` (`int64` by default); TF1's name.
+      name: A name for the operation (optional).
+      output_dtype: Alias for `Targmax`.
+      include_batch_in_index: Whether to include batch dimension in the flattened index.
+
+    Returns:
+      A tuple of `Tensor` objects `(output, argmax)`: the max pooled output, and the
+      flattened indices of the maxima.
+    """
     if data_format != "NHWC":
         raise ValueError("Data formats other than 'NHWC' are not yet supported")
     dtype = dtypes.as_dtype(output_dtype or Targmax or dtypes.int64)
@@ -640,8 +1035,25 @@ def depthwise_conv2d_native(
     dilations=(1, 1, 1, 1),
     name=None,
 ) -> Tensor:
-    """Depthwise convolution (op DepthwiseConv2dNative); filter
-    ``[height, width, in_channels, channel_multiplier]``."""
+    """Computes a 2-D depthwise convolution given 4-D `input` and `filter` tensors.
+
+    Given an input of shape `[batch, in_height, in_width, in_channels]` and a filter of shape
+    `[filter_height, filter_width, in_channels, channel_multiplier]`, each input channel is
+    convolved with its own `channel_multiplier` filters; the output has
+    `in_channels * channel_multiplier` channels.
+
+    Args:
+      input: A 4-D `Tensor` of type `float32` or `float64`.
+      filter: A 4-D `Tensor` of the same type as `input`.
+      strides: The stride of the sliding window for each dimension of `input`.
+      padding: `"SAME"` or `"VALID"`, the type of padding algorithm to use.
+      data_format: `"NHWC"` (the default: batch, height, width, channels) or `"NCHW"`.
+      dilations: The dilation factor for each dimension of `input`.
+      name: A name for the operation (optional).
+
+    Returns:
+      A `Tensor` of the same type as `input`.
+    """
     channel = _channel_index(data_format)
     attrs = {
         "strides": _get_sequence(strides, 2, channel, "strides"),
@@ -679,8 +1091,30 @@ def depthwise_conv2d(
     data_format=None,
     dilations=None,
 ) -> Tensor:
-    """TF1's depthwise_conv2d: each input channel convolved with its own filters
-    (op DepthwiseConv2dNative; ``rate`` becomes its dilations)."""
+    """Depthwise 2-D convolution.
+
+    Given a 4-D input tensor and a filter of shape `[filter_height, filter_width, in_channels,
+    channel_multiplier]`, applies a different filter to each input channel (expanding from 1
+    channel to `channel_multiplier` channels for each), then concatenates the results
+    together. `rate` becomes the dilations of the `DepthwiseConv2dNative` op.
+
+    Args:
+      input: 4-D with shape according to `data_format`.
+      filter: 4-D with shape `[filter_height, filter_width, in_channels,
+        channel_multiplier]`.
+      strides: 1-D of size 4. The stride of the sliding window for each dimension of
+        `input`.
+      padding: `"SAME"` or `"VALID"`, the type of padding algorithm to use.
+      rate: 1-D of size 2. The dilation rate in which we sample input values across the
+        `height` and `width` dimensions.
+      name: A name for the operation (optional).
+      data_format: `"NHWC"` (the default: batch, height, width, channels) or `"NCHW"`.
+      dilations: Alias of `rate`.
+
+    Returns:
+      A 4-D `Tensor` with shape according to `data_format`, with `in_channels *
+      channel_multiplier` channels.
+    """
     with name_scope(name, "depthwise", [input, filter]) as scope:
         fmt = data_format or "NHWC"
         strides = _get_sequence(strides, 2, _channel_index(fmt), "strides")
@@ -701,7 +1135,32 @@ def separable_conv2d(
     data_format=None,
     dilations=None,
 ) -> Tensor:
-    """A depthwise convolution followed by a 1x1 convolution (TF1's separable_conv2d)."""
+    """2-D convolution with separable filters.
+
+    Performs a depthwise convolution that acts separately on channels followed by a pointwise
+    convolution (a 1x1 `conv2d`) that mixes channels.
+
+    Args:
+      input: 4-D `Tensor` with shape according to `data_format`.
+      depthwise_filter: 4-D `Tensor` with shape `[filter_height, filter_width, in_channels,
+        channel_multiplier]`.
+      pointwise_filter: 4-D `Tensor` with shape `[1, 1, channel_multiplier * in_channels,
+        out_channels]`.
+      strides: 1-D of size 4. The strides for the depthwise convolution for each dimension
+        of `input`.
+      padding: `"SAME"` or `"VALID"`, the type of padding algorithm to use.
+      rate: 1-D of size 2. The dilation rate of the depthwise convolution.
+      name: A name for the operation (optional).
+      data_format: `"NHWC"` (the default: batch, height, width, channels) or `"NCHW"`.
+      dilations: Alias of `rate`.
+
+    Returns:
+      A 4-D `Tensor` with shape according to `data_format`.
+
+    Raises:
+      ValueError: If the pointwise filter's shape is not `[1, 1, ...]`, or the channel
+        counts of the filters do not fit each other.
+    """
     with name_scope(name, "separable_conv2d", [input, depthwise_filter, pointwise_filter]) as scope:
         fmt = data_format or "NHWC"
         pointwise_filter = convert_to_tensor(pointwise_filter, name="pointwise_filter")
@@ -753,7 +1212,24 @@ def local_response_normalization(
     beta=0.5,
     name=None,
 ) -> Tensor:
-    """x / (bias + alpha * sum of squares over 2 * depth_radius + 1 channels) ** beta (op LRN)."""
+    """Local Response Normalization.
+
+    The 4-D `input` tensor is treated as a 3-D array of 1-D vectors (along the last
+    dimension), and each vector is normalized independently: within a given vector, each
+    component is divided by the weighted, squared sum of inputs within `depth_radius`:
+    `input / (bias + alpha * sum(input[..., d - r: d + r + 1] ** 2)) ** beta`.
+
+    Args:
+      input: A 4-D `Tensor` of type `float32`.
+      depth_radius: Half-width of the 1-D normalization window.
+      bias: An offset (usually positive to avoid dividing by 0).
+      alpha: A scale factor, usually positive.
+      beta: An exponent.
+      name: A name for the operation (optional).
+
+    Returns:
+      A `Tensor` with the same type and shape as `input`.
+    """
     attrs = {
         "depth_radius": int(depth_radius),
         "bias": float(bias),

@@ -30,6 +30,21 @@ def _check_scale(scale):
 
 
 def l1_regularizer(scale, scope=None):
+    """Returns a function that can be used to apply L1 regularization to weights.
+
+    L1 regularization encourages sparsity: the penalty is `scale * sum(abs(weights))`.
+
+    Args:
+      scale: A scalar multiplier `Tensor` or float. 0.0 disables the regularizer.
+      scope: An optional scope name.
+
+    Returns:
+      A function with signature `l1(weights)` that applies L1 regularization (and
+      returns None when `scale` is 0).
+
+    Raises:
+      ValueError: If scale is negative or if scale is not a float.
+    """
     if not _check_scale(scale):
         return lambda _: None
 
@@ -44,6 +59,22 @@ def l1_regularizer(scale, scope=None):
 
 
 def l2_regularizer(scale, scope=None):
+    """Returns a function that can be used to apply L2 regularization to weights.
+
+    Small values of L2 can help prevent overfitting the training data: the penalty
+    is `scale * sum(weights ** 2) / 2`.
+
+    Args:
+      scale: A scalar multiplier `Tensor` or float. 0.0 disables the regularizer.
+      scope: An optional scope name.
+
+    Returns:
+      A function with signature `l2(weights)` that applies L2 regularization (and
+      returns None when `scale` is 0).
+
+    Raises:
+      ValueError: If scale is negative or if scale is not a float.
+    """
     if not _check_scale(scale):
         return lambda _: None
 
@@ -56,6 +87,16 @@ def l2_regularizer(scale, scope=None):
 
 
 def sum_regularizer(regularizer_list, scope=None):
+    """Returns a function that applies the sum of multiple regularizers.
+
+    Args:
+      regularizer_list: A list of regularizers to apply (None entries are dropped).
+      scope: An optional scope name.
+
+    Returns:
+      A function with signature `sum_reg(weights)` that applies the sum of all the input
+      regularizers, or None if `regularizer_list` has none.
+    """
     regularizer_list = [r for r in regularizer_list if r]
     if not regularizer_list:
         return None
@@ -69,6 +110,20 @@ def sum_regularizer(regularizer_list, scope=None):
 
 
 def l1_l2_regularizer(scale_l1=1.0, scale_l2=1.0, scope=None):
+    """Returns a function that can be used to apply L1 L2 regularizations.
+
+    Args:
+      scale_l1: A scalar multiplier `Tensor` for L1 regularization.
+      scale_l2: A scalar multiplier `Tensor` for L2 regularization.
+      scope: An optional scope name.
+
+    Returns:
+      A function with signature `l1_l2(weights)` that applies a weighted sum of L1 L2
+      regularization.
+
+    Raises:
+      ValueError: If scale is negative or if scale is not a float.
+    """
     if (
         isinstance(scale_l1, numbers.Real)
         and isinstance(scale_l2, numbers.Real)
@@ -81,8 +136,24 @@ def l1_l2_regularizer(scale_l1=1.0, scale_l2=1.0, scope=None):
 
 
 def apply_regularization(regularizer, weights_list=None):
-    """Sums `regularizer` over `weights_list` (default: the WEIGHTS collection) and adds the
-    total to REGULARIZATION_LOSSES."""
+    """Returns the summed penalty by applying `regularizer` to the `weights_list`.
+
+    Adding a regularization penalty over the layer weights and embedding weights can help
+    prevent overfitting the training data. The total is added to
+    `GraphKeys.REGULARIZATION_LOSSES`.
+
+    Args:
+      regularizer: A function that takes a single `Tensor` argument and returns a scalar
+        `Tensor` output (or None).
+      weights_list: List of weights `Tensors` or `Variables` to apply `regularizer` over.
+        Defaults to the `GraphKeys.WEIGHTS` collection if `None`.
+
+    Returns:
+      A scalar representing the overall regularization penalty.
+
+    Raises:
+      ValueError: If there are no weights to regularize.
+    """
     from varflow.graph import GraphKeys, add_to_collection, get_collection
 
     if not weights_list:
