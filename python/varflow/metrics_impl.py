@@ -31,7 +31,14 @@ from varflow.variables import Variable
 
 
 def graph_only(metric):
-    """TF1's metrics are graph constructs; in eager mode TF1 refuses them with this message."""
+    """Wraps a metric so that it refuses to run when eager execution is enabled, as TF1 does.
+
+    Args:
+      metric: The metric function to wrap.
+
+    Returns:
+      A function with the same signature and docstring as `metric`.
+    """
 
     @functools.wraps(metric)
     def wrapper(*args, **kwargs):
@@ -48,7 +55,20 @@ def graph_only(metric):
 
 
 def metric_variable(shape, dtype, validate_shape=True, name=None) -> Variable:
-    """A zero-initialised, non-trainable variable in LOCAL_VARIABLES and METRIC_VARIABLES."""
+    """Creates a zero-initialised, non-trainable variable for a metric's running state.
+
+    The variable is in `GraphKeys.LOCAL_VARIABLES` and `GraphKeys.METRIC_VARIABLES`, so
+    `tf.local_variables_initializer()` resets it.
+
+    Args:
+      shape: Shape of the created variable.
+      dtype: Type of the created variable.
+      validate_shape: Whether the shape of the variable is fixed.
+      name: Name of the created variable.
+
+    Returns:
+      A `Variable`.
+    """
     return Variable(
         lambda: array_ops.zeros(shape, dtype),
         trainable=False,
@@ -127,7 +147,39 @@ def _collect(collections, tensor) -> None:
 
 
 def mean(values, weights=None, metrics_collections=None, updates_collections=None, name=None):
-    """The (weighted) mean of every value fed so far: ``total / count``."""
+    """Computes the (weighted) mean of the given values.
+
+    The `mean` function creates two local variables, `total` and `count` that are used to
+    compute the average of `values`. This average is ultimately returned as `mean` which is
+    an idempotent operation that simply divides `total` by `count`.
+
+    For estimation of the metric over a stream of data, the function creates an `update_op`
+    operation that updates these variables and returns the `mean`. `update_op` increments
+    `total` with the reduced sum of the product of `values` and `weights`, and it increments
+    `count` with the reduced sum of `weights`. If `weights` is `None`, weights default to 1.
+    Use weights of 0 to mask values.
+
+    Args:
+      values: A `Tensor` of arbitrary dimensions.
+      weights: Optional `Tensor` whose rank is either 0, or the same rank as `values`, and
+        must be broadcastable to `values` (i.e., all dimensions must be either `1`, or the same
+        as the corresponding `values` dimension).
+      metrics_collections: An optional list of collections that `mean` should be added to.
+      updates_collections: An optional list of collections that `update_op` should be added
+        to.
+      name: An optional variable_scope name.
+
+    Returns:
+      mean: A `Tensor` representing the current mean, the value of `total` divided by
+        `count`.
+      update_op: An operation that increments the `total` and `count` variables
+        appropriately and whose value matches `mean_value`.
+
+    Raises:
+      ValueError: If `weights` is not `None` and its shape doesn't match `values`, or if
+        either `metrics_collections` or `updates_collections` are not a list or tuple.
+      RuntimeError: If eager execution is enabled.
+    """
     with variable_scope(name, "mean", (values, weights)):
         values = math_ops.cast(convert_to_tensor(values), dtypes.float32)
         total = metric_variable([], dtypes.float32, name="total")
@@ -160,7 +212,45 @@ def accuracy(
     labels, predictions, weights=None, metrics_collections=None, updates_collections=None,
     name=None,
 ):  # fmt: skip
-    """The (weighted) fraction of predictions equal to their labels."""
+    """Calculates how often `predictions` matches `labels`.
+
+    The `accuracy` function creates two local variables, `total` and `count` that are used
+    to compute the frequency with which `predictions` matches `labels`. This frequency is
+    ultimately returned as `accuracy`: an idempotent operation that simply divides `total`
+    by `count`.
+
+    For estimation of the metric over a stream of data, the function creates an `update_op`
+    operation that updates these variables and returns the `accuracy`. Internally, an
+    `is_correct` operation computes a `Tensor` with elements 1.0 where the corresponding
+    elements of `predictions` and `labels` match and 0.0 otherwise. Then `update_op`
+    increments `total` with the reduced sum of the product of `weights` and `is_correct`,
+    and it increments `count` with the reduced sum of `weights`. If `weights` is `None`,
+    weights default to 1. Use weights of 0 to mask values.
+
+    Args:
+      labels: The ground truth values, a `Tensor` whose shape matches `predictions`.
+      predictions: The predicted values, a `Tensor` of any shape (cast to the labels'
+        dtype if they differ).
+      weights: Optional `Tensor` whose rank is either 0, or the same rank as `labels`, and
+        must be broadcastable to `labels` (i.e., all dimensions must be either `1`, or the same
+        as the corresponding `labels` dimension).
+      metrics_collections: An optional list of collections that `accuracy` should be added to.
+      updates_collections: An optional list of collections that `update_op` should be added
+        to.
+      name: An optional variable_scope name.
+
+    Returns:
+      accuracy: A `Tensor` representing the accuracy, the value of `total` divided by
+        `count`.
+      update_op: An operation that increments the `total` and `count` variables
+        appropriately and whose value matches `accuracy`.
+
+    Raises:
+      ValueError: If `predictions` and `labels` have mismatched shapes, or if `weights` is
+        not `None` and its shape doesn't match `predictions`, or if either
+        `metrics_collections` or `updates_collections` are not a list or tuple.
+      RuntimeError: If eager execution is enabled (TF1's metrics are graph constructs).
+    """
     predictions, labels, weights = _remove_squeezable_dimensions(
         predictions, labels, weights, "accuracy"
     )
@@ -174,6 +264,43 @@ def mean_absolute_error(
     labels, predictions, weights=None, metrics_collections=None, updates_collections=None,
     name=None,
 ):  # fmt: skip
+    """Computes the mean absolute error between the labels and predictions.
+
+    The `mean_absolute_error` function creates two local variables, `total` and `count`, that are
+    used to compute the mean absolute error. This average is weighted by `weights`, and it is
+    ultimately returned as `mean_absolute_error`: an idempotent operation that simply divides
+    `total` by `count`.
+
+    For estimation of the metric over a stream of data, the function creates an `update_op`
+    operation that updates these variables and returns the `mean_absolute_error`. Internally, an
+    `absolute_errors` operation is computed, and `update_op` increments `total` with the reduced sum
+    of the product of `weights` and that, and it increments `count` with the reduced sum of
+    `weights`. If `weights` is `None`, weights default to 1. Use weights of 0 to mask values.
+
+    Args:
+      labels: A `Tensor` of the same shape as `predictions`.
+      predictions: A `Tensor` of arbitrary shape.
+      weights: Optional `Tensor` whose rank is either 0, or the same rank as `labels`, and
+        must be broadcastable to `labels` (i.e., all dimensions must be either `1`, or the same
+        as the corresponding `labels` dimension).
+      metrics_collections: An optional list of collections that `mean_absolute_error` should be
+        added to.
+      updates_collections: An optional list of collections that `update_op` should be added
+        to.
+      name: An optional variable_scope name.
+
+    Returns:
+      mean_absolute_error: A `Tensor` representing the current mean absolute error, the value of
+        `total` divided by `count`.
+      update_op: An operation that increments the `total` and `count` variables
+        appropriately and whose value matches `mean_absolute_error`.
+
+    Raises:
+      ValueError: If `predictions` and `labels` have mismatched shapes, or if `weights` is
+        not `None` and its shape doesn't match `predictions`, or if either
+        `metrics_collections` or `updates_collections` are not a list or tuple.
+      RuntimeError: If eager execution is enabled (TF1's metrics are graph constructs).
+    """
     predictions, labels, weights = _remove_squeezable_dimensions(
         predictions, labels, weights, "mean_absolute_error"
     )
@@ -188,6 +315,43 @@ def mean_squared_error(
     labels, predictions, weights=None, metrics_collections=None, updates_collections=None,
     name=None,
 ):  # fmt: skip
+    """Computes the mean squared error between the labels and predictions.
+
+    The `mean_squared_error` function creates two local variables, `total` and `count`, that are
+    used to compute the mean squared error. This average is weighted by `weights`, and it is
+    ultimately returned as `mean_squared_error`: an idempotent operation that simply divides `total`
+    by `count`.
+
+    For estimation of the metric over a stream of data, the function creates an `update_op`
+    operation that updates these variables and returns the `mean_squared_error`. Internally, a
+    `squared_error` operation is computed, and `update_op` increments `total` with the reduced sum
+    of the product of `weights` and that, and it increments `count` with the reduced sum of
+    `weights`. If `weights` is `None`, weights default to 1. Use weights of 0 to mask values.
+
+    Args:
+      labels: A `Tensor` of the same shape as `predictions`.
+      predictions: A `Tensor` of arbitrary shape.
+      weights: Optional `Tensor` whose rank is either 0, or the same rank as `labels`, and
+        must be broadcastable to `labels` (i.e., all dimensions must be either `1`, or the same
+        as the corresponding `labels` dimension).
+      metrics_collections: An optional list of collections that `mean_squared_error` should be added
+        to.
+      updates_collections: An optional list of collections that `update_op` should be added
+        to.
+      name: An optional variable_scope name.
+
+    Returns:
+      mean_squared_error: A `Tensor` representing the current mean squared error, the value of
+        `total` divided by `count`.
+      update_op: An operation that increments the `total` and `count` variables
+        appropriately and whose value matches `mean_squared_error`.
+
+    Raises:
+      ValueError: If `predictions` and `labels` have mismatched shapes, or if `weights` is
+        not `None` and its shape doesn't match `predictions`, or if either
+        `metrics_collections` or `updates_collections` are not a list or tuple.
+      RuntimeError: If eager execution is enabled (TF1's metrics are graph constructs).
+    """
     predictions, labels, weights = _remove_squeezable_dimensions(
         predictions, labels, weights, "mean_squared_error"
     )
@@ -202,6 +366,44 @@ def root_mean_squared_error(
     labels, predictions, weights=None, metrics_collections=None, updates_collections=None,
     name=None,
 ):  # fmt: skip
+    """Computes the root mean squared error between the labels and predictions.
+
+    The `root_mean_squared_error` function creates two local variables, `total` and `count`, that
+    are used to compute the root mean squared error. This average is weighted by `weights`, and it
+    is ultimately returned as `root_mean_squared_error`: an idempotent operation that simply divides
+    `total` by `count`.
+
+    For estimation of the metric over a stream of data, the function creates an `update_op`
+    operation that updates these variables and returns the `root_mean_squared_error`. Internally, a
+    `squared_error` operation (the root is taken of the mean) is computed, and `update_op`
+    increments `total` with the reduced sum of the product of `weights` and that, and it increments
+    `count` with the reduced sum of `weights`. If `weights` is `None`, weights default to 1. Use
+    weights of 0 to mask values.
+
+    Args:
+      labels: A `Tensor` of the same shape as `predictions`.
+      predictions: A `Tensor` of arbitrary shape.
+      weights: Optional `Tensor` whose rank is either 0, or the same rank as `labels`, and
+        must be broadcastable to `labels` (i.e., all dimensions must be either `1`, or the same
+        as the corresponding `labels` dimension).
+      metrics_collections: An optional list of collections that `root_mean_squared_error` should be
+        added to.
+      updates_collections: An optional list of collections that `update_op` should be added
+        to.
+      name: An optional variable_scope name.
+
+    Returns:
+      root_mean_squared_error: A `Tensor` representing the current root mean squared error, the
+        value of `total` divided by `count`.
+      update_op: An operation that increments the `total` and `count` variables
+        appropriately and whose value matches `root_mean_squared_error`.
+
+    Raises:
+      ValueError: If `predictions` and `labels` have mismatched shapes, or if `weights` is
+        not `None` and its shape doesn't match `predictions`, or if either
+        `metrics_collections` or `updates_collections` are not a list or tuple.
+      RuntimeError: If eager execution is enabled (TF1's metrics are graph constructs).
+    """
     predictions, labels, weights = _remove_squeezable_dimensions(
         predictions, labels, weights, "root_mean_squared_error"
     )
@@ -235,6 +437,43 @@ def _count_condition(values, weights, metrics_collections, updates_collections):
     return value_tensor, update_op
 
 
+# The factories below make several TF1 metrics each; this is their shared docstring.
+_STREAMING_DOC = """{summary}
+
+{detail}
+
+Args:
+  labels: The ground truth values, a `Tensor` whose dimensions must match `predictions`.
+    Will be cast to `bool`.
+  predictions: {predictions}{thresholds_arg}
+  weights: Optional `Tensor` whose rank is either 0, or the same rank as `labels`, and
+    must be broadcastable to `labels`.
+  metrics_collections: An optional list of collections that the metric value should be
+    added to.
+  updates_collections: An optional list of collections that the update operation should
+    be added to.
+  name: An optional variable_scope name.
+
+Returns:
+  value: A `Tensor` with the {value}.
+  update_op: An operation that updates the local variables appropriately and whose value
+    matches `value`.
+
+Raises:
+  ValueError: If `predictions` and `labels` have mismatched shapes, or if `weights` is
+    not `None` and its shape doesn't match `predictions`, or if either
+    `metrics_collections` or `updates_collections` are not a list or tuple.
+  RuntimeError: If eager execution is enabled (TF1's metrics are graph constructs).
+"""
+_BOOL_PREDICTIONS = """The predicted values, a `Tensor` of arbitrary dimensions. Will be cast to
+    `bool`."""
+_FLOAT_PREDICTIONS = """A floating point `Tensor` of arbitrary shape and whose values are in the
+    range `[0, 1]`."""
+_THRESHOLDS_ARG = """
+  thresholds: A python list or tuple of float thresholds in `[0, 1]`; a prediction is
+    positive when it is greater than the threshold."""
+
+
 def _condition_metric(condition, default_name):
     def metric(
         labels, predictions, weights=None, metrics_collections=None, updates_collections=None,
@@ -253,7 +492,15 @@ def _condition_metric(condition, default_name):
             )  # fmt: skip
 
     metric.__name__ = default_name
-    metric.__doc__ = f"The running (weighted) number of {default_name.replace('_', ' ')}."
+    what = default_name.replace("_", " ")
+    metric.__doc__ = _STREAMING_DOC.format(
+        summary=f"Sums the weights of {what}.",
+        detail=f"If `weights` is `None`, weights default to 1. Use weights of 0 to mask values.\n"
+        f"A local variable counts the {what} seen so far.",
+        predictions=_BOOL_PREDICTIONS,
+        thresholds_arg="",
+        value=f"current (weighted) number of {what}",
+    )
     return metric
 
 
@@ -303,17 +550,25 @@ def _ratio_metric(numerator_metric, other_metric, default_name, doc):
             return value, update_op
 
     metric.__name__ = default_name
-    metric.__doc__ = doc
+    metric.__doc__ = _STREAMING_DOC.format(
+        summary=f"Computes the {default_name} of the predictions with respect to the labels.",
+        detail=doc,
+        predictions=_BOOL_PREDICTIONS,
+        thresholds_arg="",
+        value=f"current {default_name}",
+    )
     return metric
 
 
 precision = _ratio_metric(
-    true_positives, false_positives, "precision", "true_positives / (true_positives + "
-    "false_positives), 0 while there is no positive prediction."
+    true_positives, false_positives, "precision", "The precision is `true_positives / (true_positives +\n"
+    "false_positives)` over every prediction seen so far, 0 while there is no positive\n"
+    "prediction. If `weights` is `None`, weights default to 1."
 )  # fmt: skip
 recall = _ratio_metric(
-    true_positives, false_negatives, "recall", "true_positives / (true_positives + "
-    "false_negatives), 0 while there is no positive label."
+    true_positives, false_negatives, "recall", "The recall is `true_positives / (true_positives +\n"
+    "false_negatives)` over every prediction seen so far, 0 while there is no positive\n"
+    "label. If `weights` is `None`, weights default to 1."
 )  # fmt: skip
 
 
@@ -369,9 +624,51 @@ def auc(
     summation_method="trapezoidal",
     thresholds=None,
 ):
-    """Area under the ROC or PR curve, summed over ``num_thresholds`` thresholds evenly
-    spaced in [0, 1] (plus -1e-7 and 1 + 1e-7 at the ends), by the trapezoidal rule unless
-    ``summation_method`` says otherwise. Predictions must be probabilities in [0, 1]."""
+    """Computes the approximate AUC via a Riemann sum.
+
+    The `auc` function creates four local variables, `true_positives`, `true_negatives`,
+    `false_positives` and `false_negatives` that are used to compute the AUC. To discretize
+    the AUC curve, a linearly spaced set of thresholds is used to compute pairs of recall and
+    precision values (evenly spaced in [0, 1], plus -1e-7 and 1 + 1e-7 at the ends). The area
+    under the ROC-curve is therefore computed using the height of the recall values by the
+    false positive rate, while the area under the PR-curve is computed using the height of
+    the precision values by the recall.
+
+    This value is ultimately returned as `auc`, an idempotent operation that computes the
+    area under a discretized curve of precision versus recall values (computed using the
+    aforementioned variables). The `num_thresholds` variable controls the degree of
+    discretization with larger numbers of thresholds more closely approximating the true AUC.
+
+    Args:
+      labels: A `Tensor` whose shape matches `predictions`. Will be cast to `bool`.
+      predictions: A floating point `Tensor` of arbitrary shape and whose values are in the
+        range `[0, 1]`.
+      weights: Optional `Tensor` whose rank is either 0, or the same rank as `labels`, and
+        must be broadcastable to `labels`.
+      num_thresholds: The number of thresholds to use when discretizing the roc curve.
+      metrics_collections: An optional list of collections that `auc` should be added to.
+      updates_collections: An optional list of collections that `update_op` should be added
+        to.
+      curve: Specifies the name of the curve to be computed, 'ROC' [default] or 'PR' for the
+        Precision-Recall-curve.
+      name: An optional variable_scope name.
+      summation_method: Specifies the Riemann summation method used: 'trapezoidal'
+        [default], 'minoring' or 'majoring' (or 'careful_interpolation' for 'PR').
+      thresholds: An optional list of floating point values to use as the thresholds for
+        discretizing the curve. If set, `num_thresholds` is ignored.
+
+    Returns:
+      auc: A scalar `Tensor` representing the current area-under-curve.
+      update_op: An operation that increments the `true_positives`, `true_negatives`,
+        `false_positives` and `false_negatives` variables appropriately and whose value
+        matches `auc`.
+
+    Raises:
+      ValueError: If `predictions` and `labels` have mismatched shapes, or if `weights` is
+        not `None` and its shape doesn't match `predictions`, or if either
+        `metrics_collections` or `updates_collections` are not a list or tuple.
+      RuntimeError: If eager execution is enabled (TF1's metrics are graph constructs).
+    """
     with variable_scope(name, "auc", (labels, predictions, weights)):
         if curve not in ("ROC", "PR"):
             raise ValueError(f"curve must be either ROC or PR, {curve} unknown")
@@ -466,7 +763,15 @@ def _ratio_at_thresholds(other_key, default_name, prefix):
             return value, update_op
 
     metric.__name__ = default_name
-    metric.__doc__ = f"TF1's {default_name}: {prefix} at each of ``thresholds``."
+    metric.__doc__ = _STREAMING_DOC.format(
+        summary=f"Computes {prefix} values for different `thresholds` on `predictions`.",
+        detail=f"The {prefix} at each threshold is computed from running counts of true positives\n"
+        "and of the other outcome, a prediction being positive when it is greater than the\n"
+        "threshold (1e-7 is added to the denominator, as in TF1).",
+        predictions=_FLOAT_PREDICTIONS,
+        thresholds_arg=_THRESHOLDS_ARG,
+        value=f"{prefix} at each threshold, shape `[len(thresholds)]`",
+    )
     return metric
 
 
@@ -489,7 +794,15 @@ def _count_at_thresholds(key, default_name):
             return value, update_ops[key]
 
     metric.__name__ = f"{default_name}_at_thresholds"
-    metric.__doc__ = f"The running (weighted) {default_name.replace('_', ' ')} per threshold."
+    what = default_name.replace("_", " ")
+    metric.__doc__ = _STREAMING_DOC.format(
+        summary=f"Computes {what} at provided threshold values.",
+        detail=f"A prediction is positive when it is greater than the threshold; a local variable\n"
+        f"counts the (weighted) {what} seen so far at each threshold.",
+        predictions=_FLOAT_PREDICTIONS,
+        thresholds_arg=_THRESHOLDS_ARG,
+        value=f"(weighted) {what} at each threshold, shape `[len(thresholds)]`",
+    )
     return metric
 
 
@@ -502,7 +815,34 @@ false_negatives_at_thresholds = _count_at_thresholds("fn", "false_negatives")
 def mean_tensor(
     values, weights=None, metrics_collections=None, updates_collections=None, name=None
 ):
-    """The elementwise (weighted) mean of every ``values`` tensor fed so far."""
+    """Computes the element-wise (weighted) mean of the given tensors.
+
+    In contrast to the `mean` function which returns a scalar with the mean, this function
+    returns an average tensor with the same shape as the input tensors. It creates two local
+    variables, `total_tensor` and `count_tensor` that are used to compute the average of
+    `values`, returned as `mean` (`total` divided by `count`).
+
+    Args:
+      values: A `Tensor` of arbitrary dimensions.
+      weights: Optional `Tensor` whose rank is either 0, or the same rank as `values`, and
+        must be broadcastable to `values` (i.e., all dimensions must be either `1`, or the same
+        as the corresponding `values` dimension).
+      metrics_collections: An optional list of collections that `mean` should be added to.
+      updates_collections: An optional list of collections that `update_op` should be added
+        to.
+      name: An optional variable_scope name.
+
+    Returns:
+      mean: A float `Tensor` representing the current mean, the value of `total` divided by
+        `count`.
+      update_op: An operation that increments the `total` and `count` variables
+        appropriately and whose value matches `mean_value`.
+
+    Raises:
+      ValueError: If `weights` is not `None` and its shape doesn't match `values`, or if
+        either `metrics_collections` or `updates_collections` are not a list or tuple.
+      RuntimeError: If eager execution is enabled.
+    """
     with variable_scope(name, "mean", (values, weights)):
         values = math_ops.cast(convert_to_tensor(values), dtypes.float32)
         if not values.shape.is_fully_defined():
@@ -538,7 +878,34 @@ def percentage_below(
     values, threshold, weights=None, metrics_collections=None, updates_collections=None,
     name=None,
 ):  # fmt: skip
-    """The (weighted) fraction of values below ``threshold``."""
+    """Computes the percentage of values less than the given threshold.
+
+    The `percentage_below` function creates two local variables, `total` and `count` that
+    are used to compute the percentage of `values` that fall below `threshold`. This rate is
+    weighted by `weights`, and it is ultimately returned as `percentage`.
+
+    Args:
+      values: A numeric `Tensor` of arbitrary size.
+      threshold: A scalar threshold.
+      weights: Optional `Tensor` whose rank is either 0, or the same rank as `values`, and
+        must be broadcastable to `values` (i.e., all dimensions must be either `1`, or the same
+        as the corresponding `values` dimension).
+      metrics_collections: An optional list of collections that `percentage` should be added to.
+      updates_collections: An optional list of collections that `update_op` should be added
+        to.
+      name: An optional variable_scope name.
+
+    Returns:
+      percentage: A `Tensor` representing the current mean, the value of `total` divided by
+        `count`.
+      update_op: An operation that increments the `total` and `count` variables
+        appropriately.
+
+    Raises:
+      ValueError: If `weights` is not `None` and its shape doesn't match `values`, or if
+        either `metrics_collections` or `updates_collections` are not a list or tuple.
+      RuntimeError: If eager execution is enabled.
+    """
     is_below = math_ops.cast(math_ops.less(values, threshold), dtypes.float32)
     return mean(
         is_below, weights, metrics_collections, updates_collections,
@@ -550,7 +917,37 @@ def mean_relative_error(
     labels, predictions, normalizer, weights=None, metrics_collections=None,
     updates_collections=None, name=None,
 ):  # fmt: skip
-    """The mean of ``|labels - predictions| / normalizer`` (0 where the normalizer is 0)."""
+    """Computes the mean relative error by normalizing with the given values.
+
+    The `mean_relative_error` function creates two local variables, `total` and `count` that
+    are used to compute the mean of `|labels - predictions| / normalizer` (0 where the
+    normalizer is 0), weighted by `weights`, returned as `mean_relative_error`.
+
+    Args:
+      labels: A `Tensor` of the same shape as `predictions`.
+      predictions: A `Tensor` of arbitrary shape.
+      normalizer: A `Tensor` of the same shape as `predictions`.
+      weights: Optional `Tensor` whose rank is either 0, or the same rank as `labels`, and
+        must be broadcastable to `labels` (i.e., all dimensions must be either `1`, or the same
+        as the corresponding `labels` dimension).
+      metrics_collections: An optional list of collections that `mean_relative_error` should be
+        added to.
+      updates_collections: An optional list of collections that `update_op` should be added
+        to.
+      name: An optional variable_scope name.
+
+    Returns:
+      mean_relative_error: A `Tensor` representing the current mean, the value of `total`
+        divided by `count`.
+      update_op: An operation that increments the `total` and `count` variables
+        appropriately and whose value matches `mean_relative_error`.
+
+    Raises:
+      ValueError: If `predictions` and `labels` have mismatched shapes, or if `weights` is
+        not `None` and its shape doesn't match `predictions`, or if either
+        `metrics_collections` or `updates_collections` are not a list or tuple.
+      RuntimeError: If eager execution is enabled (TF1's metrics are graph constructs).
+    """
     predictions, labels, weights = _remove_squeezable_dimensions(
         predictions, labels, weights, "mean_relative_error"
     )
@@ -579,8 +976,37 @@ def mean_cosine_distance(
     labels, predictions, dim, weights=None, metrics_collections=None,
     updates_collections=None, name=None,
 ):  # fmt: skip
-    """``1 - mean(sum(labels * predictions, dim))``: for unit-normalised inputs, the mean
-    cosine distance."""
+    """Computes the cosine distance between the labels and predictions.
+
+    The `mean_cosine_distance` function creates two local variables, `total` and `count`
+    that are used to compute the average cosine distance between `predictions` and `labels`:
+    `1 - mean(sum(labels * predictions, dim))`. It assumes that `predictions` and `labels`
+    are already unit-normalized.
+
+    Args:
+      labels: A `Tensor` of arbitrary shape.
+      predictions: A `Tensor` of the same shape as `labels`.
+      dim: The dimension along which the cosine distance is computed.
+      weights: Optional `Tensor` whose rank is either 0, or the same rank as `labels`, and
+        must be broadcastable to `labels` (i.e., all dimensions must be either `1`, or the same
+        as the corresponding `labels` dimension).
+      metrics_collections: An optional list of collections that `mean_distance` should be added to.
+      updates_collections: An optional list of collections that `update_op` should be added
+        to.
+      name: An optional variable_scope name.
+
+    Returns:
+      mean_distance: A `Tensor` representing the current mean, the value of `total` divided
+        by `count`.
+      update_op: An operation that increments the `total` and `count` variables
+        appropriately.
+
+    Raises:
+      ValueError: If `predictions` and `labels` have mismatched shapes, or if `weights` is
+        not `None` and its shape doesn't match `predictions`, or if either
+        `metrics_collections` or `updates_collections` are not a list or tuple.
+      RuntimeError: If eager execution is enabled (TF1's metrics are graph constructs).
+    """
     predictions, labels, weights = _remove_squeezable_dimensions(
         predictions, labels, weights, "mean_cosine_distance"
     )
@@ -601,8 +1027,39 @@ def mean_per_class_accuracy(
     labels, predictions, num_classes, weights=None, metrics_collections=None,
     updates_collections=None, name=None,
 ):  # fmt: skip
-    """The mean over classes of each class's (weighted) accuracy; a class never seen counts
-    as accuracy 0, as in TF1."""
+    """Calculates the mean of the per-class accuracies.
+
+    Calculates the accuracy for each class, then takes the mean of that. A class never seen
+    counts as accuracy 0, as in TF1. The function creates two local variables, `total` and
+    `count`, holding per-class counts, and returns `mean_accuracy` and `update_op`.
+
+    Args:
+      labels: A `Tensor` of ground truth labels with shape `[batch size]` and of type
+        `int32` or `int64`. The tensor will be flattened if its rank > 1.
+      predictions: A `Tensor` of prediction results for semantic labels, whose shape is
+        `[batch size]` and type `int32` or `int64`. The tensor will be flattened if its
+        rank > 1.
+      num_classes: The possible number of labels the prediction task can have. This value
+        must be provided, since two variables with shape = `[num_classes]` will be allocated.
+      weights: Optional `Tensor` whose rank is either 0, or the same rank as `labels`, and
+        must be broadcastable to `labels` (i.e., all dimensions must be either `1`, or the same
+        as the corresponding `labels` dimension).
+      metrics_collections: An optional list of collections that `mean_per_class_accuracy` should be
+        added to.
+      updates_collections: An optional list of collections that `update_op` should be added
+        to.
+      name: An optional variable_scope name.
+
+    Returns:
+      mean_accuracy: A `Tensor` representing the mean per class accuracy.
+      update_op: An operation that updates the accuracy tensor.
+
+    Raises:
+      ValueError: If `predictions` and `labels` have mismatched shapes, or if `weights` is
+        not `None` and its shape doesn't match `predictions`, or if either
+        `metrics_collections` or `updates_collections` are not a list or tuple.
+      RuntimeError: If eager execution is enabled (TF1's metrics are graph constructs).
+    """
     with variable_scope(name, "mean_accuracy", (predictions, labels, weights)):
         labels = math_ops.cast(convert_to_tensor(labels), dtypes.int64)
         predictions = convert_to_tensor(predictions)
@@ -645,9 +1102,33 @@ def mean_per_class_accuracy(
 def confusion_matrix(
     labels, predictions, num_classes=None, dtype=dtypes.int32, name=None, weights=None
 ):
-    """The ``[num_classes, num_classes]`` matrix counting (or weighting) each (label,
-    prediction) pair: rows are labels, columns predictions. ``num_classes`` must be given
-    (TF1 can find it at run time from the largest id)."""
+    """Computes the confusion matrix from predictions and labels.
+
+    The matrix columns represent the prediction labels and the rows represent the real
+    labels. The confusion matrix is always a 2-D array of shape `[n, n]`, where `n` is the
+    number of valid labels for a given classification task. Both prediction and labels must
+    be 1-D arrays of the same shape in order for this function to work.
+
+    varflow difference: `num_classes` must be given (TF1 can find it at run time from the
+    largest label or prediction).
+
+    Args:
+      labels: 1-D `Tensor` of real labels for the classification task.
+      predictions: 1-D `Tensor` of predictions for a given classification.
+      num_classes: The possible number of labels the classification task can have.
+      dtype: Data type of the confusion matrix.
+      name: Scope name.
+      weights: An optional `Tensor` whose shape matches `predictions`.
+
+    Returns:
+      A `Tensor` of type `dtype` with shape `[n, n]` representing the confusion matrix,
+      where `n` is the number of possible labels in the classification task.
+
+    Raises:
+      ValueError: If both predictions and labels are not 1-D vectors and have mismatched
+        shapes, or if `weights` is not `None` and its shape doesn't match `predictions`, or
+        `num_classes` is not given.
+    """
     if num_classes is None:
         raise ValueError(
             "varflow's confusion_matrix needs num_classes (TF1 computes it from the largest "
@@ -678,8 +1159,41 @@ def mean_iou(
     labels, predictions, num_classes, weights=None, metrics_collections=None,
     updates_collections=None, name=None,
 ):  # fmt: skip
-    """The mean over classes of intersection / union, from a running confusion matrix;
-    classes that never occur are left out of the mean."""
+    """Calculate per-step mean Intersection-Over-Union (mIOU).
+
+    Mean Intersection-Over-Union is a common evaluation metric for semantic image
+    segmentation, which first computes the IOU for each semantic class and then computes the
+    average over classes: `IOU = true_positive / (true_positive + false_positive +
+    false_negative)`. The predictions are accumulated in a confusion matrix, weighted by
+    `weights`; classes that never occur are left out of the mean.
+
+    Args:
+      labels: A `Tensor` of ground truth labels with shape `[batch size]` and of type
+        `int32` or `int64`. The tensor will be flattened if its rank > 1.
+      predictions: A `Tensor` of prediction results for semantic labels, whose shape is
+        `[batch size]` and type `int32` or `int64`. The tensor will be flattened if its
+        rank > 1.
+      num_classes: The possible number of labels the prediction task can have. This value
+        must be provided, since a confusion matrix of dimension = `[num_classes,
+        num_classes]` will be allocated.
+      weights: Optional `Tensor` whose rank is either 0, or the same rank as `labels`, and
+        must be broadcastable to `labels` (i.e., all dimensions must be either `1`, or the same
+        as the corresponding `labels` dimension).
+      metrics_collections: An optional list of collections that `mean_iou` should be added to.
+      updates_collections: An optional list of collections that `update_op` should be added
+        to.
+      name: An optional variable_scope name.
+
+    Returns:
+      mean_iou: A `Tensor` representing the mean intersection-over-union.
+      update_op: An operation that increments the confusion matrix.
+
+    Raises:
+      ValueError: If `predictions` and `labels` have mismatched shapes, or if `weights` is
+        not `None` and its shape doesn't match `predictions`, or if either
+        `metrics_collections` or `updates_collections` are not a list or tuple.
+      RuntimeError: If eager execution is enabled (TF1's metrics are graph constructs).
+    """
     with variable_scope(name, "mean_iou", (predictions, labels, weights)):
         predictions = convert_to_tensor(predictions)
         labels = convert_to_tensor(labels)
