@@ -34,6 +34,22 @@ def _binary_inputs(x, y):
 
 
 def add(x, y, name=None) -> Tensor:
+    """Returns x + y element-wise.
+
+    Supports broadcasting (op `Add`).
+
+    Args:
+      x: A `Tensor` (or a value convertible to one).
+      y: A `Tensor` (or value) of the same type as `x`; broadcast against `x`.
+      name: A name for the operation (optional).
+
+    Returns:
+      A `Tensor`. Has the same type as `x`.
+
+    Raises:
+      TypeError: If `x` and `y` have different types.
+      ValueError: If the shapes of `x` and `y` cannot be broadcast together.
+    """
     x, y = _binary_inputs(x, y)
     return _op("Add", [x, y], name=name)
 
@@ -44,17 +60,65 @@ def _add_v2(x, y, name=None) -> Tensor:
 
 
 def subtract(x, y, name=None) -> Tensor:
+    """Returns x - y element-wise.
+
+    Supports broadcasting (op `Sub`).
+
+    Args:
+      x: A `Tensor` (or a value convertible to one).
+      y: A `Tensor` (or value) of the same type as `x`; broadcast against `x`.
+      name: A name for the operation (optional).
+
+    Returns:
+      A `Tensor`. Has the same type as `x`.
+
+    Raises:
+      TypeError: If `x` and `y` have different types.
+      ValueError: If the shapes of `x` and `y` cannot be broadcast together.
+    """
     x, y = _binary_inputs(x, y)
     return _op("Sub", [x, y], name=name)
 
 
 def multiply(x, y, name=None) -> Tensor:
+    """Returns x * y element-wise.
+
+    Supports broadcasting (op `Mul`).
+
+    Args:
+      x: A `Tensor` (or a value convertible to one).
+      y: A `Tensor` (or value) of the same type as `x`; broadcast against `x`.
+      name: A name for the operation (optional).
+
+    Returns:
+      A `Tensor`. Has the same type as `x`.
+
+    Raises:
+      TypeError: If `x` and `y` have different types.
+      ValueError: If the shapes of `x` and `y` cannot be broadcast together.
+    """
     x, y = _binary_inputs(x, y)
     return _op("Mul", [x, y], name=name)
 
 
 def truediv(x, y, name=None) -> Tensor:
-    """x / y; integer operands are cast to float64 first (float32 for int16), as in TF1."""
+    """Divides x / y elementwise (using Python 3 division operator semantics).
+
+    Integer operands are cast to float64 first (float32 for int8 and int16), as in TF1;
+    floating operands are divided as they are (op `RealDiv`).
+
+    Args:
+      x: A `Tensor` (or a value convertible to one).
+      y: A `Tensor` (or value) of the same type as `x`; broadcast against `x`.
+      name: A name for the operation (optional).
+
+    Returns:
+      A `Tensor` of a floating type: `x / y` evaluated in floating point.
+
+    Raises:
+      TypeError: If `x` and `y` have different types.
+      ValueError: If the shapes of `x` and `y` cannot be broadcast together.
+    """
     x, y = _binary_inputs(x, y)
     with name_scope(name, "truediv") as scope:
         if x.dtype.base_dtype.is_integer:
@@ -64,34 +128,124 @@ def truediv(x, y, name=None) -> Tensor:
 
 
 def divide(x, y, name=None) -> Tensor:
+    """Computes Python style division of `x` by `y`.
+
+    The same as `tf.truediv`.
+
+    Args:
+      x: A `Tensor` (or a value convertible to one).
+      y: A `Tensor` (or value) of the same type as `x`; broadcast against `x`.
+      name: A name for the operation (optional).
+
+    Returns:
+      A `Tensor` with the value of `x / y`.
+
+    Raises:
+      TypeError: If `x` and `y` have different types.
+      ValueError: If the shapes of `x` and `y` cannot be broadcast together.
+    """
     if name is not None:
         return truediv(x, y, name=name)
     return truediv(x, y)
 
 
 def realdiv(x, y, name=None) -> Tensor:
+    """Returns x / y element-wise for real types.
+
+    Integer division by zero is an error (op `RealDiv`).
+
+    Args:
+      x: A `Tensor` (or a value convertible to one).
+      y: A `Tensor` (or value) of the same type as `x`; broadcast against `x`.
+      name: A name for the operation (optional).
+
+    Returns:
+      A `Tensor`. Has the same type as `x`.
+
+    Raises:
+      TypeError: If `x` and `y` have different types.
+      ValueError: If the shapes of `x` and `y` cannot be broadcast together.
+    """
     x, y = _binary_inputs(x, y)
     return _op("RealDiv", [x, y], name=name)
 
 
 def div(x, y, name=None) -> Tensor:
-    """TF1's legacy division: integer division for ints, true division for floats."""
+    """Divides x / y elementwise (using Python 2 division operator semantics).
+
+    TF1's legacy division: integer division (floored) for ints, true division for floats.
+
+    Args:
+      x: A `Tensor` (or a value convertible to one).
+      y: A `Tensor` (or value) of the same type as `x`; broadcast against `x`.
+      name: A name for the operation (optional).
+
+    Returns:
+      A `Tensor`. Has the same type as `x`.
+
+    Raises:
+      TypeError: If `x` and `y` have different types.
+      ValueError: If the shapes of `x` and `y` cannot be broadcast together.
+    """
     x, y = _binary_inputs(x, y)
     return _op("Div" if not x.dtype.base_dtype.is_integer else "FloorDiv", [x, y], name=name)
 
 
 def floordiv(x, y, name=None) -> Tensor:
+    """Divides `x / y` elementwise, rounding toward the most negative integer.
+
+    The same as `tf.div(x,y)` for integers, but uses `tf.floor(tf.div(x,y))` for floating
+    point arguments so that the result is always an integer (though possibly an integer
+    represented as floating point). Integer division by zero is an error.
+
+    Args:
+      x: A `Tensor` (or a value convertible to one).
+      y: A `Tensor` (or value) of the same type as `x`; broadcast against `x`.
+      name: A name for the operation (optional).
+
+    Returns:
+      A `Tensor`. Has the same type as `x`.
+
+    Raises:
+      TypeError: If `x` and `y` have different types.
+      ValueError: If the shapes of `x` and `y` cannot be broadcast together.
+    """
     x, y = _binary_inputs(x, y)
     return _op("FloorDiv", [x, y], name=name)
 
 
 def truncatediv(x, y, name=None) -> Tensor:
-    """Division rounding toward zero (op TruncateDiv); integer division by zero is an error."""
+    """Returns x / y element-wise for integer types, rounding toward zero.
+
+    Truncation designates that negative numbers will round fractional quantities toward
+    zero, i.e. -7 / 5 = -1 (op `TruncateDiv`). Integer division by zero is an error.
+
+    Args:
+      x: A `Tensor` (or a value convertible to one).
+      y: A `Tensor` (or value) of the same type as `x`; broadcast against `x`.
+      name: A name for the operation (optional).
+
+    Returns:
+      A `Tensor`. Has the same type as `x`.
+
+    Raises:
+      TypeError: If `x` and `y` have different types.
+      ValueError: If the shapes of `x` and `y` cannot be broadcast together.
+    """
     x, y = _binary_inputs(x, y)
     return _op("TruncateDiv", [x, y], name=name)
 
 
 def negative(x, name=None) -> Tensor:
+    """Computes numerical negative value element-wise: `y = -x`.
+
+    Args:
+      x: A `Tensor` of a numeric type.
+      name: A name for the operation (optional).
+
+    Returns:
+      A `Tensor`. Has the same type as `x`.
+    """
     return _op("Neg", [convert_to_tensor(x)], name=name)
 
 
@@ -106,6 +260,32 @@ def matmul(
     b_is_sparse=False,
     name=None,
 ) -> Tensor:
+    """Multiplies matrix `a` by matrix `b`, producing `a` * `b`.
+
+    The inputs must, following any transpositions, be tensors of rank >= 2 where the inner 2
+    dimensions specify valid matrix multiplication dimensions, and any further outer
+    dimensions specify matching batch size. Both matrices must be of the same type.
+
+    Args:
+      a: `Tensor` of type `float32`, `float64`, `int32` or `int64` and rank > 1.
+      b: `Tensor` with same type and rank as `a`.
+      transpose_a: If `True`, `a` is transposed before multiplication.
+      transpose_b: If `True`, `b` is transposed before multiplication.
+      adjoint_a: If `True`, `a` is conjugated and transposed before multiplication (for
+        real types, the same as `transpose_a`).
+      adjoint_b: If `True`, `b` is conjugated and transposed before multiplication.
+      a_is_sparse: A hint in TF1; accepted and ignored.
+      b_is_sparse: A hint in TF1; accepted and ignored.
+      name: Name for the operation (optional).
+
+    Returns:
+      A `Tensor` of the same type as `a` and `b` where each inner-most matrix is the product
+      of the corresponding matrices in `a` and `b`.
+
+    Raises:
+      ValueError: If the inner dimensions do not match, or `transpose_a` and `adjoint_a`, or
+        `transpose_b` and `adjoint_b` are both set to True.
+    """
     a = convert_to_tensor(a)
     b = convert_to_tensor(b, dtype=a.dtype.base_dtype)
     if transpose_a and adjoint_a:
@@ -125,6 +305,19 @@ def matmul(
 
 
 def add_n(inputs, name=None) -> Tensor:
+    """Adds all input tensors element-wise.
+
+    Args:
+      inputs: A list of `Tensor` objects, each with same shape and type.
+      name: A name for the operation (optional).
+
+    Returns:
+      A `Tensor` of same shape and type as the elements of `inputs`.
+
+    Raises:
+      ValueError: If `inputs` don't all have same shape and dtype or the shape cannot be
+        inferred, or `inputs` is empty or not a list.
+    """
     if not inputs or not isinstance(inputs, (list, tuple)):
         raise ValueError(
             "inputs must be a list of at least one Tensor/IndexedSlices with the same dtype and shape"
@@ -165,42 +358,198 @@ def _reduction(op_type, input_tensor, axis, keepdims, name, reduction_indices, k
 def reduce_sum(
     input_tensor, axis=None, keepdims=None, name=None, reduction_indices=None, keep_dims=None
 ):
+    """Computes the sum of elements across dimensions of a tensor.
+
+    Reduces `input_tensor` along the dimensions given in `axis`. Unless `keepdims` is true,
+    the rank of the tensor is reduced by 1 for each entry in `axis`. If `keepdims` is true,
+    the reduced dimensions are retained with length 1. If `axis` is None, all dimensions are
+    reduced, and a tensor with a single element is returned.
+
+    Args:
+      input_tensor: The tensor to reduce. Should have numeric type.
+      axis: The dimensions to reduce. If `None` (the default), reduces all dimensions. Must
+        be in the range `[-rank(input_tensor), rank(input_tensor))`.
+      keepdims: If true, retains reduced dimensions with length 1.
+      name: A name for the operation (optional).
+      reduction_indices: The old (deprecated) name for axis.
+      keep_dims: Deprecated alias for `keepdims`.
+
+    Returns:
+      The reduced tensor.
+
+    Raises:
+      InvalidArgumentError: If an axis is out of range.
+    """
     return _reduction("Sum", input_tensor, axis, keepdims, name, reduction_indices, keep_dims)
 
 
 def reduce_mean(
     input_tensor, axis=None, keepdims=None, name=None, reduction_indices=None, keep_dims=None
 ):
+    """Computes the mean of elements across dimensions of a tensor.
+
+    Reduces `input_tensor` along the dimensions given in `axis`. Unless `keepdims` is true,
+    the rank of the tensor is reduced by 1 for each entry in `axis`. If `keepdims` is true,
+    the reduced dimensions are retained with length 1. If `axis` is None, all dimensions are
+    reduced, and a tensor with a single element is returned.
+
+    For integer inputs the mean is computed in the integer type, as in TF1.
+
+    Args:
+      input_tensor: The tensor to reduce. Should have numeric type.
+      axis: The dimensions to reduce. If `None` (the default), reduces all dimensions. Must
+        be in the range `[-rank(input_tensor), rank(input_tensor))`.
+      keepdims: If true, retains reduced dimensions with length 1.
+      name: A name for the operation (optional).
+      reduction_indices: The old (deprecated) name for axis.
+      keep_dims: Deprecated alias for `keepdims`.
+
+    Returns:
+      The reduced tensor.
+
+    Raises:
+      InvalidArgumentError: If an axis is out of range.
+    """
     return _reduction("Mean", input_tensor, axis, keepdims, name, reduction_indices, keep_dims)
 
 
 def reduce_max(
     input_tensor, axis=None, keepdims=None, name=None, reduction_indices=None, keep_dims=None
 ):
+    """Computes the maximum of elements across dimensions of a tensor.
+
+    Reduces `input_tensor` along the dimensions given in `axis`. Unless `keepdims` is true,
+    the rank of the tensor is reduced by 1 for each entry in `axis`. If `keepdims` is true,
+    the reduced dimensions are retained with length 1. If `axis` is None, all dimensions are
+    reduced, and a tensor with a single element is returned.
+
+    Args:
+      input_tensor: The tensor to reduce. Should have real numeric type.
+      axis: The dimensions to reduce. If `None` (the default), reduces all dimensions. Must
+        be in the range `[-rank(input_tensor), rank(input_tensor))`.
+      keepdims: If true, retains reduced dimensions with length 1.
+      name: A name for the operation (optional).
+      reduction_indices: The old (deprecated) name for axis.
+      keep_dims: Deprecated alias for `keepdims`.
+
+    Returns:
+      The reduced tensor.
+
+    Raises:
+      InvalidArgumentError: If an axis is out of range.
+    """
     return _reduction("Max", input_tensor, axis, keepdims, name, reduction_indices, keep_dims)
 
 
 def reduce_min(
     input_tensor, axis=None, keepdims=None, name=None, reduction_indices=None, keep_dims=None
 ):
+    """Computes the minimum of elements across dimensions of a tensor.
+
+    Reduces `input_tensor` along the dimensions given in `axis`. Unless `keepdims` is true,
+    the rank of the tensor is reduced by 1 for each entry in `axis`. If `keepdims` is true,
+    the reduced dimensions are retained with length 1. If `axis` is None, all dimensions are
+    reduced, and a tensor with a single element is returned.
+
+    Args:
+      input_tensor: The tensor to reduce. Should have real numeric type.
+      axis: The dimensions to reduce. If `None` (the default), reduces all dimensions. Must
+        be in the range `[-rank(input_tensor), rank(input_tensor))`.
+      keepdims: If true, retains reduced dimensions with length 1.
+      name: A name for the operation (optional).
+      reduction_indices: The old (deprecated) name for axis.
+      keep_dims: Deprecated alias for `keepdims`.
+
+    Returns:
+      The reduced tensor.
+
+    Raises:
+      InvalidArgumentError: If an axis is out of range.
+    """
     return _reduction("Min", input_tensor, axis, keepdims, name, reduction_indices, keep_dims)
 
 
 def reduce_prod(
     input_tensor, axis=None, keepdims=None, name=None, reduction_indices=None, keep_dims=None
 ):
+    """Computes the product of elements across dimensions of a tensor.
+
+    Reduces `input_tensor` along the dimensions given in `axis`. Unless `keepdims` is true,
+    the rank of the tensor is reduced by 1 for each entry in `axis`. If `keepdims` is true,
+    the reduced dimensions are retained with length 1. If `axis` is None, all dimensions are
+    reduced, and a tensor with a single element is returned.
+
+    Args:
+      input_tensor: The tensor to reduce. Should have numeric type.
+      axis: The dimensions to reduce. If `None` (the default), reduces all dimensions. Must
+        be in the range `[-rank(input_tensor), rank(input_tensor))`.
+      keepdims: If true, retains reduced dimensions with length 1.
+      name: A name for the operation (optional).
+      reduction_indices: The old (deprecated) name for axis.
+      keep_dims: Deprecated alias for `keepdims`.
+
+    Returns:
+      The reduced tensor.
+
+    Raises:
+      InvalidArgumentError: If an axis is out of range.
+    """
     return _reduction("Prod", input_tensor, axis, keepdims, name, reduction_indices, keep_dims)
 
 
 def reduce_all(
     input_tensor, axis=None, keepdims=None, name=None, reduction_indices=None, keep_dims=None
 ):
+    """Computes the "logical and" of elements across dimensions of a tensor.
+
+    Reduces `input_tensor` along the dimensions given in `axis`. Unless `keepdims` is true,
+    the rank of the tensor is reduced by 1 for each entry in `axis`. If `keepdims` is true,
+    the reduced dimensions are retained with length 1. If `axis` is None, all dimensions are
+    reduced, and a tensor with a single element is returned.
+
+    Args:
+      input_tensor: The tensor to reduce. Should have `bool` type.
+      axis: The dimensions to reduce. If `None` (the default), reduces all dimensions. Must
+        be in the range `[-rank(input_tensor), rank(input_tensor))`.
+      keepdims: If true, retains reduced dimensions with length 1.
+      name: A name for the operation (optional).
+      reduction_indices: The old (deprecated) name for axis.
+      keep_dims: Deprecated alias for `keepdims`.
+
+    Returns:
+      The reduced tensor.
+
+    Raises:
+      InvalidArgumentError: If an axis is out of range.
+    """
     return _reduction("All", input_tensor, axis, keepdims, name, reduction_indices, keep_dims)
 
 
 def reduce_any(
     input_tensor, axis=None, keepdims=None, name=None, reduction_indices=None, keep_dims=None
 ):
+    """Computes the "logical or" of elements across dimensions of a tensor.
+
+    Reduces `input_tensor` along the dimensions given in `axis`. Unless `keepdims` is true,
+    the rank of the tensor is reduced by 1 for each entry in `axis`. If `keepdims` is true,
+    the reduced dimensions are retained with length 1. If `axis` is None, all dimensions are
+    reduced, and a tensor with a single element is returned.
+
+    Args:
+      input_tensor: The tensor to reduce. Should have `bool` type.
+      axis: The dimensions to reduce. If `None` (the default), reduces all dimensions. Must
+        be in the range `[-rank(input_tensor), rank(input_tensor))`.
+      keepdims: If true, retains reduced dimensions with length 1.
+      name: A name for the operation (optional).
+      reduction_indices: The old (deprecated) name for axis.
+      keep_dims: Deprecated alias for `keepdims`.
+
+    Returns:
+      The reduced tensor.
+
+    Raises:
+      InvalidArgumentError: If an axis is out of range.
+    """
     return _reduction("Any", input_tensor, axis, keepdims, name, reduction_indices, keep_dims)
 
 
@@ -217,16 +566,73 @@ def _arg_reduction(op_type, input, axis, name, dimension, output_type):  # noqa:
 
 
 def argmax(input, axis=None, name=None, dimension=None, output_type=dtypes.int64) -> Tensor:  # noqa: A002
-    """Index of the largest value along `axis` (default 0) (op ArgMax)."""
+    """Returns the index with the largest value across axes of a tensor.
+
+    Note that in case of ties the identity of the return value is not guaranteed (varflow
+    returns the first).
+
+    Args:
+      input: A `Tensor` of a real numeric type.
+      axis: An int or an int32/int64 scalar `Tensor`, in the range `[-rank(input),
+        rank(input))`. Describes which axis of the input tensor to reduce across (default 0).
+      name: A name for the operation (optional).
+      dimension: Deprecated alias for `axis`.
+      output_type: An optional `tf.DType` from: `tf.int32, tf.int64`. Defaults to
+        `tf.int64`.
+
+    Returns:
+      A `Tensor` of type `output_type`.
+
+    Raises:
+      ValueError: If both `axis` and `dimension` are given.
+    """
     return _arg_reduction("ArgMax", input, axis, name, dimension, output_type)
 
 
 def argmin(input, axis=None, name=None, dimension=None, output_type=dtypes.int64) -> Tensor:  # noqa: A002
-    """Index of the smallest value along `axis` (default 0) (op ArgMin)."""
+    """Returns the index with the smallest value across axes of a tensor.
+
+    Note that in case of ties the identity of the return value is not guaranteed (varflow
+    returns the first).
+
+    Args:
+      input: A `Tensor` of a real numeric type.
+      axis: An int or an int32/int64 scalar `Tensor`, in the range `[-rank(input),
+        rank(input))`. Describes which axis of the input tensor to reduce across (default 0).
+      name: A name for the operation (optional).
+      dimension: Deprecated alias for `axis`.
+      output_type: An optional `tf.DType` from: `tf.int32, tf.int64`. Defaults to
+        `tf.int64`.
+
+    Returns:
+      A `Tensor` of type `output_type`.
+
+    Raises:
+      ValueError: If both `axis` and `dimension` are given.
+    """
     return _arg_reduction("ArgMin", input, axis, name, dimension, output_type)
 
 
 def cumprod(x, axis=0, exclusive=False, reverse=False, name=None) -> Tensor:
+    """Compute the cumulative product of the tensor `x` along `axis`.
+
+    By default, this op performs an inclusive cumulative product, which means that the first
+    element of the input is identical to the first element of the output:
+    `tf.cumprod([a, b, c])` gives `[a, a * b, a * b * c]`. With `exclusive=True` an
+    exclusive cumulative product is performed instead; with `reverse=True` it runs in the
+    opposite direction.
+
+    Args:
+      x: A `Tensor` of a numeric type.
+      axis: A `Tensor` of type `int32` (default: 0). Must be in the range
+        `[-rank(x), rank(x))`.
+      exclusive: If `True`, perform exclusive cumulative product.
+      reverse: A `bool` (default: False).
+      name: A name for the operation (optional).
+
+    Returns:
+      A `Tensor`. Has the same type and shape as `x`.
+    """
     x = convert_to_tensor(x)
     axis = convert_to_index_tensor(axis)
     return _op("Cumprod", [x, axis], {"exclusive": bool(exclusive), "reverse": bool(reverse)}, name)
@@ -236,8 +642,28 @@ _RANGE_HIERARCHY = (dtypes.int32, dtypes.int64, dtypes.float32, dtypes.float64)
 
 
 def range(start, limit=None, delta=1, dtype=None, name="range") -> Tensor:  # noqa: A001
-    """TF1's tf.range: [start, limit) by delta; dtype inferred as the widest of the arguments'
-    (int32 < int64 < float32 < float64) unless given."""
+    """Creates a sequence of numbers.
+
+    Creates a sequence of numbers that begins at `start` and extends by increments of
+    `delta` up to but not including `limit`. The dtype of the resulting tensor is inferred
+    from the inputs unless it is provided explicitly: the widest of the arguments' types
+    (int32 < int64 < float32 < float64). Like Python's `range`, `tf.range(n)` counts from 0.
+
+    Args:
+      start: A 0-D `Tensor` (scalar). Acts as first entry in the range if `limit` is not
+        None; otherwise, acts as range limit and first entry defaults to 0.
+      limit: A 0-D `Tensor` (scalar). Upper limit of sequence, exclusive. If None, defaults
+        to the value of `start` while the first entry of the range defaults to 0.
+      delta: A 0-D `Tensor` (scalar). Number that increments `start`. Defaults to 1.
+      dtype: The type of the elements of the resulting tensor.
+      name: A name for the operation. Defaults to "range".
+
+    Returns:
+      An 1-D `Tensor` of type `dtype`.
+
+    Raises:
+      InvalidArgumentError: If `delta` is 0 or has the wrong sign for `start` and `limit`.
+    """
     if limit is None:
         start, limit = 0, start
     with name_scope(name, "Range") as scope:
@@ -266,8 +692,26 @@ def range(start, limit=None, delta=1, dtype=None, name="range") -> Tensor:  # no
 
 
 def unsorted_segment_sum(data, segment_ids, num_segments, name=None) -> Tensor:
-    """Sums rows of `data` into `num_segments` buckets by `segment_ids` (negative ids are dropped)
-    (op UnsortedSegmentSum)."""
+    """Computes the sum along segments of a tensor.
+
+    Computes a tensor such that `output[i, ...] = sum(data[j, ...])` over the `j` where
+    `segment_ids[j] == i`. Unlike `segment_sum`, `segment_ids` need not be sorted and need
+    not cover all values in the full range of valid values. If the sum is empty for a given
+    segment ID `i`, `output[i] = 0`. Negative ids are dropped, as in TF1.
+
+    Args:
+      data: A `Tensor` of a numeric type.
+      segment_ids: An int32 or int64 `Tensor` whose shape is a prefix of `data.shape`.
+      num_segments: A scalar int `Tensor`, the number of segments.
+      name: A name for the operation (optional).
+
+    Returns:
+      A `Tensor` with the same type as `data`, of shape `[num_segments] +
+      data.shape[segment_ids.ndim:]`.
+
+    Raises:
+      InvalidArgumentError: If a segment id is `>= num_segments`.
+    """
     data = convert_to_tensor(data)
     ids = convert_to_tensor(segment_ids)
     num = (
@@ -277,8 +721,31 @@ def unsorted_segment_sum(data, segment_ids, num_segments, name=None) -> Tensor:
 
 
 def tensordot(a, b, axes, name=None) -> Tensor:
-    """TF1's tf.tensordot for operands with static shapes: contracts a's `axes[0]` with b's
-    `axes[1]` (or a's last and b's first `axes` dimensions) as one MatMul."""
+    """Tensor contraction of a and b along specified axes.
+
+    Tensordot sums the product of elements from `a` and `b` over the indices specified by
+    `axes[0]` and `axes[1]` (or, for a scalar `axes = N`, over the last `N` axes of `a` and the
+    first `N` axes of `b`), computed as one `MatMul` between reshaped operands.
+
+    varflow difference: the operands' shapes must be known when the graph is built.
+
+    Args:
+      a: `Tensor` of type `float32` or `float64`.
+      b: `Tensor` with the same type as `a`.
+      axes: Either a scalar `N`, or a list or an `int32` `Tensor` of shape `[2, k]`. If axes
+        is a scalar, sum over the last N axes of a and the first N axes of b in order. If
+        axes is a list or `Tensor` the first and second row contain the set of unique
+        integers specifying axes along which the contraction is computed, for `a` and `b`,
+        respectively. The number of axes for `a` and `b` must be equal.
+      name: A name for the operation (optional).
+
+    Returns:
+      A `Tensor` with the same type as `a`.
+
+    Raises:
+      ValueError: If the shapes of `a`, `b`, and `axes` are incompatible, or a shape is not
+        known statically.
+    """
     import numpy as np
 
     from varflow import array_ops
@@ -348,7 +815,20 @@ def tensordot(a, b, axes, name=None) -> Tensor:
 
 
 def leaky_relu(features, alpha=0.2, name=None) -> Tensor:
-    """TF1's tf.nn.leaky_relu: x if x > 0 else alpha * x (op LeakyRelu, attr alpha)."""
+    """Compute the Leaky ReLU activation function: `x if x > 0 else alpha * x`.
+
+    "Rectifier Nonlinearities Improve Neural Network Acoustic Models" AL Maas, AY Hannun, AY
+    Ng - Proc. ICML, 2013 (op `LeakyRelu`, attr `alpha`).
+
+    Args:
+      features: A `Tensor` representing preactivation values. Must be one of the following
+        types: `float32`, `float64`, `int32`, `int64`.
+      alpha: Slope of the activation function at x < 0.
+      name: A name for the operation (optional).
+
+    Returns:
+      The activation value.
+    """
     import numpy as np
 
     with name_scope(name, "LeakyRelu") as scope:
@@ -361,8 +841,59 @@ def leaky_relu(features, alpha=0.2, name=None) -> Tensor:
 
 
 def selu(features, name=None) -> Tensor:
-    """TF1's tf.nn.selu: scale * (x if x > 0 else alpha * (exp(x) - 1)) (op Selu)."""
+    """Computes scaled exponential linear (SELU) activations.
+
+    `scale * alpha * (exp(features) - 1)` if < 0, `scale * features` otherwise, with TF1's
+    `alpha` and `scale` constants (op `Selu`).
+
+    To be used together with `initializer = tf.variance_scaling_initializer(factor=1.0,
+    mode='FAN_IN')`. See "Self-Normalizing Neural Networks" (Klambauer et al., 2017).
+
+    Args:
+      features: A `Tensor` of a floating type.
+      name: A name for the operation (optional).
+
+    Returns:
+      A `Tensor`. Has the same type as `features`.
+    """
     return _op("Selu", [convert_to_tensor(features)], name=name)
+
+
+# TF1's one-line summaries of the elementwise ops the two factories below make.
+_ELEMENTWISE_SUMMARIES = {
+    "Abs": "Computes the absolute value of a tensor, elementwise.",
+    "Sign": "Returns an elementwise indication of the sign of a number (-1, 0 or 1).",
+    "Square": "Computes square of x element-wise.",
+    "Sqrt": "Computes square root of x element-wise.",
+    "Rsqrt": "Computes reciprocal of square root of x element-wise.",
+    "Reciprocal": "Computes the reciprocal of x element-wise.",
+    "Exp": "Computes exponential of x element-wise.",
+    "Expm1": "Computes `exp(x) - 1` element-wise.",
+    "Log": "Computes natural logarithm of x element-wise.",
+    "Log1p": "Computes natural logarithm of (1 + x) element-wise.",
+    "Tanh": "Computes hyperbolic tangent of `x` element-wise.",
+    "Sigmoid": "Computes sigmoid of `x` element-wise: `1 / (1 + exp(-x))`.",
+    "Sin": "Computes sine of x element-wise.",
+    "Cos": "Computes cos of x element-wise.",
+    "Floor": "Returns element-wise largest integer not greater than x.",
+    "Ceil": "Returns element-wise smallest integer not less than x.",
+    "Round": "Rounds the values of a tensor to the nearest integer, element-wise (half to even).",
+    "LogicalNot": "Returns the truth value of NOT x element-wise.",
+    "Maximum": "Returns the max of x and y (i.e. x > y ? x : y) element-wise.",
+    "Minimum": "Returns the min of x and y (i.e. x < y ? x : y) element-wise.",
+    "Pow": "Computes the power of one value to another: `x ** y`, element-wise.",
+    "SquaredDifference": "Returns (x - y)(x - y) element-wise.",
+    "FloorMod": "Returns element-wise remainder of division, with the sign of `y` (floored).",
+    "Less": "Returns the truth value of (x < y) element-wise.",
+    "LessEqual": "Returns the truth value of (x <= y) element-wise.",
+    "Greater": "Returns the truth value of (x > y) element-wise.",
+    "GreaterEqual": "Returns the truth value of (x >= y) element-wise.",
+    "Equal": "Returns the truth value of (x == y) element-wise.",
+    "NotEqual": "Returns the truth value of (x != y) element-wise.",
+    "LogicalAnd": "Returns the truth value of x AND y element-wise.",
+    "LogicalOr": "Returns the truth value of x OR y element-wise.",
+}
+_COMPARISONS = ("Less", "LessEqual", "Greater", "GreaterEqual", "Equal", "NotEqual")
 
 
 def _unary(op_type):
@@ -370,7 +901,15 @@ def _unary(op_type):
         return _op(op_type, [convert_to_tensor(x)], name=name)
 
     fn.__name__ = op_type.lower()
-    fn.__doc__ = f"Elementwise {op_type} (TF1's tf.{op_type.lower()})."
+    fn.__doc__ = f"""{_ELEMENTWISE_SUMMARIES[op_type]}
+
+Args:
+  x: A `Tensor` (or a value convertible to one) of a type the `{op_type}` op accepts.
+  name: A name for the operation (optional).
+
+Returns:
+  A `Tensor` with the same shape and type as `x`.
+"""
     return fn
 
 
@@ -379,7 +918,23 @@ def _binary(op_type):
         x, y = _binary_inputs(x, y)
         return _op(op_type, [x, y], name=name)
 
-    fn.__doc__ = f"Elementwise {op_type} with broadcasting."
+    result = "`bool`" if op_type in _COMPARISONS else "the same type as `x`"
+    fn.__doc__ = f"""{_ELEMENTWISE_SUMMARIES[op_type]}
+
+Supports NumPy-style broadcasting of `x` and `y` (op `{op_type}`).
+
+Args:
+  x: A `Tensor` (or a value convertible to one).
+  y: A `Tensor` (or value) of the same type as `x`.
+  name: A name for the operation (optional).
+
+Returns:
+  A `Tensor` of {result}, with the broadcast shape of `x` and `y`.
+
+Raises:
+  ValueError: If the shapes of `x` and `y` cannot be broadcast together.
+  TypeError: If `x` and `y` have different types.
+"""
     return fn
 
 
@@ -419,14 +974,50 @@ logical_or = _binary("LogicalOr")
 
 
 def logical_xor(x, y, name="LogicalXor") -> Tensor:
+    """Logical XOR function: `x ^ y = (x | y) & ~(x & y)`.
+
+    Inputs are `bool` tensors; supports broadcasting.
+
+    Args:
+      x: A `Tensor` (or a value convertible to one).
+      y: A `Tensor` (or value) of the same type as `x`; broadcast against `x`.
+      name: A name for the operation (optional).
+
+    Returns:
+      A `bool` `Tensor`.
+
+    Raises:
+      TypeError: If `x` and `y` have different types.
+      ValueError: If the shapes of `x` and `y` cannot be broadcast together.
+    """
     with name_scope(name, "LogicalXor") as scope:
         return logical_and(logical_or(x, y), logical_not(logical_and(x, y)), name=scope)
 
 
 def where(condition, x=None, y=None, name=None) -> Tensor:
-    """TF1's tf.where: with x and y, an elementwise select of x or y (same shapes) by a bool
-    condition; with neither, the int64 [num_true, rank] coordinates of the true elements (op
-    Where)."""
+    """Return the elements, either from `x` or `y`, depending on the `condition`.
+
+    If both `x` and `y` are None, this operation returns the coordinates of true elements of
+    `condition`: a 2-D int64 tensor of shape `[num_true, rank(condition)]`. Otherwise `x` and
+    `y` must have the same shape, and the result takes elements from `x` where `condition` is
+    true and from `y` where it is false. If `condition` is rank 1, `x` may have higher rank,
+    and the condition selects whole rows.
+
+    Args:
+      condition: A `Tensor` of type `bool`.
+      x: A Tensor which may have the same shape as `condition`. If `condition` is rank 1,
+        `x` may have higher rank, but its first dimension must match the size of
+        `condition`.
+      y: A `tensor` with the same shape and type as `x`.
+      name: A name of the operation (optional).
+
+    Returns:
+      A `Tensor` with the same type and shape as `x`, `y` if they are non-None.
+      Otherwise, a `Tensor` with shape `(num_true, rank(condition))`.
+
+    Raises:
+      ValueError: When exactly one of `x` or `y` is non-None, or their shapes differ.
+    """
     if x is None and y is None:
         return _op("Where", [convert_to_tensor(condition)], name=name or "Where")
     if x is None or y is None:
@@ -437,6 +1028,25 @@ def where(condition, x=None, y=None, name=None) -> Tensor:
 
 
 def cumsum(x, axis=0, exclusive=False, reverse=False, name=None) -> Tensor:
+    """Compute the cumulative sum of the tensor `x` along `axis`.
+
+    By default, this op performs an inclusive cumulative sum, which means that the first
+    element of the input is identical to the first element of the output:
+    `tf.cumsum([a, b, c])` gives `[a, a + b, a + b + c]`. With `exclusive=True` an
+    exclusive cumulative sum is performed instead; with `reverse=True` it runs in the
+    opposite direction.
+
+    Args:
+      x: A `Tensor` of a numeric type.
+      axis: A `Tensor` of type `int32` (default: 0). Must be in the range
+        `[-rank(x), rank(x))`.
+      exclusive: If `True`, perform exclusive cumulative sum.
+      reverse: A `bool` (default: False).
+      name: A name for the operation (optional).
+
+    Returns:
+      A `Tensor`. Has the same type and shape as `x`.
+    """
     x = convert_to_tensor(x)
     axis = convert_to_index_tensor(axis)
     return _op("Cumsum", [x, axis], {"exclusive": bool(exclusive), "reverse": bool(reverse)}, name)
