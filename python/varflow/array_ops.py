@@ -38,6 +38,25 @@ def _core_shape(shape) -> _core.Shape:
 
 
 def placeholder(dtype, shape=None, name=None) -> Tensor:
+    """Inserts a placeholder for a tensor that will be always fed.
+
+    **Important**: This tensor will produce an error if evaluated. Its value must be fed
+    using the `feed_dict` optional argument to `Session.run()`, `Tensor.eval()`, or
+    `Operation.run()`.
+
+    Args:
+      dtype: The type of elements in the tensor to be fed.
+      shape: The shape of the tensor to be fed (optional). If the shape is not specified,
+        you can feed a tensor of any shape.
+      name: A name for the operation (optional).
+
+    Returns:
+      A `Tensor` that may be used as a handle for feeding a value, but not evaluated
+      directly.
+
+    Raises:
+      RuntimeError: If eager execution is enabled (TF1 has no placeholders in eager mode).
+    """
     dtype = dtypes.as_dtype(dtype)
     return _op(
         "Placeholder",
@@ -48,33 +67,123 @@ def placeholder(dtype, shape=None, name=None) -> Tensor:
 
 
 def placeholder_with_default(input, shape, name=None) -> Tensor:  # noqa: A002 - TF1's name
+    """A placeholder op that passes through `input` when its output is not fed.
+
+    Args:
+      input: A `Tensor`. The default value to produce when output is not fed.
+      shape: A `tf.TensorShape` or list of `int`s. The (possibly partial) shape of the
+        tensor.
+      name: A name for the operation (optional).
+
+    Returns:
+      A `Tensor`. Has the same type as `input`.
+
+    Raises:
+      ValueError: If `shape` is not compatible with the shape of `input`.
+    """
     x = convert_to_tensor(input)
     return _op("PlaceholderWithDefault", [x], {"shape": _core_shape(shape)}, name)
 
 
 def identity(input, name=None) -> Tensor:  # noqa: A002
+    """Return a tensor with the same shape and contents as input.
+
+    Args:
+      input: A `Tensor`.
+      name: A name for the operation (optional).
+
+    Returns:
+      A `Tensor`. Has the same type as `input`.
+    """
     return _op("Identity", [convert_to_tensor(input)], name=name)
 
 
 def stop_gradient(input, name=None) -> Tensor:  # noqa: A002
+    """Stops gradient computation.
+
+    When executed in a graph, this op outputs its input tensor as-is. When building ops to
+    compute gradients, this op prevents the contribution of its inputs to be taken into
+    account: `tf.gradients` treats it as a constant.
+
+    Args:
+      input: A `Tensor`.
+      name: A name for the operation (optional).
+
+    Returns:
+      A `Tensor`. Has the same type as `input`.
+    """
     return _op("StopGradient", [convert_to_tensor(input)], name=name)
 
 
 def shape(input, name=None, out_type=dtypes.int32) -> Tensor:  # noqa: A002
+    """Returns the shape of a tensor.
+
+    This operation returns a 1-D integer tensor representing the shape of `input` (at run
+    time; `Tensor.shape` holds the static shape).
+
+    Args:
+      input: A `Tensor`.
+      name: A name for the operation (optional).
+      out_type: (Optional) The specified output type of the operation (`int32` or
+        `int64`). Defaults to `tf.int32`.
+
+    Returns:
+      A `Tensor` of type `out_type`.
+    """
     attrs = {"out_type": dtypes.as_dtype(out_type)._core}
     return _op("Shape", [convert_to_tensor(input)], attrs, name)
 
 
 def size(input, name=None, out_type=dtypes.int32) -> Tensor:  # noqa: A002
+    """Returns the size of a tensor: the number of elements in `input`.
+
+    Args:
+      input: A `Tensor`.
+      name: A name for the operation (optional).
+      out_type: (Optional) The specified non-quantized numeric output type of the
+        operation. Defaults to `tf.int32`.
+
+    Returns:
+      A `Tensor` of type `out_type`.
+    """
     attrs = {"out_type": dtypes.as_dtype(out_type)._core}
     return _op("Size", [convert_to_tensor(input)], attrs, name)
 
 
 def rank(input, name=None) -> Tensor:  # noqa: A002
+    """Returns the rank of a tensor: the number of its dimensions.
+
+    Args:
+      input: A `Tensor`.
+      name: A name for the operation (optional).
+
+    Returns:
+      A scalar `Tensor` of type `int32`.
+    """
     return _op("Rank", [convert_to_tensor(input)], name=name)
 
 
 def reshape(tensor, shape, name=None) -> Tensor:
+    """Reshapes a tensor.
+
+    Given `tensor`, this operation returns a tensor that has the same values as `tensor`
+    with shape `shape`. If one component of `shape` is the special value -1, the size of
+    that dimension is computed so that the total size remains constant. At most one
+    component of `shape` can be -1.
+
+    Args:
+      tensor: A `Tensor`.
+      shape: A `Tensor` of type `int32` or `int64`, or a list of ints. Defines the shape of
+        the output tensor.
+      name: A name for the operation (optional).
+
+    Returns:
+      A `Tensor`. Has the same type as `tensor`.
+
+    Raises:
+      ValueError: If the number of elements cannot match `shape` (when shapes are known).
+      InvalidArgumentError: If they do not match at run time.
+    """
     return _op(
         "Reshape",
         [convert_to_tensor(tensor), _int_tensor(shape)],
@@ -83,6 +192,21 @@ def reshape(tensor, shape, name=None) -> Tensor:
 
 
 def zeros_like(tensor, dtype=None, name=None, optimize=True) -> Tensor:
+    """Creates a tensor with all elements set to zero.
+
+    Given a single tensor (`tensor`), this operation returns a tensor of the same type and
+    shape as `tensor` with all elements set to zero. Optionally, you can use `dtype` to
+    specify a new type for the returned tensor.
+
+    Args:
+      tensor: A `Tensor`.
+      dtype: A type for the returned `Tensor`.
+      name: A name for the operation (optional).
+      optimize: Accepted for TF1 compatibility.
+
+    Returns:
+      A `Tensor` with all elements set to zero.
+    """
     tensor = convert_to_tensor(tensor)
     if dtype is not None and dtypes.as_dtype(dtype) != tensor.dtype.base_dtype:
         dims = tensor.shape.as_list() if tensor.shape.is_fully_defined() else shape(tensor)
@@ -91,6 +215,21 @@ def zeros_like(tensor, dtype=None, name=None, optimize=True) -> Tensor:
 
 
 def ones_like(tensor, dtype=None, name=None, optimize=True) -> Tensor:
+    """Creates a tensor with all elements set to 1.
+
+    Given a single tensor (`tensor`), this operation returns a tensor of the same type and
+    shape as `tensor` with all elements set to 1. Optionally, you can specify a new type
+    (`dtype`) for the returned tensor.
+
+    Args:
+      tensor: A `Tensor`.
+      dtype: A type for the returned `Tensor`.
+      name: A name for the operation (optional).
+      optimize: Accepted for TF1 compatibility.
+
+    Returns:
+      A `Tensor` with all elements set to 1.
+    """
     tensor = convert_to_tensor(tensor)
     if dtype is not None and dtypes.as_dtype(dtype) != tensor.dtype.base_dtype:
         dims = tensor.shape.as_list() if tensor.shape.is_fully_defined() else shape(tensor)
@@ -99,6 +238,22 @@ def ones_like(tensor, dtype=None, name=None, optimize=True) -> Tensor:
 
 
 def fill(dims, value, name=None) -> Tensor:
+    """Creates a tensor filled with a scalar value.
+
+    This operation creates a tensor of shape `dims` and fills it with `value`.
+
+    Args:
+      dims: A `Tensor`. Must be one of the following types: `int32`, `int64`. 1-D.
+        Represents the shape of the output tensor.
+      value: A `Tensor`. 0-D (scalar). Value to fill the returned tensor.
+      name: A name for the operation (optional).
+
+    Returns:
+      A `Tensor`. Has the same type as `value`.
+
+    Raises:
+      InvalidArgumentError: If `dims` contains negative entries or `value` is not a scalar.
+    """
     return _op("Fill", [_int_tensor(dims), convert_to_tensor(value)], name=name)
 
 
@@ -135,14 +290,50 @@ def _filled(shape, value, dtype, name) -> Tensor:
 
 
 def zeros(shape, dtype=dtypes.float32, name=None) -> Tensor:
+    """Creates a tensor with all elements set to zero.
+
+    Args:
+      shape: A list of integers, a tuple of integers, or a 1-D `Tensor` of type `int32`.
+      dtype: The type of an element in the resulting `Tensor`.
+      name: A name for the operation (optional).
+
+    Returns:
+      A `Tensor` with all elements set to zero.
+    """
     return _filled(shape, 0, dtype, name or "zeros")
 
 
 def ones(shape, dtype=dtypes.float32, name=None) -> Tensor:
+    """Creates a tensor with all elements set to one (1).
+
+    Args:
+      shape: A list of integers, a tuple of integers, or a 1-D `Tensor` of type `int32`.
+      dtype: The type of an element in the resulting `Tensor`.
+      name: A name for the operation (optional).
+
+    Returns:
+      A `Tensor` with all elements set to one (1).
+    """
     return _filled(shape, 1, dtype, name or "ones")
 
 
 def cast(x, dtype, name=None) -> Tensor:
+    """Casts a tensor to a new type.
+
+    The operation casts `x` to `dtype`. Casting a float to an int truncates toward zero; a
+    cast to the tensor's own type returns `x` itself.
+
+    Args:
+      x: A `Tensor` (or a value convertible to one) of numeric type.
+      dtype: The destination type.
+      name: A name for the operation (optional).
+
+    Returns:
+      A `Tensor` with same shape as `x` and type `dtype`.
+
+    Raises:
+      TypeError: If `x` cannot be cast to the `dtype`.
+    """
     x = convert_to_tensor(x)
     dtype = dtypes.as_dtype(dtype)
     if x.dtype.base_dtype == dtype:
@@ -151,6 +342,24 @@ def cast(x, dtype, name=None) -> Tensor:
 
 
 def broadcast_to(input, shape, name=None) -> Tensor:  # noqa: A002
+    """Broadcast an array for a compatible shape.
+
+    Broadcasting is the process of making arrays to have compatible shapes for arithmetic
+    operations. Two shapes are compatible if for each dimension pair they are either equal
+    or one of them is one.
+
+    Args:
+      input: A `Tensor`. A Tensor to broadcast.
+      shape: A `Tensor`. Must be one of the following types: `int32`, `int64`. An 1-D `int`
+        Tensor. The shape of the desired output.
+      name: A name for the operation (optional).
+
+    Returns:
+      A `Tensor`. Has the same type as `input`.
+
+    Raises:
+      ValueError: If `input` cannot be broadcast to `shape`.
+    """
     return _op(
         "BroadcastTo",
         [convert_to_tensor(input), _int_tensor(shape)],
@@ -162,7 +371,25 @@ __all__ = ["constant", "placeholder"]
 
 
 def stack(values, axis=0, name="stack") -> Tensor:
-    """Stacks a list of same-shape tensors along a new axis (op Pack)."""
+    """Stacks a list of rank-`R` tensors into one rank-`(R+1)` tensor.
+
+    Packs the list of tensors in `values` into a tensor with rank one higher than each
+    tensor in `values`, by packing them along the `axis` dimension (op `Pack`). Given a list
+    of length `N` of tensors of shape `(A, B, C)`; if `axis == 0` then the `output` tensor
+    will have the shape `(N, A, B, C)`.
+
+    Args:
+      values: A list of `Tensor` objects with the same shape and type.
+      axis: An `int`. The axis to stack along. Defaults to the first dimension. Negative
+        values wrap around, so the valid range is `[-(R+1), R+1)`.
+      name: A name for this operation (optional).
+
+    Returns:
+      output: A stacked `Tensor` with the same type as `values`.
+
+    Raises:
+      ValueError: If `axis` is out of the range [-(R+1), R+1), or the shapes differ.
+    """
     tensors = [convert_to_tensor(v) for v in values]
     if not tensors:
         raise ValueError("stack needs at least one value")
@@ -177,7 +404,27 @@ def stack(values, axis=0, name="stack") -> Tensor:
 
 
 def unstack(value, num=None, axis=0, name="unstack") -> list:
-    """Splits a tensor along `axis` into a list of tensors (op Unpack)."""
+    """Unpacks the given dimension of a rank-`R` tensor into rank-`(R-1)` tensors.
+
+    Unpacks `num` tensors from `value` by chipping it along the `axis` dimension (op
+    `Unpack`). If `num` is not specified (the default), it is inferred from `value`'s shape.
+    If `value.shape[axis]` is not known, `ValueError` is raised.
+
+    Args:
+      value: A rank `R > 0` `Tensor` to be unstacked.
+      num: An `int`. The length of the dimension `axis`. Automatically inferred if `None`
+        (the default).
+      axis: An `int`. The axis to unstack along. Defaults to the first dimension. Negative
+        values wrap around, so the valid range is `[-R, R)`.
+      name: A name for the operation (optional).
+
+    Returns:
+      The list of `Tensor` objects unstacked from `value`.
+
+    Raises:
+      ValueError: If `num` is unspecified and cannot be inferred, or `axis` is out of the
+        range `[-R, R)`.
+    """
     value = convert_to_tensor(value)
     attrs = {"axis": int(axis)}
     ndims = value.shape.ndims
@@ -192,7 +439,26 @@ def unstack(value, num=None, axis=0, name="unstack") -> list:
 
 
 def transpose(a, perm=None, name="transpose", conjugate=False) -> Tensor:
-    """Permutes the dimensions of `a`; reverses them when perm is None (op Transpose)."""
+    """Transposes `a`.
+
+    Permutes the dimensions according to `perm`. The returned tensor's dimension i will
+    correspond to the input dimension `perm[i]`. If `perm` is not given, it is set to
+    (n-1...0), where n is the rank of the input tensor. Hence by default, this operation
+    performs a regular matrix transpose on 2-D input Tensors.
+
+    Args:
+      a: A `Tensor`.
+      perm: A permutation of the dimensions of `a`.
+      name: A name for the operation (optional).
+      conjugate: Optional bool. Setting it to `True` is mathematically equivalent to
+        tf.math.conj(tf.transpose(input)); varflow's types are real, so it changes nothing.
+
+    Returns:
+      A transposed `Tensor`.
+
+    Raises:
+      ValueError: If `perm` is not a permutation of the dimensions of `a`.
+    """
     a = convert_to_tensor(a)
     if perm is None:
         if a.shape.ndims is not None:
@@ -215,7 +481,26 @@ def transpose(a, perm=None, name="transpose", conjugate=False) -> Tensor:
 
 
 def expand_dims(input, axis=None, name=None, dim=None) -> Tensor:  # noqa: A002
-    """Inserts a dimension of 1 at `axis` (op ExpandDims); `dim` is TF1's deprecated alias."""
+    """Inserts a dimension of 1 into a tensor's shape.
+
+    Given a tensor `input`, this operation inserts a dimension of 1 at the dimension index
+    `axis` of `input`'s shape. The dimension index `axis` starts at zero; if you specify a
+    negative number for `axis` it is counted backward from the end.
+
+    Args:
+      input: A `Tensor`.
+      axis: 0-D (scalar). Specifies the dimension index at which to expand the shape of
+        `input`. Must be in the range `[-rank(input) - 1, rank(input)]`.
+      name: A name for the operation (optional).
+      dim: 0-D (scalar). Equivalent to `axis`, to be deprecated.
+
+    Returns:
+      A `Tensor` with the same data as `input`, but its shape has an additional dimension of
+      size 1 added.
+
+    Raises:
+      ValueError: If both or neither of `axis` and `dim` are specified.
+    """
     if axis is not None and dim is not None:
         raise ValueError("Cannot specify both 'axis' and 'dim'")
     if axis is None:
@@ -226,7 +511,27 @@ def expand_dims(input, axis=None, name=None, dim=None) -> Tensor:  # noqa: A002
 
 
 def squeeze(input, axis=None, name=None, squeeze_dims=None) -> Tensor:  # noqa: A002
-    """Removes dimensions of size 1 (all of them, or those in `axis`) (op Squeeze)."""
+    """Removes dimensions of size 1 from the shape of a tensor.
+
+    Given a tensor `input`, this operation returns a tensor of the same type with all
+    dimensions of size 1 removed. If you don't want to remove all size 1 dimensions, you can
+    remove specific size 1 dimensions by specifying `axis`.
+
+    Args:
+      input: A `Tensor`. The `input` to squeeze.
+      axis: An optional list of `ints`. Defaults to `[]`. If specified, only squeezes the
+        dimensions listed. It is an error to squeeze a dimension that is not 1.
+      name: A name for the operation (optional).
+      squeeze_dims: Deprecated keyword argument that is now axis.
+
+    Returns:
+      A `Tensor`. Has the same type as `input`. Contains the same data as `input`, but has
+      one or more dimensions of size 1 removed.
+
+    Raises:
+      ValueError: When both `squeeze_dims` and `axis` are specified, or a listed dimension
+        is not 1.
+    """
     if axis is not None and squeeze_dims is not None:
         raise ValueError("Cannot specify both 'axis' and 'squeeze_dims'")
     if axis is None:
@@ -252,7 +557,24 @@ def _same_dtype_tensors(values):
 
 
 def concat(values, axis, name="concat") -> Tensor:
-    """Concatenates tensors along `axis` (op ConcatV2)."""
+    """Concatenates tensors along one dimension.
+
+    Concatenates the list of tensors `values` along dimension `axis` (op `ConcatV2`). If
+    `values[i].shape = [D0, D1, ... Daxis(i), ...Dn]`, the concatenated result has shape
+    `[D0, D1, ... Raxis, ...Dn]` where `Raxis = sum(Daxis(i))`.
+
+    Args:
+      values: A list of `Tensor` objects or a single `Tensor`.
+      axis: 0-D `int32` `Tensor`. Dimension along which to concatenate. Must be in the range
+        `[-rank(values), rank(values))`.
+      name: A name for the operation (optional).
+
+    Returns:
+      A `Tensor` resulting from concatenation of the input tensors.
+
+    Raises:
+      ValueError: If the inputs' ranks or non-axis dimensions differ.
+    """
     if not isinstance(values, (list, tuple)):
         values = [values]
     if len(values) == 1:
@@ -268,7 +590,35 @@ def concat(values, axis, name="concat") -> Tensor:
 
 
 def split(value, num_or_size_splits, axis=0, num=None, name="split") -> list:
-    """Splits into `num_or_size_splits` equal parts (op Split) or parts of the given sizes (SplitV)."""
+    """Splits a tensor into sub tensors.
+
+    If `num_or_size_splits` is an integer, then `value` is split along dimension `axis` into
+    `num_or_size_splits` smaller tensors (op `Split`); this requires that
+    `value.shape[axis]` is divisible by it. If `num_or_size_splits` is a 1-D Tensor (or
+    list), `value` is split into `len(num_or_size_splits)` pieces of the given sizes along
+    `axis` (op `SplitV`).
+
+    Args:
+      value: The `Tensor` to split.
+      num_or_size_splits: Either an integer indicating the number of splits along `axis` or
+        a 1-D integer `Tensor` or Python list containing the sizes of each output tensor
+        along `axis`. If a scalar, then it must evenly divide `value.shape[axis]`; otherwise
+        the sum of sizes along the split axis must match that of the `value`.
+      axis: An integer or scalar `int32` `Tensor`. The dimension along which to split. Must
+        be in the range `[-rank(value), rank(value))`. Defaults to 0.
+      num: Optional, used to specify the number of outputs when it cannot be inferred from
+        the shape of `size_splits`.
+      name: A name for the operation (optional).
+
+    Returns:
+      If `num_or_size_splits` is a scalar returns `num_or_size_splits` `Tensor` objects;
+      if `num_or_size_splits` is a 1-D Tensor returns `num_or_size_splits.get_shape[0]`
+      `Tensor` objects resulting from splitting `value`.
+
+    Raises:
+      ValueError: If `num` is unspecified and cannot be inferred, or the split does not
+        divide the dimension.
+    """
     value = convert_to_tensor(value)
     graph = get_default_graph()
     if isinstance(num_or_size_splits, (int, np.integer)) and not isinstance(
@@ -296,7 +646,25 @@ def split(value, num_or_size_splits, axis=0, num=None, name="split") -> list:
 
 
 def slice(input_, begin, size, name=None) -> Tensor:  # noqa: A001
-    """input_[begin : begin + size] in every dimension; size -1 means "to the end" (op Slice)."""
+    """Extracts a slice from a tensor.
+
+    This operation extracts a slice of size `size` from a tensor `input_` starting at the
+    location specified by `begin`. The slice `size` is represented as a tensor shape, where
+    `size[i]` is the number of elements of the 'i'th dimension of `input_` that you want to
+    slice; -1 means "all remaining elements in that dimension".
+
+    Args:
+      input_: A `Tensor`.
+      begin: An `int32` or `int64` `Tensor`.
+      size: An `int32` or `int64` `Tensor`.
+      name: A name for the operation (optional).
+
+    Returns:
+      A `Tensor` the same type as `input_`.
+
+    Raises:
+      InvalidArgumentError: If the slice does not fit in `input_`.
+    """
     return _op(
         "Slice", [convert_to_tensor(input_), _int_tensor(begin), _int_tensor(size)], name=name
     )
@@ -315,7 +683,34 @@ def strided_slice(
     var=None,
     name=None,
 ) -> Tensor:
-    """NumPy-style strided slicing with TF's masks (op StridedSlice)."""
+    """Extracts a strided slice of a tensor (generalized python array indexing).
+
+    Roughly speaking, this op extracts a slice of size `(end-begin)/stride` from the given
+    `input_` tensor, as NumPy's `input_[begin:end:stride]` in every dimension. The masks
+    select TF1's special cases: bit `i` of `begin_mask` (`end_mask`) ignores `begin[i]`
+    (`end[i]`) and uses the widest range; `ellipsis_mask` marks an `...`; `new_axis_mask`
+    inserts a dimension of 1; `shrink_axis_mask` takes a single index and removes the
+    dimension. `Tensor.__getitem__` builds this op.
+
+    Args:
+      input_: A `Tensor`.
+      begin: An `int32` or `int64` `Tensor`.
+      end: An `int32` or `int64` `Tensor`.
+      strides: An `int32` or `int64` `Tensor`.
+      begin_mask: An `int32` mask.
+      end_mask: An `int32` mask.
+      ellipsis_mask: An `int32` mask.
+      new_axis_mask: An `int32` mask.
+      shrink_axis_mask: An `int32` mask.
+      var: The variable corresponding to `input_` or None.
+      name: A name for the operation (optional).
+
+    Returns:
+      A `Tensor` the same type as `input`.
+
+    Raises:
+      ValueError: If `begin`, `end` and `strides` differ in length, or a stride is 0.
+    """
     begin = _int_tensor(begin)
     end = _int_tensor(end)
     if strides is None:
@@ -437,8 +832,27 @@ def _slice_helper(tensor, slice_spec, var=None) -> Tensor:
 
 
 def gather(params, indices, validate_indices=None, name=None, axis=None, batch_dims=0) -> Tensor:
-    """params gathered at `indices` along `axis` (op GatherV2). An index out of range fails at
-    run time with InvalidArgumentError. The gradient for params is dense (see UnsortedSegmentSum)."""
+    """Gather slices from params axis `axis` according to indices.
+
+    `indices` must be an integer tensor of any dimension (usually 0-D or 1-D). Produces an
+    output tensor with shape `params.shape[:axis] + indices.shape + params.shape[axis + 1:]`
+    (op `GatherV2`). An index out of range fails at run time with `InvalidArgumentError`.
+    The gradient for `params` is a dense tensor (varflow has no `IndexedSlices`).
+
+    Args:
+      params: The `Tensor` from which to gather values. Must be at least rank `axis + 1`.
+      indices: The index `Tensor`. Must be one of the following types: `int32`, `int64`.
+        Must be in range `[0, params.shape[axis])`.
+      validate_indices: Deprecated, does nothing.
+      name: A name for the operation (optional).
+      axis: A `Tensor`. Must be one of the following types: `int32`, `int64`. The `axis`
+        in `params` to gather `indices` from. Defaults to the first dimension.
+      batch_dims: An `integer`. The number of batch dimensions. Must be less than
+        `rank(indices)`.
+
+    Returns:
+      A `Tensor`. Has the same type as `params`.
+    """
     if batch_dims != 0:
         raise NotImplementedError("gather with batch_dims != 0 is not supported")
     params = convert_to_tensor(params)
@@ -454,9 +868,30 @@ def gather(params, indices, validate_indices=None, name=None, axis=None, batch_d
 def embedding_lookup(
     params, ids, partition_strategy="mod", name=None, validate_indices=True, max_norm=None
 ) -> Tensor:
-    """TF1's tf.nn.embedding_lookup for one (unpartitioned) params tensor: a gather of rows.
-    varflow has no IndexedSlices: the gradient for params is a dense tensor of params' shape
-    (an UnsortedSegmentSum of the upstream gradient rows)."""
+    """Looks up `ids` in a list of embedding tensors.
+
+    varflow supports one (unpartitioned) `params` tensor, for which this is a gather of
+    rows. varflow has no `IndexedSlices`: the gradient for `params` is a dense tensor of
+    `params`' shape (an `UnsortedSegmentSum` of the upstream gradient rows).
+
+    Args:
+      params: A single tensor representing the complete embedding tensor (or a list of one).
+      ids: A `Tensor` with type `int32` or `int64` containing the ids to be looked up in
+        `params`.
+      partition_strategy: A string specifying the partitioning strategy, relevant if
+        `len(params) > 1`. Currently `"div"` and `"mod"` are supported. Default is `"mod"`.
+      name: A name for the operation (optional).
+      validate_indices: Deprecated and ignored.
+      max_norm: If not `None`, each embedding is clipped if its l2-norm is larger than this
+        value.
+
+    Returns:
+      A `Tensor` with the same type as the tensors in `params`, of shape
+      `shape(ids) + shape(params)[1:]`.
+
+    Raises:
+      ValueError: If `params` is empty, or is a list of more than one tensor.
+    """
     from varflow.graph import name_scope
 
     if isinstance(params, (list, tuple)):
@@ -483,13 +918,48 @@ def embedding_lookup(
 
 
 def tile(input, multiples, name=None) -> Tensor:  # noqa: A002
-    """Repeats `input` `multiples[i]` times along dimension i (op Tile)."""
+    """Constructs a tensor by tiling a given tensor.
+
+    This operation creates a new tensor by replicating `input` `multiples` times. The output
+    tensor's i'th dimension has `input.dims(i) * multiples[i]` elements, and the values of
+    `input` are replicated `multiples[i]` times along the 'i'th dimension.
+
+    Args:
+      input: A `Tensor`. 1-D or higher.
+      multiples: A `Tensor`. Must be one of the following types: `int32`, `int64`. 1-D.
+        Length must be the same as the number of dimensions in `input`.
+      name: A name for the operation (optional).
+
+    Returns:
+      A `Tensor`. Has the same type as `input`.
+    """
     return _op("Tile", [convert_to_tensor(input), _int_tensor(multiples)], name=name)
 
 
 def pad(tensor, paddings, mode="CONSTANT", name=None, constant_values=0) -> Tensor:
-    """Pads with `constant_values` (ops Pad / PadV2), or by mirroring the edges for modes
-    REFLECT / SYMMETRIC (op MirrorPad); paddings is [rank, 2] (before, after)."""
+    """Pads a tensor.
+
+    This operation pads a `tensor` according to the `paddings` you specify. `paddings` is an
+    integer tensor with shape `[n, 2]`, where n is the rank of `tensor`. For each dimension
+    D of `input`, `paddings[D, 0]` indicates how many values to add before the contents of
+    `tensor` in that dimension, and `paddings[D, 1]` indicates how many values to add after.
+    In "REFLECT" and "SYMMETRIC" modes the edges are mirrored (op `MirrorPad`, without or
+    with the edge itself); "CONSTANT" pads with `constant_values` (ops `Pad` / `PadV2`).
+
+    Args:
+      tensor: A `Tensor`.
+      paddings: A `Tensor` of type `int32`.
+      mode: One of "CONSTANT", "REFLECT", or "SYMMETRIC" (case-insensitive).
+      name: A name for the operation (optional).
+      constant_values: In "CONSTANT" mode, the scalar pad value to use. Must be same type
+        as `tensor`.
+
+    Returns:
+      A `Tensor`. Has the same type as `tensor`.
+
+    Raises:
+      ValueError: When mode is not one of "CONSTANT", "REFLECT", or "SYMMETRIC".
+    """
     mode = mode.upper()
     tensor = convert_to_tensor(tensor)
     paddings = _int_tensor(paddings)
@@ -504,9 +974,27 @@ def pad(tensor, paddings, mode="CONSTANT", name=None, constant_values=0) -> Tens
 
 
 def boolean_mask(tensor, mask, name="boolean_mask", axis=None) -> Tensor:
-    """TF1's tf.boolean_mask: the entries of `tensor` where `mask` is true. The mask's
-    dimensions (starting at `axis`) are flattened into one and the true positions (op Where)
-    gathered from it (op GatherV2)."""
+    """Apply boolean mask to tensor.
+
+    Numpy equivalent is `tensor[mask]`. In general, `0 < dim(mask) = K <= dim(tensor)`, and
+    `mask`'s shape must match the first K dimensions of `tensor`'s shape (starting at
+    `axis`). The mask's dimensions are flattened into one and the true positions (op `Where`)
+    gathered from it (op `GatherV2`).
+
+    Args:
+      tensor: N-D tensor.
+      mask: K-D boolean tensor, K <= N and K must be known statically.
+      name: A name for this operation (optional).
+      axis: A 0-D int Tensor representing the axis in `tensor` to mask from. By default,
+        axis is 0 which will mask from the first dimension. Otherwise K + axis <= N.
+
+    Returns:
+      (N-K+1)-dimensional tensor populated by entries in `tensor` corresponding to `True`
+      values in `mask`.
+
+    Raises:
+      ValueError: If shapes do not conform.
+    """
     from varflow.graph import name_scope
     from varflow.math_ops import reduce_prod, where
 
@@ -548,7 +1036,32 @@ def boolean_mask(tensor, mask, name="boolean_mask", axis=None) -> Tensor:
 def one_hot(
     indices, depth, on_value=None, off_value=None, axis=None, dtype=None, name=None
 ) -> Tensor:
-    """One-hot vectors of length `depth` at `axis` (default last) (op OneHot)."""
+    """Returns a one-hot tensor.
+
+    The locations represented by indices in `indices` take value `on_value`, while all
+    other locations take value `off_value` (op `OneHot`). If the input `indices` is rank
+    `N`, the output will have rank `N+1`; the new axis is created at dimension `axis`
+    (default: the new axis is appended at the end). Indices out of `[0, depth)` give a row of
+    `off_value`.
+
+    Args:
+      indices: A `Tensor` of indices.
+      depth: A scalar defining the depth of the one hot dimension.
+      on_value: A scalar defining the value to fill in output when `indices[j] = i`.
+        (default: 1)
+      off_value: A scalar defining the value to fill in output when `indices[j] != i`.
+        (default: 0)
+      axis: The axis to fill (default: -1, a new inner-most axis).
+      dtype: The data type of the output tensor.
+      name: A name for the operation (optional).
+
+    Returns:
+      output: The one-hot tensor.
+
+    Raises:
+      TypeError: If dtype of either `on_value` or `off_value` don't match `dtype`, or if
+        dtypes of `on_value` and `off_value` don't match one another.
+    """
     from varflow.graph import name_scope
 
     with name_scope(name, "one_hot") as scope:

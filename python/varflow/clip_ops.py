@@ -35,9 +35,19 @@ def _rewrap(t, values):
 
 
 def core_arg(value, numeric=False):
-    """``value`` for the C++ composite functions (losses, nn, clipping...): a ``_core.Arg``
-    converting it as TF1 does, ``convert_to_tensor(value, dtype, name)``, when C++ reaches it;
-    ``numeric`` also hands over a Python number itself, for formulas that branch on it."""
+    """Wraps `value` for the C++ composite functions (losses, nn, clipping...).
+
+    The result is a `_core.Arg` that converts `value` as TF1 does,
+    `convert_to_tensor(value, dtype, name)`, when C++ reaches it.
+
+    Args:
+      value: A `Tensor`, variable or Python/NumPy value.
+      numeric: If true, a Python number is also handed over as it is, for formulas that
+        branch on it.
+
+    Returns:
+      A `_core.Arg`.
+    """
 
     def build(dtype, name):
         dtype = None if dtype is None else dtypes.as_dtype(dtype)
@@ -57,7 +67,28 @@ def _tensor(output):
 
 
 def clip_by_value(t, clip_value_min, clip_value_max, name=None):
-    """``max(min(t, clip_value_max), clip_value_min)``; bounds broadcast to ``t``'s shape."""
+    """Clips tensor values to a specified min and max.
+
+    Given a tensor `t`, this operation returns a tensor of the same type and shape as `t`
+    with its values clipped to `clip_value_min` and `clip_value_max`: any values less than
+    `clip_value_min` are set to `clip_value_min`, and any values greater than
+    `clip_value_max` are set to `clip_value_max`.
+
+    Args:
+      t: A `Tensor`.
+      clip_value_min: A 0-D (scalar) `Tensor`, or a `Tensor` with the same shape as `t`. The
+        minimum value to clip by.
+      clip_value_max: A 0-D (scalar) `Tensor`, or a `Tensor` with the same shape as `t`. The
+        maximum value to clip by.
+      name: A name for the operation (optional).
+
+    Returns:
+      A clipped `Tensor`.
+
+    Raises:
+      ValueError: If the clip tensors would trigger array broadcasting that would make the
+        returned tensor larger than the input.
+    """
     out = _core.clip_by_value(
         _graph(),
         core_arg(_values(t)),
@@ -69,7 +100,22 @@ def clip_by_value(t, clip_value_min, clip_value_max, name=None):
 
 
 def clip_by_norm(t, clip_norm, axes=None, name=None):
-    """``t * clip_norm / max(l2norm(t, axes), clip_norm)``; no NaN for a zero norm."""
+    """Clips tensor values to a maximum L2-norm.
+
+    Given a tensor `t`, and a maximum clip value `clip_norm`, this operation normalizes `t`
+    so that its L2-norm is less than or equal to `clip_norm`, along the dimensions given in
+    `axes`: `t * clip_norm / max(l2norm(t), clip_norm)`. A zero norm gives no NaN.
+
+    Args:
+      t: A `Tensor`.
+      clip_norm: A 0-D (scalar) `Tensor` > 0. A maximum clipping value.
+      axes: A 1-D (vector) `Tensor` of type int32 containing the dimensions to use for
+        computing the L2-norm. If `None` (the default), uses all dimensions.
+      name: A name for the operation (optional).
+
+    Returns:
+      A clipped `Tensor`.
+    """
     axes_arg = (
         None
         if axes is None
@@ -91,16 +137,51 @@ def _check_sequence(t_list):
 
 
 def global_norm(t_list, name=None):
-    """``sqrt(sum_i l2norm(t_i)^2)`` over the non-None entries, in one ``GlobalNorm`` op."""
+    """Computes the global norm of multiple tensors.
+
+    Given a tuple or list of tensors `t_list`, this operation returns the global norm of the
+    elements in all tensors in `t_list`: `sqrt(sum([l2norm(t)**2 for t in t_list]))`, in one
+    `GlobalNorm` op. Any entries in `t_list` that are of type None are ignored.
+
+    Args:
+      t_list: A tuple or list of mixed `Tensors`, or None.
+      name: A name for the operation (optional).
+
+    Returns:
+      A 0-D (scalar) `Tensor` of type `float`.
+
+    Raises:
+      TypeError: If `t_list` is not a sequence.
+    """
     _check_sequence(t_list)
     args = [None if t is None else core_arg(_values(t)) for t in t_list]
     return _tensor(_core.global_norm(_graph(), args, "global_norm" if name is None else name))
 
 
 def clip_by_global_norm(t_list, clip_norm, use_norm=None, name=None):
-    """Scales every tensor by ``clip_norm / max(global_norm, clip_norm)``; returns
-    ``(list_clipped, global_norm)``. None entries stay None; an infinite norm makes every
-    output NaN (TF1's error signal)."""
+    """Clips values of multiple tensors by the ratio of the sum of their norms.
+
+    Given a tuple or list of tensors `t_list`, and a clipping ratio `clip_norm`, this
+    operation returns a list of clipped tensors `list_clipped` and the global norm
+    (`global_norm`) of all tensors in `t_list`: each tensor is scaled by
+    `clip_norm / max(global_norm, clip_norm)`. Any of the entries of `t_list` that are of
+    type `None` are ignored. An infinite global norm makes every output NaN (TF1's error
+    signal).
+
+    Args:
+      t_list: A tuple or list of mixed `Tensors`, or None.
+      clip_norm: A 0-D (scalar) `Tensor` > 0. The clipping ratio.
+      use_norm: A 0-D (scalar) `Tensor` of type `float` (optional). The global norm to use.
+        If not provided, `global_norm()` is used to compute the norm.
+      name: A name for the operation (optional).
+
+    Returns:
+      list_clipped: A list of `Tensors` of the same type as `list_t`.
+      global_norm: A 0-D (scalar) `Tensor` representing the global norm.
+
+    Raises:
+      TypeError: If `t_list` is not a sequence.
+    """
     _check_sequence(t_list)
     t_list = list(t_list)
     args = [None if t is None else core_arg(_values(t)) for t in t_list]
@@ -118,7 +199,20 @@ def clip_by_global_norm(t_list, clip_norm, use_norm=None, name=None):
 
 
 def clip_by_average_norm(t, clip_norm, name=None):
-    """``t * clip_norm * min(n_elements / l2norm(t), 1 / clip_norm)``."""
+    """Clips tensor values to a maximum average L2-norm.
+
+    Given a tensor `t`, and a maximum clip value `clip_norm`, this operation normalizes `t`
+    so that its average L2-norm is less than or equal to `clip_norm`:
+    `t * clip_norm * min(n_elements / l2norm(t), 1 / clip_norm)`.
+
+    Args:
+      t: A `Tensor`.
+      clip_norm: A 0-D (scalar) `Tensor` > 0. A maximum clipping value.
+      name: A name for the operation (optional).
+
+    Returns:
+      A clipped `Tensor`.
+    """
     out = _core.clip_by_average_norm(
         _graph(), core_arg(t), core_arg(clip_norm), "clip_by_average_norm" if name is None else name
     )
