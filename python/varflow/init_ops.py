@@ -32,7 +32,17 @@ from varflow.graph import Tensor, constant, convert_to_tensor, get_default_graph
 
 # --- seeds -----------------------------------------------------------------------------------
 def set_random_seed(seed) -> None:
-    """TF1's ``tf.set_random_seed``: sets the graph-level seed of the default graph."""
+    """Sets the graph-level random seed for the default graph.
+
+    Operations that rely on a random seed actually derive it from two seeds: the graph-level
+    and operation-level seeds. This sets the graph-level seed. Its interactions with
+    operation-level seeds are as in TF1: with a graph seed and no op seed, each op gets a
+    deterministic seed from the graph seed and the op's position in the graph; with both,
+    both are used; with neither, the op is seeded randomly.
+
+    Args:
+      seed: integer.
+    """
     if seed is not None:
         seed = int(seed)
         if not -(2**63) <= seed < 2**63:
@@ -41,8 +51,18 @@ def set_random_seed(seed) -> None:
 
 
 def get_seed(op_seed):
-    """TF1's ``random_seed.get_seed``: the ``(graph_seed, op_seed)`` pair for an op (the rule
-    lives in the C++ core, train::random_seeds, which C++ hosts share)."""
+    """Returns the local seeds an operation should use given an op-specific seed.
+
+    Given operation-specific seed, `op_seed`, this helper function returns two seeds
+    derived from graph-level and op-level seeds. The rule lives in the C++ core
+    (`train::random_seeds`), which C++ hosts share.
+
+    Args:
+      op_seed: integer.
+
+    Returns:
+      A tuple of two integers that should be used for the local seed of this operation.
+    """
     if op_seed is not None:
         op_seed = int(op_seed)
         if not -(2**63) <= op_seed < 2**63:
@@ -89,8 +109,31 @@ def _random_op(op_type, inputs, dtype, seed1, seed2, name=None) -> Tensor:
 
 
 def random_uniform(shape, minval=0, maxval=None, dtype=dtypes.float32, seed=None, name=None):
-    """TF1's ``tf.random_uniform``: ``minval + (maxval - minval) * RandomUniform`` for floats
-    (range ``[minval, maxval)``, ``maxval`` defaults to 1), ``RandomUniformInt`` for integers."""
+    """Outputs random values from a uniform distribution.
+
+    The generated values follow a uniform distribution in the range `[minval, maxval)`. The
+    lower bound `minval` is included in the range, while the upper bound `maxval` is
+    excluded. For floats, the default range is `[0, 1)` (`minval + (maxval - minval) *
+    RandomUniform`). For ints, at least `maxval` must be specified explicitly
+    (`RandomUniformInt`).
+
+    Args:
+      shape: A 1-D integer Tensor or Python array. The shape of the output tensor.
+      minval: A 0-D Tensor or Python value of type `dtype`. The lower bound on the range of
+        random values to generate. Defaults to 0.
+      maxval: A 0-D Tensor or Python value of type `dtype`. The upper bound on the range of
+        random values to generate. Defaults to 1 if `dtype` is floating point.
+      dtype: The type of the output: `float32`, `float64`, `int32`, or `int64`.
+      seed: A Python integer. Used to create random seeds. See `tf.set_random_seed` for
+        behavior.
+      name: A name for the operation (optional).
+
+    Returns:
+      A tensor of the specified shape filled with random uniform values.
+
+    Raises:
+      ValueError: If `dtype` is integral and `maxval` is not specified.
+    """
     dtype = dtypes.as_dtype(dtype)
     if dtype not in (dtypes.float32, dtypes.float64, dtypes.int32, dtypes.int64):
         raise TypeError(
@@ -115,7 +158,22 @@ def random_uniform(shape, minval=0, maxval=None, dtype=dtypes.float32, seed=None
 
 
 def random_normal(shape, mean=0.0, stddev=1.0, dtype=dtypes.float32, seed=None, name=None):
-    """TF1's ``tf.random_normal``: ``mean + stddev * RandomStandardNormal``."""
+    """Outputs random values from a normal distribution.
+
+    Args:
+      shape: A 1-D integer Tensor or Python array. The shape of the output tensor.
+      mean: A 0-D Tensor or Python value of type `dtype`. The mean of the normal
+        distribution.
+      stddev: A 0-D Tensor or Python value of type `dtype`. The standard deviation of the
+        normal distribution.
+      dtype: The type of the output.
+      seed: A Python integer. Used to create random seeds. See `tf.set_random_seed` for
+        behavior.
+      name: A name for the operation (optional).
+
+    Returns:
+      A tensor of the specified shape filled with random normal values.
+    """
     dtype = dtypes.as_dtype(dtype)
     with name_scope(name, "random_normal", None) as scope:
         shape = _shape_tensor(shape)
@@ -129,8 +187,26 @@ def random_normal(shape, mean=0.0, stddev=1.0, dtype=dtypes.float32, seed=None, 
 
 
 def truncated_normal(shape, mean=0.0, stddev=1.0, dtype=dtypes.float32, seed=None, name=None):
-    """TF1's ``tf.truncated_normal``: normal values more than 2 stddev from the mean are
-    redrawn (``mean + stddev * TruncatedNormal``)."""
+    """Outputs random values from a truncated normal distribution.
+
+    The generated values follow a normal distribution with specified mean and standard
+    deviation, except that values whose magnitude is more than 2 standard deviations from
+    the mean are dropped and re-picked.
+
+    Args:
+      shape: A 1-D integer Tensor or Python array. The shape of the output tensor.
+      mean: A 0-D Tensor or Python value of type `dtype`. The mean of the truncated normal
+        distribution.
+      stddev: A 0-D Tensor or Python value of type `dtype`. The standard deviation of the
+        normal distribution, before truncation.
+      dtype: The type of the output.
+      seed: A Python integer. Used to create random seeds. See `tf.set_random_seed` for
+        behavior.
+      name: A name for the operation (optional).
+
+    Returns:
+      A tensor of the specified shape filled with random truncated normal values.
+    """
     dtype = dtypes.as_dtype(dtype)
     with name_scope(name, "truncated_normal", None) as scope:
         shape = _shape_tensor(shape)
@@ -148,18 +224,49 @@ class Initializer:
     """Base class of TF1's initializers."""
 
     def __call__(self, shape, dtype=None, partition_info=None):
+        """Returns a tensor object initialized as specified by the initializer.
+
+        Args:
+          shape: Shape of the tensor.
+          dtype: Optional dtype of the tensor. If not provided use the initializer dtype.
+          partition_info: Optional information about the possible partitioning of a tensor
+            (accepted for TF1 compatibility; varflow does not partition variables).
+
+        Returns:
+          A `Tensor` of shape `shape` and dtype `dtype`.
+        """
         raise NotImplementedError
 
     def get_config(self) -> dict:
+        """Returns the configuration of the initializer as a JSON-serializable dict.
+
+        Returns:
+          A JSON-serializable Python dict, which `from_config` turns back into the initializer.
+        """
         return {}
 
     @classmethod
     def from_config(cls, config):
+        """Instantiates an initializer from a configuration dictionary.
+
+        Args:
+          config: A Python dictionary, typically the output of `get_config`.
+
+        Returns:
+          An initializer instance.
+        """
         return cls(**config)
 
 
 class Zeros(Initializer):
+    """Initializer that generates tensors initialized to 0."""
+
     def __init__(self, dtype=dtypes.float32):
+        """Creates the initializer.
+
+        Args:
+          dtype: The default data type of the tensors it makes.
+        """
         self.dtype = dtypes.as_dtype(dtype)
 
     def __call__(self, shape, dtype=None, partition_info=None):
@@ -172,7 +279,14 @@ class Zeros(Initializer):
 
 
 class Ones(Initializer):
+    """Initializer that generates tensors initialized to 1."""
+
     def __init__(self, dtype=dtypes.float32):
+        """Creates the initializer.
+
+        Args:
+          dtype: The default data type of the tensors it makes.
+        """
         self.dtype = dtypes.as_dtype(dtype)
 
     def __call__(self, shape, dtype=None, partition_info=None):
@@ -185,7 +299,30 @@ class Ones(Initializer):
 
 
 class Constant(Initializer):
+    """Initializer that generates tensors with constant values.
+
+    The resulting tensor is populated with values of type `dtype`, as specified by arguments
+    `value` following the desired `shape` of the new tensor. `value` can be a scalar, or a
+    list or array of exactly as many elements as the shape has (or, unless `verify_shape`,
+    fewer: the last value fills the rest, as in TF1).
+    """
+
     def __init__(self, value=0, dtype=dtypes.float32, verify_shape=False):
+        """Creates the initializer.
+
+        Args:
+          value: A Python scalar, list or tuple of values, or a N-dimensional numpy array. All
+            elements of the initialized variable will be set to the corresponding value in the
+            `value` argument.
+          dtype: Default data type, used if no `dtype` argument is provided when calling the
+            initializer.
+          verify_shape: Boolean that enables verification of the shape of `value`. If `True`,
+            the initializer will throw an error if the shape of `value` is not compatible with
+            the shape of the initialized tensor.
+
+        Raises:
+          TypeError: If the input `value` is not one of the expected types.
+        """
         if not (np.isscalar(value) or isinstance(value, (list, tuple, np.ndarray))):
             raise TypeError(
                 f"Invalid type for initial value: {type(value)} (expected Python scalar, list or "
@@ -196,6 +333,20 @@ class Constant(Initializer):
         self._verify_shape = verify_shape
 
     def __call__(self, shape, dtype=None, partition_info=None, verify_shape=None):
+        """Returns a tensor object initialized with the constant `value`.
+
+        Args:
+          shape: Shape of the tensor.
+          dtype: Optional dtype of the tensor. If not provided use the initializer dtype.
+          partition_info: Optional information about the possible partitioning of a tensor.
+          verify_shape: Overrides the initializer's `verify_shape` if not None.
+
+        Returns:
+          A `Tensor` of shape `shape` and dtype `dtype`.
+
+        Raises:
+          TypeError: If `shape` and `value` do not fit each other and `verify_shape` is set.
+        """
         dtype = dtypes.as_dtype(dtype or self.dtype)
         if verify_shape is None:
             verify_shape = self._verify_shape
@@ -208,7 +359,21 @@ class Constant(Initializer):
 
 
 class RandomUniform(Initializer):
+    """Initializer that generates tensors with a uniform distribution."""
+
     def __init__(self, minval=0, maxval=None, seed=None, dtype=dtypes.float32):
+        """Creates the initializer.
+
+        Args:
+          minval: A python scalar or a scalar tensor. Lower bound of the range of random values
+            to generate.
+          maxval: A python scalar or a scalar tensor. Upper bound of the range of random values
+            to generate. Defaults to 1 for float types.
+          seed: A Python integer. Used to create random seeds. See `tf.set_random_seed` for
+            behavior.
+          dtype: Default data type, used if no `dtype` argument is provided when calling the
+            initializer.
+        """
         self.minval = minval
         self.maxval = maxval
         self.seed = seed
@@ -227,7 +392,20 @@ class RandomUniform(Initializer):
 
 
 class RandomNormal(Initializer):
+    """Initializer that generates tensors with a normal distribution."""
+
     def __init__(self, mean=0.0, stddev=1.0, seed=None, dtype=dtypes.float32):
+        """Creates the initializer.
+
+        Args:
+          mean: a python scalar or a scalar tensor. Mean of the random values to generate.
+          stddev: a python scalar or a scalar tensor. Standard deviation of the random values to
+            generate.
+          seed: A Python integer. Used to create random seeds. See `tf.set_random_seed` for
+            behavior.
+          dtype: Default data type, used if no `dtype` argument is provided when calling the
+            initializer. Only floating point types are supported.
+        """
         self.mean = mean
         self.stddev = stddev
         self.seed = seed
@@ -246,6 +424,14 @@ class RandomNormal(Initializer):
 
 
 class TruncatedNormal(RandomNormal):
+    """Initializer that generates a truncated normal distribution.
+
+    These values are similar to values from a `random_normal_initializer` except that values
+    more than two standard deviations from the mean are discarded and re-drawn. This is the
+    recommended initializer for neural network weights and filters. It takes the same
+    arguments as `random_normal_initializer`.
+    """
+
     def __call__(self, shape, dtype=None, partition_info=None):
         return truncated_normal(shape, self.mean, self.stddev, dtype or self.dtype, seed=self.seed)
 
@@ -268,7 +454,18 @@ def _compute_fans(shape):
 
 
 class VarianceScaling(Initializer):
-    """TF1's ``variance_scaling_initializer(scale, mode, distribution, seed, dtype)``."""
+    """Initializer capable of adapting its scale to the shape of weights tensors.
+
+    With `distribution="truncated_normal" or "untruncated_normal"`, samples are drawn from a
+    truncated/untruncated normal distribution with a mean of zero and a standard deviation
+    (after truncation, if used) `stddev = sqrt(scale / n)` where n is:
+      - number of input units in the weight tensor, if mode = "fan_in"
+      - number of output units, if mode = "fan_out"
+      - average of the numbers of input and output units, if mode = "fan_avg"
+
+    With `distribution="uniform"`, samples are drawn from a uniform distribution within
+    [-limit, limit], with `limit = sqrt(3 * scale / n)`.
+    """
 
     def __init__(
         self,
@@ -278,6 +475,23 @@ class VarianceScaling(Initializer):
         seed=None,
         dtype=dtypes.float32,
     ):
+        """Creates the initializer.
+
+        Args:
+          scale: Scaling factor (positive float).
+          mode: One of "fan_in", "fan_out", "fan_avg".
+          distribution: Random distribution to use. One of "truncated_normal",
+            "untruncated_normal" and "uniform" ("normal" is TF1's old name of
+            "truncated_normal").
+          seed: A Python integer. Used to create random seeds. See `tf.set_random_seed` for
+            behavior.
+          dtype: Default data type, used if no `dtype` argument is provided when calling the
+            initializer. Only floating point types are supported.
+
+        Raises:
+          ValueError: In case of an invalid value for the "scale", mode" or "distribution"
+            arguments.
+        """
         if scale <= 0.0:
             raise ValueError("`scale` must be positive float.")
         if mode not in {"fan_in", "fan_out", "fan_avg"}:
@@ -325,7 +539,22 @@ class VarianceScaling(Initializer):
 
 
 class GlorotUniform(VarianceScaling):
+    """The Glorot uniform initializer, also called Xavier uniform initializer.
+
+    It draws samples from a uniform distribution within [-limit, limit] where `limit` is
+    `sqrt(6 / (fan_in + fan_out))` where `fan_in` is the number of input units in the weight
+    tensor and `fan_out` is the number of output units in the weight tensor.
+    """
+
     def __init__(self, seed=None, dtype=dtypes.float32):
+        """Creates the initializer.
+
+        Args:
+          seed: A Python integer. Used to create random seeds. See `tf.set_random_seed` for
+            behavior.
+          dtype: Default data type, used if no `dtype` argument is provided when calling the
+            initializer. Only floating point types are supported.
+        """
         super().__init__(1.0, "fan_avg", "uniform", seed, dtype)
 
     def get_config(self) -> dict:
@@ -333,7 +562,23 @@ class GlorotUniform(VarianceScaling):
 
 
 class GlorotNormal(VarianceScaling):
+    """The Glorot normal initializer, also called Xavier normal initializer.
+
+    It draws samples from a truncated normal distribution centered on 0 with standard
+    deviation (after truncation) given by `stddev = sqrt(2 / (fan_in + fan_out))` where
+    `fan_in` is the number of input units in the weight tensor and `fan_out` is the number of
+    output units in the weight tensor.
+    """
+
     def __init__(self, seed=None, dtype=dtypes.float32):
+        """Creates the initializer.
+
+        Args:
+          seed: A Python integer. Used to create random seeds. See `tf.set_random_seed` for
+            behavior.
+          dtype: Default data type, used if no `dtype` argument is provided when calling the
+            initializer. Only floating point types are supported.
+        """
         super().__init__(1.0, "fan_avg", "truncated_normal", seed, dtype)
 
     def get_config(self) -> dict:
@@ -341,18 +586,66 @@ class GlorotNormal(VarianceScaling):
 
 
 def lecun_normal(seed=None):
+    """LeCun normal initializer.
+
+    It draws samples from a truncated normal distribution with scale 1 / fan_in over `fan_in` (a
+    `variance_scaling_initializer(scale=1, mode="fan_in", distribution=...)`).
+
+    Args:
+      seed: A Python integer. Used to create random seeds. See `tf.set_random_seed` for
+        behavior.
+
+    Returns:
+      An initializer.
+    """
     return VarianceScaling(1.0, "fan_in", "truncated_normal", seed)
 
 
 def lecun_uniform(seed=None):
+    """LeCun uniform initializer.
+
+    It draws samples from a uniform distribution with scale 1 / fan_in over `fan_in` (a
+    `variance_scaling_initializer(scale=1, mode="fan_in", distribution=...)`).
+
+    Args:
+      seed: A Python integer. Used to create random seeds. See `tf.set_random_seed` for
+        behavior.
+
+    Returns:
+      An initializer.
+    """
     return VarianceScaling(1.0, "fan_in", "uniform", seed)
 
 
 def he_normal(seed=None):
+    """He normal initializer.
+
+    It draws samples from a truncated normal distribution with scale 2 / fan_in over `fan_in` (a
+    `variance_scaling_initializer(scale=2, mode="fan_in", distribution=...)`).
+
+    Args:
+      seed: A Python integer. Used to create random seeds. See `tf.set_random_seed` for
+        behavior.
+
+    Returns:
+      An initializer.
+    """
     return VarianceScaling(2.0, "fan_in", "truncated_normal", seed)
 
 
 def he_uniform(seed=None):
+    """He uniform initializer.
+
+    It draws samples from a uniform distribution with scale 2 / fan_in over `fan_in` (a
+    `variance_scaling_initializer(scale=2, mode="fan_in", distribution=...)`).
+
+    Args:
+      seed: A Python integer. Used to create random seeds. See `tf.set_random_seed` for
+        behavior.
+
+    Returns:
+      An initializer.
+    """
     return VarianceScaling(2.0, "fan_in", "uniform", seed)
 
 
@@ -369,18 +662,37 @@ glorot_normal_initializer = GlorotNormal
 
 
 def _variables_initializer(var_list, name="init"):
+    """Returns an op that initializes a list of variables (`tf.initializers.variables`).
+
+    Args:
+      var_list: List of `Variable` objects to initialize.
+      name: Optional name for the returned operation.
+
+    Returns:
+      An `Operation` that runs the initializers of all the specified variables.
+    """
     from varflow import variables
 
     return variables.variables_initializer(var_list, name=name)
 
 
 def _global_variables():
+    """Returns an op that initializes global variables (`tf.initializers.global_variables`).
+
+    Returns:
+      An `Operation` that initializes global variables in the graph.
+    """
     from varflow import variables
 
     return variables.global_variables_initializer()
 
 
 def _local_variables():
+    """Returns an op that initializes all local variables (`tf.initializers.local_variables`).
+
+    Returns:
+      An `Operation` that initializes all local variables in the graph.
+    """
     from varflow import variables
 
     return variables.local_variables_initializer()
