@@ -4,13 +4,21 @@ from __future__ import annotations
 
 
 class Dimension:
+    """Represents the value of one dimension in a TensorShape (an int, or None if unknown)."""
+
     __slots__ = ("_value",)
 
     def __init__(self, value):
+        """Creates a new Dimension with the given value.
+
+        Args:
+          value: A non-negative int, another `Dimension`, or None for an unknown dimension.
+        """
         self._value = None if value is None else int(value)
 
     @property
     def value(self):
+        """The value of this dimension, or None if it is unknown."""
         return self._value
 
     def __int__(self) -> int:
@@ -42,6 +50,12 @@ class TensorShape:
     __slots__ = ("_dims",)
 
     def __init__(self, dims):
+        """Creates a new TensorShape with the given dimensions.
+
+        Args:
+          dims: A list of Dimensions (or ints, or None), a `TensorShape`, or None for a shape
+            of unknown rank.
+        """
         if dims is None:
             self._dims = None
         elif isinstance(dims, TensorShape):
@@ -54,23 +68,35 @@ class TensorShape:
 
     @property
     def dims(self):
+        """Returns a list of Dimensions, or None if the shape is unspecified."""
         return None if self._dims is None else [Dimension(d) for d in self._dims]
 
     @property
     def ndims(self):
+        """Returns the rank of this shape, or None if it is unspecified."""
         return None if self._dims is None else len(self._dims)
 
     rank = ndims
 
     def as_list(self):
+        """Returns a list of integers or `None` for each dimension.
+
+        Returns:
+          A list of integers or `None` for each dimension.
+
+        Raises:
+          ValueError: If `self` is an unknown shape with an unknown rank.
+        """
         if self._dims is None:
             raise ValueError("as_list() is not defined on an unknown TensorShape.")
         return list(self._dims)
 
     def is_fully_defined(self) -> bool:
+        """Returns True iff `self` is fully defined in every dimension."""
         return self._dims is not None and all(d is not None for d in self._dims)
 
     def num_elements(self):
+        """Returns the total number of elements, or none for incomplete shapes."""
         if not self.is_fully_defined():
             return None
         n = 1
@@ -79,6 +105,18 @@ class TensorShape:
         return n
 
     def is_compatible_with(self, other) -> bool:
+        """Returns True iff `self` is compatible with `other`.
+
+        Two possibly-partially-defined shapes are compatible if there exists a fully-defined
+        shape that both shapes can represent: their ranks agree (or one is unknown) and every
+        pair of dimensions is equal or has an unknown member.
+
+        Args:
+          other: Another TensorShape (or a value `as_shape` accepts).
+
+        Returns:
+          True iff `self` is compatible with `other`.
+        """
         other = as_shape(other)
         if self._dims is None or other._dims is None:
             return True
@@ -87,6 +125,17 @@ class TensorShape:
         return all(a is None or b is None or a == b for a, b in zip(self._dims, other._dims))
 
     def assert_is_compatible_with(self, other) -> None:
+        """Raises exception if `self` and `other` do not represent the same shape.
+
+        This method can be used to assert that there exists a shape that both `self` and
+        `other` represent.
+
+        Args:
+          other: Another TensorShape.
+
+        Raises:
+          ValueError: If `self` and `other` do not represent the same shape.
+        """
         if not self.is_compatible_with(other):
             raise ValueError(f"Shapes {self} and {as_shape(other)} are incompatible")
 
@@ -132,8 +181,21 @@ class TensorShape:
 
 
 def as_shape(shape) -> TensorShape:
+    """Converts the given object to a TensorShape.
+
+    Args:
+      shape: A `TensorShape`, a list of ints and None, or None.
+
+    Returns:
+      A `TensorShape` (`shape` itself if it is one).
+    """
     return shape if isinstance(shape, TensorShape) else TensorShape(shape)
 
 
 def unknown_shape() -> TensorShape:
+    """Returns an unknown TensorShape (of unknown rank).
+
+    Returns:
+      An unknown TensorShape.
+    """
     return TensorShape(None)

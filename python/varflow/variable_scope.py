@@ -27,7 +27,13 @@ AUTO_REUSE = _ReuseMode.AUTO_REUSE
 
 
 class VariableScope:
-    """TF1's ``tf.VariableScope``: name, reuse flag and defaults for ``get_variable``."""
+    """Variable scope object to carry defaults to provide to `get_variable`.
+
+    Many of the arguments we need for `get_variable` in a variable store are most easily
+    handled with a context. This object is used for the defaults: `name`, `initializer`,
+    `regularizer`, `reuse`, `caching_device`, `partitioner`, `custom_getter`,
+    `name_scope`, `dtype`, `use_resource` and `constraint`.
+    """
 
     def __init__(
         self,
@@ -43,6 +49,21 @@ class VariableScope:
         use_resource=None,
         constraint=None,
     ):
+        """Creates a new VariableScope with the given properties.
+
+        Args:
+          reuse: `True`, `tf.AUTO_REUSE`, or `None`/`False` (inherit).
+          name: The name of the scope.
+          initializer: Default initializer passed to `get_variable`.
+          regularizer: Default regularizer passed to `get_variable`.
+          caching_device: Default caching device passed to `get_variable`.
+          partitioner: Default partitioner passed to `get_variable` (not supported by varflow).
+          custom_getter: Default custom getter passed to `get_variable`.
+          name_scope: The name passed to `tf.name_scope`.
+          dtype: Default type passed to `get_variable` (defaults to `DT_FLOAT`).
+          use_resource: If `False`, variables are reference variables (all varflow has).
+          constraint: Default constraint passed to `get_variable`.
+        """
         self._name = name
         self._reuse = reuse
         self._initializer = initializer
@@ -57,85 +78,143 @@ class VariableScope:
 
     @property
     def name(self) -> str:
+        """The name of this scope, e.g. `"outer/inner"`."""
         return self._name
 
     @property
     def original_name_scope(self) -> str:
+        """The name scope this variable scope opened first (ends in `/`)."""
         return self._name_scope
 
     @property
     def reuse(self):
+        """The reuse flag: `True`, `tf.AUTO_REUSE`, or `False`."""
         return self._reuse
 
     @property
     def initializer(self):
+        """The default initializer for variables made in this scope, or None."""
         return self._initializer
 
     @property
     def regularizer(self):
+        """The default regularizer for variables made in this scope, or None."""
         return self._regularizer
 
     @property
     def dtype(self):
+        """The default dtype for variables made in this scope."""
         return self._dtype
 
     @property
     def caching_device(self):
+        """The default caching device for variables made in this scope, or None."""
         return self._caching_device
 
     @property
     def partitioner(self):
+        """The default partitioner for variables made in this scope, or None."""
         return self._partitioner
 
     @property
     def custom_getter(self):
+        """The default custom getter for variables made in this scope, or None."""
         return self._custom_getter
 
     @property
     def use_resource(self):
+        """The `use_resource` default of this scope (varflow makes reference variables)."""
         return self._use_resource
 
     @property
     def constraint(self):
+        """The default constraint for variables made in this scope, or None."""
         return self._constraint
 
     def reuse_variables(self) -> None:
+        """Reuse variables in this scope: sets its reuse flag to True."""
         self._reuse = True
 
     def set_initializer(self, initializer) -> None:
+        """Set initializer for this scope.
+
+        Args:
+          initializer: The new default initializer.
+        """
         self._initializer = initializer
 
     def set_regularizer(self, regularizer) -> None:
+        """Set regularizer for this scope.
+
+        Args:
+          regularizer: The new default regularizer.
+        """
         self._regularizer = regularizer
 
     def set_dtype(self, dtype) -> None:
+        """Set data type for this scope.
+
+        Args:
+          dtype: The new default data type.
+        """
         self._dtype = dtypes.as_dtype(dtype)
 
     def set_caching_device(self, caching_device) -> None:
+        """Set caching device for this scope.
+
+        Args:
+          caching_device: The new default caching device.
+        """
         self._caching_device = caching_device
 
     def set_partitioner(self, partitioner) -> None:
+        """Set partitioner for this scope.
+
+        Args:
+          partitioner: The new default partitioner.
+        """
         self._partitioner = partitioner
 
     def set_custom_getter(self, custom_getter) -> None:
+        """Set custom getter for this scope.
+
+        Args:
+          custom_getter: The new default custom getter.
+        """
         self._custom_getter = custom_getter
 
     def set_use_resource(self, use_resource) -> None:
+        """Set `use_resource` flag for this scope.
+
+        Args:
+          use_resource: The new default `use_resource` flag.
+        """
         self._use_resource = use_resource
 
     def _prefix(self) -> str:
         return self._name + "/" if self._name else ""
 
     def get_collection(self, name):
+        """Get this scope's variables in the collection `name`.
+
+        Args:
+          name: A collection key.
+
+        Returns:
+          The items of the collection whose names start with this scope's name.
+        """
         return get_default_graph().get_collection(name, self._prefix())
 
     def global_variables(self):
+        """Get this scope's global variables."""
         return self.get_collection(GraphKeys.GLOBAL_VARIABLES)
 
     def trainable_variables(self):
+        """Get this scope's trainable variables."""
         return self.get_collection(GraphKeys.TRAINABLE_VARIABLES)
 
     def local_variables(self):
+        """Get this scope's local variables."""
         return self.get_collection(GraphKeys.LOCAL_VARIABLES)
 
     def get_variable(
@@ -158,6 +237,51 @@ class VariableScope:
         synchronization=None,
         aggregation=None,
     ):
+        """Gets an existing variable with this name or create a new one.
+
+        The scope's defaults fill in the arguments left as None.
+
+        Args:
+          var_store: The variable store of the graph.
+          name: The name of the new or existing variable.
+          shape: Shape of the new or existing variable.
+          dtype: Type of the new or existing variable (defaults to `DT_FLOAT`).
+          initializer: Initializer for the variable if one is created. Can either be an
+            initializer object or a Tensor. If it's a Tensor, its shape must be known unless
+            validate_shape is False.
+          regularizer: A (Tensor -> Tensor or None) function; the result of applying it on a
+            newly created variable will be added to the collection
+            `tf.GraphKeys.REGULARIZATION_LOSSES` and can be used for regularization.
+          reuse: A reuse flag overriding the scope's.
+          trainable: If `True` also add the variable to the graph collection
+            `GraphKeys.TRAINABLE_VARIABLES` (see `tf.Variable`).
+          collections: List of graph collections keys to add the Variable to. Defaults to
+            `[GraphKeys.GLOBAL_VARIABLES]` (see `tf.Variable`).
+          caching_device: Accepted for TF1 compatibility; varflow runs on the CPU.
+          partitioner: Not supported by varflow (partitioned variables).
+          validate_shape: If False, allows the variable to be initialized with a value of
+            unknown shape. If True, the default, the shape of initial_value must be known. For
+            this to be used the initializer must be a Tensor and not an initializer object.
+          use_resource: Accepted for TF1 compatibility (varflow makes reference variables).
+          custom_getter: Callable that takes as a first argument the true getter, and allows
+            overwriting the internal get_variable method. The signature of `custom_getter`
+            should match that of this method, but the most future-proof version will allow for
+            changes: `def custom_getter(getter, *args, **kwargs)`.
+          constraint: An optional projection function to be applied to the variable after
+            being updated by an `Optimizer`.
+          synchronization: Accepted for TF1 compatibility.
+          aggregation: Accepted for TF1 compatibility.
+
+        Returns:
+          The created or existing `Variable`.
+
+        Raises:
+          ValueError: when creating a new variable and shape is not declared, when violating
+            reuse during variable creation (a variable that exists without `reuse`, or one that
+            does not exist with `reuse=True`), or when `initializer` dtype and `dtype` don't
+            match. Reuse is set inside `variable_scope`.
+          NotImplementedError: If a `partitioner` is given.
+        """
         if regularizer is None:
             regularizer = self._regularizer
         if caching_device is None:
@@ -470,9 +594,52 @@ def get_variable(
     synchronization=None,
     aggregation=None,
 ):
-    """TF1's ``tf.get_variable``: gets an existing variable or creates a new one.
+    """Gets an existing variable with these parameters or create a new one.
 
-    Float variables default to ``glorot_uniform_initializer``, int and bool ones to zeros.
+    This function prefixes the name with the current variable scope and performs reuse
+    checks. If initializer is `None` (the default), the default initializer passed in the
+    variable scope will be used. If that one is `None` too, a `glorot_uniform_initializer`
+    will be used for float variables, and zeros for int and bool ones. The initializer can
+    also be a Tensor, in which case the variable is initialized to this value and shape.
+
+    Args:
+      name: The name of the new or existing variable.
+      shape: Shape of the new or existing variable.
+      dtype: Type of the new or existing variable (defaults to `DT_FLOAT`).
+      initializer: Initializer for the variable if one is created. Can either be an
+        initializer object or a Tensor. If it's a Tensor, its shape must be known unless
+        validate_shape is False.
+      regularizer: A (Tensor -> Tensor or None) function; the result of applying it on a
+        newly created variable will be added to the collection
+        `tf.GraphKeys.REGULARIZATION_LOSSES` and can be used for regularization.
+      trainable: If `True` also add the variable to the graph collection
+        `GraphKeys.TRAINABLE_VARIABLES` (see `tf.Variable`).
+      collections: List of graph collections keys to add the Variable to. Defaults to
+        `[GraphKeys.GLOBAL_VARIABLES]` (see `tf.Variable`).
+      caching_device: Accepted for TF1 compatibility; varflow runs on the CPU.
+      partitioner: Not supported by varflow (partitioned variables).
+      validate_shape: If False, allows the variable to be initialized with a value of
+        unknown shape. If True, the default, the shape of initial_value must be known. For
+        this to be used the initializer must be a Tensor and not an initializer object.
+      use_resource: Accepted for TF1 compatibility (varflow makes reference variables).
+      custom_getter: Callable that takes as a first argument the true getter, and allows
+        overwriting the internal get_variable method. The signature of `custom_getter`
+        should match that of this method, but the most future-proof version will allow for
+        changes: `def custom_getter(getter, *args, **kwargs)`.
+      constraint: An optional projection function to be applied to the variable after
+        being updated by an `Optimizer`.
+      synchronization: Accepted for TF1 compatibility.
+      aggregation: Accepted for TF1 compatibility.
+
+    Returns:
+      The created or existing `Variable`.
+
+    Raises:
+      ValueError: when creating a new variable and shape is not declared, when violating
+        reuse during variable creation (a variable that exists without `reuse`, or one that
+        does not exist with `reuse=True`), or when `initializer` dtype and `dtype` don't
+        match. Reuse is set inside `variable_scope`.
+      NotImplementedError: If a `partitioner` is given.
     """
     return get_variable_scope().get_variable(
         _get_default_variable_store(),
@@ -612,10 +779,49 @@ def variable_scope(
     constraint=None,
     auxiliary_name_scope=True,
 ):
-    """TF1's ``tf.variable_scope``: a variable scope that also opens a name scope.
+    """A context manager for defining ops that creates variables (layers).
 
-    ``reuse``: ``True`` (only existing variables), ``tf.AUTO_REUSE`` (get or create) or
-    ``None``/``False`` (inherit the parent's flag). Yields the ``VariableScope``.
+    This context manager validates that the (optional) `values` are from the same graph,
+    ensures that graph is the default graph, and pushes a name scope and a variable scope.
+    If `name_or_scope` is not None, it is used as is. If `name_or_scope` is None, then
+    `default_name` is used. In that case, if the same name has been previously used in the
+    same scope, it will be made unique by appending `_N` to it.
+
+    Variable scope allows you to create new variables and to share already created ones
+    while providing checks to not create or share by accident: `reuse=True` only gets
+    existing variables, `tf.AUTO_REUSE` gets or creates, and `None`/`False` inherit the
+    parent scope's flag.
+
+    Args:
+      name_or_scope: `string` or `VariableScope`: the scope to open.
+      default_name: The default name to use if the `name_or_scope` argument is `None`, this
+        name will be uniquified. If name_or_scope is provided it won't be used and therefore
+        it is not required and can be None.
+      values: The list of `Tensor` arguments that are passed to the op function.
+      initializer: default initializer for variables within this scope.
+      regularizer: default regularizer for variables within this scope.
+      caching_device: default caching device for variables within this scope.
+      partitioner: default partitioner for variables within this scope.
+      custom_getter: default custom getter for variables within this scope.
+      reuse: `True`, None, or tf.AUTO_REUSE; if `True`, we go into reuse mode for this
+        scope as well as all sub-scopes; if tf.AUTO_REUSE, we create variables if they do
+        not exist, and return them otherwise; if None, we inherit the parent scope's reuse
+        flag.
+      dtype: type of variables created in this scope (defaults to the type in the passed
+        scope, or inherited from parent scope).
+      use_resource: Accepted for TF1 compatibility.
+      constraint: An optional projection function to be applied to the variable after
+        being updated by an `Optimizer`.
+      auxiliary_name_scope: If `True`, we create an auxiliary name scope with the scope. If
+        `False`, we don't create it.
+
+    Returns:
+      A context manager that yields the `VariableScope`.
+
+    Raises:
+      ValueError: when trying to reuse within a create scope, or create within a reuse
+        scope, or if reuse is not `None` or `True`.
+      TypeError: when the types of some arguments are not appropriate.
     """
     if default_name is None and name_or_scope is None:
         raise TypeError("If default_name is None then name_or_scope is required")
@@ -685,7 +891,37 @@ def variable_op_scope(
     use_resource=None,
     constraint=None,
 ):
-    """Deprecated TF1 alias of ``variable_scope`` with ``values`` first."""
+    """Deprecated: context manager for defining an op that creates variables.
+
+    The same as `variable_scope(name_or_scope, default_name, values, ...)` with `values`
+    first.
+
+    Args:
+      values: The list of `Tensor` arguments that are passed to the op function.
+      name_or_scope: The name argument that is passed to the op function, this name_or_scope
+        is not uniquified in the variable scope.
+      default_name: The default name to use if the `name_or_scope` argument is `None`, this
+        name will be uniquified.
+      initializer: A default initializer to pass to variable scope.
+      regularizer: A default regularizer for variables within this scope.
+      caching_device: A default caching device for variables within this scope.
+      partitioner: A default partitioner for variables within this scope.
+      custom_getter: The default custom getter for variables within this scope.
+      reuse: `True` or `None`; if `True`, we go into reuse mode for this scope as well as
+        all sub-scopes; if `None`, we just inherit the parent scope reuse.
+      dtype: The default type of variables created in this scope.
+      use_resource: Accepted for TF1 compatibility.
+      constraint: An optional projection function to be applied to the variable after
+        being updated by an `Optimizer`.
+
+    Returns:
+      A context manager that yields the `VariableScope`.
+
+    Raises:
+      ValueError: when trying to reuse within a create scope, or create within a reuse
+        scope, or if reuse is not `None` or `True`.
+      TypeError: when the types of some arguments are not appropriate.
+    """
     return variable_scope(
         name_or_scope,
         default_name=default_name,
