@@ -36,6 +36,17 @@ class CheckpointState:
         all_model_checkpoint_timestamps=None,
         last_preserved_timestamp=None,
     ):
+        """Creates a checkpoint state.
+
+        Args:
+          model_checkpoint_path: Path to the most recent model checkpoint.
+          all_model_checkpoint_paths: Paths to all not-yet-deleted model checkpoints, sorted
+            from oldest to newest.
+          all_model_checkpoint_timestamps: Unix timestamps corresponding to
+            `all_model_checkpoint_paths`.
+          last_preserved_timestamp: The Unix timestamp of the most recent checkpoint kept
+            because of `keep_checkpoint_every_n_hours`.
+        """
         self.model_checkpoint_path = model_checkpoint_path
         self.all_model_checkpoint_paths = list(all_model_checkpoint_paths or [])
         self.all_model_checkpoint_timestamps = list(all_model_checkpoint_timestamps or [])
@@ -124,7 +135,17 @@ def _unquote(literal: str) -> str:
 
 
 def parse_checkpoint_state(text: str) -> CheckpointState:
-    """Parses TF1's text format for CheckpointState (ParseError on anything else)."""
+    """Parses TF1's text format for a `CheckpointState`.
+
+    Args:
+      text: The contents of a `checkpoint` state file.
+
+    Returns:
+      A `CheckpointState`.
+
+    Raises:
+      ParseError: If `text` is not a valid text-format `CheckpointState`.
+    """
     state = CheckpointState()
     pos, n = 0, len(text)
     tokens = []
@@ -187,6 +208,28 @@ def generate_checkpoint_state_proto(
     all_model_checkpoint_timestamps=None,
     last_preserved_timestamp=None,
 ):
+    """Generates a checkpoint state proto.
+
+    Args:
+      save_dir: Directory where the model was saved.
+      model_checkpoint_path: The checkpoint file.
+      all_model_checkpoint_paths: List of strings. Paths to all not-yet-deleted
+        checkpoints, sorted from oldest to newest. If this is a non-empty list, the last
+        element must be equal to model_checkpoint_path. These paths are also saved in the
+        CheckpointState proto.
+      all_model_checkpoint_timestamps: A list of floats, indicating the number of seconds
+        since the Epoch when each checkpoint was generated.
+      last_preserved_timestamp: A float, indicating the number of seconds since the Epoch
+        when the last preserved checkpoint was written.
+
+    Returns:
+      CheckpointState proto with model_checkpoint_path and all_model_checkpoint_paths
+      updated to either absolute paths or relative paths to the current save_dir.
+
+    Raises:
+      ValueError: If `all_model_checkpoint_timestamps` was provided but its length does not
+        match `all_model_checkpoint_paths`.
+    """
     paths = list(all_model_checkpoint_paths or [])
     if not paths or paths[-1] != model_checkpoint_path:
         _log.info(
@@ -217,7 +260,29 @@ def update_checkpoint_state(
     last_preserved_timestamp=None,
     save_relative_paths=False,
 ):
-    """Rewrites ``save_dir/checkpoint`` atomically."""
+    """Updates the content of the 'checkpoint' file.
+
+    This updates the checkpoint file containing a CheckpointState proto; the file is
+    rewritten atomically.
+
+    Args:
+      save_dir: Directory where the model was saved.
+      model_checkpoint_path: The checkpoint file.
+      all_model_checkpoint_paths: List of strings. Paths to all not-yet-deleted
+        checkpoints, sorted from oldest to newest. If this is a non-empty list, the last
+        element must be equal to model_checkpoint_path.
+      latest_filename: Optional name of the checkpoint file. Default to 'checkpoint'.
+      all_model_checkpoint_timestamps: Optional list of timestamps (floats, seconds since
+        the Epoch) indicating when the checkpoints in `all_model_checkpoint_paths` were
+        created.
+      last_preserved_timestamp: A float, indicating the number of seconds since the Epoch
+        when the last preserved checkpoint was written.
+      save_relative_paths: If `True`, the paths are stored relative to `save_dir`.
+
+    Raises:
+      RuntimeError: If any of the model checkpoint paths conflict with the file containing
+        CheckpointSate.
+    """
     save_dir = os.fspath(save_dir)
     filename = _checkpoint_state_filename(save_dir, latest_filename)
     paths = list(all_model_checkpoint_paths or [])
@@ -238,7 +303,21 @@ def update_checkpoint_state(
 
 
 def get_checkpoint_state(checkpoint_dir, latest_filename=None):
-    """The CheckpointState in ``checkpoint_dir`` (paths joined to it), or None."""
+    """Returns CheckpointState proto from the "checkpoint" file.
+
+    If the "checkpoint" file contains a valid CheckpointState proto, returns it; relative
+    paths in it are joined to `checkpoint_dir`.
+
+    Args:
+      checkpoint_dir: The directory of checkpoints.
+      latest_filename: Optional name of the checkpoint file. Default to 'checkpoint'.
+
+    Returns:
+      A CheckpointState if the state was available, None otherwise.
+
+    Raises:
+      ValueError: if the checkpoint read doesn't have model_checkpoint_path set.
+    """
     checkpoint_dir = os.fspath(checkpoint_dir)
     filename = _checkpoint_state_filename(checkpoint_dir, latest_filename)
     if not os.path.isfile(filename):
@@ -280,7 +359,18 @@ def _normalize_prefix(prefix) -> str:
 
 
 def checkpoint_exists(checkpoint_prefix) -> bool:
-    """True if a varflow or TensorFlow V2 checkpoint exists at `checkpoint_prefix`."""
+    """Checks whether a V1 or V2 checkpoint exists with the specified prefix.
+
+    varflow looks for its own checkpoint (`<prefix>.safetensors`) and for a TensorFlow V2
+    checkpoint (`<prefix>.index`).
+
+    Args:
+      checkpoint_prefix: the prefix of a checkpoint, as the output of `saver.save()` or
+        that of `tf.train.latest_checkpoint()`.
+
+    Returns:
+      A bool, true if a checkpoint referred to by `checkpoint_prefix` exists.
+    """
     return bool(_files_of(_normalize_prefix(checkpoint_prefix)))
 
 
@@ -288,7 +378,16 @@ checkpoint_exists_internal = checkpoint_exists
 
 
 def latest_checkpoint(checkpoint_dir, latest_filename=None):
-    """The newest checkpoint named by the state file, or None."""
+    """Finds the filename of latest saved checkpoint file.
+
+    Args:
+      checkpoint_dir: Directory where the variables were saved.
+      latest_filename: Optional name for the protocol buffer file that contains the list of
+        most recent checkpoint filenames. See the corresponding argument to `Saver.save()`.
+
+    Returns:
+      The full path to the latest checkpoint or `None` if no checkpoint was found.
+    """
     ckpt = get_checkpoint_state(checkpoint_dir, latest_filename)
     if ckpt and ckpt.model_checkpoint_path:
         if checkpoint_exists(ckpt.model_checkpoint_path):
@@ -298,7 +397,18 @@ def latest_checkpoint(checkpoint_dir, latest_filename=None):
 
 
 def get_checkpoint_mtimes(checkpoint_prefixes) -> list[float]:
-    """The modification times (seconds) of the checkpoints that exist."""
+    """Returns the mtimes (modification timestamps) of the checkpoints.
+
+    Globs for the checkpoints pointed to by `checkpoint_prefixes`. If the files exist,
+    collect their mtime. Checkpoints that do not exist are left out.
+
+    Args:
+      checkpoint_prefixes: a list of checkpoint paths, typically the results of
+        `Saver.save()` or those of `tf.train.latest_checkpoint()`.
+
+    Returns:
+      A list of mtimes (in seconds since the Epoch) of the found checkpoints.
+    """
     mtimes = []
     for prefix in checkpoint_prefixes:
         files = _files_of(_normalize_prefix(prefix))
@@ -308,12 +418,32 @@ def get_checkpoint_mtimes(checkpoint_prefixes) -> list[float]:
 
 
 def meta_graph_filename(checkpoint_filename, meta_graph_suffix="meta") -> str:
+    """Returns the meta graph filename of a checkpoint.
+
+    Args:
+      checkpoint_filename: Name of the checkpoint file (its prefix).
+      meta_graph_suffix: Suffix for `MetaGraphDef` file. Defaults to 'meta'.
+
+    Returns:
+      MetaGraph file name, e.g. `"model.ckpt-100.meta"`.
+    """
     basename = re.sub(r"-[\d\?]+-of-\d+$", "", checkpoint_filename)
     return f"{basename}.{meta_graph_suffix}"
 
 
 def remove_checkpoint(checkpoint_prefix, checkpoint_format_version=2, meta_graph_suffix="meta"):
-    """Deletes the files of a checkpoint (both formats) and its meta graph file."""
+    """Removes a checkpoint given by `checkpoint_prefix`.
+
+    Deletes the files of the checkpoint in both formats (varflow's and TensorFlow's) and its
+    meta graph file.
+
+    Args:
+      checkpoint_prefix: The prefix of a V1 or V2 checkpoint. Typically the result of
+        `Saver.save()` or that of `tf.train.latest_checkpoint()`.
+      checkpoint_format_version: `SaverDef.CheckpointFormatVersion`, defaults to
+        `SaverDef.V2`.
+      meta_graph_suffix: Suffix for `MetaGraphDef` file. Defaults to 'meta'.
+    """
     prefix = os.fspath(checkpoint_prefix)
     candidates = [meta_graph_filename(prefix, meta_graph_suffix), prefix + ".safetensors",
                   prefix + ".index"]  # fmt: skip

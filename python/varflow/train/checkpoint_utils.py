@@ -19,19 +19,52 @@ class CheckpointReader:
     """TF1's ``NewCheckpointReader`` result (``py_checkpoint_reader``)."""
 
     def __init__(self, filepattern):
+        """Opens a checkpoint for reading.
+
+        Args:
+          filepattern: The checkpoint prefix (varflow's `.safetensors` or TensorFlow's V2
+            format).
+
+        Raises:
+          NotFoundError: If no checkpoint exists at `filepattern`.
+        """
         self._reader = _core.CheckpointReader(cm._normalize_prefix(filepattern))
         self._entries = {name: (dtype, shape) for name, dtype, shape in self._reader.entries()}
 
     def has_tensor(self, name) -> bool:
+        """Returns whether the checkpoint holds a tensor named `name`.
+
+        Args:
+          name: The tensor's key, e.g. `"dense/kernel"`.
+
+        Returns:
+          A bool.
+        """
         return self._reader.has_tensor(name)
 
     def get_tensor(self, name):
+        """Returns the saved value of the tensor named `name`.
+
+        Args:
+          name: The tensor's key, e.g. `"dense/kernel"`.
+
+        Returns:
+          A NumPy array.
+
+        Raises:
+          NotFoundError: If the checkpoint has no tensor named `name`.
+        """
         return self._reader.get_tensor(name)
 
     def get_variable_to_shape_map(self) -> dict:
+        """Returns a dict from each saved tensor's name to its shape (a list of ints)."""
         return {name: list(shape) for name, (_, shape) in self._entries.items()}
 
     def get_variable_to_dtype_map(self) -> dict:
+        """Returns a dict from each saved tensor's name to its `tf.DType`.
+
+        A dtype varflow has no `DType` for is given by its NumPy name.
+        """
         from varflow import dtypes
 
         out = {}
@@ -43,6 +76,7 @@ class CheckpointReader:
         return out
 
     def debug_string(self) -> bytes:
+        """Returns a description of the saved tensors: one `name (dtype) [shape]` line each."""
         lines = [f"{n} ({d}) {list(s)}" for n, (d, s) in sorted(self._entries.items())]
         return ("\n".join(lines) + "\n").encode()
 
@@ -53,10 +87,22 @@ class CheckpointReader:
 
     @property
     def format(self) -> str:
+        """The checkpoint's format: varflow's safetensors or TensorFlow's V2."""
         return self._reader.format
 
 
 def NewCheckpointReader(filepattern):
+    """Returns a reader for the checkpoint at `filepattern`.
+
+    Args:
+      filepattern: The checkpoint prefix.
+
+    Returns:
+      A `CheckpointReader`, with `get_tensor`, `has_tensor` and the variable maps.
+
+    Raises:
+      NotFoundError: If no checkpoint exists at `filepattern`.
+    """
     return CheckpointReader(filepattern)
 
 
@@ -73,18 +119,46 @@ def _checkpoint_prefix(ckpt_dir_or_file) -> str:
 
 
 def load_checkpoint(ckpt_dir_or_file) -> CheckpointReader:
-    """A reader for the latest checkpoint of a directory, or for a checkpoint prefix."""
+    """Returns `CheckpointReader` for checkpoint found in `ckpt_dir_or_file`.
+
+    If `ckpt_dir_or_file` resolves to a directory with multiple checkpoints, reader for the
+    latest checkpoint is returned.
+
+    Args:
+      ckpt_dir_or_file: Directory with checkpoints file or path to checkpoint.
+
+    Returns:
+      `CheckpointReader` object.
+
+    Raises:
+      ValueError: If `ckpt_dir_or_file` resolves to a directory with no checkpoints.
+    """
     return CheckpointReader(_checkpoint_prefix(ckpt_dir_or_file))
 
 
 def load_variable(ckpt_dir_or_file, name):
-    """The saved value of `name` (a trailing ``:0`` is ignored, as in TF1)."""
+    """Returns the tensor value of the given variable in the checkpoint.
+
+    Args:
+      ckpt_dir_or_file: Directory with checkpoints file or path to checkpoint.
+      name: Name of the variable to return (a trailing `:0` is ignored, as in TF1).
+
+    Returns:
+      A numpy `ndarray` with a copy of the value of this variable.
+    """
     name = name.removesuffix(":0")
     return load_checkpoint(ckpt_dir_or_file).get_tensor(name)
 
 
 def list_variables(ckpt_dir_or_file) -> list:
-    """``[(name, shape)]`` of every tensor in the checkpoint, sorted by name."""
+    """Returns list of all variables in the checkpoint.
+
+    Args:
+      ckpt_dir_or_file: Directory with checkpoints file or path to checkpoint.
+
+    Returns:
+      List of tuples `(name, shape)`, sorted by name.
+    """
     reader = load_checkpoint(ckpt_dir_or_file)
     return sorted(reader.get_variable_to_shape_map().items())
 
@@ -102,9 +176,31 @@ def _initialize_from(var, reader, prefix, tensor_name):
 
 
 def init_from_checkpoint(ckpt_dir_or_file, assignment_map) -> None:
-    """TF1's ``tf.train.init_from_checkpoint``: the initializers of the mapped variables load
-    the checkpoint's values instead (``{'ckpt_scope/': 'scope/'}``, ``{'/': 'scope/'}``,
-    ``{'ckpt/name': 'scope/var'}`` or ``{'ckpt/name': variable}``)."""
+    """Replaces `tf.Variable` initializers so they load from a checkpoint file.
+
+    Values are not loaded immediately, but when the initializer is run (typically by
+    running a `tf.global_variables_initializer` op). The assignment map supports the
+    following syntax:
+
+    * `'checkpoint_scope_name/': 'scope_name/'` - will load all variables in current
+      `scope_name` from `checkpoint_scope_name` with matching tensor names.
+    * `'checkpoint_scope_name/some_other_variable': 'scope_name/variable_name'` - will
+      initialize `scope_name/variable_name` variable from
+      `checkpoint_scope_name/some_other_variable`.
+    * `'scope_variable_name': variable` - will initialize given `tf.Variable` object with
+      tensor 'scope_variable_name' from the checkpoint.
+    * `'/': 'scope_name/'` - will load all variables in current `scope_name` from
+      checkpoint's root (e.g. no scope).
+
+    Args:
+      ckpt_dir_or_file: Directory with checkpoints file or path to checkpoint.
+      assignment_map: Dict, where keys are names of the variables in the checkpoint and
+        values are current variables or names of current variables (in default graph).
+
+    Raises:
+      ValueError: If missing variables in current graph, or if missing checkpoints or
+        tensors in checkpoints, or the shapes do not match.
+    """
     from varflow.variable_scope import _get_default_variable_store
     from varflow.variables import Variable
 

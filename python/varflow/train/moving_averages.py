@@ -82,9 +82,29 @@ def _decay_arg(decay):
 
 
 def assign_moving_average(variable, value, decay, zero_debias=True, name=None):
-    """TF1's ``tf.train.assign_moving_average``: ``variable -= (1 - decay) * (variable -
-    value)``; with ``zero_debias`` the average of a zero-initialised variable is divided by
-    ``1 - decay^t`` (kept in ``<variable>/biased`` and ``<variable>/local_step``)."""
+    """Compute the moving average of a variable.
+
+    The moving average of 'variable' updated with 'value' is:
+    `variable * decay + value * (1 - decay)`, computed as `variable -= (1 - decay) *
+    (variable - value)`.
+
+    The returned Operation sets 'variable' to the newly computed moving average, by
+    performing this subtraction. If `zero_debias` is True, the moving average of a
+    zero-initialized variable is divided by `1 - decay ^ num_updates` to remove the bias
+    (the biased value and the update count are kept in `<variable>/biased` and
+    `<variable>/local_step`), as in Adam.
+
+    Args:
+      variable: A Variable.
+      value: A tensor with the same shape as 'variable'.
+      decay: A float Tensor or float value. The moving average decay.
+      zero_debias: A python bool. If true, assume the variable is 0-initialized and unbias
+        it, as in https://arxiv.org/abs/1412.6980.
+      name: Optional name of the returned operation.
+
+    Returns:
+      A tensor which if evaluated will compute and return the new moving average.
+    """
     from varflow.state_ops import _variable_of
 
     var = _variable_of(variable)
@@ -117,6 +137,20 @@ class ExponentialMovingAverage:
     """
 
     def __init__(self, decay, num_updates=None, zero_debias=False, name="ExponentialMovingAverage"):
+        """Creates a new ExponentialMovingAverage object.
+
+        The `apply()` method has to be called to create shadow variables and add ops to
+        maintain moving averages. The optional `num_updates` parameter allows one to tweak the
+        decay rate dynamically: `decay = min(decay, (1 + num_updates) / (10 + num_updates))`.
+        It is typical to pass the count of training steps, usually kept in a variable that is
+        incremented at each step.
+
+        Args:
+          decay: Float. The decay to use.
+          num_updates: Optional count of number of updates applied to variables.
+          zero_debias: If `True`, zero debias moving-averages that are initialized with tensors.
+          name: String. Optional prefix name to use for the name of ops added in `apply()`.
+        """
         self._name = name
         self._core = _core.ExponentialMovingAverage(
             core_arg(decay),
@@ -131,9 +165,31 @@ class ExponentialMovingAverage:
 
     @property
     def name(self) -> str:
+        """The name of this ExponentialMovingAverage object."""
         return self._name
 
     def apply(self, var_list=None):
+        """Maintains moving averages of variables.
+
+        `var_list` must be a list of `Variable` or `Tensor` objects. This method creates shadow
+        variables for all elements of `var_list`. Shadow variables for `Variable` objects are
+        initialized to the variable's initial value. They will be added to the
+        `GraphKeys.MOVING_AVERAGE_VARIABLES` collection. For `Tensor` objects, the shadow
+        variables are initialized to 0 and zero debiased.
+
+        Build it under `tf.control_dependencies([train_op])` so it reads the updated variables.
+
+        Args:
+          var_list: A list of Variable or Tensor objects. The variables and Tensors must be of
+            types bfloat16, float16, float32, or float64. Defaults to the trainable variables.
+
+        Returns:
+          An Operation that updates the moving averages.
+
+        Raises:
+          TypeError: If the arguments are not an allowed type.
+          ValueError: If the moving average of one of the variables is already being computed.
+        """
         if var_list is None:
             var_list = trainable_variables()
         graph = get_default_graph()
@@ -141,20 +197,57 @@ class ExponentialMovingAverage:
         return graph._op_for(self._core.apply(graph._core, items, _make_debias(graph)))
 
     def average(self, var):
-        """The shadow variable of ``var``, or None."""
+        """Returns the `Variable` holding the average of `var`.
+
+        Args:
+          var: A `Variable` object.
+
+        Returns:
+          A `Variable` object or `None` if the moving average of `var` is not maintained.
+        """
         if not isinstance(var, (Variable, Tensor)):
             return None
         node = self._core.average(_item(var))
         return None if node is None else var.graph._variable_for(node)
 
     def average_name(self, var) -> str:
-        """The name of ``var``'s shadow (works before ``apply``)."""
+        """Returns the name of the `Variable` holding the average for `var`.
+
+        The typical scenario for `ExponentialMovingAverage` is to compute moving averages of
+        variables during training, and restore the variables from the computed moving averages
+        during evaluations. This works before `apply()` is called.
+
+        Args:
+          var: A `Variable` object.
+
+        Returns:
+          A string: The name of the variable that will be used or was used by the
+          `ExponentialMovingAverage class` to hold the moving average of `var`.
+        """
         return self._core.average_name(get_default_graph()._core, _item(var))
 
     def variables_to_restore(self, moving_avg_variables=None) -> dict:
-        """``{average_name(v): v}`` for the averaged variables, plus every other global
-        variable under its own name: a ``Saver(var_list)`` loading the averages into the
-        variables."""
+        """Returns a map of names to `Variables` to restore.
+
+        If a variable has a moving average, use the moving average variable name as the restore
+        name; otherwise, use the variable name. Pass the result to `tf.train.Saver(var_list)` to
+        load the averages into the variables:
+
+        ```python
+        variables_to_restore = ema.variables_to_restore()
+        saver = tf.train.Saver(variables_to_restore)
+        ```
+
+        Args:
+          moving_avg_variables: a list of variables that require to use of the moving average
+            variable name to be restored. If None, it will default to
+            variables.moving_average_variables() + variables.trainable_variables()
+
+        Returns:
+          A map from restore_names to variables. The restore_name is either the original or the
+          moving average version of the variable name, depending on whether the variable name
+          is in the `moving_avg_variables`.
+        """
         name_map = {}
         if moving_avg_variables is None:
             moving_avg_variables = trainable_variables() + moving_average_variables()

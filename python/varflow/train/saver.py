@@ -138,6 +138,48 @@ class Saver:
         save_relative_paths=False,
         filename=None,
     ):
+        """Creates a `Saver`.
+
+        The constructor adds ops to save and restore variables. `var_list` specifies the
+        variables that will be saved and restored. It can be passed as a `dict` or a list: a
+        `dict` of names to variables (the keys are the names that will be used to save or
+        restore the variables in the checkpoint files), or a list of variables (saved under
+        their op names, e.g. `dense/kernel`).
+
+        varflow writes one safetensors file per checkpoint, `<prefix>.safetensors`, and reads
+        TensorFlow's V2 checkpoints too.
+
+        Args:
+          var_list: A list of `Variable`/`SaveableObject`, or a dictionary mapping names to
+            `SaveableObject`s. If `None`, defaults to the list of all saveable objects.
+          reshape: If `True`, allows restoring parameters from a checkpoint where the variables
+            have a different shape.
+          sharded: If `True`, shard the checkpoints, one per device (accepted; varflow writes
+            one file).
+          max_to_keep: Maximum number of recent checkpoints to keep. Defaults to 5.
+          keep_checkpoint_every_n_hours: How often to keep checkpoints. Defaults to 10,000
+            hours.
+          name: String. Optional name to use as a prefix when adding operations.
+          restore_sequentially: A `Bool`, which if true, causes restore of different variables
+            to happen sequentially within each device (accepted and ignored).
+          saver_def: Optional `SaverDef` proto to use instead of running the builder.
+          builder: Not supported by varflow.
+          defer_build: If `True`, defer adding the save and restore ops to the `build()` call.
+          allow_empty: If `False` (default) raise an error if there are no variables in the
+            graph. Otherwise, construct the saver anyway and make it a no-op.
+          write_version: controls what format to use when saving checkpoints.
+          pad_step_number: if True, pads the global step number in the checkpoint filepaths to
+            some fixed width (8 by default).
+          save_relative_paths: If `True`, will write relative paths to the checkpoint state
+            file.
+          filename: If known at graph construction time, filename used for variable loading/
+            saving.
+
+        Raises:
+          TypeError: If `var_list` is invalid.
+          ValueError: If any of the keys or values in `var_list` are not unique, or there are
+            no variables to save and `allow_empty` is False.
+        """
         if defer_build and var_list:
             raise ValueError(
                 "If `var_list` is provided then build cannot be deferred. Either set "
@@ -177,6 +219,11 @@ class Saver:
             self.build()
 
     def build(self) -> None:
+        """Builds the saver's variable list, when it was created with `defer_build=True`.
+
+        Raises:
+          ValueError: If there are no variables to save and `allow_empty` is False.
+        """
         if self._is_built:
             return
         self._is_built = True
@@ -199,19 +246,49 @@ class Saver:
     # --- the list of recent checkpoints ---------------------------------------------------
     @property
     def last_checkpoints(self) -> list:
+        """List of not-yet-deleted checkpoint filenames.
+
+        You can pass any of the returned values to `restore()`.
+        """
         return [p for p, _ in self._last_checkpoints]
 
     def set_last_checkpoints(self, last_checkpoints) -> None:
+        """DEPRECATED: Use set_last_checkpoints_with_time.
+
+        Sets the list of old checkpoint filenames.
+
+        Args:
+          last_checkpoints: A list of checkpoint filenames.
+
+        Raises:
+          AssertionError: If last_checkpoints is not a list.
+        """
         assert isinstance(last_checkpoints, list)
         # +inf: never deleted, as TF1 (these came without a time).
         self._last_checkpoints = [(s, float("inf")) for s in last_checkpoints]
 
     def set_last_checkpoints_with_time(self, last_checkpoints_with_time) -> None:
+        """Sets the list of old checkpoint filenames and timestamps.
+
+        Args:
+          last_checkpoints_with_time: A list of tuples of checkpoint filenames and timestamps.
+
+        Raises:
+          AssertionError: If last_checkpoints_with_time is not a list.
+        """
         assert isinstance(last_checkpoints_with_time, list)
         self._last_checkpoints = last_checkpoints_with_time
 
     def recover_last_checkpoints(self, checkpoint_paths) -> None:
-        """Rebuilds ``last_checkpoints`` after a restart from the files that still exist."""
+        """Recovers the internal saver state after a crash.
+
+        This method is useful for recovering the "self._last_checkpoints" state. Globs for the
+        checkpoints pointed to by `checkpoint_paths`. If the files exist, use their mtime as the
+        checkpoint timestamp.
+
+        Args:
+          checkpoint_paths: a list of checkpoint paths.
+        """
         with_times = []
         for path in checkpoint_paths:
             mtime = cm.get_checkpoint_mtimes([path])
@@ -252,7 +329,45 @@ class Saver:
         strip_default_attrs=False,
         save_debug_info=False,
     ):
-        """Writes ``<save_path>[-<step>].safetensors``; returns that prefix (None if empty)."""
+        """Saves variables.
+
+        This method runs the ops added by the constructor for saving variables. It requires a
+        session in which the graph was launched. The variables to save must also have been
+        initialized. The method returns the path prefix of the newly created checkpoint files.
+        This string can be passed directly to a call to `restore()`.
+
+        varflow writes `<save_path>[-<global_step>].safetensors` atomically, and the `.meta`
+        file (a `MetaGraphDef`) as TF1 does.
+
+        Args:
+          sess: A Session to use to save the variables.
+          save_path: String. Prefix of filenames created for the checkpoint.
+          global_step: If provided the global step number is appended to `save_path` to create
+            the checkpoint filenames. The optional argument can be a `Tensor`, a `Tensor` name
+            or an integer.
+          latest_filename: Optional name for the protocol buffer file that will contains the
+            list of most recent checkpoints. That file, kept in the same directory as the
+            checkpoint files, is automatically managed by the saver to keep track of recent
+            checkpoints. Defaults to 'checkpoint'.
+          meta_graph_suffix: Suffix for `MetaGraphDef` file. Defaults to 'meta'.
+          write_meta_graph: `Boolean` indicating whether or not to write the meta graph file.
+          write_state: `Boolean` indicating whether or not to write the `CheckpointStateProto`.
+          strip_default_attrs: Boolean. If `True`, default-valued attributes will be removed
+            from the NodeDefs.
+          save_debug_info: If `True`, save the GraphDebugInfo to a separate file (accepted and
+            ignored).
+
+        Returns:
+          A string: path prefix used for the checkpoint files. If the saver is sharded, this
+          string ends with: '-?????-of-nnnnn' where 'nnnnn' is the number of shards created. If
+          the saver is empty, returns None.
+
+        Raises:
+          TypeError: If `sess` is not a `Session`.
+          ValueError: If `latest_filename` contains path components, or if it collides with
+            `save_path`.
+          RuntimeError: If save and restore ops weren't built.
+        """
         from varflow.session import Session
 
         if not self._is_built:
@@ -314,7 +429,24 @@ class Saver:
         return checkpoint_file
 
     def restore(self, sess, save_path) -> None:
-        """Sets the saved variables from a varflow or TensorFlow V2 checkpoint."""
+        """Restores previously saved variables.
+
+        This method runs the ops added by the constructor for restoring variables. It requires
+        a session in which the graph was launched. The variables to restore do not have to have
+        been initialized, as restoring is itself a way to initialize variables. The `save_path`
+        argument is typically a value previously returned from a `save()` call, or a call to
+        `latest_checkpoint()`; it may name a varflow or a TensorFlow V2 checkpoint.
+
+        Args:
+          sess: A `Session` to use to restore the parameters. None in eager mode.
+          save_path: Path where parameters were previously saved.
+
+        Raises:
+          ValueError: If save_path is None or not a valid checkpoint.
+          NotFoundError: If a variable to restore is missing from the checkpoint (the message
+            names it, as TF1's does).
+          InvalidArgumentError: If a saved shape or dtype does not match the variable's.
+        """
         if self._is_empty:
             return
         if save_path is None:
@@ -338,6 +470,7 @@ class Saver:
     # --- protos and meta graphs -------------------------------------------------------------
     @property
     def saver_def(self):
+        """The `SaverDef` of this Saver: its settings (it names no graph nodes)."""
         return self.as_saver_def()
 
     def as_saver_def(self):
@@ -350,11 +483,28 @@ class Saver:
         )
 
     def to_proto(self, export_scope=None):
+        """Converts this `Saver` to a `SaverDef` protocol buffer.
+
+        Args:
+          export_scope: Optional `string`. Name scope to remove.
+
+        Returns:
+          A `SaverDef` protocol buffer.
+        """
         del export_scope  # a SaverDef without node names has nothing to strip
         return self.as_saver_def()
 
     @staticmethod
     def from_proto(saver_def, import_scope=None):
+        """Returns a `Saver` object created from `saver_def`.
+
+        Args:
+          saver_def: a `SaverDef` protocol buffer.
+          import_scope: Optional `string`. Name scope to use.
+
+        Returns:
+          A `Saver` built from saver_def.
+        """
         return Saver(saver_def=saver_def, name=import_scope)
 
     def export_meta_graph(
@@ -368,8 +518,28 @@ class Saver:
         strip_default_attrs=False,
         save_debug_info=False,
     ):
-        """TF1's ``Saver.export_meta_graph``: the default graph with its collections (no
-        SaverDef: see the module's docstring)."""
+        """Writes `MetaGraphDef` to save_path/filename.
+
+        The meta graph holds the default graph with its collections (varflow's `SaverDef` names
+        no nodes: see the module's docstring).
+
+        Args:
+          filename: Optional meta_graph filename including the path.
+          collection_list: List of string keys to collect.
+          as_text: If `True`, writes the meta_graph as an ASCII proto.
+          export_scope: Optional `string`. Name scope to remove.
+          clear_devices: Whether or not to clear the device field for an `Operation` or
+            `Tensor` during export.
+          clear_extraneous_savers: Remove any Saver-related information from the graph (both
+            Save/Restore ops and SaverDefs) that are not associated with this Saver.
+          strip_default_attrs: Boolean. If `True`, default-valued attributes will be removed
+            from the NodeDefs.
+          save_debug_info: If `True`, save the GraphDebugInfo to a separate file (accepted and
+            ignored).
+
+        Returns:
+          A `MetaGraphDef` proto.
+        """
         from varflow.framework import meta_graph
 
         return meta_graph.export_meta_graph(

@@ -34,13 +34,37 @@ class LearningRateSchedule:
     """Base class: ``__call__(step=None)`` returns the learning rate tensor for ``step``."""
 
     def __call__(self, step=None):
+        """Builds the learning rate tensor for `step` in the default graph.
+
+        Args:
+          step: A scalar integer `Tensor` or `Variable`, the training step. Defaults to
+            `tf.train.get_or_create_global_step()`, so a schedule object can be passed directly
+            as an optimizer's `learning_rate`.
+
+        Returns:
+          A scalar `Tensor` of the initial learning rate's dtype, whose value follows the step
+          at run time.
+        """
         raise NotImplementedError("Learning rate schedule must override __call__")
 
     def get_config(self) -> dict:
+        """Returns the constructor arguments of this schedule.
+
+        Returns:
+          A dict, which `from_config` turns back into the schedule.
+        """
         raise NotImplementedError("Learning rate schedule must override get_config")
 
     @classmethod
     def from_config(cls, config):
+        """Instantiates a `LearningRateSchedule` from its config.
+
+        Args:
+          config: Output of `get_config()`.
+
+        Returns:
+          A `LearningRateSchedule` instance.
+        """
         return cls(**config)
 
 
@@ -88,6 +112,19 @@ class _RateDecay(LearningRateSchedule):
     """A schedule of (initial_learning_rate, decay_steps, decay_rate, staircase)."""
 
     def __init__(self, initial_learning_rate, decay_steps, decay_rate, staircase=False, name=None):
+        """Creates the decay schedule.
+
+        Args:
+          initial_learning_rate: A scalar `float32` or `float64` `Tensor` or a Python number.
+            The initial learning rate.
+          decay_steps: A scalar `int32` or `int64` `Tensor` or a Python number. Must be
+            positive. See the decay computation above.
+          decay_rate: A scalar `float32` or `float64` `Tensor` or a Python number. The decay
+            rate.
+          staircase: Boolean. If `True` decay the learning rate at discrete intervals
+            (`step / decay_steps` is floored).
+          name: String. Optional name of the operation. Defaults to the schedule's name.
+        """
         self.initial_learning_rate = initial_learning_rate
         self.decay_steps = decay_steps
         self.decay_rate = decay_rate
@@ -153,6 +190,24 @@ class PolynomialDecay(LearningRateSchedule):
         cycle=False,
         name=None,
     ):
+        """Creates the polynomial decay schedule.
+
+        The rate is `(initial_learning_rate - end_learning_rate) * (1 - step / decay_steps) ^
+        power + end_learning_rate`, with `step` clipped to `decay_steps` (or, with `cycle`,
+        `decay_steps` multiplied by the smallest whole number of cycles that covers `step`).
+
+        Args:
+          initial_learning_rate: A scalar `float32` or `float64` `Tensor` or a Python number.
+            The initial learning rate.
+          decay_steps: A scalar `int32` or `int64` `Tensor` or a Python number. Must be
+            positive.
+          end_learning_rate: A scalar `float32` or `float64` `Tensor` or a Python number. The
+            minimal end learning rate.
+          power: A scalar `float32` or `float64` `Tensor` or a Python number. The power of the
+            polynomial. Defaults to linear, 1.0.
+          cycle: A boolean, whether or not it should cycle beyond decay_steps.
+          name: String. Optional name of the operation. Defaults to the schedule's name.
+        """
         self.initial_learning_rate = initial_learning_rate
         self.decay_steps = decay_steps
         self.end_learning_rate = end_learning_rate
@@ -195,6 +250,22 @@ class PiecewiseConstantDecay(LearningRateSchedule):
     """
 
     def __init__(self, boundaries, values, name=None):
+        """Piecewise constant from boundaries and interval values.
+
+        The rate is `values[0]` while `step <= boundaries[0]`, `values[1]` while
+        `boundaries[0] < step <= boundaries[1]`, ..., and `values[-1]` after the last boundary.
+
+        Args:
+          boundaries: A list of `Tensor`s or `int`s or `float`s with strictly increasing
+            entries, and with all elements having the same type as the optimizer step.
+          values: A list of `Tensor`s or `float`s or `int`s that specifies the values for the
+            intervals defined by `boundaries`. It should have one more element than
+            `boundaries`, and all elements should have the same type.
+          name: String. Optional name of the operation. Defaults to the schedule's name.
+
+        Raises:
+          ValueError: if the number of elements in the lists do not match.
+        """
         if len(boundaries) != len(values) - 1:
             raise ValueError("The length of boundaries should be 1 less than the length of values")
         self.boundaries = boundaries
@@ -227,6 +298,20 @@ class CosineDecay(LearningRateSchedule):
     """``lr * ((1 - alpha) * 0.5 * (1 + cos(pi * min(step, ds) / ds)) + alpha)``."""
 
     def __init__(self, initial_learning_rate, decay_steps, alpha=0.0, name=None):
+        """Creates the cosine decay schedule.
+
+        The rate is `initial_learning_rate * ((1 - alpha) * 0.5 * (1 + cos(pi * step /
+        decay_steps)) + alpha)`, with `step` clipped to `decay_steps`.
+
+        Args:
+          initial_learning_rate: A scalar `float32` or `float64` Tensor or a Python number. The
+            initial learning rate.
+          decay_steps: A scalar `int32` or `int64` `Tensor` or a Python number. Number of steps
+            to decay over.
+          alpha: A scalar `float32` or `float64` Tensor or a Python number. Minimum learning rate
+            value as a fraction of initial_learning_rate.
+          name: String. Optional name of the operation. Defaults to the schedule's name.
+        """
         self.initial_learning_rate = initial_learning_rate
         self.decay_steps = decay_steps
         self.alpha = alpha
@@ -262,6 +347,21 @@ class CosineDecayRestarts(LearningRateSchedule):
     def __init__(
         self, initial_learning_rate, first_decay_steps, t_mul=2.0, m_mul=1.0, alpha=0.0, name=None
     ):
+        """Creates the cosine decay schedule with warm restarts (SGDR, Loshchilov & Hutter).
+
+        Args:
+          initial_learning_rate: A scalar `float32` or `float64` Tensor or a Python number. The
+            initial learning rate.
+          first_decay_steps: A scalar `int32` or `int64` `Tensor` or a Python number. Number of
+            steps to decay over.
+          t_mul: A scalar `float32` or `float64` `Tensor` or a Python number. Used to derive the
+            number of iterations in the i-th period.
+          m_mul: A scalar `float32` or `float64` `Tensor` or a Python number. Used to derive the
+            initial learning rate of the i-th period.
+          alpha: A scalar `float32` or `float64` Tensor or a Python number. Minimum learning rate
+            value as a fraction of the initial_learning_rate.
+          name: String. Optional name of the operation. Defaults to the schedule's name.
+        """
         self.initial_learning_rate = initial_learning_rate
         self.first_decay_steps = first_decay_steps
         self._t_mul = t_mul
@@ -302,6 +402,22 @@ class LinearCosineDecay(LearningRateSchedule):
     def __init__(
         self, initial_learning_rate, decay_steps, num_periods=0.5, alpha=0.0, beta=0.001, name=None
     ):
+        """Creates the linear cosine decay schedule (Bello et al., ICML 2017).
+
+        The rate is `initial_learning_rate * ((alpha + linear_decay) * cosine_decay + beta)`,
+        with `linear_decay = (decay_steps - step) / decay_steps` and `cosine_decay = 0.5 * (1 +
+        cos(pi * 2 * num_periods * step / decay_steps))`.
+
+        Args:
+          initial_learning_rate: A scalar `float32` or `float64` Tensor or a Python number. The
+            initial learning rate.
+          decay_steps: A scalar `int32` or `int64` `Tensor` or a Python number. Number of steps
+            to decay over.
+          num_periods: Number of periods in the cosine part of the decay.
+          alpha: See computation above.
+          beta: See computation above.
+          name: String. Optional name of the operation. Defaults to the schedule's name.
+        """
         self.initial_learning_rate = initial_learning_rate
         self.decay_steps = decay_steps
         self.num_periods = num_periods
@@ -357,6 +473,25 @@ class NoisyLinearCosineDecay(LinearCosineDecay):
         name=None,
         seed=None,
     ):
+        """Creates the noisy linear cosine decay schedule.
+
+        As `LinearCosineDecay`, with Gaussian noise of variance `initial_variance / (1 + step)
+        ^ variance_decay` added to the linear part, drawn afresh at every run.
+
+        Args:
+          initial_learning_rate: A scalar `float32` or `float64` Tensor or a Python number. The
+            initial learning rate.
+          decay_steps: A scalar `int32` or `int64` `Tensor` or a Python number. Number of steps
+            to decay over.
+          initial_variance: initial variance for the noise. See computation above.
+          variance_decay: decay for the noise's variance. See computation above.
+          num_periods: Number of periods in the cosine part of the decay.
+          alpha: See computation above.
+          beta: See computation above.
+          name: String. Optional name of the operation. Defaults to the schedule's name.
+          seed: An optional op seed for the noise (beyond TF1): with the graph seed it makes
+            the noise reproducible.
+        """
         super().__init__(initial_learning_rate, decay_steps, num_periods, alpha, beta, name)
         self.initial_variance = initial_variance
         self.variance_decay = variance_decay

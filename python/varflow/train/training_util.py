@@ -31,7 +31,14 @@ _schedule_steps: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 def assert_global_step(global_step_tensor) -> None:
-    """Raises TypeError unless ``global_step_tensor`` is an integer scalar Variable or Tensor."""
+    """Asserts `global_step_tensor` is a scalar int `Variable` or `Tensor`.
+
+    Args:
+      global_step_tensor: `Tensor` to test.
+
+    Raises:
+      TypeError: If `global_step_tensor` is not a scalar integer `Variable` or `Tensor`.
+    """
     if not isinstance(global_step_tensor, (Variable, Tensor)):
         raise TypeError(
             f'Existing "global_step" must be a Variable or Tensor: {global_step_tensor}.'
@@ -45,7 +52,21 @@ def assert_global_step(global_step_tensor) -> None:
 
 
 def get_global_step(graph=None):
-    """The global step: the one item of GLOBAL_STEP, else the tensor ``global_step:0``, else None."""
+    """Get the global step tensor.
+
+    The global step tensor must be an integer variable. We first try to find it in the
+    collection `GLOBAL_STEP`, or by name `global_step:0`.
+
+    Args:
+      graph: The graph to find the global step in. If missing, use default graph.
+
+    Returns:
+      The global step variable, or `None` if none was found.
+
+    Raises:
+      TypeError: If the global step tensor has a non-integer type, or if it is not a
+        `Variable`.
+    """
     graph = graph or get_default_graph()
     items = graph.get_collection(GraphKeys.GLOBAL_STEP)
     if len(items) == 1 and not isinstance(items[0], (Variable, Tensor)):
@@ -59,10 +80,21 @@ def get_global_step(graph=None):
 
 
 def create_global_step(graph=None):
-    """Creates ``global_step`` (int64, zeros, trainable=False) in ``graph``'s root name scope.
+    """Create global step tensor in graph.
 
-    Built with ``get_variable``, as in TF1, so that variable scopes see it (C++ hosts use
-    ``train::create_global_step``, which builds the same nodes)."""
+    The variable is `global_step` (int64, initialized to zero, not trainable) in the graph's
+    root name scope, made with `get_variable` as in TF1 so that variable scopes see it (C++
+    hosts use `train::create_global_step`, which builds the same nodes).
+
+    Args:
+      graph: The graph to find the global step in. If missing, use default graph.
+
+    Returns:
+      Global step tensor.
+
+    Raises:
+      ValueError: if global step tensor is already defined.
+    """
     from varflow.init_ops import zeros_initializer
     from varflow.variable_scope import get_variable
 
@@ -81,7 +113,14 @@ def create_global_step(graph=None):
 
 
 def get_or_create_global_step(graph=None):
-    """The graph's global step, created first if it does not exist."""
+    """Returns and create (if necessary) the global step tensor.
+
+    Args:
+      graph: The graph to find the global step in. If missing, use default graph.
+
+    Returns:
+      The global step tensor.
+    """
     graph = graph or get_default_graph()
     step = get_global_step(graph)
     if step is None:
@@ -90,7 +129,16 @@ def get_or_create_global_step(graph=None):
 
 
 def global_step(sess, global_step_tensor) -> int:
-    """The current value of ``global_step_tensor`` as a Python int."""
+    """Small helper to get the global step.
+
+    Args:
+      sess: A TensorFlow `Session` object.
+      global_step_tensor: `Tensor` or the `name` of the operation that contains the global
+        step.
+
+    Returns:
+      The global step value, as a Python int.
+    """
     return int(sess.run(global_step_tensor))
 
 
@@ -119,6 +167,14 @@ class GlobalStepStallMonitor:
     """Installed on one session by ``warn_if_global_step_stalls``; ``stop()`` removes it."""
 
     def __init__(self, sess, every_n_runs, global_step_tensor):
+        """Installs the monitor on `sess` (use `warn_if_global_step_stalls` rather than this).
+
+        Args:
+          sess: The `Session` whose `run` calls are counted.
+          every_n_runs: How many `run` calls between two reads of the global step.
+          global_step_tensor: The global step to watch, or None to find it as
+            `warn_if_global_step_stalls` says.
+        """
         self._sess = sess
         self._every = int(every_n_runs)
         self._step = global_step_tensor
@@ -174,14 +230,24 @@ class GlobalStepStallMonitor:
 
 
 def warn_if_global_step_stalls(sess=None, every_n_runs=100, global_step_tensor=None):
-    """Opt-in (beyond TF1): warn when the global step stops advancing between runs of ``sess``.
+    """Warns when the global step stops advancing between runs of `sess` (beyond TF1, opt-in).
 
-    Every ``every_n_runs`` calls of ``sess.run`` the monitor reads the global step: the one
+    Every `every_n_runs` calls of `sess.run` the monitor reads the global step: the one
     given, else the first one a learning-rate schedule of the session's graph read, else
-    ``get_global_step(graph)``. If it equals the value read at the previous check it issues
+    `get_global_step(graph)`. If it equals the value read at the previous check it issues
     TF's "It seems that global step (tf.train.get_global_step) has not been increased..."
-    message once as a ``GlobalStepStallWarning`` (again after the step moves and stalls
-    anew). ``sess=None`` uses the default session. Returns the monitor; ``stop()`` removes it.
+    message once as a `GlobalStepStallWarning` (again after the step moves and stalls anew).
+
+    Args:
+      sess: The `Session` to watch; None uses the default session.
+      every_n_runs: How many `run` calls between two checks (positive).
+      global_step_tensor: The global step to watch (optional).
+
+    Returns:
+      The `GlobalStepStallMonitor`; its `stop()` removes it.
+
+    Raises:
+      ValueError: If there is no session to watch, or `every_n_runs` is not positive.
     """
     if sess is None:
         from varflow.session import get_default_session
