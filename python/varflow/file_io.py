@@ -89,6 +89,16 @@ class FileIO:
     and a write in a mode without "a" truncates the file when it first opens it."""
 
     def __init__(self, name, mode="r", encoding="utf-8"):
+        """Creates a file object; the file is opened on first read or write.
+
+        Args:
+          name: Name of the file (str, bytes or path-like; `file://` is stripped).
+          mode: One of 'r', 'w', 'a', 'r+', 'w+', 'a+'. Append 'b' for bytes mode.
+          encoding: The text encoding in text modes.
+
+        Raises:
+          errors.InvalidArgumentError: If `mode` is not a valid mode.
+        """
         self.__name = name
         self.__mode = mode
         self.__encoding = encoding
@@ -106,10 +116,12 @@ class FileIO:
 
     @property
     def name(self):
+        """Returns the file name."""
         return self.__name
 
     @property
     def mode(self):
+        """Returns the mode in which the file was opened."""
         return self.__mode
 
     def _preread_check(self) -> None:
@@ -144,9 +156,22 @@ class FileIO:
         return val.decode(self.__encoding)
 
     def size(self) -> int:
+        """Returns the size of the file.
+
+        Raises:
+          errors.NotFoundError: If the file does not exist.
+        """
         return stat(self.__name).length
 
     def write(self, file_content) -> None:
+        """Writes file_content to the file. Appends to the end of the file.
+
+        Args:
+          file_content: The str or bytes to write (str is encoded).
+
+        Raises:
+          errors.PermissionDeniedError: If the file was not opened for writing.
+        """
         self._prewrite_check()
         data = as_bytes(file_content, encoding=self.__encoding)
         try:
@@ -155,12 +180,38 @@ class FileIO:
             raise _io_error(_local(self.__name), e) from None
 
     def read(self, n=-1):
-        """The next ``n`` bytes (all that is left for n = -1), decoded unless binary."""
+        """Returns the contents of a file as a string.
+
+        Starts reading from current position in file.
+
+        Args:
+          n: Read `n` bytes if `n != -1`. If `n = -1`, reads to end of file.
+
+        Returns:
+          `n` bytes of the file (or whole file) in bytes mode or `n` bytes of the string if in
+          string (regular) mode.
+
+        Raises:
+          errors.PermissionDeniedError: If the file was not opened for reading.
+        """
         self._preread_check()
         length = self.size() - self.tell() if n == -1 else n
         return self._prepare_value(self._read_bytes(lambda: self._read_buf.read(length)))
 
     def seek(self, offset=None, whence=0, position=None) -> None:
+        """Seeks to the offset in the file.
+
+        Args:
+          offset: The byte count relative to the whence argument.
+          whence: Valid values for whence are: 0: start of the file (default), 1: relative to
+            the current position of the file, 2: relative to the end of file. `offset` is
+            usually negative.
+          position: Deprecated alias for `offset`.
+
+        Raises:
+          TypeError: If neither or both of `offset` and `position` are given.
+          errors.InvalidArgumentError: If `whence` is invalid or the position is negative.
+        """
         self._preread_check()
         if offset is None and position is None:
             raise TypeError("seek(): offset argument required")
@@ -185,10 +236,12 @@ class FileIO:
         self._read_buf.seek(offset)
 
     def readline(self):
+        """Reads the next line, keeping \n. At EOF, returns ''."""
         self._preread_check()
         return self._prepare_value(self._read_bytes(self._read_buf.readline))
 
     def readlines(self) -> list:
+        """Returns all lines from the file in a list."""
         self._preread_check()
         lines = []
         while True:
@@ -199,6 +252,7 @@ class FileIO:
         return lines
 
     def tell(self) -> int:
+        """Returns the current position in the file."""
         if self._read_check_passed:
             self._preread_check()
             return self._read_buf.tell()
@@ -223,10 +277,16 @@ class FileIO:
     next = __next__
 
     def flush(self) -> None:
+        """Flushes the Writable file.
+
+        This only ensures that the data has made its way out of the process without any
+        guarantees on whether it's written to disk.
+        """
         if self._writable_file:
             self._writable_file.flush()
 
     def close(self) -> None:
+        """Closes FileIO. Should be called for the WritableFile to be flushed."""
         if self._read_buf:
             self._read_buf.close()
         self._read_buf = None
@@ -235,6 +295,7 @@ class FileIO:
             self._writable_file = None
 
     def seekable(self) -> bool:
+        """Returns True as FileIO supports random access ops of seek()/tell()"""
         return True
 
     def __del__(self):
@@ -248,6 +309,12 @@ class GFile(FileIO):
     """TF1's ``tf.gfile.GFile`` (also ``tf.gfile.Open`` and ``tf.io.gfile.GFile``)."""
 
     def __init__(self, name, mode="r"):
+        """Opens `name` as TF1's `tf.gfile.GFile` (the file is opened on first use).
+
+        Args:
+          name: Name of the file.
+          mode: One of 'r', 'w', 'a', 'r+', 'w+', 'a+'. Append 'b' for bytes mode.
+        """
         super().__init__(name=name, mode=mode)
 
 
@@ -255,6 +322,12 @@ class FastGFile(FileIO):
     """TF1's deprecated ``tf.gfile.FastGFile``, the same as GFile."""
 
     def __init__(self, name, mode="r"):
+        """Opens `name`, as `GFile` does (TF1 deprecated `FastGFile` in its favour).
+
+        Args:
+          name: Name of the file.
+          mode: One of 'r', 'w', 'a', 'r+', 'w+', 'a+'. Append 'b' for bytes mode.
+        """
         super().__init__(name=name, mode=mode)
 
 
@@ -265,6 +338,14 @@ class FileStatistics:
     __slots__ = ("is_directory", "length", "mtime_nsec")
 
     def __init__(self, length: int, mtime_nsec: int, is_directory: bool):
+        """Creates the statistics of a file.
+
+        Args:
+          length: The file's size in bytes.
+          mtime_nsec: The modification time in nanoseconds (whole seconds, as TF1's POSIX
+            filesystem).
+          is_directory: Whether the path is a directory.
+        """
         self.length = length
         self.mtime_nsec = mtime_nsec
         self.is_directory = is_directory
@@ -277,11 +358,28 @@ class FileStatistics:
 
 
 def file_exists(filename) -> bool:
+    """Determines whether a path exists or not.
+
+    Args:
+      filename: string, a path
+
+    Returns:
+      True if the path exists, whether it's a file or a directory. False
+      if the path does not exist and there are no filesystem errors.
+    """
     path = _local(filename)
     return bool(path) and _os.access(path, _os.F_OK)
 
 
 def delete_file(filename) -> None:
+    """Deletes the file located at 'filename'.
+
+    Args:
+      filename: string, a filename
+
+    Raises:
+      errors.OpError: If the operation fails (e.g. NotFoundError for a missing file).
+    """
     path = _local(filename)
     try:
         _os.unlink(path)
@@ -290,11 +388,33 @@ def delete_file(filename) -> None:
 
 
 def read_file_to_string(filename, binary_mode=False):
+    """Reads the entire contents of a file to a string.
+
+    Args:
+      filename: string, path to a file
+      binary_mode: whether to open the file in binary mode or not. This changes the type of
+        the object returned.
+
+    Returns:
+      contents of the file as a string or bytes.
+
+    Raises:
+      errors.OpError: Raises variety of errors that are subtypes e.g. `NotFoundError` etc.
+    """
     with FileIO(filename, mode="rb" if binary_mode else "r") as f:
         return f.read()
 
 
 def write_string_to_file(filename, file_content) -> None:
+    """Writes a string to a given file.
+
+    Args:
+      filename: string, path to a file
+      file_content: string, contents that need to be written to the file
+
+    Raises:
+      errors.OpError: If there are errors during the operation.
+    """
     with FileIO(filename, mode="w") as f:
         f.write(file_content)
 
@@ -359,15 +479,37 @@ def _join_child(directory: str, name: str) -> str:
 
 
 def get_matching_files(filename) -> list:
-    """The paths matching a glob pattern (or any of a list of them), with fnmatch's ``*``,
-    ``?``, ``[...]`` and ``\\`` per path component; ``*`` matches leading dots, a relative
-    pattern gives paths under ``./``, as TF1."""
+    """Returns a list of files that match the given pattern(s).
+
+    The patterns use fnmatch's `*`, `?` and `[...]` within one path component; a relative
+    pattern gives paths under `./`, as TF1.
+
+    Args:
+      filename: string or iterable of strings. The glob pattern(s).
+
+    Returns:
+      A list of strings containing filenames that match the given pattern(s).
+
+    Raises:
+      errors.OpError: If there are filesystem / directory listing errors.
+    """
     if isinstance(filename, (str, bytes)) or hasattr(filename, "__fspath__"):
         return _glob_one(filename)
     return [match for single in filename for match in _glob_one(single)]
 
 
 def create_dir(dirname) -> None:
+    """Creates a directory with the name 'dirname'.
+
+    Notes: The parent directories need to exist. Use `recursive_create_dir` instead if
+    there is the possibility that the parent dirs don't exist.
+
+    Args:
+      dirname: string, name of the directory to be created
+
+    Raises:
+      errors.OpError: If the operation fails (e.g. NotFoundError for a missing file).
+    """
     path = _local(dirname)
     try:
         _os.mkdir(path, 0o755)
@@ -376,8 +518,17 @@ def create_dir(dirname) -> None:
 
 
 def recursive_create_dir(dirname) -> None:
-    """Creates ``dirname`` and its missing parents; an existing path (even a file) is left
-    as it is, as TF1's RecursivelyCreateDir."""
+    """Creates a directory and all parent/intermediate directories.
+
+    It succeeds if dirname already exists and is writable; an existing path (even a file) is
+    left as it is, as TF1's RecursivelyCreateDir.
+
+    Args:
+      dirname: string, name of the directory to be created
+
+    Raises:
+      errors.OpError: If the operation fails (e.g. NotFoundError for a missing file).
+    """
     path = _local(dirname)
     missing = []
     remaining = path
@@ -405,6 +556,18 @@ def recursive_create_dir(dirname) -> None:
 
 
 def copy(oldpath, newpath, overwrite=False) -> None:
+    """Copies data from `oldpath` to `newpath`.
+
+    Args:
+      oldpath: string, name of the file who's contents need to be copied
+      newpath: string, name of the file to which to copy to
+      overwrite: boolean, if false it's an error for `newpath` to be occupied by an existing
+        file.
+
+    Raises:
+      errors.AlreadyExistsError: If `newpath` exists and `overwrite` is false.
+      errors.OpError: If the operation fails.
+    """
     src, dst = _local(oldpath), _local(newpath)
     if not overwrite and file_exists(dst):
         raise errors.AlreadyExistsError(None, None, "file already exists")
@@ -432,6 +595,18 @@ def copy(oldpath, newpath, overwrite=False) -> None:
 
 
 def rename(oldname, newname, overwrite=False) -> None:
+    """Rename or move a file / directory.
+
+    Args:
+      oldname: string, pathname for a file
+      newname: string, pathname to which the file needs to be moved
+      overwrite: boolean, if false it's an error for `newname` to be occupied by an existing
+        file.
+
+    Raises:
+      errors.AlreadyExistsError: If `newname` exists and `overwrite` is false.
+      errors.OpError: If the operation fails.
+    """
     src, dst = _local(oldname), _local(newname)
     if not overwrite and file_exists(dst):
         raise errors.AlreadyExistsError(None, None, "file already exists")
@@ -442,8 +617,16 @@ def rename(oldname, newname, overwrite=False) -> None:
 
 
 def delete_recursively(dirname) -> None:
-    """Deletes a file, or a directory and everything under it (symbolic links themselves,
-    never what they point to)."""
+    """Deletes everything under dirname recursively.
+
+    Symbolic links are deleted themselves, never what they point to.
+
+    Args:
+      dirname: string, a path to a directory (or a file)
+
+    Raises:
+      errors.OpError: If the operation fails (e.g. NotFoundError for a missing file).
+    """
     path = _local(dirname)
     if not file_exists(path) and not _os.path.islink(path):
         raise errors.NotFoundError(None, None, f"{path} not found")
@@ -475,11 +658,32 @@ def delete_recursively(dirname) -> None:
 
 
 def is_directory(dirname) -> bool:
+    """Returns whether the path is a directory or not.
+
+    Args:
+      dirname: string, path to a potential directory
+
+    Returns:
+      True, if the path is a directory; False
+      otherwise
+    """
     return _os.path.isdir(_local(dirname))
 
 
 def list_directory(dirname) -> list:
-    """The names in a directory, without "." and ".."."""
+    """Returns a list of entries contained within a directory.
+
+    The list is in arbitrary order. It does not contain the special entries "." and "..".
+
+    Args:
+      dirname: string, path to a directory
+
+    Returns:
+      [filename1, filename2, ... filenameN] as strings
+
+    Raises:
+      errors.NotFoundError: if directory doesn't exist
+    """
     if not is_directory(dirname):
         raise errors.NotFoundError(None, None, f"Could not find directory {dirname}")
     path = _local(dirname)
@@ -490,16 +694,49 @@ def list_directory(dirname) -> list:
 
 
 def join(path, *paths) -> str:
+    """Join one or more path components intelligently (`os.path.join` for local paths).
+
+    Args:
+      path: string, path to a directory
+      *paths: string, additional paths to concatenate
+
+    Returns:
+      path: the joined path.
+    """
     return _os.path.join(path, *paths)
 
 
 def walk(top, in_order=True):
-    """(dirname, subdirs, files) for ``top`` and every directory under it, parents first when
-    ``in_order``; a missing ``top`` yields nothing."""
+    """Recursive directory tree generator for directories.
+
+    Args:
+      top: string, a Directory name
+      in_order: bool, Traverse in order if True, post order if False. Errors that happen
+        while listing directories are ignored.
+
+    Yields:
+      Each yield is a 3-tuple: the pathname of a directory, followed by lists of all its
+      subdirectories and leaf files. (dirname, [subdirname, subdirname, ...], [filename,
+      filename, ...]) as strings. A missing `top` yields nothing.
+    """
     return walk_v2(top, in_order)
 
 
 def walk_v2(top, topdown=True, onerror=None):
+    """Recursive directory tree generator for directories.
+
+    Args:
+      top: string, a Directory name
+      topdown: bool, Traverse pre order if True, post order if False.
+      onerror: optional handler for errors. Should be a function, it will be called with the
+        error as argument. Rethrowing the error aborts the walk. Errors that happen while
+        listing directories are ignored.
+
+    Yields:
+      Each yield is a 3-tuple: the pathname of a directory, followed by lists of all its
+      subdirectories and leaf files. That is, each yield looks like: `(dirname,
+      [subdirname, subdirname, ...], [filename, filename, ...])`.
+    """
     top = as_str_any(path_to_str(top))
     try:
         listing = list_directory(top)
@@ -523,6 +760,17 @@ def walk_v2(top, topdown=True, onerror=None):
 
 
 def stat(filename) -> FileStatistics:
+    """Returns file statistics for a given path.
+
+    Args:
+      filename: string, path to a file
+
+    Returns:
+      FileStatistics struct that contains information about the path
+
+    Raises:
+      errors.OpError: If the operation fails.
+    """
     path = _local(filename)
     try:
         st = _os.stat(path)
