@@ -29,6 +29,15 @@ class OpError(Exception):
     error_code = UNKNOWN
 
     def __init__(self, node_def, op, message, error_code=None):
+        """Creates a new `OpError` indicating that a particular op failed.
+
+        Args:
+          node_def: The `node_def_pb2.NodeDef` proto representing the op that failed, if known;
+            otherwise None.
+          op: The `ops.Operation` that failed, if known; otherwise None.
+          message: The message string describing the failure.
+          error_code: The `error_codes.Code` describing the error.
+        """
         super().__init__(message)
         self._node_def = node_def
         self._op = op
@@ -38,14 +47,21 @@ class OpError(Exception):
 
     @property
     def message(self) -> str:
+        """The error message that describes the error."""
         return self._message
 
     @property
     def op(self):
+        """The operation that failed, if known.
+
+        *N.B.* If the failed op was synthesized at runtime, e.g. a `Send` or `Recv` op, there
+        will be no corresponding `Operation` object. In that case, this will return `None`.
+        """
         return self._op
 
     @property
     def node_def(self):
+        """The `NodeDef` proto representing the op that failed, or None."""
         return self._node_def
 
     def __str__(self) -> str:

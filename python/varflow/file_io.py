@@ -269,6 +269,7 @@ class FileIO:
         return self
 
     def __next__(self):
+        """Returns the next line of the file; raises StopIteration at its end."""
         retval = self.readline()
         if not retval:
             raise StopIteration()

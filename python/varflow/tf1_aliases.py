@@ -8,38 +8,132 @@ from varflow.graph import GraphKeys, Tensor, convert_to_tensor, get_default_grap
 
 
 def arg_max(input, dimension, output_type=dtypes.int64, name=None) -> Tensor:
-    """TF1's deprecated ``tf.arg_max`` (op ArgMax)."""
+    """Returns the index with the largest value across dimensions of a tensor (deprecated).
+
+    Args:
+      input: A `Tensor`.
+      dimension: The dimension to reduce across.
+      output_type: An optional `tf.DType` from: `tf.int32, tf.int64`. Defaults to
+        `tf.int64`.
+      name: A name for the operation (optional).
+
+    Returns:
+      A `Tensor` of type `output_type` (op `ArgMax`).
+    """
     return math_ops.argmax(input, axis=dimension, output_type=output_type, name=name)
 
 
 def arg_min(input, dimension, output_type=dtypes.int64, name=None) -> Tensor:
-    """TF1's deprecated ``tf.arg_min`` (op ArgMin)."""
+    """Returns the index with the smallest value across dimensions of a tensor (deprecated).
+
+    Args:
+      input: A `Tensor`.
+      dimension: The dimension to reduce across.
+      output_type: An optional `tf.DType` from: `tf.int32, tf.int64`. Defaults to
+        `tf.int64`.
+      name: A name for the operation (optional).
+
+    Returns:
+      A `Tensor` of type `output_type` (op `ArgMin`).
+    """
     return math_ops.argmin(input, axis=dimension, output_type=output_type, name=name)
 
 
 def to_float(x, name="ToFloat") -> Tensor:
+    """Casts a tensor to type `float32` (deprecated in TF1: use `tf.cast`).
+
+    Args:
+      x: A `Tensor` or `SparseTensor` or `IndexedSlices`.
+      name: A name for the operation (optional).
+
+    Returns:
+      A `Tensor` with same shape as `x` with type `float32`.
+
+    Raises:
+      TypeError: If `x` cannot be cast to the `float32`.
+    """
     return array_ops.cast(x, dtypes.float32, name=name)
 
 
 def to_double(x, name="ToDouble") -> Tensor:
+    """Casts a tensor to type `float64` (deprecated in TF1: use `tf.cast`).
+
+    Args:
+      x: A `Tensor` or `SparseTensor` or `IndexedSlices`.
+      name: A name for the operation (optional).
+
+    Returns:
+      A `Tensor` with same shape as `x` with type `float64`.
+
+    Raises:
+      TypeError: If `x` cannot be cast to the `float64`.
+    """
     return array_ops.cast(x, dtypes.float64, name=name)
 
 
 def to_int32(x, name="ToInt32") -> Tensor:
+    """Casts a tensor to type `int32` (deprecated in TF1: use `tf.cast`).
+
+    Args:
+      x: A `Tensor` or `SparseTensor` or `IndexedSlices`.
+      name: A name for the operation (optional).
+
+    Returns:
+      A `Tensor` with same shape as `x` with type `int32`.
+
+    Raises:
+      TypeError: If `x` cannot be cast to the `int32`.
+    """
     return array_ops.cast(x, dtypes.int32, name=name)
 
 
 def to_int64(x, name="ToInt64") -> Tensor:
+    """Casts a tensor to type `int64` (deprecated in TF1: use `tf.cast`).
+
+    Args:
+      x: A `Tensor` or `SparseTensor` or `IndexedSlices`.
+      name: A name for the operation (optional).
+
+    Returns:
+      A `Tensor` with same shape as `x` with type `int64`.
+
+    Raises:
+      TypeError: If `x` cannot be cast to the `int64`.
+    """
     return array_ops.cast(x, dtypes.int64, name=name)
 
 
 def floor_div(x, y, name=None) -> Tensor:
-    """TF1's ``tf.floor_div`` (op FloorDiv), the same as ``tf.floordiv``."""
+    """Returns x // y element-wise (op `FloorDiv`), the same as `tf.floordiv`.
+
+    Args:
+      x: A `Tensor`.
+      y: A `Tensor`. Must have the same type as `x`.
+      name: A name for the operation (optional).
+
+    Returns:
+      A `Tensor`. Has the same type as `x`.
+    """
     return math_ops.floordiv(x, y, name=name)
 
 
 def scalar_mul(scalar, x, name=None) -> Tensor:
-    """``scalar * x`` for a scalar ``scalar``; TF1 raises ValueError for any other shape."""
+    """Multiplies a scalar times a `Tensor` or `IndexedSlices` object.
+
+    Intended for use in gradient code which might deal with `IndexedSlices` objects, which
+    are easy to multiply by a scalar but more expensive to multiply with arbitrary tensors.
+
+    Args:
+      scalar: A 0-D scalar `Tensor`. Must have known shape.
+      x: A `Tensor` or `IndexedSlices` to be scaled.
+      name: A name for the operation (optional).
+
+    Returns:
+      `scalar * x` of the same type (`Tensor` or `IndexedSlices`) as `x`.
+
+    Raises:
+      ValueError: if scalar is not a 0-D `scalar`.
+    """
     scalar = convert_to_tensor(scalar, dtype=convert_to_tensor(x).dtype.base_dtype)
     if scalar.shape.ndims is not None and scalar.shape.ndims != 0:
         raise ValueError(f"Only scalar multiply works, got shape {scalar.shape}")
@@ -48,7 +142,18 @@ def scalar_mul(scalar, x, name=None) -> Tensor:
 
 
 def log_sigmoid(x, name=None) -> Tensor:
-    """``log(1 / (1 + exp(-x)))`` computed as ``-softplus(-x)``, as TF1."""
+    """Computes log sigmoid of `x` element-wise.
+
+    Specifically, `y = log(1 / (1 + exp(-x)))`. For numerical stability, we use `y =
+    -tf.nn.softplus(-x)`.
+
+    Args:
+      x: A Tensor with type `float32` or `float64`.
+      name: A name for the operation (optional).
+
+    Returns:
+      A Tensor with the same type as `x`.
+    """
     from varflow import nn
 
     with name_scope(name, "LogSigmoid") as scope:
@@ -57,7 +162,21 @@ def log_sigmoid(x, name=None) -> Tensor:
 
 
 def matrix_transpose(a, name="matrix_transpose", conjugate=False) -> Tensor:
-    """Swaps the last two dimensions (real dtypes, so ``conjugate`` changes nothing)."""
+    """Transposes last two dimensions of tensor `a`.
+
+    Args:
+      a: A `Tensor` with `rank >= 2`.
+      name: A name for the operation (optional).
+      conjugate: Optional bool. Setting it to `True` is mathematically equivalent to
+        tf.math.conj(tf.linalg.matrix_transpose(input)); varflow's dtypes are real, so it
+        changes nothing.
+
+    Returns:
+      A transposed batch matrix `Tensor`.
+
+    Raises:
+      ValueError: If `a` is determined statically to have `rank < 2`.
+    """
     with name_scope(name) as scope:
         a = convert_to_tensor(a, name="a")
         ndims = a.shape.ndims
@@ -81,7 +200,27 @@ def count_nonzero(
     keep_dims=None,
     input=None,
 ) -> Tensor:
-    """The number of nonzero elements along ``axis`` (all axes by default), in ``dtype``."""
+    """Computes number of nonzero elements across dimensions of a tensor.
+
+    Reduces `input_tensor` along the dimensions given in `axis`. Unless `keepdims` is true,
+    the rank of the tensor is reduced by 1 for each entry in `axis`. If `keepdims` is true,
+    the reduced dimensions are retained with length 1. If `axis` has no entries, all
+    dimensions are reduced, and a tensor with a single element is returned.
+
+    Args:
+      input_tensor: The tensor to reduce. Should be of numeric type, or `bool`.
+      axis: The dimensions to reduce. If `None` (the default), reduces all dimensions. Must
+        be in the range `[-rank(input_tensor), rank(input_tensor))`.
+      keepdims: If true, retains reduced dimensions with length 1.
+      dtype: The output dtype; defaults to `tf.int64`.
+      name: A name for the operation (optional).
+      reduction_indices: The old (deprecated) name for axis.
+      keep_dims: Deprecated alias for `keepdims`.
+      input: Overrides input_tensor. For compatibility.
+
+    Returns:
+      The reduced tensor (number of nonzero values).
+    """
     if input is not None:
         if input_tensor is not None:
             raise ValueError("Cannot specify both 'input' and 'input_tensor'")
@@ -102,8 +241,26 @@ def count_nonzero(
 def reduce_logsumexp(
     input_tensor, axis=None, keepdims=None, name=None, reduction_indices=None, keep_dims=None
 ) -> Tensor:
-    """``log(sum(exp(x)))`` along ``axis``, shifted by the (gradient-stopped) maximum so that it
-    neither overflows nor underflows, as TF1."""
+    """Computes log(sum(exp(elements across dimensions of a tensor))).
+
+    Reduces `input_tensor` along the dimensions given in `axis`. Unless `keepdims` is true,
+    the rank of the tensor is reduced by 1 for each entry in `axis`. This function is more
+    numerically stable than log(sum(exp(input))): it avoids overflows caused by taking the
+    exp of large inputs and underflows caused by taking the log of small inputs, by shifting
+    by the (gradient-stopped) maximum.
+
+    Args:
+      input_tensor: The tensor to reduce. Should have numeric type.
+      axis: The dimensions to reduce. If `None` (the default), reduces all dimensions. Must
+        be in the range `[-rank(input_tensor), rank(input_tensor))`.
+      keepdims: If true, retains reduced dimensions with length 1.
+      name: A name for the operation (optional).
+      reduction_indices: The old (deprecated) name for axis.
+      keep_dims: Deprecated alias for `keepdims`.
+
+    Returns:
+      The reduced tensor.
+    """
     if keepdims is None:
         keepdims = bool(keep_dims)
     if axis is None:
@@ -130,7 +287,16 @@ def reduce_logsumexp(
 
 
 def is_tensor(x) -> bool:
-    """Whether ``x`` is a varflow tensor or variable (TF1's ``tf.is_tensor``)."""
+    """Checks whether `x` is a tensor or "tensor-like".
+
+    In varflow, a `Tensor`, an eager tensor or a `Variable`.
+
+    Args:
+      x: A python object to check.
+
+    Returns:
+      `True` if `x` is a tensor or "tensor-like", `False` if not.
+    """
     from varflow.variables import Variable
 
     return isinstance(x, (Tensor, Variable))
@@ -153,8 +319,42 @@ def get_local_variable(
     synchronization=None,
     aggregation=None,
 ):
-    """``get_variable`` for a variable in LOCAL_VARIABLES (and ``collections``), not trainable
-    by default, as TF1's ``tf.get_local_variable``."""
+    """Gets an existing *local* variable or creates a new one.
+
+    Behavior is the same as in `get_variable`, except that variables are added to the
+    `LOCAL_VARIABLES` collection (and `collections`) and `trainable` is set to `False` by
+    default.
+
+    Args:
+      name: The name of the new or existing variable.
+      shape: Shape of the new or existing variable.
+      dtype: Type of the new or existing variable (defaults to `DT_FLOAT`).
+      initializer: Initializer for the variable if one is created.
+      regularizer: A (Tensor -> Tensor or None) function; the result of applying it on a
+        newly created variable will be added to the collection
+        `tf.GraphKeys.REGULARIZATION_LOSSES` and can be used for regularization.
+      trainable: If `True` also add the variable to `GraphKeys.TRAINABLE_VARIABLES`.
+      collections: List of graph collections keys to add the Variable to, besides
+        `LOCAL_VARIABLES`.
+      caching_device: Accepted for TF1 compatibility.
+      partitioner: Not supported by varflow.
+      validate_shape: If False, allows the variable to be initialized with a value of
+        unknown shape.
+      use_resource: Accepted for TF1 compatibility.
+      custom_getter: Callable that takes as a first argument the true getter, and allows
+        overwriting the internal get_variable method.
+      constraint: An optional projection function to be applied to the variable after
+        being updated by an `Optimizer`.
+      synchronization: Accepted for TF1 compatibility.
+      aggregation: Accepted for TF1 compatibility.
+
+    Returns:
+      The created or existing `Variable`.
+
+    Raises:
+      ValueError: when creating a new variable and shape is not declared, when violating
+        reuse during variable creation, or when `initializer` dtype and `dtype` don't match.
+    """
     from varflow.variable_scope import get_variable
 
     collections = [GraphKeys.LOCAL_VARIABLES, *list(collections or [])]
@@ -178,7 +378,18 @@ def get_local_variable(
 
 
 def tables_initializer(name="init_all_tables"):
-    """An op running every initializer in TABLE_INITIALIZERS (a no-op when there is none)."""
+    """Returns an Op that initializes all tables of the default graph.
+
+    It runs every initializer in `GraphKeys.TABLE_INITIALIZERS` (a `no_op` when there is
+    none).
+
+    Args:
+      name: Optional name for the initialization op.
+
+    Returns:
+      An Op that initializes all tables. Note that if there are not tables the returned Op
+      is a NoOp.
+    """
     from varflow import control_flow_ops
 
     initializers = get_default_graph().get_collection(GraphKeys.TABLE_INITIALIZERS)
@@ -212,12 +423,21 @@ _HINTS = {
 
 
 def unimplemented_message(name: str, module: str = "") -> str | None:
-    """The AttributeError message for a name of TF 1.15's ``tf`` (or ``tf.<module>``) that
-    varflow lacks, or None if TF 1.15 has no such name there. A module's ``__getattr__``:
+    """Returns the AttributeError message for a TF 1.15 name that varflow lacks.
+
+    For use in a module's `__getattr__`:
 
         def __getattr__(name):
             raise AttributeError(unimplemented_message(name, "train")
                                  or f"module 'varflow.train' has no attribute '{name}'")
+
+    Args:
+      name: The attribute name looked up.
+      module: The TF1 module it was looked up in, e.g. `"train"` (`""` is `tf` itself).
+
+    Returns:
+      A message saying varflow does not implement TF1's `tf.<module>.<name>` yet, or None
+      if TF 1.15 has no such name there (a misspelling).
     """
     from varflow._tf1_api_names import TF1_NAMES
 

@@ -56,43 +56,108 @@ def _emit(level, msg, args, kwargs) -> None:
 
 
 def log(level, msg, *args, **kwargs) -> None:
+    """Logs `msg % args` at the given level.
+
+    Args:
+      level: The level, e.g. `tf.logging.INFO`.
+      msg: The message, a `%`-format string.
+      *args: The values for `msg`'s format.
+      **kwargs: Passed to the `logging` call (e.g. `exc_info`).
+    """
     _emit(level, msg, args, kwargs)
 
 
 def debug(msg, *args, **kwargs) -> None:
+    """Logs `msg % args` at level DEBUG.
+
+    Args:
+      msg: The message, a `%`-format string.
+      *args: The values for `msg`'s format.
+      **kwargs: Passed to the `logging` call (e.g. `exc_info`).
+    """
     _emit(DEBUG, msg, args, kwargs)
 
 
 def info(msg, *args, **kwargs) -> None:
+    """Logs `msg % args` at level INFO.
+
+    Args:
+      msg: The message, a `%`-format string.
+      *args: The values for `msg`'s format.
+      **kwargs: Passed to the `logging` call (e.g. `exc_info`).
+    """
     _emit(INFO, msg, args, kwargs)
 
 
 def warn(msg, *args, **kwargs) -> None:
+    """Logs `msg % args` at level WARN.
+
+    Args:
+      msg: The message, a `%`-format string.
+      *args: The values for `msg`'s format.
+      **kwargs: Passed to the `logging` call (e.g. `exc_info`).
+    """
     _emit(_logging.WARNING, msg, args, kwargs)
 
 
 def warning(msg, *args, **kwargs) -> None:
+    """Logs `msg % args` at level WARN.
+
+    Args:
+      msg: The message, a `%`-format string.
+      *args: The values for `msg`'s format.
+      **kwargs: Passed to the `logging` call (e.g. `exc_info`).
+    """
     _emit(_logging.WARNING, msg, args, kwargs)
 
 
 def error(msg, *args, **kwargs) -> None:
+    """Logs `msg % args` at level ERROR.
+
+    Args:
+      msg: The message, a `%`-format string.
+      *args: The values for `msg`'s format.
+      **kwargs: Passed to the `logging` call (e.g. `exc_info`).
+    """
     _emit(ERROR, msg, args, kwargs)
 
 
 def fatal(msg, *args, **kwargs) -> None:
-    """Logs at FATAL; like TF1's, it does not exit."""
+    """Logs `msg % args` at level FATAL.
+
+    Like TF1's, it logs and does not exit.
+
+    Args:
+      msg: The message, a `%`-format string.
+      *args: The values for `msg`'s format.
+      **kwargs: Passed to the `logging` call (e.g. `exc_info`).
+    """
     _emit(FATAL, msg, args, kwargs)
 
 
 def vlog(level, msg, *args, **kwargs) -> None:
+    """Logs `msg % args` at the given level (TF1's verbose logging).
+
+    Args:
+      level: The level, e.g. `tf.logging.DEBUG`.
+      msg: The message, a `%`-format string.
+      *args: The values for `msg`'s format.
+      **kwargs: Passed to the `logging` call.
+    """
     _emit(level, msg, args, kwargs)
 
 
 def TaskLevelStatusMessage(msg) -> None:
+    """Logs a task-level status message at ERROR level, as TF1's.
+
+    Args:
+      msg: The message.
+    """
     _emit(ERROR, msg, (), {})
 
 
 def flush():
+    """Flushes the handlers of varflow's logger."""
     raise NotImplementedError()  # TF1's tf.logging.flush raises too
 
 
@@ -111,27 +176,60 @@ def _next_log_count_per_token(token) -> int:
 
 
 def log_every_n(level, msg, n, *args) -> None:
-    """Logs the 1st, (n+1)th, (2n+1)th ... call from one source line."""
+    """Log 'msg % args' at level 'level' once per 'n' times.
+
+    Logs the 1st call, (N+1)st call, (2N+1)st call, etc. from one source line. Not
+    threadsafe.
+
+    Args:
+      level: The level at which to log.
+      msg: The message to be logged.
+      n: The number of times this should be called before it is logged.
+      *args: The args to be substituted into the msg.
+    """
     count = _next_log_count_per_token(_file_and_line())
     log_if(level, msg, not (count % n), *args)
 
 
 def log_first_n(level, msg, n, *args) -> None:
-    """Logs only the first n calls from one source line."""
+    """Log 'msg % args' at level 'level' only first 'n' times.
+
+    Counted per source line. Not threadsafe.
+
+    Args:
+      level: The level at which to log.
+      msg: The message to be logged.
+      n: The number of times this should be called before it is logged.
+      *args: The args to be substituted into the msg.
+    """
     count = _next_log_count_per_token(_file_and_line())
     log_if(level, msg, count < n, *args)
 
 
 def log_if(level, msg, condition, *args) -> None:
+    """Log 'msg % args' at level 'level' only if condition is fulfilled.
+
+    Args:
+      level: The level at which to log.
+      msg: The message to be logged.
+      condition: The condition; the message is logged when it is true.
+      *args: The args to be substituted into the msg.
+    """
     if condition:
         _emit(level, msg, args, {})
 
 
 def get_verbosity() -> int:
+    """Return how much logging output will be produced (the logger's level)."""
     return get_logger().getEffectiveLevel()
 
 
 def set_verbosity(v) -> None:
+    """Sets the threshold for what messages will be logged.
+
+    Args:
+      v: The level, e.g. `tf.logging.INFO`; messages below it are dropped.
+    """
     get_logger().setLevel(v)
 
 

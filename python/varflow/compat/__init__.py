@@ -14,7 +14,20 @@ from varflow.compat import v1
 
 
 def as_bytes(bytes_or_text, encoding="utf-8") -> bytes:
-    """``bytes`` of a str (encoded), bytes or bytearray, as TF1's ``tf.compat.as_bytes``."""
+    """Converts `bytearray`, `bytes`, or unicode python input types to `bytes`.
+
+    Uses utf-8 encoding for text by default.
+
+    Args:
+      bytes_or_text: A `bytearray`, `bytes`, `str`, or `unicode` object.
+      encoding: A string indicating the charset for encoding unicode.
+
+    Returns:
+      A `bytes` object.
+
+    Raises:
+      TypeError: If `bytes_or_text` is not a binary or unicode string.
+    """
     if isinstance(bytes_or_text, bytearray):
         return bytes(bytes_or_text)
     if isinstance(bytes_or_text, str):
@@ -25,7 +38,20 @@ def as_bytes(bytes_or_text, encoding="utf-8") -> bytes:
 
 
 def as_text(bytes_or_text, encoding="utf-8") -> str:
-    """``str`` of a str or bytes (decoded), as TF1's ``tf.compat.as_text``."""
+    """Converts any string-like python input types to unicode.
+
+    Returns the input as a unicode string. Uses utf-8 encoding for text by default.
+
+    Args:
+      bytes_or_text: A `bytes`, `str`, or `unicode` object.
+      encoding: A string indicating the charset for decoding unicode.
+
+    Returns:
+      A `unicode` (Python 2) or `str` (Python 3) object.
+
+    Raises:
+      TypeError: If `bytes_or_text` is not a binary or unicode string.
+    """
     if isinstance(bytes_or_text, str):
         return bytes_or_text
     if isinstance(bytes_or_text, bytes):
@@ -37,21 +63,50 @@ as_str = as_text
 
 
 def as_str_any(value) -> str:
-    """``as_str`` for bytes, ``str(value)`` for anything else."""
+    """Converts input to `str` type.
+
+    Uses `str(value)`, except for `bytes` typed inputs, which are converted using
+    `as_str`.
+
+    Args:
+      value: A object that can be converted to `str`.
+
+    Returns:
+      A `str` object.
+    """
     if isinstance(value, bytes):
         return as_str(value)
     return str(value)
 
 
 def path_to_str(path):
-    """A path-like object's ``__fspath__`` as str; anything else unchanged."""
+    """Converts input which is a `PathLike` object to `str` type.
+
+    Converts from any python constant representation of a `PathLike` object to a string. If
+    the input is not a `PathLike` object, simply returns the input.
+
+    Args:
+      path: An object that can be converted to path representation.
+
+    Returns:
+      A `str` object.
+    """
     if hasattr(path, "__fspath__"):
         path = as_str_any(path.__fspath__())
     return path
 
 
 def dimension_value(dimension):
-    """The int (or None) of a Dimension; anything else unchanged."""
+    """Compatibility utility required to allow for both V1 and V2 behavior in TF.
+
+    Returns the int (or None) of a `Dimension`; anything else is returned unchanged.
+
+    Args:
+      dimension: Either a `Dimension` instance, an integer, or None.
+
+    Returns:
+      A plain value, i.e. an integer or None.
+    """
     from varflow.tensor_shape import Dimension
 
     if isinstance(dimension, Dimension):
@@ -60,7 +115,17 @@ def dimension_value(dimension):
 
 
 def dimension_at_index(shape, index):
-    """The Dimension at ``index`` of ``shape`` (unknown if the rank is unknown)."""
+    """Compatibility utility required to allow for both V1 and V2 behavior in TF.
+
+    Returns the `Dimension` at `index` of `shape` (an unknown one if the rank is unknown).
+
+    Args:
+      shape: A TensorShape instance.
+      index: An integer index.
+
+    Returns:
+      A dimension object.
+    """
     from varflow.tensor_shape import Dimension, TensorShape
 
     shape = shape if isinstance(shape, TensorShape) else TensorShape(shape)

@@ -37,6 +37,14 @@ def disable_v2_behavior() -> None:
 
 
 def enable_v2_behavior() -> None:
+    """Refuses to enable TF2's behaviour: varflow implements TF1's only.
+
+    TF2's behaviour is eager execution by default, resource variables, and TF2's TensorShape
+    and control flow.
+
+    Raises:
+      NotImplementedError: Always.
+    """
     raise NotImplementedError(
         "varflow implements TensorFlow 1's behaviour only; enable_v2_behavior() asks for TF2's "
         "(eager by default, resource variables, v2 TensorShape and control flow)"
@@ -48,10 +56,16 @@ def disable_resource_variables() -> None:
 
 
 def resource_variables_enabled() -> bool:
+    """Returns False: varflow's variables are TF1's reference variables."""
     return False
 
 
 def enable_resource_variables() -> None:
+    """Refuses to enable resource variables: varflow implements TF1's behaviour only.
+
+    Raises:
+      NotImplementedError: Always.
+    """
     raise NotImplementedError("varflow has TF1's reference variables only")
 
 
@@ -60,6 +74,11 @@ def disable_v2_tensorshape() -> None:
 
 
 def enable_v2_tensorshape() -> None:
+    """Refuses to enable TF2's TensorShape (of plain ints): varflow implements TF1's behaviour only.
+
+    Raises:
+      NotImplementedError: Always.
+    """
     raise NotImplementedError("varflow's TensorShape has TF1's Dimension objects only")
 
 
@@ -68,10 +87,16 @@ def disable_control_flow_v2() -> None:
 
 
 def control_flow_v2_enabled() -> bool:
+    """Returns False: varflow has TF1's control flow."""
     return False
 
 
 def enable_control_flow_v2() -> None:
+    """Refuses to enable TF2's control flow: varflow implements TF1's behaviour only.
+
+    Raises:
+      NotImplementedError: Always.
+    """
     raise NotImplementedError("varflow has TF1's control flow only")
 
 
@@ -80,6 +105,12 @@ def disable_tensor_equality() -> None:
 
 
 def enable_tensor_equality() -> None:
+    """Refuses to enable elementwise `==` on tensors (use `tf.equal`): varflow implements TF1's
+    behaviour only.
+
+    Raises:
+      NotImplementedError: Always.
+    """
     raise NotImplementedError(
         "varflow's tensors compare by identity as in TF1; use tf.equal for elementwise =="
     )

@@ -17,7 +17,22 @@ def _node_name(spec: str) -> str:
 
 
 def extract_sub_graph(graph_def, dest_nodes):
-    """The nodes `dest_nodes` depend on (data and control inputs), in GraphDef order."""
+    """Extract the subgraph that can reach any of the nodes in 'dest_nodes'.
+
+    The nodes are those `dest_nodes` depend on through data and control inputs, in
+    `GraphDef` order.
+
+    Args:
+      graph_def: A graph_pb2.GraphDef proto.
+      dest_nodes: A list of strings specifying the destination node names.
+
+    Returns:
+      The GraphDef of the sub-graph.
+
+    Raises:
+      TypeError: If 'graph_def' is not a graph_pb2.GraphDef proto.
+      AssertionError: If a node of `dest_nodes` is not in the graph.
+    """
     from tensorboard.compat.proto import graph_pb2
 
     if not isinstance(graph_def, graph_pb2.GraphDef):
@@ -51,8 +66,24 @@ def convert_variables_to_constants(
     variable_names_whitelist=None,
     variable_names_blacklist=None,
 ):
-    """The sub-graph `output_node_names` need, with each variable a Const of its value in
-    `sess` (TF1's freezing)."""
+    """Replaces all the variables in a graph with constants of the same values.
+
+    If you have a trained graph containing Variable ops, it can be convenient to convert
+    them all to Const ops holding the same values. This makes it possible to describe the
+    network fully with a single GraphDef file, and allows the removal of a lot of ops
+    related to loading and saving the variables (TF1's "freezing").
+
+    Args:
+      sess: Active TensorFlow session containing the variables.
+      input_graph_def: GraphDef object holding the network.
+      output_node_names: List of name strings for the result nodes of the graph.
+      variable_names_whitelist: The set of variable names to convert (by default, all
+        variables are converted).
+      variable_names_blacklist: The set of variable names to omit converting to constants.
+
+    Returns:
+      GraphDef containing a simplified version of the original.
+    """
     from tensorboard.compat.proto import graph_pb2, node_def_pb2
 
     from varflow.framework import attr_value

@@ -31,7 +31,14 @@ _TABLE = _make_table()
 
 
 def crc32c(data: bytes) -> int:
-    """CRC-32C (Castagnoli), the checksum of TFRecord files."""
+    """Computes the CRC-32C (Castagnoli) checksum of `data`, the checksum of TFRecord files.
+
+    Args:
+      data: The bytes to checksum.
+
+    Returns:
+      The checksum, an int in `[0, 2**32)`.
+    """
     crc = 0xFFFFFFFF
     table = _TABLE
     for byte in data:
@@ -40,11 +47,21 @@ def crc32c(data: bytes) -> int:
 
 
 def masked_crc32c(data: bytes) -> int:
+    """Computes TFRecord's masked CRC-32C of `data` (the CRC rotated and offset).
+
+    Args:
+      data: The bytes to checksum.
+
+    Returns:
+      The masked checksum, an int in `[0, 2**32)`.
+    """
     crc = crc32c(data)
     return (((crc >> 15) | (crc << 17)) + 0xA282EAD8) & 0xFFFFFFFF
 
 
 class TFRecordCompressionType:
+    """The type of compression for the record: NONE, ZLIB or GZIP."""
+
     NONE = 0
     ZLIB = 1
     GZIP = 2
@@ -60,6 +77,16 @@ class TFRecordOptions:
     }
 
     def __init__(self, compression_type=None, **unused_zlib_options):
+        """Creates a `TFRecordOptions` instance.
+
+        Args:
+          compression_type: `"GZIP"`, `"ZLIB"`, or `""` (no compression), or a
+            `TFRecordCompressionType` value.
+          **unused_zlib_options: TF1's zlib tuning options, accepted and ignored.
+
+        Raises:
+          ValueError: If compression_type is invalid.
+        """
         if compression_type is None:
             compression_type = ""
         if isinstance(compression_type, int):
@@ -70,6 +97,17 @@ class TFRecordOptions:
 
     @classmethod
     def get_compression_type_string(cls, options) -> str:
+        """Convert various option types to a unified string.
+
+        Args:
+          options: `TFRecordOption`, `TFRecordCompressionType`, or string.
+
+        Returns:
+          Compression type as string (e.g. `'ZLIB'`, `'GZIP'`, or `''`).
+
+        Raises:
+          ValueError: If compression_type is invalid.
+        """
         if not options:
             return ""
         if isinstance(options, TFRecordOptions):
@@ -106,9 +144,22 @@ class _ZlibReader:
 
 
 def tf_record_iterator(path, options=None):
-    """Yields the records of a TFRecord file as bytes; a corrupt record raises
-    ``DataLossError`` ("corrupted record at <offset>"), a cut-off one "truncated record at
-    <offset>", as TF 1.15's reader."""
+    """An iterator that read the records from a TFRecords file.
+
+    A corrupt record raises `DataLossError` ("corrupted record at <offset>"), a cut-off one
+    "truncated record at <offset>", as TF 1.15's reader does.
+
+    Args:
+      path: The path to the TFRecords file.
+      options: (optional) A TFRecordOptions object.
+
+    Yields:
+      Strings.
+
+    Raises:
+      IOError: If `path` cannot be opened for reading.
+      DataLossError: If a record is corrupt or truncated.
+    """
     compression = TFRecordOptions.get_compression_type_string(options)
     stream, raw = _open(path, "rb", compression)
     reader = _ZlibReader(raw) if compression == "ZLIB" else stream
@@ -145,6 +196,19 @@ class TFRecordWriter:
     """Writes records to a TFRecord file (created or truncated at once, as TF1's)."""
 
     def __init__(self, path, options=None):
+        """Opens file `path` and creates a `TFRecordWriter` writing to it.
+
+        The file is created (or truncated) at once, as TF1's.
+
+        Args:
+          path: The path to the TFRecords file.
+          options: (optional) String specifying compression type, `TFRecordCompressionType`,
+            or `TFRecordOptions` object.
+
+        Raises:
+          IOError: If `path` cannot be opened for writing.
+          ValueError: If valid compression_type can't be determined from `options`.
+        """
         self._compression = TFRecordOptions.get_compression_type_string(options)
         self._stream, self._raw = _open(path, "wb", self._compression)
         self._z = zlib.compressobj() if self._compression == "ZLIB" else None
@@ -156,6 +220,14 @@ class TFRecordWriter:
         self._stream.write(data)
 
     def write(self, record) -> None:
+        """Write a string record to the file.
+
+        Args:
+          record: str
+
+        Raises:
+          FailedPreconditionError: If the writer is closed.
+        """
         if self._closed:
             raise errors.FailedPreconditionError(None, None, "Writer is closed.")
         record = as_bytes(record)
@@ -164,11 +236,13 @@ class TFRecordWriter:
         self._put(record + struct.pack("<I", masked_crc32c(record)))
 
     def flush(self) -> None:
+        """Flush the file."""
         if self._z is not None:
             self._stream.write(self._z.flush(zlib.Z_SYNC_FLUSH))
         self._stream.flush()
 
     def close(self) -> None:
+        """Close the file."""
         if self._closed:
             return
         if self._z is not None:
