@@ -46,6 +46,18 @@ class GradientTape:
     """Records eager ops for automatic differentiation (TF's ``tf.GradientTape``)."""
 
     def __init__(self, persistent=False, watch_accessed_variables=True):
+        """Creates a new GradientTape.
+
+        Args:
+          persistent: Boolean controlling whether a persistent gradient tape is created. False
+            by default, which means at most one call can be made to the gradient() method on
+            this object.
+          watch_accessed_variables: Boolean controlling whether the tape will automatically
+            `watch` any (trainable) variables accessed while the tape is active. Defaults to
+            True meaning gradients can be requested from any result computed in the tape
+            derived from reading a trainable `Variable`. If False users must explicitly `watch`
+            any `Variable`s they want to request gradients from.
+        """
         self._persistent = bool(persistent)
         self._watch_accessed_variables = bool(watch_accessed_variables)
         self._recording = False
@@ -75,7 +87,14 @@ class GradientTape:
 
     # --- what to differentiate against -------------------------------------------------------
     def watch(self, tensor) -> None:
-        """Ensures `tensor` (a tensor, a variable, or a nested structure of them) is traced."""
+        """Ensures that `tensor` is being traced by this tape.
+
+        Args:
+          tensor: a Tensor or list of Tensors (a variable, or a nested structure of them).
+
+        Raises:
+          ValueError: if it encounters something that is not a tensor.
+        """
         from varflow.variables import Variable
 
         for t in _flatten(tensor):
@@ -125,8 +144,28 @@ class GradientTape:
         output_gradients=None,
         unconnected_gradients=UnconnectedGradients.NONE,
     ):
-        """d(sum of target)/d(source) for each source, structured like `sources`; None (or
-        zeros with unconnected_gradients=ZERO) for a source the target does not depend on."""
+        """Computes the gradient using operations recorded in context of this tape.
+
+        Args:
+          target: Tensor (or list of tensors) to be differentiated.
+          sources: a list or nested structure of Tensors or Variables. `target` will be
+            differentiated against elements in `sources`.
+          output_gradients: a list of gradients, one for each element of target. Defaults to
+            None.
+          unconnected_gradients: a value which can either hold 'none' or 'zero' and alters the
+            value which will be returned if the target and sources are unconnected. The possible
+            values and effects are detailed in 'UnconnectedGradients' and it defaults to 'none'.
+
+        Returns:
+          a list or nested structure of Tensors (or IndexedSlices, or None), one for each
+          element in `sources`. Returned structure is the same as the structure of `sources`.
+
+        Raises:
+          RuntimeError: if called inside the context of the tape, or if called more than once
+            on a non-persistent tape.
+          ValueError: if the target is a variable or if unconnected gradients is called with an
+            unknown value.
+        """
         from varflow.variables import Variable
 
         if self._graph is None:
@@ -197,8 +236,23 @@ def _zeros_like(source):
 
 
 def compute_gradients(loss, var_list=None, grad_loss=None):
-    """``Optimizer.compute_gradients`` in eager mode: a tape runs the `loss` function; without
-    a `var_list`, the trainable variables it read are differentiated (TF1's eager rule)."""
+    """Computes `Optimizer.compute_gradients` in eager mode.
+
+    A tape runs the `loss` function; without a `var_list`, the trainable variables it read
+    are differentiated (TF1's eager rule).
+
+    Args:
+      loss: A callable taking no arguments which returns the value to minimize.
+      var_list: Optional list of `Variable` objects to differentiate against.
+      grad_loss: Optional. A `Tensor` holding the gradient computed for `loss`.
+
+    Returns:
+      A list of (gradient, variable) pairs. Variable is always present, but gradient can be
+      `None`.
+
+    Raises:
+      ValueError: If `loss` is not callable.
+    """
     if not callable(loss):
         raise RuntimeError(  # noqa: TRY004 - TF1's error for a tensor loss in eager mode
             "`loss` passed to Optimizer.compute_gradients should be a function when eager "

@@ -66,8 +66,20 @@ class EagerGraph(graph_module.Graph):
 
     # --- running ops -------------------------------------------------------------------------
     def create_op(self, op_type: str, inputs, attrs=None, name: str | None = None):
-        """Runs the op now; its outputs are EagerTensors. Bad input is the op's
-        InvalidArgumentError, as in TF's eager mode."""
+        """Runs the op now; its outputs are `EagerTensor` objects.
+
+        Args:
+          op_type: The registered op type, e.g. `"MatMul"`.
+          inputs: A list of tensors, the op's inputs.
+          attrs: A dict from attr name to value (optional).
+          name: The op's name (optional).
+
+        Returns:
+          An `EagerOperation` holding the computed outputs.
+
+        Raises:
+          InvalidArgumentError: If the kernel rejects its inputs, as in TF's eager mode.
+        """
         if op_type == "Placeholder":
             raise RuntimeError("tf.placeholder() is not compatible with eager execution.")
         self._maybe_release()
@@ -143,14 +155,34 @@ class EagerGraph(graph_module.Graph):
         return []
 
     def add_to_collection(self, name, value) -> None:
-        """Ignored: eager mode has no collections."""
+        """Ignored: eager mode has no collections.
+
+        Args:
+          name: The key for the collection.
+          value: The value that would be added.
+        """
 
     def get_collection_ref(self, name):
-        """A fresh empty list: eager mode has no collections."""
+        """Returns a fresh empty list: eager mode has no collections.
+
+        Args:
+          name: The key for the collection.
+
+        Returns:
+          An empty list.
+        """
         return []
 
     def get_collection(self, name, scope=None):
-        """Always [] (TF1 in eager mode)."""
+        """Returns `[]`, as TF1 in eager mode.
+
+        Args:
+          name: The key for the collection.
+          scope: Ignored.
+
+        Returns:
+          An empty list.
+        """
         return []
 
     def get_all_collection_keys(self):
@@ -159,7 +191,14 @@ class EagerGraph(graph_module.Graph):
 
     @contextlib.contextmanager
     def control_dependencies(self, control_inputs):
-        """A no-op: eager ops run in program order (TF1 ignores them in eager mode)."""
+        """Returns a no-op context: eager ops run in program order (TF1 ignores them in eager mode).
+
+        Args:
+          control_inputs: Ignored.
+
+        Returns:
+          A context manager.
+        """
         yield
 
 
@@ -178,7 +217,30 @@ def _graph_mode_used() -> bool:
 
 
 def enable_eager_execution(config=None, device_policy=None, execution_mode=None) -> None:
-    """TF1's ``tf.enable_eager_execution``: ops run immediately from now on."""
+    """Enables eager execution for the lifetime of this program.
+
+    Eager execution provides an imperative interface to TensorFlow. With eager execution
+    enabled, TensorFlow functions execute operations immediately (as opposed to adding to a
+    graph to be executed later in a `tf.compat.v1.Session`) and return concrete values (as
+    opposed to symbolic references to a node in a computational graph).
+
+    Eager execution cannot be enabled after TensorFlow APIs have been used to create or
+    execute graphs. It is typically recommended to invoke this function at program startup
+    and not in a library (as most libraries should be usable both with and without eager
+    execution).
+
+    Args:
+      config: (Optional.) A `tf.compat.v1.ConfigProto` to use to configure the environment
+        in which operations are executed (accepted and ignored).
+      device_policy: (Optional.) Policy controlling how operations requiring inputs on a
+        specific device are handled (accepted and ignored; varflow runs on the CPU).
+      execution_mode: (Optional.) Policy controlling how operations dispatched are actually
+        executed (accepted; varflow's eager ops run synchronously).
+
+    Raises:
+      ValueError: If eager execution is enabled after creating/executing a TensorFlow graph,
+        or if options provided conflict with a previous call to this function.
+    """
     if _eager_enabled[0]:
         return
     if _graph_mode_used():

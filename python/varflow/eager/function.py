@@ -49,6 +49,16 @@ class Function:
     """A traced Python function (what ``tf.function`` returns)."""
 
     def __init__(self, python_function, input_signature=None, autograph=True):
+        """Wraps `python_function`, traced once per input signature when it is called eagerly.
+
+        Args:
+          python_function: The Python function to trace.
+          input_signature: Not supported by varflow yet (refused rather than ignored).
+          autograph: Accepted; varflow does not convert Python control flow.
+
+        Raises:
+          ValueError: If `input_signature` is given.
+        """
         if input_signature is not None:
             # Said plainly rather than ignored: varflow has no tf.TensorSpec yet, and a
             # signature that is not honoured would retrace where TF would not.
@@ -68,6 +78,18 @@ class Function:
         return bound
 
     def __call__(self, *args, **kwargs):
+        """Calls the function with `args` and `kwargs`.
+
+        Eagerly, it replays the trace for these arguments' signature (tracing first if there is
+        none); in graph mode or under a recording tape it runs the Python function itself.
+
+        Args:
+          *args: The function's positional arguments.
+          **kwargs: The function's keyword arguments.
+
+        Returns:
+          What the Python function returns, with tensors as `EagerTensor` values.
+        """
         graph = graph_module.get_default_graph()
         if not graph._is_eager or graph._recording():
             return self._python_function(*args, **kwargs)
@@ -136,8 +158,27 @@ def _hashable(value) -> bool:
 
 
 def function(func=None, input_signature=None, autograph=True, experimental_compile=None):
-    """TF 1.14+'s ``tf.function``, as a decorator or a call: ``tf.function(f)``. Autograph is
-    not applied: Python control flow on tensor values follows the values seen while tracing."""
+    """Creates a callable TensorFlow graph from a Python function.
+
+    `function` constructs a callable that executes a TensorFlow graph created by tracing
+    the TensorFlow operations in `func`. Use it as a decorator or a call: `tf.function(f)`.
+    varflow keeps each trace as a C++ `EagerFunction` replayed kernel by kernel. Autograph
+    is not applied: Python control flow on tensor values follows the values seen while
+    tracing.
+
+    Args:
+      func: the function to be compiled. If `func` is None, returns a decorator that can be
+        invoked with a single argument - `func`.
+      input_signature: Not supported by varflow yet (raises ValueError).
+      autograph: Whether autograph should be applied on `func` (accepted; not applied).
+      experimental_compile: Accepted and ignored.
+
+    Returns:
+      If `func` is not None, returns a callable that will execute the compiled function (and
+      return zero or more `tf.Tensor` objects). If `func` is None, returns a decorator that,
+      when invoked with a single `func` argument, returns a callable equivalent to the case
+      above.
+    """
     if func is None:
         return lambda f: Function(f, input_signature, autograph)
     return Function(func, input_signature, autograph)

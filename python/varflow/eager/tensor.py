@@ -26,6 +26,14 @@ class EagerTensor(Tensor):
     __slots__ = ("_array", "_dtype", "_eager_graph", "_epoch", "_live", "_node_output")
 
     def __init__(self, graph, output, array=None, live=False):
+        """Wraps a value the eager context computed; eager tensors are made by running ops.
+
+        Args:
+          graph: The eager graph (context) the value belongs to.
+          output: The C++ core's output handle.
+          array: The value as a NumPy array, if already fetched.
+          live: True for a variable's own output, whose value is read at each use.
+        """
         self._eager_graph = graph
         self._node_output = output
         self._epoch = graph._context.epoch
@@ -110,7 +118,14 @@ class EagerTensor(Tensor):
         return "/job:localhost/replica:0/task:0/device:CPU:0"
 
     def set_shape(self, shape) -> None:
-        """Checks `shape` against the value's (an eager value's shape is known)."""
+        """Checks `shape` against the value's shape (an eager value's shape is known).
+
+        Args:
+          shape: A `TensorShape` (or list) that must be compatible with the value's shape.
+
+        Raises:
+          ValueError: If `shape` is not compatible with the value's shape.
+        """
         if not self.shape.is_compatible_with(shape):
             raise ValueError(
                 f"Tensor's shape {self.shape} is not compatible with supplied shape "
@@ -122,7 +137,15 @@ class EagerTensor(Tensor):
         raise AttributeError("Tensor.consumers is meaningless when eager execution is enabled.")
 
     def eval(self, feed_dict=None, session=None):
-        """Graph-only: use .numpy() (TF's message)."""
+        """Refuses: `eval` is graph-only; use `.numpy()` (TF's message).
+
+        Args:
+          feed_dict: Ignored.
+          session: Ignored.
+
+        Raises:
+          NotImplementedError: Always.
+        """
         raise NotImplementedError(
             "eval is not supported when eager execution is enabled, is .numpy() what you're "
             "looking for?"
@@ -235,4 +258,9 @@ class EagerOperation(Operation):
         return self._type
 
     def run(self, feed_dict=None, session=None) -> None:
-        """Eager ops ran when they were created."""
+        """Does nothing: eager ops ran when they were created.
+
+        Args:
+          feed_dict: Ignored.
+          session: Ignored.
+        """
