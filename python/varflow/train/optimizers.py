@@ -11,6 +11,8 @@ written here.
 
 from __future__ import annotations
 
+import textwrap
+
 from varflow import _core
 from varflow.train.optimizer import Optimizer, _hyper
 
@@ -97,10 +99,88 @@ def _make_init(spec):
     return namespace["__init__"]
 
 
+# TF1's descriptions of the optimizers' constructor arguments, for the generated __init__
+# docstrings; (optimizer, argument) entries override the shared one. A table entry with an
+# argument missing here gets no Args section, which tests/python/test_docstrings.py reports.
+_ARGUMENT_DOCS = {
+    "learning_rate": "A Tensor or a floating point value. The learning rate.",
+    "use_locking": "If True use locks for update operations (accepted; varflow's updates of\n"
+    "    one variable never race).",
+    "name": "Optional name prefix for the operations created when applying gradients.",
+    "momentum": "A `Tensor` or a floating point value. The momentum.",
+    "use_nesterov": "If `True` use Nesterov Momentum. See (Sutskever et al., 2013).",
+    "initial_accumulator_value": "A floating point value. Starting value for the\n"
+    "    accumulators, must be positive.",
+    "global_step": "A `Tensor` containing the current training step number.",
+    "initial_gradient_squared_accumulator_value": "A floating point value. Starting value for\n"
+    "    the accumulators, must be positive.",
+    "l1_regularization_strength": "A float value, must be greater than or equal to zero.",
+    "l2_regularization_strength": "A float value, must be greater than or equal to zero.",
+    "beta1": "A float value or a constant float tensor. The exponential decay rate for the\n"
+    "    1st moment estimates.",
+    "beta2": "A float value or a constant float tensor. The exponential decay rate for the\n"
+    "    2nd moment estimates.",
+    "epsilon": "A small constant for numerical stability.",
+    "rho": "A `Tensor` or a floating point value. The decay rate.",
+    "decay": "Discounting factor for the history/coming gradient.",
+    "centered": "If True, gradients are normalized by the estimated variance of the gradient;\n"
+    "    if False, by the uncentered second moment. Setting this to True may help with\n"
+    "    training, but is slightly more expensive in terms of computation and memory.",
+    "learning_rate_power": "A float value, must be less or equal to zero.",
+    "accum_name": "The suffix for the variable that keeps the gradient squared accumulator.\n"
+    "    If not present, defaults to name.",
+    "linear_name": "The suffix for the variable that keeps the linear gradient accumulator.\n"
+    '    If not present, defaults to name + "_1".',
+    "l2_shrinkage_regularization_strength": "A float value, must be greater than or equal to\n"
+    "    zero. This differs from L2 above in that the L2 above is a stabilization penalty,\n"
+    "    whereas this L2 shrinkage is a magnitude penalty.",
+    "beta": "A float value; corresponds to the beta parameter in the paper.",
+    "weight_decay": "A float value: the decoupled weight decay, applied as\n"
+    "    `var -= learning_rate * weight_decay * var` (beyond TF1).",
+    ("Lion", "beta1"): "A float value: the interpolation factor between the momentum and\n"
+    "    the gradient whose sign makes the update.",
+    ("Lion", "beta2"): "A float value: the decay rate of the momentum.",
+    ("RMSProp", "momentum"): "A scalar tensor.",
+    ("RMSProp", "epsilon"): "Small value to avoid zero denominator.",
+    ("Adadelta", "epsilon"): "A `Tensor` or a floating point value. A constant epsilon used to\n"
+    "    better conditioning the grad update.",
+    ("Adagrad", "initial_accumulator_value"): "A floating point value. Starting value for the\n"
+    "    accumulators, must be positive.",
+}
+
+
+def _init_doc(spec) -> str:
+    """Construct a new <name> optimizer, with an Args entry per argument of the table."""
+    lines = [f"Construct a new {spec['name']} optimizer.", "", spec["doc"]]
+    entries = []
+    for param in spec["params"]:
+        doc = _ARGUMENT_DOCS.get((spec["name"], param["name"])) or _ARGUMENT_DOCS.get(param["name"])
+        if doc is None:
+            return "\n".join(lines) + "\n"
+        entries.append(f"  {param['name']}: {doc}")
+    checked = sorted({c["param"] for c in spec["checks"]})
+    raises = (
+        [
+            "",
+            "Raises:",
+            textwrap.fill(
+                f"ValueError: If {', '.join(f'`{p}`' for p in checked)} is out of range.",
+                88,
+                initial_indent="  ",
+                subsequent_indent="    ",
+            ),
+        ]
+        if checked
+        else []
+    )
+    return "\n".join([*lines, "", "Args:", *entries, *raises]) + "\n"
+
+
 def _make_class(spec):
     name = spec["name"] + "Optimizer"
     init = _make_init(spec)
     init.__qualname__ = f"{name}.__init__"
+    init.__doc__ = _init_doc(spec)
     namespace = {"_spec": spec, "__init__": init, "__doc__": spec["doc"], "__module__": __name__}
     if {n["name"] for n in spec["non_slots"]} & {"beta1_power", "beta2_power"}:
         namespace["_get_beta_accumulators"] = _get_beta_accumulators
