@@ -21,7 +21,6 @@ the same predictions, hence the same final accuracy.
 from __future__ import annotations
 
 import argparse
-import sys
 import time
 
 import numpy as np
@@ -105,11 +104,20 @@ def train(
         averaged_xent = tf.losses.sparse_softmax_cross_entropy(
             labels=y, logits=averaged_logits, loss_collection=None
         )
-        summaries = None
+        summaries = weight_images = None
         if logdir:
-            tf.summary.scalar("loss", loss)
-            tf.summary.scalar("learning_rate", lr)
+            # (TensorBoard groups the tags by their prefix: train/ here, test/ in evaluate.)
+            tf.summary.scalar("train/loss", loss)
+            tf.summary.scalar("train/learning_rate", lr)
             summaries = tf.summary.merge_all()
+            # What the first hidden units look for: each one's 64 input weights as an 8x8 image.
+            kernel = next(v for v in tf.trainable_variables() if v.op.name == "mlp/hidden/kernel")
+            weight_images = tf.summary.image(
+                "hidden_weights",
+                tf.reshape(tf.transpose(kernel)[:4], [4, 8, 8, 1]),
+                max_outputs=4,
+                collections=[],
+            )
         init = tf.global_variables_initializer()
 
     rng = np.random.default_rng(seed)
@@ -127,22 +135,36 @@ def train(
             raw, avg, raw_loss, avg_loss = sess.run(
                 [logits, averaged_logits, xent, averaged_xent], {x: x_test, y: y_test}
             )
-            history.append(
-                {
-                    "step": step,
-                    "accuracy": float(np.mean(np.argmax(raw, 1) == y_test)),
-                    "averaged_accuracy": float(np.mean(np.argmax(avg, 1) == y_test)),
-                    "loss": float(raw_loss),
-                    "averaged_loss": float(avg_loss),
-                }
-            )
+            raw_pred, avg_pred = np.argmax(raw, 1), np.argmax(avg, 1)
+            point = {
+                "step": step,
+                "accuracy": float(np.mean(raw_pred == y_test)),
+                "averaged_accuracy": float(np.mean(avg_pred == y_test)),
+                "loss": float(raw_loss),
+                "averaged_loss": float(avg_loss),
+                # On how many test digits the two sets of weights disagree: once they agree on
+                # every digit, their accuracies are equal however their losses differ.
+                "disagreements": int(np.sum(raw_pred != avg_pred)),
+            }
+            history.append(point)
+            if writer is not None:
+                values = [
+                    tf.summary.Summary.Value(tag=f"test/{key}", simple_value=point[name])
+                    for key, name in [
+                        ("accuracy", "accuracy"),
+                        ("accuracy_averaged", "averaged_accuracy"),
+                        ("loss", "loss"),
+                        ("loss_averaged", "averaged_loss"),
+                    ]
+                ]
+                writer.add_summary(tf.summary.Summary(value=values), step)
+                writer.add_summary(sess.run(weight_images), step)
 
         bar = range(steps)
         if progress:
-            from tqdm import tqdm
+            from varflow._progress import progress_bar
 
-            # Redraws are rate-limited, and without a terminal tqdm prints plain lines.
-            bar = tqdm(bar, desc="training", unit="step", mininterval=0.5, file=sys.stderr)
+            bar = progress_bar(bar, desc="training", unit="step")
         order = rng.permutation(len(x_train))
         pos = 0
         for step in bar:
@@ -178,6 +200,13 @@ def train(
         f"train loss {np.mean(losses[:50]):.4f} -> {np.mean(losses[-50:]):.4f}; learning rate "
         f"{learning_rate:.1e} -> {final_lr:.1e}; {elapsed:.1f} s"
     )
+    most = max(history, key=lambda h: h["disagreements"])
+    log(
+        f"raw and averaged weights disagree on {last['disagreements']} of {len(y_test)} test "
+        f"digits at the end ({most['disagreements']} at step {most['step']}, the most): the\n"
+        "average trails the raw weights by ~100 steps and smooths their noise; once the learning\n"
+        "rate has decayed the raw weights barely move, and the two (and their accuracies) meet"
+    )
     log("  step   test accuracy (raw / average)   test loss (raw / average)")
     for h in history:
         log(
@@ -188,20 +217,25 @@ def train(
 
 
 def plot(result: dict, path: str) -> None:
-    """Writes the training loss and the raw/averaged test accuracy curves to a PNG."""
+    """Writes the training loss and the raw and averaged test loss and accuracy curves to a PNG
+    (needs matplotlib: pip install 'varflow[plot]')."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    fig, (left, right) = plt.subplots(1, 2, figsize=(10, 4))
-    left.plot(result["losses"], lw=0.6)
-    left.set(xlabel="step", ylabel="training loss", yscale="log", title="loss")
-    steps = [h["step"] for h in result["history"]]
-    right.plot(steps, [h["accuracy"] for h in result["history"]], label="raw weights")
-    right.plot(steps, [h["averaged_accuracy"] for h in result["history"]], label="moving average")
-    right.set(xlabel="step", ylabel="test accuracy", title="test accuracy")
-    right.legend()
+    history = result["history"]
+    steps = [h["step"] for h in history]
+    fig, (train, loss, accuracy) = plt.subplots(1, 3, figsize=(14, 4))
+    train.plot(range(1, len(result["losses"]) + 1), result["losses"], lw=0.6)
+    train.set(xlabel="step", ylabel="training loss (batch)", yscale="log", title="training loss")
+    for axes, key, title in [(loss, "loss", "test loss"), (accuracy, "accuracy", "test accuracy")]:
+        axes.plot(steps, [h[key] for h in history], marker=".", label="raw weights")
+        axes.plot(
+            steps, [h[f"averaged_{key}"] for h in history], marker=".", label="moving average"
+        )
+        axes.set(xlabel="step", ylabel=title, title=title)
+        axes.legend()
     fig.tight_layout()
     fig.savefig(path, dpi=100)
     plt.close(fig)

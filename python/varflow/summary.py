@@ -309,21 +309,34 @@ def _clean_tag(name):
 
 
 class _SummaryFetch:
-    """A summary tensor's fetch transform: its value -> serialized ``Summary`` bytes."""
+    """A summary tensor's fetch transform: its value -> serialized ``Summary`` bytes.
 
-    __slots__ = ("encode", "tag")
+    ``encode(summary, tag, value)`` adds the summary's values; an ``OpError`` it raises (the
+    kernel's checks, done here because the encoding runs outside the core) is re-raised naming
+    the summary's op, as the core's errors name theirs.
+    """
 
-    def __init__(self, tag: str, encode):
+    __slots__ = ("encode", "op", "tag")
+
+    def __init__(self, tag: str, op: Operation, encode):
         self.tag = tag
+        self.op = op
         self.encode = encode
 
     def __call__(self, value) -> bytes:
         summary = _tb().summary_pb2.Summary()
-        self.encode(summary.value.add(tag=self.tag), self.tag, np.asarray(value))
+        try:
+            self.encode(summary, self.tag, np.asarray(value))
+        except errors.OpError as e:
+            message = f"{e.message}\n\t [[node {self.op.name} ({self.op.type})]]"
+            raise type(e)(None, self.op, message) from None
         return summary.SerializeToString()
 
 
-def _summary_op(name, tensor, collections, family, encode, check=None) -> Tensor:
+def _summary_op(name, tensor, collections, family, encode, check=None, prepare=None) -> Tensor:
+    """A summary op: an Identity named as TF1 names the summary op, whose fetched value
+    ``encode`` turns into the ``Summary``. ``prepare(tensor)``, if given, builds the tensor the
+    summary fetches inside the summary's name scope (as TF1 puts a summary's helper constants)."""
     tensor = convert_to_tensor(tensor)
     if check is not None:
         check(tensor)
@@ -332,19 +345,22 @@ def _summary_op(name, tensor, collections, family, encode, check=None) -> Tensor
     base = name if family is None else f"{family}/{name}"
     with graph.as_default(), graph.name_scope(base) as scope:
         tag = scope.rstrip("/") if family is None else f"{family}/{scope.rstrip('/')}"
-        out = graph.create_op("Identity", [tensor], name=scope)._outputs[0]
-    graph._fetch_transforms[out] = _SummaryFetch(tag, encode)
+        if prepare is not None:
+            tensor = prepare(tensor)
+        op = graph.create_op("Identity", [tensor], name=scope)
+    out = op._outputs[0]
+    graph._fetch_transforms[out] = _SummaryFetch(tag, op, encode)
     for key in collections if collections is not None else [GraphKeys.SUMMARIES]:
         graph.add_to_collection(key, out)
     return out
 
 
-def _encode_scalar(value, tag, arr) -> None:
+def _encode_scalar(summary, tag, arr) -> None:
     if arr.ndim != 0:
         raise errors.InvalidArgumentError(
             None, None, f"tags and values not the same shape: [] != {list(arr.shape)} (tag '{tag}')"
         )
-    value.simple_value = float(arr)
+    summary.value.add(tag=tag, simple_value=float(arr))
 
 
 def scalar(name, tensor, collections=None, family=None) -> Tensor:
@@ -374,7 +390,7 @@ def _default_buckets() -> np.ndarray:
 _BUCKETS: list = []
 
 
-def _encode_histogram(value, tag, arr) -> None:
+def _encode_histogram(summary, tag, arr) -> None:
     arr = np.asarray(arr, dtype=np.float64).ravel()
     if not np.all(np.isfinite(arr)):
         kind = "Nan" if np.isnan(arr).any() else "Infinity"
@@ -384,7 +400,7 @@ def _encode_histogram(value, tag, arr) -> None:
     limits = _BUCKETS[0]
     index = np.minimum(np.searchsorted(limits, arr, side="right"), len(limits) - 1)
     counts = np.bincount(index, minlength=len(limits))
-    histo = value.histo
+    histo = summary.value.add(tag=tag).histo
     dbl_max = np.finfo(np.float64).max
     histo.min = float(arr.min()) if arr.size else dbl_max
     histo.max = float(arr.max()) if arr.size else -dbl_max
@@ -484,3 +500,8 @@ def merge_all(key=GraphKeys.SUMMARIES, scope=None, name=None):
 
 
 __all__ = ["FileWriter", "histogram", "merge", "merge_all", "scalar"]
+
+# (at the end: summary_image builds on _summary_op above)
+from varflow.summary_image import audio, image
+
+__all__ += ["audio", "image"]
