@@ -80,17 +80,16 @@ def __getattr__(name):
 
 
 # --- GraphDef ---------------------------------------------------------------------------------
-_DT_NAMES = {
-    "float32": "DT_FLOAT",
-    "float64": "DT_DOUBLE",
-    "int32": "DT_INT32",
-    "int64": "DT_INT64",
-    "bool": "DT_BOOL",
-}
+# TF's DataType names where they are not DT_<NAME> (DT_INT32, DT_BOOL, DT_STRING, DT_UINT8, ...).
+_DT_NAMES = {"float32": "DT_FLOAT", "float64": "DT_DOUBLE", "float16": "DT_HALF"}
 
 
 def _dt_enum(dtype) -> int:
-    return _tb().types_pb2.DataType.Value(_DT_NAMES[dtypes.as_dtype(dtype).base_dtype.name])
+    if isinstance(dtype, np.dtype) and dtype.kind in "SUO":
+        name = "string"  # NumPy holds string tensors as bytes or objects
+    else:
+        name = dtypes.as_dtype(dtype).base_dtype.name
+    return _tb().types_pb2.DataType.Value(_DT_NAMES.get(name, f"DT_{name.upper()}"))
 
 
 def _set_shape(proto, dims) -> None:
@@ -109,7 +108,10 @@ def _tensor_proto(arr, proto=None):
         proto = _tb().tensor_pb2.TensorProto()
     proto.dtype = _dt_enum(arr.dtype)
     _set_shape(proto.tensor_shape, arr.shape)
-    proto.tensor_content = arr.astype(arr.dtype.newbyteorder("<"), copy=False).tobytes()
+    if arr.dtype.kind in "SUO":
+        proto.string_val.extend(v.encode() if isinstance(v, str) else bytes(v) for v in arr.flat)
+    else:
+        proto.tensor_content = arr.astype(arr.dtype.newbyteorder("<"), copy=False).tobytes()
     return proto
 
 
