@@ -22,6 +22,25 @@ class _Lines:
         self._stream.flush()
 
 
+def _log_bar_class():
+    from tqdm import tqdm
+
+    class LogBar(tqdm):
+        """A bar whose description and postfix changes wait for its next due line instead of
+        printing one each (on a terminal a redraw is cheap; in a log it is a line)."""
+
+        def set_description(self, desc=None, refresh=True):
+            super().set_description(desc, refresh=False)
+
+        def set_postfix(self, ordered_dict=None, refresh=True, **kwargs):
+            super().set_postfix(ordered_dict, refresh=False, **kwargs)
+
+        def set_postfix_str(self, s="", refresh=True):
+            super().set_postfix_str(s, refresh=False)
+
+    return LogBar
+
+
 def progress_bar(iterable=None, *, total=None, desc=None, unit="it", stream=None, **kwargs):
     """A tqdm bar over ``iterable`` (or of ``total`` steps) on ``stream`` (stderr by default).
 
@@ -42,7 +61,7 @@ def progress_bar(iterable=None, *, total=None, desc=None, unit="it", stream=None
             total = len(iterable)
         except TypeError:
             total = None
-    return tqdm(
+    return _log_bar_class()(
         iterable,
         total=total,
         desc=desc,

@@ -87,8 +87,9 @@ def test_progress_bar_without_a_terminal_prints_plain_lines():
     from varflow._progress import progress_bar
 
     stream = io.StringIO()  # not a terminal
-    for _ in progress_bar(range(1000), desc="training", unit="step", stream=stream):
-        pass
+    bar = progress_bar(range(1000), desc="training", unit="step", stream=stream)
+    for step in bar:
+        bar.set_postfix(step=step)  # waits for the next due line rather than printing one
     lines = stream.getvalue().splitlines()
     assert "\r" not in stream.getvalue()
     assert 2 <= len(lines) <= 12  # a line per tenth at most, and the last one
