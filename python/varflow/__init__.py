@@ -40,6 +40,7 @@ from varflow import (  # noqa: E402  # noqa: E402
     train,
 )
 from varflow import tf_logging as logging  # noqa: E402  (tf.logging; not the stdlib's name)
+from varflow import data  # noqa: E402  (tf.data)
 from varflow.array_ops import (  # noqa: E402  # noqa: E402  # noqa: E402  (op library, part 2)
     boolean_mask,
     broadcast_to,

@@ -1,0 +1,109 @@
+"""Nested element structures as tf.data gives them: tuples (and namedtuples) and dicts (keys
+in sorted order) nest; anything else is one component. Lists are values to convert (a list of
+numbers is one tensor), except that a list returned by a function is taken as a tuple, as TF
+does."""
+
+from __future__ import annotations
+
+
+def _is_namedtuple(value) -> bool:
+    return isinstance(value, tuple) and hasattr(value, "_fields")
+
+
+def is_nested(value) -> bool:
+    return isinstance(value, (tuple, dict))
+
+
+def flatten(structure) -> list:
+    if isinstance(structure, dict):
+        return [leaf for key in sorted(structure) for leaf in flatten(structure[key])]
+    if isinstance(structure, tuple):
+        return [leaf for item in structure for leaf in flatten(item)]
+    return [structure]
+
+
+def map_structure(fn, structure):
+    if isinstance(structure, dict):
+        return type(structure)((key, map_structure(fn, structure[key])) for key in structure)
+    if _is_namedtuple(structure):
+        return type(structure)(*(map_structure(fn, item) for item in structure))
+    if isinstance(structure, tuple):
+        return tuple(map_structure(fn, item) for item in structure)
+    return fn(structure)
+
+
+def pack_as(structure, flat: list):
+    """`flat`'s values in the nesting of `structure` (the inverse of flatten)."""
+    it = iter(flat)
+
+    def build(s):
+        if isinstance(s, dict):
+            values = {key: build(s[key]) for key in sorted(s)}
+            return type(s)((key, values[key]) for key in s)
+        if _is_namedtuple(s):
+            return type(s)(*(build(item) for item in s))
+        if isinstance(s, tuple):
+            return tuple(build(item) for item in s)
+        return next(it)
+
+    return build(structure)
+
+
+def lists_to_tuples(structure):
+    """A function's result with its lists read as tuples (TF's rule for returned values)."""
+    if isinstance(structure, list):
+        return tuple(lists_to_tuples(item) for item in structure)
+    if isinstance(structure, dict):
+        return type(structure)((k, lists_to_tuples(v)) for k, v in structure.items())
+    if _is_namedtuple(structure):
+        return type(structure)(*(lists_to_tuples(item) for item in structure))
+    if isinstance(structure, tuple):
+        return tuple(lists_to_tuples(item) for item in structure)
+    return structure
+
+
+def assert_same_structure(a, b, what: str) -> None:
+    """TypeError/ValueError as tf.nest's when `a` and `b` nest differently."""
+    if isinstance(a, dict) != isinstance(b, dict) or isinstance(a, tuple) != isinstance(b, tuple):
+        raise TypeError(
+            f"{what}: the two structures don't have the same nested structure: {a} vs {b}"
+        )
+    if isinstance(a, dict):
+        if sorted(a) != sorted(b):
+            raise ValueError(
+                f"{what}: the two structures have different keys: {sorted(a)} vs {sorted(b)}"
+            )
+        for key in a:
+            assert_same_structure(a[key], b[key], what)
+    elif isinstance(a, tuple):
+        if len(a) != len(b):
+            raise ValueError(
+                f"{what}: the two structures don't have the same number of elements: "
+                f"{len(a)} vs {len(b)}"
+            )
+        for x, y in zip(a, b, strict=True):
+            assert_same_structure(x, y, what)
+
+
+def flatten_up_to(shallow, value, what: str) -> list:
+    """`value` flattened down to the leaves of `shallow` (TF's nest.flatten_up_to): a shape
+    such as ``(None, 3)`` for one component stays whole. ValueError when they nest apart."""
+    if isinstance(shallow, dict):
+        if not isinstance(value, dict) or sorted(value) != sorted(shallow):
+            raise ValueError(
+                f"The structure of `{what}` ({value!r}) does not match the dataset's ({shallow!r})"
+            )
+        return [
+            leaf
+            for key in sorted(shallow)
+            for leaf in flatten_up_to(shallow[key], value[key], what)
+        ]
+    if isinstance(shallow, tuple):
+        if not isinstance(value, (tuple, list)) or len(value) != len(shallow):
+            raise ValueError(
+                f"The structure of `{what}` ({value!r}) does not match the dataset's ({shallow!r})"
+            )
+        return [
+            leaf for s, v in zip(shallow, value, strict=True) for leaf in flatten_up_to(s, v, what)
+        ]
+    return [value]
