@@ -490,8 +490,9 @@ def report_uninitialized_variables(var_list=None, name="report_uninitialized_var
       name: Optional name of the `Operation`.
 
     Returns:
-      A 1-D string tensor with the names of the uninitialized variables (empty when all are
-      initialized).
+      A 1-D tensor whose fetched value is the names of the uninitialized variables, as bytes
+      (empty when all are initialized); inside the graph it holds their indices (see
+      `tf.state_ops.report_uninitialized_variables`).
     """
     from varflow import state_ops
 
