@@ -100,9 +100,11 @@ class ForeignLoad:
         t = os.times()
         self.own0 = t.user + t.system
         self.fraction = 0.0
+        self.wall = 0.0
 
     def __exit__(self, *exc: object) -> None:
         wall = time.perf_counter() - self.t0
+        self.wall = wall
         t = os.times()
         own = t.user + t.system - self.own0
         other = _busy_cpu_s() - self.busy0 - own
@@ -130,6 +132,28 @@ def _timed_round(live: list[tuple[dict[str, Any], Step, Any]], rep: int) -> None
             res.update(status="error", note=f"failed: {describe_exception(exc)}")
 
 
+def calibrate(step: Step, cfg: TimingConfig) -> tuple[int, int]:
+    """Warm `step` up, then choose the inner loop count; returns (warmup iterations, inner)."""
+    # Warmup: at least min_warmup_iters calls and warmup_s of wall time.
+    t_start = time.perf_counter()
+    n = 0
+    t_one = 0
+    while n < cfg.min_warmup_iters or time.perf_counter() - t_start < cfg.warmup_s:
+        t_one = _time_once(step, 1)
+        n += 1
+        if n >= 10_000:
+            break
+    # Calibrate the inner loop on a few single calls after warmup.
+    t_cal = min(_time_once(step, 1) for _ in range(3))
+    t_cal = max(1, min(t_cal, t_one))
+    inner = max(1, math.ceil(cfg.min_sample_s * 1e9 / t_cal))
+    # Re-check with the inner loop (first-call effects can make t_cal pessimistic).
+    t_inner = _time_once(step, inner) / inner
+    if t_inner * inner < cfg.min_sample_s * 1e9 * 0.5:
+        inner = max(1, math.ceil(cfg.min_sample_s * 1e9 / max(1, t_inner)))
+    return n, inner
+
+
 def run_row(row: Row, cfg: TimingConfig) -> tuple[list[dict[str, Any]], float]:
     """Set up, warm up, calibrate and time every entry of `row` round-robin.
 
@@ -152,23 +176,7 @@ def run_row(row: Row, cfg: TimingConfig) -> tuple[list[dict[str, Any]], float]:
             continue
         try:
             step, close = entry.setup()
-            # Warmup: at least min_warmup_iters calls and warmup_s of wall time.
-            t_start = time.perf_counter()
-            n = 0
-            t_one = 0
-            while n < cfg.min_warmup_iters or time.perf_counter() - t_start < cfg.warmup_s:
-                t_one = _time_once(step, 1)
-                n += 1
-                if n >= 10_000:
-                    break
-            # Calibrate the inner loop on a few single calls after warmup.
-            t_cal = min(_time_once(step, 1) for _ in range(3))
-            t_cal = max(1, min(t_cal, t_one))
-            inner = max(1, math.ceil(cfg.min_sample_s * 1e9 / t_cal))
-            # Re-check with the inner loop (first-call effects can make t_cal pessimistic).
-            t_inner = _time_once(step, inner) / inner
-            if t_inner * inner < cfg.min_sample_s * 1e9 * 0.5:
-                inner = max(1, math.ceil(cfg.min_sample_s * 1e9 / max(1, t_inner)))
+            n, inner = calibrate(step, cfg)
             res.update(warmup_iters=n, inner=inner, samples_ns=[])
             live.append((res, step, close))
         except Exception as exc:  # noqa: BLE001 - any failure becomes a note in the table

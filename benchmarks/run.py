@@ -25,6 +25,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 import report
 from harness import ForeignLoad, TimingConfig, run_row
 from impls import ALL_IMPLS, describe_impls, load_impls
+from isolated import Workers, run_row_isolated
 from machine import describe_machine, measure_limits, merge_limits
 
 SCENARIOS = (
@@ -69,6 +70,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     ap.add_argument("--min-sample-ms", type=float, default=5.0, help="minimum time per sample")
     ap.add_argument("--no-limits", action="store_true", help="skip the bandwidth/FMA probes")
     ap.add_argument("--no-progress", action="store_true", help="disable the progress bar")
+    ap.add_argument(
+        "--in-process",
+        action="store_true",
+        help="run every implementation in this process (default: one worker process each, "
+        "VARFLOW_BENCH_<IMPL>_PYTHON naming its interpreter)",
+    )
     ap.add_argument(
         "--wait-idle",
         type=float,
@@ -141,13 +148,21 @@ def main(argv: list[str] | None = None) -> int:
     out_dir.mkdir(parents=True, exist_ok=True)
     json_path = out_dir / "results.json"
 
-    loaded, skipped = load_impls(names, args.threads)
+    workers = None
+    if args.in_process:
+        loaded, skipped = load_impls(names, args.threads)
+        impl_info = describe_impls(loaded, skipped)
+    else:
+        workers = Workers(names, args.threads, args.quick)
+        impl_info = workers.impls
+        loaded = {n: impl_info[n] for n in workers.workers}
+        skipped = {n: impl_info.get(n, {}).get("reason", "?") for n in names if n not in loaded}
     for name, why in skipped.items():
         print(f"note: skipping {name}: {why}", file=sys.stderr)
     if not loaded:
         print("no implementation importable; nothing to do", file=sys.stderr)
         return 1
-    print("implementations: " + ", ".join(f"{n} {i.version}" for n, i in loaded.items()))
+    print("implementations: " + ", ".join(f"{n} {impl_info[n]['version']}" for n in loaded))
 
     cfg = TimingConfig(
         reps=args.reps or (5 if args.quick else 15),
@@ -166,9 +181,10 @@ def main(argv: list[str] | None = None) -> int:
             "threads": args.threads,
             "quick": args.quick,
             "order": "round-robin over entries, rotated by repetition",
+            "processes": "one" if args.in_process else "one worker per implementation",
         },
         "machine": describe_machine(),
-        "impls": describe_impls(loaded, skipped),
+        "impls": impl_info,
         "limits": None,
         "scenarios": [],
         "json_path": str(json_path),
@@ -198,7 +214,7 @@ def main(argv: list[str] | None = None) -> int:
         if getattr(mod, "KIND", "time") in ("memory", "io"):  # self-running scenarios
             total += mod.count(ctx)
         else:
-            plans[s] = mod.rows(ctx)
+            plans[s] = mod.rows(ctx) if workers is None else workers.rows(s)
             total += len(plans[s])
 
     bar = progress_bar(total, args.no_progress)
@@ -219,10 +235,10 @@ def main(argv: list[str] | None = None) -> int:
             sc["rows"] = mod.run(ctx, progress=bar)
         else:
             for row in plans[s]:
-                bar.set_description(f"{s}: {row.label}")
-                entries, foreign = run_row(row, cfg)
-                sc["rows"].append(
-                    {
+                bar.set_description(f"{s}: {getattr(row, 'label', '')}")
+                if workers is None:
+                    entries, foreign = run_row(row, cfg)
+                    desc = {
                         "key": row.key,
                         "label": row.label,
                         "series": row.series,
@@ -230,14 +246,18 @@ def main(argv: list[str] | None = None) -> int:
                         "bytes_per_iter": row.bytes_per_iter,
                         "flops_per_iter": row.flops_per_iter,
                         "params": row.params,
-                        "entries": entries,
-                        "foreign_cpu": foreign,
                     }
-                )
+                else:
+                    entries, foreign = run_row_isolated(workers, s, row, cfg)
+                    desc = {k: v for k, v in row.items() if k != "entries"}
+                    bar.set_description(f"{s}: {row['label']}")
+                sc["rows"].append({**desc, "entries": entries, "foreign_cpu": foreign})
                 bar.update(1)
         report.enrich(results)
         save(results, json_path)
     bar.close()
+    if workers is not None:
+        workers.close()
     results["elapsed_s"] = time.perf_counter() - t_start
     if results["limits"] is not None:
         # Probe again at the end and keep the best: a busy moment at the start would otherwise

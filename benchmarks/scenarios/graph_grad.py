@@ -26,7 +26,8 @@ XLABEL = "elements"
 
 DEPTH = 200
 MUL, ADD = 1.01, 0.01
-SIZES = [10**3, 10**5]
+SIZES = [10**3, 10**5, 10**7]
+SIZES_QUICK = [10**3, 10**5]
 
 
 def tf1_setup(impl: Impl, n: int):
@@ -111,7 +112,7 @@ def numpy_setup(impl: Impl, n: int):
 
 def rows(ctx: Any) -> list[Row]:
     out = []
-    for n in SIZES:
+    for n in SIZES_QUICK if ctx.quick else SIZES:
         entries = []
         for impl in ctx.impls.values():
             if impl.is_tf1:

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
+
+from isolated import python_for
 
 NAME = "memory"
 TITLE = "Memory: Adam step peak RSS and RSS drift over tiny steps"
@@ -36,7 +37,7 @@ def variants(impl: str) -> list[str]:
 
 
 def run_worker(impl: str, variant: str, mode: str, arg: int, threads: int) -> dict[str, Any]:
-    cmd = [sys.executable, WORKER, impl, variant or "-", mode, str(arg), str(threads)]
+    cmd = [python_for(impl), WORKER, impl, variant or "-", mode, str(arg), str(threads)]
     try:
         proc = subprocess.run(cmd, capture_output=True, text=True, timeout=1800, check=False)
     except subprocess.TimeoutExpired:

@@ -20,14 +20,16 @@ NAME = "mlp"
 TITLE = "MLP 784-256-256-10 training step (and gradients only)"
 DESCRIPTION = (
     "One training step of a 784-256-256-10 ReLU MLP with softmax cross-entropy on logits, fed "
-    "from NumPy; GradientDescent(0.01) and Adam(0.001), batch 32 and 128; and forward + "
-    "backward alone (tf.gradients of every variable; PyTorch: loss.backward()) at batch 128."
+    "from NumPy; GradientDescent(0.01) and Adam(0.001), batch 32, 128 and 512 (default "
+    "GATE_OP; at batch 512 also GATE_NONE); and forward + backward alone (tf.gradients of every "
+    "variable, all of them summed into one fetched scalar; PyTorch: loss.backward()) at "
+    "batch 512."
 )
 PLOT = "time"
 XLABEL = "batch size"
 
 LAYERS = [784, 256, 256, 10]
-BATCHES = [32, 128]
+BATCHES = [32, 128, 512]
 OPTS = {"GradientDescent": 0.01, "Adam": 0.001}
 POOL = 8  # distinct batches cycled through
 
@@ -59,7 +61,7 @@ def flops(batch: int) -> float:
     return 2 * batch * (sum(mm) + sum(mm) + sum(mm[1:]))
 
 
-def tf1_setup(impl: Impl, opt_name: str, batch: int):
+def tf1_setup(impl: Impl, opt_name: str, batch: int, gate: str = "GATE_OP"):
     def setup():
         import numpy as np
 
@@ -86,13 +88,17 @@ def tf1_setup(impl: Impl, opt_name: str, batch: int):
                     h = tf.nn.relu(h)
             xent = tf.nn.softmax_cross_entropy_with_logits_v2(labels=y, logits=h)
             loss = tf.reduce_mean(xent)
-            if opt_name == GRADIENTS:  # forward + backward only: tf.gradients of every variable
-                return tf.group(*tf.gradients(loss, tf.trainable_variables())), loss, x, y
+            if opt_name == GRADIENTS:
+                # Forward + backward only. The gradients are fetched through one scalar that
+                # reads them all: a tf.group of them would be a NoOp whose control inputs
+                # nothing reads, and TF1's grappler (like varflow's plan) skips those.
+                grads = tf.gradients(loss, tf.trainable_variables())
+                return tf.add_n([tf.reduce_sum(g) for g in grads]), loss, x, y
             if opt_name == "Adam":
                 opt = tf.train.AdamOptimizer(OPTS[opt_name])
             else:
                 opt = tf.train.GradientDescentOptimizer(OPTS[opt_name])
-            return opt.minimize(loss), loss, x, y
+            return opt.minimize(loss, gate_gradients=getattr(tf.train.Optimizer, gate)), loss, x, y
 
         sess, (train_op, loss, x, y) = build_tf1(impl, build)
         batches = cycle(data(np, batch))
@@ -158,6 +164,9 @@ def rows(ctx: Any) -> list[Row]:
         for impl in ctx.impls.values():
             if impl.is_tf1:
                 entries.append(Entry(impl.name, "", tf1_setup(impl, opt_name, batch)))
+                if opt_name == "GradientDescent" and batch == max(BATCHES):
+                    setup = tf1_setup(impl, opt_name, batch, "GATE_NONE")
+                    entries.append(Entry(impl.name, "GATE_NONE", setup))
             elif impl.name == "torch":
                 entries.append(Entry("torch", "", torch_setup(impl, opt_name, batch)))
         out.append(

@@ -92,7 +92,18 @@ PYBIND11_MODULE(_core, m) {
       .value("float64", DType::kFloat64)
       .value("int32", DType::kInt32)
       .value("int64", DType::kInt64)
-      .value("bool", DType::kBool);
+      .value("bool", DType::kBool)
+      .value("string", DType::kString)
+      .value("int8", DType::kInt8)
+      .value("int16", DType::kInt16)
+      .value("uint8", DType::kUInt8)
+      .value("uint16", DType::kUInt16)
+      .value("uint32", DType::kUInt32)
+      .value("uint64", DType::kUInt64)
+      .value("float16", DType::kFloat16)
+      .value("bfloat16", DType::kBFloat16)
+      .value("complex64", DType::kComplex64)
+      .value("complex128", DType::kComplex128);
 
   m.def(
       "build_info",

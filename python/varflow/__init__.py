@@ -105,6 +105,22 @@ from varflow.dtypes import (  # noqa: E402
     int32,
     int64,
 )
+from varflow.dtypes import (  # noqa: E402  (TF1's other dtypes)
+    bfloat16,
+    complex64,
+    complex128,
+    float16,
+    half,
+    int8,
+    int16,
+    string,
+    uint8,
+    uint16,
+    uint32,
+    uint64,
+)
+from varflow import strings  # noqa: E402
+from varflow.string_ops import as_string, string_join, string_to_number  # noqa: E402
 from varflow.eager import (  # noqa: E402
     GradientTape,
     enable_eager_execution,
