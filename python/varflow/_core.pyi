@@ -19,13 +19,46 @@ class DType:
       int64
     
       bool
+    
+      string
+    
+      int8
+    
+      int16
+    
+      uint8
+    
+      uint16
+    
+      uint32
+    
+      uint64
+    
+      float16
+    
+      bfloat16
+    
+      complex64
+    
+      complex128
     """
     __members__: typing.ClassVar[dict[str, DType]]
+    bfloat16: typing.ClassVar[DType]
     bool: typing.ClassVar[DType]
+    complex128: typing.ClassVar[DType]
+    complex64: typing.ClassVar[DType]
+    float16: typing.ClassVar[DType]
     float32: typing.ClassVar[DType]
     float64: typing.ClassVar[DType]
+    int16: typing.ClassVar[DType]
     int32: typing.ClassVar[DType]
     int64: typing.ClassVar[DType]
+    int8: typing.ClassVar[DType]
+    string: typing.ClassVar[DType]
+    uint16: typing.ClassVar[DType]
+    uint32: typing.ClassVar[DType]
+    uint64: typing.ClassVar[DType]
+    uint8: typing.ClassVar[DType]
     @typing.overload
     def __eq__(self, other: DType) -> bool:
         ...

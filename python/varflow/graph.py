@@ -949,6 +949,8 @@ def _dense_array(value) -> np.ndarray:
 def _default_dtype(value) -> dtypes.DType:
     if isinstance(value, np.ndarray | np.generic):
         return dtypes.as_dtype(value.dtype)
+    if dtypes._is_string_value(value):
+        return dtypes.string
     arr = _dense_array(value)
     if arr.dtype.kind == "f":
         return dtypes.float32
@@ -969,6 +971,8 @@ def _default_dtype(value) -> dtypes.DType:
             return dtypes.int32
     if arr.dtype.kind == "b":
         return dtypes.bool
+    if arr.dtype.kind == "c":
+        return dtypes.complex128
     raise TypeError(f"Failed to convert object of type {type(value)} to Tensor.")
 
 
@@ -990,6 +994,8 @@ def _check_python_scalars(value, dtype: dtypes.DType) -> None:
 
 
 def _to_numpy(value, dtype: dtypes.DType) -> np.ndarray:
+    if dtype == dtypes.string:
+        return dtypes._string_array(value)
     if not dtype.is_floating and not isinstance(value, np.ndarray | np.generic):
         _check_python_scalars(value, dtype)
     arr = _dense_array(value)

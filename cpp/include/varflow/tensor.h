@@ -1,5 +1,6 @@
 // Tensor: a dtype, concrete dimensions and a reference-counted, 64-byte aligned row-major
-// buffer. Copies of a Tensor share the buffer.
+// buffer. Copies of a Tensor share the buffer. A string tensor's buffer holds constructed
+// std::string objects (TF1's variable-length bytes): it is never memcpy'd, memset or borrowed.
 #pragma once
 
 #include <cstring>
@@ -26,6 +27,9 @@ class Buffer {
   explicit Buffer(size_t nbytes);
   // Borrows memory that somebody else owns; `release` runs when the buffer dies. Never throws.
   Buffer(void* data, size_t nbytes, std::function<void()> release);
+  // Owned storage of `count` empty std::strings, destroyed with the buffer.
+  // kResourceExhausted as for Buffer(nbytes).
+  static std::shared_ptr<Buffer> strings(int64_t count);
   ~Buffer();
   Buffer(const Buffer&) = delete;
   Buffer& operator=(const Buffer&) = delete;
@@ -42,20 +46,22 @@ class Buffer {
   size_t nbytes_;
   bool borrowed_;
   bool shared_state_ = false;
+  int64_t strings_ = 0;  // std::string objects constructed at data_
   std::function<void()> release_;
 };
 
 class Tensor {
  public:
   Tensor() = default;  // undefined: no dtype, no buffer
-  // Uninitialised contents. kInvalidArgument for an invalid dtype, a negative dimension or an
-  // element count that overflows int64; kResourceExhausted ("OOM when allocating tensor with
-  // shape ... and type ...: N bytes") when the bytes cannot be allocated or exceed what the
-  // address space can hold.
+  // Uninitialised contents (empty strings for kString). kInvalidArgument for an invalid
+  // dtype, a negative dimension or an element count that overflows int64; kResourceExhausted ("OOM
+  // when allocating tensor with shape ... and type ...: N bytes") when the bytes cannot be
+  // allocated or exceed what the address space can hold.
   Tensor(DType dtype, Dims dims);
-  static Tensor zeros(DType dtype, Dims dims);  // as Tensor(dtype, dims)
+  static Tensor zeros(DType dtype, Dims dims);  // as Tensor(dtype, dims); strings are empty
   // Wraps `data` without copying; the caller guarantees it holds the whole tensor.
-  // kInvalidArgument for a negative dimension or an element count that overflows.
+  // kInvalidArgument for a negative dimension, an element count that overflows, or kString
+  // (foreign memory holds no std::string objects).
   static Tensor borrow(DType dtype, Dims dims, void* data, std::function<void()> release);
   template <typename T>
   static Tensor scalar(T value) {
@@ -69,8 +75,9 @@ class Tensor {
   static Tensor from_vector(const std::vector<T>& values, Dims dims) {
     Tensor t(DTypeOf<T>::value, std::move(dims));
     check_value_count(static_cast<int64_t>(values.size()), t);
-    if constexpr (std::is_same_v<T, bool>) {  // vector<bool> is packed: no data()
-      for (size_t i = 0; i < values.size(); ++i) t.data<bool>()[i] = values[i];
+    if constexpr (std::is_same_v<T, bool> || !std::is_trivially_copyable_v<T>) {
+      // vector<bool> is packed (no data()); std::strings are objects, not bytes.
+      for (size_t i = 0; i < values.size(); ++i) t.data<T>()[i] = values[i];
     } else if (!values.empty()) {
       std::memcpy(t.raw(), values.data(), values.size() * sizeof(T));
     }
@@ -107,17 +114,27 @@ class Tensor {
   // Same buffer, other dimensions. kInvalidArgument if the element count differs or a
   // dimension is negative.
   Tensor reshaped(Dims dims) const;
-  // Converts element-wise to another dtype (a copy). A float that is NaN or outside the integer
-  // type's range becomes that type's minimum (what x86 and TF1 give) instead of undefined
-  // behaviour. kResourceExhausted as for Tensor(dtype, dims).
+  // Converts element-wise to another dtype (a copy), with TF1's CPU rules (tensor_cast.h):
+  // float to integer truncates toward zero; a float that is NaN or outside the integer type's
+  // range becomes int32/int64's minimum (what x86 and TF1 give) and narrower integers take
+  // the low bits of that int32 conversion; complex to real keeps the real part; to bool is
+  // "!= 0". kUnimplemented for a string on either side ("Cast string to float is not
+  // supported", as TF1); kResourceExhausted as for Tensor(dtype, dims).
   Tensor cast(DType dtype) const;
-  // The first element, converted; kInvalidArgument for an empty tensor.
+  // The first element, converted (a complex number's real part); kInvalidArgument for an
+  // empty tensor or a string.
   double scalar_as_double() const;
   int64_t scalar_as_int() const;
   // The elements of an integer vector (a shape, axes) as Dims, without allocating.
   // kInvalidArgument for a dtype other than int32/int64.
   Dims as_dims() const;
   std::string debug_string(int max_elements = 8) const;  // never throws Error
+
+  // Copies `count` elements from src (starting at element src_offset) to this tensor (at
+  // dst_offset): memcpy for fixed-size types, assignment for strings. Unchecked: the dtypes
+  // match and the ranges lie inside both tensors.
+  void copy_elements_from(const Tensor& src, int64_t src_offset, int64_t dst_offset,
+                          int64_t count) const;
 
  private:
   // kInvalidArgument unless `count` equals t's element count.

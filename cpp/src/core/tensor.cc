@@ -1,10 +1,12 @@
 #include "varflow/tensor.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <limits>
 #include <new>
 #include <sstream>
 
+#include "core/tensor_cast.h"
 #include "varflow/errors.h"
 
 namespace varflow {
@@ -40,7 +42,19 @@ Buffer::Buffer(size_t nbytes) : nbytes_(nbytes), borrowed_(false) {
 Buffer::Buffer(void* data, size_t nbytes, std::function<void()> release)
     : data_(data), nbytes_(nbytes), borrowed_(true), release_(std::move(release)) {}
 
+std::shared_ptr<Buffer> Buffer::strings(int64_t count) {
+  auto buffer = std::make_shared<Buffer>(static_cast<size_t>(count) * sizeof(std::string));
+  auto* p = static_cast<std::string*>(buffer->data_);
+  for (int64_t i = 0; i < count; ++i) new (p + i) std::string();  // noexcept
+  buffer->strings_ = count;
+  return buffer;
+}
+
 Buffer::~Buffer() {
+  if (strings_ > 0) {
+    auto* p = static_cast<std::string*>(data_);
+    for (int64_t i = 0; i < strings_; ++i) p[i].~basic_string();
+  }
   if (borrowed_) {
     if (release_) release_();
   } else {
@@ -59,7 +73,8 @@ Tensor::Tensor(DType dtype, Dims dims) : dtype_(dtype), dims_(std::move(dims)) {
               str_cat(num_elements_, " elements of ", item,
                       " bytes each, which exceeds the addressable size"));
   try {
-    buffer_ = std::make_shared<Buffer>(static_cast<size_t>(bytes));
+    buffer_ = dtype_ == DType::kString ? Buffer::strings(num_elements_)
+                                       : std::make_shared<Buffer>(static_cast<size_t>(bytes));
   } catch (const Error&) {
     raise_oom(dtype_, dims_, str_cat(bytes, " bytes"));
   } catch (const std::bad_alloc&) {
@@ -74,12 +89,16 @@ void Tensor::check_value_count(int64_t count, const Tensor& t) {
 
 Tensor Tensor::zeros(DType dtype, Dims dims) {
   Tensor t(dtype, std::move(dims));
-  std::memset(t.raw(), 0, t.nbytes());
+  if (dtype != DType::kString) std::memset(t.raw(), 0, t.nbytes());
   return t;
 }
 
 Tensor Tensor::borrow(DType dtype, Dims dims, void* data, std::function<void()> release) {
   check_dims(dims);
+  VF_CHECK(dtype != DType::kString, ErrorCode::kInvalidArgument,
+           "A string tensor cannot borrow memory: its elements are std::string objects");
+  VF_CHECK(dtype_size(dtype) > 0, ErrorCode::kInvalidArgument,
+           "Cannot borrow memory for a tensor of invalid dtype");
   Tensor t;
   t.dtype_ = dtype;
   t.dims_ = std::move(dims);
@@ -91,9 +110,22 @@ Tensor Tensor::borrow(DType dtype, Dims dims, void* data, std::function<void()> 
 Tensor Tensor::deep_copy() const {
   if (!defined()) return Tensor();
   Tensor t(dtype_, dims_);
-  // Borrowed memory of an empty array may be a null pointer, which memcpy must not see.
-  if (nbytes() != 0) std::memcpy(t.raw(), raw(), nbytes());
+  t.copy_elements_from(*this, 0, 0, num_elements_);
   return t;
+}
+
+void Tensor::copy_elements_from(const Tensor& src, int64_t src_offset, int64_t dst_offset,
+                                int64_t count) const {
+  if (count <= 0) return;  // borrowed memory of an empty array may be null: memcpy must not see it
+  if (dtype_ == DType::kString) {
+    const std::string* from = src.data<std::string>() + src_offset;
+    std::copy(from, from + count, data<std::string>() + dst_offset);
+    return;
+  }
+  const size_t item = dtype_size(dtype_);
+  std::memcpy(static_cast<char*>(raw()) + static_cast<size_t>(dst_offset) * item,
+              static_cast<const char*>(src.raw()) + static_cast<size_t>(src_offset) * item,
+              static_cast<size_t>(count) * item);
 }
 
 Tensor Tensor::reshaped(Dims dims) const {
@@ -107,32 +139,21 @@ Tensor Tensor::reshaped(Dims dims) const {
 }
 
 namespace {
-// A float-to-integer conversion of NaN or of a value outside the integer's range is undefined
-// in C++; such values become the integer's minimum, as x86's conversion instructions (and so
-// TF1 and NumPy there) give. In range, the select keeps the loop vectorisable.
-template <typename To, typename From>
-To convert_one(From v) {
-  if constexpr (std::is_floating_point_v<From> && std::is_integral_v<To> &&
-                !std::is_same_v<To, bool>) {
-    constexpr From lo = static_cast<From>(std::numeric_limits<To>::min());  // -2^k, exact
-    return (v >= lo && v < -lo) ? static_cast<To>(v) : std::numeric_limits<To>::min();
-  } else {
-    return static_cast<To>(v);
-  }
-}
-
 template <typename From, typename To>
 void convert(const From* in, To* out, int64_t n) {
-  for (int64_t i = 0; i < n; ++i) out[i] = convert_one<To>(in[i]);
+  for (int64_t i = 0; i < n; ++i) out[i] = cast_detail::convert_one<To>(in[i]);
 }
 }  // namespace
 
 Tensor Tensor::cast(DType dtype) const {
   if (dtype == dtype_) return deep_copy();
+  if (dtype_ == DType::kString || dtype == DType::kString)
+    raise(ErrorCode::kUnimplemented, "Cast ", dtype_tf_name(dtype_), " to ", dtype_tf_name(dtype),
+          " is not supported");
   Tensor out(dtype, dims_);
-  visit_dtype(dtype_, [&](auto from) {
+  visit_numeric_dtype(dtype_, [&](auto from) {
     using From = decltype(from);
-    visit_dtype(dtype, [&](auto to) {
+    visit_numeric_dtype(dtype, [&](auto to) {
       using To = decltype(to);
       convert(data<From>(), out.data<To>(), num_elements_);
     });
@@ -155,22 +176,36 @@ Dims Tensor::as_dims() const {
 
 double Tensor::scalar_as_double() const {
   VF_CHECK(num_elements_ >= 1, ErrorCode::kInvalidArgument, "empty tensor has no scalar value");
-  return visit_dtype(dtype_, [&](auto v) { return static_cast<double>(data<decltype(v)>()[0]); });
+  return visit_numeric_dtype(
+      dtype_, [&](auto v) { return cast_detail::convert_one<double>(data<decltype(v)>()[0]); },
+      "A scalar value");
 }
 
 int64_t Tensor::scalar_as_int() const {
   VF_CHECK(num_elements_ >= 1, ErrorCode::kInvalidArgument, "empty tensor has no scalar value");
-  return visit_dtype(dtype_, [&](auto v) { return convert_one<int64_t>(data<decltype(v)>()[0]); });
+  return visit_numeric_dtype(
+      dtype_, [&](auto v) { return cast_detail::convert_one<int64_t>(data<decltype(v)>()[0]); },
+      "A scalar value");
 }
 
 std::string Tensor::debug_string(int max_elements) const {
   if (!defined()) return "Tensor(undefined)";
   std::ostringstream out;
   out << "Tensor(" << dtype_name(dtype_) << ", " << dims_to_string(dims_) << ", [";
-  visit_dtype(dtype_, [&](auto v) {
+  visit_any_dtype(dtype_, [&](auto v) {
     using T = decltype(v);
-    for (int64_t i = 0; i < num_elements_ && i < max_elements; ++i)
-      out << (i ? ", " : "") << +data<T>()[i];
+    for (int64_t i = 0; i < num_elements_ && i < max_elements; ++i) {
+      out << (i ? ", " : "");
+      const T& e = data<T>()[i];
+      if constexpr (std::is_same_v<T, std::string>)
+        out << '"' << e << '"';
+      else if constexpr (cast_detail::is_half_v<T>)
+        out << static_cast<float>(e);
+      else if constexpr (cast_detail::is_complex_t<T>::value)
+        out << e;
+      else
+        out << +e;
+    }
   });
   if (num_elements_ > max_elements) out << ", ...";
   out << "])";

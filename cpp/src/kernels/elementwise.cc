@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <string>
 
+#include "kernels/extended_binary.h"
 #include "varflow/errors.h"
 
 namespace varflow::kernels {
@@ -51,14 +52,15 @@ DType binary_result_dtype(BinaryOp op, DType input) {
   return (kind == "Compare" || kind == "Equality") ? DType::kBool : input;
 }
 
+// The tables cover the classic dtypes only (kNumDTypes): any other one has no loop.
 bool binary_supports(BinaryOp op, DType dtype) {
-  return dtype != DType::kInvalid &&
-         elementwise_table().binary[static_cast<int>(op)][static_cast<int>(dtype)] != nullptr;
+  if (!is_classic(dtype)) return extended_binary_supports(op, dtype);
+  return elementwise_table().binary[static_cast<int>(op)][static_cast<int>(dtype)] != nullptr;
 }
 
 bool unary_supports(UnaryOp op, DType dtype) {
-  return dtype != DType::kInvalid &&
-         elementwise_table().unary[static_cast<int>(op)][static_cast<int>(dtype)] != nullptr;
+  if (!is_classic(dtype)) return extended_unary_supports(op, dtype);
+  return elementwise_table().unary[static_cast<int>(op)][static_cast<int>(dtype)] != nullptr;
 }
 
 Dims broadcast_dims(const Dims& a, const Dims& b) {
@@ -137,7 +139,11 @@ bool any_integer(const Tensor& t, Pred pred) {
 
 void binary(BinaryOp op, const Tensor& a, const Tensor& b, Tensor& out, ThreadPool& pool,
             const ElementwiseTable& table) {
-  BinaryLoop loop = table.binary[static_cast<int>(op)][static_cast<int>(a.dtype())];
+  if (!is_classic(a.dtype()) && extended_binary_supports(op, a.dtype()))
+    return extended_binary(op, a, b, out, pool, table);
+  BinaryLoop loop = is_classic(a.dtype())
+                        ? table.binary[static_cast<int>(op)][static_cast<int>(a.dtype())]
+                        : nullptr;
   VF_CHECK(loop != nullptr, ErrorCode::kInvalidArgument, binary_op_name(op),
            " is not defined for dtype ", dtype_name(a.dtype()));
   if (is_integer(a.dtype()) &&
@@ -204,7 +210,11 @@ void binary(BinaryOp op, const Tensor& a, const Tensor& b, Tensor& out, ThreadPo
 
 void unary(UnaryOp op, const Tensor& a, Tensor& out, ThreadPool& pool,
            const ElementwiseTable& table) {
-  UnaryLoop loop = table.unary[static_cast<int>(op)][static_cast<int>(a.dtype())];
+  if (!is_classic(a.dtype()) && extended_unary_supports(op, a.dtype()))
+    return extended_unary(op, a, out, pool, table);
+  UnaryLoop loop = is_classic(a.dtype())
+                       ? table.unary[static_cast<int>(op)][static_cast<int>(a.dtype())]
+                       : nullptr;
   VF_CHECK(loop != nullptr, ErrorCode::kInvalidArgument, unary_op_name(op),
            " is not defined for dtype ", dtype_name(a.dtype()));
   const size_t size = dtype_size(a.dtype());

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstring>
 
+#include "core/element_copy.h"
+
 namespace varflow::kernels {
 
 namespace {
@@ -50,43 +52,45 @@ void walk(const Dims& big_dims, const std::vector<int64_t>& begin,
 
 void strided_gather(const Tensor& big, const std::vector<int64_t>& begin,
                     const std::vector<int64_t>& strides, const Dims& sizes, void* dense) {
-  const size_t es = dtype_size(big.dtype());
+  const DType dtype = big.dtype();
+  const size_t es = dtype_size(dtype);
   const char* src = static_cast<const char*>(big.raw());
   char* dst = static_cast<char*>(dense);
   walk(big.dims(), begin, strides, sizes, [&](int64_t off, int64_t d, int64_t run, int64_t stride) {
     if (stride == 1) {
-      std::memcpy(dst + static_cast<size_t>(d) * es, src + static_cast<size_t>(off) * es,
-                  static_cast<size_t>(run) * es);
+      copy_raw(dtype, dst + static_cast<size_t>(d) * es, src + static_cast<size_t>(off) * es,
+               static_cast<size_t>(run) * es);
     } else {
       for (int64_t k = 0; k < run; ++k)
-        std::memcpy(dst + static_cast<size_t>(d + k) * es,
-                    src + static_cast<size_t>(off + k * stride) * es, es);
+        copy_raw(dtype, dst + static_cast<size_t>(d + k) * es,
+                 src + static_cast<size_t>(off + k * stride) * es, es);
     }
   });
 }
 
 void strided_scatter(const void* dense, const std::vector<int64_t>& begin,
                      const std::vector<int64_t>& strides, const Dims& sizes, Tensor& big) {
-  const size_t es = dtype_size(big.dtype());
+  const DType dtype = big.dtype();
+  const size_t es = dtype_size(dtype);
   const char* src = static_cast<const char*>(dense);
   char* dst = static_cast<char*>(big.raw());
   walk(big.dims(), begin, strides, sizes, [&](int64_t off, int64_t d, int64_t run, int64_t stride) {
     if (stride == 1) {
-      std::memcpy(dst + static_cast<size_t>(off) * es, src + static_cast<size_t>(d) * es,
-                  static_cast<size_t>(run) * es);
+      copy_raw(dtype, dst + static_cast<size_t>(off) * es, src + static_cast<size_t>(d) * es,
+               static_cast<size_t>(run) * es);
     } else {
       for (int64_t k = 0; k < run; ++k)
-        std::memcpy(dst + static_cast<size_t>(off + k * stride) * es,
-                    src + static_cast<size_t>(d + k) * es, es);
+        copy_raw(dtype, dst + static_cast<size_t>(off + k * stride) * es,
+                 src + static_cast<size_t>(d + k) * es, es);
     }
   });
 }
 
 void copy_rows(const char* src, int64_t src_stride, char* dst, int64_t dst_stride, int64_t count,
-               int64_t row_bytes) {
+               int64_t row_bytes, DType dtype) {
   if (row_bytes == 0) return;
   for (int64_t r = 0; r < count; ++r)
-    std::memcpy(dst + r * dst_stride, src + r * src_stride, static_cast<size_t>(row_bytes));
+    copy_raw(dtype, dst + r * dst_stride, src + r * src_stride, static_cast<size_t>(row_bytes));
 }
 
 void tile(const Tensor& x, const std::vector<int64_t>& multiples, Tensor& out) {
@@ -94,7 +98,7 @@ void tile(const Tensor& x, const std::vector<int64_t>& multiples, Tensor& out) {
   const size_t es = dtype_size(x.dtype());
   if (out.num_elements() == 0) return;
   if (rank == 0) {
-    std::memcpy(out.raw(), x.raw(), es);
+    copy_raw(x.dtype(), out.raw(), x.raw(), es);
     return;
   }
   const char* src = static_cast<const char*>(x.raw());
@@ -114,11 +118,11 @@ void tile(const Tensor& x, const std::vector<int64_t>& multiples, Tensor& out) {
     char* row = dst + static_cast<size_t>(r) * row_bytes * static_cast<size_t>(reps);
     // One copy of the input row, then the filled part doubled: O(log reps) memcpy calls, so
     // a tiny row repeated 2**31 times costs one pass over the output, not 2**31 calls.
-    std::memcpy(row, src + static_cast<size_t>(off) * es, row_bytes);
+    copy_raw(x.dtype(), row, src + static_cast<size_t>(off) * es, row_bytes);
     const size_t total = row_bytes * static_cast<size_t>(reps);
     for (size_t done = row_bytes; done < total;) {
       const size_t n = std::min(done, total - done);
-      std::memcpy(row + done, row, n);
+      copy_raw(x.dtype(), row + done, row, n);
       done += n;
     }
     for (size_t i = last; i-- > 0;) {

@@ -20,8 +20,9 @@ void strided_scatter(const void* dense, const std::vector<int64_t>& begin,
 // out = x tiled `multiples` times along each dimension.
 void tile(const Tensor& x, const std::vector<int64_t>& multiples, Tensor& out);
 
-// Copies `count` rows of `row_bytes` from src (row stride src_stride) to dst (dst_stride).
+// Copies `count` rows of `row_bytes` from src (row stride src_stride) to dst (dst_stride);
+// elements of `dtype` (strings are assigned, not memcpy'd).
 void copy_rows(const char* src, int64_t src_stride, char* dst, int64_t dst_stride, int64_t count,
-               int64_t row_bytes);
+               int64_t row_bytes, DType dtype);
 
 }  // namespace varflow::kernels

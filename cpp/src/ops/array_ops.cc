@@ -13,6 +13,7 @@
 #include <limits>
 #include <type_traits>
 
+#include "core/element_copy.h"
 #include "kernels/elementwise.h"
 #include "kernels/reduce.h"
 #include "ops/op_families.h"
@@ -286,17 +287,16 @@ void like_shape(InferenceContext& c) { c.set_output(0, c.input_dtype(0), c.input
 
 // out[...] = the scalar `value` (same dtype), with a typed fill the compiler vectorises.
 void fill_value(Tensor& out, const Tensor& value) {
-  visit_dtype(out.dtype(), [&](auto tag) {
+  visit_any_dtype(out.dtype(), [&](auto tag) {
     using T = decltype(tag);
-    T v;
-    std::memcpy(&v, value.raw(), sizeof(T));
+    const T v = value.data<T>()[0];  // the same dtype as out (the shape rule checks)
     std::fill(out.data<T>(), out.data<T>() + out.num_elements(), v);
   });
 }
 
 void zeros_like_kernel(KernelContext& c) {
   Tensor& out = c.allocate_output(0, c.input(0).dtype(), c.input(0).dims());
-  if (out.nbytes() != 0) std::memset(out.raw(), 0, out.nbytes());
+  zero_raw(out.dtype(), out.raw(), out.nbytes());
 }
 
 void ones_like_kernel(KernelContext& c) {
@@ -625,8 +625,8 @@ void pack_kernel(KernelContext& c) {
   for (int64_t k = 0; k < n; ++k) {
     const char* src = static_cast<const char*>(c.input(static_cast<int>(k)).raw());
     for (int64_t o = 0; o < outer; ++o)
-      std::memcpy(dst + static_cast<size_t>(o * n + k) * chunk,
-                  src + static_cast<size_t>(o) * chunk, chunk);
+      copy_raw(first.dtype(), dst + static_cast<size_t>(o * n + k) * chunk,
+               src + static_cast<size_t>(o) * chunk, chunk);
   }
 }
 
@@ -689,8 +689,8 @@ void unpack_kernel(KernelContext& c) {
     if (chunk == 0) continue;
     char* dst = static_cast<char*>(out.raw());
     for (int64_t o = 0; o < outer; ++o)
-      std::memcpy(dst + static_cast<size_t>(o) * chunk,
-                  src + static_cast<size_t>(o * num + k) * chunk, chunk);
+      copy_raw(x.dtype(), dst + static_cast<size_t>(o) * chunk,
+               src + static_cast<size_t>(o * num + k) * chunk, chunk);
   }
 }
 
@@ -773,8 +773,8 @@ void transpose_kernel(KernelContext& c) {
   std::vector<int64_t> idx(static_cast<size_t>(rank), 0);
   int64_t offset = 0;
   for (int64_t n = 0; n < out.num_elements(); ++n) {
-    std::memcpy(dst + static_cast<size_t>(n) * size, src + static_cast<size_t>(offset) * size,
-                size);
+    copy_raw(x.dtype(), dst + static_cast<size_t>(n) * size,
+             src + static_cast<size_t>(offset) * size, size);
     for (int i = rank - 1; i >= 0; --i) {
       const size_t u = static_cast<size_t>(i);
       if (++idx[u] < dims[u]) {

@@ -7,6 +7,7 @@
 #include <type_traits>
 #include <unordered_set>
 
+#include "core/element_copy.h"
 #include "kernels/strided_copy.h"
 #include "kernels/wrapping.h"
 #include "ops/indexing_helpers.h"
@@ -238,7 +239,8 @@ void concat_kernel(KernelContext& c) {
   for (int i = 0; i < n; ++i) {
     const Tensor& t = c.input(i);
     const int64_t row = static_cast<int64_t>(t.nbytes()) / outer;
-    kernels::copy_rows(static_cast<const char*>(t.raw()), row, dst + col, out_row, outer, row);
+    kernels::copy_rows(static_cast<const char*>(t.raw()), row, dst + col, out_row, outer, row,
+                       t.dtype());
     col += row;
   }
 }
@@ -299,7 +301,7 @@ void copy_slab(const Tensor& x, int axis, int64_t begin, Tensor& out) {
   const int64_t out_row = static_cast<int64_t>(out.nbytes()) / outer;
   const int64_t unit = in_row / x.dim(axis);
   kernels::copy_rows(static_cast<const char*>(x.raw()) + begin * unit, in_row,
-                     static_cast<char*>(out.raw()), out_row, outer, out_row);
+                     static_cast<char*>(out.raw()), out_row, outer, out_row, x.dtype());
 }
 
 std::string split_dim_range(int64_t r, int64_t axis) {

@@ -7,6 +7,7 @@
 #include <type_traits>
 #include <unordered_set>
 
+#include "core/element_copy.h"
 #include "kernels/strided_copy.h"
 #include "kernels/wrapping.h"
 #include "ops/indexing_helpers.h"
@@ -91,8 +92,8 @@ void gather_typed(KernelContext& c, const Tensor& params, const Tensor& indices,
     const char* block = src + static_cast<size_t>(o * limit) * row;
     char* out_block = dst + static_cast<size_t>(o * n) * row;
     for (int64_t i = 0; i < n; ++i)
-      std::memcpy(out_block + static_cast<size_t>(i) * row,
-                  block + static_cast<size_t>(ix[i]) * row, row);
+      copy_raw(params.dtype(), out_block + static_cast<size_t>(i) * row,
+               block + static_cast<size_t>(ix[i]) * row, row);
   }
 }
 

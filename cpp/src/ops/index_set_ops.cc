@@ -7,6 +7,7 @@
 #include <type_traits>
 #include <unordered_set>
 
+#include "core/element_copy.h"
 #include "kernels/strided_copy.h"
 #include "kernels/wrapping.h"
 #include "ops/indexing_helpers.h"
@@ -89,13 +90,13 @@ void one_hot_shape(InferenceContext& c) {
 
 template <typename I>
 void one_hot_fill(const Tensor& idx, int64_t depth, int64_t outer, int64_t inner, const char* on,
-                  const char* off, size_t es, char* dst) {
+                  const char* off, size_t es, char* dst, DType dtype) {
   const I* ix = idx.data<I>();
   for (int64_t o = 0; o < outer; ++o)
     for (int64_t d = 0; d < depth; ++d)
       for (int64_t i = 0; i < inner; ++i)
-        std::memcpy(dst + static_cast<size_t>((o * depth + d) * inner + i) * es,
-                    ix[o * inner + i] == d ? on : off, es);
+        copy_raw(dtype, dst + static_cast<size_t>((o * depth + d) * inner + i) * es,
+                 ix[o * inner + i] == d ? on : off, es);
 }
 
 void one_hot_kernel(KernelContext& c) {
@@ -126,9 +127,9 @@ void one_hot_kernel(KernelContext& c) {
   const char* off = static_cast<const char*>(c.input(3).raw());
   char* dst = static_cast<char*>(out.raw());
   if (idx.dtype() == DType::kInt32)
-    one_hot_fill<int32_t>(idx, depth, outer, inner, on, off, es, dst);
+    one_hot_fill<int32_t>(idx, depth, outer, inner, on, off, es, dst, out.dtype());
   else
-    one_hot_fill<int64_t>(idx, depth, outer, inner, on, off, es, dst);
+    one_hot_fill<int64_t>(idx, depth, outer, inner, on, off, es, dst, out.dtype());
 }
 
 // --- ListDiff ----------------------------------------------------------------------------------

@@ -4,6 +4,7 @@
 #include <cstring>
 #include <type_traits>
 
+#include "core/element_copy.h"
 #include "core/thread_pool.h"
 #include "kernels/activations.h"
 #include "kernels/elementwise.h"
@@ -61,7 +62,7 @@ void add_n_kernel(KernelContext& c) {
   const Tensor& first = c.input(0);
   Tensor& out = c.allocate_output(0, first.dtype(), first.dims());
   if (c.num_inputs() == 1) {
-    std::memcpy(out.raw(), first.raw(), first.nbytes());
+    copy_raw(first.dtype(), out.raw(), first.raw(), first.nbytes());
     return;
   }
   // Every input is checked before the first one is read: AddN does not broadcast.
@@ -78,6 +79,9 @@ void add_n_kernel(KernelContext& c) {
 void add_n_shape(InferenceContext& c) {
   if (c.num_inputs() == 0) c.value_error("AddN needs at least one input");
   DType d = shape_rules::same_dtype(c);
+  if (d == DType::kString)  // TF1's AddN sums numbers only (string Add concatenates)
+    c.type_error("Value passed to parameter 'inputs' has DataType ", dtype_name(d),
+                 " not in list of allowed values");
   Shape s = c.input_shape(0);
   for (int i = 1; i < c.num_inputs(); ++i) {
     const Shape& si = c.input_shape(i);
@@ -228,7 +232,7 @@ void select_kernel(KernelContext& c) {
   char* op_ = static_cast<char*>(out.raw());
   for (int64_t i = 0; i < cond.num_elements(); ++i) {
     const size_t off = static_cast<size_t>(i) * run;
-    std::memcpy(op_ + off, (cv[i] ? tp : ep) + off, run);
+    copy_raw(t.dtype(), op_ + off, (cv[i] ? tp : ep) + off, run);
   }
 }
 

@@ -6,6 +6,7 @@
 #include <type_traits>
 #include <unordered_set>
 
+#include "core/element_copy.h"
 #include "kernels/strided_copy.h"
 #include "kernels/wrapping.h"
 #include "ops/indexing_helpers.h"
@@ -194,7 +195,7 @@ void pad_kernel(KernelContext& c) {
       std::fill(out.data<T>(), out.data<T>() + out.num_elements(), v);
     });
   } else {
-    std::memset(out.raw(), 0, out.nbytes());
+    zero_raw(out.dtype(), out.raw(), out.nbytes());
   }
   kernels::strided_scatter(x.raw(), begin, std::vector<int64_t>(r, 1), x.dims(), out);
 }
@@ -318,7 +319,7 @@ void mirror_pad_kernel(KernelContext& c) {
   const char* in = static_cast<const char*>(x.raw());
   char* dst = static_cast<char*>(out.raw());
   for_each_mirrored(small, big, pv, mirror_offset(c.attrs()), [&](int64_t k, int64_t s) {
-    std::memcpy(dst + static_cast<size_t>(k) * es, in + static_cast<size_t>(s) * es, es);
+    copy_raw(x.dtype(), dst + static_cast<size_t>(k) * es, in + static_cast<size_t>(s) * es, es);
   });
 }
 

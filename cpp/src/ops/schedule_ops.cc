@@ -11,6 +11,7 @@
 #include <random>
 #include <type_traits>
 
+#include "core/element_copy.h"
 #include "ops/op_families.h"
 #include "ops/shape_rules.h"
 
@@ -76,8 +77,8 @@ void piecewise_constant_kernel(KernelContext& c) {
   });
   Tensor& out = c.allocate_output(0, v.dtype(), {});
   const size_t size = dtype_size(v.dtype());
-  std::memcpy(out.raw(), static_cast<const char*>(v.raw()) + static_cast<size_t>(index) * size,
-              size);
+  copy_raw(v.dtype(), out.raw(),
+           static_cast<const char*>(v.raw()) + static_cast<size_t>(index) * size, size);
 }
 
 // --- ScheduleStandardNormal ----------------------------------------------------------------------

@@ -7,6 +7,7 @@
 #include <type_traits>
 #include <unordered_set>
 
+#include "core/element_copy.h"
 #include "kernels/strided_copy.h"
 #include "kernels/wrapping.h"
 #include "ops/indexing_helpers.h"
@@ -344,7 +345,7 @@ void strided_slice_grad_kernel(KernelContext& c) {
            tf_shape(res.final_dims));
   Tensor& out = c.allocate_output(0, dy.dtype(), dims);
   if (out.nbytes() == 0) return;
-  std::memset(out.raw(), 0, out.nbytes());
+  zero_raw(out.dtype(), out.raw(), out.nbytes());
   kernels::strided_scatter(dy.raw(), res.begin, res.strides, res.sizes, out);
 }
 
