@@ -33,6 +33,7 @@ OWNER_ADDS_DOCSTRINGS: frozenset[str] = frozenset(
         "varflow.rnn_cell_wrappers",  # owner adds docstrings (RNN)
         "varflow.string_ops",  # owner adds docstrings (strings)
         "varflow.summary",  # owner adds docstrings (TensorBoard)
+        "varflow.summary_text",  # owner adds docstrings (TensorBoard)
         "varflow.train.coordinator",  # owner adds docstrings (queues)
         "varflow.train.input",  # owner adds docstrings (queues)
         "varflow.train.optimizer",  # owner adds docstrings (speed)
