@@ -151,7 +151,7 @@ _ARGUMENT_DOCS = {
 
 def _init_doc(spec) -> str:
     """Construct a new <name> optimizer, with an Args entry per argument of the table."""
-    lines = [f"Construct a new {spec['name']} optimizer.", "", spec["doc"]]
+    lines = [f"Construct a new {spec['name']} optimizer.", "", textwrap.fill(spec["doc"], 88)]
     entries = []
     for param in spec["params"]:
         doc = _ARGUMENT_DOCS.get((spec["name"], param["name"])) or _ARGUMENT_DOCS.get(param["name"])
@@ -181,7 +181,10 @@ def _make_class(spec):
     init = _make_init(spec)
     init.__qualname__ = f"{name}.__init__"
     init.__doc__ = _init_doc(spec)
-    namespace = {"_spec": spec, "__init__": init, "__doc__": spec["doc"], "__module__": __name__}
+    doc = f"Optimizer that implements the {spec['name']} algorithm.\n\n" + textwrap.fill(
+        spec["doc"], 88
+    )
+    namespace = {"_spec": spec, "__init__": init, "__doc__": doc, "__module__": __name__}
     if {n["name"] for n in spec["non_slots"]} & {"beta1_power", "beta2_power"}:
         namespace["_get_beta_accumulators"] = _get_beta_accumulators
     return type(name, (_BuiltinOptimizer,), namespace)
