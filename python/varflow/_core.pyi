@@ -5,7 +5,6 @@ from __future__ import annotations
 import collections.abc
 import numpy
 import typing
-__all__: list[str] = ['Arg', 'BuiltinOptimizer', 'CollectionStore', 'DType', 'ExponentialMovingAverage', 'Graph', 'Hyper', 'Node', 'Optimizer', 'Output', 'Plan', 'PythonHookOptimizer', 'Session', 'Shape', 'VariableInfo', 'absolute_difference', 'assert_global_step', 'assign_moving_average', 'batch_normalization', 'batch_normalization_layer', 'build_info', 'clip_by_average_norm', 'clip_by_global_norm', 'clip_by_norm', 'clip_by_value', 'compute_weighted_loss', 'cosine_decay', 'cosine_decay_restarts', 'create_variable', 'dropout', 'dropout_layer', 'explain_missing_gradients', 'exponential_decay', 'get_global_step', 'global_norm', 'gradients', 'huber_loss', 'inverse_time_decay', 'linear_cosine_decay', 'log_loss', 'mean_squared_error', 'moments', 'natural_exp_decay', 'noisy_linear_cosine_decay', 'optimizer_specs', 'piecewise_constant', 'polynomial_decay', 'random_seeds', 'registered_ops', 'set_num_threads', 'sigmoid_cross_entropy', 'sigmoid_cross_entropy_with_logits', 'smooth_onehot_labels']
 class DType:
     """
     Members:
@@ -471,3 +470,30 @@ class EagerContext:
 class EagerFunction:
     @property
     def num_steps(self) -> int: ...
+
+# --- tf.data (data_bindings.cc) ----------------------------------------------------------------
+class DataFunction:
+    def __init__(self, graph: Graph, args: collections.abc.Sequence[Output], results: collections.abc.Sequence[Output], captured: collections.abc.Sequence[typing.SupportsInt | typing.SupportsIndex], dataset: typing.Any, name: str) -> None:
+        """
+        A traced dataset function: placeholders (element, then captured values), results.
+        """
+class DatasetSpec:
+    def __init__(self, kind: str, name: str, inputs: collections.abc.Sequence[DatasetSpec], args: collections.abc.Sequence[typing.SupportsInt | typing.SupportsIndex], fn: DataFunction, options: collections.abc.Mapping[str, typing.SupportsInt | typing.SupportsIndex], dtypes: collections.abc.Sequence[DType], shapes: collections.abc.Sequence[Shape], generator: typing.Any) -> None:
+        """
+        One node of a tf.data pipeline (varflow/data.h).
+        """
+class DatasetIterator:
+    def __init__(self, spec: DatasetSpec, inputs: list) -> None:
+        ...
+    def next(self) -> typing.Any:
+        """
+        The next element as a list of arrays, or None at the end.
+        """
+def encode_shapes(arg0: collections.abc.Sequence[Shape]) -> str:
+    """
+    The iterator ops' output_shapes attribute.
+    """
+def register_dataset(arg0: DatasetSpec) -> int:
+    """
+    Registers a pipeline for the iterator ops' dataset_id attribute.
+    """
