@@ -13,6 +13,7 @@ from __future__ import annotations
 import collections
 import dataclasses
 import inspect
+import re
 import types
 
 import pytest
@@ -231,6 +232,45 @@ def test_public_api_walk_finds_the_tf1_surface():
 def test_every_public_callable_has_a_tf1_style_docstring():
     missing = problems(public_api())
     assert not missing, f"{len(missing)} public callables lack docstrings:\n" + "\n".join(missing)
+
+
+def _documented_arguments(doc: str) -> set[str]:
+    """The names the Args: section lists: its lines at the section's own indentation."""
+    section = re.split(r"\n\s*(?:Returns|Raises|Yields):", doc.split("Args:", 1)[1])[0]
+    lines = [line for line in section.split("\n") if line.strip()]
+    if not lines:
+        return set()
+    indent = min(len(line) - len(line.lstrip()) for line in lines)
+    names = set()
+    for line in lines:
+        match = re.match(r"\**(\w+)( \(.*?\))?:", line[indent:])
+        if len(line) - len(line.lstrip()) == indent and match:
+            names.add(match.group(1))
+    return names
+
+
+def test_args_sections_name_exactly_the_parameters():
+    wrong = []
+    for qualified, obj, kind, klass in public_api().values():
+        if kind not in ("function", "method"):
+            continue
+        doc = obj.__doc__ or (_inherited_doc(obj, klass) if klass is not None else None) or ""
+        if "Args:" not in doc:
+            continue
+        try:
+            params = list(inspect.signature(obj).parameters.values())
+        except (TypeError, ValueError):
+            continue
+        if kind == "method" and params:
+            params = params[1:]
+        names = {p.name for p in params}
+        documented = _documented_arguments(doc)
+        if names != documented:
+            wrong.append(
+                f"{qualified}: undocumented {sorted(names - documented)}, "
+                f"not parameters {sorted(documented - names)}"
+            )
+    assert not wrong, "\n".join(wrong)
 
 
 def test_help_for_adam_shows_the_optimizer_api():
