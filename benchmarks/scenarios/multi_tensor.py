@@ -84,6 +84,21 @@ def numpy_setup(impl: Impl, shapes: list[int]):
     return setup
 
 
+def c_setup(impl: Impl, shapes: list[int]):
+    """One C call over all 300 tensors (c_reference.py): the multi-tensor reference."""
+    np = impl.module
+
+    def setup():
+        import c_reference
+
+        ws = [np.full(n, W0, dtype=np.float32) for n in shapes]
+        gs = [np.full(n, G0, dtype=np.float32) for n in shapes]
+        step = c_reference.step(np, "Adam", ws, gs, 0.001)
+        return step, None
+
+    return setup
+
+
 def rows(ctx: Any) -> list[Row]:
     import numpy as np
 
@@ -100,6 +115,7 @@ def rows(ctx: Any) -> list[Row]:
                 entries.append(Entry("torch", variant, torch_setup(impl, shapes, variant)))
         elif impl.name == "numpy":
             entries.append(Entry("numpy", "", numpy_setup(impl, shapes)))
+            entries.append(Entry("numpy", "C multi-tensor call", c_setup(impl, shapes)))
     return [
         Row(
             key=f"adam/{COUNT}x",

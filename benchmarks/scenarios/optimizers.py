@@ -15,6 +15,7 @@ from impls import Impl
 from scenarios.common import build_tf1, fmt_n, grad_tensor, need
 from scenarios.optim_defs import (
     BYTES,
+    LR,
     OPTIMIZERS,
     TF_CLASS,
     TORCH,
@@ -79,6 +80,20 @@ def numpy_setup(impl: Impl, name: str, n: int):
     return setup
 
 
+def c_setup(impl: Impl, name: str, n: int):
+    """The C reference loop (c_reference.py), run in the NumPy worker on NumPy arrays."""
+    np = impl.module
+
+    def setup():
+        import c_reference
+
+        w = np.full(n, W0, dtype=np.float32)
+        g = np.full(n, G0, dtype=np.float32)
+        return c_reference.step(np, name, [w], [g], LR[name]), None
+
+    return setup
+
+
 def entries_for(impls: dict[str, Impl], name: str, n: int) -> list[Entry]:
     out: list[Entry] = []
     for impl in impls.values():
@@ -92,6 +107,8 @@ def entries_for(impls: dict[str, Impl], name: str, n: int) -> list[Entry]:
                 out.append(Entry("torch", variant, torch_setup(impl, name, n, variant)))
         elif impl.name == "numpy":
             out.append(Entry("numpy", "", numpy_setup(impl, name, n)))
+            if name in ("GradientDescent", "Adam"):
+                out.append(Entry("numpy", "C loop", c_setup(impl, name, n)))
     return out
 
 
