@@ -1241,3 +1241,16 @@ def local_response_normalization(
 
 lrn = local_response_normalization
 __all__ += ["local_response_normalization", "lrn"]
+
+
+# --- recurrent networks (tf.nn.rnn_cell, tf.nn.dynamic_rnn; python/varflow/rnn*.py) ---------
+from varflow import rnn_cell  # noqa: E402
+from varflow.rnn import (  # noqa: E402
+    bidirectional_dynamic_rnn,
+    dynamic_rnn,
+    static_bidirectional_rnn,
+    static_rnn,
+)
+
+__all__ += ["bidirectional_dynamic_rnn", "dynamic_rnn", "rnn_cell", "static_bidirectional_rnn"]
+__all__ += ["static_rnn"]

@@ -1166,6 +1166,71 @@ Output LRNGrad(
     const LRNGradAttrs& attrs = {},
     const std::string& name = "");
 
+// Optional attributes of LSTMBlockCell.
+struct LSTMBlockCellAttrs {
+  // added to the forget gate's pre-activation
+  double forget_bias = 1.0;
+  // cs is clipped to [-cell_clip, cell_clip]; <= 0: no clipping
+  double cell_clip = 3.0;
+  // whether wci, wcf and wco (peephole weights) are used
+  bool use_peephole = false;
+  LSTMBlockCellAttrs& with_forget_bias(double value) {
+    forget_bias = std::move(value);
+    return *this;
+  }
+  LSTMBlockCellAttrs& with_cell_clip(double value) {
+    cell_clip = std::move(value);
+    return *this;
+  }
+  LSTMBlockCellAttrs& with_use_peephole(bool value) {
+    use_peephole = std::move(value);
+    return *this;
+  }
+};
+// LSTMBlockCell(x, cs_prev, h_prev, w, wci, wcf, wco, b) -> i, cs, f, o, ci, co, h.
+Node* LSTMBlockCell(
+    Output x,
+    Output cs_prev,
+    Output h_prev,
+    Output w,
+    Output wci,
+    Output wcf,
+    Output wco,
+    Output b,
+    const LSTMBlockCellAttrs& attrs = {},
+    const std::string& name = "");
+
+// Optional attributes of LSTMBlockCellGrad.
+struct LSTMBlockCellGradAttrs {
+  // whether wci, wcf and wco (peephole weights) are used
+  bool use_peephole = false;
+  LSTMBlockCellGradAttrs& with_use_peephole(bool value) {
+    use_peephole = std::move(value);
+    return *this;
+  }
+};
+// LSTMBlockCellGrad(x, cs_prev, h_prev, w, wci, wcf, wco, b, i, cs, f, o, ci, co, cs_grad, h_grad)
+// -> cs_prev_grad, dicfo, wci_grad, wcf_grad, wco_grad.
+Node* LSTMBlockCellGrad(
+    Output x,
+    Output cs_prev,
+    Output h_prev,
+    Output w,
+    Output wci,
+    Output wcf,
+    Output wco,
+    Output b,
+    Output i,
+    Output cs,
+    Output f,
+    Output o,
+    Output ci,
+    Output co,
+    Output cs_grad,
+    Output h_grad,
+    const LSTMBlockCellGradAttrs& attrs = {},
+    const std::string& name = "");
+
 // Optional attributes of LeakyRelu.
 struct LeakyReluAttrs {
   // slope for negative inputs

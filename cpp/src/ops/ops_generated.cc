@@ -1096,6 +1096,80 @@ Output LRNGrad(
   return node->output(0);
 }
 
+Node* LSTMBlockCell(
+    Output x,
+    Output cs_prev,
+    Output h_prev,
+    Output w,
+    Output wci,
+    Output wcf,
+    Output wco,
+    Output b,
+    const LSTMBlockCellAttrs& attrs,
+    const std::string& name) {
+  AttrMap op_attrs;
+  op_attrs.set("forget_bias", attrs.forget_bias);
+  op_attrs.set("cell_clip", attrs.cell_clip);
+  op_attrs.set("use_peephole", attrs.use_peephole);
+  Node* node = x.graph().add_node(
+    "LSTMBlockCell",
+    {x,
+    cs_prev,
+    h_prev,
+    w,
+    wci,
+    wcf,
+    wco,
+    b},
+    std::move(op_attrs),
+    name);
+  return node;
+}
+
+Node* LSTMBlockCellGrad(
+    Output x,
+    Output cs_prev,
+    Output h_prev,
+    Output w,
+    Output wci,
+    Output wcf,
+    Output wco,
+    Output b,
+    Output i,
+    Output cs,
+    Output f,
+    Output o,
+    Output ci,
+    Output co,
+    Output cs_grad,
+    Output h_grad,
+    const LSTMBlockCellGradAttrs& attrs,
+    const std::string& name) {
+  AttrMap op_attrs;
+  op_attrs.set("use_peephole", attrs.use_peephole);
+  Node* node = x.graph().add_node(
+    "LSTMBlockCellGrad",
+    {x,
+    cs_prev,
+    h_prev,
+    w,
+    wci,
+    wcf,
+    wco,
+    b,
+    i,
+    cs,
+    f,
+    o,
+    ci,
+    co,
+    cs_grad,
+    h_grad},
+    std::move(op_attrs),
+    name);
+  return node;
+}
+
 Output LeakyRelu(Output features, const LeakyReluAttrs& attrs, const std::string& name) {
   AttrMap op_attrs;
   op_attrs.set("alpha", attrs.alpha);

@@ -2,5 +2,7 @@
 regularizers)."""
 
 from varflow.contrib import layers
+from varflow.contrib import rnn  # tf.contrib.rnn
 
 __all__ = ["layers"]
+__all__ += ["rnn"]

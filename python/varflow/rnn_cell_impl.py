@@ -1,0 +1,763 @@
+"""TF1's ``tf.nn.rnn_cell``: RNNCell with TF1's layer scoping, and the standard cells.
+
+Variable names follow TF1 so checkpoints line up: a cell called inside ``variable_scope("rnn")``
+creates ``rnn/basic_lstm_cell/kernel`` and ``.../bias``; a second cell in the same scope gets
+``basic_lstm_cell_1``; later calls reuse the variables of the first. The scoping rules are
+those of TF1's legacy ``tf.layers.Layer`` (which TF1's RNNCell extends): the variable scope is
+captured at the first call and re-entered, with ``reuse=True``, at every later call.
+"""
+
+from __future__ import annotations
+
+import collections
+import re
+import weakref
+
+from varflow import array_ops, clip_ops, dtypes, math_ops, nn
+from varflow import rnn_cell_nest as nest
+from varflow import variable_scope as vs
+from varflow.graph import Tensor, constant, convert_to_tensor, get_default_graph, name_scope
+from varflow.tensor_shape import TensorShape
+from varflow.variables import trainable_variables
+
+_BIAS_VARIABLE_NAME = "bias"
+_WEIGHTS_VARIABLE_NAME = "kernel"
+
+# Per graph: how many layers of each base name exist (TF1's unique layer names, zero-based).
+_LAYER_NAME_UIDS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _to_snake_case(name: str) -> str:
+    s = re.sub(r"(.)([A-Z][a-z0-9]+)", r"\1_\2", name)
+    s = re.sub(r"([a-z])([A-Z])", r"\1_\2", s).lower()
+    return "private" + s if s[0] == "_" else s
+
+
+def _unique_layer_name(base: str) -> str:
+    uids = _LAYER_NAME_UIDS.setdefault(get_default_graph(), collections.Counter())
+    n = uids[base]
+    uids[base] += 1
+    return base if n == 0 else f"{base}_{n}"
+
+
+def _check_supported_dtypes(dtype) -> None:
+    if dtype is None:
+        return
+    dtype = dtypes.as_dtype(dtype)
+    if not dtype.is_floating:
+        raise ValueError(f"RNN cell only supports floating point inputs, but saw dtype: {dtype}")
+
+
+def _check_rnn_cell_input_dtypes(inputs) -> None:
+    for t in nest.flatten(inputs):
+        _check_supported_dtypes(t.dtype)
+
+
+def _static_value(t):
+    """The value of a tensor made by tf.constant, else None (TF1's constant_value, for the
+    shapes and probabilities the RNN code is handed)."""
+    if isinstance(t, Tensor) and t.op.type == "Const":
+        import numpy as np
+
+        return np.asarray(t.op.get_attr("value"))
+    return None
+
+
+def _concat(prefix, suffix, static=False):
+    """TF1's rnn_cell_impl._concat: [prefix..., suffix...] from ints, TensorShapes or tensors;
+    a list (static=True, None for unknown) or an int32 tensor."""
+
+    def parts(x):
+        if isinstance(x, Tensor):
+            value = _static_value(x)
+            static_part = None if value is None else [int(v) for v in _as_list(value)]
+            if x.shape.ndims == 0:
+                x = array_ops.expand_dims(x, 0)
+            elif x.shape.ndims not in (None, 1):
+                raise ValueError(
+                    f"prefix tensor must be either a scalar or vector, but saw tensor: {x}"
+                )
+            return x, static_part
+        shape = TensorShape(x if isinstance(x, (list, tuple, TensorShape)) else [x])
+        static_part = shape.as_list() if shape.ndims is not None else None
+        tensor = constant(static_part, dtype=dtypes.int32) if shape.is_fully_defined() else None
+        return tensor, static_part
+
+    p, p_static = parts(prefix)
+    s, s_static = parts(suffix)
+    if static:
+        if p_static is None or s_static is None:
+            return None
+        return p_static + s_static
+    if p is None or s is None:
+        raise ValueError(f"Provided a prefix or suffix of None: {prefix} and {suffix}")
+    return array_ops.concat([p, s], 0)
+
+
+def _as_list(value):
+    import numpy as np
+
+    return list(np.atleast_1d(np.asarray(value)))
+
+
+def _zero_state_tensors(state_size, batch_size, dtype):
+    def zeros_for(s):
+        if isinstance(batch_size, Tensor):
+            return array_ops.zeros(_concat(batch_size, s), dtype=dtype)
+        return array_ops.zeros(_concat(batch_size, s, static=True), dtype=dtype)
+
+    return nest.map_structure(zeros_for, state_size)
+
+
+_LSTMStateTuple = collections.namedtuple("LSTMStateTuple", ("c", "h"))
+
+
+class LSTMStateTuple(_LSTMStateTuple):
+    """(c, h): the cell state and the output of an LSTM, in that order."""
+
+    __slots__ = ()
+
+    @property
+    def dtype(self):
+        c, h = self
+        if c.dtype != h.dtype:
+            raise TypeError(f"Inconsistent internal state: {c.dtype} vs {h.dtype}")
+        return c.dtype
+
+
+def assert_like_rnncell(cell_name, cell) -> None:
+    conditions = [
+        hasattr(cell, "output_size"),
+        hasattr(cell, "state_size"),
+        hasattr(cell, "get_initial_state") or hasattr(cell, "zero_state"),
+        callable(cell),
+    ]
+    errors = [
+        "'output_size' property is missing",
+        "'state_size' property is missing",
+        "either 'zero_state' or 'get_initial_state' method is required",
+        "is not callable",
+    ]
+    if not all(conditions):
+        errors = [e for e, ok in zip(errors, conditions, strict=True) if not ok]
+        raise TypeError(
+            f"The argument {cell_name!r} ({cell}) is not an RNNCell: {', '.join(errors)}."
+        )
+
+
+class RNNCell:
+    """TF1's abstract RNN cell: ``output, new_state = cell(inputs, state)``.
+
+    Subclasses define ``state_size``, ``output_size``, ``build(input_shape)`` (variables through
+    ``add_weight``) and ``call(inputs, state)``.
+    """
+
+    _input_ndim = None  # the rank __call__ requires of `inputs` (TF1's InputSpec(ndim=2))
+
+    def __init__(self, trainable=True, name=None, dtype=None, _reuse=None, _scope=None, **kwargs):
+        for key in kwargs:
+            if key not in ("input_shape", "batch_input_shape"):
+                raise TypeError(f"Keyword argument not understood: {key}")
+        self.trainable = trainable
+        self._reuse = _reuse
+        self._base_name = name or _to_snake_case(type(self).__name__)
+        self._name = name or _unique_layer_name(self._base_name)
+        self._dtype = None if dtype is None else dtypes.as_dtype(dtype).base_dtype
+        self._scope = _scope
+        self._current_scope = None
+        self._rnncell_scope = None
+        self.built = False
+        self._trainable_weights: list = []
+        self._non_trainable_weights: list = []
+
+    # --- properties of TF1's Layer --------------------------------------------------------------
+    @property
+    def name(self) -> str:
+        return self._name
+
+    @property
+    def dtype(self):
+        return self._dtype
+
+    @property
+    def scope_name(self) -> str:
+        if self._scope is None:
+            raise ValueError(
+                "No name available for layer scope because the layer "
+                + self._name
+                + " has not been used yet."
+            )
+        return self._scope.name
+
+    @property
+    def trainable_weights(self) -> list:
+        return list(self._trainable_weights) if self.trainable else []
+
+    @property
+    def non_trainable_weights(self) -> list:
+        if self.trainable:
+            return list(self._non_trainable_weights)
+        return list(self._trainable_weights) + list(self._non_trainable_weights)
+
+    @property
+    def weights(self) -> list:
+        return self.trainable_weights + self.non_trainable_weights
+
+    trainable_variables = trainable_weights
+    non_trainable_variables = non_trainable_weights
+    variables = weights
+
+    @property
+    def state_size(self):
+        raise NotImplementedError("Abstract method")
+
+    @property
+    def output_size(self):
+        raise NotImplementedError("Abstract method")
+
+    def build(self, input_shape) -> None:
+        self.built = True
+
+    def call(self, inputs, state):
+        raise NotImplementedError("Abstract method")
+
+    # --- calling ----------------------------------------------------------------------------------
+    def __call__(self, inputs, state, scope=None):
+        # TF1's RNNCell: run inside the caller's variable scope (captured at the first call),
+        # with a getter that records the variables this cell uses.
+        if scope is not None:
+            with vs.variable_scope(scope, custom_getter=self._rnn_get_variable) as entered:
+                return self._layer_call(inputs, state, scope=entered)
+        if self._rnncell_scope is None:
+            self._rnncell_scope = vs.get_variable_scope()
+        with vs.variable_scope(self._rnncell_scope, custom_getter=self._rnn_get_variable):
+            return self._layer_call(inputs, state)
+
+    def _rnn_get_variable(self, getter, *args, **kwargs):
+        variable = getter(*args, **kwargs)
+        trainable = any(variable is v for v in trainable_variables())
+        target = self._trainable_weights if trainable else self._non_trainable_weights
+        if all(variable is not v for v in target):
+            target.append(variable)
+        return variable
+
+    def _set_scope(self, scope=None) -> None:
+        if self._scope is None:
+            if self._reuse:
+                with vs.variable_scope(scope if scope is not None else self._base_name) as s:
+                    self._scope = s
+            else:
+                with vs.variable_scope(scope, default_name=self._base_name) as s:
+                    self._scope = s
+
+    def _layer_call(self, inputs, state, scope=None):
+        """TF1's legacy Layer.__call__: the captured variable scope and its name scope."""
+        self._set_scope(scope)
+        inputs = nest.map_structure(convert_to_tensor, inputs)
+        self._check_input_rank(inputs)
+        reuse = True if self.built else self._reuse
+        with vs.variable_scope(self._scope, reuse=reuse, auxiliary_name_scope=False) as s:
+            self._current_scope = s
+            with name_scope(self._scope.original_name_scope):
+                if not self.built:
+                    if self._dtype is None:
+                        first = nest.flatten(inputs)[0]
+                        self._dtype = first.dtype.base_dtype
+                    self.build(nest.flatten(inputs)[0].shape)
+                    self.built = True
+                return self.call(inputs, state)
+
+    def _check_input_rank(self, inputs) -> None:
+        if self._input_ndim is None:
+            return
+        x = nest.flatten(inputs)[0]
+        ndim = x.shape.ndims
+        if ndim is not None and ndim != self._input_ndim:
+            raise ValueError(
+                f"Input 0 of layer {self._name} is incompatible with the layer: expected "
+                f"ndim={self._input_ndim}, found ndim={ndim}. Full shape received: "
+                f"{x.shape.as_list()}"
+            )
+
+    def add_weight(
+        self,
+        name,
+        shape,
+        dtype=None,
+        initializer=None,
+        trainable=True,
+        partitioner=None,
+        regularizer=None,
+    ):
+        dtype = dtypes.as_dtype(dtype or self._dtype or dtypes.float32)
+        reuse = True if self.built else self._reuse
+        with vs.variable_scope(self._scope, reuse=reuse, auxiliary_name_scope=False) as scope:
+            self._current_scope = scope
+            with name_scope(self._scope.original_name_scope):
+                if initializer is None:
+                    initializer = scope.initializer
+                variable = vs.get_variable(
+                    name,
+                    shape=shape,
+                    dtype=dtype,
+                    initializer=initializer,
+                    regularizer=regularizer,
+                    trainable=trainable and self.trainable,
+                    partitioner=partitioner,
+                )
+        is_trainable = any(variable is v for v in trainable_variables())
+        target = self._trainable_weights if is_trainable else self._non_trainable_weights
+        if all(variable is not v for v in target):
+            target.append(variable)
+        return variable
+
+    def get_initial_state(self, inputs=None, batch_size=None, dtype=None):
+        if inputs is not None:
+            inputs = convert_to_tensor(inputs, name="inputs")
+            if batch_size is not None:
+                static = (
+                    batch_size if not isinstance(batch_size, Tensor) else _static_value(batch_size)
+                )
+                if inputs.shape.dims[0].value != static:
+                    raise ValueError(
+                        "batch size from input tensor is different from the input param. Input "
+                        f"tensor batch: {inputs.shape.dims[0].value}, batch_size: {batch_size}"
+                    )
+            if dtype is not None and inputs.dtype != dtype:
+                raise ValueError(
+                    "dtype from input tensor is different from the input param. Input tensor "
+                    f"dtype: {inputs.dtype}, dtype: {dtype}"
+                )
+            batch_size = inputs.shape.dims[0].value or array_ops.shape(inputs)[0]
+            dtype = inputs.dtype
+        if batch_size is None or dtype is None:
+            raise ValueError(
+                "batch_size and dtype cannot be None while constructing initial state: "
+                f"batch_size={batch_size}, dtype={dtype}"
+            )
+        return self.zero_state(batch_size, dtype)
+
+    def zero_state(self, batch_size, dtype):
+        """Zeros of shape [batch_size, s] for every leaf s of ``state_size``."""
+        with name_scope(type(self).__name__ + "ZeroState"):
+            return _zero_state_tensors(self.state_size, batch_size, dtype)
+
+
+class LayerRNNCell(RNNCell):
+    """A cell whose variables are made in ``build`` (no caller-scope capture)."""
+
+    def __call__(self, inputs, state, scope=None):
+        return self._layer_call(inputs, state, scope=scope)
+
+
+def _input_depth(cell, input_shape) -> int:
+    shape = TensorShape(input_shape)
+    depth = shape[-1].value if shape.ndims else None
+    if depth is None:
+        raise ValueError(f"Expected inputs.shape[-1] to be known, saw shape: {shape}")
+    return depth
+
+
+def _activation_or_tanh(activation):
+    if activation is None:
+        return math_ops.tanh
+    if isinstance(activation, str):
+        return getattr(math_ops, activation, None) or getattr(nn, activation)
+    return activation
+
+
+class BasicRNNCell(LayerRNNCell):
+    """output = new_state = act(W * [input, state] + b)."""
+
+    _input_ndim = 2
+
+    def __init__(self, num_units, activation=None, reuse=None, name=None, dtype=None, **kwargs):
+        super().__init__(_reuse=reuse, name=name, dtype=dtype, **kwargs)
+        _check_supported_dtypes(self.dtype)
+        self._num_units = num_units
+        self._activation = _activation_or_tanh(activation)
+
+    @property
+    def state_size(self):
+        return self._num_units
+
+    @property
+    def output_size(self):
+        return self._num_units
+
+    def build(self, input_shape) -> None:
+        depth = _input_depth(self, input_shape)
+        _check_supported_dtypes(self.dtype)
+        self._kernel = self.add_weight(
+            _WEIGHTS_VARIABLE_NAME, shape=[depth + self._num_units, self._num_units]
+        )
+        self._bias = self.add_weight(
+            _BIAS_VARIABLE_NAME, shape=[self._num_units], initializer=_zeros(self.dtype)
+        )
+        self.built = True
+
+    def call(self, inputs, state):
+        _check_rnn_cell_input_dtypes([inputs, state])
+        gate_inputs = math_ops.matmul(array_ops.concat([inputs, state], 1), self._kernel)
+        gate_inputs = nn.bias_add(gate_inputs, self._bias)
+        output = self._activation(gate_inputs)
+        return output, output
+
+
+def _zeros(dtype):
+    from varflow.init_ops import zeros_initializer
+
+    return zeros_initializer(dtype=dtype)
+
+
+def _constant_init(value, dtype):
+    from varflow.init_ops import constant_initializer
+
+    return constant_initializer(value, dtype=dtype)
+
+
+class GRUCell(LayerRNNCell):
+    """Gated Recurrent Unit (Cho et al. 2014), TF1's variables ``gates/`` and ``candidate/``."""
+
+    _input_ndim = 2
+
+    def __init__(
+        self,
+        num_units,
+        activation=None,
+        reuse=None,
+        kernel_initializer=None,
+        bias_initializer=None,
+        name=None,
+        dtype=None,
+        **kwargs,
+    ):
+        super().__init__(_reuse=reuse, name=name, dtype=dtype, **kwargs)
+        _check_supported_dtypes(self.dtype)
+        self._num_units = num_units
+        self._activation = _activation_or_tanh(activation)
+        self._kernel_initializer = kernel_initializer
+        self._bias_initializer = bias_initializer
+
+    @property
+    def state_size(self):
+        return self._num_units
+
+    @property
+    def output_size(self):
+        return self._num_units
+
+    def build(self, input_shape) -> None:
+        depth = _input_depth(self, input_shape)
+        _check_supported_dtypes(self.dtype)
+        n = self._num_units
+        self._gate_kernel = self.add_weight(
+            f"gates/{_WEIGHTS_VARIABLE_NAME}",
+            shape=[depth + n, 2 * n],
+            initializer=self._kernel_initializer,
+        )
+        self._gate_bias = self.add_weight(
+            f"gates/{_BIAS_VARIABLE_NAME}",
+            shape=[2 * n],
+            initializer=self._bias_initializer or _constant_init(1.0, self.dtype),
+        )
+        self._candidate_kernel = self.add_weight(
+            f"candidate/{_WEIGHTS_VARIABLE_NAME}",
+            shape=[depth + n, n],
+            initializer=self._kernel_initializer,
+        )
+        self._candidate_bias = self.add_weight(
+            f"candidate/{_BIAS_VARIABLE_NAME}",
+            shape=[n],
+            initializer=self._bias_initializer or _zeros(self.dtype),
+        )
+        self.built = True
+
+    def call(self, inputs, state):
+        _check_rnn_cell_input_dtypes([inputs, state])
+        gate_inputs = math_ops.matmul(array_ops.concat([inputs, state], 1), self._gate_kernel)
+        gate_inputs = nn.bias_add(gate_inputs, self._gate_bias)
+        value = math_ops.sigmoid(gate_inputs)
+        r, u = array_ops.split(value=value, num_or_size_splits=2, axis=1)
+        r_state = r * state
+        candidate = math_ops.matmul(array_ops.concat([inputs, r_state], 1), self._candidate_kernel)
+        candidate = nn.bias_add(candidate, self._candidate_bias)
+        c = self._activation(candidate)
+        new_h = u * state + (1 - u) * c
+        return new_h, new_h
+
+
+class BasicLSTMCell(LayerRNNCell):
+    """The LSTM of Zaremba et al. 2014: gates i, j, f, o from one kernel, ``forget_bias`` added
+    to f; no peepholes, clipping or projection. With the default tanh activation a step is one
+    fused ``LSTMBlockCell`` op (the same numbers, and one op per step in the gradient too)."""
+
+    _input_ndim = 2
+
+    def __init__(
+        self,
+        num_units,
+        forget_bias=1.0,
+        state_is_tuple=True,
+        activation=None,
+        reuse=None,
+        name=None,
+        dtype=None,
+        **kwargs,
+    ):
+        super().__init__(_reuse=reuse, name=name, dtype=dtype, **kwargs)
+        _check_supported_dtypes(self.dtype)
+        self._num_units = num_units
+        self._forget_bias = forget_bias
+        self._state_is_tuple = state_is_tuple
+        self._fused = activation is None or activation is math_ops.tanh
+        self._activation = _activation_or_tanh(activation)
+
+    @property
+    def state_size(self):
+        n = self._num_units
+        return LSTMStateTuple(n, n) if self._state_is_tuple else 2 * n
+
+    @property
+    def output_size(self):
+        return self._num_units
+
+    def build(self, input_shape) -> None:
+        depth = _input_depth(self, input_shape)
+        _check_supported_dtypes(self.dtype)
+        n = self._num_units
+        self._kernel = self.add_weight(_WEIGHTS_VARIABLE_NAME, shape=[depth + n, 4 * n])
+        self._bias = self.add_weight(
+            _BIAS_VARIABLE_NAME, shape=[4 * n], initializer=_zeros(self.dtype)
+        )
+        self.built = True
+
+    def call(self, inputs, state):
+        _check_rnn_cell_input_dtypes([inputs, state])
+        if self._state_is_tuple:
+            c, h = state
+        else:
+            c, h = array_ops.split(value=state, num_or_size_splits=2, axis=1)
+        if self._fused:
+            from varflow.rnn_cell_block import lstm_block_cell
+
+            _, new_c, _, _, _, _, new_h = lstm_block_cell(
+                inputs, c, h, self._kernel, self._bias, forget_bias=self._forget_bias
+            )
+        else:
+            gate_inputs = math_ops.matmul(array_ops.concat([inputs, h], 1), self._kernel)
+            gate_inputs = nn.bias_add(gate_inputs, self._bias)
+            i, j, f, o = array_ops.split(value=gate_inputs, num_or_size_splits=4, axis=1)
+            forget_bias_tensor = constant(self._forget_bias, dtype=f.dtype)
+            sigmoid = math_ops.sigmoid
+            new_c = math_ops.add(
+                math_ops.multiply(c, sigmoid(math_ops.add(f, forget_bias_tensor))),
+                math_ops.multiply(sigmoid(i), self._activation(j)),
+            )
+            new_h = math_ops.multiply(self._activation(new_c), sigmoid(o))
+        if self._state_is_tuple:
+            new_state = LSTMStateTuple(new_c, new_h)
+        else:
+            new_state = array_ops.concat([new_c, new_h], 1)
+        return new_h, new_state
+
+
+class LSTMCell(LayerRNNCell):
+    """The LSTM of Hochreiter & Schmidhuber 1997 with TF1's options: peepholes (Gers &
+    Schmidhuber 2000), cell clipping, and a projection layer (Sak et al. 2014)."""
+
+    _input_ndim = 2
+
+    def __init__(
+        self,
+        num_units,
+        use_peepholes=False,
+        cell_clip=None,
+        initializer=None,
+        num_proj=None,
+        proj_clip=None,
+        num_unit_shards=None,
+        num_proj_shards=None,
+        forget_bias=1.0,
+        state_is_tuple=True,
+        activation=None,
+        reuse=None,
+        name=None,
+        dtype=None,
+        **kwargs,
+    ):
+        super().__init__(_reuse=reuse, name=name, dtype=dtype, **kwargs)
+        _check_supported_dtypes(self.dtype)
+        if num_unit_shards is not None or num_proj_shards is not None:
+            raise NotImplementedError(
+                "LSTMCell: num_unit_shards and num_proj_shards (deprecated in TF1 since Jan "
+                "2017) are not supported; use a variable scope with a partitioner"
+            )
+        self._num_units = num_units
+        self._use_peepholes = use_peepholes
+        self._cell_clip = cell_clip
+        self._initializer = initializer
+        self._num_proj = num_proj
+        self._proj_clip = proj_clip
+        self._forget_bias = forget_bias
+        self._state_is_tuple = state_is_tuple
+        self._activation = _activation_or_tanh(activation)
+        h = num_proj if num_proj else num_units
+        self._state_size = LSTMStateTuple(num_units, h) if state_is_tuple else num_units + h
+        self._output_size = h
+
+    @property
+    def state_size(self):
+        return self._state_size
+
+    @property
+    def output_size(self):
+        return self._output_size
+
+    def build(self, input_shape) -> None:
+        depth = _input_depth(self, input_shape)
+        _check_supported_dtypes(self.dtype)
+        n = self._num_units
+        h_depth = n if self._num_proj is None else self._num_proj
+        self._kernel = self.add_weight(
+            _WEIGHTS_VARIABLE_NAME, shape=[depth + h_depth, 4 * n], initializer=self._initializer
+        )
+        self._bias = self.add_weight(
+            _BIAS_VARIABLE_NAME, shape=[4 * n], initializer=_zeros(self.dtype)
+        )
+        if self._use_peepholes:
+            self._w_f_diag = self.add_weight("w_f_diag", shape=[n], initializer=self._initializer)
+            self._w_i_diag = self.add_weight("w_i_diag", shape=[n], initializer=self._initializer)
+            self._w_o_diag = self.add_weight("w_o_diag", shape=[n], initializer=self._initializer)
+        if self._num_proj is not None:
+            self._proj_kernel = self.add_weight(
+                f"projection/{_WEIGHTS_VARIABLE_NAME}",
+                shape=[n, self._num_proj],
+                initializer=self._initializer,
+            )
+        self.built = True
+
+    def call(self, inputs, state):
+        _check_rnn_cell_input_dtypes([inputs, state])
+        n = self._num_units
+        num_proj = n if self._num_proj is None else self._num_proj
+        sigmoid = math_ops.sigmoid
+        if self._state_is_tuple:
+            c_prev, m_prev = state
+        else:
+            c_prev = array_ops.slice(state, [0, 0], [-1, n])
+            m_prev = array_ops.slice(state, [0, n], [-1, num_proj])
+        input_size = inputs.shape[-1].value if inputs.shape.ndims == 2 else None
+        if input_size is None:
+            raise ValueError("Could not infer input size from inputs.get_shape()[-1]")
+        lstm_matrix = math_ops.matmul(array_ops.concat([inputs, m_prev], 1), self._kernel)
+        lstm_matrix = nn.bias_add(lstm_matrix, self._bias)
+        i, j, f, o = array_ops.split(value=lstm_matrix, num_or_size_splits=4, axis=1)
+        if self._use_peepholes:
+            c = sigmoid(f + self._forget_bias + self._w_f_diag * c_prev) * c_prev + sigmoid(
+                i + self._w_i_diag * c_prev
+            ) * self._activation(j)
+        else:
+            c = sigmoid(f + self._forget_bias) * c_prev + sigmoid(i) * self._activation(j)
+        if self._cell_clip is not None:
+            c = clip_ops.clip_by_value(c, -self._cell_clip, self._cell_clip)
+        if self._use_peepholes:
+            m = sigmoid(o + self._w_o_diag * c) * self._activation(c)
+        else:
+            m = sigmoid(o) * self._activation(c)
+        if self._num_proj is not None:
+            m = math_ops.matmul(m, self._proj_kernel)
+            if self._proj_clip is not None:
+                m = clip_ops.clip_by_value(m, -self._proj_clip, self._proj_clip)
+        new_state = LSTMStateTuple(c, m) if self._state_is_tuple else array_ops.concat([c, m], 1)
+        return m, new_state
+
+
+class MultiRNNCell(RNNCell):
+    """Cells stacked in layers; layer i's variables live under ``cell_i/``."""
+
+    def __init__(self, cells, state_is_tuple=True):
+        super().__init__()
+        if not cells:
+            raise ValueError("Must specify at least one cell for MultiRNNCell.")
+        if not nest.is_sequence(cells):
+            raise TypeError(f"cells must be a list or tuple, but saw: {cells}.")
+        self._cells = cells
+        self._state_is_tuple = state_is_tuple
+        if not state_is_tuple and any(nest.is_sequence(c.state_size) for c in cells):
+            raise ValueError(
+                "Some cells return tuples of states, but the flag state_is_tuple is not set.  "
+                f"State sizes are: {[c.state_size for c in cells]}"
+            )
+
+    @property
+    def state_size(self):
+        if self._state_is_tuple:
+            return tuple(cell.state_size for cell in self._cells)
+        return sum(cell.state_size for cell in self._cells)
+
+    @property
+    def output_size(self):
+        return self._cells[-1].output_size
+
+    def zero_state(self, batch_size, dtype):
+        with name_scope(type(self).__name__ + "ZeroState"):
+            if self._state_is_tuple:
+                return tuple(cell.zero_state(batch_size, dtype) for cell in self._cells)
+            return _zero_state_tensors(self.state_size, batch_size, dtype)
+
+    @property
+    def trainable_weights(self) -> list:
+        if not self.trainable:
+            return []
+        return [w for cell in self._cells for w in getattr(cell, "trainable_weights", [])]
+
+    @property
+    def non_trainable_weights(self) -> list:
+        weights = [w for cell in self._cells for w in getattr(cell, "non_trainable_weights", [])]
+        if not self.trainable:
+            trainable = [w for cell in self._cells for w in getattr(cell, "trainable_weights", [])]
+            return trainable + weights
+        return weights
+
+    trainable_variables = trainable_weights
+    non_trainable_variables = non_trainable_weights
+
+    @property
+    def weights(self) -> list:
+        return self.trainable_weights + self.non_trainable_weights
+
+    variables = weights
+
+    def call(self, inputs, state):
+        cur_state_pos = 0
+        cur_inp = inputs
+        new_states = []
+        for i, cell in enumerate(self._cells):
+            with vs.variable_scope(f"cell_{i}"):
+                if self._state_is_tuple:
+                    if not nest.is_sequence(state):
+                        raise ValueError(
+                            f"Expected state to be a tuple of length {len(self.state_size)}, "
+                            f"but received: {state}"
+                        )
+                    cur_state = state[i]
+                else:
+                    cur_state = array_ops.slice(state, [0, cur_state_pos], [-1, cell.state_size])
+                    cur_state_pos += cell.state_size
+                cur_inp, new_state = cell(cur_inp, cur_state)
+                new_states.append(new_state)
+        new_states = tuple(new_states) if self._state_is_tuple else array_ops.concat(new_states, 1)
+        return cur_inp, new_states
+
+
+__all__ = [
+    "BasicLSTMCell",
+    "BasicRNNCell",
+    "GRUCell",
+    "LSTMCell",
+    "LSTMStateTuple",
+    "LayerRNNCell",
+    "MultiRNNCell",
+    "RNNCell",
+]

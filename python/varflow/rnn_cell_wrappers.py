@@ -1,0 +1,234 @@
+"""TF1's RNN cell wrappers: DropoutWrapper, ResidualWrapper, DeviceWrapper. A wrapper adds no
+variable scope of its own, so the wrapped cell's variables keep their names."""
+
+from __future__ import annotations
+
+import hashlib
+import numbers
+
+from varflow import math_ops, nn
+from varflow import rnn_cell_nest as nest
+from varflow.graph import convert_to_tensor, device, name_scope
+from varflow.rnn_cell_impl import LSTMStateTuple, RNNCell, _static_value, assert_like_rnncell
+
+
+class _RNNCellWrapper(RNNCell):
+    def __init__(self, cell, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        assert_like_rnncell("cell", cell)
+        self.cell = cell
+
+    def _call_wrapped_cell(self, inputs, state, cell_call_fn, **kwargs):
+        raise NotImplementedError
+
+    def __call__(self, inputs, state, scope=None):
+        return self._call_wrapped_cell(inputs, state, cell_call_fn=self.cell.__call__, scope=scope)
+
+    @property
+    def state_size(self):
+        return self.cell.state_size
+
+    @property
+    def output_size(self):
+        return self.cell.output_size
+
+    @property
+    def trainable_weights(self) -> list:
+        return list(getattr(self.cell, "trainable_weights", [])) if self.trainable else []
+
+    @property
+    def non_trainable_weights(self) -> list:
+        return list(getattr(self.cell, "non_trainable_weights", []))
+
+    trainable_variables = trainable_weights
+    non_trainable_variables = non_trainable_weights
+
+    @property
+    def weights(self) -> list:
+        return self.trainable_weights + self.non_trainable_weights
+
+    variables = weights
+
+    def zero_state(self, batch_size, dtype):
+        with name_scope(type(self).__name__ + "ZeroState"):
+            return self.cell.zero_state(batch_size, dtype)
+
+
+def _default_dropout_state_filter_visitor(substate):
+    if isinstance(substate, LSTMStateTuple):
+        return LSTMStateTuple(c=False, h=True)  # TF1: the memory c is never dropped
+    return True
+
+
+class DropoutWrapper(_RNNCellWrapper):
+    """Dropout on a cell's inputs, outputs and (filtered) new state. Each dropout's seed is
+    derived from ``seed`` and its place (TF1's md5 salts), so a seeded wrapper draws the masks
+    TF1 draws for the same graph-level seed."""
+
+    def __init__(
+        self,
+        cell,
+        input_keep_prob=1.0,
+        output_keep_prob=1.0,
+        state_keep_prob=1.0,
+        variational_recurrent=False,
+        input_size=None,
+        dtype=None,
+        seed=None,
+        dropout_state_filter_visitor=None,
+        **kwargs,
+    ):
+        super().__init__(cell, dtype=dtype, **kwargs)
+        if dropout_state_filter_visitor is not None and not callable(dropout_state_filter_visitor):
+            raise TypeError("dropout_state_filter_visitor must be callable")
+        self._dropout_state_filter = (
+            dropout_state_filter_visitor or _default_dropout_state_filter_visitor
+        )
+        with name_scope("DropoutWrapperInit"):
+            for prob, attr in [
+                (input_keep_prob, "input_keep_prob"),
+                (state_keep_prob, "state_keep_prob"),
+                (output_keep_prob, "output_keep_prob"),
+            ]:
+                if isinstance(prob, numbers.Real) and not isinstance(prob, bool):
+                    const = float(prob)
+                    tensor_prob = None
+                else:
+                    tensor_prob = convert_to_tensor(prob)
+                    value = _static_value(tensor_prob)
+                    const = None if value is None else float(value)
+                if const is not None:
+                    if const < 0 or const > 1:
+                        raise ValueError(f"Parameter {attr} must be between 0 and 1: {const}")
+                    setattr(self, f"_{attr}", const)
+                else:
+                    setattr(self, f"_{attr}", tensor_prob)
+        self._variational_recurrent = variational_recurrent
+        self._input_size = input_size
+        self._seed = seed
+        self._recurrent_input_noise = None
+        self._recurrent_state_noise = None
+        self._recurrent_output_noise = None
+        if variational_recurrent:
+            if dtype is None:
+                raise ValueError("When variational_recurrent=True, dtype must be provided")
+
+            def batch_noise(s, inner_seed):
+                from varflow.init_ops import random_uniform
+
+                return random_uniform([1, s], seed=inner_seed, dtype=dtype)
+
+            if not isinstance(self._input_keep_prob, numbers.Real) or self._input_keep_prob < 1.0:
+                if input_size is None:
+                    raise ValueError(
+                        "When variational_recurrent=True and input_keep_prob < 1.0 or is "
+                        "unknown, input_size must be provided"
+                    )
+                self._recurrent_input_noise = nest.enumerated_map_structure_up_to(
+                    input_size, lambda i, s: batch_noise(s, self._gen_seed("input", i)), input_size
+                )
+            self._recurrent_state_noise = nest.enumerated_map_structure_up_to(
+                cell.state_size,
+                lambda i, s: batch_noise(s, self._gen_seed("state", i)),
+                cell.state_size,
+            )
+            self._recurrent_output_noise = nest.enumerated_map_structure_up_to(
+                cell.output_size,
+                lambda i, s: batch_noise(s, self._gen_seed("output", i)),
+                cell.output_size,
+            )
+
+    def _gen_seed(self, salt_prefix, index):
+        if self._seed is None:
+            return None
+        salt = f"{salt_prefix}_{index}"
+        string = (str(self._seed) + salt).encode("utf-8")
+        return int(hashlib.md5(string).hexdigest()[:8], 16) & 0x7FFFFFFF
+
+    @property
+    def wrapped_cell(self):
+        return self.cell
+
+    def _dropout(self, values, salt_prefix, recurrent_noise, keep_prob, shallow=None):
+        if shallow is None:
+            shallow = values
+        if not self._variational_recurrent:
+
+            def drop(i, do_dropout, v):
+                if not isinstance(do_dropout, bool) or do_dropout:
+                    return nn.dropout(v, rate=1.0 - keep_prob, seed=self._gen_seed(salt_prefix, i))
+                return v
+
+            return nest.enumerated_map_structure_up_to(shallow, drop, shallow, values)
+
+        def drop_variational(i, do_dropout, v, noise):
+            if not isinstance(do_dropout, bool) or do_dropout:
+                binary = math_ops.floor(keep_prob + noise)
+                return math_ops.divide(v, keep_prob) * binary
+            return v
+
+        return nest.enumerated_map_structure_up_to(
+            shallow, drop_variational, shallow, values, recurrent_noise
+        )
+
+    def _call_wrapped_cell(self, inputs, state, cell_call_fn, **kwargs):
+        def should_dropout(p):
+            return not isinstance(p, float) or p < 1
+
+        if should_dropout(self._input_keep_prob):
+            inputs = self._dropout(
+                inputs, "input", self._recurrent_input_noise, self._input_keep_prob
+            )
+        output, new_state = cell_call_fn(inputs, state, **kwargs)
+        if should_dropout(self._state_keep_prob):
+            shallow = nest.get_traverse_shallow_structure(self._dropout_state_filter, new_state)
+            new_state = self._dropout(
+                new_state, "state", self._recurrent_state_noise, self._state_keep_prob, shallow
+            )
+        if should_dropout(self._output_keep_prob):
+            output = self._dropout(
+                output, "output", self._recurrent_output_noise, self._output_keep_prob
+            )
+        return output, new_state
+
+
+class ResidualWrapper(_RNNCellWrapper):
+    """output = inputs + cell(inputs, state)[0] (or ``residual_fn(inputs, output)``)."""
+
+    def __init__(self, cell, residual_fn=None, **kwargs):
+        super().__init__(cell, **kwargs)
+        self._residual_fn = residual_fn
+
+    def _call_wrapped_cell(self, inputs, state, cell_call_fn, **kwargs):
+        outputs, new_state = cell_call_fn(inputs, state, **kwargs)
+
+        def default_residual_fn(inputs, outputs):
+            nest.assert_same_structure(inputs, outputs)
+
+            def add(inp, out):
+                inp = convert_to_tensor(inp)
+                inp.get_shape().assert_is_compatible_with(out.get_shape())
+                return inp + out
+
+            return nest.map_structure(add, inputs, outputs)
+
+        return (self._residual_fn or default_residual_fn)(inputs, outputs), new_state
+
+
+class DeviceWrapper(_RNNCellWrapper):
+    """Runs the cell (and builds its zero state) on ``device``."""
+
+    def __init__(self, cell, device, **kwargs):
+        super().__init__(cell, **kwargs)
+        self._device = device
+
+    def zero_state(self, batch_size, dtype):
+        with name_scope(type(self).__name__ + "ZeroState"), device(self._device):
+            return self.cell.zero_state(batch_size, dtype)
+
+    def _call_wrapped_cell(self, inputs, state, cell_call_fn, **kwargs):
+        with device(self._device):
+            return cell_call_fn(inputs, state, **kwargs)
+
+
+__all__ = ["DeviceWrapper", "DropoutWrapper", "ResidualWrapper"]
