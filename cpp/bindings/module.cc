@@ -16,6 +16,7 @@ namespace varflow::bindings {
 void bind_train_utils(py::module_& m);  // train_utils_bindings.cc
 void bind_checkpoint(py::module_& m);   // checkpoint_bindings.cc
 void bind_eager(py::module_& m);        // eager_bindings.cc
+void bind_queues(py::module_& m);       // queue_bindings.cc
 void bind_data(py::module_& m);         // data_bindings.cc
 }  // namespace varflow::bindings
 
@@ -149,5 +150,6 @@ PYBIND11_MODULE(_core, m) {
   bindings::bind_train_utils(m);
   bindings::bind_checkpoint(m);
   bindings::bind_eager(m);
+  bindings::bind_queues(m);
   bindings::bind_data(m);
 }

@@ -128,6 +128,12 @@ from varflow.eager import (  # noqa: E402
     function,
 )
 from varflow.errors import OpError  # noqa: E402
+from varflow.data_flow_ops import (  # noqa: E402  (TF1's queues)
+    FIFOQueue,
+    PaddingFIFOQueue,
+    QueueBase,
+    RandomShuffleQueue,
+)
 from varflow.gradients_impl import UnconnectedGradients, gradients  # noqa: E402
 from varflow.graph import (  # noqa: E402
     Graph,

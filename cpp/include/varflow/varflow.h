@@ -28,6 +28,7 @@
 #include "varflow/ops.h"
 #include "varflow/ops_generated.h"
 #include "varflow/plan.h"
+#include "varflow/queue_runner.h"
 #include "varflow/runtime.h"
 #include "varflow/session.h"
 #include "varflow/shape.h"

@@ -27,6 +27,7 @@ void register_moving_average_ops(OpRegistry& registry);
 void register_conv_ops(OpRegistry& registry);
 void register_pooling_ops(OpRegistry& registry);
 void register_lrn_ops(OpRegistry& registry);
+void register_queue_ops(OpRegistry& registry);
 void register_rnn_ops(OpRegistry& registry);
 void register_string_ops(OpRegistry& registry);
 
@@ -49,6 +50,7 @@ inline void register_all_ops(OpRegistry& registry) {
   register_conv_ops(registry);
   register_pooling_ops(registry);
   register_lrn_ops(registry);
+  register_queue_ops(registry);
   register_rnn_ops(registry);
   register_string_ops(registry);
 }

@@ -98,3 +98,21 @@ from varflow.train.checkpoint_utils import (  # noqa: E402
 )
 from varflow.train.saver import Saver, SaverDef  # noqa: E402
 from varflow.framework import export_meta_graph, import_meta_graph, write_graph  # noqa: E402
+from varflow.train.coordinator import Coordinator, LooperThread  # noqa: E402
+from varflow.train import queue_runner  # noqa: E402  (tf.train.queue_runner.QueueRunner)
+from varflow.train.queue_runner import (  # noqa: E402
+    QueueRunner,
+    add_queue_runner,
+    start_queue_runners,
+)
+from varflow.train.input import (  # noqa: E402
+    batch,
+    batch_join,
+    input_producer,
+    limit_epochs,
+    range_input_producer,
+    shuffle_batch,
+    shuffle_batch_join,
+    slice_input_producer,
+    string_input_producer,
+)

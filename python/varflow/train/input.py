@@ -1,0 +1,457 @@
+"""TF1's queue-based input pipelines (``tf.train.batch``, ``shuffle_batch``, the producers).
+
+As TF1 builds them: a producer is a FIFOQueue fed by ``enqueue_many`` of its (optionally
+shuffled) input, with ``num_epochs`` counted by a local variable through ``CountUpTo``, so the
+epoch limit ends the runner with OutOfRangeError, which closes the queue, which makes the
+consumer's dequeue raise OutOfRangeError once the queue is drained. Batching queues are fed
+by QueueRunners (``tf.train.start_queue_runners``) whose threads loop in C++.
+SparseTensors are not batched (varflow has none).
+"""
+
+from __future__ import annotations
+
+from varflow import array_ops, data_flow_ops, math_ops, tensor_shape
+from varflow import dtypes as _dtypes
+from varflow.graph import (
+    GraphKeys,
+    Tensor,
+    constant,
+    control_dependencies,
+    convert_to_tensor,
+    name_scope,
+)
+from varflow.train.queue_runner import QueueRunner, add_queue_runner
+
+_EAGER_MESSAGE = (
+    "Input pipelines based on Queues are not supported when eager execution is enabled. "
+    "Please use tf.data to ingest data into your model instead."
+)
+
+
+def _check_graph_mode(error=ValueError):
+    from varflow.eager import executing_eagerly
+
+    if executing_eagerly():
+        raise error(_EAGER_MESSAGE)
+
+
+def _count_up_to(ref, limit, name=None):
+    """TF1's ``tf.count_up_to``: the value before an increment; OutOfRange at `limit`."""
+    graph = ref.graph
+    return graph.create_op(
+        "CountUpTo", [ref._ref_tensor], {"limit": int(limit)}, name=name or "CountUpTo"
+    ).outputs[0]
+
+
+def _random_shuffle(value, seed=None, name=None):
+    """TF1's ``tf.random_shuffle``: a permutation along the first dimension (TF's stream)."""
+    from varflow.init_ops import get_seed
+
+    seed1, seed2 = get_seed(seed)
+    value = convert_to_tensor(value, name="value")
+    return value.graph.create_op(
+        "RandomShuffle",
+        [value],
+        {"seed": int(seed1 or 0), "seed2": int(seed2 or 0)},
+        name=name or "RandomShuffle",
+    ).outputs[0]
+
+
+def limit_epochs(tensor, num_epochs=None, name=None):
+    """`tensor` num_epochs times, then OutOfRangeError (None: without limit)."""
+    from varflow.variables import Variable
+
+    if num_epochs is None:
+        return tensor
+    if num_epochs <= 0:
+        raise ValueError(f"num_epochs must be > 0 not {num_epochs}.")
+    with name_scope(name, "limit_epochs", [tensor]) as scope:
+        zero64 = constant(0, dtype=_dtypes.int64)
+        epochs = Variable(
+            zero64, name="epochs", trainable=False, collections=[GraphKeys.LOCAL_VARIABLES]
+        )
+        counter = _count_up_to(epochs, num_epochs)
+        with control_dependencies([counter]):
+            return array_ops.identity(tensor, name=scope)
+
+
+def input_producer(
+    input_tensor,
+    element_shape=None,
+    num_epochs=None,
+    shuffle=True,
+    seed=None,
+    capacity=32,
+    shared_name=None,
+    summary_name=None,
+    name=None,
+    cancel_op=None,
+):
+    """A FIFOQueue holding the rows of `input_tensor`, refilled by a QueueRunner."""
+    from varflow import summary
+
+    _check_graph_mode(RuntimeError)
+    with name_scope(name, "input_producer", [input_tensor]):
+        input_tensor = convert_to_tensor(input_tensor, name="input_tensor")
+        rows = tensor_shape.TensorShape(input_tensor.shape.as_list()[1:])
+        if element_shape is not None:
+            given = tensor_shape.as_shape(element_shape)
+            rows.assert_is_compatible_with(given)
+            if rows.ndims is None:
+                rows = given
+            else:
+                rows = tensor_shape.TensorShape(
+                    [
+                        a if a is not None else b
+                        for a, b in zip(rows.as_list(), given.as_list(), strict=True)
+                    ]
+                )
+        if not rows.is_fully_defined():
+            raise ValueError(
+                "Either `input_tensor` must have a fully defined shape or `element_shape` must "
+                "be specified"
+            )
+        if shuffle:
+            input_tensor = _random_shuffle(input_tensor, seed=seed)
+        input_tensor = limit_epochs(input_tensor, num_epochs)
+        q = data_flow_ops.FIFOQueue(
+            capacity=capacity,
+            dtypes=[input_tensor.dtype.base_dtype],
+            shapes=[rows],
+            shared_name=shared_name,
+            name=name,
+        )
+        enq = q.enqueue_many([input_tensor])
+        add_queue_runner(QueueRunner(q, [enq], cancel_op=cancel_op))
+        if summary_name is not None:
+            summary.scalar(
+                summary_name, math_ops.cast(q.size(), _dtypes.float32) * (1.0 / capacity)
+            )
+        return q
+
+
+def string_input_producer(
+    string_tensor,
+    num_epochs=None,
+    shuffle=True,
+    seed=None,
+    capacity=32,
+    shared_name=None,
+    name=None,
+    cancel_op=None,
+):
+    """The strings of `string_tensor` (file names, usually) in a queue, num_epochs times."""
+    not_null_err = "string_input_producer requires a non-null input tensor"
+    if not isinstance(string_tensor, Tensor) and not string_tensor:
+        raise ValueError(not_null_err)
+    with name_scope(name, "input_producer", [string_tensor]) as scope:
+        string_tensor = convert_to_tensor(string_tensor, dtype=_dtypes.string)
+        # TF1 asserts a non-empty tensor at run time; a static size is checked here.
+        if string_tensor.shape.num_elements() == 0:
+            raise ValueError(not_null_err)
+        return input_producer(
+            input_tensor=string_tensor,
+            element_shape=[],
+            num_epochs=num_epochs,
+            shuffle=shuffle,
+            seed=seed,
+            capacity=capacity,
+            shared_name=shared_name,
+            name=scope,
+            summary_name=f"fraction_of_{capacity}_full",
+            cancel_op=cancel_op,
+        )
+
+
+def range_input_producer(
+    limit, num_epochs=None, shuffle=True, seed=None, capacity=32, shared_name=None, name=None
+):
+    """The integers 0 .. limit-1 in a queue, num_epochs times."""
+    with name_scope(name, "input_producer", [limit]) as scope:
+        range_tensor = math_ops.range(limit)
+        return input_producer(
+            range_tensor,
+            [],
+            num_epochs,
+            shuffle,
+            seed,
+            capacity,
+            shared_name,
+            f"fraction_of_{capacity}_full",
+            scope,
+        )
+
+
+def slice_input_producer(
+    tensor_list, num_epochs=None, shuffle=True, seed=None, capacity=32, shared_name=None, name=None
+):
+    """One row of every tensor in `tensor_list` at a time (the same row index for all)."""
+    with name_scope(name, "input_producer", list(tensor_list)):
+        tensor_list = [convert_to_tensor(t) for t in tensor_list]
+        if not tensor_list:
+            raise ValueError("Expected at least one tensor in slice_input_producer().")
+        range_size = array_ops.shape(tensor_list[0])[0]
+        queue = range_input_producer(
+            range_size,
+            num_epochs=num_epochs,
+            shuffle=shuffle,
+            seed=seed,
+            capacity=capacity,
+            shared_name=shared_name,
+        )
+        index = queue.dequeue()
+        return [array_ops.gather(t, index) for t in tensor_list]
+
+
+# --- batching ----------------------------------------------------------------------------------
+
+
+def _as_tensor_list(tensors):
+    if isinstance(tensors, dict):
+        return [tensors[k] for k in sorted(tensors, key=str)]
+    return tensors
+
+
+def _as_tensor_list_list(tensors_list):
+    if not tensors_list:
+        raise ValueError("Expected at least one set of tensors")
+    if isinstance(tensors_list[0], dict):
+        expected_keys = set(tensors_list[0].keys())
+        for tensors in tensors_list[1:]:
+            if set(tensors.keys()) != expected_keys:
+                raise ValueError("All dictionaries in tensors_list must have the same keys")
+        return [_as_tensor_list(tensors) for tensors in tensors_list]
+    return tensors_list
+
+
+def _as_original_type(original_tensors, tensor_list):
+    if isinstance(original_tensors, dict):
+        if len(original_tensors) == 1:
+            tensor_list = [tensor_list]
+        return {k: tensor_list[i] for i, k in enumerate(sorted(original_tensors, key=str))}
+    return tensor_list
+
+
+def _validate(tensor_list, what="batch()"):
+    tensor_list = [convert_to_tensor(t) for t in tensor_list]
+    if not tensor_list:
+        raise ValueError(f"Expected at least one tensor in {what}.")
+    return tensor_list
+
+
+def _component_dtypes(tensor_list_list):
+    all_types = [[t.dtype for t in tl] for tl in tensor_list_list]
+    types = all_types[0]
+    for other_types in all_types[1:]:
+        if other_types != types:
+            raise TypeError(
+                "Expected types to be consistent: "
+                f"{', '.join(x.name for x in types)} vs. {', '.join(x.name for x in other_types)}."
+            )
+    return types
+
+
+def _merge_shapes(shape_list, enqueue_many):
+    shape_list = [tensor_shape.as_shape(s) for s in shape_list]
+    if enqueue_many:
+        for s in shape_list:
+            if s.ndims is not None and s.ndims < 1:
+                raise ValueError(f"Shape {s} must have rank at least 1")
+        shape_list = [tensor_shape.TensorShape(s.as_list()[1:]) for s in shape_list]
+    merged = shape_list[0].as_list()
+    for s in shape_list[1:]:
+        shape_list[0].assert_is_compatible_with(s)
+        merged = [a if a is not None else b for a, b in zip(merged, s.as_list(), strict=True)]
+    return merged
+
+
+def _shapes(tensor_list_list, shapes, enqueue_many):
+    if shapes is None:
+        len0 = len(tensor_list_list[0])
+        for tl in tensor_list_list:
+            for i in range(len0):
+                if tl[i].shape.ndims is None:
+                    raise ValueError(f"Cannot infer Tensor's rank: {tl[i]}")
+        shapes = [
+            _merge_shapes([tl[i].shape.as_list() for tl in tensor_list_list], enqueue_many)
+            for i in range(len0)
+        ]
+    return shapes
+
+
+def _enqueue_ops(queue, tensor_list_list, enqueue_many):
+    enqueue_fn = queue.enqueue_many if enqueue_many else queue.enqueue
+    return [enqueue_fn(tl) for tl in tensor_list_list]
+
+
+def _dequeue(queue, batch_size, allow_smaller_final_batch, name):
+    if allow_smaller_final_batch:
+        return queue.dequeue_up_to(batch_size, name=name)
+    return queue.dequeue_many(batch_size, name=name)
+
+
+def _batch_queue(tensor_list_list, shapes, capacity, dynamic_pad, shared_name, enqueue_many):
+    types = _component_dtypes(tensor_list_list)
+    shapes = _shapes(tensor_list_list, shapes, enqueue_many)
+    kind = data_flow_ops.PaddingFIFOQueue if dynamic_pad else data_flow_ops.FIFOQueue
+    return kind(capacity=capacity, dtypes=types, shapes=shapes, shared_name=shared_name)
+
+
+def _fraction_full(queue, capacity):
+    from varflow import summary
+
+    summary.scalar(
+        f"fraction_of_{capacity}_full",
+        math_ops.cast(queue.size(), _dtypes.float32) * (1.0 / capacity),
+    )
+
+
+def _fraction_over(queue, capacity, min_after_dequeue):
+    from varflow import summary
+
+    full = math_ops.cast(math_ops.maximum(0, queue.size() - min_after_dequeue), _dtypes.float32) * (
+        1.0 / (capacity - min_after_dequeue)
+    )
+    summary.scalar(
+        f"fraction_over_{min_after_dequeue}_of_{capacity - min_after_dequeue}_full", full
+    )
+
+
+def batch(
+    tensors,
+    batch_size,
+    num_threads=1,
+    capacity=32,
+    enqueue_many=False,
+    shapes=None,
+    dynamic_pad=False,
+    allow_smaller_final_batch=False,
+    shared_name=None,
+    name=None,
+):
+    """Batches `tensors` through a FIFOQueue filled by `num_threads` runner threads."""
+    _check_graph_mode()
+    tensor_list = _as_tensor_list(tensors)
+    with name_scope(name, "batch", list(tensor_list)) as scope:
+        tensor_list = _validate(tensor_list)
+        queue = _batch_queue(
+            [tensor_list], shapes, capacity, dynamic_pad, shared_name, enqueue_many
+        )
+        enqueue = _enqueue_ops(queue, [tensor_list], enqueue_many)[0]
+        add_queue_runner(QueueRunner(queue, [enqueue] * num_threads))
+        _fraction_full(queue, capacity)
+        dequeued = _dequeue(queue, batch_size, allow_smaller_final_batch, scope)
+        return _as_original_type(tensors, dequeued)
+
+
+def batch_join(
+    tensors_list,
+    batch_size,
+    capacity=32,
+    enqueue_many=False,
+    shapes=None,
+    dynamic_pad=False,
+    allow_smaller_final_batch=False,
+    shared_name=None,
+    name=None,
+):
+    """Batches several lists of tensors, one runner thread each, into one queue."""
+    _check_graph_mode()
+    tensor_list_list = _as_tensor_list_list(tensors_list)
+    flat = [t for tl in tensor_list_list for t in tl]
+    with name_scope(name, "batch_join", flat) as scope:
+        tensor_list_list = [_validate(tl, "batch_join()") for tl in tensor_list_list]
+        queue = _batch_queue(
+            tensor_list_list, shapes, capacity, dynamic_pad, shared_name, enqueue_many
+        )
+        add_queue_runner(QueueRunner(queue, _enqueue_ops(queue, tensor_list_list, enqueue_many)))
+        _fraction_full(queue, capacity)
+        dequeued = _dequeue(queue, batch_size, allow_smaller_final_batch, scope)
+        return _as_original_type(tensors_list[0], dequeued)
+
+
+def _shuffle_queue(
+    tensor_list_list, shapes, capacity, min_after_dequeue, seed, shared_name, enqueue_many
+):
+    if capacity <= min_after_dequeue:
+        raise ValueError(
+            f"capacity {capacity} must be bigger than min_after_dequeue {min_after_dequeue}."
+        )
+    types = _component_dtypes(tensor_list_list)
+    shapes = _shapes(tensor_list_list, shapes, enqueue_many)
+    return data_flow_ops.RandomShuffleQueue(
+        capacity=capacity,
+        min_after_dequeue=min_after_dequeue,
+        seed=seed,
+        dtypes=types,
+        shapes=shapes,
+        shared_name=shared_name,
+    )
+
+
+def shuffle_batch(
+    tensors,
+    batch_size,
+    capacity,
+    min_after_dequeue,
+    num_threads=1,
+    seed=None,
+    enqueue_many=False,
+    shapes=None,
+    allow_smaller_final_batch=False,
+    shared_name=None,
+    name=None,
+):
+    """Batches `tensors` in random order through a RandomShuffleQueue."""
+    _check_graph_mode()
+    tensor_list = _as_tensor_list(tensors)
+    with name_scope(name, "shuffle_batch", list(tensor_list)) as scope:
+        tensor_list = _validate(tensor_list)
+        queue = _shuffle_queue(
+            [tensor_list], shapes, capacity, min_after_dequeue, seed, shared_name, enqueue_many
+        )
+        enqueue = _enqueue_ops(queue, [tensor_list], enqueue_many)[0]
+        add_queue_runner(QueueRunner(queue, [enqueue] * num_threads))
+        _fraction_over(queue, capacity, min_after_dequeue)
+        dequeued = _dequeue(queue, batch_size, allow_smaller_final_batch, scope)
+        return _as_original_type(tensors, dequeued)
+
+
+def shuffle_batch_join(
+    tensors_list,
+    batch_size,
+    capacity,
+    min_after_dequeue,
+    seed=None,
+    enqueue_many=False,
+    shapes=None,
+    allow_smaller_final_batch=False,
+    shared_name=None,
+    name=None,
+):
+    """shuffle_batch over several lists of tensors, one runner thread each."""
+    _check_graph_mode()
+    tensor_list_list = _as_tensor_list_list(tensors_list)
+    flat = [t for tl in tensor_list_list for t in tl]
+    with name_scope(name, "shuffle_batch_join", flat) as scope:
+        tensor_list_list = [_validate(tl, "shuffle_batch_join()") for tl in tensor_list_list]
+        queue = _shuffle_queue(
+            tensor_list_list, shapes, capacity, min_after_dequeue, seed, shared_name, enqueue_many
+        )
+        add_queue_runner(QueueRunner(queue, _enqueue_ops(queue, tensor_list_list, enqueue_many)))
+        _fraction_over(queue, capacity, min_after_dequeue)
+        dequeued = _dequeue(queue, batch_size, allow_smaller_final_batch, scope)
+        return _as_original_type(tensors_list[0], dequeued)
+
+
+__all__ = [
+    "batch",
+    "batch_join",
+    "input_producer",
+    "limit_epochs",
+    "range_input_producer",
+    "shuffle_batch",
+    "shuffle_batch_join",
+    "slice_input_producer",
+    "string_input_producer",
+]
