@@ -514,25 +514,3 @@ def cancel_queue_waits(session: Session) -> None:
     """
     Fails the queue ops blocked in the session's runs with Cancelled.
     """
-
-# --- queues (queue_bindings.cc) ----------------------------------------------------------------
-class StopFlag:
-    def __init__(self) -> None:
-        ...
-    def request(self) -> None:
-        ...
-    @property
-    def requested(self) -> bool:
-        ...
-def cancel_queue_waits(session: Session) -> None:
-    """
-    Fails the queue ops blocked in the session's runs with Cancelled.
-    """
-def run_enqueue_loop(session: Session, plan: Plan, stop: StopFlag = None) -> None:
-    """
-    Runs the plan until `stop` is requested or a run fails (its error is raised).
-    """
-def run_with_timeout(session: Session, plan: Plan, feed_values: list, timeout_ms: typing.SupportsInt | typing.SupportsIndex) -> list:
-    """
-    Session.run whose blocked queue ops fail with DeadlineExceeded after timeout_ms.
-    """
