@@ -25,6 +25,8 @@ int64_t int64_from_py(const py::handle& v, const std::string& what) {
   }
 }
 
+}  // namespace
+
 Shape shape_from_py(const py::handle& h) {
   if (h.is_none()) return Shape::unknown_rank();
   if (!py::isinstance<py::iterable>(h))
@@ -34,6 +36,8 @@ Shape shape_from_py(const py::handle& h) {
   for (py::handle d : h) dims.push_back(d.is_none() ? kUnknownDim : int64_from_py(d, "Dimension"));
   return Shape(dims);
 }
+
+namespace {
 
 py::object shape_to_py(const Shape& s) {
   if (!s.has_rank()) return py::none();

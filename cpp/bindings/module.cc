@@ -13,11 +13,12 @@ namespace py = pybind11;
 using namespace varflow;
 
 namespace varflow::bindings {
-void bind_train_utils(py::module_& m);  // train_utils_bindings.cc
-void bind_checkpoint(py::module_& m);   // checkpoint_bindings.cc
-void bind_eager(py::module_& m);        // eager_bindings.cc
-void bind_queues(py::module_& m);       // queue_bindings.cc
-void bind_data(py::module_& m);         // data_bindings.cc
+void bind_train_utils(py::module_& m);   // train_utils_bindings.cc
+void bind_checkpoint(py::module_& m);    // checkpoint_bindings.cc
+void bind_eager(py::module_& m);         // eager_bindings.cc
+void bind_queues(py::module_& m);        // queue_bindings.cc
+void bind_data(py::module_& m);          // data_bindings.cc
+void bind_control_flow(py::module_& m);  // control_flow_bindings.cc
 }  // namespace varflow::bindings
 
 namespace {
@@ -152,4 +153,5 @@ PYBIND11_MODULE(_core, m) {
   bindings::bind_eager(m);
   bindings::bind_queues(m);
   bindings::bind_data(m);
+  bindings::bind_control_flow(m);
 }

@@ -94,7 +94,11 @@ from varflow.compat.behavior import (  # noqa: E402
     enable_v2_tensorshape,
     resource_variables_enabled,
 )
-from varflow.control_flow_ops import group, no_op, tuple  # noqa: A004, E402
+from varflow.control_flow_ops import case, cond, group, no_op, tuple, while_loop  # noqa: A004, E402
+from varflow import nest  # noqa: E402  (tf.nest)
+from varflow.functional_ops import foldl, foldr, map_fn, scan  # noqa: E402
+from varflow.tensor_array_ops import TensorArray  # noqa: E402
+from varflow.array_ops import ensure_shape  # noqa: E402
 from varflow.dtypes import (  # noqa: E402
     DType,
     as_dtype,

@@ -1091,3 +1091,23 @@ def one_hot(
         indices = convert_to_tensor(indices)
         attrs = {"axis": -1 if axis is None else int(axis)}
         return _op("OneHot", [indices, _int_tensor(depth), on_t, off_t], attrs, scope)
+
+
+def ensure_shape(x, shape, name=None) -> Tensor:
+    """`x`, checked when it runs to have a shape compatible with `shape`, and known to have
+    it from then on (TF1's ``tf.ensure_shape``).
+
+    Args:
+      x: a tensor.
+      shape: a TensorShape or list of dimensions (None for unknown ones).
+      name: name of the op.
+
+    Returns:
+      `x` with its static shape merged with `shape`.
+
+    Raises:
+      ValueError: if x's static shape is incompatible with `shape`.
+      InvalidArgumentError (at run time): if x's value has another shape.
+    """
+    x = convert_to_tensor(x)
+    return _op("EnsureShape", [x], {"shape": _core_shape(shape)}, name or "EnsureShape")

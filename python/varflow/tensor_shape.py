@@ -124,6 +124,27 @@ class TensorShape:
             return False
         return all(a is None or b is None or a == b for a, b in zip(self._dims, other._dims))
 
+    def merge_with(self, other) -> TensorShape:
+        """The shape with every dimension either shape knows.
+
+        Args:
+          other: a shape compatible with this one.
+
+        Returns:
+          The merged TensorShape.
+
+        Raises:
+          ValueError: if the shapes are not compatible.
+        """
+        other = as_shape(other)
+        if self._dims is None:
+            return other
+        if other._dims is None:
+            return self
+        if not self.is_compatible_with(other):
+            raise ValueError(f"Shapes {self} and {other} are not compatible")
+        return TensorShape([a if a is not None else b for a, b in zip(self._dims, other._dims)])
+
     def assert_is_compatible_with(self, other) -> None:
         """Raises exception if `self` and `other` do not represent the same shape.
 

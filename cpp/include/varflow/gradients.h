@@ -20,6 +20,9 @@ struct GradientsOptions {
   // is used before all are computed.
   bool gate_per_op = false;
   std::string name = "gradients";
+  // Differentiates only through the nodes of this control-flow region (how the gradient of an
+  // If or While builds its branches' and body's gradients); xs may then lie outside it.
+  std::optional<int> within_region;
 };
 
 // d(sum of ys)/d(x) for each x; nullopt where ys do not depend on x (or kZero: zeros).

@@ -55,10 +55,14 @@ class Node {
   const std::string& device() const { return device_; }
   // True once Graph::discard_nodes took the node out of its graph (eager execution only).
   bool discarded() const { return discarded_; }
+  // The control-flow region (a tf.cond branch, a tf.while_loop) the node was built in; -1 for
+  // the top level. A region's nodes run only when, and as often as, its If/While node says.
+  int region() const { return region_; }
 
  private:
   friend class Graph;
   int id_ = 0;
+  int region_ = -1;
   bool discarded_ = false;
   std::string name_;
   const OpDef* op_def_ = nullptr;
@@ -99,6 +103,28 @@ inline constexpr const char* kGlobalStep = "global_step";
 inline constexpr const char* kTrainOp = "train_op";
 }  // namespace graph_keys
 
+// A control-flow region: the nodes one tf.cond branch or one tf.while_loop (condition and body)
+// was built from. Its nodes live in the graph like any other, with TF1 names, but run only
+// under their owner, the If or While node built when the region is complete.
+enum class RegionKind : int8_t { kBranch, kLoop };
+struct Region {
+  RegionKind kind = RegionKind::kBranch;
+  int parent = -1;
+  Node* owner = nullptr;
+  // Tensors and operations of enclosing regions that its nodes (or nested regions') read, in
+  // first-use order: the owner takes them as inputs and control inputs, so they exist first.
+  std::vector<Output> captures;
+  std::vector<Node*> control_captures;
+  // kLoop: the LoopVar nodes the condition and body read, and the condition's boolean result.
+  std::vector<Node*> loop_vars;
+  Output condition;
+  // A branch's outputs; a loop body's next values of the loop variables.
+  std::vector<Output> results;
+  // Gradient regions read what the forward region computed: maps a tensor of a region this
+  // one cannot otherwise see to one it can (a loop's saved value), or nullopt.
+  std::function<std::optional<Output>(const Output&)> resolve_foreign;
+};
+
 // A variable's nodes: the VariableV2 node holding the value, its initializer (Assign of the
 // initial value) and the `read` snapshot that consumers use.
 struct VariableInfo {
@@ -110,12 +136,12 @@ struct VariableInfo {
 };
 
 // Errors: add_node raises kRuntime on a finalized graph; kValue for a wrong number of
-// inputs, a null input, an input of another graph, a duplicate verbatim name or a shape
-// rule's rejection; kType for a non-variable ref input or a dtype the op does not take;
-// kNotFound for an op type that is not registered. tensor_by_name/operation_by_name raise
-// kValue for a malformed name and kNotFound for a missing node or output index.
-// Collections, scopes and control dependencies do not throw. node(id) and
-// Node::output_*(i) do not check their index (ids come from num_nodes(), indices from
+// inputs, a null input, an input of another graph, an input from a control-flow region the
+// new node's region cannot see, a duplicate verbatim name or a shape rule's rejection; kType for a
+// non-variable ref input or a dtype the op does not take; kNotFound for an op type that is not
+// registered. tensor_by_name/operation_by_name raise kValue for a malformed name and kNotFound for
+// a missing node or output index. Collections, scopes and control dependencies do not throw.
+// node(id) and Node::output_*(i) do not check their index (ids come from num_nodes(), indices from
 // num_outputs()).
 // Thread-safety: a graph is built by one thread at a time (as in TF1). Concurrent const use
 // (lookups, Session::prepare, running plans) is safe while nobody modifies the graph; plans
@@ -183,6 +209,17 @@ class Graph : public std::enable_shared_from_this<Graph> {
   // Gives an output the exact shape its value turned out to have. Only for graphs whose nodes
   // run as they are added (no Session plan was compiled from them).
   void refine_output_shape(Node& node, int index, Shape shape);
+  // --- control flow (varflow/control_flow.h) -------------------------------------------------
+  // A new region nested in the current one; add_region does not enter it.
+  int add_region(RegionKind kind);
+  int current_region() const { return current_region_; }
+  int set_current_region(int id);  // returns the previous one; -1 is the top level
+  Region& region(int id) { return *regions_[static_cast<size_t>(id)]; }
+  const Region& region(int id) const { return *regions_[static_cast<size_t>(id)]; }
+  int num_regions() const { return static_cast<int>(regions_.size()); }
+  // True when `outer` is `inner` or encloses it (-1, the top level, encloses every region).
+  bool region_encloses(int outer, int inner) const;
+
   // Removes every node for which keep(node) is false, and everything naming it (names,
   // consumers, collections, variable records); the nodes kept are renumbered in order, so ids
   // stay a topological order 0..n-1. Returns the removed nodes, marked discarded(): add_node
@@ -203,6 +240,8 @@ class Graph : public std::enable_shared_from_this<Graph> {
 
  private:
   void forget_name(const Node* node);
+  Output resolve_input(const Output& input, const std::string& node_name) const;
+  void record_captures(const Node& node);
 
   std::vector<std::unique_ptr<Node>> nodes_;
   std::unordered_map<std::string, Node*> by_name_;
@@ -219,6 +258,8 @@ class Graph : public std::enable_shared_from_this<Graph> {
   std::optional<int64_t> seed_;
   int64_t op_seed_counter_ = 0;
   std::function<void(Node&)> node_added_hook_;
+  std::vector<std::unique_ptr<Region>> regions_;
+  int current_region_ = -1;
 };
 
 // RAII name scope: TF1's `with tf.name_scope(name)`. A name ending in "/" re-enters that
@@ -235,6 +276,19 @@ class NameScope {
   Graph& graph_;
   std::string previous_;
   std::string scope_;
+};
+
+// RAII: builds nodes in region `id` (-1: the top level) while in scope.
+class RegionScope {
+ public:
+  RegionScope(Graph& graph, int id) : graph_(graph), previous_(graph.set_current_region(id)) {}
+  ~RegionScope() { graph_.set_current_region(previous_); }
+  RegionScope(const RegionScope&) = delete;
+  RegionScope& operator=(const RegionScope&) = delete;
+
+ private:
+  Graph& graph_;
+  int previous_;
 };
 
 class ControlDependencies {

@@ -1027,6 +1027,11 @@ Output Elu(Output x, const std::string& name = "");
 // EluGrad(gradients, outputs) -> z.
 Output EluGrad(Output gradients, Output outputs, const std::string& name = "");
 
+// EnsureShape(input) -> output. tf.ensure_shape: the input, checked at run time to have a shape
+// compatible with `shape`, and known statically to have it. shape (shape): what the input's shape
+// must be compatible with.
+Output EnsureShape(Output input, const ::varflow::Shape& shape, const std::string& name = "");
+
 // Equal(x, y) -> z.
 Output Equal(Output x, Output y, const std::string& name = "");
 
@@ -1088,6 +1093,15 @@ Output GreaterEqual(Output x, Output y, const std::string& name = "");
 
 // Identity(input) -> output.
 Output Identity(Output input, const std::string& name = "");
+
+// If(cond, ...) -> output. tf.cond: the outputs of the branch the boolean scalar `cond` selects;
+// only that branch runs. Inputs after cond are the tensors the branches capture. then_region (int):
+// the branch run when cond is true. else_region (int): the branch run when cond is false.
+Output If(
+    const std::vector<Output>& inputs,
+    const int64_t& then_region,
+    const int64_t& else_region,
+    const std::string& name = "");
 
 // InitializedValue(ref, initial_value) -> value.
 Output InitializedValue(Output ref, Output initial_value, const std::string& name = "");
@@ -1294,6 +1308,24 @@ Output LogicalNot(Output x, const std::string& name = "");
 
 // LogicalOr(x, y) -> z.
 Output LogicalOr(Output x, Output y, const std::string& name = "");
+
+// LoopSavedValue() -> output. In a gradient loop: the value tensor_name had in the forward loop's
+// iteration this one mirrors (the forward loop pushes, this pops). tensor_name (string): the
+// forward loop's tensor. dtype (type). shape (shape).
+Output LoopSavedValue(
+    Graph& graph,
+    const std::string& tensor_name,
+    const ::varflow::DType& dtype,
+    const ::varflow::Shape& shape,
+    const std::string& name = "");
+
+// LoopVar() -> output. A loop variable inside a while loop's region; its While writes it. dtype
+// (type). shape (shape): the loop variable's shape invariant.
+Output LoopVar(
+    Graph& graph,
+    const ::varflow::DType& dtype,
+    const ::varflow::Shape& shape,
+    const std::string& name = "");
 
 // Optional attributes of MatMul.
 struct MatMulAttrs {
@@ -2461,6 +2493,66 @@ Output Tanh(Output x, const std::string& name = "");
 // TanhGrad(y, dy) -> z.
 Output TanhGrad(Output y, Output dy, const std::string& name = "");
 
+// Optional attributes of TensorArray.
+struct TensorArrayAttrs {
+  // what is known of every element's shape
+  ::varflow::Shape element_shape = ::varflow::Shape::unknown_rank();
+  TensorArrayAttrs& with_element_shape(::varflow::Shape value) {
+    element_shape = std::move(value);
+    return *this;
+  }
+};
+// TensorArray(size) -> array. A new TensorArray of `size` elements, as one [size, element...]
+// tensor of zeros. dtype (type).
+Output TensorArray(
+    Output size,
+    const ::varflow::DType& dtype,
+    const TensorArrayAttrs& attrs = {},
+    const std::string& name = "");
+
+// TensorArrayAccumulate(array, indices, values) -> array_out. `array` with `values` added to the
+// rows `indices` (in place when nobody else holds it): how a gradient loop sums the reads of a
+// TensorArray it captured.
+Output TensorArrayAccumulate(
+    Output array,
+    Output indices,
+    Output values,
+    const std::string& name = "");
+
+// TensorArrayGather(array, indices) -> value. TensorArray.read (scalar index) and gather (vector of
+// indices).
+Output TensorArrayGather(Output array, Output indices, const std::string& name = "");
+
+// TensorArrayGatherGrad(array, indices, grad) -> array_grad. The gradient of TensorArrayGather for
+// its array: zeros but the rows read.
+Output TensorArrayGatherGrad(
+    Output array,
+    Output indices,
+    Output grad,
+    const std::string& name = "");
+
+// Optional attributes of TensorArrayScatter.
+struct TensorArrayScatterAttrs {
+  // writes past the end grow the array
+  bool dynamic_size = false;
+  TensorArrayScatterAttrs& with_dynamic_size(bool value) {
+    dynamic_size = std::move(value);
+    return *this;
+  }
+};
+// TensorArrayScatter(array, indices, value) -> array_out. TensorArray.write (scalar index) and
+// scatter (vector of indices): the array with those rows set to `value`.
+Output TensorArrayScatter(
+    Output array,
+    Output indices,
+    Output value,
+    const TensorArrayScatterAttrs& attrs = {},
+    const std::string& name = "");
+
+// TensorArrayScatterGrad(grad, indices) -> array_grad, value_grad. The gradient of
+// TensorArrayScatter: the written rows for the value, the rest for the array before the write.
+Node* TensorArrayScatterGrad(Output grad, Output indices, const std::string& name = "");
+
 // Tile(input, multiples) -> output.
 Output Tile(Output input, Output multiples, const std::string& name = "");
 
@@ -2548,6 +2640,30 @@ Output VariableV2(
 
 // Where(input) -> index.
 Output Where(Output input, const std::string& name = "");
+
+// Optional attributes of While.
+struct WhileAttrs {
+  // the input after the initial values is the limit
+  bool has_maximum_iterations = false;
+  // false: no gradient flows through the loop
+  bool back_prop = true;
+  WhileAttrs& with_has_maximum_iterations(bool value) {
+    has_maximum_iterations = std::move(value);
+    return *this;
+  }
+  WhileAttrs& with_back_prop(bool value) {
+    back_prop = std::move(value);
+    return *this;
+  }
+};
+// While(input, ...) -> output. tf.while_loop: the loop variables' values when the condition turns
+// false, then the number of iterations run. Inputs: the initial values, the optional iteration
+// limit, then the tensors the loop captures. loop_region (int): the loop's condition and body.
+Output While(
+    const std::vector<Output>& inputs,
+    const int64_t& loop_region,
+    const WhileAttrs& attrs = {},
+    const std::string& name = "");
 
 // ZerosLike(x) -> y.
 Output ZerosLike(Output x, const std::string& name = "");

@@ -13,6 +13,8 @@
 
 namespace varflow {
 
+struct ControlStep;
+
 struct PlanStep {
   const Node* node = nullptr;
   KernelFn kernel = nullptr;
@@ -26,6 +28,33 @@ struct PlanStep {
   // The variable this step updates (first ref input), if the executor may skip it when that
   // variable is frozen; -1 otherwise.
   int frozen_check_input = -1;
+  // Control-flow nodes (If, While, LoopSavedValue) run blocks of steps, not a kernel.
+  std::shared_ptr<const ControlStep> control;
+};
+
+// What the executor does for a control-flow node. An If runs one branch's steps and copies
+// that branch's results to its outputs; a While copies its initial values into the loop
+// variables' slots and runs condition and body until the condition is false (or the
+// iteration limit), pushing the values its gradient loop needs onto per-run stacks; a
+// LoopSavedValue pops one of those stacks.
+struct ControlStep {
+  enum class Kind { kIf, kWhile, kPopSaved };
+  Kind kind = Kind::kIf;
+  // kIf: branches[0] runs when the predicate is false, branches[1] when it is true.
+  int predicate_slot = -1;
+  std::vector<PlanStep> branches[2];
+  std::vector<int> branch_results[2];
+  // kWhile
+  std::vector<int> init_slots;
+  std::vector<int> loop_var_slots;
+  std::vector<PlanStep> condition_steps;
+  int condition_slot = -1;
+  std::vector<PlanStep> body_steps;
+  std::vector<int> body_result_slots;
+  int maximum_iterations_slot = -1;
+  std::vector<std::pair<int, int>> saved;  // (slot, stack) pushed after each iteration's body
+  // kPopSaved
+  int stack = -1;
 };
 
 // Built by Session::prepare; read-only afterwards except for the frame pool, which is locked,
@@ -45,6 +74,8 @@ class Plan {
   // For each slot, the node whose output it is (to name it in error messages).
   std::vector<const Node*> slot_owner;
   int num_slots = 0;
+  // Stacks of values saved by while loops for their gradient loops, made per run.
+  int num_stacks = 0;
 
   // Value arrays for concurrent runs: taken for a run, returned after it. A plan's first run
   // drops its intermediate buffers afterwards (a one-off run such as an initializer should not

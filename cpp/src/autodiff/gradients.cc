@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <map>
 
+#include "autodiff/control_flow_grad.h"
 #include "varflow/errors.h"
 #include "varflow/op_registry.h"
 #include "varflow/ops.h"
@@ -19,6 +20,10 @@ bool backpropagatable(DType d) { return is_floating(d); }
 
 // Reduces `grad` to the shape of `input` when broadcasting may have widened it.
 Output unbroadcast(Output grad, Output input) {
+  // A TensorArray's gradient has its shape by construction, and must stay the producer's own
+  // output for the gradient loop to accumulate it in place (control_flow_grad.cc).
+  const std::string& producer = grad.node->type();
+  if (producer == "TensorArrayGatherGrad" || producer == "TensorArrayScatterGrad") return grad;
   const Shape& gs = grad.shape();
   const Shape& is = input.shape();
   if (gs.fully_defined() && is.fully_defined() && gs == is) return grad;
@@ -83,6 +88,13 @@ std::vector<std::optional<Output>> gradients(const std::vector<Output>& ys,
   }
   std::vector<char> between(n, 0);
   for (size_t i = 0; i < n; ++i) between[i] = from_xs[i] && to_ys[i];
+  const bool in_region = options.within_region.has_value();
+  std::vector<char> is_x(n, 0);
+  if (in_region) {
+    for (size_t i = 0; i < n; ++i)
+      if (graph.node(static_cast<int>(i))->region() != *options.within_region) between[i] = 0;
+    for (const Output& x : xs) is_x[static_cast<size_t>(x.node->id())] = 1;
+  }
   std::vector<char> stopped(n, 0);
   for (const Output& s : options.stop_gradients) stopped[static_cast<size_t>(s.node->id())] = 1;
 
@@ -139,15 +151,20 @@ std::vector<std::optional<Output>> gradients(const std::vector<Output>& ys,
 
     Grads in_grads(node->inputs().size());
     const bool has_path_below =
-        std::any_of(node->inputs().begin(), node->inputs().end(),
-                    [&](const Output& in) { return between[static_cast<size_t>(in.node->id())]; });
+        std::any_of(node->inputs().begin(), node->inputs().end(), [&](const Output& in) {
+          const size_t in_id = static_cast<size_t>(in.node->id());
+          return between[in_id] || is_x[in_id];
+        });
     if (any && !stopped[id] && has_path_below && !def.not_differentiable) {
-      if (!def.grad)
+      if (!def.grad && !is_control_flow(def.name))
         raise(ErrorCode::kLookup, "No gradient defined for operation '", node->name(),
               "' (op type: ", def.name, ")");
       NameScope grad_scope(graph, node->name() + "_grad");
       GradContext ctx(*node, out_grads);
-      in_grads = def.grad(ctx);
+      if (is_control_flow(def.name))
+        in_grads = control_flow_gradient(*node, out_grads);
+      else
+        in_grads = def.grad(ctx);
       VF_CHECK(in_grads.size() == node->inputs().size(), ErrorCode::kInternal, "Gradient of ",
                def.name, " returned ", in_grads.size(), " values for ", node->inputs().size(),
                " inputs");
@@ -159,7 +176,12 @@ std::vector<std::optional<Output>> gradients(const std::vector<Output>& ys,
     for (size_t i = 0; i < node->inputs().size(); ++i) {
       const Output& in = node->inputs()[i];
       const size_t in_id = static_cast<size_t>(in.node->id());
-      if (!between[in_id]) continue;
+      if (!between[in_id]) {
+        // A region's gradient also collects what flows to the tensors it captured.
+        if (in_region && is_x[in_id] && in_grads[i] && backpropagatable(in.dtype()))
+          received[in].push_back(*in_grads[i]);
+        continue;
+      }
       if (in_grads[i] && backpropagatable(in.dtype())) received[in].push_back(*in_grads[i]);
       if (--pending[in_id] == 0 && !queued[in_id]) {
         ready.push_back(in.node);
@@ -171,7 +193,8 @@ std::vector<std::optional<Output>> gradients(const std::vector<Output>& ys,
   std::vector<std::optional<Output>> result;
   for (const Output& x : xs) {
     auto it = received.find(x);
-    if (it != received.end() && !it->second.empty() && between[static_cast<size_t>(x.node->id())]) {
+    if (it != received.end() && !it->second.empty() &&
+        (between[static_cast<size_t>(x.node->id())] || in_region)) {
       result.push_back(aggregate(it->second));
     } else if (options.unconnected == UnconnectedGradients::kZero) {
       result.push_back(ops::zeros_like(x));

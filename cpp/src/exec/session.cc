@@ -7,6 +7,8 @@
 #include <stdexcept>
 
 #include "core/thread_pool.h"
+#include "exec/control_flow_plan.h"
+#include "exec/executor.h"
 #include "varflow/errors.h"
 #include "varflow/plan.h"
 
@@ -143,7 +145,8 @@ std::shared_ptr<Plan> Session::prepare(const std::vector<Output>& feeds,
   plan->fetches = fetches;
   plan->targets = targets;
 
-  // Which nodes run: everything fetches and targets reach, stopping at fed tensors.
+  // Which nodes run: everything fetches and targets reach, stopping at fed tensors, and
+  // under a control-flow node what its regions compute.
   auto is_fed = [&](const Output& o) {
     return std::find(feeds.begin(), feeds.end(), o) != feeds.end();
   };
@@ -166,6 +169,8 @@ std::shared_ptr<Plan> Session::prepare(const std::vector<Output>& feeds,
       for (int k = 0; k < ctrl->num_outputs() && fed; ++k) fed = is_fed(Output{ctrl, k});
       if (!fed) stack.push_back(ctrl);
     }
+    for (const Output& o : control_flow_roots(*n))
+      if (!is_fed(o)) stack.push_back(o.node);
   }
 
   // Slots: fed tensors first, then each running node's outputs, contiguous.
@@ -189,20 +194,19 @@ std::shared_ptr<Plan> Session::prepare(const std::vector<Output>& feeds,
     return first_slot[static_cast<size_t>(o.node->id())] + o.index;
   };
 
-  // Node ids are a topological order: a node's inputs always exist before it.
-  for (int id = 0; id < graph_->num_nodes(); ++id) {
-    if (!needed[static_cast<size_t>(id)]) continue;
-    Node* n = graph_->node(id);
+  auto make_step = [&](Node* n) -> std::optional<PlanStep> {
     const OpDef& def = n->op_def();
     if (def.name == "Const" && n->control_inputs().empty()) {
-      plan->constants.emplace_back(first_slot[static_cast<size_t>(id)],
+      plan->constants.emplace_back(first_slot[static_cast<size_t>(n->id())],
                                    n->attrs().get<Tensor>("value"));
-      continue;
+      return std::nullopt;
     }
+    if (def.name == "LoopVar") return std::nullopt;  // written by its While
     PlanStep step;
     step.node = n;
     step.kernel = def.kernel;
-    step.first_output = first_slot[static_cast<size_t>(id)];
+    step.first_output = first_slot[static_cast<size_t>(n->id())];
+    const int checked = control_flow_checked_inputs(*n);
     for (size_t i = 0; i < n->inputs().size(); ++i) {
       const Output& in = n->inputs()[i];
       step.input_slots.push_back(slot_of(in));
@@ -210,7 +214,8 @@ std::shared_ptr<Plan> Session::prepare(const std::vector<Output>& feeds,
         step.resources.push_back(&resource(in.node));
       else {
         step.resources.push_back(nullptr);
-        step.checked_inputs.push_back(static_cast<int>(i));
+        if (checked < 0 || static_cast<int>(i) < checked)
+          step.checked_inputs.push_back(static_cast<int>(i));
       }
     }
     step.resources.push_back(def.stateful ? &resource(n) : nullptr);
@@ -221,8 +226,12 @@ std::shared_ptr<Plan> Session::prepare(const std::vector<Output>& feeds,
           break;
         }
     }
-    plan->steps.push_back(std::move(step));
-  }
+    return step;
+  };
+  // Node ids are a topological order: a node's inputs always exist before it.
+  ControlFlowCompiler control_flow(*graph_, needed, slot_of, make_step);
+  plan->steps = control_flow.block(-1);
+  plan->num_stacks = control_flow.num_stacks();
   for (const Output& o : fetches) plan->fetch_slots.push_back(slot_of(o));
 
   std::lock_guard<std::mutex> lock(mu_);
@@ -231,15 +240,6 @@ std::shared_ptr<Plan> Session::prepare(const std::vector<Output>& feeds,
 }
 
 namespace {
-
-[[noreturn]] void report_missing_input(const Plan& plan, const PlanStep& step, int input) {
-  const Node* producer =
-      plan.slot_owner[static_cast<size_t>(step.input_slots[static_cast<size_t>(input)])];
-  if (producer->op_def().is_variable)
-    raise(ErrorCode::kFailedPrecondition, "Attempting to use uninitialized value ",
-          producer->name(), "\n\t [[node ", step.node->name(), "]]");
-  raise(ErrorCode::kInternal, "Input ", input, " of node ", step.node->name(), " has no value");
-}
 
 // Both mismatches are InvalidArgument, as TF1's C++ Session reports a bad feed (the Python
 // layer raises ValueError for the shape before it gets here, as TF1's session.py does).
@@ -253,13 +253,6 @@ void check_feed(const Output& target, const Tensor& value) {
   if (!target.shape().accepts(value.dims()))
     raise(ErrorCode::kInvalidArgument, "Cannot feed value of shape ", dims_to_string(value.dims()),
           " for Tensor '", target.name(), "', which has shape '", target.shape().to_string(), "'");
-}
-
-// Memory a kernel could not get (a std::vector sized from the data, say) is the run's
-// ResourceExhausted error, naming the node, rather than an exception TF1 never raises.
-[[noreturn]] void raise_kernel_oom(const Node& node, const char* what) {
-  raise(ErrorCode::kResourceExhausted, "OOM when running ", node.type(), " (", what,
-        ")\n\t [[node ", node.name(), "]]");
 }
 
 }  // namespace
@@ -295,33 +288,9 @@ std::vector<Tensor> Session::run(Plan& plan, const std::vector<Tensor>& feed_val
       check_feed(plan.feeds[i], feed_values[i]);
       values[static_cast<size_t>(plan.feed_slots[i])] = feed_values[i];
     }
-    for (const PlanStep& step : plan.steps) {
-      for (int i : step.checked_inputs)
-        if (!values[static_cast<size_t>(step.input_slots[static_cast<size_t>(i)])].defined())
-          report_missing_input(plan, step, i);
-      KernelContext ctx(*step.node, values.data(), step.input_slots.data(), step.first_output,
-                        step.resources.data(), pool, frozen_ptr);
-      if (frozen_ptr && step.frozen_check_input >= 0) {
-        ResourceSlot& target = *step.resources[static_cast<size_t>(step.frozen_check_input)];
-        if (ctx.is_frozen(target)) {
-          std::lock_guard<std::mutex> lock(target.mu);
-          if (step.node->num_outputs() > 0) ctx.set_output(0, target.value);
-          continue;
-        }
-      }
-      try {
-        step.kernel(ctx);
-      } catch (const Error& e) {
-        std::string what = e.what();
-        if (what.find("[[node") == std::string::npos)
-          what += "\n\t [[node " + step.node->name() + "]]";
-        throw Error(e.code(), what);
-      } catch (const std::bad_alloc&) {
-        raise_kernel_oom(*step.node, "out of memory");
-      } catch (const std::length_error& e) {
-        raise_kernel_oom(*step.node, e.what());
-      }
-    }
+    RunState run{values, pool, frozen_ptr, plan,
+                 std::vector<std::vector<Tensor>>(static_cast<size_t>(plan.num_stacks))};
+    execute_steps(plan.steps, run);
     results.reserve(plan.fetch_slots.size());
     for (int slot : plan.fetch_slots) {
       const Tensor& t = values[static_cast<size_t>(slot)];

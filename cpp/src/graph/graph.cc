@@ -109,7 +109,8 @@ Node* Graph::add_node(const std::string& op_type, const std::vector<Output>& inp
   if (!def.variadic_inputs && inputs.size() != def.input_names.size())
     raise(ErrorCode::kValue, "Op '", op_type, "' expects ", def.input_names.size(),
           " inputs but got ", inputs.size(), " for '", node_name, "'");
-  for (const Output& in : inputs) {
+  std::vector<Output> resolved = inputs;
+  for (Output& in : resolved) {
     VF_CHECK(in.node != nullptr, ErrorCode::kValue, "Input to '", node_name, "' is None");
     if (in.node->discarded_)
       raise(ErrorCode::kValue, "Input '", in.node->name(), "' of '", node_name,
@@ -117,7 +118,16 @@ Node* Graph::add_node(const std::string& op_type, const std::vector<Output>& inp
     if (&in.graph() != this)
       raise(ErrorCode::kValue, "Tensor(\"", in.name(), "\") must be from the same graph as '",
             node_name, "'.");
+    in = resolve_input(in, node_name);
   }
+  std::vector<Node*> control_inputs;
+  if (!control_stack_.empty()) control_inputs = control_stack_.back();
+  for (Node* c : control_inputs)
+    if (!region_encloses(c->region_, current_region_))
+      raise(ErrorCode::kValue, "Cannot use '", c->name(), "' as a control input of '", node_name,
+            "' because it is in a control-flow region (tf.cond branch or tf.while_loop) that '",
+            node_name, "' is not in.");
+  const std::vector<Output>& inputs_in_scope = resolved;
   for (int i : def.ref_inputs)
     if (i < static_cast<int>(inputs.size()) &&
         !inputs[static_cast<size_t>(i)].node->op_def().is_variable)
@@ -125,7 +135,7 @@ Node* Graph::add_node(const std::string& op_type, const std::vector<Output>& inp
             "') must be a variable, got '", inputs[static_cast<size_t>(i)].name(), "'");
 
   validate_attrs(def, node_name, attrs);
-  InferenceContext ctx(def, node_name, inputs, attrs);
+  InferenceContext ctx(def, node_name, inputs_in_scope, attrs);
   ctx.set_num_outputs(static_cast<int>(def.output_names.size()));
   if (def.shape_fn) def.shape_fn(ctx);
 
@@ -134,14 +144,15 @@ Node* Graph::add_node(const std::string& op_type, const std::vector<Output>& inp
   node->name_ = node_name;
   node->op_def_ = &def;
   node->graph_ = this;
-  node->inputs_ = inputs;
+  node->inputs_ = inputs_in_scope;
+  node->region_ = current_region_;
   node->attrs_ = std::move(attrs);
   node->output_dtypes_ = ctx.output_dtypes();
   node->output_shapes_ = ctx.output_shapes();
   node->device_ = device_;
-  if (!control_stack_.empty()) node->control_inputs_ = control_stack_.back();
+  node->control_inputs_ = std::move(control_inputs);
   Node* raw = node.get();
-  for (const Output& in : inputs) {
+  for (const Output& in : raw->inputs_) {
     auto& consumers = in.node->consumers_;
     if (consumers.empty() || consumers.back() != raw) consumers.push_back(raw);
   }
@@ -161,7 +172,67 @@ Node* Graph::add_node(const std::string& op_type, const std::vector<Output>& inp
       throw;
     }
   }
+  record_captures(*raw);
   return raw;
+}
+
+int Graph::add_region(RegionKind kind) {
+  auto r = std::make_unique<Region>();
+  r->kind = kind;
+  r->parent = current_region_;
+  regions_.push_back(std::move(r));
+  return static_cast<int>(regions_.size()) - 1;
+}
+
+int Graph::set_current_region(int id) {
+  VF_CHECK(id >= -1 && id < num_regions(), ErrorCode::kValue, "No control-flow region ", id);
+  const int previous = current_region_;
+  current_region_ = id;
+  return previous;
+}
+
+bool Graph::region_encloses(int outer, int inner) const {
+  for (int r = inner; r != -1; r = regions_[static_cast<size_t>(r)]->parent)
+    if (r == outer) return true;
+  return outer == -1;
+}
+
+// An input from an enclosing region is read directly (and captured, below); one from a region
+// the new node cannot see is only allowed where a gradient region knows where its value is.
+Output Graph::resolve_input(const Output& input, const std::string& node_name) const {
+  if (region_encloses(input.node->region_, current_region_)) return input;
+  for (int r = current_region_; r != -1; r = regions_[static_cast<size_t>(r)]->parent) {
+    const Region& region = *regions_[static_cast<size_t>(r)];
+    if (!region.resolve_foreign) continue;
+    // The tensor itself back means the gradient region may read it where it is: a forward
+    // branch's value, computed earlier in the same run by the branch this one mirrors.
+    if (std::optional<Output> seen = region.resolve_foreign(input)) {
+      if (*seen == input || region_encloses(seen->node->region_, current_region_)) return *seen;
+    }
+  }
+  raise(ErrorCode::kValue, "Cannot use '", input.name(), "' as input to '", node_name,
+        "' because it is in a control-flow region (tf.cond branch or tf.while_loop) that '",
+        node_name, "' is not in.");
+}
+
+void Graph::record_captures(const Node& node) {
+  auto capture_into = [&](int from_region, int stop, auto&& add) {
+    for (int r = from_region; r != stop && r != -1; r = regions_[static_cast<size_t>(r)]->parent)
+      add(*regions_[static_cast<size_t>(r)]);
+  };
+  for (const Output& in : node.inputs_)
+    if (in.node->region_ != node.region_ && region_encloses(in.node->region_, node.region_))
+      capture_into(node.region_, in.node->region_, [&](Region& r) {
+        if (std::find(r.captures.begin(), r.captures.end(), in) == r.captures.end())
+          r.captures.push_back(in);
+      });
+  for (Node* c : node.control_inputs_)
+    if (c->region_ != node.region_)
+      capture_into(node.region_, c->region_, [&](Region& r) {
+        if (std::find(r.control_captures.begin(), r.control_captures.end(), c) ==
+            r.control_captures.end())
+          r.control_captures.push_back(c);
+      });
 }
 
 void Graph::forget_name(const Node* node) {

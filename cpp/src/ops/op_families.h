@@ -30,6 +30,8 @@ void register_lrn_ops(OpRegistry& registry);
 void register_queue_ops(OpRegistry& registry);
 void register_rnn_ops(OpRegistry& registry);
 void register_string_ops(OpRegistry& registry);
+void register_control_flow_ops(OpRegistry& registry);
+void register_tensor_array_ops(OpRegistry& registry);
 
 inline void register_all_ops(OpRegistry& registry) {
   register_array_ops(registry);
@@ -53,6 +55,8 @@ inline void register_all_ops(OpRegistry& registry) {
   register_queue_ops(registry);
   register_rnn_ops(registry);
   register_string_ops(registry);
+  register_control_flow_ops(registry);
+  register_tensor_array_ops(registry);
 }
 
 }  // namespace varflow::ops

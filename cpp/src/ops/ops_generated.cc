@@ -926,6 +926,13 @@ Output EluGrad(Output gradients, Output outputs, const std::string& name) {
   return node->output(0);
 }
 
+Output EnsureShape(Output input, const ::varflow::Shape& shape, const std::string& name) {
+  AttrMap op_attrs;
+  op_attrs.set("shape", shape);
+  Node* node = input.graph().add_node("EnsureShape", {input}, std::move(op_attrs), name);
+  return node->output(0);
+}
+
 Output Equal(Output x, Output y, const std::string& name) {
   AttrMap op_attrs;
   Node* node = x.graph().add_node("Equal", {x, y}, std::move(op_attrs), name);
@@ -1033,6 +1040,18 @@ Output GreaterEqual(Output x, Output y, const std::string& name) {
 Output Identity(Output input, const std::string& name) {
   AttrMap op_attrs;
   Node* node = input.graph().add_node("Identity", {input}, std::move(op_attrs), name);
+  return node->output(0);
+}
+
+Output If(
+    const std::vector<Output>& inputs,
+    const int64_t& then_region,
+    const int64_t& else_region,
+    const std::string& name) {
+  AttrMap op_attrs;
+  op_attrs.set("then_region", then_region);
+  op_attrs.set("else_region", else_region);
+  Node* node = graph_of(inputs, "If").add_node("If", inputs, std::move(op_attrs), name);
   return node->output(0);
 }
 
@@ -1245,6 +1264,32 @@ Output LogicalNot(Output x, const std::string& name) {
 Output LogicalOr(Output x, Output y, const std::string& name) {
   AttrMap op_attrs;
   Node* node = x.graph().add_node("LogicalOr", {x, y}, std::move(op_attrs), name);
+  return node->output(0);
+}
+
+Output LoopSavedValue(
+    Graph& graph,
+    const std::string& tensor_name,
+    const ::varflow::DType& dtype,
+    const ::varflow::Shape& shape,
+    const std::string& name) {
+  AttrMap op_attrs;
+  op_attrs.set("tensor_name", tensor_name);
+  op_attrs.set("dtype", dtype);
+  op_attrs.set("shape", shape);
+  Node* node = graph.add_node("LoopSavedValue", {}, std::move(op_attrs), name);
+  return node->output(0);
+}
+
+Output LoopVar(
+    Graph& graph,
+    const ::varflow::DType& dtype,
+    const ::varflow::Shape& shape,
+    const std::string& name) {
+  AttrMap op_attrs;
+  op_attrs.set("dtype", dtype);
+  op_attrs.set("shape", shape);
+  Node* node = graph.add_node("LoopVar", {}, std::move(op_attrs), name);
   return node->output(0);
 }
 
@@ -2278,6 +2323,82 @@ Output TanhGrad(Output y, Output dy, const std::string& name) {
   return node->output(0);
 }
 
+Output TensorArray(
+    Output size,
+    const ::varflow::DType& dtype,
+    const TensorArrayAttrs& attrs,
+    const std::string& name) {
+  AttrMap op_attrs;
+  op_attrs.set("dtype", dtype);
+  op_attrs.set("element_shape", attrs.element_shape);
+  Node* node = size.graph().add_node("TensorArray", {size}, std::move(op_attrs), name);
+  return node->output(0);
+}
+
+Output TensorArrayAccumulate(Output array, Output indices, Output values, const std::string& name) {
+  AttrMap op_attrs;
+  Node* node = array.graph().add_node(
+    "TensorArrayAccumulate",
+    {array,
+    indices,
+    values},
+    std::move(op_attrs),
+    name);
+  return node->output(0);
+}
+
+Output TensorArrayGather(Output array, Output indices, const std::string& name) {
+  AttrMap op_attrs;
+  Node* node = array.graph().add_node(
+    "TensorArrayGather",
+    {array,
+    indices},
+    std::move(op_attrs),
+    name);
+  return node->output(0);
+}
+
+Output TensorArrayGatherGrad(Output array, Output indices, Output grad, const std::string& name) {
+  AttrMap op_attrs;
+  Node* node = array.graph().add_node(
+    "TensorArrayGatherGrad",
+    {array,
+    indices,
+    grad},
+    std::move(op_attrs),
+    name);
+  return node->output(0);
+}
+
+Output TensorArrayScatter(
+    Output array,
+    Output indices,
+    Output value,
+    const TensorArrayScatterAttrs& attrs,
+    const std::string& name) {
+  AttrMap op_attrs;
+  op_attrs.set("dynamic_size", attrs.dynamic_size);
+  Node* node = array.graph().add_node(
+    "TensorArrayScatter",
+    {array,
+    indices,
+    value},
+    std::move(op_attrs),
+    name);
+  return node->output(0);
+}
+
+Node* TensorArrayScatterGrad(Output grad, Output indices, const std::string& name) {
+  AttrMap op_attrs;
+  Node* node = grad.graph().add_node(
+    "TensorArrayScatterGrad",
+    {grad,
+    indices},
+    std::move(op_attrs),
+    name);
+  return node;
+}
+
 Output Tile(Output input, Output multiples, const std::string& name) {
   AttrMap op_attrs;
   Node* node = input.graph().add_node("Tile", {input, multiples}, std::move(op_attrs), name);
@@ -2347,6 +2468,19 @@ Output VariableV2(
 Output Where(Output input, const std::string& name) {
   AttrMap op_attrs;
   Node* node = input.graph().add_node("Where", {input}, std::move(op_attrs), name);
+  return node->output(0);
+}
+
+Output While(
+    const std::vector<Output>& inputs,
+    const int64_t& loop_region,
+    const WhileAttrs& attrs,
+    const std::string& name) {
+  AttrMap op_attrs;
+  op_attrs.set("loop_region", loop_region);
+  op_attrs.set("has_maximum_iterations", attrs.has_maximum_iterations);
+  op_attrs.set("back_prop", attrs.back_prop);
+  Node* node = graph_of(inputs, "While").add_node("While", inputs, std::move(op_attrs), name);
   return node->output(0);
 }
 

@@ -10,9 +10,16 @@ namespace varflow {
 Variable Variable::create(Graph& graph, const std::function<Output(Graph&)>& initial_value,
                           const VariableOptions& options) {
   NameScope scope(graph, options.name.empty() ? "Variable" : options.name);
+  // A variable made inside tf.cond or tf.while_loop lives outside it (TF1's init_scope):
+  // it is initialised once, not per branch taken or per iteration.
+  RegionScope top_level(graph, -1);
   Output init;
   {
     init = initial_value(graph);
+    if (init.node->region() != -1)
+      raise(ErrorCode::kValue, "Initializer for variable ", scope.scope(),
+            " is from inside a control-flow construct, such as a loop or conditional. When "
+            "creating a variable inside a loop or conditional, use a lambda as the initializer.");
     if (options.dtype && init.dtype() != *options.dtype) init = ops::cast(init, *options.dtype);
   }
   Shape shape = options.validate_shape ? init.shape() : Shape::unknown_rank();
