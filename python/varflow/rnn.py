@@ -12,10 +12,10 @@ from __future__ import annotations
 
 from varflow import array_ops, dtypes, math_ops
 from varflow import rnn_cell_nest as nest
-from varflow import variable_scope as vs
 from varflow.graph import Tensor, constant, convert_to_tensor, name_scope
 from varflow.rnn_cell_impl import _concat, assert_like_rnncell
 from varflow.tensor_shape import TensorShape
+from varflow.variable_scope import variable_scope
 
 
 def _infer_state_dtype(explicit_dtype, state):
@@ -147,7 +147,7 @@ def static_rnn(cell, inputs, initial_state=None, dtype=None, sequence_length=Non
     if not inputs:
         raise ValueError("inputs must not be empty")
     outputs = []
-    with vs.variable_scope(scope or "rnn") as varscope:
+    with variable_scope(scope or "rnn") as varscope:
         inputs = [nest.map_structure(convert_to_tensor, x) for x in inputs]
         first_input = inputs
         while nest.is_sequence(first_input):
@@ -257,12 +257,12 @@ def static_bidirectional_rnn(
         raise TypeError("inputs must be a sequence")
     if not inputs:
         raise ValueError("inputs must not be empty")
-    with vs.variable_scope(scope or "bidirectional_rnn"):
-        with vs.variable_scope("fw") as fw_scope:
+    with variable_scope(scope or "bidirectional_rnn"):
+        with variable_scope("fw") as fw_scope:
             output_fw, output_state_fw = static_rnn(
                 cell_fw, inputs, initial_state_fw, dtype, sequence_length, scope=fw_scope
             )
-        with vs.variable_scope("bw") as bw_scope:
+        with variable_scope("bw") as bw_scope:
             reversed_inputs = _reverse_seq(inputs, sequence_length)
             tmp, output_state_bw = static_rnn(
                 cell_bw, reversed_inputs, initial_state_bw, dtype, sequence_length, scope=bw_scope
@@ -291,7 +291,7 @@ def dynamic_rnn(
     """The cell run over the time axis of `inputs` in a tf.while_loop; returns (outputs, state)
     with outputs [batch, time, output_size] ([time, batch, ...] when time_major)."""
     assert_like_rnncell("cell", cell)
-    with vs.variable_scope(scope or "rnn"):
+    with variable_scope(scope or "rnn"):
         flat_input = nest.flatten(inputs)
         flat_input = [convert_to_tensor(input_) for input_ in flat_input]
         if not time_major:
@@ -450,8 +450,8 @@ def bidirectional_dynamic_rnn(
     (state_fw, state_bw)), output_bw back in forward time order."""
     assert_like_rnncell("cell_fw", cell_fw)
     assert_like_rnncell("cell_bw", cell_bw)
-    with vs.variable_scope(scope or "bidirectional_rnn"):
-        with vs.variable_scope("fw") as fw_scope:
+    with variable_scope(scope or "bidirectional_rnn"):
+        with variable_scope("fw") as fw_scope:
             output_fw, output_state_fw = dynamic_rnn(
                 cell=cell_fw,
                 inputs=inputs,
@@ -468,7 +468,7 @@ def bidirectional_dynamic_rnn(
         def reverse(x):
             return _reverse_sequence(x, sequence_length, time_axis, batch_axis)
 
-        with vs.variable_scope("bw") as bw_scope:
+        with variable_scope("bw") as bw_scope:
             inputs_reverse = nest.map_structure(reverse, inputs)
             tmp, output_state_bw = dynamic_rnn(
                 cell=cell_bw,

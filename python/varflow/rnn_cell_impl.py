@@ -15,9 +15,9 @@ import weakref
 
 from varflow import array_ops, clip_ops, dtypes, math_ops, nn
 from varflow import rnn_cell_nest as nest
-from varflow import variable_scope as vs
 from varflow.graph import Tensor, constant, convert_to_tensor, get_default_graph, name_scope
 from varflow.tensor_shape import TensorShape
+from varflow.variable_scope import get_variable, get_variable_scope, variable_scope
 from varflow.variables import trainable_variables
 
 _BIAS_VARIABLE_NAME = "bias"
@@ -226,11 +226,11 @@ class RNNCell:
         # TF1's RNNCell: run inside the caller's variable scope (captured at the first call),
         # with a getter that records the variables this cell uses.
         if scope is not None:
-            with vs.variable_scope(scope, custom_getter=self._rnn_get_variable) as entered:
+            with variable_scope(scope, custom_getter=self._rnn_get_variable) as entered:
                 return self._layer_call(inputs, state, scope=entered)
         if self._rnncell_scope is None:
-            self._rnncell_scope = vs.get_variable_scope()
-        with vs.variable_scope(self._rnncell_scope, custom_getter=self._rnn_get_variable):
+            self._rnncell_scope = get_variable_scope()
+        with variable_scope(self._rnncell_scope, custom_getter=self._rnn_get_variable):
             return self._layer_call(inputs, state)
 
     def _rnn_get_variable(self, getter, *args, **kwargs):
@@ -244,10 +244,10 @@ class RNNCell:
     def _set_scope(self, scope=None) -> None:
         if self._scope is None:
             if self._reuse:
-                with vs.variable_scope(scope if scope is not None else self._base_name) as s:
+                with variable_scope(scope if scope is not None else self._base_name) as s:
                     self._scope = s
             else:
-                with vs.variable_scope(scope, default_name=self._base_name) as s:
+                with variable_scope(scope, default_name=self._base_name) as s:
                     self._scope = s
 
     def _layer_call(self, inputs, state, scope=None):
@@ -256,7 +256,7 @@ class RNNCell:
         inputs = nest.map_structure(convert_to_tensor, inputs)
         self._check_input_rank(inputs)
         reuse = True if self.built else self._reuse
-        with vs.variable_scope(self._scope, reuse=reuse, auxiliary_name_scope=False) as s:
+        with variable_scope(self._scope, reuse=reuse, auxiliary_name_scope=False) as s:
             self._current_scope = s
             with name_scope(self._scope.original_name_scope):
                 if not self.built:
@@ -291,12 +291,12 @@ class RNNCell:
     ):
         dtype = dtypes.as_dtype(dtype or self._dtype or dtypes.float32)
         reuse = True if self.built else self._reuse
-        with vs.variable_scope(self._scope, reuse=reuse, auxiliary_name_scope=False) as scope:
+        with variable_scope(self._scope, reuse=reuse, auxiliary_name_scope=False) as scope:
             self._current_scope = scope
             with name_scope(self._scope.original_name_scope):
                 if initializer is None:
                     initializer = scope.initializer
-                variable = vs.get_variable(
+                variable = get_variable(
                     name,
                     shape=shape,
                     dtype=dtype,
@@ -734,7 +734,7 @@ class MultiRNNCell(RNNCell):
         cur_inp = inputs
         new_states = []
         for i, cell in enumerate(self._cells):
-            with vs.variable_scope(f"cell_{i}"):
+            with variable_scope(f"cell_{i}"):
                 if self._state_is_tuple:
                     if not nest.is_sequence(state):
                         raise ValueError(

@@ -35,16 +35,19 @@ const LstmTable& lstm_table() {
 
 namespace {
 
-// c[rows, n] = a[rows, k] w[k, n] + beta c (row-major, no transposes).
+// c[rows, cols] = a[rows, k] w[k, cols] + beta c, row-major with leading dimensions.
 template <typename T>
-void gemm(int64_t rows, int64_t n, int64_t k, const T* a, const T* w, T beta, T* c) {
-  const int m = static_cast<int>(rows), nn = static_cast<int>(n), kk = static_cast<int>(k);
+void gemm(int64_t rows, int64_t cols, int64_t k, const T* a, int64_t lda, const T* w, int64_t ldw,
+          T beta, T* c, int64_t ldc) {
+  const int m = static_cast<int>(rows), n = static_cast<int>(cols), kk = static_cast<int>(k);
   if constexpr (std::is_same_v<T, float>)
-    VF_CBLAS(sgemm)(CblasRowMajor, CblasNoTrans, CblasNoTrans, m, nn, kk, 1.0f, a, kk, w, nn, beta,
-                    c, nn);
+    VF_CBLAS(sgemm)(CblasRowMajor, CblasNoTrans, CblasNoTrans, m, n, kk, 1.0f, a,
+                    static_cast<int>(lda), w, static_cast<int>(ldw), beta, c,
+                    static_cast<int>(ldc));
   else
-    VF_CBLAS(dgemm)(CblasRowMajor, CblasNoTrans, CblasNoTrans, m, nn, kk, 1.0, a, kk, w, nn, beta,
-                    c, nn);
+    VF_CBLAS(dgemm)(CblasRowMajor, CblasNoTrans, CblasNoTrans, m, n, kk, 1.0, a,
+                    static_cast<int>(lda), w, static_cast<int>(ldw), beta, c,
+                    static_cast<int>(ldc));
 }
 
 template <typename T>
@@ -53,10 +56,22 @@ std::vector<T>& scratch() {
   return buffer;
 }
 
-// Rows per task: enough product work (about 2^20 multiply-adds) to be worth a hand-over.
-int64_t row_grain(int64_t per_row_work) {
+// Units (or rows) per task: one block per thread, each with enough product work (2^20
+// multiply-adds) to be worth a hand-over; thin GEMMs run far below BLAS's speed, so blocks
+// are never split finer than that.
+int64_t unit_grain(int64_t cell, int64_t per_unit_work, const ThreadPool& pool) {
   constexpr int64_t kWorkPerTask = int64_t{1} << 20;
-  return std::max<int64_t>(1, kWorkPerTask / std::max<int64_t>(1, per_row_work));
+  const int64_t by_work = kWorkPerTask / std::max<int64_t>(1, per_unit_work);
+  const int64_t threads = std::max(1, pool.num_threads());
+  return std::max<int64_t>({1, by_work, (cell + threads - 1) / threads});
+}
+
+int64_t row_grain(int64_t batch, int64_t per_row_work, const ThreadPool& pool) {
+  constexpr int64_t kWorkPerTask = int64_t{1} << 20;
+  const int64_t by_work = kWorkPerTask / std::max<int64_t>(1, per_row_work);
+  const int64_t threads = std::max(1, pool.num_threads());
+  const int64_t per_thread = (batch + threads - 1) / threads;
+  return std::max<int64_t>({1, by_work, per_thread});
 }
 
 }  // namespace
@@ -68,22 +83,35 @@ void lstm_block_cell_forward(const LstmForward<T>& p, ThreadPool& pool, const Ls
   VF_CHECK(n4 <= INT_MAX && p.input + p.cell <= INT_MAX && p.batch <= INT_MAX,
            ErrorCode::kUnimplemented, "LSTMBlockCell sizes (batch ", p.batch, ", input ", p.input,
            ", cell ", p.cell, ") exceed the BLAS limit of 2147483647 per dimension");
-  auto rows_fn = [&](int64_t r0, int64_t r1) {
-    std::vector<T>& gates = scratch<T>();
-    gates.resize(static_cast<size_t>((r1 - r0) * n4));
-    T* g = gates.data();
-    T beta = T(0);
-    if (p.input > 0) {
-      gemm<T>(r1 - r0, n4, p.input, p.x + r0 * p.input, p.w, T(0), g);
-      beta = T(1);
+  // [x, h_prev] is copied into one matrix (cheap beside the product) so that each gate block
+  // is one GEMM over the whole depth, as TF's kernel does. Tasks split the units, not the
+  // batch rows: each multiplies every row by its own columns of the four gates, so BLAS packs
+  // each part of w once and the products keep the batch's full height.
+  const int64_t depth = p.input + p.cell;
+  std::vector<T>& buffer = scratch<T>();
+  buffer.resize(static_cast<size_t>(p.batch * (n4 + depth)));
+  T* g = buffer.data();
+  T* xh = g + p.batch * n4;
+  for (int64_t r = 0; r < p.batch; ++r) {
+    std::memcpy(xh + r * depth, p.x + r * p.input, static_cast<size_t>(p.input) * sizeof(T));
+    std::memcpy(xh + r * depth + p.input, p.h_prev + r * p.cell,
+                static_cast<size_t>(p.cell) * sizeof(T));
+  }
+  auto units_fn = [&](int64_t u0, int64_t u1) {
+    if (u0 == 0 && u1 == p.cell) {
+      gemm<T>(p.batch, n4, depth, xh, depth, p.w, n4, T(0), g, n4);
+    } else {
+      for (int k = 0; k < 4; ++k) {
+        const int64_t col = k * p.cell + u0;
+        gemm<T>(p.batch, u1 - u0, depth, xh, depth, p.w + col, n4, T(0), g + col, n4);
+      }
     }
-    gemm<T>(r1 - r0, n4, p.cell, p.h_prev + r0 * p.cell, p.w + p.input * n4, beta, g);
     if constexpr (std::is_same_v<T, float>)
-      table.forward_f32(p, g, r0, r1);
+      table.forward_f32(p, g, u0, u1);
     else
-      table.forward_f64(p, g, r0, r1);
+      table.forward_f64(p, g, u0, u1);
   };
-  pool.parallel_for(p.batch, row_grain(n4 * (p.input + p.cell)), rows_fn, 4);
+  pool.parallel_for(p.cell, unit_grain(p.cell, 4 * p.batch * depth, pool), units_fn, 16);
 }
 
 template <typename T>
@@ -95,7 +123,8 @@ void lstm_block_cell_backward(const LstmBackward<T>& p, ThreadPool& pool, const 
     else
       table.backward_f64(p, r0, r1);
   };
-  if (p.batch > 0 && n > 0) pool.parallel_for(p.batch, row_grain(16 * n), rows_fn, 4);
+  if (p.batch > 0 && n > 0)
+    pool.parallel_for(p.batch, row_grain(p.batch, 16 * n, pool), rows_fn, 1);
   // Peephole gradients: column sums over the batch (di cs_prev, df cs_prev, do cs).
   std::memset(p.wci_grad, 0, static_cast<size_t>(n) * sizeof(T));
   std::memset(p.wcf_grad, 0, static_cast<size_t>(n) * sizeof(T));

@@ -1,6 +1,6 @@
 // The fused LSTM cell of TF's LSTMBlockCell, one time step: the gates' product
-// [x, h_prev] w through BLAS (as x w_x + h_prev w_h, so [x, h_prev] is never materialised),
-// then the gate arithmetic over the same block of batch rows while it is in cache; and the
+// [x, h_prev] w through BLAS (one GEMM per gate block over [x, h_prev] copied together),
+// then the gate arithmetic over the same block of units while it is in cache; and the
 // step's backward pass (TF's LSTMBlockCellGrad: dicfo and the cell-state and peephole
 // gradients). The gate arithmetic is compiled once per SIMD variant (lstm_simd.cc).
 //
@@ -43,11 +43,12 @@ struct LstmBackward {
   T *wci_grad = nullptr, *wcf_grad = nullptr, *wco_grad = nullptr;  // [cell]
 };
 
-// The gate arithmetic for rows [r0, r1): `gates` holds those rows of [x, h_prev] w (no bias).
-using LstmForwardRowsF32 = void (*)(const LstmForward<float>&, const float* gates, int64_t r0,
-                                    int64_t r1);
-using LstmForwardRowsF64 = void (*)(const LstmForward<double>&, const double* gates, int64_t r0,
-                                    int64_t r1);
+// The gate arithmetic for units [u0, u1) of every batch row: `gates` holds [x, h_prev] w
+// (no bias), [batch, 4 * cell].
+using LstmForwardRowsF32 = void (*)(const LstmForward<float>&, const float* gates, int64_t u0,
+                                    int64_t u1);
+using LstmForwardRowsF64 = void (*)(const LstmForward<double>&, const double* gates, int64_t u0,
+                                    int64_t u1);
 // dicfo and cs_prev_grad for rows [r0, r1).
 using LstmBackwardRowsF32 = void (*)(const LstmBackward<float>&, int64_t r0, int64_t r1);
 using LstmBackwardRowsF64 = void (*)(const LstmBackward<double>&, int64_t r0, int64_t r1);
