@@ -37,7 +37,14 @@ OPTIMIZERS = {
 
 
 def load_data(seed: int = 0):
-    """The digits as float32 in [0, 1], split 80/20 (stratified) into train and test."""
+    """Loads scikit-learn's digits as float32 in [0, 1], split 80/20 (stratified).
+
+    Args:
+      seed: The seed of the split.
+
+    Returns:
+      ``(x_train, x_test, y_train, y_test)``: [n, 64] float32 images and int32 labels.
+    """
     from sklearn.datasets import load_digits
     from sklearn.model_selection import train_test_split
 
@@ -67,8 +74,27 @@ def train(
     progress: bool = True,
     log=print,
 ) -> dict:
-    """Trains the MLP; returns the step losses, the evaluation history (step, raw and averaged
-    test accuracy and loss), the final accuracies and the wall time."""
+    """Trains the MLP and evaluates it with its raw and its moving-average weights.
+
+    Args:
+      steps: Training steps.
+      batch_size: Examples per step.
+      learning_rate: The initial learning rate, halved every ``steps // 4`` steps.
+      optimizer: One of ``OPTIMIZERS``' names.
+      seed: Seeds the split, the initial weights and the batch order.
+      eval_every: Steps between test evaluations (the last step is always evaluated).
+      logdir: If given, writes TensorBoard summaries and the graph there.
+      progress: Shows a progress bar on stderr.
+      log: Called with each line of the report.
+
+    Returns:
+      A dict: ``losses`` (one per step), ``history`` (per evaluation: step, raw and averaged
+      test accuracy and loss, and how many test digits the two predict differently), the final
+      ``accuracy`` and ``averaged_accuracy``, ``final_learning_rate`` and ``seconds``.
+
+    Raises:
+      ValueError: If ``optimizer`` is unknown.
+    """
     if optimizer not in OPTIMIZERS:
         raise ValueError(f"unknown optimizer {optimizer!r}; choose one of {sorted(OPTIMIZERS)}")
     x_train, x_test, y_train, y_test = load_data(seed)
@@ -118,6 +144,22 @@ def train(
                 max_outputs=4,
                 collections=[],
             )
+            # The run's settings, as a table on TensorBoard's text dashboard.
+            settings = tf.summary.text(
+                "settings",
+                tf.constant(
+                    [
+                        ["optimizer", optimizer],
+                        [
+                            "learning rate",
+                            f"{learning_rate:g}, halved every {max(steps // 4, 1)} steps",
+                        ],
+                        ["steps", f"{steps} of batch {batch_size}"],
+                        ["seed", str(seed)],
+                    ]
+                ),
+                collections=[],
+            )
         init = tf.global_variables_initializer()
 
     rng = np.random.default_rng(seed)
@@ -126,6 +168,8 @@ def train(
     start = time.perf_counter()
     with tf.Session(graph=graph) as sess:
         sess.run(init)
+        if writer is not None:
+            writer.add_summary(sess.run(settings), 0)
         log(
             f"varflow {tf.__version__} ({tf.build_info()['selected_isa']}): MLP 64-128-10 on the "
             f"digits, {len(x_train)} train / {len(x_test)} test, {optimizer}, {steps} steps"
@@ -217,8 +261,14 @@ def train(
 
 
 def plot(result: dict, path: str) -> None:
-    """Writes the training loss and the raw and averaged test loss and accuracy curves to a PNG
-    (needs matplotlib: pip install 'varflow[plot]')."""
+    """Writes the training loss and the raw and averaged test loss and accuracy curves to a PNG.
+
+    Needs matplotlib (``pip install 'varflow[plot]'``).
+
+    Args:
+      result: What ``train`` returns.
+      path: The PNG file to write.
+    """
     import matplotlib
 
     matplotlib.use("Agg")
@@ -242,6 +292,14 @@ def plot(result: dict, path: str) -> None:
 
 
 def main(argv=None) -> dict:
+    """``python -m varflow.demo``: parses the options, trains, and plots when asked.
+
+    Args:
+      argv: The command line's arguments (default: ``sys.argv[1:]``).
+
+    Returns:
+      What ``train`` returns.
+    """
     parser = argparse.ArgumentParser(
         prog="python -m varflow.demo",
         description="Train an MLP on scikit-learn's digits with varflow's TF1 API.",

@@ -149,11 +149,18 @@ def _input_name(output) -> str:
 
 
 def to_graph_def(graph=None, add_shapes: bool = True):
-    """The graph as a TensorBoard ``GraphDef`` proto (TF1's ``as_graph_def(add_shapes=True)``).
+    """Returns the graph as a TensorBoard ``GraphDef`` proto (TF1's ``as_graph_def``).
 
     Every node has its name, op type, inputs (``name``, ``name:1``, ``^control``), device and
     attrs; with ``add_shapes`` each node also gets ``_output_shapes``, as TF1's FileWriter
     writes it (TensorBoard labels edges with them).
+
+    Args:
+      graph: The ``tf.Graph`` to convert. Defaults to the default graph.
+      add_shapes: If True, adds an ``_output_shapes`` list attr to every node.
+
+    Returns:
+      A ``GraphDef`` protocol buffer (``tensorboard.compat.proto.graph_pb2``).
     """
     graph = graph if graph is not None else get_default_graph()
     tb = _tb()
@@ -175,7 +182,13 @@ def to_graph_def(graph=None, add_shapes: bool = True):
 
 # --- FileWriter -------------------------------------------------------------------------------
 class FileWriter:
-    """TF1's ``tf.summary.FileWriter``: writes the graph and summaries to an event file."""
+    """Writes ``Summary`` protocol buffers to event files.
+
+    The ``FileWriter`` class provides a mechanism to create an event file in a given directory
+    and add summaries and events to it. The class updates the file contents asynchronously.
+    This allows a training program to call methods to add data to the file directly from the
+    training loop, without slowing down training.
+    """
 
     def __init__(
         self,
@@ -187,7 +200,21 @@ class FileWriter:
         filename_suffix=None,
         session=None,
     ):
-        # `session` is accepted for TF1 compatibility; events are always written from Python.
+        """Creates a ``FileWriter`` and an event file.
+
+        On construction the writer creates a new event file in ``logdir``. If you pass a
+        ``Graph``, it is added to the event file (TensorBoard's graph dashboard shows it).
+
+        Args:
+          logdir: A string. Directory where the event file will be written.
+          graph: A ``Graph`` object, such as ``sess.graph``.
+          max_queue: Integer. Size of the queue for pending events and summaries.
+          flush_secs: Number. How often, in seconds, to flush the pending events and
+            summaries to disk.
+          graph_def: DEPRECATED: Use the ``graph`` argument instead.
+          filename_suffix: A string. Every event file's name is suffixed with it.
+          session: Accepted for TF1 compatibility; events are always written from Python.
+        """
         self._logdir = str(logdir)
         self._max_queue = max_queue
         self._flush_secs = flush_secs
@@ -204,6 +231,7 @@ class FileWriter:
         )
 
     def get_logdir(self) -> str:
+        """Returns the directory where the event file will be written."""
         return self._logdir
 
     def _usable(self) -> bool:
@@ -215,7 +243,14 @@ class FileWriter:
         return not self._closed
 
     def add_event(self, event) -> None:
-        """Writes an ``Event`` proto (or its serialized bytes)."""
+        """Adds an event to the event file.
+
+        Args:
+          event: An ``Event`` protocol buffer, or its serialized bytes.
+
+        Raises:
+          TypeError: If ``event`` is neither.
+        """
         if not self._usable():
             return
         event_pb2 = _tb().event_pb2
@@ -230,8 +265,20 @@ class FileWriter:
         self.add_event(event)
 
     def add_summary(self, summary, global_step=None) -> None:
-        """Writes a ``Summary`` proto or its serialized bytes (what ``sess.run`` of a summary
-        returns) at ``global_step``; metadata is kept on the first value of each tag only."""
+        """Adds a ``Summary`` protocol buffer to the event file.
+
+        This method wraps the provided summary in an ``Event`` protocol buffer and adds it to
+        the event file. A summary's metadata is kept on the first value of each tag only, as
+        TF1 does.
+
+        Args:
+          summary: A ``Summary`` protocol buffer, or its serialized bytes (what ``sess.run``
+            of a summary op returns).
+          global_step: Number. Optional global step value to record with the summary.
+
+        Raises:
+          TypeError: If ``summary`` is neither.
+        """
         summary_pb2 = _tb().summary_pb2
         summary = _parse(summary_pb2.Summary, summary, "Summary")
         for value in summary.value:
@@ -244,11 +291,26 @@ class FileWriter:
         self._add_event(_tb().event_pb2.Event(summary=summary), global_step)
 
     def add_session_log(self, session_log, global_step=None) -> None:
+        """Adds a ``SessionLog`` protocol buffer to the event file.
+
+        Args:
+          session_log: A ``SessionLog`` protocol buffer.
+          global_step: Number. Optional global step value to record with the log.
+        """
         self._add_event(_tb().event_pb2.Event(session_log=session_log), global_step)
 
     def add_graph(self, graph, global_step=None, graph_def=None) -> None:
-        """Writes the graph (a ``tf.Graph`` or a ``GraphDef`` proto) for TensorBoard's graph
-        dashboard."""
+        """Adds a ``Graph`` to the event file, for TensorBoard's graph dashboard.
+
+        Args:
+          graph: A ``Graph`` object, such as ``sess.graph`` (or a ``GraphDef`` proto).
+          global_step: Number. Optional global step counter to record with the graph.
+          graph_def: DEPRECATED. Use the ``graph`` parameter instead.
+
+        Raises:
+          ValueError: If both ``graph`` and ``graph_def`` are passed.
+          TypeError: If neither is.
+        """
         if graph is not None and graph_def is not None:
             raise ValueError("Please pass only graph, or graph_def (deprecated), but not both.")
         if graph is not None and not hasattr(graph, "_core"):
@@ -262,16 +324,19 @@ class FileWriter:
         self._add_event(_tb().event_pb2.Event(graph_def=graph_def), global_step)
 
     def flush(self) -> None:
+        """Flushes the event file to disk: every pending event has been written afterwards."""
         if self._usable():
             self._writer.flush()
 
     def close(self) -> None:
+        """Flushes the event file to disk and closes the file; later events are ignored."""
         if not self._closed:
             self._writer.close()
             self._closed = True
 
     def reopen(self) -> None:
-        """Reopens a closed writer on a new event file in the same logdir."""
+        """Reopens the writer after ``close``, on a new event file in the same logdir; a
+        writer that is open stays as it is."""
         if self._closed:
             self._writer = self._new_writer()
             self._closed = False
@@ -366,7 +431,24 @@ def _encode_scalar(summary, tag, arr) -> None:
 
 
 def scalar(name, tensor, collections=None, family=None) -> Tensor:
-    """A scalar summary: fetching it gives a serialized ``Summary`` with ``simple_value``."""
+    """Outputs a ``Summary`` protocol buffer containing a single scalar value.
+
+    Args:
+      name: A name for the generated node; also the series name in TensorBoard.
+      tensor: A real numeric ``Tensor`` containing a single value.
+      collections: Optional list of graph collection keys the summary is added to. Defaults to
+        ``[GraphKeys.SUMMARIES]``.
+      family: Optional; if provided, used as the prefix of the summary tag name, which controls
+        the tab name used for display on TensorBoard.
+
+    Returns:
+      A ``Tensor`` that ``sess.run`` turns into a serialized ``Summary`` protocol buffer.
+
+    Raises:
+      ValueError: If ``tensor`` has a known shape other than a scalar's.
+      TypeError: If ``tensor`` is not real numeric.
+      InvalidArgumentError: At run time, if the value is not a scalar.
+    """
 
     def check(t):
         if t.shape.ndims not in (None, 0):
@@ -427,7 +509,26 @@ def _encode_histogram(summary, tag, arr) -> None:
 
 
 def histogram(name, values, collections=None, family=None) -> Tensor:
-    """A histogram summary (TF's default exponential buckets) of a tensor's values."""
+    """Outputs a ``Summary`` protocol buffer with a histogram.
+
+    The histogram counts the values in TF's default buckets (exponentially growing by 10%
+    from 1e-12, mirrored for negative values).
+
+    Args:
+      name: A name for the generated node; also the series name in TensorBoard.
+      values: A real numeric ``Tensor``. Any shape. Values to use to build the histogram.
+      collections: Optional list of graph collection keys the summary is added to. Defaults to
+        ``[GraphKeys.SUMMARIES]``.
+      family: Optional; if provided, used as the prefix of the summary tag name, which controls
+        the tab name used for display on TensorBoard.
+
+    Returns:
+      A ``Tensor`` that ``sess.run`` turns into a serialized ``Summary`` protocol buffer.
+
+    Raises:
+      TypeError: If ``values`` is not real numeric or bool.
+      InvalidArgumentError: At run time, if a value is NaN or infinite.
+    """
 
     def check(t):
         if not (t.dtype.is_floating or t.dtype.is_integer or t.dtype.is_bool):
@@ -484,7 +585,24 @@ def _summary_parts(x) -> list:
 
 
 def merge(inputs, collections=None, name=None) -> _MergedSummary:
-    """Merges summaries; ``sess.run`` of the result gives one serialized ``Summary``."""
+    """Merges summaries.
+
+    ``sess.run`` of the result gives one serialized ``Summary`` holding the union of all the
+    values of the input summaries.
+
+    Args:
+      inputs: A list of summaries (what ``tf.summary.scalar``, ``histogram``, ``image``,
+        ``audio``, ``text`` and ``merge`` return).
+      collections: Optional list of graph collection keys the merged summary is added to.
+      name: A name for the operation (optional).
+
+    Returns:
+      A fetchable merged summary; ``sess.run`` gives its serialized ``Summary``.
+
+    Raises:
+      TypeError: If an input is not a summary.
+      InvalidArgumentError: At run time, if two summaries use the same tag.
+    """
     parts = [p for x in inputs for p in _summary_parts(x)]
     graph = parts[0].graph if parts else get_default_graph()
     merged = _MergedSummary(graph.unique_name(name or "Merge"), graph, parts)
@@ -494,7 +612,17 @@ def merge(inputs, collections=None, name=None) -> _MergedSummary:
 
 
 def merge_all(key=GraphKeys.SUMMARIES, scope=None, name=None):
-    """Merges the summaries of collection ``key``; ``None`` when there are none."""
+    """Merges all summaries collected in the default graph.
+
+    Args:
+      key: ``GraphKey`` used to collect the summaries. Defaults to ``GraphKeys.SUMMARIES``.
+      scope: Optional scope used to filter the summary ops, using ``re.match``.
+      name: A name for the operation (optional).
+
+    Returns:
+      If no summaries were collected, returns None. Otherwise returns a merged summary, as
+      ``merge`` does.
+    """
     summaries = get_default_graph().get_collection(key, scope=scope)
     if not summaries:
         return None
@@ -505,5 +633,6 @@ __all__ = ["FileWriter", "histogram", "merge", "merge_all", "scalar"]
 
 # (at the end: summary_image builds on _summary_op above)
 from varflow.summary_image import audio, image
+from varflow.summary_text import text
 
-__all__ += ["audio", "image"]
+__all__ += ["audio", "image", "text"]

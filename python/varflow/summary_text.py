@@ -14,7 +14,12 @@ _DT_STRING = 7  # tensorflow/core/framework/types.proto
 
 
 def string_tensor_proto(arr, proto) -> None:
-    """Fills a TensorProto with `arr`'s strings (bytes, or str encoded as UTF-8)."""
+    """Fills a TensorProto with `arr`'s strings (bytes, or str encoded as UTF-8).
+
+    Args:
+      arr: An array-like of strings (bytes or str), any shape.
+      proto: The ``TensorProto`` to fill: its dtype, shape and ``string_val``.
+    """
     arr = np.asarray(arr)
     proto.dtype = _DT_STRING
     _summary._set_shape(proto.tensor_shape, arr.shape)
@@ -29,7 +34,23 @@ def _encode_text(summary, tag, arr) -> None:
 
 
 def text(name, tensor, collections=None) -> object:
-    """A text summary of a string tensor: fetching it gives a serialized ``Summary``."""
+    """Summarizes textual data.
+
+    Text data summarized this way is shown in TensorBoard's Text dashboard, where each string
+    is rendered as Markdown (a 2-D tensor as a table).
+
+    Args:
+      name: A name for the generated node; also the series name in TensorBoard.
+      tensor: A string ``Tensor`` of any shape.
+      collections: Optional list of graph collection keys the summary is added to. Defaults to
+        ``[GraphKeys.SUMMARIES]``.
+
+    Returns:
+      A ``Tensor`` that ``sess.run`` turns into a serialized ``Summary`` protocol buffer.
+
+    Raises:
+      ValueError: If ``tensor`` does not have dtype string.
+    """
 
     def check(t):
         if t.dtype.base_dtype != dtypes.string:

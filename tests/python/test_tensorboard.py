@@ -217,6 +217,18 @@ def test_images_are_the_hidden_layer_weights_as_pngs(board):
     assert picture.min() < picture.max()
 
 
+def test_text_dashboard_shows_the_demos_settings(board):
+    server, _ = board
+    tags = server.wait_for("the demo's text", lambda t: t.get("demo"), "/data/plugin/text/tags")
+    assert tags["demo"] == ["settings"]
+    (entry,) = server.json("/data/plugin/text/text", run="demo", tag="settings")
+    assert entry["step"] == 0
+    html = entry["text"]  # the 4x2 string tensor, drawn as a table
+    assert "<table>" in html
+    for cell in ("optimizer", "adam", "60 of batch 64"):
+        assert f"<td><p>{cell}</p></td>" in html  # each cell rendered as Markdown
+
+
 def test_graph_tab_shows_seed_002s_adam_graph(board):
     server, _ = board
     server.wait_for("seed 002's graph", lambda r: "seed_002/train" in r, "/data/runs")
