@@ -514,3 +514,25 @@ def cancel_queue_waits(session: Session) -> None:
     """
     Fails the queue ops blocked in the session's runs with Cancelled.
     """
+
+# --- control flow (control_flow_bindings.cc) -------------------------------------------------
+def cond(pred: Output, then_fn: collections.abc.Callable[[], list[Output]], else_fn: collections.abc.Callable[[], list[Output]], name: str = "cond") -> list[Output]:
+    """
+    Builds an If node over two branch regions; returns its outputs.
+    """
+def while_loop(cond: collections.abc.Callable[[list[Output]], Output], body: collections.abc.Callable[[list[Output]], list[Output]], loop_vars: collections.abc.Sequence[Output], shape_invariants: typing.Any, maximum_iterations: Output | None, back_prop: bool, name: str) -> list[Output]:
+    """
+    Builds a While node over a loop region; returns the loop variables' final values.
+    """
+def set_current_region(graph: Graph, region: typing.SupportsInt | typing.SupportsIndex) -> int:
+    """
+    Builds the next nodes in control-flow region `region` (-1: the top level); returns the previous one.
+    """
+def current_region(graph: Graph) -> int:
+    """
+    The control-flow region new nodes go to (-1: the top level).
+    """
+def node_region(node: Node) -> int:
+    """
+    The control-flow region a node was built in (-1: the top level).
+    """
