@@ -28,7 +28,8 @@ void bind_queues(py::module_& m) {
       "run_with_timeout",
       [](Session& session, Plan& plan, const py::list& feed_values, int64_t timeout_ms) {
         std::vector<Tensor> feeds;
-        for (py::handle v : feed_values) feeds.push_back(tensor_from_numpy(v.cast<py::array>(), true));
+        for (py::handle v : feed_values)
+          feeds.push_back(tensor_from_numpy(v.cast<py::array>(), true));
         std::vector<Tensor> results;
         {
           py::gil_scoped_release release;

@@ -315,3 +315,37 @@ def test_start_queue_runners_needs_a_session():
         tf.train.QueueRunner()
     with pytest.raises(ValueError, match="capacity 5 must be bigger than min_after_dequeue 5"):
         tf.train.shuffle_batch([tf.constant(1)], 2, capacity=5, min_after_dequeue=5)
+
+
+@pytest.mark.parametrize("case", load_cases("strings"), ids=lambda c: f"seed{c['op_seed']}")
+def test_string_input_producer_gives_tf1s_order(case):
+    def build():
+        tf.set_random_seed(case["graph_seed"])
+        q = tf.train.string_input_producer(case["names"], num_epochs=2, seed=case["op_seed"])
+        assert q.name == case["queue"]
+        return q.dequeue()
+
+    def consume(sess, out):
+        values, step = drain(sess, out)
+        return [v.decode() for v in values], step
+
+    values, step = run_pipeline(build, consume)
+    assert values == case["values"]
+    assert step == case["end_step"]
+
+
+def test_string_input_producer_refuses_empty_input():
+    with pytest.raises(ValueError, match="requires a non-null input tensor"):
+        tf.train.string_input_producer([])
+
+
+@pytest.mark.parametrize("case", load_cases("random_shuffle"), ids=lambda c: str(c["shape"]))
+def test_input_producer_shuffle_is_tf1s_random_shuffle(case):
+    from varflow.train.input import _random_shuffle
+
+    with tf.Graph().as_default():
+        tf.set_random_seed(case["graph_seed"])
+        n = int(np.prod(case["shape"]))
+        out = _random_shuffle(tf.reshape(tf.range(n), case["shape"]), seed=case["op_seed"])
+        with tf.Session() as sess:
+            assert [sess.run(out).tolist() for _ in range(3)] == case["runs"]

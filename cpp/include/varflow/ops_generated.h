@@ -887,6 +887,9 @@ Output Conv2DBackpropInput(
 // Cos(x) -> y.
 Output Cos(Output x, const std::string& name = "");
 
+// CountUpTo(ref) -> output. limit (int): the count that raises OutOfRange.
+Output CountUpTo(Output ref, const int64_t& limit, const std::string& name = "");
+
 // Optional attributes of Cumprod.
 struct CumprodAttrs {
   // exclude each element from its own result
@@ -1043,6 +1046,40 @@ Output ExpandDims(Output input, Output dim, const std::string& name = "");
 
 // Expm1(x) -> y.
 Output Expm1(Output x, const std::string& name = "");
+
+// Optional attributes of FIFOQueueV2.
+struct FIFOQueueV2Attrs {
+  // [rank, dims...] per component; empty: any
+  std::vector<int64_t> shapes = {};
+  // most elements held; negative: unbounded
+  int64_t capacity = int64_t{-1};
+  // unused: TF1 resource containers
+  std::string container = "";
+  // the queue's resource name (default _<n>_<node name>)
+  std::string shared_name = "";
+  FIFOQueueV2Attrs& with_shapes(std::vector<int64_t> value) {
+    shapes = std::move(value);
+    return *this;
+  }
+  FIFOQueueV2Attrs& with_capacity(int64_t value) {
+    capacity = std::move(value);
+    return *this;
+  }
+  FIFOQueueV2Attrs& with_container(std::string value) {
+    container = std::move(value);
+    return *this;
+  }
+  FIFOQueueV2Attrs& with_shared_name(std::string value) {
+    shared_name = std::move(value);
+    return *this;
+  }
+};
+// FIFOQueueV2() -> handle. component_types (list(int)): the components' dtype codes.
+Output FIFOQueueV2(
+    Graph& graph,
+    const std::vector<int64_t>& component_types,
+    const FIFOQueueV2Attrs& attrs = {},
+    const std::string& name = "");
 
 // Fill(dims, value) -> output.
 Output Fill(Output dims, Output value, const std::string& name = "");
@@ -2072,6 +2109,40 @@ Output Pad(Output input, Output paddings, const std::string& name = "");
 // PadV2(input, paddings, constant_values) -> output.
 Output PadV2(Output input, Output paddings, Output constant_values, const std::string& name = "");
 
+// Optional attributes of PaddingFIFOQueueV2.
+struct PaddingFIFOQueueV2Attrs {
+  // [rank, dims...] per component; empty: any
+  std::vector<int64_t> shapes = {};
+  // most elements held; negative: unbounded
+  int64_t capacity = int64_t{-1};
+  // unused: TF1 resource containers
+  std::string container = "";
+  // the queue's resource name (default _<n>_<node name>)
+  std::string shared_name = "";
+  PaddingFIFOQueueV2Attrs& with_shapes(std::vector<int64_t> value) {
+    shapes = std::move(value);
+    return *this;
+  }
+  PaddingFIFOQueueV2Attrs& with_capacity(int64_t value) {
+    capacity = std::move(value);
+    return *this;
+  }
+  PaddingFIFOQueueV2Attrs& with_container(std::string value) {
+    container = std::move(value);
+    return *this;
+  }
+  PaddingFIFOQueueV2Attrs& with_shared_name(std::string value) {
+    shared_name = std::move(value);
+    return *this;
+  }
+};
+// PaddingFIFOQueueV2() -> handle. component_types (list(int)): the components' dtype codes.
+Output PaddingFIFOQueueV2(
+    Graph& graph,
+    const std::vector<int64_t>& component_types,
+    const PaddingFIFOQueueV2Attrs& attrs = {},
+    const std::string& name = "");
+
 // PiecewiseConstant(x, boundaries, values) -> output. values[i] for the first boundary b[i] >= x,
 // values[-1] past the last boundary.
 Output PiecewiseConstant(Output x, Output boundaries, Output values, const std::string& name = "");
@@ -2115,6 +2186,115 @@ Output Prod(
     Output input,
     Output reduction_indices,
     const ProdAttrs& attrs = {},
+    const std::string& name = "");
+
+// Optional attributes of QueueCloseV2.
+struct QueueCloseV2Attrs {
+  // fail the enqueues blocked on a full queue
+  bool cancel_pending_enqueues = false;
+  QueueCloseV2Attrs& with_cancel_pending_enqueues(bool value) {
+    cancel_pending_enqueues = std::move(value);
+    return *this;
+  }
+};
+// QueueCloseV2(handle) -> nothing.
+Node* QueueCloseV2(
+    Output handle,
+    const QueueCloseV2Attrs& attrs = {},
+    const std::string& name = "");
+
+// QueueDequeueManyV2(handle, n) -> components.
+Output QueueDequeueManyV2(Output handle, Output n, const std::string& name = "");
+
+// QueueDequeueUpToV2(handle, n) -> components.
+Output QueueDequeueUpToV2(Output handle, Output n, const std::string& name = "");
+
+// QueueDequeueV2(handle) -> components.
+Output QueueDequeueV2(Output handle, const std::string& name = "");
+
+// QueueEnqueueManyV2(handle, components, ...) -> nothing.
+Node* QueueEnqueueManyV2(const std::vector<Output>& inputs, const std::string& name = "");
+
+// QueueEnqueueV2(handle, components, ...) -> nothing.
+Node* QueueEnqueueV2(const std::vector<Output>& inputs, const std::string& name = "");
+
+// QueueIsClosedV2(handle) -> is_closed.
+Output QueueIsClosedV2(Output handle, const std::string& name = "");
+
+// QueueSizeV2(handle) -> size.
+Output QueueSizeV2(Output handle, const std::string& name = "");
+
+// Optional attributes of RandomShuffle.
+struct RandomShuffleAttrs {
+  // the op seed
+  int64_t seed = int64_t{0};
+  // the second seed
+  int64_t seed2 = int64_t{0};
+  RandomShuffleAttrs& with_seed(int64_t value) {
+    seed = std::move(value);
+    return *this;
+  }
+  RandomShuffleAttrs& with_seed2(int64_t value) {
+    seed2 = std::move(value);
+    return *this;
+  }
+};
+// RandomShuffle(value) -> output.
+Output RandomShuffle(
+    Output value,
+    const RandomShuffleAttrs& attrs = {},
+    const std::string& name = "");
+
+// Optional attributes of RandomShuffleQueueV2.
+struct RandomShuffleQueueV2Attrs {
+  // [rank, dims...] per component; empty: any
+  std::vector<int64_t> shapes = {};
+  // most elements held; negative: unbounded
+  int64_t capacity = int64_t{-1};
+  // unused: TF1 resource containers
+  std::string container = "";
+  // the queue's resource name (default _<n>_<node name>)
+  std::string shared_name = "";
+  // elements a dequeue leaves until the queue closes
+  int64_t min_after_dequeue = int64_t{0};
+  // the shuffle's seed
+  int64_t seed = int64_t{0};
+  // the shuffle's second seed
+  int64_t seed2 = int64_t{0};
+  RandomShuffleQueueV2Attrs& with_shapes(std::vector<int64_t> value) {
+    shapes = std::move(value);
+    return *this;
+  }
+  RandomShuffleQueueV2Attrs& with_capacity(int64_t value) {
+    capacity = std::move(value);
+    return *this;
+  }
+  RandomShuffleQueueV2Attrs& with_container(std::string value) {
+    container = std::move(value);
+    return *this;
+  }
+  RandomShuffleQueueV2Attrs& with_shared_name(std::string value) {
+    shared_name = std::move(value);
+    return *this;
+  }
+  RandomShuffleQueueV2Attrs& with_min_after_dequeue(int64_t value) {
+    min_after_dequeue = std::move(value);
+    return *this;
+  }
+  RandomShuffleQueueV2Attrs& with_seed(int64_t value) {
+    seed = std::move(value);
+    return *this;
+  }
+  RandomShuffleQueueV2Attrs& with_seed2(int64_t value) {
+    seed2 = std::move(value);
+    return *this;
+  }
+};
+// RandomShuffleQueueV2() -> handle. component_types (list(int)): the components' dtype codes.
+Output RandomShuffleQueueV2(
+    Graph& graph,
+    const std::vector<int64_t>& component_types,
+    const RandomShuffleQueueV2Attrs& attrs = {},
     const std::string& name = "");
 
 // Optional attributes of RandomStandardNormal.

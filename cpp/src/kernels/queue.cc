@@ -255,8 +255,7 @@ void Queue::wait(Attempt& attempt, std::deque<Attempt*>& list) {
     while (!attempt.done) {
       if (!deadline) {
         changed_.wait(lock);
-      } else if (changed_.wait_until(lock, *deadline) == std::cv_status::timeout &&
-                 !attempt.done) {
+      } else if (changed_.wait_until(lock, *deadline) == std::cv_status::timeout && !attempt.done) {
         // TF cancels the step: the attempt leaves the line (a partial batch is lost, as in TF)
         // and the attempts behind it get their turn.
         list.erase(std::find(list.begin(), list.end(), &attempt));
@@ -363,8 +362,7 @@ Queue::Tuple Queue::dequeue() {
 }
 
 Queue::Tuple Queue::dequeue_many(int64_t n, bool allow_small_batch) {
-  if (n < 0)
-    raise(ErrorCode::kInvalidArgument, "DequeueManyOp requested ", n, " < 0 elements");
+  if (n < 0) raise(ErrorCode::kInvalidArgument, "DequeueManyOp requested ", n, " < 0 elements");
   if (spec_.shapes.empty())
     raise(ErrorCode::kInvalidArgument, kind_name(),
           "'s DequeueMany and DequeueUpTo require the components to have specified shapes.");

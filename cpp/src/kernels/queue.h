@@ -117,8 +117,8 @@ class Queue {
   const QueueSpec spec_;
   std::mutex mu_;
   std::condition_variable changed_;
-  std::deque<Tuple> fifo_;       // FIFO and padding queues
-  std::vector<Tuple> shuffle_;   // random shuffle queue
+  std::deque<Tuple> fifo_;      // FIFO and padding queues
+  std::vector<Tuple> shuffle_;  // random shuffle queue
   std::deque<Attempt*> enqueues_;
   std::deque<Attempt*> dequeues_;
   bool closed_ = false;

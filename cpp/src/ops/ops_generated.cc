@@ -817,6 +817,13 @@ Output Cos(Output x, const std::string& name) {
   return node->output(0);
 }
 
+Output CountUpTo(Output ref, const int64_t& limit, const std::string& name) {
+  AttrMap op_attrs;
+  op_attrs.set("limit", limit);
+  Node* node = ref.graph().add_node("CountUpTo", {ref}, std::move(op_attrs), name);
+  return node->output(0);
+}
+
 Output Cumprod(Output x, Output axis, const CumprodAttrs& attrs, const std::string& name) {
   AttrMap op_attrs;
   op_attrs.set("exclusive", attrs.exclusive);
@@ -954,6 +961,21 @@ Output ExpandDims(Output input, Output dim, const std::string& name) {
 Output Expm1(Output x, const std::string& name) {
   AttrMap op_attrs;
   Node* node = x.graph().add_node("Expm1", {x}, std::move(op_attrs), name);
+  return node->output(0);
+}
+
+Output FIFOQueueV2(
+    Graph& graph,
+    const std::vector<int64_t>& component_types,
+    const FIFOQueueV2Attrs& attrs,
+    const std::string& name) {
+  AttrMap op_attrs;
+  op_attrs.set("component_types", component_types);
+  op_attrs.set("shapes", attrs.shapes);
+  op_attrs.set("capacity", attrs.capacity);
+  op_attrs.set("container", attrs.container);
+  op_attrs.set("shared_name", attrs.shared_name);
+  Node* node = graph.add_node("FIFOQueueV2", {}, std::move(op_attrs), name);
   return node->output(0);
 }
 
@@ -1851,6 +1873,21 @@ Output PadV2(Output input, Output paddings, Output constant_values, const std::s
   return node->output(0);
 }
 
+Output PaddingFIFOQueueV2(
+    Graph& graph,
+    const std::vector<int64_t>& component_types,
+    const PaddingFIFOQueueV2Attrs& attrs,
+    const std::string& name) {
+  AttrMap op_attrs;
+  op_attrs.set("component_types", component_types);
+  op_attrs.set("shapes", attrs.shapes);
+  op_attrs.set("capacity", attrs.capacity);
+  op_attrs.set("container", attrs.container);
+  op_attrs.set("shared_name", attrs.shared_name);
+  Node* node = graph.add_node("PaddingFIFOQueueV2", {}, std::move(op_attrs), name);
+  return node->output(0);
+}
+
 Output PiecewiseConstant(Output x, Output boundaries, Output values, const std::string& name) {
   AttrMap op_attrs;
   Node* node = x.graph().add_node(
@@ -1904,6 +1941,99 @@ Output Prod(
     reduction_indices},
     std::move(op_attrs),
     name);
+  return node->output(0);
+}
+
+Node* QueueCloseV2(Output handle, const QueueCloseV2Attrs& attrs, const std::string& name) {
+  AttrMap op_attrs;
+  op_attrs.set("cancel_pending_enqueues", attrs.cancel_pending_enqueues);
+  Node* node = handle.graph().add_node("QueueCloseV2", {handle}, std::move(op_attrs), name);
+  return node;
+}
+
+Output QueueDequeueManyV2(Output handle, Output n, const std::string& name) {
+  AttrMap op_attrs;
+  Node* node = handle.graph().add_node(
+    "QueueDequeueManyV2",
+    {handle,
+    n},
+    std::move(op_attrs),
+    name);
+  return node->output(0);
+}
+
+Output QueueDequeueUpToV2(Output handle, Output n, const std::string& name) {
+  AttrMap op_attrs;
+  Node* node = handle.graph().add_node(
+    "QueueDequeueUpToV2",
+    {handle,
+    n},
+    std::move(op_attrs),
+    name);
+  return node->output(0);
+}
+
+Output QueueDequeueV2(Output handle, const std::string& name) {
+  AttrMap op_attrs;
+  Node* node = handle.graph().add_node("QueueDequeueV2", {handle}, std::move(op_attrs), name);
+  return node->output(0);
+}
+
+Node* QueueEnqueueManyV2(const std::vector<Output>& inputs, const std::string& name) {
+  AttrMap op_attrs;
+  Node* node = graph_of(inputs, "QueueEnqueueManyV2").add_node(
+    "QueueEnqueueManyV2",
+    inputs,
+    std::move(op_attrs),
+    name);
+  return node;
+}
+
+Node* QueueEnqueueV2(const std::vector<Output>& inputs, const std::string& name) {
+  AttrMap op_attrs;
+  Node* node = graph_of(inputs, "QueueEnqueueV2").add_node(
+    "QueueEnqueueV2",
+    inputs,
+    std::move(op_attrs),
+    name);
+  return node;
+}
+
+Output QueueIsClosedV2(Output handle, const std::string& name) {
+  AttrMap op_attrs;
+  Node* node = handle.graph().add_node("QueueIsClosedV2", {handle}, std::move(op_attrs), name);
+  return node->output(0);
+}
+
+Output QueueSizeV2(Output handle, const std::string& name) {
+  AttrMap op_attrs;
+  Node* node = handle.graph().add_node("QueueSizeV2", {handle}, std::move(op_attrs), name);
+  return node->output(0);
+}
+
+Output RandomShuffle(Output value, const RandomShuffleAttrs& attrs, const std::string& name) {
+  AttrMap op_attrs;
+  op_attrs.set("seed", attrs.seed);
+  op_attrs.set("seed2", attrs.seed2);
+  Node* node = value.graph().add_node("RandomShuffle", {value}, std::move(op_attrs), name);
+  return node->output(0);
+}
+
+Output RandomShuffleQueueV2(
+    Graph& graph,
+    const std::vector<int64_t>& component_types,
+    const RandomShuffleQueueV2Attrs& attrs,
+    const std::string& name) {
+  AttrMap op_attrs;
+  op_attrs.set("component_types", component_types);
+  op_attrs.set("shapes", attrs.shapes);
+  op_attrs.set("capacity", attrs.capacity);
+  op_attrs.set("container", attrs.container);
+  op_attrs.set("shared_name", attrs.shared_name);
+  op_attrs.set("min_after_dequeue", attrs.min_after_dequeue);
+  op_attrs.set("seed", attrs.seed);
+  op_attrs.set("seed2", attrs.seed2);
+  Node* node = graph.add_node("RandomShuffleQueueV2", {}, std::move(op_attrs), name);
   return node->output(0);
 }
 

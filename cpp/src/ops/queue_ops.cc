@@ -14,9 +14,9 @@
 // since attributes hold no lists of types or shapes.
 #include <algorithm>
 #include <atomic>
-#include <type_traits>
 #include <memory>
 #include <mutex>
+#include <type_traits>
 
 #include "kernels/queue.h"
 #include "ops/op_families.h"
@@ -95,9 +95,8 @@ void queue_kernel(KernelContext& c) {
       kernels::QueueSpec spec;
       spec.kind = Kind;
       spec.dtypes = component_types(c.attrs());
-      spec.shapes = component_shapes(c.attrs(), [&](const auto&... parts) {
-        c.fail(ErrorCode::kInvalidArgument, parts...);
-      });
+      spec.shapes = component_shapes(
+          c.attrs(), [&](const auto&... parts) { c.fail(ErrorCode::kInvalidArgument, parts...); });
       spec.capacity = c.attrs().get<int64_t>("capacity");
       if constexpr (Kind == QueueKind::kRandomShuffle) {
         spec.min_after_dequeue = c.attrs().get<int64_t>("min_after_dequeue");
@@ -111,8 +110,8 @@ void queue_kernel(KernelContext& c) {
         spec.seed2 = static_cast<uint64_t>(c.attrs().get<int64_t>("seed2"));
       }
       const std::string& shared = c.attrs().get<std::string>("shared_name");
-      spec.name = shared.empty() ? str_cat("_", next_queue_id.fetch_add(1), "_", c.node().name())
-                                 : shared;
+      spec.name =
+          shared.empty() ? str_cat("_", next_queue_id.fetch_add(1), "_", c.node().name()) : shared;
       slot.state = std::make_shared<Queue>(std::move(spec));
     }
     queue = std::static_pointer_cast<Queue>(slot.state);
@@ -150,8 +149,8 @@ template <bool UpTo>
 void dequeue_many_kernel(KernelContext& c) {
   const Tensor& n = c.input(1);
   if (n.rank() != 0 || !is_integer(n.dtype()))
-    c.fail(ErrorCode::kInvalidArgument, "n must be an int32 scalar, got ",
-           dtype_name(n.dtype()), " of shape ", Shape(n.dims()).to_tf_string());
+    c.fail(ErrorCode::kInvalidArgument, "n must be an int32 scalar, got ", dtype_name(n.dtype()),
+           " of shape ", Shape(n.dims()).to_tf_string());
   set_outputs(c, queue_of(c)->dequeue_many(n.scalar_as_int(), UpTo));
 }
 
@@ -176,9 +175,10 @@ struct QueueInfo {
 
 QueueInfo queue_input(InferenceContext& c) {
   if (c.num_inputs() < 1 || !is_queue_op(c.input(0).node->type()))
-    c.type_error("input 0 must be a queue handle (the output of FIFOQueueV2, PaddingFIFOQueueV2 "
-                 "or RandomShuffleQueueV2), got '",
-                 c.num_inputs() < 1 ? std::string("nothing") : c.input(0).name(), "'");
+    c.type_error(
+        "input 0 must be a queue handle (the output of FIFOQueueV2, PaddingFIFOQueueV2 "
+        "or RandomShuffleQueueV2), got '",
+        c.num_inputs() < 1 ? std::string("nothing") : c.input(0).name(), "'");
   const AttrMap& attrs = c.input(0).node->attrs();
   QueueInfo info{component_types(attrs), {}};
   info.shapes = component_shapes(attrs, [&](const auto&... parts) { c.value_error(parts...); });
@@ -289,7 +289,8 @@ void count_up_to_kernel(KernelContext& c) {
 }
 
 // TF's RandomShuffle: n - 1 words of the node's Philox stream (reserved as whole 128-bit
-// blocks), a forward Fisher-Yates swap for vectors, a backward one over row indices otherwise.
+// blocks) for one forward Fisher-Yates pass, over the elements of a vector or else over the
+// row indices.
 void random_shuffle_kernel(KernelContext& c) {
   const Tensor& input = c.input(0);
   if (input.rank() == 0 || input.num_elements() <= 1 || input.dim(0) <= 1) {
@@ -331,8 +332,8 @@ void random_shuffle_kernel(KernelContext& c) {
     }
     std::vector<int64_t> perm(static_cast<size_t>(n));
     for (int64_t i = 0; i < n; ++i) perm[static_cast<size_t>(i)] = i;
-    for (int64_t i = n - 1; i > 0; --i)
-      std::swap(perm[static_cast<size_t>(i)], perm[static_cast<size_t>(uniform(i + 1))]);
+    for (int64_t i = 0; i + 1 < n; ++i)
+      std::swap(perm[static_cast<size_t>(i)], perm[static_cast<size_t>(i + uniform(n - i))]);
     for (int64_t i = 0; i < n; ++i) {
       const T* src = from + perm[static_cast<size_t>(i)] * row;
       std::copy(src, src + row, to + i * row);
