@@ -67,7 +67,10 @@ def tuple(tensors, name=None, control_inputs=None):
 def _eager() -> bool:
     from varflow.eager.context import executing_eagerly
 
-    return executing_eagerly()
+    if not executing_eagerly():
+        return False
+    get_default_graph()._value_dependent_control_flow = True
+    return True
 
 
 def _as_branch_value(value, graph):

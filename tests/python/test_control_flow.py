@@ -391,3 +391,17 @@ def test_cond_and_while_loop_in_eager_mode():
             lambda i, s: i < 4, lambda i, s: (i + 1, s + i), (tf.constant(0), tf.constant(0))
         )
         assert int(out[1]) == 6
+
+
+def test_tf_function_with_control_flow_follows_each_calls_values():
+    from varflow.eager.context import eager_mode
+
+    with eager_mode():
+
+        @tf.function
+        def f(x):
+            y = tf.cond(x > 0.0, lambda: x * 2.0, lambda: -x)
+            return tf.while_loop(lambda v: v < 10.0, lambda v: v + y, [y])
+
+        assert float(f(tf.constant(3.0))) == 12.0
+        assert float(f(tf.constant(-1.0))) == 10.0

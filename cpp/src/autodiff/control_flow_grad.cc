@@ -59,14 +59,17 @@ Grads if_gradient(Node& node, const std::vector<std::optional<Output>>& dys) {
   Grads result(inputs.size());
   if (captures.empty()) return result;
 
+  // The forward branch's values are still in their slots when the gradient runs in the same
+  // iteration context; inside a gradient loop they come from the loop's saved values instead.
+  const bool same_iteration = graph.region_encloses(node.region(), graph.current_region());
   int grad_regions[2];
   std::vector<std::optional<Output>> branch_grads[2];
   for (int b = 0; b < 2; ++b) {
     const int fr = forward[b];
     grad_regions[b] = graph.add_region(RegionKind::kBranch);
-    graph.region(grad_regions[b]).resolve_foreign = [&graph,
-                                                     fr](const Output& t) -> std::optional<Output> {
-      if (graph.region_encloses(fr, t.node->region())) return t;
+    graph.region(grad_regions[b]).resolve_foreign =
+        [&graph, fr, same_iteration](const Output& t) -> std::optional<Output> {
+      if (same_iteration && graph.region_encloses(fr, t.node->region())) return t;
       return std::nullopt;
     };
     RegionScope in(graph, grad_regions[b]);
@@ -97,7 +100,7 @@ Grads if_gradient(Node& node, const std::vector<std::optional<Output>>& dys) {
   }
   // After the forward If, whose branch values the gradient branches read.
   std::vector<Node*> after;
-  if (graph.region_encloses(node.region(), graph.current_region())) after.push_back(&node);
+  if (same_iteration) after.push_back(&node);
   ControlDependencies deps(graph, after);
   Node* grad_if = ops::if_node(inputs[0], grad_regions[0], grad_regions[1], "cond_grad");
   for (size_t k = 0; k < with_grad.size(); ++k)
@@ -135,7 +138,9 @@ Grads while_gradient(Node& node, const std::vector<std::optional<Output>>& dys) 
   // Initial values, built where the gradient is being built.
   std::vector<Output> inits{node.output(static_cast<int>(vars))};
   for (size_t k : var_index)
-    inits.push_back(dys[k] ? *dys[k] : ops::zeros_like(node.output(static_cast<int>(k))));
+    inits.push_back(ops::fit_to_shape(
+        dys[k] ? *dys[k] : ops::zeros_like(node.output(static_cast<int>(k))),
+        Output{loop.loop_vars[k], 0}.shape()));
   for (size_t i : capture_index) inits.push_back(ops::zeros_like(inputs[i]));
 
   NameScope scope(graph, "while");

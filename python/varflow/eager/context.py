@@ -57,6 +57,8 @@ class EagerGraph(graph_module.Graph):
         self._seed = None
         self._lock = graph_module.threading.RLock()
         self._building_function = False
+        # Set by tf.cond/tf.while_loop run eagerly: a tf.function tracing them is not replayed.
+        self._value_dependent_control_flow = False
         self._fetch_transforms = {}
         # Tapes that may still compute gradients: their nodes must stay.
         self._live_tapes: weakref.WeakSet = weakref.WeakSet()

@@ -117,6 +117,17 @@ class Function:
 
     def _trace(self, graph, key, args, kwargs):
         context = graph._context
+        # tf.cond and tf.while_loop run eagerly here, so a trace holds only the branch taken and
+        # the iterations run for these values: such a function is run eagerly on every call
+        # instead of replayed (varflow has no autograph to build If/While nodes from Python).
+        outer_flag = graph._value_dependent_control_flow
+        graph._value_dependent_control_flow = False
+        try:
+            return self._trace_once(graph, context, key, args, kwargs)
+        finally:
+            graph._value_dependent_control_flow = outer_flag or graph._value_dependent_control_flow
+
+    def _trace_once(self, graph, context, key, args, kwargs):
         with graph._hold():
             first_node = graph._core.num_nodes
             leaves = []
@@ -140,6 +151,8 @@ class Function:
                 return leaf
 
             structure = _rebuild(result, mark)
+            if graph._value_dependent_control_flow:
+                return result
             core_function = context.make_function(first_node, leaves, outputs)
         self._traces[key] = (core_function, structure)
         return result
