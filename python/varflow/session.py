@@ -63,8 +63,9 @@ class RunOptions:
         Args:
           frozen_variables: A list of `Variable` objects that every update op of the run leaves
             untouched, together with their optimizer slots (a varflow extension).
-          **kwargs: TF1's `RunOptions` fields (e.g. `trace_level`), stored as attributes and
-            ignored.
+          **kwargs: TF1's `RunOptions` fields, stored as attributes: `timeout_in_ms` bounds
+            the run's blocking queue ops (DeadlineExceededError); the others (e.g.
+            `trace_level`) are ignored.
         """
         self.frozen_variables = list(frozen_variables)
         for key, value in kwargs.items():
@@ -226,6 +227,9 @@ class Session:
         """
         self._closed = True
         self._core.close()
+        # Queue ops blocked in other threads' runs fail with CancelledError, as TF1's close
+        # cancels the pending steps.
+        _core.cancel_queue_waits(self._core)
 
     def _check_open(self) -> None:
         if self._closed:
@@ -342,6 +346,10 @@ class Session:
             _feed_value(feeds[i], feed_dtypes[i], feed_dict[k]) for i, k in enumerate(feed_keys)
         ]
         frozen = getattr(options, "frozen_variables", None) if options is not None else None
+        timeout = getattr(options, "timeout_in_ms", 0) if options is not None else 0
+        if timeout and not frozen:
+            # TF1's deadline for the run's blocking queue ops (DeadlineExceededError).
+            return rebuild(_core.run_with_timeout(self._core, plan, values, int(timeout)))
         if frozen:
             return rebuild(self._core.run(plan, values, [_variable_node(v) for v in frozen]))
         return rebuild(self._core.run(plan, values))

@@ -1,19 +1,13 @@
 """Queue waits and the Session: closing a session wakes its blocked queue ops, and
-RunOptions(timeout_in_ms) bounds them, as in TF1. Both need the Session to hand the close and
-the deadline to the queues (see /work/notes/queue-to-lead.md); until it does, these are strict
-xfails, which turn into failures the moment the Session is wired, to be unmarked then."""
+RunOptions(timeout_in_ms) bounds them, as in TF1."""
 
 import threading
 import time
 
-import pytest
 import varflow as tf
 
 # A liveness bound: a wired Session wakes the waiter at once; unwired, it waits forever.
 JOIN_TIMEOUT = 5.0
-NEEDS_SESSION = pytest.mark.xfail(
-    strict=True, reason="Session.close/RunOptions do not reach the queues yet"
-)
 
 
 def wait_until(condition):
@@ -24,7 +18,6 @@ def wait_until(condition):
         time.sleep(0.001)
 
 
-@NEEDS_SESSION
 def test_closing_the_session_wakes_a_blocked_dequeue():
     q = tf.FIFOQueue(3, tf.int32, shapes=[[]])
     deq = q.dequeue_many(2)
@@ -56,7 +49,6 @@ def test_closing_the_session_wakes_a_blocked_dequeue():
     assert "Dequeue operation was cancelled" in str(errors[0])
 
 
-@NEEDS_SESSION
 def test_run_options_timeout_raises_deadline_exceeded():
     q = tf.FIFOQueue(3, tf.int32, shapes=[[]])
     deq = q.dequeue()
