@@ -34,12 +34,11 @@ struct PyRef {
   }
 };
 
-// The message of the Python exception being handled, for an InvalidArgument error.
+// "TypeError: message" of the Python exception being handled (GIL held), without pybind11's
+// traceback, for the InvalidArgument error TF raises for a failing generator.
 std::string python_error(py::error_already_set& e) {
-  std::string what = e.what();
-  e.restore();
-  PyErr_Clear();
-  return what;
+  return py::str(e.type().attr("__name__")).cast<std::string>() + ": " +
+         py::str(e.value()).cast<std::string>();
 }
 
 // `make()` returns a Python iterator over elements, each a list of arrays of the declared

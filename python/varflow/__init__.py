@@ -41,6 +41,12 @@ from varflow import (  # noqa: E402  # noqa: E402
 )
 from varflow import tf_logging as logging  # noqa: E402  (tf.logging; not the stdlib's name)
 from varflow import data  # noqa: E402  (tf.data)
+from varflow.data.parsing_ops import (  # noqa: E402  (tf.data's Example parsing)
+    FixedLenFeature,
+    VarLenFeature,
+    parse_example,
+    parse_single_example,
+)
 from varflow.array_ops import (  # noqa: E402  # noqa: E402  # noqa: E402  (op library, part 2)
     boolean_mask,
     broadcast_to,

@@ -8,7 +8,9 @@
 // stores the iterator in the IteratorV2 node's per-session state; IteratorGetNext pulls the
 // next element and raises kOutOfRange ("End of sequence") at the end. OneShotIterator binds
 // on first use. Specs are registered process-wide (register_dataset) and named by id in the
-// ops' `dataset_id` attribute.
+// ops' `dataset_id` attribute; the four ops join the registry in every program that links
+// register_dataset (they are in its object file), and only there, so they have no typed
+// builders in ops_generated.h: build them with Graph::add_node.
 //
 // Errors: binding and iteration throw varflow::Error: kInvalidArgument for bad values (slice
 // components of different lengths, batching elements of different shapes, a generator value

@@ -1,5 +1,4 @@
-// Binding specs to values, the spec registry, and the shape encoding of the ops' attributes.
-#include <mutex>
+// Binding specs to values, and the shape encoding of the iterator ops' attributes.
 #include <sstream>
 #include <unordered_map>
 
@@ -67,6 +66,7 @@ std::shared_ptr<const Dataset> bind_dataset(const DatasetSpec& spec, const std::
       {"Shuffle", bind_shuffle},          {"Prefetch", bind_prefetch},
       {"Map", bind_map},                  {"Filter", bind_filter},
       {"FlatMap", bind_flat_map},         {"Interleave", bind_interleave},
+      {"TFRecord", bind_tfrecord},
   };
   auto it = binders.find(spec.kind);
   VF_CHECK(it != binders.end(), ErrorCode::kUnimplemented, "Dataset kind '", spec.kind,
@@ -77,35 +77,6 @@ std::shared_ptr<const Dataset> bind_dataset(const DatasetSpec& spec, const std::
     b.inputs.push_back(bind_dataset(*child, inputs));
   }
   return it->second(b);
-}
-
-namespace {
-struct Registry {
-  std::mutex mu;
-  std::unordered_map<int64_t, std::shared_ptr<const DatasetSpec>> specs;
-  int64_t next = 1;
-};
-Registry& registry() {
-  static Registry* r = new Registry();  // outlives every static Session that might use it
-  return *r;
-}
-}  // namespace
-
-int64_t register_dataset(std::shared_ptr<const DatasetSpec> spec) {
-  VF_CHECK(spec != nullptr, ErrorCode::kInvalidArgument, "register_dataset: null spec");
-  Registry& r = registry();
-  std::lock_guard<std::mutex> lock(r.mu);
-  const int64_t id = r.next++;
-  r.specs.emplace(id, std::move(spec));
-  return id;
-}
-
-std::shared_ptr<const DatasetSpec> registered_dataset(int64_t id) {
-  Registry& r = registry();
-  std::lock_guard<std::mutex> lock(r.mu);
-  auto it = r.specs.find(id);
-  VF_CHECK(it != r.specs.end(), ErrorCode::kNotFound, "No dataset registered with id ", id);
-  return it->second;
 }
 
 std::string encode_shapes(const std::vector<Shape>& shapes) {

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "varflow/data.h"
+#include "varflow/op_registry.h"
 
 namespace varflow::data {
 
@@ -43,6 +44,10 @@ DatasetPtr bind_map(const Binding& b);
 DatasetPtr bind_filter(const Binding& b);
 DatasetPtr bind_flat_map(const Binding& b);
 DatasetPtr bind_interleave(const Binding& b);
+DatasetPtr bind_tfrecord(const Binding& b);
+
+// ParseExample (parse_example_ops.cc), registered with the iterator ops.
+void register_parse_example(OpRegistry& r);
 
 // Checks an element against the signature its producer declared (generators, iterators
 // initialised from another structure): kInvalidArgument naming `who`.

@@ -1,22 +1,47 @@
 // The graph ops of tf.data: IteratorV2 (an iterator's per-session state), MakeIterator (binds
 // a registered dataset to its input values and starts iterating it), OneShotIterator (binds on
 // first use), IteratorGetNext (the next element; OutOfRange "End of sequence" at the end).
-// The ops register themselves with the registry from this layer (graph/op_library.h).
+// The ops register themselves with the registry from this layer (graph/op_library.h); the
+// spec registry lives here too, so a program that registers a dataset links the ops with it.
 #include <mutex>
+#include <unordered_map>
 
 #include "data/datasets.h"
 #include "graph/op_library.h"
 #include "varflow/errors.h"
 #include "varflow/op_registry.h"
 
-extern "C" {
-// Asked for by programs that link the data layer's ops (cpp/CMakeLists.txt), so the object
-// and its registration are kept like the op library's.
-extern const int varflow_data_library;
-const int varflow_data_library = 1;
+namespace varflow::data {
+
+namespace {
+struct Registry {
+  std::mutex mu;
+  std::unordered_map<int64_t, std::shared_ptr<const DatasetSpec>> specs;
+  int64_t next = 1;
+};
+Registry& registry() {
+  static Registry* r = new Registry();  // outlives every static Session that might use it
+  return *r;
+}
+}  // namespace
+
+int64_t register_dataset(std::shared_ptr<const DatasetSpec> spec) {
+  VF_CHECK(spec != nullptr, ErrorCode::kInvalidArgument, "register_dataset: null spec");
+  Registry& r = registry();
+  std::lock_guard<std::mutex> lock(r.mu);
+  const int64_t id = r.next++;
+  r.specs.emplace(id, std::move(spec));
+  return id;
 }
 
-namespace varflow::data {
+std::shared_ptr<const DatasetSpec> registered_dataset(int64_t id) {
+  Registry& r = registry();
+  std::lock_guard<std::mutex> lock(r.mu);
+  auto it = r.specs.find(id);
+  VF_CHECK(it != r.specs.end(), ErrorCode::kNotFound, "No dataset registered with id ", id);
+  return it->second;
+}
+
 
 namespace {
 
@@ -119,6 +144,7 @@ void signature_outputs(InferenceContext& c) {
 void handle_shape(InferenceContext& c) { c.set_output(0, DType::kInt64, Shape{}); }
 
 void register_data_ops(OpRegistry& r) {
+  register_parse_example(r);
   r.add("IteratorV2")
       .outputs({"handle"})
       .required_attr("output_types", AttrType::kIntList, "the element's dtypes (DType values)")

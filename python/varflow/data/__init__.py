@@ -10,6 +10,7 @@ from varflow.data.iterator_ops import (
     make_initializable_iterator,
     make_one_shot_iterator,
 )
+from varflow.data.readers import TFRecordDataset
 
 __all__ = [
     "AUTOTUNE",
@@ -17,6 +18,7 @@ __all__ = [
     "DatasetV1",
     "DatasetV1Adapter",
     "Iterator",
+    "TFRecordDataset",
     "experimental",
     "get_output_classes",
     "get_output_shapes",

@@ -469,8 +469,9 @@ class Dataset:
 
     def __iter__(self):
         from varflow.data.iterator_ops import EagerIterator
+        from varflow.eager.context import executing_eagerly
 
-        if not getattr(graph_module.get_default_graph(), "_is_eager", False):
+        if not executing_eagerly():
             raise RuntimeError(
                 "`tf.data.Dataset` only supports Python-style iteration in eager mode or "
                 "within tf.function."

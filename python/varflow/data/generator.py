@@ -17,7 +17,7 @@ def _convert(value, dtype, index):
             arr = np.asarray(value, dtype=object)
         else:
             arr = np.asarray(value)
-            if arr.dtype == object or (arr.dtype.kind == "f" and dtype.is_integer):
+            if arr.dtype == object or (arr.dtype.kind == "f" and dtype.is_integer and arr.size):
                 raise TypeError
             arr = np.asarray(arr, dtype=dtype.as_numpy_dtype, order="C")
     except (TypeError, ValueError):

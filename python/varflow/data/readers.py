@@ -1,0 +1,33 @@
+"""``tf.data.TFRecordDataset``: the records of TFRecord files (as ``tf.io.TFRecordWriter``
+writes them) as scalar string elements, read by the C++ pipeline."""
+
+from __future__ import annotations
+
+from varflow import dtypes
+from varflow import graph as graph_module
+from varflow.data.dataset_ops import DatasetV1Adapter
+from varflow.tensor_shape import TensorShape
+
+
+def _strings(value, name):
+    if isinstance(value, graph_module.Tensor):
+        if value.dtype.base_dtype != dtypes.string:
+            raise TypeError(f"`{name}` must be a string tensor, got {value.dtype.name}")
+        return value
+    if isinstance(value, (str, bytes)):
+        value = [value]
+    values = [v.encode() if isinstance(v, str) else bytes(v) for v in value]
+    return graph_module.constant(values, dtype=dtypes.string, name=name)
+
+
+class TFRecordDataset(DatasetV1Adapter):
+    """The records of one or more TFRecord files, file after file (uncompressed files)."""
+
+    def __init__(self, filenames, compression_type=None, buffer_size=None, num_parallel_reads=None):
+        files = _strings(filenames, "filenames")
+        if files.shape.ndims not in (None, 0, 1):
+            raise ValueError("`filenames` must be a scalar or a vector of strings")
+        compression = graph_module.constant(
+            (compression_type or "").encode(), dtype=dtypes.string, name="compression_type"
+        )
+        super().__init__("TFRecord", dtypes.string, TensorShape([]), args=[files, compression])
