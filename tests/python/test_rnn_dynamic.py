@@ -1,0 +1,58 @@
+"""tf.nn.dynamic_rnn and bidirectional_dynamic_rnn (a tf.while_loop over TensorArrays, as in
+TF1) against TensorFlow's numbers and gradients, and their names and errors."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import varflow as tf
+from test_rnn_fixtures import check_against_fixture, rnn_cases
+
+DYNAMIC = [
+    c for c, spec in rnn_cases.CASES.items() if spec[1] not in ("static", "static_bidirectional")
+]
+
+
+@pytest.mark.parametrize("case", DYNAMIC)
+def test_dynamic_rnn_outputs_and_states_match_tensorflow(case):
+    check_against_fixture(case, with_gradients=False)
+
+
+def test_dynamic_rnn_matches_static_rnn_and_names_its_variables_as_tf1():
+    tf.reset_default_graph()
+    x = tf.placeholder(tf.float32, [3, 5, 4])
+    init = tf.constant_initializer(0.2)
+    with tf.variable_scope("d", initializer=init):
+        dyn, dyn_state = tf.nn.dynamic_rnn(tf.nn.rnn_cell.BasicLSTMCell(6), x, dtype=tf.float32)
+    with tf.variable_scope("s", initializer=init):
+        st, st_state = tf.nn.static_rnn(
+            tf.nn.rnn_cell.BasicLSTMCell(6), tf.unstack(x, axis=1), dtype=tf.float32
+        )
+    assert [v.op.name for v in tf.global_variables()] == [
+        "d/rnn/basic_lstm_cell/kernel",
+        "d/rnn/basic_lstm_cell/bias",
+        "s/rnn/basic_lstm_cell/kernel",
+        "s/rnn/basic_lstm_cell/bias",
+    ]
+    assert dyn.shape.as_list() == [3, 5, 6]
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        v = np.random.default_rng(0).uniform(-1, 1, (3, 5, 4))
+        a, sa, b, sb = sess.run([dyn, dyn_state, st, st_state], {x: v})
+    np.testing.assert_allclose(a, np.stack(b, 1), rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(sa.h, sb.h, rtol=1e-5, atol=1e-6)
+
+
+def test_dynamic_rnn_bad_input():
+    tf.reset_default_graph()
+    cell = tf.nn.rnn_cell.GRUCell(3)
+    with pytest.raises(ValueError, match="dtype must be specified"):
+        tf.nn.dynamic_rnn(cell, tf.placeholder(tf.float32, [2, 3, 4]))
+    with pytest.raises(ValueError, match="must have rank at least 3"):
+        tf.nn.dynamic_rnn(cell, tf.placeholder(tf.float32, [2, 4]), dtype=tf.float32)
+    with pytest.raises(ValueError, match="depth of inputs"):
+        tf.nn.dynamic_rnn(cell, tf.placeholder(tf.float32, [2, 3, None]), dtype=tf.float32)
+    with pytest.raises(ValueError, match="sequence_length must be a vector"):
+        tf.nn.dynamic_rnn(
+            cell, tf.placeholder(tf.float32, [2, 3, 4]), dtype=tf.float32, sequence_length=[[1]]
+        )
