@@ -71,6 +71,17 @@ class Optimizer:
     GATE_GRAPH = 2
 
     def __init__(self, use_locking, name):
+        """Create a new Optimizer.
+
+        This must be called by the constructors of subclasses.
+
+        Args:
+          use_locking: Bool. If True apply use locks to prevent concurrent updates to variables.
+          name: A non-empty string. The name to use for accumulators created for the optimizer.
+
+        Raises:
+          ValueError: If name is malformed.
+        """
         if not name:
             raise ValueError("Must specify the optimizer name")
         self._use_locking = use_locking
@@ -82,6 +93,7 @@ class Optimizer:
         return _core.PythonHookOptimizer(self, self._name, bool(self._use_locking))
 
     def get_name(self) -> str:
+        """Returns the name of this optimizer, the prefix of its ops and slots."""
         return self._name
 
     @property
@@ -123,6 +135,37 @@ class Optimizer:
         name=None,
         grad_loss=None,
     ):
+        """Add operations to minimize `loss` by updating `var_list`.
+
+        This method simply combines calls `compute_gradients()` and `apply_gradients()`. If you
+        want to process the gradient before applying them call `compute_gradients()` and
+        `apply_gradients()` explicitly instead of using this function.
+
+        Args:
+          loss: A `Tensor` containing the value to minimize (or, in eager mode, a callable
+            taking no arguments which returns it).
+          global_step: Optional `Variable` to increment by one after the variables have been
+            updated.
+          var_list: Optional list or tuple of `Variable` objects to update to minimize `loss`.
+            Defaults to the list of variables collected in the graph under the key
+            `GraphKeys.TRAINABLE_VARIABLES`.
+          gate_gradients: How to gate the computation of gradients. Can be `GATE_NONE`,
+            `GATE_OP`, or `GATE_GRAPH`.
+          aggregation_method: Specifies the method used to combine gradient terms (accepted;
+            varflow adds them with `AddN`).
+          colocate_gradients_with_ops: Accepted for TF1 compatibility (one device).
+          name: Optional name for the returned operation.
+          grad_loss: Optional. A `Tensor` holding the gradient computed for `loss`.
+
+        Returns:
+          An Operation that updates the variables in `var_list`. If `global_step` was not
+          `None`, that operation also increments `global_step`.
+
+        Raises:
+          ValueError: If some of the variables are not `Variable` objects, or no variable has a
+            gradient (the message says which op on the way from the variables to the loss has
+            none).
+        """
         grads_and_vars = self.compute_gradients(
             loss,
             var_list=var_list,
@@ -157,6 +200,35 @@ class Optimizer:
         colocate_gradients_with_ops=False,
         grad_loss=None,
     ):
+        """Compute gradients of `loss` for the variables in `var_list`.
+
+        This is the first part of `minimize()`. It returns a list of (gradient, variable)
+        pairs where "gradient" is the gradient for "variable". Note that "gradient" can be a
+        `Tensor`, an `IndexedSlices`, or `None` if there is no gradient for the given variable
+        (varflow's gradients are dense `Tensor`s).
+
+        Args:
+          loss: A Tensor containing the value to minimize or a callable taking no arguments
+            which returns the value to minimize. When eager execution is enabled it must be a
+            callable.
+          var_list: Optional list or tuple of `tf.Variable` to update to minimize `loss`.
+            Defaults to the list of variables collected in the graph under the key
+            `GraphKeys.TRAINABLE_VARIABLES`.
+          gate_gradients: How to gate the computation of gradients. Can be `GATE_NONE`,
+            `GATE_OP`, or `GATE_GRAPH`.
+          aggregation_method: Specifies the method used to combine gradient terms (accepted;
+            varflow adds them with `AddN`).
+          colocate_gradients_with_ops: Accepted for TF1 compatibility (one device).
+          grad_loss: Optional. A `Tensor` holding the gradient computed for `loss`.
+
+        Returns:
+          A list of (gradient, variable) pairs. Variable is always present, but gradient can be
+          `None`.
+
+        Raises:
+          TypeError: If `var_list` contains anything else than `Variable` objects.
+          ValueError: If some arguments are invalid, e.g. `gate_gradients`.
+        """
         if get_default_graph()._is_eager:
             from varflow.eager import backprop
 
@@ -190,6 +262,28 @@ class Optimizer:
         ]
 
     def apply_gradients(self, grads_and_vars, global_step=None, name=None):
+        """Apply gradients to variables.
+
+        This is the second part of `minimize()`. It returns an `Operation` that applies
+        gradients. varflow builds the update ops in C++, with TF1's names (e.g. `Adam/update_b`)
+        and, when `multi_tensor` is set, one fused op for all variables.
+
+        Args:
+          grads_and_vars: List of (gradient, variable) pairs as returned by
+            `compute_gradients()`.
+          global_step: Optional `Variable` to increment by one after the variables have been
+            updated.
+          name: Optional name for the returned operation. Default to the name passed to the
+            `Optimizer` constructor.
+
+        Returns:
+          An `Operation` that applies the specified gradients. If `global_step` was not None,
+          that operation also increments `global_step`.
+
+        Raises:
+          TypeError: If `grads_and_vars` is malformed, or `global_step` is not a `Variable`.
+          ValueError: If none of the variables have gradients.
+        """
         grads_and_vars = tuple(grads_and_vars)
         if not grads_and_vars:
             raise ValueError("No variables provided.")
@@ -220,13 +314,42 @@ class Optimizer:
 
     # --- slots and non-slot variables --------------------------------------------------------
     def get_slot_names(self) -> list[str]:
+        """Return a list of the names of slots created by the `Optimizer`.
+
+        See `get_slot()`.
+
+        Returns:
+          A list of strings.
+        """
         return list(self._core.get_slot_names())
 
     def get_slot(self, var, name):
+        """Return a slot named `name` created for `var` by the Optimizer.
+
+        Some `Optimizer` subclasses use additional variables. For example `Momentum` and
+        `Adagrad` use variables to accumulate updates. This method gives access to these
+        `Variable` objects if for some reason you need them. Use `get_slot_names()` to get the
+        list of slot names created by the `Optimizer`.
+
+        Args:
+          var: A variable passed to `minimize()` or `apply_gradients()`.
+          name: A string.
+
+        Returns:
+          The `Variable` for the slot if it was created, `None` otherwise.
+        """
         node = self._core.get_slot(var._node, name)
         return None if node is None else var.graph._variable_for(node)
 
     def variables(self) -> list:
+        """A list of variables which encode the current state of `Optimizer`.
+
+        Includes slot variables and additional global variables created by the optimizer in the
+        current default graph.
+
+        Returns:
+          A list of variables.
+        """
         graph = get_default_graph()
         return [graph._variable_for(n) for n in self._core.variables(graph._core)]
 
