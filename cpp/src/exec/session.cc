@@ -123,6 +123,18 @@ void check_output(const Graph& graph, const Output& o, const char* what) {
            o.node->num_outputs(), " outputs");
 }
 
+// Whether a node reached only through control edges may be left out of a run: a pure function
+// of its inputs (a differentiable op, or NoOp) that touches no state. Control-flow nodes are
+// kept, whatever they compute.
+bool skippable_when_unread(const Node& node) {
+  const OpDef& def = node.op_def();
+  if (def.stateful || def.is_variable || def.is_placeholder || !def.ref_inputs.empty() ||
+      def.ref_input_rule)
+    return false;
+  if (control_flow_checked_inputs(node) >= 0) return false;
+  return def.name == "NoOp" || static_cast<bool>(def.grad);
+}
+
 }  // namespace
 
 std::shared_ptr<Plan> Session::prepare(const std::vector<Output>& feeds,
@@ -146,32 +158,44 @@ std::shared_ptr<Plan> Session::prepare(const std::vector<Output>& feeds,
   plan->targets = targets;
 
   // Which nodes run: everything fetches and targets reach, stopping at fed tensors, and
-  // under a control-flow node what its regions compute.
+  // under a control-flow node what its regions compute. A node reached only through control
+  // edges whose outputs no running node reads, and which has no effect beyond its outputs, is
+  // not run (grappler's DependencyOptimizer turns such nodes into NoOps before TF1 runs a
+  // graph): this keeps GATE_OP's tuples free, since they order a gradient after its op's
+  // other gradients, also those nothing reads (the gradient for a fed input), which then never
+  // run.
   auto is_fed = [&](const Output& o) {
     return std::find(feeds.begin(), feeds.end(), o) != feeds.end();
   };
-  std::vector<char> needed(static_cast<size_t>(graph_->num_nodes()), 0);
-  std::vector<Node*> stack;
+  const size_t num_nodes = static_cast<size_t>(graph_->num_nodes());
+  // 0: not reached; 1: reached through control edges only; 2: runs (its outputs are read, or
+  // it is fetched, a target, or has effects of its own).
+  std::vector<char> reach(num_nodes, 0);
+  std::vector<std::pair<Node*, char>> stack;
   for (const Output& o : fetches)
-    if (!is_fed(o)) stack.push_back(o.node);
-  for (Node* n : targets) stack.push_back(n);
+    if (!is_fed(o)) stack.emplace_back(o.node, 2);
+  for (Node* n : targets) stack.emplace_back(n, 2);
   while (!stack.empty()) {
-    Node* n = stack.back();
+    auto [n, level] = stack.back();
     stack.pop_back();
-    if (needed[static_cast<size_t>(n->id())]) continue;
-    needed[static_cast<size_t>(n->id())] = 1;
+    if (level == 1 && !skippable_when_unread(*n)) level = 2;
+    char& seen = reach[static_cast<size_t>(n->id())];
+    if (seen >= level) continue;
+    seen = level;
     for (const Output& in : n->inputs())
-      if (!is_fed(in)) stack.push_back(in.node);
+      if (!is_fed(in)) stack.emplace_back(in.node, level);
     // A control input whose every output is fed has run as far as this run is concerned
     // (TF1 counts the feed: a control dependency on a fed placeholder needs nothing else).
     for (Node* ctrl : n->control_inputs()) {
       bool fed = ctrl->num_outputs() > 0;
       for (int k = 0; k < ctrl->num_outputs() && fed; ++k) fed = is_fed(Output{ctrl, k});
-      if (!fed) stack.push_back(ctrl);
+      if (!fed) stack.emplace_back(ctrl, 1);
     }
     for (const Output& o : control_flow_roots(*n))
-      if (!is_fed(o)) stack.push_back(o.node);
+      if (!is_fed(o)) stack.emplace_back(o.node, level);
   }
+  std::vector<char> needed(num_nodes, 0);
+  for (size_t i = 0; i < num_nodes; ++i) needed[i] = reach[i] == 2;
 
   // Slots: fed tensors first, then each running node's outputs, contiguous.
   int next_slot = 0;

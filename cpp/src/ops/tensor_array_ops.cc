@@ -262,7 +262,20 @@ void check_index(const InferenceContext& c, int i) {
                   c.input_shape(i).to_string());
 }
 
+// Arrays move elements as bytes: strings (which own their characters) are not supported.
+void check_element_dtype(const InferenceContext& c, DType dtype) {
+  if (dtype == DType::kString) c.type_error("TensorArray of dtype string is not supported");
+}
+
+// Gradient arrays: float32 or float64, as the gradients they carry.
+void check_gradient_dtype(const InferenceContext& c, int i) {
+  if (!is_floating(c.input_dtype(i)))
+    c.type_error("TensorArray gradients need float32 or float64, got ",
+                 dtype_name(c.input_dtype(i)));
+}
+
 void check_array_input(const InferenceContext& c, int i) {
+  check_element_dtype(c, c.input_dtype(i));
   if (c.input_shape(i).has_rank() && c.input_shape(i).rank() < 1)
     c.value_error("A TensorArray value has rank >= 1, got shape ", c.input_shape(i).to_string());
 }
@@ -277,6 +290,7 @@ void register_tensor_array_ops(OpRegistry& r) {
       .attr("element_shape", Shape::unknown_rank(), "what is known of every element's shape")
       .shape([](InferenceContext& c) {
         if (c.input_dtype(0) != DType::kInt32) c.type_error("TensorArray size must be int32");
+        check_element_dtype(c, c.attrs().get<DType>("dtype"));
         int64_t rows = -1;
         if (const Tensor* size = c.constant_input(0)) rows = *size->data<int32_t>();
         c.set_output(0, c.attrs().get<DType>("dtype"),
@@ -331,6 +345,7 @@ void register_tensor_array_ops(OpRegistry& r) {
       .outputs({"array_grad"})
       .shape([](InferenceContext& c) {
         check_index(c, 1);
+        check_gradient_dtype(c, 2);
         Shape element = c.input_shape(2);
         if (!(c.input_shape(1).has_rank() && c.input_shape(1).rank() == 0))
           element = element_shape_of(element);
@@ -348,6 +363,9 @@ void register_tensor_array_ops(OpRegistry& r) {
       .outputs({"array_out"})
       .shape([](InferenceContext& c) {
         check_index(c, 1);
+        check_gradient_dtype(c, 0);
+        if (c.input_dtype(2) != c.input_dtype(0))
+          c.type_error("Accumulated values must have the array's dtype");
         c.set_output(0, c.input_dtype(0), c.input_shape(0));
       })
       .kernel(accumulate_kernel)
@@ -363,6 +381,7 @@ void register_tensor_array_ops(OpRegistry& r) {
       .outputs({"array_grad", "value_grad"})
       .shape([](InferenceContext& c) {
         check_index(c, 1);
+        check_gradient_dtype(c, 0);
         c.set_num_outputs(2);
         c.set_output(0, c.input_dtype(0), c.input_shape(0));
         c.set_output(1, c.input_dtype(0),
