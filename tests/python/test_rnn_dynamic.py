@@ -15,7 +15,7 @@ DYNAMIC = [
 
 @pytest.mark.parametrize("case", DYNAMIC)
 def test_dynamic_rnn_outputs_and_states_match_tensorflow(case):
-    check_against_fixture(case, with_gradients=False)
+    check_against_fixture(case, with_gradients=True)
 
 
 def test_dynamic_rnn_matches_static_rnn_and_names_its_variables_as_tf1():
