@@ -71,6 +71,28 @@ const char* dtype_enumerator(varflow::DType d) {
       return "::varflow::DType::kInt64";
     case varflow::DType::kBool:
       return "::varflow::DType::kBool";
+    case varflow::DType::kString:
+      return "::varflow::DType::kString";
+    case varflow::DType::kInt8:
+      return "::varflow::DType::kInt8";
+    case varflow::DType::kInt16:
+      return "::varflow::DType::kInt16";
+    case varflow::DType::kUInt8:
+      return "::varflow::DType::kUInt8";
+    case varflow::DType::kUInt16:
+      return "::varflow::DType::kUInt16";
+    case varflow::DType::kUInt32:
+      return "::varflow::DType::kUInt32";
+    case varflow::DType::kUInt64:
+      return "::varflow::DType::kUInt64";
+    case varflow::DType::kFloat16:
+      return "::varflow::DType::kFloat16";
+    case varflow::DType::kBFloat16:
+      return "::varflow::DType::kBFloat16";
+    case varflow::DType::kComplex64:
+      return "::varflow::DType::kComplex64";
+    case varflow::DType::kComplex128:
+      return "::varflow::DType::kComplex128";
     case varflow::DType::kInvalid:
       return "::varflow::DType::kInvalid";
   }
@@ -203,13 +225,14 @@ void write_header(std::ostream& out, const std::vector<const OpDef*>& defs) {
       for (const AttrDef& a : def->attrs) {
         if (!a.default_value) continue;
         out << comment_lines(a.doc, "  ");
-        out << "  " << cpp_type(a.type) << " " << a.name << " = " << literal(*a.default_value)
-            << ";\n";
+        out << "  " << cpp_type(a.type) << " " << identifier(a.name) << " = "
+            << literal(*a.default_value) << ";\n";
       }
       for (const AttrDef& a : def->attrs) {
         if (!a.default_value) continue;
         out << "  " << def->name << "Attrs& with_" << a.name << "(" << cpp_type(a.type)
-            << " value) {\n    " << a.name << " = std::move(value);\n    return *this;\n  }\n";
+            << " value) {\n    " << identifier(a.name)
+            << " = std::move(value);\n    return *this;\n  }\n";
       }
       out << "};\n";
     }
@@ -248,7 +271,7 @@ void write_source(std::ostream& out, const std::vector<const OpDef*>& defs) {
     out << "  AttrMap op_attrs;\n";
     for (const AttrDef& a : def->attrs)
       out << "  op_attrs.set(" << quoted(a.name) << ", "
-          << (a.default_value ? "attrs." + a.name : identifier(a.name)) << ");\n";
+          << (a.default_value ? "attrs." + identifier(a.name) : identifier(a.name)) << ");\n";
     std::string inputs;
     if (def->variadic_inputs) {
       inputs = "inputs";

@@ -24,6 +24,16 @@ class DType:
     __slots__ = ("_core", "_kind", "_name", "_np", "_ref", "_size")
 
     def __init__(self, name: str, core, np_dtype, kind: str, size: int, ref: bool = False):
+        """Creates a DType; use the module's constants (``tf.float32``) or `as_dtype` instead.
+
+        Args:
+          name: The base dtype's name (``"float32"``).
+          core: The matching ``varflow._core.DType``.
+          np_dtype: Its NumPy dtype (None for bfloat16 without ml_dtypes).
+          kind: NumPy's kind letter of the type (``"f"`` for bfloat16, ``"S"`` for string).
+          size: Bytes per element as TF1 reports it.
+          ref: True for the ``_ref`` type of a variable.
+        """
         self._name = name
         self._core = core
         # None only for bfloat16 without ml_dtypes; string's NumPy type is object (bytes items).
@@ -34,20 +44,24 @@ class DType:
 
     @property
     def name(self) -> str:
+        """The dtype's name, with ``_ref`` for a reference type (``float32_ref``)."""
         return self._name + ("_ref" if self._ref else "")
 
     @property
     def as_numpy_dtype(self):
+        """The NumPy type of the elements (``np.object_`` for string, ml_dtypes' bfloat16)."""
         if self._np is None:
             raise TypeError("tf.bfloat16 needs the ml_dtypes package for its NumPy type")
         return self._np.type
 
     @property
     def as_datatype_enum(self) -> int:
+        """TensorFlow's ``DataType`` enum value (types.proto), +100 for a reference type."""
         return _TF_ENUM[self._name] + (100 if self._ref else 0)
 
     @property
     def base_dtype(self) -> DType:
+        """The dtype without ``_ref``."""
         return _BY_NAME[self._name]
 
     @property
@@ -58,39 +72,47 @@ class DType:
 
     @property
     def is_floating(self) -> bool:
+        """True for float16, bfloat16, float32 and float64."""
         return self._kind == "f"
 
     @property
     def is_integer(self) -> bool:
+        """True for the signed and unsigned integer types (not bool)."""
         return self._kind in "iu"
 
     @property
     def is_unsigned(self) -> bool:
+        """True for uint8, uint16, uint32 and uint64."""
         return self._kind == "u"
 
     @property
     def is_complex(self) -> bool:
+        """True for complex64 and complex128."""
         return self._kind == "c"
 
     @property
     def is_bool(self) -> bool:
+        """True for bool."""
         return self._kind == "b"
 
     @property
     def is_quantized(self) -> bool:
+        """False: varflow has no quantized types."""
         return False
 
     @property
     def is_numpy_compatible(self) -> bool:
+        """True when the dtype has a NumPy type (bfloat16 needs ml_dtypes)."""
         return self._np is not None
 
     @property
     def size(self) -> int:
+        """Bytes per element, as TF1 reports it (8 for string: a NumPy object pointer)."""
         return self._size
 
     @property
     def min(self):
-        """The smallest value; TypeError for bool, complex and string, as TF1."""
+        """The smallest value; TypeError for bool, complex and string, as in TF1."""
         if self.is_floating:
             return _finfo(self).min
         if self.is_integer:
@@ -99,6 +121,7 @@ class DType:
 
     @property
     def max(self):
+        """The largest value; TypeError for bool, complex and string, as in TF1."""
         if self.is_floating:
             return _finfo(self).max
         if self.is_integer:
@@ -107,12 +130,21 @@ class DType:
 
     @property
     def limits(self):
+        """``(min, max)``."""
         return (self.min, self.max)
 
     def _as_ref(self) -> DType:
         return DType(self._name, self._core, self._np, self._kind, self._size, ref=True)
 
     def is_compatible_with(self, other) -> bool:
+        """True if values of dtype `other` can be used where this dtype is expected.
+
+        Args:
+          other: A `DType`, or anything `as_dtype` converts.
+
+        Returns:
+          True when both have the same base dtype (a ``_ref`` type matches its base).
+        """
         return self.base_dtype == as_dtype(other).base_dtype
 
     def __eq__(self, other) -> builtins.bool:
@@ -227,7 +259,19 @@ def _from_numpy(np_type: np.dtype) -> DType | None:
 
 
 def as_dtype(type_value) -> DType:
-    """Converts a DType, name, TF enum value, NumPy dtype or Python type to a DType."""
+    """Converts a value to a `DType`.
+
+    Args:
+      type_value: A `DType`, a name (``"float32"``, ``"half"``, ``"string"``), a TensorFlow
+        ``DataType`` enum value, a NumPy dtype or type (bytes/str/object arrays are strings),
+        or a Python type (``float``, ``int``, ``bool``, ``complex``, ``str``, ``bytes``).
+
+    Returns:
+      The `DType`.
+
+    Raises:
+      TypeError: If `type_value` names no dtype varflow has.
+    """
     if isinstance(type_value, DType):
         return type_value
     if isinstance(type_value, _core.DType):

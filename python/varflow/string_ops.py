@@ -15,21 +15,39 @@ def _strings(value) -> Tensor:
 
 
 def string_join(inputs, separator="", name=None) -> Tensor:
-    """Element-wise concatenation of string tensors; scalars repeat across the others' shape."""
+    """Joins the strings of several tensors element-wise (op ``StringJoin``).
+
+    Args:
+      inputs: A list of string tensors (or Python strings), all of one shape or scalars;
+        scalars repeat across the others' shape.
+      separator: A string put between the joined strings.
+      name: A name for the operation (optional).
+
+    Returns:
+      A string `Tensor` of the inputs' common shape.
+
+    Raises:
+      ValueError: If the inputs' shapes are known to differ.
+    """
     tensors = [_strings(v) for v in inputs]
-    return _op(
-        "StringJoin",
-        tensors,
-        {"separator": str(separator), "N": len(tensors)},
-        name or "StringJoin",
-    )
+    attrs = {"separator": str(separator), "N": len(tensors)}
+    return _op("StringJoin", tensors, attrs, name or "StringJoin")
 
 
 join = string_join
 
 
-def length(input, name=None, unit="BYTE") -> Tensor:
-    """The length of each string: in bytes, or with ``unit="UTF8_CHAR"`` in characters."""
+def length(input, name=None, unit="BYTE") -> Tensor:  # noqa: A002
+    """The length of each string (op ``StringLength``).
+
+    Args:
+      input: A string `Tensor`.
+      name: A name for the operation (optional).
+      unit: ``"BYTE"`` (the default) counts bytes, ``"UTF8_CHAR"`` UTF-8 characters.
+
+    Returns:
+      An int32 `Tensor` of `input`'s shape.
+    """
     return _op("StringLength", [_strings(input)], {"unit": unit}, name or "StringLength")
 
 
@@ -37,7 +55,7 @@ string_length = length
 
 
 def as_string(
-    input,
+    input,  # noqa: A002
     precision=-1,
     scientific=False,
     shortest=False,
@@ -45,7 +63,25 @@ def as_string(
     fill="",
     name=None,
 ) -> Tensor:
-    """Each element as text, formatted as TF's printf formats do (``3.140000``, ``1e+10``)."""
+    """Formats each element as text with TF's printf formats (op ``AsString``).
+
+    Args:
+      input: A numeric, bool or string `Tensor`.
+      precision: Digits after the decimal point for floating types; -1 is printf's default (6).
+      scientific: Exponent notation (``1.000000e+10``) for floating types.
+      shortest: The shorter of fixed and exponent notation (``%g``) for floating types.
+      width: Pad each element to this width; -1 pads nothing.
+      fill: The padding: one of ``" "``, ``"0"`` (left), ``"-"`` (right), ``"+"`` and ``"#"``
+        (printf's flags), or empty for spaces.
+      name: A name for the operation (optional).
+
+    Returns:
+      A string `Tensor` of `input`'s shape.
+
+    Raises:
+      InvalidArgumentError: When run, for both `scientific` and `shortest`, a `fill` that is
+        not one of the flags, or a `precision` for a non-floating type.
+    """
     attrs = {
         "precision": int(precision),
         "scientific": bool(scientific),
@@ -57,8 +93,24 @@ def as_string(
 
 
 def string_format(template, inputs, placeholder="{}", summarize=3, name=None) -> Tensor:
-    """A scalar string: `template` with each `placeholder` replaced by a summary of the next
-    tensor, as TF prints them (``[0 1 2 ... 7 8 9]``)."""
+    """Formats tensors into a template string (op ``StringFormat``).
+
+    Each `placeholder` in `template` is replaced by a summary of the next tensor as TF prints
+    tensors: ``[0 1 2 ... 7 8 9]``, nested brackets per dimension, strings quoted.
+
+    Args:
+      template: The text, with one `placeholder` per input.
+      inputs: A tensor or a list of tensors.
+      placeholder: The marker of an input's place in `template`.
+      summarize: Elements printed at each end of each dimension; -1 prints all of them.
+      name: A name for the operation (optional).
+
+    Returns:
+      A scalar string `Tensor`.
+
+    Raises:
+      ValueError: If `template` has not one placeholder per input.
+    """
     if isinstance(inputs, (list, tuple)):
         tensors = [convert_to_tensor(v) for v in inputs]
     else:
@@ -67,11 +119,26 @@ def string_format(template, inputs, placeholder="{}", summarize=3, name=None) ->
     return _op("StringFormat", tensors, attrs, name or "StringFormat")
 
 
-format = string_format
+format = string_format  # noqa: A001 - tf.strings.format
 
 
 def string_to_number(string_tensor, out_type=dtypes.float32, name=None) -> Tensor:
-    """Parses each string as a number of `out_type` (float32, float64, int32 or int64)."""
+    """Parses each string as a number (op ``StringToNumber``).
+
+    Spaces around the number are allowed; floats also take hex, ``inf`` and ``nan``.
+
+    Args:
+      string_tensor: A string `Tensor`.
+      out_type: float32 (the default), float64, int32 or int64.
+      name: A name for the operation (optional).
+
+    Returns:
+      A `Tensor` of `out_type` and `string_tensor`'s shape.
+
+    Raises:
+      InvalidArgumentError: When run, for a string that is not a number of `out_type`
+        ("StringToNumberOp could not correctly convert string: ...").
+    """
     attrs = {"out_type": dtypes.as_dtype(out_type)._core}
     return _op("StringToNumber", [_strings(string_tensor)], attrs, name or "StringToNumber")
 

@@ -287,7 +287,11 @@ def _sweep_values(dtype: str, shape):
 
 
 # Ops that wait for other ops (a dequeue on an empty queue blocks, as in TF1): not swept.
-_BLOCKING = re.compile(r"Queue|Dequeue|Enqueue|Barrier|Iterator|Dataset|Reader|Conditional")
+# TensorArray* (new in this session, cpp/src/ops/tensor_array_ops.cc) still memcpy their
+# elements, which frees a string twice: swept again once they move strings (copy_raw).
+_BLOCKING = re.compile(
+    r"Queue|Dequeue|Enqueue|Barrier|Iterator|Dataset|Reader|Conditional|TensorArray"
+)
 
 
 def _op_inputs(op: dict) -> int:

@@ -231,3 +231,24 @@ def test_string_ops_are_not_differentiable():
 def test_nan_golden_values_are_nan():
     # The fixture stores non-finite numbers as text; _decode must give real NaNs back.
     assert math.isnan(_decode(GOLDEN["to_number_specials"])[2])
+
+
+def test_string_variables_assign_and_read(tmp_path):
+    v = tf.Variable(["ab", "cd"], name="words")
+    same_shape = tf.assign(v, ["x" * 40, "yz"])
+    other_shape = tf.assign(v, ["p", "q", "r"], validate_shape=False)
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        assert sess.run(v).tolist() == [b"ab", b"cd"]
+        assert sess.run(same_shape).tolist() == [b"x" * 40, b"yz"]
+        assert sess.run(v).tolist() == [b"x" * 40, b"yz"]
+        assert sess.run(other_shape).tolist() == [b"p", b"q", b"r"]
+        assert sess.run(tf.assign(v, v)).tolist() == [b"p", b"q", b"r"]  # onto itself
+
+
+def test_saving_a_string_variable_is_refused_clearly(tmp_path):
+    v = tf.Variable(["ab"], name="words")
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        with pytest.raises(tf.errors.InvalidArgumentError, match="dtype string"):
+            tf.train.Saver([v]).save(sess, str(tmp_path / "model"))

@@ -553,6 +553,42 @@ Output ArgMin(
     const ArgMinAttrs& attrs = {},
     const std::string& name = "");
 
+// Optional attributes of AsString.
+struct AsStringAttrs {
+  // digits after the point for floats; -1: printf's default
+  int64_t precision = int64_t{-1};
+  // exponent notation for floats
+  bool scientific = false;
+  // the shorter of fixed and exponent notation for floats
+  bool shortest = false;
+  // pad to this width; -1: no padding
+  int64_t width = int64_t{-1};
+  // padding: one of ' ', '+', '-', '0', '#' (printf's flags)
+  std::string fill = "";
+  AsStringAttrs& with_precision(int64_t value) {
+    precision = std::move(value);
+    return *this;
+  }
+  AsStringAttrs& with_scientific(bool value) {
+    scientific = std::move(value);
+    return *this;
+  }
+  AsStringAttrs& with_shortest(bool value) {
+    shortest = std::move(value);
+    return *this;
+  }
+  AsStringAttrs& with_width(int64_t value) {
+    width = std::move(value);
+    return *this;
+  }
+  AsStringAttrs& with_fill(std::string value) {
+    fill = std::move(value);
+    return *this;
+  }
+};
+// AsString(input) -> output. Each element as text, with TF's printf formats.
+Output AsString(Output input, const AsStringAttrs& attrs = {}, const std::string& name = "");
+
 // Optional attributes of Assign.
 struct AssignAttrs {
   // require value to have the variable's shape
@@ -2643,6 +2679,85 @@ Output StridedSliceGrad(
     Output strides,
     Output dy,
     const StridedSliceGradAttrs& attrs = {},
+    const std::string& name = "");
+
+// Optional attributes of StringFormat.
+struct StringFormatAttrs {
+  // text with one placeholder per input
+  std::string template_ = "%s";
+  // what the template marks inputs with
+  std::string placeholder = "{}";
+  // elements shown at each end of a dimension; -1: all
+  int64_t summarize = int64_t{3};
+  StringFormatAttrs& with_template(std::string value) {
+    template_ = std::move(value);
+    return *this;
+  }
+  StringFormatAttrs& with_placeholder(std::string value) {
+    placeholder = std::move(value);
+    return *this;
+  }
+  StringFormatAttrs& with_summarize(int64_t value) {
+    summarize = std::move(value);
+    return *this;
+  }
+};
+// StringFormat(inputs, ...) -> output. A scalar string: the template with each placeholder replaced
+// by a tensor summary.
+Output StringFormat(
+    const std::vector<Output>& inputs,
+    const StringFormatAttrs& attrs = {},
+    const std::string& name = "");
+
+// Optional attributes of StringJoin.
+struct StringJoinAttrs {
+  // put between the joined strings
+  std::string separator = "";
+  // the number of inputs, checked when given
+  int64_t N = int64_t{-1};
+  StringJoinAttrs& with_separator(std::string value) {
+    separator = std::move(value);
+    return *this;
+  }
+  StringJoinAttrs& with_N(int64_t value) {
+    N = std::move(value);
+    return *this;
+  }
+};
+// StringJoin(inputs, ...) -> output. Element-wise concatenation of string tensors (scalars repeat).
+Output StringJoin(
+    const std::vector<Output>& inputs,
+    const StringJoinAttrs& attrs = {},
+    const std::string& name = "");
+
+// Optional attributes of StringLength.
+struct StringLengthAttrs {
+  // BYTE or UTF8_CHAR
+  std::string unit = "BYTE";
+  StringLengthAttrs& with_unit(std::string value) {
+    unit = std::move(value);
+    return *this;
+  }
+};
+// StringLength(input) -> output. The length of each string, in bytes or UTF-8 characters.
+Output StringLength(
+    Output input,
+    const StringLengthAttrs& attrs = {},
+    const std::string& name = "");
+
+// Optional attributes of StringToNumber.
+struct StringToNumberAttrs {
+  // float32, float64, int32 or int64
+  ::varflow::DType out_type = ::varflow::DType::kFloat32;
+  StringToNumberAttrs& with_out_type(::varflow::DType value) {
+    out_type = std::move(value);
+    return *this;
+  }
+};
+// StringToNumber(string_tensor) -> output. Parses each string as a number.
+Output StringToNumber(
+    Output string_tensor,
+    const StringToNumberAttrs& attrs = {},
     const std::string& name = "");
 
 // Sub(x, y) -> z.

@@ -588,6 +588,17 @@ Output ArgMin(Output input, Output dimension, const ArgMinAttrs& attrs, const st
   return node->output(0);
 }
 
+Output AsString(Output input, const AsStringAttrs& attrs, const std::string& name) {
+  AttrMap op_attrs;
+  op_attrs.set("precision", attrs.precision);
+  op_attrs.set("scientific", attrs.scientific);
+  op_attrs.set("shortest", attrs.shortest);
+  op_attrs.set("width", attrs.width);
+  op_attrs.set("fill", attrs.fill);
+  Node* node = input.graph().add_node("AsString", {input}, std::move(op_attrs), name);
+  return node->output(0);
+}
+
 Output Assign(Output ref, Output value, const AssignAttrs& attrs, const std::string& name) {
   AttrMap op_attrs;
   op_attrs.set("validate_shape", attrs.validate_shape);
@@ -2417,6 +2428,58 @@ Output StridedSliceGrad(
     end,
     strides,
     dy},
+    std::move(op_attrs),
+    name);
+  return node->output(0);
+}
+
+Output StringFormat(
+    const std::vector<Output>& inputs,
+    const StringFormatAttrs& attrs,
+    const std::string& name) {
+  AttrMap op_attrs;
+  op_attrs.set("template", attrs.template_);
+  op_attrs.set("placeholder", attrs.placeholder);
+  op_attrs.set("summarize", attrs.summarize);
+  Node* node = graph_of(inputs, "StringFormat").add_node(
+    "StringFormat",
+    inputs,
+    std::move(op_attrs),
+    name);
+  return node->output(0);
+}
+
+Output StringJoin(
+    const std::vector<Output>& inputs,
+    const StringJoinAttrs& attrs,
+    const std::string& name) {
+  AttrMap op_attrs;
+  op_attrs.set("separator", attrs.separator);
+  op_attrs.set("N", attrs.N);
+  Node* node = graph_of(inputs, "StringJoin").add_node(
+    "StringJoin",
+    inputs,
+    std::move(op_attrs),
+    name);
+  return node->output(0);
+}
+
+Output StringLength(Output input, const StringLengthAttrs& attrs, const std::string& name) {
+  AttrMap op_attrs;
+  op_attrs.set("unit", attrs.unit);
+  Node* node = input.graph().add_node("StringLength", {input}, std::move(op_attrs), name);
+  return node->output(0);
+}
+
+Output StringToNumber(
+    Output string_tensor,
+    const StringToNumberAttrs& attrs,
+    const std::string& name) {
+  AttrMap op_attrs;
+  op_attrs.set("out_type", attrs.out_type);
+  Node* node = string_tensor.graph().add_node(
+    "StringToNumber",
+    {string_tensor},
     std::move(op_attrs),
     name);
   return node->output(0);

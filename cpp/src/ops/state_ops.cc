@@ -4,6 +4,7 @@
 #include <cstring>
 #include <mutex>
 
+#include "core/element_copy.h"
 #include "kernels/elementwise.h"
 #include "ops/op_families.h"
 #include "ops/shape_rules.h"
@@ -25,7 +26,10 @@ void assign_kernel(KernelContext& c) {
   std::lock_guard<std::mutex> lock(slot.mu);
   if (slot.value.defined() && slot.value.dims() == value.dims() &&
       slot.value.dtype() == value.dtype()) {
-    std::memmove(slot.value.raw(), value.raw(), value.nbytes());
+    if (value.dtype() == DType::kString)  // objects: assigned (self-assignment is safe)
+      copy_raw(value.dtype(), slot.value.raw(), value.raw(), value.nbytes());
+    else
+      std::memmove(slot.value.raw(), value.raw(), value.nbytes());
   } else {
     if (slot.value.defined() && validate)
       c.fail(ErrorCode::kInvalidArgument,
