@@ -7,8 +7,8 @@ and with ``num_parallel_calls=2``) -> ``shuffle(10000, seed=1)`` -> ``batch(128)
 mode (TF1 through ``tf.compat.v1``). One step of the first rows is ``sess.run(get_next)``:
 the rate is elements per second. The last rows time an Adam step of a 784-256-256-10 ReLU MLP
 at batch 128 fed three ways: from NumPy through feed_dict (the reference: no pipeline), from
-the pipeline's ``get_next()`` inside the graph, and the same pipeline without its map, so the
-pipeline "keeps up" when its step is no slower than the fed one.
+the pipeline's ``get_next()`` inside the graph (map sequential, and with 2 parallel calls), so
+the pipeline "keeps up" when its step is no slower than the fed one.
 
 Each implementation runs in a worker process of its own (TF1 may live in another venv:
 ``--peer-python``); the parent times them round-robin, each sample a calibrated number of
@@ -45,8 +45,8 @@ CASES = {
     "pipeline, map sequential": "elements",
     "pipeline, map num_parallel_calls=2": "elements",
     "MLP Adam step, fed from NumPy": "step",
-    "MLP Adam step, fed by the pipeline": "step",
-    "MLP Adam step, pipeline without map": "step",
+    "MLP Adam step, fed by the pipeline (map sequential)": "step",
+    "MLP Adam step, fed by the pipeline (map num_parallel_calls=2)": "step",
 }
 
 
@@ -57,16 +57,13 @@ def data():
     return images, labels
 
 
-def pipeline(tf, images, labels, parallel, with_map=True):
-    ds = tf.data.Dataset.from_tensor_slices((images, labels))
-    if with_map:
+def pipeline(tf, images, labels, parallel):
+    def prepare(x, y):
+        return x * (1.0 / 255.0) - 0.5, tf.one_hot(y, 10)
 
-        def prepare(x, y):
-            return x * (1.0 / 255.0) - 0.5, tf.one_hot(y, 10)
-
-        ds = ds.map(prepare, num_parallel_calls=parallel)
-    else:
-        ds = ds.map(lambda x, y: (x, tf.one_hot(y, 10)))
+    ds = tf.data.Dataset.from_tensor_slices((images, labels)).map(
+        prepare, num_parallel_calls=parallel
+    )
     return ds.shuffle(SHUFFLE, seed=1).batch(BATCH).prefetch(2).repeat()
 
 
@@ -114,7 +111,7 @@ def build(impl: str, case: str, threads: int):
                 for i in range(0, 8 * BATCH, BATCH)
             ]
         else:
-            ds = pipeline(tf, images, labels, 2, with_map="without" not in case)
+            ds = pipeline(tf, images, labels, 2 if "parallel" in case else None)
             x, y = tf.data.make_one_shot_iterator(ds).get_next()
             fetch = mlp_train(tf, x, y)
             init = tf.global_variables_initializer()
@@ -206,8 +203,8 @@ def table(results: list[dict], reps: int, threads: int, load: tuple) -> str:
             f"from_tensor_slices of {N} rows of 784 float32 + int64 label -> map (scale, centre, "
             f"one-hot) -> shuffle({SHUFFLE}, seed=1) -> batch({BATCH}) -> prefetch(2) -> repeat(), "
             "one `sess.run(get_next)` per step; then an Adam step of a 784-256-256-10 MLP at batch "
-            f"{BATCH} fed from NumPy (feed_dict), by the pipeline (map with 2 parallel calls), and "
-            f"by the pipeline without its map. {threads} thread(s) each; medians of {reps} "
+            f"{BATCH} fed from NumPy (feed_dict) and by the pipeline (map sequential, and with 2 "
+            f"parallel calls). {threads} thread(s) each; medians of {reps} "
             "round-robin samples, each implementation in its own process. Ratio: TF1 time / "
             "varflow time (>1: varflow faster). Load average (1 min) at the start and end: "
             f"{load[0]:.1f}, {load[1]:.1f} on {os.cpu_count()} CPUs.\n"
@@ -230,17 +227,18 @@ def verdict(results: list[dict]) -> str:
     by_case = {r["case"]: r["median"] for r in results}
     out = []
     fed = by_case.get("MLP Adam step, fed from NumPy", {})
-    piped = by_case.get("MLP Adam step, fed by the pipeline", {})
-    alone = by_case.get("pipeline, map num_parallel_calls=2", {})
-    for name in piped:
-        if name in fed and name in alone:
-            keeps = piped[name] <= fed[name] * 1.05
-            out.append(
-                f"- {name}: the step fed by the pipeline takes {1e3 * piped[name]:.2f} ms against "
-                f"{1e3 * fed[name]:.2f} ms fed from NumPy; the pipeline alone makes a batch in "
-                f"{1e3 * alone[name]:.2f} ms, so it "
-                + ("keeps up with the step." if keeps else "is the step's bottleneck.")
-            )
+    for mode in ("map sequential", "map num_parallel_calls=2"):
+        piped = by_case.get(f"MLP Adam step, fed by the pipeline ({mode})", {})
+        alone = by_case.get(f"pipeline, {mode}", {})
+        for name in piped:
+            if name in fed and name in alone:
+                keeps = piped[name] <= fed[name] * 1.05
+                out.append(
+                    f"- {name}, {mode}: the step fed by the pipeline takes "
+                    f"{1e3 * piped[name]:.2f} ms against {1e3 * fed[name]:.2f} ms fed from NumPy; "
+                    f"the pipeline alone makes a batch in {1e3 * alone[name]:.2f} ms, so it "
+                    + ("keeps up with the step." if keeps else "slows the step down.")
+                )
     return "\n".join(out) + ("\n" if out else "")
 
 
