@@ -11,6 +11,7 @@ import pytest
 import varflow as tf
 from finite_differences import numeric_gradient
 from varflow import _core
+from varflow.rnn_cell_block import lstm_block_cell
 
 R = np.random.default_rng(11)
 
@@ -101,6 +102,44 @@ CASES = {
     "GatherV2": (lambda p: tf.gather(p, [1, 1, 0], axis=1), [u(2, 3)]),
     "GlobalNorm": (lambda a, b: tf.global_norm([a, b]), [u(3), u(2, 2)]),
     "Identity": (tf.identity, [u(3)]),
+    "EnsureShape": (lambda a: tf.ensure_shape(a, [2, None]), [u(2, 3)]),
+    "TensorArrayScatter": (
+        lambda a, b: tf.TensorArray(tf.float64, size=3).unstack(a).write(1, b).stack(),
+        [u(3, 2), u(2)],
+    ),
+    "TensorArrayGather": (
+        lambda a: tf.TensorArray(tf.float64, size=3).unstack(a).gather([2, 0, 2]),
+        [u(3, 2)],
+    ),
+    "TensorArrayGatherGrad": (
+        lambda a, g: (
+            tf.gradients(tf.TensorArray(tf.float64, size=3).unstack(a).read(1), a, grad_ys=g)[0] * a
+        ),
+        [u(3, 2), u(2)],
+    ),
+    "TensorArrayAccumulate": (
+        lambda a, v: (
+            tf.get_default_graph()
+            .create_op("TensorArrayAccumulate", [a, tf.constant([0, 2]), v])
+            .outputs[0]
+        ),
+        [u(3, 2), u(2, 2)],
+    ),
+    "LSTMBlockCell": (
+        lambda x, cs, h, w, wci, wcf, wco, b: tf.concat(
+            [
+                o
+                for k, o in enumerate(
+                    lstm_block_cell(
+                        x, cs, h, w, b, wci, wcf, wco, forget_bias=0.4, use_peephole=True
+                    )
+                )
+                if k in (1, 6)  # only cs and h carry gradients, as in TF
+            ],
+            1,
+        ),
+        [u(2, 3), u(2, 4), u(2, 4), u(7, 16, lo=-1, hi=1), u(4), u(4), u(4), u(16)],
+    ),
     "L2Loss": (tf.nn.l2_loss, [u(2, 3)]),
     "LRN": (lambda x: tf.nn.lrn(x, 2, 1.5, 0.3, 0.75), [u(1, 2, 2, 6)]),
     "LeakyRelu": (lambda a: tf.nn.leaky_relu(a, alpha=0.3), [away(4)]),

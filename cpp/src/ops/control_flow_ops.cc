@@ -187,6 +187,7 @@ void register_control_flow_ops(OpRegistry& r) {
       .required_attr("shape", AttrType::kShape)
       .shape(typed_value_shape)
       .kernel(runs_in_plans_only)
+      .not_differentiable()
       .doc(
           "In a gradient loop: the value tensor_name had in the forward loop's iteration "
           "this one mirrors (the forward loop pushes, this pops).");
