@@ -355,9 +355,9 @@ def test_attributes_varflow_cannot_honour_or_hold_are_errors():
     ):
         import_graph_def(changed)
     strings = _edited(
-        gd, lambda b: b.node[0].attr["dtype"].__setattr__("type", types_pb2.DT_STRING)
+        gd, lambda b: b.node[0].attr["dtype"].__setattr__("type", types_pb2.DT_QINT8)
     )
-    with tf.Graph().as_default(), pytest.raises(TypeError, match=r"'a' uses dtype DT_STRING"):
+    with tf.Graph().as_default(), pytest.raises(TypeError, match=r"'a' uses dtype DT_QINT8"):
         import_graph_def(strings)
     # Attributes no OpDef knows are ignored, as TensorFlow does (it logs them).
     extra = _edited(gd, lambda b: b.node[1].attr["from_the_future"].__setattr__("i", 3))

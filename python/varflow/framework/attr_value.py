@@ -13,6 +13,17 @@ _TO_TF = {
     _core.DType.int32: types_pb2.DT_INT32,
     _core.DType.int64: types_pb2.DT_INT64,
     _core.DType.bool: types_pb2.DT_BOOL,
+    _core.DType.string: types_pb2.DT_STRING,
+    _core.DType.int8: types_pb2.DT_INT8,
+    _core.DType.int16: types_pb2.DT_INT16,
+    _core.DType.uint8: types_pb2.DT_UINT8,
+    _core.DType.uint16: types_pb2.DT_UINT16,
+    _core.DType.uint32: types_pb2.DT_UINT32,
+    _core.DType.uint64: types_pb2.DT_UINT64,
+    _core.DType.float16: types_pb2.DT_HALF,
+    _core.DType.bfloat16: types_pb2.DT_BFLOAT16,
+    _core.DType.complex64: types_pb2.DT_COMPLEX64,
+    _core.DType.complex128: types_pb2.DT_COMPLEX128,
 }
 _FROM_TF = {v: k for k, v in _TO_TF.items()}
 _REF_OFFSET = 100  # TensorFlow's DT_FLOAT_REF = DT_FLOAT + 100, and so on
@@ -24,6 +35,12 @@ _VALUE_FIELD = {
     types_pb2.DT_INT32: "int_val",
     types_pb2.DT_INT64: "int64_val",
     types_pb2.DT_BOOL: "bool_val",
+    types_pb2.DT_INT8: "int_val",
+    types_pb2.DT_INT16: "int_val",
+    types_pb2.DT_UINT8: "int_val",
+    types_pb2.DT_UINT16: "int_val",
+    types_pb2.DT_UINT32: "uint32_val",
+    types_pb2.DT_UINT64: "uint64_val",
 }
 
 
@@ -39,7 +56,7 @@ def varflow_dtype(tf_enum: int, node_name: str):
         )
         raise TypeError(
             f"Node '{node_name}' uses dtype {name}, which varflow does not support "
-            "(it has float32, float64, int32, int64 and bool)"
+            "(its dtypes are those of varflow.dtypes)"
         )
     return _FROM_TF[base]
 
@@ -64,7 +81,13 @@ def tensor_proto(array: np.ndarray) -> tensor_pb2.TensorProto:
     array = np.asarray(array, order="C")  # (ascontiguousarray would make a scalar 1-d)
     dtype = _TO_TF[dtypes.as_dtype(array.dtype)._core]
     proto = tensor_pb2.TensorProto(dtype=dtype, tensor_shape=shape_proto(array.shape))
-    if array.size == 1:
+    if dtype == types_pb2.DT_STRING:
+        # TensorFlow keeps every string element in string_val (there is no raw encoding).
+        proto.string_val.extend(
+            v if isinstance(v, bytes) else str(v).encode() for v in array.reshape(-1)
+        )
+        return proto
+    if array.size == 1 and dtype in _VALUE_FIELD:
         # TensorFlow's own encoding of one element (what tf.constant(1.0) writes).
         getattr(proto, _VALUE_FIELD[dtype]).append(array.reshape(()).item())
     elif array.size:
@@ -80,6 +103,12 @@ def tensor_array(proto, node_name: str) -> np.ndarray:
     if dims is None or any(d is None for d in dims):
         raise ValueError(f"Node '{node_name}' holds a tensor of unknown shape")
     size = int(np.prod(dims, dtype=np.int64))
+    if proto.dtype == types_pb2.DT_STRING:
+        values = list(proto.string_val)
+        out = np.empty(size, dtype=object)
+        out[: len(values)] = values[:size]
+        out[len(values) :] = values[-1] if values else b""
+        return out.reshape(dims)
     if proto.tensor_content:
         flat = np.frombuffer(proto.tensor_content, dtype=np.dtype(np_dtype).newbyteorder("<"))
         if flat.size != size:
