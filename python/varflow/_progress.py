@@ -14,11 +14,17 @@ class _Lines:
         self._stream = stream
 
     def write(self, text: str) -> None:
+        """Writes one redraw as a line of its own (carriage returns dropped).
+
+        Args:
+          text: what tqdm would draw.
+        """
         text = text.replace("\r", "").strip()
         if text:
             self._stream.write(text + "\n")
 
     def flush(self) -> None:
+        """Flushes the underlying stream."""
         self._stream.flush()
 
 
@@ -30,12 +36,31 @@ def _log_bar_class():
         printing one each (on a terminal a redraw is cheap; in a log it is a line)."""
 
         def set_description(self, desc=None, refresh=True):
+            """Sets the description, shown at the next due line.
+
+            Args:
+              desc: the description.
+              refresh: ignored (a log line per change would flood the log).
+            """
             super().set_description(desc, refresh=False)
 
         def set_postfix(self, ordered_dict=None, refresh=True, **kwargs):
+            """Sets the postfix, shown at the next due line.
+
+            Args:
+              ordered_dict: postfix fields.
+              refresh: ignored.
+              **kwargs: more postfix fields.
+            """
             super().set_postfix(ordered_dict, refresh=False, **kwargs)
 
         def set_postfix_str(self, s="", refresh=True):
+            """Sets the postfix text, shown at the next due line.
+
+            Args:
+              s: the text.
+              refresh: ignored.
+            """
             super().set_postfix_str(s, refresh=False)
 
     return LogBar
