@@ -116,3 +116,9 @@ from varflow.train.input import (  # noqa: E402
     slice_input_producer,
     string_input_producer,
 )
+from varflow.train.session_run_hook import (  # noqa: E402
+    SessionRunArgs,
+    SessionRunContext,
+    SessionRunHook,
+    SessionRunValues,
+)
