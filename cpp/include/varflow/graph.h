@@ -206,8 +206,8 @@ class Graph : public std::enable_shared_from_this<Graph> {
   // Called with each node right after add_node built it; when the hook throws, the node is
   // taken out of the graph again and the error propagates. One hook per graph.
   void set_node_added_hook(std::function<void(Node&)> hook) { node_added_hook_ = std::move(hook); }
-  // Gives an output the exact shape its value turned out to have. Only for graphs whose nodes
-  // run as they are added (no Session plan was compiled from them).
+  // Gives an output a more specific static shape: eager graphs record each value's exact shape,
+  // Tensor.set_shape merges a caller's claim (ops added later infer from it).
   void refine_output_shape(Node& node, int index, Shape shape);
   // --- control flow (varflow/control_flow.h) -------------------------------------------------
   // A new region nested in the current one; add_region does not enter it.
@@ -229,6 +229,9 @@ class Graph : public std::enable_shared_from_this<Graph> {
   std::vector<std::unique_ptr<Node>> discard_nodes(const std::function<bool(const Node&)>& keep);
 
   void finalize() { finalized_ = true; }
+  // MonitoredSession finalizes the graph while it runs and, as TF1, reopens it on close when
+  // it was not finalized before.
+  void unsafe_unfinalize() { finalized_ = false; }
   bool finalized() const { return finalized_; }
 
   // Process-unique id, used to detect tensors of another graph.
