@@ -140,7 +140,48 @@ def _sequence_length_vector(sequence_length, batch_size):
 
 
 def static_rnn(cell, inputs, initial_state=None, dtype=None, sequence_length=None, scope=None):
-    """The cell unrolled over a Python list of [batch, input] tensors; returns (outputs, state)."""
+    """Creates a recurrent neural network specified by RNNCell ``cell``.
+
+    The cell is unrolled in the graph, once per element of ``inputs``; the simplest form is
+
+        state = cell.zero_state(...)
+        outputs = []
+        for input_ in inputs:
+            output, state = cell(input_, state)
+            outputs.append(output)
+        return (outputs, state)
+
+    Every step after the first reuses the first step's variables (under the scope ``rnn``
+    unless ``scope`` is given). With ``sequence_length``, a row whose sequence has ended
+    (``time >= sequence_length[b]``) gets a zero output and carries its state through
+    unchanged, so the final state is each row's state at its last step. TF1 wraps that
+    selection in ``tf.cond``s that skip the cell once every row has ended; varflow always
+    computes the selection, which gives the same outputs, state and gradients.
+
+    Args:
+      cell: An instance of RNNCell.
+      inputs: A length T list of inputs, each a ``Tensor`` of shape
+        ``[batch_size, input_size]``, or a nested tuple of such elements.
+      initial_state: (optional) An initial state for the RNN. If ``cell.state_size`` is an
+        integer, this must be a ``Tensor`` of appropriate type and shape
+        ``[batch_size, cell.state_size]``. If ``cell.state_size`` is a tuple, this should be
+        a tuple of tensors having shapes ``[batch_size, s] for s in cell.state_size``.
+      dtype: (optional) The data type for the initial state and expected output. Required if
+        ``initial_state`` is not provided or the RNN state has a heterogeneous dtype.
+      sequence_length: Specifies the length of each sequence in inputs. An int32 or int64
+        vector (tensor) of size ``[batch_size]``, values in ``[0, T)``.
+      scope: VariableScope for the created subgraph; defaults to ``"rnn"``.
+
+    Returns:
+      A pair ``(outputs, state)`` where ``outputs`` is a length T list of outputs (one for
+      each input), or a nested tuple of such elements, and ``state`` is the final state.
+
+    Raises:
+      TypeError: If ``cell`` is not an instance of RNNCell, or ``inputs`` is not a list.
+      ValueError: If ``inputs`` is empty, an input has rank below 2 or an unknown input
+        size, the batch sizes of the inputs disagree, ``dtype`` is missing without an
+        ``initial_state``, or ``sequence_length`` is not a vector of length ``batch_size``.
+    """
     assert_like_rnncell("cell", cell)
     if not nest.is_sequence(inputs):
         raise TypeError("inputs must be a sequence")
@@ -250,7 +291,44 @@ def static_bidirectional_rnn(
     sequence_length=None,
     scope=None,
 ):
-    """Forward and backward static_rnn; outputs are the two directions concatenated per step."""
+    """Creates a bidirectional recurrent neural network.
+
+    Similar to the unidirectional case (``static_rnn``) but takes input and builds
+    independent forward and backward RNNs, with the final forward and backward outputs
+    depth-concatenated, such that the output will have the format
+    ``[time][batch][cell_fw.output_size + cell_bw.output_size]``. The input sizes of the
+    forward and backward cells must match. The backward RNN runs over each row's first
+    ``sequence_length[b]`` steps in reverse (the whole list when ``sequence_length`` is
+    None) and its outputs are put back in forward order before the concatenation. The
+    variables live under ``bidirectional_rnn/fw`` and ``bidirectional_rnn/bw`` (or
+    ``scope/fw``, ``scope/bw``).
+
+    Args:
+      cell_fw: An instance of RNNCell, to be used for the forward direction.
+      cell_bw: An instance of RNNCell, to be used for the backward direction.
+      inputs: A length T list of inputs, each a tensor of shape
+        ``[batch_size, input_size]``, or a nested tuple of such elements.
+      initial_state_fw: (optional) An initial state for the forward RNN. This must be a
+        tensor of appropriate type and shape ``[batch_size, cell_fw.state_size]``, or a tuple
+        of them if ``cell_fw.state_size`` is a tuple.
+      initial_state_bw: (optional) Same as for ``initial_state_fw``, but using the
+        corresponding properties of ``cell_bw``.
+      dtype: (optional) The data type for the initial state. Required if either of the
+        initial states is not provided.
+      sequence_length: (optional) An int32/int64 vector, size ``[batch_size]``, containing
+        the actual lengths for each of the sequences.
+      scope: VariableScope for the created subgraph; defaults to ``"bidirectional_rnn"``.
+
+    Returns:
+      A tuple ``(outputs, output_state_fw, output_state_bw)`` where ``outputs`` is a length
+      T list of the forward and backward outputs concatenated per step, and
+      ``output_state_fw``, ``output_state_bw`` are the final states of the two directions.
+
+    Raises:
+      TypeError: If ``cell_fw`` or ``cell_bw`` is not an instance of RNNCell, or ``inputs``
+        is not a list.
+      ValueError: If ``inputs`` is empty, or for the reasons ``static_rnn`` gives.
+    """
     assert_like_rnncell("cell_fw", cell_fw)
     assert_like_rnncell("cell_bw", cell_bw)
     if not nest.is_sequence(inputs):
@@ -288,8 +366,61 @@ def dynamic_rnn(
     time_major=False,
     scope=None,
 ):
-    """The cell run over the time axis of `inputs` in a tf.while_loop; returns (outputs, state)
-    with outputs [batch, time, output_size] ([time, batch, ...] when time_major)."""
+    """Creates a recurrent neural network specified by RNNCell ``cell``.
+
+    Performs fully dynamic unrolling of ``inputs``: the cell runs in a ``tf.while_loop``
+    over the time axis, reading each step's input from a ``TensorArray`` and writing each
+    output to another, as TF1 does, so the graph does not grow with the number of steps and
+    the time dimension may be unknown until run time. The loop stops after
+    ``max(sequence_length)`` steps when ``sequence_length`` is given; a row whose sequence
+    has ended gets zero outputs and carries its state through, so the final state is each
+    row's state at its last valid step.
+
+    Example:
+
+        cell = tf.nn.rnn_cell.LSTMCell(128)
+        outputs, state = tf.nn.dynamic_rnn(cell, inputs, dtype=tf.float32)
+        # outputs: [batch_size, max_time, 128]; state: LSTMStateTuple(c, h)
+
+    Gradients flow through the loop (``tf.gradients`` of a loss on ``outputs`` or ``state``
+    reaches the cell's variables and ``inputs``).
+
+    Args:
+      cell: An instance of RNNCell.
+      inputs: The RNN inputs. If ``time_major == False`` (default), a tensor of shape
+        ``[batch_size, max_time, ...]``, or a nested tuple of such elements; if
+        ``time_major == True``, ``[max_time, batch_size, ...]``. The depth dimensions must be
+        known at graph build.
+      sequence_length: (optional) An int32/int64 vector sized ``[batch_size]``. Used to copy
+        through state and zero out outputs when past a batch element's sequence length, and
+        to stop the loop early.
+      initial_state: (optional) An initial state for the RNN. If ``cell.state_size`` is an
+        integer, this must be a tensor of appropriate type and shape
+        ``[batch_size, cell.state_size]``; if it is a tuple, a tuple of tensors having shapes
+        ``[batch_size, s] for s in cell.state_size``.
+      dtype: (optional) The data type for the initial state and expected output. Required if
+        ``initial_state`` is not provided or the RNN state has a heterogeneous dtype.
+      parallel_iterations: (Default: 32). Passed to ``tf.while_loop``; varflow runs the
+        iterations in order, so it changes nothing but is accepted for TF1 programs.
+      swap_memory: Accepted for TF1 compatibility (TF1 swaps GPU memory to the host; varflow
+        runs on the CPU).
+      time_major: The shape format of the ``inputs`` and ``outputs`` tensors: ``True`` for
+        ``[max_time, batch_size, depth]``, ``False`` (default) for
+        ``[batch_size, max_time, depth]``. Time-major saves the two transposes.
+      scope: VariableScope for the created subgraph; defaults to ``"rnn"``.
+
+    Returns:
+      A pair ``(outputs, state)`` where ``outputs`` is the RNN output tensor, shaped
+      ``[batch_size, max_time, cell.output_size]`` (``[max_time, batch_size, ...]`` if
+      ``time_major``), or a nested tuple of them if ``cell.output_size`` is nested, and
+      ``state`` is the final state, shaped like ``cell.state_size``.
+
+    Raises:
+      TypeError: If ``cell`` is not an instance of RNNCell.
+      ValueError: If an input has rank below 3 or an unknown depth, the inputs' time steps or batch sizes disagree, ``dtype`` is missing
+        without an ``initial_state``, or ``sequence_length`` is not a vector of length
+        ``batch_size``.
+    """
     assert_like_rnncell("cell", cell)
     with variable_scope(scope or "rnn"):
         flat_input = nest.flatten(inputs)
@@ -446,8 +577,47 @@ def bidirectional_dynamic_rnn(
     time_major=False,
     scope=None,
 ):
-    """dynamic_rnn forward and over the reversed sequences; returns ((output_fw, output_bw),
-    (state_fw, state_bw)), output_bw back in forward time order."""
+    """Creates a dynamic version of bidirectional recurrent neural network.
+
+    Takes input and builds independent forward and backward RNNs with ``dynamic_rnn``. The
+    backward RNN reads each row's first ``sequence_length[b]`` steps reversed (the whole
+    time axis when ``sequence_length`` is None); its outputs are reversed back, so both
+    directions' outputs are in forward time order. The input sizes of the two cells must
+    match. Variables live under ``bidirectional_rnn/fw`` and ``bidirectional_rnn/bw``.
+
+    Args:
+      cell_fw: An instance of RNNCell, to be used for the forward direction.
+      cell_bw: An instance of RNNCell, to be used for the backward direction.
+      inputs: The RNN inputs: ``[batch_size, max_time, ...]``, or
+        ``[max_time, batch_size, ...]`` if ``time_major``, or a nested tuple of such
+        tensors.
+      sequence_length: (optional) An int32/int64 vector, size ``[batch_size]``, containing
+        the actual lengths for each of the sequences in the batch. If not provided, all
+        batch entries are assumed to be full sequences and the reversal covers the whole
+        time axis.
+      initial_state_fw: (optional) An initial state for the forward RNN: a tensor of shape
+        ``[batch_size, cell_fw.state_size]``, or a tuple of them if
+        ``cell_fw.state_size`` is a tuple.
+      initial_state_bw: (optional) Same as for ``initial_state_fw``, but using the
+        corresponding properties of ``cell_bw``.
+      dtype: (optional) The data type for the initial states and expected output. Required
+        if initial states are not provided or the RNN states have a heterogeneous dtype.
+      parallel_iterations: (Default: 32). Passed to each ``dynamic_rnn`` (see there).
+      swap_memory: Accepted for TF1 compatibility (see ``dynamic_rnn``).
+      time_major: The shape format of the ``inputs`` and ``outputs`` tensors, as in
+        ``dynamic_rnn``.
+      scope: VariableScope for the created subgraph; defaults to ``"bidirectional_rnn"``.
+
+    Returns:
+      A tuple ``(outputs, output_states)`` where ``outputs`` is the pair
+      ``(output_fw, output_bw)`` of the two directions' outputs (use
+      ``tf.concat(outputs, 2)`` for one tensor) and ``output_states`` the pair
+      ``(output_state_fw, output_state_bw)`` of their final states.
+
+    Raises:
+      TypeError: If ``cell_fw`` or ``cell_bw`` is not an instance of RNNCell.
+      ValueError: for the reasons ``dynamic_rnn`` gives.
+    """
     assert_like_rnncell("cell_fw", cell_fw)
     assert_like_rnncell("cell_bw", cell_bw)
     with variable_scope(scope or "bidirectional_rnn"):

@@ -28,9 +28,40 @@ def lstm_block_cell(
     use_peephole=False,
     name=None,
 ):
-    """One LSTM step as one op; returns TF's outputs (i, cs, f, o, ci, co, h). Gates are read
-    from ``[x, h_prev] w + b`` in the order i, ci, f, o; ``cell_clip=None`` disables clipping;
-    without peepholes wci, wcf and wco default to zeros."""
+    """Computes one LSTM time step as a single ``LSTMBlockCell`` op.
+
+    The gates are read from ``[x, h_prev] * w + b`` in the order ``i, ci, f, o`` (input,
+    cell input, forget, output); then
+
+        cs = ci * i + cs_prev * f,    h = tanh(cs) * o
+
+    with ``forget_bias`` added to ``f`` before its sigmoid, ``cs`` clipped to
+    ``[-cell_clip, cell_clip]`` and the peephole terms ``wci * cs_prev``, ``wcf * cs_prev``,
+    ``wco * cs`` added to ``i``, ``f``, ``o`` when ``use_peephole``. This is TF's op of the
+    same name; its gradient is the ``LSTMBlockCellGrad`` op.
+
+    Args:
+      x: A ``[batch_size, num_inputs]`` float tensor, the input.
+      cs_prev: A ``[batch_size, cell_size]`` tensor, the previous cell state.
+      h_prev: A ``[batch_size, cell_size]`` tensor, the previous output.
+      w: A ``[num_inputs + cell_size, 4 * cell_size]`` tensor, the weight matrix.
+      b: A ``[4 * cell_size]`` tensor, the bias.
+      wci: The input gate's peephole weights, ``[cell_size]``; zeros when ``None``.
+      wcf: The forget gate's peephole weights, ``[cell_size]``; zeros when ``None``.
+      wco: The output gate's peephole weights, ``[cell_size]``; zeros when ``None``.
+      forget_bias: A float, the forget gate bias.
+      cell_clip: A float, the value to clip the cell state to; ``None`` does not clip.
+      use_peephole: A bool, whether to use the peephole weights.
+      name: A name for the operation (optional).
+
+    Returns:
+      A tuple of seven ``[batch_size, cell_size]`` tensors, TF's outputs in TF's order:
+      ``(i, cs, f, o, ci, co, h)`` (the gates after their activations, the new cell state,
+      ``tanh(cs)`` and the new output).
+
+    Raises:
+      ValueError: if the inputs' shapes do not fit together.
+    """
     x = convert_to_tensor(x)
     dtype = x.dtype.base_dtype
     tensors = [convert_to_tensor(t, dtype=dtype) for t in (cs_prev, h_prev, w)]
@@ -58,9 +89,14 @@ def lstm_block_cell(
 
 
 class LSTMBlockCell(LayerRNNCell):
-    """TF1's ``tf.contrib.rnn.LSTMBlockCell``: BasicLSTMCell's maths (with optional peepholes
-    and cell clipping) as one LSTMBlockCell op per step; variables ``lstm_cell/kernel``,
-    ``bias`` and ``w_i_diag``/``w_f_diag``/``w_o_diag``."""
+    """TF1's ``tf.contrib.rnn.LSTMBlockCell``: a basic LSTM whose time step is one fused op.
+
+    The maths of ``BasicLSTMCell`` (with ``forget_bias``), optionally with peepholes and
+    cell clipping, computed by one ``lstm_block_cell`` op per step, and its gradient by one
+    ``LSTMBlockCellGrad`` op. The variables are ``lstm_cell/kernel``, ``lstm_cell/bias``
+    and, with peepholes, ``w_i_diag``, ``w_f_diag``, ``w_o_diag``, as in TF1. The state is
+    always an ``LSTMStateTuple``.
+    """
 
     _input_ndim = 2
 
@@ -74,6 +110,20 @@ class LSTMBlockCell(LayerRNNCell):
         reuse=None,
         name="lstm_cell",
     ):
+        """Initialize the basic LSTM cell.
+
+        Args:
+          num_units: int, the number of units in the LSTM cell.
+          forget_bias: float, the bias added to forget gates (see ``BasicLSTMCell``).
+          cell_clip: An optional float; ``None`` (or a value ``<= 0``) disables clipping.
+          use_peephole: Whether to use peephole connections or not.
+          dtype: The dtype of the cell's variables; ``None`` takes the dtype of the first
+            input.
+          reuse: (optional) Boolean: whether to reuse the variables already in the cell's scope.
+            Otherwise, making a variable that already exists raises ``ValueError``.
+          name: String, the cell's name and variable scope. Default: ``lstm_cell``, which TF1
+            uses too so that checkpoints of ``LSTMCell`` and ``LSTMBlockCell`` are compatible.
+        """
         super().__init__(_reuse=reuse, name=name, dtype=dtype)
         self._num_units = num_units
         self._forget_bias = forget_bias
@@ -100,6 +150,19 @@ class LSTMBlockCell(LayerRNNCell):
         self.built = True
 
     def call(self, inputs, states_prev):
+        """Long short-term memory cell (LSTM): one time step.
+
+        Args:
+          inputs: A ``[batch_size, num_inputs]`` tensor.
+          states_prev: An ``LSTMStateTuple(cs_prev, h_prev)`` (or a pair) of
+            ``[batch_size, num_units]`` tensors.
+
+        Returns:
+          A pair ``(h, LSTMStateTuple(cs, h))``: the new output and the new state.
+
+        Raises:
+          ValueError: if ``states_prev`` is not a pair, or the input size is unknown.
+        """
         if len(states_prev) != 2:
             raise ValueError("Expecting states_prev to be a tuple with length 2.")
         _check_rnn_cell_input_dtypes([inputs, states_prev])

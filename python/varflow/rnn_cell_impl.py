@@ -113,12 +113,21 @@ _LSTMStateTuple = collections.namedtuple("LSTMStateTuple", ("c", "h"))
 
 
 class LSTMStateTuple(_LSTMStateTuple):
-    """(c, h): the cell state and the output of an LSTM, in that order."""
+    """Tuple used by LSTM cells for ``state_size``, ``zero_state`` and their output state.
+
+    Stores two elements, ``(c, h)``, in that order: ``c`` is the cell state and ``h`` the
+    output (the hidden state). Only LSTM cells built with ``state_is_tuple=True`` use it.
+    """
 
     __slots__ = ()
 
     @property
     def dtype(self):
+        """The dtype shared by ``c`` and ``h``.
+
+        Raises:
+          TypeError: if ``c`` and ``h`` have different dtypes.
+        """
         c, h = self
         if c.dtype != h.dtype:
             raise TypeError(f"Inconsistent internal state: {c.dtype} vs {h.dtype}")
@@ -126,6 +135,20 @@ class LSTMStateTuple(_LSTMStateTuple):
 
 
 def assert_like_rnncell(cell_name, cell) -> None:
+    """Checks that ``cell`` behaves like an RNNCell.
+
+    A cell qualifies when it has ``output_size`` and ``state_size`` properties, a
+    ``zero_state`` or ``get_initial_state`` method, and is callable; it need not derive from
+    ``RNNCell`` (as in TF1, duck typing is enough).
+
+    Args:
+      cell_name: A string, the name of the argument being checked; used in the error message.
+      cell: The object to check.
+
+    Raises:
+      TypeError: if ``cell`` lacks any of the attributes above; the message lists each one
+        that is missing.
+    """
     conditions = [
         hasattr(cell, "output_size"),
         hasattr(cell, "state_size"),
@@ -146,15 +169,45 @@ def assert_like_rnncell(cell_name, cell) -> None:
 
 
 class RNNCell:
-    """TF1's abstract RNN cell: ``output, new_state = cell(inputs, state)``.
+    """Abstract object representing an RNN cell.
 
-    Subclasses define ``state_size``, ``output_size``, ``build(input_shape)`` (variables through
-    ``add_weight``) and ``call(inputs, state)``.
+    Every cell computes ``output, new_state = cell(inputs, state)``. ``inputs`` is a
+    ``[batch_size, input_size]`` tensor (or a nested structure of them) and ``state`` a
+    ``[batch_size, s]`` tensor, or a nested tuple of them, for each ``s`` in
+    ``self.state_size``; ``output`` is ``[batch_size, self.output_size]``.
+
+    A cell behaves like TF1's legacy ``tf.layers.Layer``: the first call captures the
+    caller's variable scope and creates the variables there (through ``build`` and
+    ``add_weight``); every later call re-enters that scope with ``reuse=True``, so one cell
+    object shares its weights across time steps. A second cell of the same class in the same
+    scope gets a numbered name (``basic_lstm_cell_1``), which keeps checkpoint names
+    identical to TF1's.
+
+    Subclasses define ``state_size``, ``output_size``, ``build(input_shape)`` and
+    ``call(inputs, state)``.
     """
 
     _input_ndim = None  # the rank __call__ requires of `inputs` (TF1's InputSpec(ndim=2))
 
     def __init__(self, trainable=True, name=None, dtype=None, _reuse=None, _scope=None, **kwargs):
+        """Creates the cell; variables are made later, at the first call.
+
+        Args:
+          trainable: Boolean, whether the cell's variables are added to the
+            ``TRAINABLE_VARIABLES`` collection.
+          name: String, the cell's name (its variable scope). Defaults to the class name in
+            snake case, numbered when the graph already has a cell of that name.
+          dtype: The default dtype of the cell's variables; when ``None``, the dtype of the
+            first input.
+          _reuse: Boolean or None, TF1's ``reuse`` argument of the subclasses: whether to reuse
+            variables that already exist in the scope.
+          _scope: A ``VariableScope`` to create the variables in instead of the caller's.
+          **kwargs: Only ``input_shape`` and ``batch_input_shape`` are accepted (and ignored), as
+            TF1's Layer accepts them.
+
+        Raises:
+          TypeError: for any other keyword argument.
+        """
         for key in kwargs:
             if key not in ("input_shape", "batch_input_shape"):
                 raise TypeError(f"Keyword argument not understood: {key}")
@@ -173,14 +226,21 @@ class RNNCell:
     # --- properties of TF1's Layer --------------------------------------------------------------
     @property
     def name(self) -> str:
+        """The cell's name, unique in its graph (``lstm_cell``, ``lstm_cell_1``...)."""
         return self._name
 
     @property
     def dtype(self):
+        """The dtype of the cell's variables, or ``None`` until the first call sets it."""
         return self._dtype
 
     @property
     def scope_name(self) -> str:
+        """The name of the variable scope the cell's variables live in.
+
+        Raises:
+          ValueError: if the cell has not been called yet (the scope is made at the first call).
+        """
         if self._scope is None:
             raise ValueError(
                 "No name available for layer scope because the layer "
@@ -191,16 +251,19 @@ class RNNCell:
 
     @property
     def trainable_weights(self) -> list:
+        """The cell's trainable variables (empty when ``trainable=False``)."""
         return list(self._trainable_weights) if self.trainable else []
 
     @property
     def non_trainable_weights(self) -> list:
+        """The cell's non-trainable variables (all of them when ``trainable=False``)."""
         if self.trainable:
             return list(self._non_trainable_weights)
         return list(self._trainable_weights) + list(self._non_trainable_weights)
 
     @property
     def weights(self) -> list:
+        """All the cell's variables: ``trainable_weights + non_trainable_weights``."""
         return self.trainable_weights + self.non_trainable_weights
 
     trainable_variables = trainable_weights
@@ -209,20 +272,67 @@ class RNNCell:
 
     @property
     def state_size(self):
+        """Size(s) of the state used by this cell.
+
+        An integer, a ``TensorShape``, or a (possibly nested) tuple of them, one per state tensor
+        (``LSTMStateTuple(c=num_units, h=num_units)`` for an LSTM with ``state_is_tuple=True``).
+        """
         raise NotImplementedError("Abstract method")
 
     @property
     def output_size(self):
+        """Integer or TensorShape: the size of the output produced by this cell."""
         raise NotImplementedError("Abstract method")
 
     def build(self, input_shape) -> None:
+        """Creates the cell's variables; called once, at the first call, inside the cell's scope.
+
+        Args:
+          input_shape: The ``TensorShape`` of the first input; the last dimension (the input
+            depth) sizes the kernel.
+
+        Raises:
+          ValueError: if the input depth (``input_shape[-1]``) is unknown, or the cell's dtype is
+            not floating point.
+        """
         self.built = True
 
     def call(self, inputs, state):
+        """Runs one step of the cell; ``__call__`` calls it inside the cell's scopes.
+
+        Args:
+          inputs: A ``[batch_size, input_size]`` tensor.
+          state: The previous state: a ``[batch_size, state_size]`` tensor, or a tuple of them
+            matching ``self.state_size``.
+
+        Returns:
+          A pair ``(output, new_state)``: the ``[batch_size, output_size]`` output and the new
+          state, with the structure of ``state``.
+        """
         raise NotImplementedError("Abstract method")
 
     # --- calling ----------------------------------------------------------------------------------
     def __call__(self, inputs, state, scope=None):
+        """Runs this RNN cell on ``inputs``, starting from ``state``.
+
+        The first call creates the cell's variables in the variable scope that is current at
+        that moment (or in ``scope``); later calls reuse them.
+
+        Args:
+          inputs: A ``[batch_size, input_size]`` tensor (or a nested structure of them).
+          state: A ``[batch_size, self.state_size]`` tensor if ``self.state_size`` is an integer,
+            else a tuple of tensors with the structure of ``self.state_size``.
+          scope: Optional variable scope (or its name) to create the variables in, instead of the
+            caller's current scope.
+
+        Returns:
+          A pair ``(output, new_state)``: ``output`` is ``[batch_size, self.output_size]`` and
+          ``new_state`` has the structure and shapes of ``state``.
+
+        Raises:
+          ValueError: if ``inputs`` does not have the rank the cell requires (2 for the standard
+            cells), or its last dimension is unknown at the first call.
+        """
         # TF1's RNNCell: run inside the caller's variable scope (captured at the first call),
         # with a getter that records the variables this cell uses.
         if scope is not None:
@@ -289,6 +399,24 @@ class RNNCell:
         partitioner=None,
         regularizer=None,
     ):
+        """Creates (or, on later calls, reuses) a variable in the cell's variable scope.
+
+        The variable is made with ``tf.get_variable`` and recorded in ``trainable_weights`` or
+        ``non_trainable_weights``.
+
+        Args:
+          name: The variable's name inside the cell's scope (``kernel``, ``gates/bias``...).
+          shape: The variable's shape.
+          dtype: Its dtype; defaults to the cell's dtype, then float32.
+          initializer: An initializer; defaults to the scope's initializer (and then to
+            ``get_variable``'s default, Glorot uniform).
+          trainable: Whether the variable is trainable (also requires the cell to be).
+          partitioner: Optional partitioner passed to ``get_variable``.
+          regularizer: Optional regularizer passed to ``get_variable``.
+
+        Returns:
+          The variable.
+        """
         dtype = dtypes.as_dtype(dtype or self._dtype or dtypes.float32)
         reuse = True if self.built else self._reuse
         with variable_scope(self._scope, reuse=reuse, auxiliary_name_scope=False) as scope:
@@ -312,6 +440,24 @@ class RNNCell:
         return variable
 
     def get_initial_state(self, inputs=None, batch_size=None, dtype=None):
+        """The initial state of the cell: zeros, as ``zero_state`` makes them.
+
+        Give either ``inputs`` (whose first dimension and dtype are used) or both ``batch_size``
+        and ``dtype``.
+
+        Args:
+          inputs: Optional tensor whose first dimension is the batch size and whose dtype is the
+            state's.
+          batch_size: An integer or scalar tensor, the batch size.
+          dtype: The dtype of the state.
+
+        Returns:
+          The zero state, with the structure of ``self.state_size``.
+
+        Raises:
+          ValueError: if ``batch_size`` or ``dtype`` disagree with ``inputs``, or if neither
+            ``inputs`` nor both of them are given.
+        """
         if inputs is not None:
             inputs = convert_to_tensor(inputs, name="inputs")
             if batch_size is not None:
@@ -338,13 +484,30 @@ class RNNCell:
         return self.zero_state(batch_size, dtype)
 
     def zero_state(self, batch_size, dtype):
-        """Zeros of shape [batch_size, s] for every leaf s of ``state_size``."""
+        """Returns zero-filled state tensor(s).
+
+        Args:
+          batch_size: An int or a scalar int32 tensor, the batch size.
+          dtype: The dtype of the state.
+
+        Returns:
+          If ``state_size`` is an int or a TensorShape, a zero-filled tensor of shape
+          ``[batch_size, state_size]``. If ``state_size`` is a nested structure, a nested
+          structure of such tensors, one for each of its leaves. The tensors are made under the
+          name scope ``<ClassName>ZeroState``.
+        """
         with name_scope(type(self).__name__ + "ZeroState"):
             return _zero_state_tensors(self.state_size, batch_size, dtype)
 
 
 class LayerRNNCell(RNNCell):
-    """A cell whose variables are made in ``build`` (no caller-scope capture)."""
+    """An RNN cell whose variables are made in ``build`` under the cell's own scope.
+
+    Unlike ``RNNCell``, calling it does not capture the caller's variable scope first: the
+    cell's scope is opened (or re-entered) directly, as TF1's ``LayerRNNCell`` does. The
+    standard cells (``BasicRNNCell``, ``GRUCell``, ``BasicLSTMCell``, ``LSTMCell``) derive
+    from it.
+    """
 
     def __call__(self, inputs, state, scope=None):
         return self._layer_call(inputs, state, scope=scope)
@@ -367,11 +530,35 @@ def _activation_or_tanh(activation):
 
 
 class BasicRNNCell(LayerRNNCell):
-    """output = new_state = act(W * [input, state] + b)."""
+    """The most basic RNN cell: ``output = new_state = act(W * [input, state] + b)``.
+
+    Its variables are ``basic_rnn_cell/kernel`` (``[input_size + num_units, num_units]``) and
+    ``basic_rnn_cell/bias`` (zeros).
+    """
 
     _input_ndim = 2
 
     def __init__(self, num_units, activation=None, reuse=None, name=None, dtype=None, **kwargs):
+        """Initializes the basic RNN cell.
+
+        Args:
+          num_units: int, the number of units in the RNN cell.
+          activation: Nonlinearity to use: a callable, or the name of a ``tf.math``/``tf.nn``
+            function. Default: ``tanh``.
+          reuse: (optional) Boolean: whether to reuse the variables already in the cell's scope
+            (the scope is then the cell's base name, never a numbered one). Otherwise, making a
+            variable that already exists raises ``ValueError``.
+          name: String, the cell's name and variable scope. A second cell of the same name in one
+            scope gets a numbered scope (``name_1``) unless ``reuse=True`` shares the first's.
+          dtype: The dtype of the cell's variables; ``None`` takes the dtype of the first
+            input. Required when ``build`` is called before ``call``.
+          **kwargs: Common layer attributes: ``input_shape`` and ``batch_input_shape`` are
+            accepted and ignored.
+
+        Raises:
+          ValueError: if ``dtype`` is not a floating-point type.
+          TypeError: for an unknown keyword argument.
+        """
         super().__init__(_reuse=reuse, name=name, dtype=dtype, **kwargs)
         _check_supported_dtypes(self.dtype)
         self._num_units = num_units
@@ -417,7 +604,14 @@ def _constant_init(value, dtype):
 
 
 class GRUCell(LayerRNNCell):
-    """Gated Recurrent Unit (Cho et al. 2014), TF1's variables ``gates/`` and ``candidate/``."""
+    """Gated Recurrent Unit cell (Cho et al., 2014).
+
+    The reset and update gates come from one kernel, ``gru_cell/gates/kernel``, and the
+    candidate from ``gru_cell/candidate/kernel``; the new state is
+    ``u * state + (1 - u) * candidate``. The gates' bias starts at 1.0, the candidate's at
+    0.0, as in TF1. (TF1 suggests ``tf.contrib.cudnn_rnn.CudnnGRU`` on GPUs; varflow runs on
+    the CPU and has no cuDNN cells.)
+    """
 
     _input_ndim = 2
 
@@ -432,6 +626,29 @@ class GRUCell(LayerRNNCell):
         dtype=None,
         **kwargs,
     ):
+        """Initializes the GRU cell.
+
+        Args:
+          num_units: int, the number of units in the GRU cell.
+          activation: Nonlinearity to use for the candidate. Default: ``tanh``.
+          reuse: (optional) Boolean: whether to reuse the variables already in the cell's scope
+            (the scope is then the cell's base name, never a numbered one). Otherwise, making a
+            variable that already exists raises ``ValueError``.
+          kernel_initializer: (optional) The initializer to use for the weight and projection
+            matrices.
+          bias_initializer: (optional) The initializer to use for the bias; by default the gates'
+            bias is 1.0 and the candidate's 0.0.
+          name: String, the cell's name and variable scope. A second cell of the same name in one
+            scope gets a numbered scope (``name_1``) unless ``reuse=True`` shares the first's.
+          dtype: The dtype of the cell's variables; ``None`` takes the dtype of the first
+            input.
+          **kwargs: Common layer attributes: ``input_shape`` and ``batch_input_shape`` are
+            accepted and ignored.
+
+        Raises:
+          ValueError: if ``dtype`` is not a floating-point type.
+          TypeError: for an unknown keyword argument.
+        """
         super().__init__(_reuse=reuse, name=name, dtype=dtype, **kwargs)
         _check_supported_dtypes(self.dtype)
         self._num_units = num_units
@@ -488,9 +705,19 @@ class GRUCell(LayerRNNCell):
 
 
 class BasicLSTMCell(LayerRNNCell):
-    """The LSTM of Zaremba et al. 2014: gates i, j, f, o from one kernel, ``forget_bias`` added
-    to f; no peepholes, clipping or projection. With the default tanh activation a step is one
-    fused ``LSTMBlockCell`` op (the same numbers, and one op per step in the gradient too)."""
+    """Basic LSTM recurrent network cell.
+
+    The implementation is based on http://arxiv.org/abs/1409.2329 (Zaremba et al.). The
+    gates ``i, j, f, o`` come from one kernel, ``basic_lstm_cell/kernel`` of shape
+    ``[input_size + num_units, 4 * num_units]``, and ``forget_bias`` (default 1.0) is added
+    to the forget gate in order to reduce the scale of forgetting at the beginning of
+    training. It does not allow cell clipping, a projection layer, or peephole connections:
+    it is the basic baseline; use ``LSTMCell`` for those.
+
+    With the default ``tanh`` activation each step is one fused ``LSTMBlockCell`` op (the
+    numbers of the unfused formula, one op per step in the gradient too); with another
+    activation the step is built from matmul, split, sigmoid and the activation, as in TF1.
+    """
 
     _input_ndim = 2
 
@@ -505,6 +732,30 @@ class BasicLSTMCell(LayerRNNCell):
         dtype=None,
         **kwargs,
     ):
+        """Initializes the basic LSTM cell.
+
+        Args:
+          num_units: int, the number of units in the LSTM cell.
+          forget_bias: float, the bias added to forget gates. Must be set to ``0.0`` manually
+            when restoring from a checkpoint trained with CudnnLSTM.
+          state_is_tuple: If True, accepted and returned states are ``LSTMStateTuple(c, h)``. If
+            False, they are concatenated along the column axis (TF1 deprecates this behaviour).
+          activation: Activation function of the inner states. Default: ``tanh``, which selects
+            the fused ``LSTMBlockCell`` step.
+          reuse: (optional) Boolean: whether to reuse the variables already in the cell's scope
+            (the scope is then the cell's base name, never a numbered one). Otherwise, making a
+            variable that already exists raises ``ValueError``.
+          name: String, the cell's name and variable scope. A second cell of the same name in one
+            scope gets a numbered scope (``name_1``) unless ``reuse=True`` shares the first's.
+          dtype: The dtype of the cell's variables; ``None`` takes the dtype of the first
+            input.
+          **kwargs: Common layer attributes: ``input_shape`` and ``batch_input_shape`` are
+            accepted and ignored.
+
+        Raises:
+          ValueError: if ``dtype`` is not a floating-point type.
+          TypeError: for an unknown keyword argument.
+        """
         super().__init__(_reuse=reuse, name=name, dtype=dtype, **kwargs)
         _check_supported_dtypes(self.dtype)
         self._num_units = num_units
@@ -563,8 +814,19 @@ class BasicLSTMCell(LayerRNNCell):
 
 
 class LSTMCell(LayerRNNCell):
-    """The LSTM of Hochreiter & Schmidhuber 1997 with TF1's options: peepholes (Gers &
-    Schmidhuber 2000), cell clipping, and a projection layer (Sak et al. 2014)."""
+    """Long short-term memory unit (LSTM) recurrent network cell.
+
+    The default non-peephole implementation is based on Hochreiter & Schmidhuber, "Long
+    Short-Term Memory" (1997). The peephole implementation follows Sak, Senior & Beaufays,
+    "Long short-term memory recurrent neural network architectures for large scale acoustic
+    modeling" (2014), as does the optional projection layer; ``cell_clip`` and ``proj_clip``
+    clip the cell state and the projected output.
+
+    The variables are ``lstm_cell/kernel`` (``[input_size + h, 4 * num_units]``, where ``h``
+    is ``num_proj`` or ``num_units``), ``lstm_cell/bias``, the peepholes
+    ``lstm_cell/w_f_diag``, ``w_i_diag``, ``w_o_diag`` and ``lstm_cell/projection/kernel``,
+    named as in TF1 so that TF1 checkpoints restore.
+    """
 
     _input_ndim = 2
 
@@ -586,6 +848,44 @@ class LSTMCell(LayerRNNCell):
         dtype=None,
         **kwargs,
     ):
+        """Initializes the parameters for an LSTM cell.
+
+        Args:
+          num_units: int, the number of units in the LSTM cell.
+          use_peepholes: bool, set True to enable diagonal/peephole connections.
+          cell_clip: (optional) A float value; if provided the cell state is clipped by this
+            value prior to the cell output activation.
+          initializer: (optional) The initializer to use for the weight and projection matrices.
+          num_proj: (optional) int, the output dimensionality for the projection matrices. If
+            None, no projection is performed.
+          proj_clip: (optional) A float value. If ``num_proj > 0`` and ``proj_clip`` is
+            provided, then the projected values are clipped elementwise to within
+            ``[-proj_clip, proj_clip]``.
+          num_unit_shards: Deprecated in TF1 and not supported: must be None (use a variable
+            scope with a partitioner instead).
+          num_proj_shards: Deprecated in TF1 and not supported: must be None.
+          forget_bias: Biases of the forget gate are initialized by default to 1 in order to
+            reduce the scale of forgetting at the beginning of the training. Must be set to
+            ``0.0`` manually when restoring from a checkpoint trained with CudnnLSTM.
+          state_is_tuple: If True, accepted and returned states are ``LSTMStateTuple(c, m)``. If
+            False, they are concatenated along the column axis.
+          activation: Activation function of the inner states. Default: ``tanh``.
+          reuse: (optional) Boolean: whether to reuse the variables already in the cell's scope
+            (the scope is then the cell's base name, never a numbered one). Otherwise, making a
+            variable that already exists raises ``ValueError``.
+          name: String, the cell's name and variable scope. A second cell of the same name in one
+            scope gets a numbered scope (``name_1``) unless ``reuse=True`` shares the first's.
+          dtype: The dtype of the cell's variables; ``None`` takes the dtype of the first
+            input.
+          **kwargs: Common layer attributes: ``input_shape`` and ``batch_input_shape`` are
+            accepted and ignored.
+
+        Raises:
+          NotImplementedError: if ``num_unit_shards`` or ``num_proj_shards`` is given (TF1 only
+            warns that they are deprecated).
+          ValueError: if ``dtype`` is not a floating-point type.
+          TypeError: for an unknown keyword argument.
+        """
         super().__init__(_reuse=reuse, name=name, dtype=dtype, **kwargs)
         _check_supported_dtypes(self.dtype)
         if num_unit_shards is not None or num_proj_shards is not None:
@@ -638,6 +938,21 @@ class LSTMCell(LayerRNNCell):
         self.built = True
 
     def call(self, inputs, state):
+        """Runs one step of the LSTM.
+
+        Args:
+          inputs: A ``[batch_size, input_size]`` tensor.
+          state: If ``state_is_tuple`` is False, a ``[batch_size, num_units + h]`` tensor (``h``
+            is ``num_proj`` or ``num_units``); if True, an ``LSTMStateTuple(c, m)`` of
+            ``[batch_size, num_units]`` and ``[batch_size, h]`` tensors.
+
+        Returns:
+          A pair ``(m, new_state)``: ``m`` is the ``[batch_size, h]`` output (projected and
+          clipped when asked), ``new_state`` the new ``(c, m)`` in the form of ``state``.
+
+        Raises:
+          ValueError: if the input size cannot be inferred from ``inputs.shape[-1]``.
+        """
         _check_rnn_cell_input_dtypes([inputs, state])
         n = self._num_units
         num_proj = n if self._num_proj is None else self._num_proj
@@ -674,9 +989,27 @@ class LSTMCell(LayerRNNCell):
 
 
 class MultiRNNCell(RNNCell):
-    """Cells stacked in layers; layer i's variables live under ``cell_i/``."""
+    """RNN cell composed sequentially of multiple simple cells.
+
+    Layer ``i`` runs under the variable scope ``cell_i``, and its output is layer ``i + 1``'s
+    input; the state is the tuple of the layers' states. Build each layer from its own cell
+    object: a cell listed twice would share its variables between the layers.
+    """
 
     def __init__(self, cells, state_is_tuple=True):
+        """Creates an RNN cell composed sequentially of a number of RNNCells.
+
+        Args:
+          cells: A list of RNNCells that will be composed in this order.
+          state_is_tuple: If True, accepted and returned states are n-tuples, where
+            ``n = len(cells)``. If False, the states are all concatenated along the column axis
+            (TF1 deprecates this behaviour).
+
+        Raises:
+          ValueError: if ``cells`` is empty, or ``state_is_tuple`` is False and a cell returns a
+            tuple of states.
+          TypeError: if ``cells`` is not a list or tuple.
+        """
         super().__init__()
         if not cells:
             raise ValueError("Must specify at least one cell for MultiRNNCell.")

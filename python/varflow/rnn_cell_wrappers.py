@@ -14,6 +14,16 @@ from varflow.rnn_cell_impl import LSTMStateTuple, RNNCell, _static_value, assert
 
 class _RNNCellWrapper(RNNCell):
     def __init__(self, cell, *args, **kwargs):
+        """Wraps ``cell``; the wrapper adds no variable scope, so the cell's variables keep their names.
+
+        Args:
+          cell: An RNNCell (or an object that behaves like one, see ``assert_like_rnncell``).
+          *args: Passed to ``RNNCell.__init__`` (``trainable``, ``name``, ``dtype``).
+          **kwargs: Passed to ``RNNCell.__init__``.
+
+        Raises:
+          TypeError: if ``cell`` is not an RNNCell.
+        """
         super().__init__(*args, **kwargs)
         assert_like_rnncell("cell", cell)
         self.cell = cell
@@ -22,6 +32,17 @@ class _RNNCellWrapper(RNNCell):
         raise NotImplementedError
 
     def __call__(self, inputs, state, scope=None):
+        """Runs the wrapped cell on ``inputs`` and ``state``, adding the wrapper's behaviour.
+
+        Args:
+          inputs: A ``[batch_size, input_size]`` tensor (or a nested structure of them).
+          state: The wrapped cell's state, with the structure of ``self.state_size``.
+          scope: Optional variable scope passed on to the wrapped cell.
+
+        Returns:
+          A pair ``(output, new_state)``, as the wrapped cell returns it after the wrapper's
+          transformation.
+        """
         return self._call_wrapped_cell(inputs, state, cell_call_fn=self.cell.__call__, scope=scope)
 
     @property
@@ -61,9 +82,14 @@ def _default_dropout_state_filter_visitor(substate):
 
 
 class DropoutWrapper(_RNNCellWrapper):
-    """Dropout on a cell's inputs, outputs and (filtered) new state. Each dropout's seed is
-    derived from ``seed`` and its place (TF1's md5 salts), so a seeded wrapper draws the masks
-    TF1 draws for the same graph-level seed."""
+    """Operator adding dropout to inputs and outputs of the given cell.
+
+    Dropout is applied to the inputs before the cell runs, and to its output and new state
+    after. By default the new state's LSTM memory ``c`` is never dropped, only ``h``. Each
+    dropout's seed is derived from ``seed`` and its place (``input_0``, ``state_1``... hashed
+    with md5, as TF1 does), so a seeded wrapper draws the masks TF1 draws for the same
+    graph-level seed.
+    """
 
     def __init__(
         self,
@@ -78,6 +104,41 @@ class DropoutWrapper(_RNNCellWrapper):
         dropout_state_filter_visitor=None,
         **kwargs,
     ):
+        """Creates a cell with added input, state, and/or output dropout.
+
+        If ``variational_recurrent`` is True, the same dropout mask is applied at every time
+        step, as in Gal & Ghahramani, "A Theoretically Grounded Application of Dropout in
+        Recurrent Neural Networks" (2015); the masks are drawn once, when the wrapper is made.
+        Otherwise a new mask is drawn at each step.
+
+        Args:
+          cell: An RNNCell.
+          input_keep_prob: A float in ``[0, 1]`` or a scalar tensor: the probability of keeping
+            each input unit. A float 1.0 adds no input dropout op at all.
+          output_keep_prob: A float in ``[0, 1]`` or a scalar tensor: the probability of keeping
+            each output unit. A float 1.0 adds no output dropout op at all.
+          state_keep_prob: A float in ``[0, 1]`` or a scalar tensor: the probability of keeping
+            each unit of the cell's new state (only of the parts ``dropout_state_filter_visitor``
+            selects). A float 1.0 adds no state dropout op.
+          variational_recurrent: Python bool; if True, use one dropout mask for all time steps
+            (this requires ``dtype``, and ``input_size`` when inputs are dropped).
+          input_size: (optional, nested tuple of) int: the depth(s) of the input tensors
+            expected to be passed in to the wrapper. Required and used only when
+            ``variational_recurrent=True`` and ``input_keep_prob < 1`` or is a tensor.
+          dtype: (optional) The dtype of the input, state, and output tensors; required and used
+            only when ``variational_recurrent=True``.
+          seed: (optional) Integer, the randomness seed.
+          dropout_state_filter_visitor: (optional) A callable taking one substate of the state
+            and returning a bool (drop it or not) or a structure of bools shaped like it. The
+            default drops everything but the ``c`` of an ``LSTMStateTuple``.
+          **kwargs: Passed to ``RNNCell.__init__``.
+
+        Raises:
+          TypeError: if ``cell`` is not an RNNCell, or ``dropout_state_filter_visitor`` is not
+            callable.
+          ValueError: if a keep probability known at graph build is not in ``[0, 1]``, or
+            ``variational_recurrent`` lacks ``dtype`` or ``input_size``.
+        """
         super().__init__(cell, dtype=dtype, **kwargs)
         if dropout_state_filter_visitor is not None and not callable(dropout_state_filter_visitor):
             raise TypeError("dropout_state_filter_visitor must be callable")
@@ -147,6 +208,7 @@ class DropoutWrapper(_RNNCellWrapper):
 
     @property
     def wrapped_cell(self):
+        """The cell this wrapper drops the inputs, outputs and state of."""
         return self.cell
 
     def _dropout(self, values, salt_prefix, recurrent_noise, keep_prob, shallow=None):
@@ -193,9 +255,25 @@ class DropoutWrapper(_RNNCellWrapper):
 
 
 class ResidualWrapper(_RNNCellWrapper):
-    """output = inputs + cell(inputs, state)[0] (or ``residual_fn(inputs, output)``)."""
+    """RNNCell wrapper that ensures cell inputs are added to the outputs.
+
+    The output is ``inputs + cell(inputs, state)[0]`` (or ``residual_fn(inputs, output)``);
+    the state is the wrapped cell's.
+    """
 
     def __init__(self, cell, residual_fn=None, **kwargs):
+        """Constructs a ``ResidualWrapper`` for ``cell``.
+
+        Args:
+          cell: An RNNCell whose output has the size of its input.
+          residual_fn: (Optional) The function mapping the raw cell inputs and raw cell outputs
+            to the actual cell outputs of the residual network. Defaults to adding the inputs to
+            the outputs, structure by structure; the structures and shapes must match.
+          **kwargs: Passed to ``RNNCell.__init__``.
+
+        Raises:
+          TypeError: if ``cell`` is not an RNNCell.
+        """
         super().__init__(cell, **kwargs)
         self._residual_fn = residual_fn
 
@@ -216,9 +294,24 @@ class ResidualWrapper(_RNNCellWrapper):
 
 
 class DeviceWrapper(_RNNCellWrapper):
-    """Runs the cell (and builds its zero state) on ``device``."""
+    """Operator that ensures an RNNCell runs on a particular device.
+
+    The cell's ops and its zero state are placed on ``device``. varflow runs every op on the
+    CPU, so the device string is recorded in the graph (and in exported GraphDefs) but does
+    not move the computation.
+    """
 
     def __init__(self, cell, device, **kwargs):
+        """Constructs a ``DeviceWrapper`` for ``cell`` with device ``device``.
+
+        Args:
+          cell: An instance of RNNCell.
+          device: A device string or function, for passing to ``tf.device``.
+          **kwargs: Passed to ``RNNCell.__init__``.
+
+        Raises:
+          TypeError: if ``cell`` is not an RNNCell.
+        """
         super().__init__(cell, **kwargs)
         self._device = device
 

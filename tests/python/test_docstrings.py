@@ -26,15 +26,8 @@ OWNER_ADDS_DOCSTRINGS: frozenset[str] = frozenset(
         "varflow.control_flow_ops",  # owner adds docstrings (control flow)
         "varflow.data",  # owner adds docstrings (tf.data)
         "varflow.data_flow_ops",  # owner adds docstrings (queues)
-        "varflow.rnn",  # owner adds docstrings (RNN)
-        "varflow.rnn_cell_block",  # owner adds docstrings (RNN)
-        "varflow.rnn_cell_impl",  # owner adds docstrings (RNN)
-        "varflow.rnn_cell_nest",  # owner adds docstrings (RNN)
-        "varflow.rnn_cell_wrappers",  # owner adds docstrings (RNN)
         "varflow.tensor_array_ops",  # owner adds docstrings (control flow)
-        "varflow.train.coordinator",  # owner adds docstrings (queues)
         "varflow.train.input",  # owner adds docstrings (queues)
-        "varflow.train.queue_runner",  # owner adds docstrings (queues)
         # varflow.framework's implementation modules: its public API is re-exported
         # (tf.import_graph_def, tf.train.export_meta_graph, tf.io.write_graph...), but the
         # modules become attributes of tf.framework once another test imports them, which
