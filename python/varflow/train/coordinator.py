@@ -17,11 +17,41 @@ from varflow import tf_logging as logging
 
 
 class Coordinator:
-    """A coordinator for threads: they stop together, and an exception in one is re-raised
-    by ``join``. ``clean_stop_exception_types`` (default ``(OutOfRangeError,)``) stop the
-    threads without being reported."""
+    """A coordinator for threads.
+
+    This class implements a simple mechanism to coordinate the termination of a set of
+    threads: every thread checks ``should_stop()`` in its loop, any thread may call
+    ``request_stop()``, and the main thread waits with ``join()``.
+
+        coord = tf.train.Coordinator()
+        threads = tf.train.start_queue_runners(sess, coord=coord)
+        try:
+            while not coord.should_stop():
+                sess.run(train_op)
+        except Exception as e:
+            coord.request_stop(e)
+        finally:
+            coord.request_stop()
+            coord.join(threads)
+
+    An exception passed to ``request_stop`` (or raised inside ``stop_on_exception()``) is
+    re-raised by ``join``, except the clean-stop types (``OutOfRangeError`` by default), which
+    only stop the threads: that is how a queue that runs out of epochs ends training.
+
+    Beyond TF1, the Coordinator carries a C++ stop flag: ``QueueRunner`` threads loop over
+    their enqueue op in C++ and read it between runs, so ``request_stop`` stops them as it
+    stops Python threads.
+    """
 
     def __init__(self, clean_stop_exception_types=None):
+        """Create a new Coordinator.
+
+        Args:
+          clean_stop_exception_types: Optional tuple of Exception types that should cause a
+            clean stop of the coordinator: if one of them is passed to ``request_stop()`` it is
+            not re-raised by ``join()``. Defaults to ``(tf.errors.OutOfRangeError,)``, which
+            input queues raise to signal the end of their inputs.
+        """
         if clean_stop_exception_types is None:
             clean_stop_exception_types = (errors.OutOfRangeError,)
         self._clean_stop_exception_types = tuple(clean_stop_exception_types)
@@ -39,8 +69,24 @@ class Coordinator:
         return ex
 
     def request_stop(self, ex=None):
-        """Requests that the threads stop; `ex` (an exception or an exc_info tuple) is kept
-        for ``join`` to re-raise, unless it is a clean-stop type or a stop is already on."""
+        """Request that the threads stop.
+
+        After this is called, calls to ``should_stop()`` return ``True``, and the C++ loops of
+        the queue runners end after their current enqueue.
+
+        If an exception is passed, it is recorded to be re-raised by ``join()``, unless it is
+        one of the clean-stop types, a stop was already requested, or an exception is already
+        recorded (only the first one is kept).
+
+        Args:
+          ex: Optional ``Exception``, or Python ``exc_info`` tuple as returned by
+            ``sys.exc_info()``. If this is the first call to ``request_stop()`` the
+            corresponding exception is recorded and re-raised from ``join()``.
+
+        Raises:
+          Exception: ``ex`` itself, if ``join()`` has already returned (nobody would see it
+            otherwise).
+        """
         with self._lock:
             ex = self._filter_exception(ex)
             # After join, nobody would see the exception: raise it here instead.
@@ -76,7 +122,11 @@ class Coordinator:
                 self._stop_flag.request()
 
     def clear_stop(self):
-        """Clears the stop request (and a recorded exception), so the threads may run again."""
+        """Clears the stop flag.
+
+        After this is called, calls to ``should_stop()`` return ``False``, and a recorded
+        exception is forgotten, so the same coordinator can run a new set of threads.
+        """
         with self._lock:
             self._joined = False
             self._exc_info_to_raise = None
@@ -85,26 +135,77 @@ class Coordinator:
                 self._stop_flag = _core.StopFlag()
 
     def should_stop(self):
+        """Check if stop was requested.
+
+        Returns:
+          True if a stop was requested.
+        """
         return self._stop_event.is_set()
 
     @contextlib.contextmanager
     def stop_on_exception(self):
-        """A context in which an exception requests a stop (and is kept for ``join``)."""
+        """Context manager to request stop when an Exception is raised.
+
+        Code that uses a coordinator must catch exceptions and pass them to ``request_stop()``;
+        this context does it: an exception raised inside the ``with`` block (any exception, as
+        in TF1) is passed to ``request_stop()`` and not propagated.
+
+            with coord.stop_on_exception():
+                while not coord.should_stop():
+                    ...do some work...
+
+        Yields:
+          nothing.
+        """
         try:
             yield
         except:  # noqa: E722  (TF1 catches everything here, KeyboardInterrupt included)
             self.request_stop(ex=sys.exc_info())
 
     def wait_for_stop(self, timeout=None):
+        """Wait till the Coordinator is told to stop.
+
+        Args:
+          timeout: Float. Sleep for up to that many seconds waiting for ``should_stop()`` to
+            become True; ``None`` waits forever.
+
+        Returns:
+          True if the Coordinator is told stop, False if the timeout expired.
+        """
         return self._stop_event.wait(timeout)
 
     def register_thread(self, thread):
+        """Register a thread to join.
+
+        ``join()`` waits for the registered threads as well as those passed to it.
+
+        Args:
+          thread: A Python thread to join.
+        """
         with self._lock:
             self._registered_threads.add(thread)
 
     def join(self, threads=None, stop_grace_period_secs=120, ignore_live_threads=False):
-        """Waits for the threads (and the registered ones) to end; re-raises an exception
-        passed to ``request_stop``; RuntimeError if some outlive the grace period."""
+        """Wait for threads to terminate.
+
+        This call blocks until the given threads and the registered ones have terminated, or a
+        stop was requested. Once a stop is requested, the threads have
+        ``stop_grace_period_secs`` seconds to end; those still alive after that are reported.
+        If an exception was passed to ``request_stop()``, it is re-raised here.
+
+        Args:
+          threads: List of ``threading.Thread``. The started threads to join in addition to the
+            registered threads.
+          stop_grace_period_secs: Number of seconds given to threads to stop after
+            ``request_stop()`` has been called.
+          ignore_live_threads: If ``False``, raises an error if any of the threads are still
+            alive after ``stop_grace_period_secs``; if ``True``, only logs them.
+
+        Raises:
+          RuntimeError: If any thread is still alive after ``request_stop()`` is called and the
+            grace period expires (and ``ignore_live_threads`` is False).
+          Exception: the exception recorded by ``request_stop()``, if any.
+        """
         with self._lock:
             if threads is None:
                 threads = self._registered_threads
@@ -137,19 +238,45 @@ class Coordinator:
 
     @property
     def joined(self):
+        """True once ``join()`` has returned (until ``clear_stop()``)."""
         return self._joined
 
     def raise_requested_exception(self):
+        """If an exception has been passed to ``request_stop``, this raises it.
+
+        Raises:
+          Exception: the recorded exception, if any.
+        """
         with self._lock:
             if self._exc_info_to_raise:
                 raise self._exc_info_to_raise[1]
 
 
 class LooperThread(threading.Thread):
-    """A thread that runs code repeatedly (every `timer_interval_secs`, or back to back when
-    None) until its Coordinator stops."""
+    """A thread that runs code repeatedly, optionally on a timer.
+
+    The thread runs ``run_loop()`` (by default ``target(*args, **kwargs)``) every
+    ``timer_interval_secs`` seconds, or back to back when that is None, until its
+    coordinator is told to stop; an exception in the loop is passed to the coordinator.
+    Subclasses may override ``start_loop``, ``run_loop`` and ``stop_loop``. The thread is a
+    daemon and is registered with the coordinator at construction.
+    """
 
     def __init__(self, coord, timer_interval_secs, target=None, args=None, kwargs=None):
+        """Create a LooperThread.
+
+        Args:
+          coord: A Coordinator.
+          timer_interval_secs: Time boundaries at which to call ``run_loop()``, or ``None`` to
+            call it back to back.
+          target: Optional callable object that will be executed in the thread.
+          args: Optional arguments to pass to ``target`` when calling it.
+          kwargs: Optional keyword arguments to pass to ``target`` when calling it.
+
+        Raises:
+          ValueError: If ``coord`` is not a Coordinator, or ``args`` or ``kwargs`` are given
+            without a ``target``.
+        """
         if not isinstance(coord, Coordinator):
             raise ValueError(  # noqa: TRY004  (TF1's error type)
                 f"'coord' argument must be a Coordinator: {coord}"
@@ -168,11 +295,31 @@ class LooperThread(threading.Thread):
 
     @staticmethod
     def loop(coord, timer_interval_secs, target, args=None, kwargs=None):
+        """Start a LooperThread that calls a function periodically.
+
+        If ``timer_interval_secs`` is None the thread calls ``target(*args, **kwargs)``
+        repeatedly. Otherwise it calls it every ``timer_interval_secs`` seconds. The thread
+        terminates when a stop is requested.
+
+        Args:
+          coord: A Coordinator.
+          timer_interval_secs: Number. Time boundaries at which to call ``target``.
+          target: A callable object.
+          args: Optional arguments to pass to ``target`` when calling it.
+          kwargs: Optional keyword arguments to pass to ``target`` when calling it.
+
+        Returns:
+          The started thread.
+        """
         looper = LooperThread(coord, timer_interval_secs, target=target, args=args, kwargs=kwargs)
         looper.start()
         return looper
 
     def run(self):
+        """The thread's body: ``start_loop()``, the loop of ``run_loop()``, then ``stop_loop()``.
+
+        Runs inside the coordinator's ``stop_on_exception()``, so an exception requests a stop.
+        """
         with self._coord.stop_on_exception():
             self.start_loop()
             if self._timer_interval_secs is None:
@@ -186,12 +333,13 @@ class LooperThread(threading.Thread):
             self.stop_loop()
 
     def start_loop(self):
-        pass
+        """Called when the thread starts, before the first ``run_loop()``."""
 
     def stop_loop(self):
-        pass
+        """Called when the thread stops, after the last ``run_loop()``."""
 
     def run_loop(self):
+        """Called at the timer boundaries: calls ``target`` if one was given."""
         if self._target:
             self._target(*self._args, **self._kwargs)
 

@@ -20,7 +20,21 @@ from varflow.graph import GraphKeys, add_to_collection
 
 
 class QueueRunner:
-    """Holds a queue's enqueue ops, one thread each, and the ops closing it."""
+    """Holds a list of enqueue operations for a queue, each to be run in a thread.
+
+    Queues let several threads compute input tensors while the training step runs: in TF1's
+    input pipelines one set of threads fills a queue of file names, a second reads and
+    preprocesses records from those files into another queue, and the training step
+    dequeues batches from the last one.
+
+    A ``QueueRunner`` keeps, for one queue, the enqueue ops to run in parallel threads and
+    the ops that close the queue. Each thread is a Python ``threading.Thread`` (so a
+    ``Coordinator`` joins it, as in TF1) whose body is a single call into C++: the enqueue op
+    runs again and again in a C++ loop with the GIL released, until the queue is closed, the
+    coordinator's stop flag is set, or a run fails. Then, as in TF1, the last thread of a
+    session to see the queue closed runs the close op, and other errors go to the
+    coordinator (or are logged and kept in ``exceptions_raised``).
+    """
 
     def __init__(
         self,
@@ -32,6 +46,34 @@ class QueueRunner:
         queue_runner_def=None,
         import_scope=None,
     ):
+        """Create a QueueRunner.
+
+        Unless given, the close and cancel ops are made here, from ``queue.close()``. The
+        threads themselves are made later, by ``create_threads()``: one per op of
+        ``enqueue_ops``, all running at once. The ops may differ (several readers, say), but
+        each should enqueue into ``queue``.
+
+        Args:
+          queue: A ``Queue``.
+          enqueue_ops: List of enqueue ops to run in threads later.
+          close_op: Op to close the queue. Pending enqueue ops are preserved. Defaults to
+            ``queue.close()``.
+          cancel_op: Op to close the queue and cancel pending enqueue ops. Defaults to
+            ``queue.close(cancel_pending_enqueues=True)``.
+          queue_closed_exception_types: Optional tuple of Exception types that indicate that
+            the queue has been closed when raised during an enqueue operation. Defaults to
+            ``(tf.errors.OutOfRangeError,)``.
+          queue_runner_def: Not supported: varflow does not read ``QueueRunnerDef`` protos, so
+            this must be None.
+          import_scope: Optional string, TF1's name scope for ``queue_runner_def``; unused.
+
+        Raises:
+          ValueError: If ``queue`` or ``enqueue_ops`` are not provided.
+          TypeError: If ``queue_closed_exception_types`` is not a non-empty tuple of
+            ``tf.errors`` types.
+          RuntimeError: If eager execution is enabled (use ``tf.data`` instead).
+          NotImplementedError: If ``queue_runner_def`` is given.
+        """
         from varflow.eager import executing_eagerly
 
         if executing_eagerly():
@@ -73,30 +115,47 @@ class QueueRunner:
 
     @property
     def queue(self):
+        """The queue whose enqueue ops this runner runs."""
         return self._queue
 
     @property
     def enqueue_ops(self):
+        """The list of enqueue ops, one thread each."""
         return self._enqueue_ops
 
     @property
     def close_op(self):
+        """The op that closes the queue, keeping pending enqueues."""
         return self._close_op
 
     @property
     def cancel_op(self):
+        """The op that closes the queue and cancels pending enqueues."""
         return self._cancel_op
 
     @property
     def queue_closed_exception_types(self):
+        """The exception types that mean the queue was closed (a clean end of a thread)."""
         return self._queue_closed_exception_types
 
     @property
     def exceptions_raised(self):
+        """Exceptions raised but not handled by the ``QueueRunner`` threads.
+
+        Exceptions raised in queue runner threads are handled in one of two ways depending on
+        whether or not a ``Coordinator`` was passed to ``create_threads()``: with a coordinator,
+        they are reported to it and re-raised by ``coord.join()``; without one, they are logged
+        by the threads and kept in this list (which ``create_threads()`` empties).
+
+        Returns:
+          A list of Python ``Exception`` objects. The list is empty if no exception was
+          captured.
+        """
         return self._exceptions_raised
 
     @property
     def name(self):
+        """The string name of the underlying Queue."""
         return self._queue.name
 
     def _loop(self, sess, enqueue_op, coord):
@@ -147,8 +206,27 @@ class QueueRunner:
             logging.vlog(1, "Ignored exception: %s", str(e))
 
     def create_threads(self, sess, coord=None, daemon=False, start=False):
-        """Threads running the enqueue ops in `sess` (none if they already run there), plus
-        one closing the queue when `coord` stops; registered with `coord`."""
+        """Create threads to run the enqueue ops for the given session.
+
+        This method requires a session in which the graph was launched. It creates a list of
+        threads, optionally starting them. There is one thread for each op passed in
+        ``enqueue_ops``, plus, when ``coord`` is given, one that waits for the coordinator to
+        stop and then runs ``cancel_op``, waking enqueues blocked on a full queue.
+
+        If threads of this runner are already running in ``sess`` (and have not ended), no new
+        threads are created and an empty list is returned.
+
+        Args:
+          sess: A ``Session``.
+          coord: Optional ``Coordinator`` object for reporting errors and checking for stop
+            conditions; the threads are registered with it.
+          daemon: Boolean. If ``True`` make the threads daemon threads.
+          start: Boolean. If ``True`` starts the threads. If ``False`` the caller must call the
+            ``start()`` method of the returned threads.
+
+        Returns:
+          A list of threads.
+        """
         with self._lock:
             if self._runs_per_session.get(sess, 0) > 0:
                 return []
@@ -181,14 +259,47 @@ class QueueRunner:
 
 
 def add_queue_runner(qr, collection=GraphKeys.QUEUE_RUNNERS):
-    """Adds `qr` to the graph collection `collection` (default ``queue_runners``)."""
+    """Adds a ``QueueRunner`` to a collection in the graph.
+
+    When building a complex model that uses many queues it is often difficult to gather all
+    the queue runners that need to be run. This convenience function allows you to add a
+    queue runner to a well known collection in the graph; ``start_queue_runners()`` starts
+    the runners of that collection.
+
+    Args:
+      qr: A ``QueueRunner``.
+      collection: A ``GraphKey`` specifying the graph collection to add the queue runner
+        to. Defaults to ``GraphKeys.QUEUE_RUNNERS``.
+    """
     add_to_collection(collection, qr)
 
 
 def start_queue_runners(
     sess=None, coord=None, daemon=True, start=True, collection=GraphKeys.QUEUE_RUNNERS
 ):
-    """Starts the threads of every QueueRunner in `collection`; returns them."""
+    """Starts all queue runners collected in the graph.
+
+    This is a companion method to ``add_queue_runner()``. It just starts threads for all
+    queue runners collected in the graph. It returns the list of all threads.
+
+    Args:
+      sess: ``Session`` used to run the queue ops. Defaults to the default session.
+      coord: Optional ``Coordinator`` for coordinating the started threads.
+      daemon: Whether the threads should be marked as ``daemons``, meaning they don't block
+        program exit.
+      start: Set to ``False`` to only create the threads, not start them.
+      collection: A ``GraphKey`` specifying the graph collection to get the queue runners
+        from. Defaults to ``GraphKeys.QUEUE_RUNNERS``.
+
+    Returns:
+      A list of threads. For a ``MonitoredSession``, which starts its queue runners itself,
+      an empty list.
+
+    Raises:
+      RuntimeError: If called with eager execution enabled.
+      ValueError: If called without a default ``tf.Session`` registered.
+      TypeError: If ``sess`` is not a ``tf.Session``.
+    """
     from varflow.eager import executing_eagerly
     from varflow.session import Session, get_default_session
 
