@@ -19,7 +19,14 @@ from varflow.tensor_array_ops import TensorArray
 
 
 def no_op(name=None) -> Operation:
-    """An op that does nothing (TF1's tf.no_op), for control dependencies."""
+    """Does nothing. Only useful as a placeholder for control edges.
+
+    Args:
+      name: A name for the operation (optional); defaults to ``NoOp``.
+
+    Returns:
+      The created ``Operation`` (a ``NoOp`` node, with no outputs).
+    """
     return get_default_graph().create_op("NoOp", [], name=name or "NoOp")
 
 
@@ -36,7 +43,26 @@ def _flatten_group_inputs(x, out: list) -> None:
 
 
 def group(*inputs, name=None) -> Operation:
-    """An op that runs all of `inputs`, nested in lists, tuples or dicts (TF1's tf.group)."""
+    """Create an op that groups multiple operations.
+
+    When this op finishes, all ops in ``inputs`` have finished. This op has no output: it
+    is a ``NoOp`` with a control edge from each input (a tensor's producing op), so running
+    it runs them.
+
+        train = tf.group(update_w, update_b, name="train")
+        sess.run(train)
+
+    Args:
+      *inputs: Zero or more tensors or operations to group, possibly nested in lists, tuples
+        or dicts (dicts are read in sorted-key order, as TF1's ``nest.flatten`` reads them).
+      name: A name for this operation (optional); defaults to ``group_deps``.
+
+    Returns:
+      An ``Operation`` that executes all its inputs.
+
+    Raises:
+      TypeError: if an input is neither a tensor nor an operation.
+    """
     graph = get_default_graph()
     ops: list = []
     _flatten_group_inputs(inputs, ops)
@@ -50,7 +76,34 @@ def group(*inputs, name=None) -> Operation:
 
 
 def tuple(tensors, name=None, control_inputs=None):
-    """Identities of `tensors` that wait until all of them are computed (TF1's tf.tuple)."""
+    """Group tensors together.
+
+    This creates a tuple of tensors with the same values as the ``tensors`` argument,
+    except that the value of each tensor is only returned after the values of all tensors
+    have been computed (each is an ``Identity`` behind a ``group`` of them all).
+
+    ``control_inputs`` contains additional ops that have to finish before this op finishes,
+    but whose outputs are not returned.
+
+    This can be used as a "join" mechanism for parallel computations: all the argument
+    tensors can be computed in parallel, but the values of any tensor returned by ``tuple``
+    are only available after all the parallel computations are done. ``GATE_OP`` gradients
+    in the optimizers are gated this way.
+
+    Args:
+      tensors: A list of tensors (or ``None``, which is passed through).
+      name: (optional) A name to use as a ``name_scope`` for the operation; defaults to
+        ``tuple``.
+      control_inputs: List of additional ops to finish before returning.
+
+    Returns:
+      Same as ``tensors``: a list of the gated identities (``None`` where ``tensors`` had
+      ``None``).
+
+    Raises:
+      TypeError: if an element of ``tensors`` or ``control_inputs`` is neither a tensor nor
+        an operation.
+    """
     from varflow import array_ops
 
     with name_scope(name, "tuple"):
@@ -95,29 +148,52 @@ def _packed(template, values: list):
 
 
 def cond(pred, true_fn=None, false_fn=None, strict=False, name=None, fn1=None, fn2=None):
-    """`true_fn()` if `pred` else `false_fn()`, in the graph: only the branch taken runs
-    (TF1's ``tf.cond``).
+    """Return ``true_fn()`` if the predicate ``pred`` is true else ``false_fn()``.
 
-    The ops the functions create belong to their branch (named under ``cond/``) and run only
-    when it is taken; tensors from outside are read directly. Variables created in a branch
-    are created outside it, once.
+    ``true_fn`` and ``false_fn`` both return lists of output tensors (or a single tensor,
+    an Operation, or a nested structure of them). They must have the same (possibly nested)
+    structure and the same dtypes, in both the lists and the structures.
+
+    The functions are called once each, at graph build; the ops they create belong to their
+    branch (named under ``cond/``) and run only when that branch is taken, as one functional
+    ``If`` node that the executor runs. Tensors created outside the functions are read
+    directly, and run whichever branch is taken: in
+
+        z = tf.multiply(a, b)
+        result = tf.cond(x < y, lambda: tf.add(x, z), lambda: tf.square(y))
+
+    the multiplication runs every time, the addition only when ``x < y``. Variables created
+    in a branch are created outside it, once. An Operation returned by a branch becomes a
+    boolean ``True`` that runs it.
+
+    Example:
+
+        x = tf.constant(2)
+        y = tf.constant(5)
+        def f1(): return tf.multiply(x, 17)
+        def f2(): return tf.add(y, 23)
+        r = tf.cond(tf.less(x, y), f1, f2)  # 34
 
     Args:
-      pred: boolean scalar tensor.
-      true_fn: callable returning a tensor, an Operation, or a nested structure of them.
-      false_fn: callable returning the same structure and dtypes as true_fn.
-      strict: keep a single-element list or tuple result as it is (else it is unpacked).
-      name: name scope (default ``cond``).
-      fn1: deprecated name of true_fn.
-      fn2: deprecated name of false_fn.
+      pred: A scalar determining whether to return the result of ``true_fn`` or
+        ``false_fn``.
+      true_fn: The callable to be performed if ``pred`` is true.
+      false_fn: The callable to be performed if ``pred`` is false.
+      strict: A boolean that enables/disables 'strict' mode: when False (the default, as in
+        TF1), a result that is a one-element list or tuple is unpacked to its element.
+      name: Optional name prefix for the returned tensors (default ``cond``).
+      fn1: Deprecated name of ``true_fn``.
+      fn2: Deprecated name of ``false_fn``.
 
     Returns:
-      The taken branch's results, in true_fn's structure.
+      Tensors returned by the call to either ``true_fn`` or ``false_fn``, in ``true_fn``'s
+      structure.
 
     Raises:
-      TypeError: if a function is not callable or `pred` is a Python bool.
+      TypeError: if ``true_fn`` or ``false_fn`` is not callable, both a function and its
+        deprecated name are given, or ``pred`` is a Python bool.
       ValueError: if the branches return different structures, numbers or dtypes of
-        results, or no result.
+        results, or nothing.
     """
     if fn1 is not None:
         if true_fn is not None:
@@ -229,31 +305,75 @@ def while_loop(
     maximum_iterations=None,
     return_same_structure=False,
 ):
-    """Repeats `body` while `cond` holds, in the graph (TF1's ``tf.while_loop``).
+    """Repeat ``body`` while the condition ``cond`` is true.
 
-    ``cond(*loop_vars)`` and ``body(*loop_vars)`` are called once, to build the loop's
-    condition and body; the loop runs when the result is evaluated. The body's ops are named
-    under ``while/``; tensors from outside the loop are read directly. Gradients flow through
-    the loop (the forward loop saves what the backward loop needs).
+    ``cond`` is a callable returning a boolean scalar tensor. ``body`` is a callable
+    returning a (possibly nested) tuple, namedtuple or list of tensors of the same arity
+    (length and structure) and types as ``loop_vars``. ``loop_vars`` is a (possibly nested)
+    tuple, namedtuple or list of tensors (Python numbers and NumPy arrays are converted) and
+    ``TensorArray``s that is passed to both ``cond`` and ``body``; both take as many
+    arguments as there are loop variables.
+
+    ``cond`` and ``body`` are called once each, at graph build, to make the loop's
+    condition and body; the loop itself runs when its result is evaluated, as one
+    functional ``While`` node that the executor runs (its body is a sub-plan). The body's
+    ops are named under ``while/``; tensors from outside the loop are read directly, and
+    variables a body creates are created once, outside the loop.
+
+    A loop variable keeps the shape it enters the loop with, unless ``shape_invariants``
+    allows a less specific one: a ``ValueError`` names a variable whose shape changes across
+    iterations. ``maximum_iterations`` bounds the number of iterations even if ``cond``
+    stays true.
+
+    Gradients flow through the loop: the forward loop saves the values the backward loop
+    needs (``back_prop=False`` stops them). Unlike TF1, iterations never run in parallel,
+    so ``parallel_iterations`` and ``swap_memory`` change nothing.
+
+    Example:
+
+        i = tf.constant(0)
+        c = lambda i: tf.less(i, 10)
+        b = lambda i: tf.add(i, 1)
+        r = tf.while_loop(c, b, [i])  # 10
+
+    Example with nesting and a namedtuple:
+
+        Pair = collections.namedtuple("Pair", "j, k")
+        ijk_0 = (tf.constant(0), Pair(tf.constant(1), tf.constant(2)))
+        c = lambda i, p: i < 10
+        b = lambda i, p: (i + 1, Pair((p.j + p.k), (p.j - p.k)))
+        ijk_final = tf.while_loop(c, b, ijk_0)
 
     Args:
-      cond: callable returning a boolean scalar tensor.
-      body: callable returning the loop variables' next values, in their structure.
-      loop_vars: tensor, TensorArray, or nested structure of them (and Python numbers).
-      shape_invariants: the shapes each loop variable may take (default: its initial shape).
-      parallel_iterations: accepted for TF1 compatibility; iterations run in order.
-      back_prop: False stops gradients through the loop.
-      swap_memory: accepted for TF1 compatibility.
-      name: name scope (default ``while``).
-      maximum_iterations: optional int32 scalar bounding the number of iterations.
-      return_same_structure: return the loop variables' structure even for one variable.
+      cond: A callable that represents the termination condition of the loop.
+      body: A callable that represents the loop body.
+      loop_vars: A (possibly nested) tuple, namedtuple or list of numpy array, ``Tensor``,
+        and ``TensorArray`` objects.
+      shape_invariants: The shape invariants for the loop variables, in the structure of
+        ``loop_vars`` (``TensorShape``s or lists with ``None`` for a dimension that may
+        vary). Default: each variable's initial shape.
+      parallel_iterations: The number of iterations TF1 allows to run in parallel. It must
+        be a positive integer; varflow runs the iterations in order.
+      back_prop: Whether backprop is enabled for this while loop.
+      swap_memory: Accepted for TF1 compatibility (GPU-CPU memory swapping; varflow runs on
+        the CPU).
+      name: Optional name prefix for the returned tensors (default ``while``).
+      maximum_iterations: Optional maximum number of iterations of the while loop to run,
+        an int32 scalar. If provided, the ``cond`` output is AND-ed with an additional
+        condition ensuring the number of iterations executed is no greater than
+        ``maximum_iterations``.
+      return_same_structure: If True, output has same structure as ``loop_vars``. If False,
+        a single loop variable is returned unwrapped (TF1's default).
 
     Returns:
-      The loop variables' values after the last iteration.
+      The output tensors for the loop variables after the loop, in the structure of
+      ``loop_vars`` (a single tensor for one loop variable unless
+      ``return_same_structure``); ``TensorArray``s come back as ``TensorArray``s.
 
     Raises:
-      TypeError: if cond or body is not callable, or parallel_iterations is not positive.
-      ValueError: if loop_vars is empty, or the body's results do not match the loop
+      TypeError: if ``cond`` or ``body`` is not callable, or ``parallel_iterations`` is not
+        positive.
+      ValueError: if ``loop_vars`` is empty, or the body's results do not match the loop
         variables in structure, dtype or shape invariant.
     """
     if not callable(cond):

@@ -20,24 +20,17 @@ def _index_tensor(index, name="index") -> Tensor:
 
 
 class TensorArray:
-    """A list of tensors of one dtype and shape, written and read by index (TF1's
-    ``tf.TensorArray``).
+    """Class wrapping dynamic-sized, per-time-step, write-once Tensor arrays.
 
-    Args:
-      dtype: the elements' dtype.
-      size: the number of elements (int32 scalar), unless `flow` is given.
-      dynamic_size: writes past the end grow the array.
-      clear_after_read: accepted for TF1 compatibility (reads never clear here).
-      tensor_array_name: accepted for TF1 compatibility.
-      handle: accepted for TF1 compatibility; must be None.
-      flow: an existing array value ([size, element...]) to wrap instead of making one.
-      infer_shape: take the element shape from the first write when not given.
-      element_shape: what is known of every element's shape.
-      colocate_with_first_write_call: accepted for TF1 compatibility.
-      name: name scope of the ops.
+    This class is meant to be used with dynamic iteration primitives such as
+    ``tf.while_loop``: the loop body reads step ``t``'s input with ``read(t)`` and writes its
+    output with ``write(t, value)``, and ``stack()`` after the loop gives the whole sequence.
+    All elements have one dtype and one shape.
 
-    Raises:
-      ValueError: if neither `size` nor `flow` is given.
+    varflow keeps the elements in one dense tensor of shape ``[size, element...]``, the
+    array's ``flow`` (the value a while loop carries); a write updates it in place when
+    nothing else holds it. Every method returns a new ``TensorArray`` or tensor; use the
+    returned array, as in TF1.
     """
 
     def __init__(
@@ -54,6 +47,33 @@ class TensorArray:
         colocate_with_first_write_call=True,
         name=None,
     ):
+        """Construct a new TensorArray, or wrap an existing array value (``flow``).
+
+        Args:
+          dtype: (required) data type of the TensorArray.
+          size: (optional) int32 scalar ``Tensor``: the size of the TensorArray. Required if
+            ``flow`` is not provided.
+          dynamic_size: (optional) Python bool: If true, writes to the TensorArray can grow the
+            TensorArray past its initial size. Default: False.
+          clear_after_read: Boolean (optional). Accepted for TF1 compatibility; reads never
+            clear an element in varflow, so an element may be read more than once.
+          tensor_array_name: (optional) Python string: the name of the TensorArray; accepted
+            for TF1 compatibility (the ops are named from ``name``).
+          handle: Must be None: varflow's TensorArray has no separate resource handle (wrap an
+            existing array with ``flow``).
+          flow: (optional) A ``Tensor`` of shape ``[size, element...]`` and type ``dtype``, an existing
+            array's value to wrap instead of creating a new array.
+          infer_shape: (optional, default: True) If True, the element shape is taken from the
+            first write when ``element_shape`` does not give it. varflow's elements always have
+            one shape (TF1 allows ragged arrays when this is False).
+          element_shape: (optional, default: None) A ``TensorShape`` object specifying the shape
+            constraints of each of the elements of the TensorArray. Need not be fully defined.
+          colocate_with_first_write_call: Accepted for TF1 compatibility (device placement).
+          name: A name for the operation (optional); the name scope of the array's ops.
+
+        Raises:
+          ValueError: if ``handle`` is given, or neither ``size`` nor ``flow`` is.
+        """
         self._dtype = dtypes.as_dtype(dtype).base_dtype
         self._dynamic_size = bool(dynamic_size)
         self._infer_shape = infer_shape

@@ -23,10 +23,8 @@ import varflow as tf
 # visible here rather than silently skipped. Remove an entry once its module is documented.
 OWNER_ADDS_DOCSTRINGS: frozenset[str] = frozenset(
     {
-        "varflow.control_flow_ops",  # owner adds docstrings (control flow)
         "varflow.data",  # owner adds docstrings (tf.data)
         "varflow.data_flow_ops",  # owner adds docstrings (queues)
-        "varflow.tensor_array_ops",  # owner adds docstrings (control flow)
         "varflow.train.input",  # owner adds docstrings (queues)
         # varflow.framework's implementation modules: its public API is re-exported
         # (tf.import_graph_def, tf.train.export_meta_graph, tf.io.write_graph...), but the
