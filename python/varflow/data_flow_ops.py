@@ -95,9 +95,45 @@ def _create_queue(op_type, attrs, name):
 
 
 class QueueBase:
-    """TF1's ``tf.QueueBase``: the operations every queue has."""
+    """Base class for queue implementations.
+
+    A queue keeps tensors from one ``Session.run`` to the next: producers add elements with
+    enqueue ops and consumers take them with dequeue ops, usually from different threads.
+
+    An element is a tuple of one or more tensors (its components); each component has a
+    fixed dtype and possibly a fixed shape. Every queue can enqueue and dequeue one element
+    (``enqueue``, ``dequeue``) or a batch of them stacked along a first dimension
+    (``enqueue_many``, ``dequeue_many``, ``dequeue_up_to``), and has ``close``,
+    ``is_closed`` and ``size``.
+
+    The queue is a stateful C++ node; each Session holds its own queue for it, made the
+    first time a run reaches it. Dequeues block until enough elements are there and
+    enqueues while the queue is full, with TF1's errors: ``OutOfRangeError`` for a dequeue a
+    closed queue cannot satisfy, ``CancelledError`` for an enqueue into a closed queue (and
+    for ops blocked when the session closes); ``RunOptions(timeout_in_ms=...)`` bounds a
+    blocked run with ``DeadlineExceededError``.
+
+    See ``tf.FIFOQueue``, ``tf.PaddingFIFOQueue`` and ``tf.RandomShuffleQueue`` for the
+    concrete queues.
+    """
 
     def __init__(self, dtypes, shapes, names, queue_ref):
+        """Constructs a queue object from a queue reference.
+
+        The subclasses make the queue node and pass its output here; construct a subclass
+        rather than ``QueueBase`` itself.
+
+        Args:
+          dtypes: The components' dtypes, one per tensor of an element.
+          shapes: None (components of any shape), or one shape per component, in the order
+            of ``dtypes``.
+          names: None, or one name per component: the queue then enqueues and dequeues dicts
+            keyed by these names.
+          queue_ref: The queue reference, i.e. the output of the queue op.
+
+        Raises:
+          ValueError: If one of the arguments is invalid.
+        """
         self._dtypes = dtypes
         if shapes is not None:
             if len(shapes) != len(dtypes):
@@ -122,22 +158,27 @@ class QueueBase:
 
     @property
     def queue_ref(self):
+        """The underlying queue reference: the queue node's output (a string handle)."""
         return self._queue_ref
 
     @property
     def name(self):
+        """The name of the underlying queue (its node's name)."""
         return self._queue_ref.op.name
 
     @property
     def dtypes(self):
+        """The list of dtypes for each component of a queue element."""
         return self._dtypes
 
     @property
     def shapes(self):
+        """The list of shapes for each component of a queue element."""
         return self._shapes
 
     @property
     def names(self):
+        """The list of names for each component of a queue element, or None."""
         return self._names
 
     def _check_enqueue_dtypes(self, vals):
@@ -176,7 +217,26 @@ class QueueBase:
         return [vals]
 
     def enqueue(self, vals, name=None):
-        """Enqueues one element; the op blocks while the queue is full."""
+        """Enqueues one element to this queue.
+
+        A run of the op waits while the queue is full. It fails with
+        ``tf.errors.CancelledError`` if the queue is already closed, or if, while it waits, the
+        queue is closed with ``cancel_pending_enqueues=True`` or the session is closed.
+
+        Args:
+          vals: A tensor, a list or tuple of tensors, or a dictionary containing the values to
+            enqueue (a dictionary exactly when the queue has ``names``).
+          name: A name for the operation (optional).
+
+        Returns:
+          The operation that enqueues a new tuple of tensors to the queue.
+
+        Raises:
+          ValueError: if the number of values differs from the queue's components (TF1 drops
+            the extra values silently), their names do not match the queue's, or a shape is
+            incompatible with the queue's.
+          TypeError: if a value cannot be converted to its component's dtype.
+        """
         with name_scope(name, f"{self._name}_enqueue", self._scope_vals(vals)) as scope:
             vals = self._check_enqueue_dtypes(vals)
             for val, shape in zip(vals, self._shapes, strict=True):
@@ -186,7 +246,26 @@ class QueueBase:
             )
 
     def enqueue_many(self, vals, name=None):
-        """Enqueues the slices of `vals` along their first dimension, one element each."""
+        """Enqueues zero or more elements to this queue.
+
+        Each component is cut along its first dimension, slice ``i`` of every component
+        making element ``i``; the components must agree on that dimension's size.
+
+        A run waits until every element is in; it fails with ``tf.errors.CancelledError`` as
+        ``enqueue`` does.
+
+        Args:
+          vals: A tensor, a list or tuple of tensors, or a dictionary from which the queue
+            elements are taken.
+          name: A name for the operation (optional).
+
+        Returns:
+          The operation that enqueues a batch of tuples of tensors to the queue.
+
+        Raises:
+          ValueError: if a value is a scalar, the values' first dimensions differ, the names do
+            not match the queue's, or a slice's shape is incompatible with the queue's.
+        """
         with name_scope(name, f"{self._name}_EnqueueMany", self._scope_vals(vals)) as scope:
             vals = self._check_enqueue_dtypes(vals)
             batch_dim = None
@@ -213,8 +292,20 @@ class QueueBase:
         return tensors
 
     def dequeue(self, name=None):
-        """Dequeues one element; the op blocks until one is there (OutOfRangeError once the
-        queue is closed and empty)."""
+        """Dequeues one element from this queue.
+
+        A run waits while the queue is empty. Once the queue is closed and empty (with no
+        waiting enqueue that could still fill it), the run fails with
+        ``tf.errors.OutOfRangeError``, the usual end of an input pipeline; closing the session
+        fails a waiting run with ``tf.errors.CancelledError``.
+
+        Args:
+          name: A name for the operation (optional).
+
+        Returns:
+          The tuple of tensors that was dequeued: a single tensor for a one-component queue, a
+          dict for a queue with ``names``.
+        """
         if name is None:
             name = f"{self._name}_Dequeue"
         op = self._queue_ref.graph.create_op("QueueDequeueV2", [self._queue_ref], name=name)
@@ -226,15 +317,57 @@ class QueueBase:
         return self._dequeue_return_value(list(op.outputs))
 
     def dequeue_many(self, n, name=None):
-        """Dequeues `n` elements stacked along a new first dimension."""
+        """Dequeues and concatenates ``n`` elements from this queue.
+
+        The elements' components are stacked along a new first dimension of size ``n``. A
+        run waits for ``n`` elements; if the queue is closed with fewer left, it fails with
+        ``tf.errors.OutOfRangeError`` (and with ``CancelledError`` if the session closes while
+        it waits). The queue's components need fully-defined shapes, except in a
+        ``PaddingFIFOQueue``.
+
+        Args:
+          n: A scalar ``Tensor`` containing the number of elements to dequeue.
+          name: A name for the operation (optional).
+
+        Returns:
+          The list of concatenated tensors that was dequeued (a single tensor for a
+          one-component queue, a dict for a queue with ``names``).
+        """
         return self._dequeue_n("QueueDequeueManyV2", n, name or f"{self._name}_DequeueMany")
 
     def dequeue_up_to(self, n, name=None):
-        """As dequeue_many, but a closed queue hands out the fewer elements it has left."""
+        """Dequeues and concatenates ``n`` elements from this queue.
+
+        Like ``dequeue_many``, except that once the queue is closed it returns the fewer than
+        ``n`` elements it has left instead of failing; only when the closed queue is empty does
+        the run raise ``tf.errors.OutOfRangeError``. Before the queue closes it waits for ``n``
+        elements.
+
+        Args:
+          n: A scalar ``Tensor`` containing the number of elements to dequeue.
+          name: A name for the operation (optional).
+
+        Returns:
+          The tuple of concatenated tensors that was dequeued; the first dimension is at most
+          ``n`` and unknown at graph build.
+        """
         return self._dequeue_n("QueueDequeueUpToV2", n, name or f"{self._name}_DequeueUpTo")
 
     def close(self, cancel_pending_enqueues=False, name=None):
-        """Closes the queue: later enqueues fail, blocked dequeues wake."""
+        """Closes this queue.
+
+        After a close, enqueues fail (``CancelledError``); dequeues still get the elements
+        that are left, and a dequeue that would wait for more fails at once with
+        ``OutOfRangeError`` (waking the runs that wait already).
+
+        Args:
+          cancel_pending_enqueues: (Optional.) If True, enqueues waiting on a full queue fail
+            with ``CancelledError`` too; if False (the default), they still complete.
+          name: A name for the operation (optional).
+
+        Returns:
+          The operation that closes the queue.
+        """
         if name is None:
             name = f"{self._name}_Close"
         return self._queue_ref.graph.create_op(
@@ -245,6 +378,14 @@ class QueueBase:
         )
 
     def is_closed(self, name=None):
+        """Returns true if queue is closed.
+
+        Args:
+          name: A name for the operation (optional).
+
+        Returns:
+          A boolean scalar tensor: True if the queue is closed.
+        """
         if name is None:
             name = f"{self._name}_Is_Closed"
         return self._queue_ref.graph.create_op(
@@ -252,6 +393,14 @@ class QueueBase:
         ).outputs[0]
 
     def size(self, name=None):
+        """Compute the number of elements in this queue.
+
+        Args:
+          name: A name for the operation (optional).
+
+        Returns:
+          An int32 scalar tensor containing the number of elements in this queue.
+        """
         if name is None:
             name = f"{self._name}_Size"
         return self._queue_ref.graph.create_op("QueueSizeV2", [self._queue_ref], name=name).outputs[
@@ -260,12 +409,38 @@ class QueueBase:
 
 
 class FIFOQueue(QueueBase):
-    """TF1's ``tf.FIFOQueue(capacity, dtypes, shapes=None, names=None, shared_name=None,
-    name='fifo_queue')``: elements leave in the order they came."""
+    """A queue implementation that dequeues elements in first-in first-out order.
+
+    See ``tf.QueueBase`` for a description of the methods on this class.
+    """
 
     def __init__(
         self, capacity, dtypes, shapes=None, names=None, shared_name=None, name="fifo_queue"
     ):
+        """Creates a queue that dequeues elements in a first-in first-out order.
+
+        The queue holds up to ``capacity`` elements; any number of threads may enqueue and
+        dequeue at once, and each element is dequeued exactly once. An element is a tuple of
+        tensors of ``dtypes``. With ``shapes``, every component must have its fixed shape;
+        without, elements may differ in shape but ``dequeue_many`` cannot stack them.
+
+        Args:
+          capacity: An integer, the most elements the queue holds at once.
+          dtypes: A list of ``DType`` objects, one per component of an element.
+          shapes: (Optional.) A list of fully-defined ``TensorShape`` objects with the same
+            length as ``dtypes``, or ``None``.
+          names: (Optional.) One string per component, or ``None``: with names, elements are
+            enqueued and dequeued as dicts keyed by them.
+          shared_name: (Optional.) The queue's resource name (its handle's value); each Session
+            still holds its own queue.
+          name: Optional name for the queue operation.
+
+        Raises:
+          ValueError: if a shape is not fully defined, or ``shapes`` or ``names`` do not have
+            the length of ``dtypes``.
+          RuntimeError: if eager execution is enabled (varflow's queues need a graph and a
+            Session).
+        """
         _check_graph_mode("FIFOQueue")
         dtypes = _as_type_list(dtypes)
         shapes = _as_shape_list(shapes)
@@ -289,12 +464,40 @@ class FIFOQueue(QueueBase):
 
 
 class PaddingFIFOQueue(QueueBase):
-    """TF1's ``tf.PaddingFIFOQueue``: a FIFO queue whose shapes may leave dimensions unknown;
-    dequeue_many pads them with zeros to the batch's largest."""
+    """A FIFOQueue that supports batching variable-sized tensors by padding.
+
+    Its components may vary in size along dimensions left unknown, and ``dequeue_many``
+    still works: it pads them with zeros (see the constructor).
+
+    See ``tf.QueueBase`` for a description of the methods on this class.
+    """
 
     def __init__(
         self, capacity, dtypes, shapes, names=None, shared_name=None, name="padding_fifo_queue"
     ):
+        """Creates a first-in first-out queue whose components may vary in size.
+
+        As ``FIFOQueue``, but ``shapes`` is required and may leave dimensions unknown
+        (``None``; the rank must be known): elements may differ in those dimensions, and
+        ``dequeue_many``/``dequeue_up_to`` pad each component with zeros to the largest size in
+        the batch.
+
+        Args:
+          capacity: An integer, the most elements the queue holds at once.
+          dtypes: A list of ``DType`` objects, one per component of an element.
+          shapes: One ``TensorShape`` (or list) per component; a ``None`` dimension may vary
+            from element to element and is padded by the batch dequeues.
+          names: (Optional.) One string per component, or ``None``: with names, elements are
+            enqueued and dequeued as dicts keyed by them.
+          shared_name: (Optional.) The queue's resource name (its handle's value); each Session
+            still holds its own queue.
+          name: Optional name for the queue operation.
+
+        Raises:
+          ValueError: if ``shapes`` is not a list of shapes, a shape has an unknown rank, or
+            ``shapes`` or ``names`` do not have the length of ``dtypes``.
+          RuntimeError: if eager execution is enabled.
+        """
         _check_graph_mode("PaddingFIFOQueue")
         dtypes = _as_type_list(dtypes)
         shapes = _as_shape_list(shapes, unknown_dim_allowed=True)
@@ -318,8 +521,12 @@ class PaddingFIFOQueue(QueueBase):
 
 
 class RandomShuffleQueue(QueueBase):
-    """TF1's ``tf.RandomShuffleQueue``: dequeues pick a random element (TF's Philox stream for
-    the same seeds), keeping at least `min_after_dequeue` until the queue closes."""
+    """A queue implementation that dequeues elements in a random order.
+
+    Each dequeue picks its elements at random from the queue, with TF's Philox random
+    stream, so a queue with the same seeds hands out elements in the order TF1's does. See
+    ``tf.QueueBase`` for a description of the methods on this class.
+    """
 
     def __init__(
         self,
@@ -332,6 +539,36 @@ class RandomShuffleQueue(QueueBase):
         shared_name=None,
         name="random_shuffle_queue",
     ):
+        """Create a queue that dequeues elements in a random order.
+
+        The queue holds up to ``capacity`` elements of ``dtypes`` (with fixed ``shapes`` if
+        given, as for ``FIFOQueue``); any number of threads may enqueue and dequeue at once,
+        and each element is dequeued exactly once.
+
+        A dequeue waits until it can leave at least ``min_after_dequeue`` elements behind, so
+        that the elements it picks from are well mixed; once the queue is closed, that minimum
+        no longer holds and the remaining elements are handed out.
+
+        Args:
+          capacity: An integer, the most elements the queue holds at once.
+          min_after_dequeue: An integer (described above); it must be below ``capacity``
+            (checked when the queue is made, at the first run).
+          dtypes: A list of ``DType`` objects, one per component of an element.
+          shapes: (Optional.) A list of fully-defined ``TensorShape`` objects with the same
+            length as ``dtypes``, or ``None``.
+          names: (Optional.) One string per component, or ``None``: with names, elements are
+            enqueued and dequeued as dicts keyed by them.
+          seed: A Python integer, used with the graph-level seed (``tf.set_random_seed``) to
+            seed the shuffling, as in TF1.
+          shared_name: (Optional.) The queue's resource name (its handle's value); each Session
+            still holds its own queue. Without an op seed, it salts the second seed as in TF1.
+          name: Optional name for the queue operation.
+
+        Raises:
+          ValueError: if a shape is not fully defined, or ``shapes`` or ``names`` do not have
+            the length of ``dtypes``.
+          RuntimeError: if eager execution is enabled.
+        """
         _check_graph_mode("RandomShuffleQueue")
         from varflow.init_ops import get_seed
 
