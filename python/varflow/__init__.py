@@ -105,6 +105,7 @@ from varflow import nest  # noqa: E402  (tf.nest)
 from varflow.functional_ops import foldl, foldr, map_fn, scan  # noqa: E402
 from varflow.tensor_array_ops import TensorArray  # noqa: E402
 from varflow.array_ops import ensure_shape  # noqa: E402
+from varflow.reverse_ops import reverse, reverse_sequence, reverse_v2, roll  # noqa: E402
 from varflow.dtypes import (  # noqa: E402
     DType,
     as_dtype,

@@ -24,7 +24,6 @@ import varflow as tf
 OWNER_ADDS_DOCSTRINGS: frozenset[str] = frozenset(
     {
         "varflow.data",  # owner adds docstrings (tf.data)
-        "varflow.train.input",  # owner adds docstrings (queues)
         # varflow.framework's implementation modules: its public API is re-exported
         # (tf.import_graph_def, tf.train.export_meta_graph, tf.io.write_graph...), but the
         # modules become attributes of tf.framework once another test imports them, which

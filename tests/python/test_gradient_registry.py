@@ -253,6 +253,9 @@ CASES = {
     "Tanh": (tf.tanh, [u(3)]),
     "TanhGrad": (lambda y, g: tf.gradients(tf.tanh(y), y, grad_ys=g)[0], [u(3), u(3)]),
     "Tile": (lambda a: tf.tile(a, [2, 3]), [u(2, 2)]),
+    "ReverseV2": (lambda a: tf.reverse(a, [0, -1]), [u(3, 4)]),
+    "ReverseSequence": (lambda a: tf.reverse_sequence(a, [2, 0, 3], seq_axis=1), [u(3, 4)]),
+    "Roll": (lambda a: tf.roll(a, [1, -3], [0, 1]), [u(3, 4)]),
     "Transpose": (lambda a: tf.transpose(a, [2, 0, 1]), [u(2, 3, 4)]),
     "Unpack": (lambda a: tf.unstack(a, axis=1)[1], [u(2, 3)]),
     "UnsortedSegmentSum": (

@@ -2450,6 +2450,30 @@ Output ReportUninitializedVariables(
 // Reshape(tensor, shape) -> output.
 Output Reshape(Output tensor, Output shape, const std::string& name = "");
 
+// Optional attributes of ReverseSequence.
+struct ReverseSequenceAttrs {
+  // the dimension seq_lengths indexes
+  int64_t batch_dim = int64_t{0};
+  ReverseSequenceAttrs& with_batch_dim(int64_t value) {
+    batch_dim = std::move(value);
+    return *this;
+  }
+};
+// ReverseSequence(input, seq_lengths) -> output. seq_dim (int): the dimension reversed, per batch
+// entry.
+Output ReverseSequence(
+    Output input,
+    Output seq_lengths,
+    const int64_t& seq_dim,
+    const ReverseSequenceAttrs& attrs = {},
+    const std::string& name = "");
+
+// ReverseV2(tensor, axis) -> output.
+Output ReverseV2(Output tensor, Output axis, const std::string& name = "");
+
+// Roll(input, shift, axis) -> output.
+Output Roll(Output input, Output shift, Output axis, const std::string& name = "");
+
 // Round(x) -> y.
 Output Round(Output x, const std::string& name = "");
 

@@ -14,6 +14,7 @@ void register_concat_split_ops(OpRegistry& registry);
 void register_slice_ops(OpRegistry& registry);
 void register_gather_ops(OpRegistry& registry);
 void register_pad_tile_ops(OpRegistry& registry);
+void register_reverse_ops(OpRegistry& registry);
 void register_index_set_ops(OpRegistry& registry);
 void register_math_ops(OpRegistry& registry);
 void register_state_ops(OpRegistry& registry);
@@ -39,6 +40,7 @@ inline void register_all_ops(OpRegistry& registry) {
   register_slice_ops(registry);
   register_gather_ops(registry);
   register_pad_tile_ops(registry);
+  register_reverse_ops(registry);
   register_index_set_ops(registry);
   register_math_ops(registry);
   register_state_ops(registry);

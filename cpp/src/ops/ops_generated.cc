@@ -2179,6 +2179,36 @@ Output Reshape(Output tensor, Output shape, const std::string& name) {
   return node->output(0);
 }
 
+Output ReverseSequence(
+    Output input,
+    Output seq_lengths,
+    const int64_t& seq_dim,
+    const ReverseSequenceAttrs& attrs,
+    const std::string& name) {
+  AttrMap op_attrs;
+  op_attrs.set("seq_dim", seq_dim);
+  op_attrs.set("batch_dim", attrs.batch_dim);
+  Node* node = input.graph().add_node(
+    "ReverseSequence",
+    {input,
+    seq_lengths},
+    std::move(op_attrs),
+    name);
+  return node->output(0);
+}
+
+Output ReverseV2(Output tensor, Output axis, const std::string& name) {
+  AttrMap op_attrs;
+  Node* node = tensor.graph().add_node("ReverseV2", {tensor, axis}, std::move(op_attrs), name);
+  return node->output(0);
+}
+
+Output Roll(Output input, Output shift, Output axis, const std::string& name) {
+  AttrMap op_attrs;
+  Node* node = input.graph().add_node("Roll", {input, shift, axis}, std::move(op_attrs), name);
+  return node->output(0);
+}
+
 Output Round(Output x, const std::string& name) {
   AttrMap op_attrs;
   Node* node = x.graph().add_node("Round", {x}, std::move(op_attrs), name);

@@ -58,7 +58,25 @@ def _random_shuffle(value, seed=None, name=None):
 
 
 def limit_epochs(tensor, num_epochs=None, name=None):
-    """`tensor` num_epochs times, then OutOfRangeError (None: without limit)."""
+    """Returns ``tensor`` ``num_epochs`` times and then raises an ``OutOfRange`` error.
+
+    The epochs are counted by a local variable, ``epochs`` (in
+    ``tf.GraphKeys.LOCAL_VARIABLES``), incremented by a ``CountUpTo`` op each time the
+    result is evaluated; run ``tf.local_variables_initializer()`` before the first run.
+
+    Args:
+      tensor: Any ``Tensor``.
+      num_epochs: A positive integer (optional): how many times the result may be
+        evaluated. None: without limit.
+      name: A name for the operations (optional).
+
+    Returns:
+      ``tensor``, or an identity of it that raises ``OutOfRangeError`` once it has been
+      evaluated ``num_epochs`` times (``tensor`` itself when ``num_epochs`` is None).
+
+    Raises:
+      ValueError: if ``num_epochs`` is invalid.
+    """
     from varflow.variables import Variable
 
     if num_epochs is None:
@@ -87,7 +105,41 @@ def input_producer(
     name=None,
     cancel_op=None,
 ):
-    """A FIFOQueue holding the rows of `input_tensor`, refilled by a QueueRunner."""
+    """Output the rows of ``input_tensor`` to a queue for an input pipeline.
+
+    A ``FIFOQueue`` is filled by ``enqueue_many`` of ``input_tensor`` (shuffled along its
+    first dimension if ``shuffle``), run by a ``QueueRunner`` added to the
+    ``QUEUE_RUNNER`` collection; start it with ``tf.train.start_queue_runners``. Once
+    ``num_epochs`` is reached, the runner closes the queue and dequeues raise
+    ``OutOfRangeError`` after the last element.
+
+    Args:
+      input_tensor: A tensor of rank 1 or more whose rows (slices along the first
+        dimension) are produced; its row shape must be fully defined, or given by
+        ``element_shape``.
+      element_shape: (Optional.) The shape of one row, where ``input_tensor``'s static
+        shape does not give it.
+      num_epochs: An integer (optional): hand out every element this many times, then
+        end with ``OutOfRangeError``; the count is a local variable (run
+        ``tf.local_variables_initializer()``). None cycles without end.
+      shuffle: Boolean. If True, each epoch is in a random order.
+      seed: An integer (optional), the shuffling's op seed.
+      capacity: An integer, the queue's capacity.
+      shared_name: (optional). If set, this queue's resource name (see ``tf.FIFOQueue``).
+      summary_name: (Optional.) If set, a scalar summary of how full the queue is, under
+        this tag.
+      name: (Optional.) A name for queue.
+      cancel_op: (Optional.) Cancel op for the queue's ``QueueRunner``.
+
+    Returns:
+      The ``FIFOQueue`` of the rows; its ``QueueRunner`` is in the graph's
+      ``QUEUE_RUNNER`` collection.
+
+    Raises:
+      ValueError: If the shape of the input cannot be inferred from the arguments, or
+        ``num_epochs`` is not positive.
+      RuntimeError: If called with eager execution enabled.
+    """
     from varflow import summary
 
     _check_graph_mode(RuntimeError)
@@ -140,7 +192,32 @@ def string_input_producer(
     name=None,
     cancel_op=None,
 ):
-    """The strings of `string_tensor` (file names, usually) in a queue, num_epochs times."""
+    """Output strings (e.g. filenames) to a queue for an input pipeline.
+
+    With ``num_epochs``, the epochs are counted by a local variable ``epochs``: run
+    ``tf.local_variables_initializer()`` first.
+    With ``shuffle``, the order of each epoch is TF1's for the same seeds.
+
+    Args:
+      string_tensor: A 1-D string tensor (or list of strings) to produce.
+      num_epochs: An integer (optional): hand out every element this many times, then
+        end with ``OutOfRangeError``; the count is a local variable (run
+        ``tf.local_variables_initializer()``). None cycles without end.
+      shuffle: Boolean. If True, each epoch is in a random order.
+      seed: An integer (optional), the shuffling's op seed.
+      capacity: An integer, the queue's capacity.
+      shared_name: (optional). If set, this queue's resource name (see ``tf.FIFOQueue``).
+      name: A name for the operations (optional).
+      cancel_op: Cancel op for the queue's ``QueueRunner`` (optional).
+
+    Returns:
+      The ``FIFOQueue`` of the strings; its ``QueueRunner`` is in the graph's
+      ``QUEUE_RUNNER`` collection.
+
+    Raises:
+      ValueError: If the string_tensor is a null Python list, or has a static size of zero
+        (TF1 checks that at run time).
+    """
     not_null_err = "string_input_producer requires a non-null input tensor"
     if not isinstance(string_tensor, Tensor) and not string_tensor:
         raise ValueError(not_null_err)
@@ -166,7 +243,26 @@ def string_input_producer(
 def range_input_producer(
     limit, num_epochs=None, shuffle=True, seed=None, capacity=32, shared_name=None, name=None
 ):
-    """The integers 0 .. limit-1 in a queue, num_epochs times."""
+    """Produces the integers from 0 to limit-1 in a queue.
+
+    With ``num_epochs``, the epochs are counted by a local variable ``epochs``: run
+    ``tf.local_variables_initializer()`` first.
+
+    Args:
+      limit: An int32 scalar (or scalar tensor), one past the largest integer.
+      num_epochs: An integer (optional): hand out every element this many times, then
+        end with ``OutOfRangeError``; the count is a local variable (run
+        ``tf.local_variables_initializer()``). None cycles without end.
+      shuffle: Boolean. If True, each epoch is in a random order.
+      seed: An integer (optional), the shuffling's op seed.
+      capacity: An integer, the queue's capacity.
+      shared_name: (optional). If set, this queue's resource name (see ``tf.FIFOQueue``).
+      name: A name for the operations (optional).
+
+    Returns:
+      The ``FIFOQueue`` of the integers; its ``QueueRunner`` is in the graph's
+      ``QUEUE_RUNNER`` collection.
+    """
     with name_scope(name, "input_producer", [limit]) as scope:
         range_tensor = math_ops.range(limit)
         return input_producer(
@@ -185,7 +281,33 @@ def range_input_producer(
 def slice_input_producer(
     tensor_list, num_epochs=None, shuffle=True, seed=None, capacity=32, shared_name=None, name=None
 ):
-    """One row of every tensor in `tensor_list` at a time (the same row index for all)."""
+    """Produces a slice of each ``Tensor`` in ``tensor_list``.
+
+    Implemented using a queue of row indices (``range_input_producer``): each evaluation
+    dequeues one index and gathers that row of every tensor, so the tensors' rows stay
+    aligned.
+
+    With ``num_epochs``, the epochs are counted by a local variable ``epochs``: run
+    ``tf.local_variables_initializer()`` first.
+
+    Args:
+      tensor_list: A list of tensors with the same size in the first dimension.
+      num_epochs: An integer (optional): hand out every element this many times, then
+        end with ``OutOfRangeError``; the count is a local variable (run
+        ``tf.local_variables_initializer()``). None cycles without end.
+      shuffle: Boolean. If True, each epoch is in a random order.
+      seed: An integer (optional), the shuffling's op seed.
+      capacity: An integer, the queue's capacity.
+      shared_name: (optional). If set, this queue's resource name (see ``tf.FIFOQueue``).
+      name: A name for the operations (optional).
+
+    Returns:
+      A list with one tensor per element of ``tensor_list``: a row of it, so an
+      ``[N, a, ..., z]`` tensor gives an ``[a, ..., z]`` one.
+
+    Raises:
+      ValueError: if ``slice_input_producer`` produces nothing from ``tensor_list``.
+    """
     with name_scope(name, "input_producer", list(tensor_list)):
         tensor_list = [convert_to_tensor(t) for t in tensor_list]
         if not tensor_list:
@@ -329,7 +451,52 @@ def batch(
     shared_name=None,
     name=None,
 ):
-    """Batches `tensors` through a FIFOQueue filled by `num_threads` runner threads."""
+    """Creates batches of tensors in ``tensors``.
+
+    ``tensors`` is a list or a dict of tensors, and the batch comes back in the same form.
+    The examples pass through a ``FIFOQueue``, filled by a ``QueueRunner`` added to the
+    graph's ``QUEUE_RUNNER`` collection: once ``tf.train.start_queue_runners`` starts them,
+    its ``num_threads`` threads run the enqueue op in a C++ loop.
+
+    With ``enqueue_many=False`` each evaluation of ``tensors`` is one example, and a
+    component of shape ``[x, y, z]`` comes out as ``[batch_size, x, y, z]``. With
+    ``enqueue_many=True`` each evaluation is already a batch along the first dimension
+    (equal in every component), whose rows are enqueued as separate examples.
+
+    ``capacity`` bounds how many examples the threads prefetch. The result is the output
+    of a dequeue: once the input runs out (a producer's ``num_epochs``), evaluating it raises
+    ``tf.errors.OutOfRangeError``.
+
+    With ``dynamic_pad``, components may have unknown dimensions (a ``PaddingFIFOQueue``),
+    padded with zeros to the largest in each batch. SparseTensors are not batched.
+
+    Args:
+      tensors: A list or dict of tensors: one example (or a batch of them).
+      batch_size: The number of examples in each batch.
+      num_threads: How many threads enqueue ``tensors``; with more than one, the order of
+        the examples in the batches is not deterministic.
+      capacity: An integer, the most examples the queue holds.
+      enqueue_many: Whether each tensor in ``tensors`` is a single example (False) or a
+        batch of examples whose first dimension indexes them (True).
+      shapes: (Optional) The shape of each component of an example; by default the static
+        shapes of ``tensors``.
+      dynamic_pad: Boolean. If True, the shapes may have unknown dimensions, which each
+        dequeue pads with zeros to the batch's largest size.
+      allow_smaller_final_batch: (Optional) Boolean. If True, the last batch may hold
+        fewer than ``batch_size`` examples once the input runs out (a ``dequeue_up_to``; the
+        batch dimension is then unknown at graph build); if False, those are dropped.
+      shared_name: (Optional). If set, the queue's resource name (see ``tf.FIFOQueue``).
+      name: (Optional) A name for the operations.
+
+    Returns:
+      The batch, in the form of ``tensors`` (a list, or a dict with its keys); a list of
+      one tensor gives that tensor's batch alone.
+
+    Raises:
+      ValueError: if no tensors are given, or ``shapes`` is not given and a tensor's rank
+        is unknown (or, with ``enqueue_many``, is 0).
+      TypeError: if the tensor lists' dtypes disagree.
+    """
     _check_graph_mode()
     tensor_list = _as_tensor_list(tensors)
     with name_scope(name, "batch", list(tensor_list)) as scope:
@@ -355,7 +522,37 @@ def batch_join(
     shared_name=None,
     name=None,
 ):
-    """Batches several lists of tensors, one runner thread each, into one queue."""
+    """Runs a list of tensors to fill a queue to create batches of examples.
+
+    Each element of ``tensors_list`` is what ``tensors`` is to ``tf.train.batch``, and is
+    enqueued by its own thread (say, one reader per file), all into one queue: the elements
+    must agree in dtypes and have compatible shapes.
+
+    Args:
+      tensors_list: A list of lists (or tuples, or dicts) of tensors, one per enqueuing
+        thread.
+      batch_size: An integer, the number of examples in each batch.
+      capacity: An integer, the most examples the queue holds.
+      enqueue_many: Whether each tensor in ``tensors_list[i]`` is a single example (False) or a
+        batch of examples whose first dimension indexes them (True).
+      shapes: (Optional) The shape of each component of an example; by default the static
+        shapes of ``tensors_list[i]``.
+      dynamic_pad: Boolean. If True, the shapes may have unknown dimensions, which each
+        dequeue pads with zeros to the batch's largest size.
+      allow_smaller_final_batch: (Optional) Boolean. If True, the last batch may hold
+        fewer than ``batch_size`` examples once the input runs out (a ``dequeue_up_to``; the
+        batch dimension is then unknown at graph build); if False, those are dropped.
+      shared_name: (Optional). If set, the queue's resource name (see ``tf.FIFOQueue``).
+      name: (Optional) A name for the operations.
+
+    Returns:
+      The batch, in the form of ``tensors_list[0]``.
+
+    Raises:
+      ValueError: if no tensors are given, or ``shapes`` is not given and a tensor's rank
+        is unknown (or, with ``enqueue_many``, is 0).
+      TypeError: if the tensor lists' dtypes disagree.
+    """
     _check_graph_mode()
     tensor_list_list = _as_tensor_list_list(tensors_list)
     flat = [t for tl in tensor_list_list for t in tl]
@@ -402,7 +599,55 @@ def shuffle_batch(
     shared_name=None,
     name=None,
 ):
-    """Batches `tensors` in random order through a RandomShuffleQueue."""
+    """Creates batches by randomly shuffling tensors.
+
+    The graph gets a ``tf.RandomShuffleQueue`` that ``tensors`` are enqueued into, a
+    ``QueueRunner`` in the ``QUEUE_RUNNER`` collection whose ``num_threads`` threads do the
+    enqueueing (start them with ``tf.train.start_queue_runners``), and a ``dequeue_many``
+    that makes the batches.
+
+    With ``enqueue_many=False`` each evaluation of ``tensors`` is one example (a
+    component of shape ``[x, y, z]`` comes out as ``[batch_size, x, y, z]``); with
+    ``enqueue_many=True`` it is a batch of examples along the first dimension.
+
+    ``min_after_dequeue`` is the number of elements a dequeue leaves in the queue, so that
+    the examples a batch is drawn from are well mixed; a larger value shuffles better but
+    takes longer to fill and more memory. ``capacity`` must exceed it; TF1 suggests
+    ``min_after_dequeue + (num_threads + a small safety margin) * batch_size``.
+
+        image_batch, label_batch = tf.train.shuffle_batch(
+            [single_image, single_label], batch_size=32, num_threads=4,
+            capacity=50000, min_after_dequeue=10000)
+
+    The result is the output of a dequeue, which raises ``tf.errors.OutOfRangeError``
+    once the input runs out. With the same seeds, the order of the examples is TF1's (TF's
+    Philox stream in the queue).
+
+    Args:
+      tensors: A list or dict of tensors: one example (or a batch of them).
+      batch_size: The number of examples in each batch.
+      capacity: An integer, the most examples the queue holds.
+      min_after_dequeue: How many elements a dequeue leaves in the queue (until it
+        closes), so that batches are drawn from a well-mixed pool.
+      num_threads: How many threads enqueue ``tensors``.
+      seed: Seed for the random shuffling within the queue.
+      enqueue_many: Whether each tensor in ``tensors`` is a single example (False) or a
+        batch of examples whose first dimension indexes them (True).
+      shapes: (Optional) The shape of each component of an example; by default the static
+        shapes of ``tensors``.
+      allow_smaller_final_batch: (Optional) Boolean. If True, the last batch may hold
+        fewer than ``batch_size`` examples once the input runs out (a ``dequeue_up_to``; the
+        batch dimension is then unknown at graph build); if False, those are dropped.
+      shared_name: (Optional). If set, the queue's resource name (see ``tf.FIFOQueue``).
+      name: (Optional) A name for the operations.
+
+    Returns:
+      The batch, in the form of ``tensors``.
+
+    Raises:
+      ValueError: if ``capacity`` is not above ``min_after_dequeue``, no tensors are given,
+        or ``shapes`` is not given and a tensor's rank is unknown.
+    """
     _check_graph_mode()
     tensor_list = _as_tensor_list(tensors)
     with name_scope(name, "shuffle_batch", list(tensor_list)) as scope:
@@ -429,7 +674,37 @@ def shuffle_batch_join(
     shared_name=None,
     name=None,
 ):
-    """shuffle_batch over several lists of tensors, one runner thread each."""
+    """Create batches by randomly shuffling tensors.
+
+    Each element of ``tensors_list`` is what ``tensors`` is to ``tf.train.shuffle_batch``,
+    and is enqueued by its own thread into one ``RandomShuffleQueue``: use it to read
+    several files in parallel and mix their examples.
+
+    Args:
+      tensors_list: A list of lists (or tuples, or dicts) of tensors, one per enqueuing
+        thread.
+      batch_size: An integer, the number of examples in each batch.
+      capacity: An integer, the most examples the queue holds.
+      min_after_dequeue: How many elements a dequeue leaves in the queue (until it
+        closes), so that batches are drawn from a well-mixed pool.
+      seed: Seed for the random shuffling within the queue.
+      enqueue_many: Whether each tensor in ``tensors_list[i]`` is a single example (False) or a
+        batch of examples whose first dimension indexes them (True).
+      shapes: (Optional) The shape of each component of an example; by default the static
+        shapes of ``tensors_list[i]``.
+      allow_smaller_final_batch: (Optional) Boolean. If True, the last batch may hold
+        fewer than ``batch_size`` examples once the input runs out (a ``dequeue_up_to``; the
+        batch dimension is then unknown at graph build); if False, those are dropped.
+      shared_name: (Optional). If set, the queue's resource name (see ``tf.FIFOQueue``).
+      name: (Optional) A name for the operations.
+
+    Returns:
+      The batch, in the form of ``tensors_list[0]``.
+
+    Raises:
+      ValueError: if ``capacity`` is not above ``min_after_dequeue``, no tensors are given,
+        or ``shapes`` is not given and a tensor's rank is unknown.
+    """
     _check_graph_mode()
     tensor_list_list = _as_tensor_list_list(tensors_list)
     flat = [t for tl in tensor_list_list for t in tl]
