@@ -43,7 +43,7 @@ def _one_of(new_name, new_value, old_name, old_value):
 
 
 def reverse_sequence(
-    input,  # noqa: A002
+    input,
     seq_lengths,
     seq_axis=None,
     batch_axis=None,
@@ -90,7 +90,7 @@ def reverse_sequence(
     return _op("ReverseSequence", inputs, attrs, name=name)
 
 
-def roll(input, shift, axis, name=None) -> Tensor:  # noqa: A002
+def roll(input, shift, axis, name=None) -> Tensor:
     """Rolls the elements of a tensor along an axis.
 
     The elements are shifted positively (towards larger indices) by `shift` along the

@@ -10,7 +10,7 @@ gradients.
 
 from __future__ import annotations
 
-from varflow import array_ops, dtypes, math_ops
+from varflow import array_ops, dtypes, math_ops, reverse_ops
 from varflow import rnn_cell_nest as nest
 from varflow.graph import Tensor, constant, convert_to_tensor, name_scope
 from varflow.rnn_cell_impl import _concat, assert_like_rnncell
@@ -240,26 +240,11 @@ def static_rnn(cell, inputs, initial_state=None, dtype=None, sequence_length=Non
 
 
 def _reverse_sequence(x, lengths, seq_axis, batch_axis):
-    """TF1's reverse_sequence for (seq_axis, batch_axis) = (0, 1) or (1, 0): each row's first
-    lengths[b] steps reversed, the rest in place; built from a gather so that it has a gradient."""
-    time_major = seq_axis == 0
-    xt = x if time_major else _transpose_batch_time(x)
-    shape = array_ops.shape(xt)
-    steps, batch = shape[0], shape[1]
-    if lengths is None:  # the whole sequence reversed (TF1: array_ops.reverse)
-        lengths = array_ops.fill(array_ops.expand_dims(batch, 0), steps)
-    lengths = math_ops.cast(lengths, dtypes.int32)
-    t = array_ops.expand_dims(math_ops.range(steps), 1)  # [T, 1]
-    inside = math_ops.cast(math_ops.less(t, lengths), dtypes.int32)  # [T, B]
-    src_t = t + inside * (lengths - 1 - 2 * t)
-    flat_index = src_t * batch + array_ops.expand_dims(math_ops.range(batch), 0)
-    rest = array_ops.shape(xt)[2:]
-    flat = array_ops.reshape(xt, array_ops.concat([[-1], rest], 0))
-    picked = array_ops.gather(flat, array_ops.reshape(flat_index, [-1]))
-    out = array_ops.reshape(picked, shape)
-    if xt.shape.is_fully_defined():
-        out = array_ops.reshape(picked, xt.shape.as_list())
-    return out if time_major else _transpose_batch_time(out)
+    """TF1's `_reverse` in bidirectional_dynamic_rnn: each row's first lengths[b] steps
+    reversed and the rest in place (ReverseSequence), or the whole sequence (ReverseV2)."""
+    if lengths is None:
+        return reverse_ops.reverse(x, [seq_axis])
+    return reverse_ops.reverse_sequence(x, lengths, seq_axis=seq_axis, batch_axis=batch_axis)
 
 
 def _reverse_seq(input_seq, lengths):

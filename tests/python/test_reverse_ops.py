@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+import varflow as tf
 from finite_differences import check_gradients
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-import varflow as tf
 
 
 @pytest.fixture(autouse=True)
@@ -101,8 +100,10 @@ def test_names_attrs_and_static_shapes_follow_tf():
     x = tf.placeholder(tf.float32, [None, 3, None])
     t = tf.reverse_sequence(x, tf.placeholder(tf.int64, [5]), seq_axis=1)
     assert t.shape.as_list() == [5, 3, None]
-    assert t.op.type == "ReverseSequence" and t.op.name == "ReverseSequence"
-    assert t.op.get_attr("seq_dim") == 1 and t.op.get_attr("batch_dim") == 0
+    assert t.op.type == "ReverseSequence"
+    assert t.op.name == "ReverseSequence"
+    assert t.op.get_attr("seq_dim") == 1
+    assert t.op.get_attr("batch_dim") == 0
     assert tf.reverse(x, [1]).op.type == "ReverseV2"
     assert tf.reverse_v2 is tf.reverse
     assert tf.roll(x, 1, 0).op.type == "Roll"
