@@ -56,11 +56,47 @@ def _core_shape(shape: TensorShape):
 
 
 class Dataset:
-    """A pipeline of elements (TF1's ``tf.data.Dataset``): nested structures of tensors."""
+    """Represents a potentially large set of elements.
+
+    A ``Dataset`` describes an input pipeline: a source (``from_tensor_slices``, ``range``,
+    ``from_generator``, ``TFRecordDataset``...) and the transformations applied to it
+    (``map``, ``shuffle``, ``batch``, ``prefetch``...), each returning a new dataset. An
+    element is a nested structure (tuple, namedtuple or dict) of tensors, described by
+    ``output_types``, ``output_shapes`` and ``output_classes``.
+
+    The description is built once in Python; an iterator (``make_one_shot_iterator``,
+    ``make_initializable_iterator``, ``Iterator.from_structure``) binds it to the C++
+    pipeline, whose transformations run in C++ threads while the training step runs, and
+    ``get_next()`` hands out one element per run. Every scalar parameter (batch sizes,
+    counts, buffer sizes, seeds) may be a tensor, a placeholder for instance: an
+    initializable iterator reads their values each time its ``initializer`` runs.
+
+        dataset = tf.data.Dataset.from_tensor_slices((images, labels))
+        dataset = dataset.shuffle(1000).batch(32).repeat()
+        iterator = dataset.make_one_shot_iterator()
+        next_images, next_labels = iterator.get_next()
+
+    In eager mode a dataset is iterable with a Python ``for`` loop.
+    """
 
     def __init__(
         self, kind, types, shapes, inputs=(), args=(), fn=None, options=None, generator=None
     ):
+        """Creates a dataset node; use the source methods and transformations instead.
+
+        Every public way of making a dataset (``from_tensor_slices``, ``map``, ...) calls this
+        with the C++ pipeline's kind of dataset and its inputs.
+
+        Args:
+          kind: The C++ dataset kind (``"TensorSlice"``, ``"Map"``, ``"Batch"``...).
+          types: The element's structure of ``tf.DType``s.
+          shapes: The element's structure of ``tf.TensorShape``s, nested like ``types``.
+          inputs: The input datasets.
+          args: The scalar or tensor parameters, as tensors.
+          fn: The traced function of ``map``, ``filter``, ``flat_map`` or ``interleave``.
+          options: Integer options of the C++ dataset (``num_parallel_calls``...).
+          generator: The Python callable of ``from_generator``.
+        """
         self._kind = kind
         self._types = types
         self._shapes = shapes
@@ -74,14 +110,32 @@ class Dataset:
     # --- structure ---------------------------------------------------------------------------
     @property
     def output_types(self):
+        """Returns the type of each component of an element of this dataset.
+
+        Returns:
+          A nested structure of ``tf.DType`` objects corresponding to each component of an
+          element of this dataset.
+        """
         return self._types
 
     @property
     def output_shapes(self):
+        """Returns the shape of each component of an element of this dataset.
+
+        Returns:
+          A nested structure of ``tf.TensorShape`` objects corresponding to each component of
+          an element of this dataset; unknown dimensions are ``None``.
+        """
         return self._shapes
 
     @property
     def output_classes(self):
+        """Returns the class of each component of an element of this dataset.
+
+        Returns:
+          A nested structure of Python ``type`` objects (``tf.Tensor``, or ``tf.SparseTensor``
+          for a sparse component) corresponding to each component of an element.
+        """
         return structure.map_structure(lambda _: graph_module.Tensor, self._types)
 
     def _flat_types(self) -> list:
@@ -142,7 +196,32 @@ class Dataset:
     # --- sources -------------------------------------------------------------------------------
     @staticmethod
     def from_tensor_slices(tensors):
-        """Elements are the slices of `tensors` along their first dimension."""
+        """Creates a ``Dataset`` whose elements are slices of the given tensors.
+
+        The given tensors are sliced along their first dimension. This operation preserves the
+        structure of the input tensors, removing the first dimension of each tensor and using
+        it as the dataset dimension. All input tensors must have the same size in their first
+        dimensions.
+
+            features = np.random.rand(100, 4).astype(np.float32)
+            labels = np.arange(100)
+            dataset = tf.data.Dataset.from_tensor_slices((features, labels))
+            # 100 elements, each a pair of a [4] float32 tensor and an int64 scalar
+
+        NumPy arrays become constants in the graph; for large arrays, feed them through
+        placeholders and an initializable iterator.
+
+        Args:
+          tensors: A dataset element, whose components have the same first dimension (a
+            tensor, array or list, or a tuple, namedtuple or dict of them).
+
+        Returns:
+          Dataset: A ``Dataset``.
+
+        Raises:
+          ValueError: if ``tensors`` is empty, a component is a scalar, or the components'
+            first dimensions differ.
+        """
         tensors = structure.map_structure(_to_tensor, tensors)
         flat = structure.flatten(tensors)
         if not flat:
@@ -167,7 +246,14 @@ class Dataset:
 
     @staticmethod
     def from_tensors(tensors):
-        """A single element: `tensors`."""
+        """Creates a ``Dataset`` with a single element, comprising the given tensors.
+
+        Args:
+          tensors: A dataset element (a tensor, or a tuple, namedtuple or dict of them).
+
+        Returns:
+          Dataset: A ``Dataset``.
+        """
         tensors = structure.map_structure(_to_tensor, tensors)
         types = structure.map_structure(lambda t: t.dtype.base_dtype, tensors)
         shapes = structure.map_structure(_shape_of, tensors)
@@ -175,7 +261,28 @@ class Dataset:
 
     @staticmethod
     def range(*args, output_type=dtypes.int64):
-        """Python's range as a dataset of int64 scalars."""
+        """Creates a ``Dataset`` of a step-separated range of values.
+
+        The arguments are those of Python's ``range``:
+
+            Dataset.range(5)         # 0, 1, 2, 3, 4
+            Dataset.range(2, 5)      # 2, 3, 4
+            Dataset.range(1, 5, 2)   # 1, 3
+            Dataset.range(5, 1, -2)  # 5, 3
+
+        Args:
+          *args: follows the same semantics as python's ``range``: ``len(args) == 1 ->
+            stop``, ``len(args) == 2 -> start, stop``, ``len(args) == 3 -> start, stop, step``.
+            Each may be an integer or an integer scalar tensor.
+          output_type: The ``tf.DType`` of the elements; default ``tf.int64``.
+
+        Returns:
+          Dataset: A ``RangeDataset`` of scalars.
+
+        Raises:
+          ValueError: if len(args) == 0 or more than 3.
+          TypeError: if an argument is not an integer (or integer tensor).
+        """
         if len(args) == 1:
             start, stop, step = 0, args[0], 1
         elif len(args) == 2:
@@ -193,7 +300,26 @@ class Dataset:
 
     @staticmethod
     def zip(datasets):
-        """Elements are tuples (or the nesting of `datasets`) of the datasets' elements."""
+        """Creates a ``Dataset`` by zipping together the given datasets.
+
+        This method has similar semantics to the built-in ``zip()`` function in Python, with the
+        main difference being that the ``datasets`` argument can be an arbitrary nested
+        structure of ``Dataset`` objects; the elements are nested the same way. The result ends
+        with the shortest input.
+
+            a = Dataset.range(1, 4)      # 1, 2, 3
+            b = Dataset.range(4, 8)      # 4, 5, 6, 7
+            Dataset.zip((a, b))          # (1, 4), (2, 5), (3, 6)
+
+        Args:
+          datasets: A nested structure of datasets.
+
+        Returns:
+          Dataset: A ``Dataset``.
+
+        Raises:
+          TypeError: if an element of ``datasets`` is not a ``Dataset``.
+        """
         flat = structure.flatten(datasets)
         for d in flat:
             if not isinstance(d, Dataset):
@@ -207,13 +333,61 @@ class Dataset:
 
     @staticmethod
     def from_generator(generator, output_types, output_shapes=None, args=None):
-        """Elements from a Python generator (called through the GIL; TF's from_generator)."""
+        """Creates a ``Dataset`` whose elements are generated by ``generator``.
+
+        The ``generator`` argument must be a callable object that returns an object that
+        supports the ``iter()`` protocol (e.g. a generator function). The elements generated by
+        ``generator`` must be compatible with the given ``output_types`` and (optional)
+        ``output_shapes`` arguments; a value that is not raises ``InvalidArgumentError`` when
+        the iterator reaches it.
+
+            def gen():
+                for i in itertools.count(1):
+                    yield (i, [1] * i)
+
+            ds = tf.data.Dataset.from_generator(
+                gen, (tf.int64, tf.int64), (tf.TensorShape([]), tf.TensorShape([None])))
+
+        The generator runs in Python, called from the C++ pipeline's thread through the GIL;
+        each iterator initialisation calls ``generator`` again.
+
+        Args:
+          generator: A callable object that returns an object that supports the ``iter()``
+            protocol. If ``args`` is not specified, ``generator`` must take no arguments;
+            otherwise it must take as many arguments as there are values in ``args``.
+          output_types: A nested structure of ``tf.DType`` objects corresponding to each
+            component of an element yielded by ``generator``.
+          output_shapes: (Optional.) A nested structure of ``tf.TensorShape`` objects
+            corresponding to each component of an element yielded by ``generator``.
+          args: (Optional.) A tuple of ``tf.Tensor`` objects that will be evaluated and passed
+            to ``generator`` as NumPy-array arguments.
+
+        Returns:
+          Dataset: A ``Dataset``.
+        """
         from varflow.data.generator import generator_dataset
 
         return generator_dataset(generator, output_types, output_shapes, args)
 
     # --- transformations -------------------------------------------------------------------------
     def concatenate(self, dataset):
+        """Creates a ``Dataset`` by concatenating the given dataset with this dataset.
+
+            a = Dataset.range(1, 4)  # 1, 2, 3
+            b = Dataset.range(4, 8)  # 4, 5, 6, 7
+            a.concatenate(b)         # 1, 2, 3, 4, 5, 6, 7
+
+        Args:
+          dataset: ``Dataset`` to be concatenated; its elements must have this dataset's
+            structure and types (the shapes become the most specific shape compatible with
+            both).
+
+        Returns:
+          Dataset: A ``Dataset``.
+
+        Raises:
+          TypeError: if the two datasets' element types differ.
+        """
         if structure.flatten(self._types) != structure.flatten(dataset.output_types):
             raise TypeError(
                 f"Incompatible types of input datasets: {self._types} vs. {dataset.output_types}."
@@ -232,7 +406,43 @@ class Dataset:
         return DatasetV1Adapter("Concatenate", self._types, shapes, inputs=[self, dataset])
 
     def map(self, map_func, num_parallel_calls=None, deterministic=None):
-        """Applies `map_func` to each element (traced once into a graph run in C++)."""
+        """Maps ``map_func`` across the elements of this dataset.
+
+        This transformation applies ``map_func`` to each element of this dataset, and returns a
+        new dataset containing the transformed elements, in the same order as they appeared in
+        the input. ``map_func`` takes the element's components as separate arguments when the
+        element is a tuple, and the element itself otherwise (a tensor or a dict):
+
+            a = Dataset.range(1, 6)                # 1, 2, 3, 4, 5
+            a.map(lambda x: x + 1)                 # 2, 3, 4, 5, 6
+            b = Dataset.zip((a, a))
+            b.map(lambda x, y: (x * y, x - y))     # the tuple's components as arguments
+
+        ``map_func`` is called once, at graph build, with symbolic tensors: it is traced into a
+        function graph that the C++ pipeline runs for each element (so Python side effects
+        happen once, not per element, as in TF1). It may return a tensor, a tuple,
+        namedtuple or dict of tensors; Python numbers and NumPy arrays become tensors, and a
+        returned list becomes a tuple. Tensors of the outer graph it uses are captured and read
+        when the iterator is initialised.
+
+        Args:
+          map_func: A function mapping a nested structure of tensors (having shapes and types
+            defined by ``self.output_shapes`` and ``self.output_types``) to another nested
+            structure of tensors.
+          num_parallel_calls: (Optional.) An integer, representing the number of elements to
+            process asynchronously in parallel, in C++ threads; ``tf.data.experimental.AUTOTUNE``
+            picks the number from the machine. If not specified, elements are processed
+            sequentially. The output order is always the input order.
+          deterministic: Accepted for TF compatibility; varflow's parallel map always keeps the
+            input order.
+
+        Returns:
+          Dataset: A ``Dataset``.
+
+        Raises:
+          ValueError: if ``num_parallel_calls`` is 0 or below -1 (AUTOTUNE), or ``map_func``
+            returns something that is not a structure of tensors.
+        """
         fn = tracing.trace(map_func, self._types, self._shapes, "map")
         types, shapes = tracing.output_signature(fn)
         parallel = 1 if num_parallel_calls is None else int(num_parallel_calls)
@@ -245,7 +455,25 @@ class Dataset:
         )
 
     def filter(self, predicate):
-        """Keeps the elements for which `predicate` is True."""
+        """Filters this dataset according to ``predicate``.
+
+            d = tf.data.Dataset.from_tensor_slices([1, 2, 3])
+            d = d.filter(lambda x: x < 3)  # 1, 2
+
+        ``predicate`` is traced once, as ``map``'s function is.
+
+        Args:
+          predicate: A function mapping a nested structure of tensors (having shapes and types
+            defined by ``self.output_shapes`` and ``self.output_types``) to a scalar
+            ``tf.bool`` tensor.
+
+        Returns:
+          Dataset: The ``Dataset`` containing the elements of this dataset for which
+          ``predicate`` is ``True``.
+
+        Raises:
+          ValueError: if ``predicate`` does not return one ``tf.bool`` scalar.
+        """
         fn = tracing.trace(predicate, self._types, self._shapes, "filter")
         flat = structure.flatten(fn.output_structure)
         if (
@@ -261,7 +489,21 @@ class Dataset:
         return DatasetV1Adapter("Filter", self._types, self._shapes, inputs=[self], fn=fn)
 
     def flat_map(self, map_func):
-        """Maps each element to a dataset and flattens the results in order."""
+        """Maps ``map_func`` across this dataset and flattens the result.
+
+        Use ``flat_map`` if you want to make sure that the order of your dataset stays the
+        same. For example, to flatten a dataset of batches into a dataset of their elements:
+
+            a = Dataset.from_tensor_slices([[1, 2, 3], [4, 5, 6]])
+            a.flat_map(lambda x: Dataset.from_tensor_slices(x + 1))  # 2, 3, 4, 5, 6, 7
+
+        Args:
+          map_func: A function mapping a nested structure of tensors (having shapes and types
+            defined by ``self.output_shapes`` and ``self.output_types``) to a ``Dataset``.
+
+        Returns:
+          Dataset: A ``Dataset``.
+        """
         fn = tracing.trace(map_func, self._types, self._shapes, "flat_map", allow_dataset=True)
         inner = fn.dataset
         return DatasetV1Adapter(
@@ -276,7 +518,41 @@ class Dataset:
         num_parallel_calls=None,
         deterministic=None,
     ):
-        """TF's deterministic interleave of the datasets `map_func` returns."""
+        """Maps ``map_func`` across this dataset, and interleaves the results.
+
+        For example, you can use ``Dataset.interleave()`` to process many input files
+        concurrently:
+
+            filenames = ["/var/data/file1.tfrecord", "/var/data/file2.tfrecord", ...]
+            dataset = (Dataset.from_tensor_slices(filenames)
+                       .interleave(lambda x: tf.data.TFRecordDataset(x),
+                                   cycle_length=4, block_length=16))
+
+        ``cycle_length`` input elements are opened at once, each mapped to its dataset; then
+        ``block_length`` consecutive elements are taken from each in turn, and an exhausted
+        dataset is replaced by the next input element's, in TF's deterministic order:
+
+            a = Dataset.range(1, 6)  # 1, 2, 3, 4, 5
+            a.interleave(lambda x: Dataset.from_tensors(x).repeat(6),
+                         cycle_length=2, block_length=4)
+            # 1, 1, 1, 1, 2, 2, 2, 2, 1, 1, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 3, 3, 4, 4,
+            # 5, 5, 5, 5, 5, 5
+
+        Args:
+          map_func: A function mapping a nested structure of tensors (having shapes and types
+            defined by ``self.output_shapes`` and ``self.output_types``) to a ``Dataset``.
+          cycle_length: (Optional.) The number of input elements that will be processed
+            concurrently. If not specified (or AUTOTUNE), the C++ pipeline picks it from the
+            number of CPU cores, as TF does.
+          block_length: (Optional.) The number of consecutive elements to produce from each
+            input element before cycling to another input element. Defaults to 1.
+          num_parallel_calls: Accepted for TF compatibility; varflow's interleave reads its
+            inputs in one thread, in the deterministic order.
+          deterministic: Accepted for TF compatibility (the order is always deterministic).
+
+        Returns:
+          Dataset: A ``Dataset``.
+        """
         fn = tracing.trace(map_func, self._types, self._shapes, "interleave", allow_dataset=True)
         inner = fn.dataset
         cycle = AUTOTUNE if cycle_length is None else cycle_length
@@ -304,7 +580,36 @@ class Dataset:
         )
 
     def batch(self, batch_size, drop_remainder=False):
-        """Stacks runs of `batch_size` elements (the last may be smaller)."""
+        """Combines consecutive elements of this dataset into batches.
+
+        The components of the resulting element will have an additional outer dimension, which
+        will be ``batch_size`` (or ``N % batch_size`` for the last element if ``batch_size``
+        does not divide the number of input elements ``N`` evenly and ``drop_remainder`` is
+        ``False``). If your program depends on the batches having the same outer dimension, you
+        should set the ``drop_remainder`` argument to ``True`` to prevent the smaller batch from
+        being produced; the static shape's batch dimension is then ``batch_size`` rather than
+        ``None`` (when ``batch_size`` is a constant).
+
+            Dataset.range(8).batch(3)  # [0, 1, 2], [3, 4, 5], [6, 7]
+
+        The elements of a batch must have the same shape: batching elements of different
+        shapes raises ``InvalidArgumentError`` naming the ``IteratorGetNext`` op (use
+        ``padded_batch`` for those).
+
+        Args:
+          batch_size: A ``tf.int64`` scalar (or integer), representing the number of
+            consecutive elements of this dataset to combine in a single batch.
+          drop_remainder: (Optional.) A ``tf.bool`` scalar (or bool), representing whether the
+            last batch should be dropped in the case it has fewer than ``batch_size`` elements;
+            the default behavior is not to drop the smaller batch.
+
+        Returns:
+          Dataset: A ``Dataset``.
+
+        Raises:
+          TypeError: if ``batch_size`` is not an integer or ``drop_remainder`` not a bool, or
+            the elements have a ``SparseTensor`` component.
+        """
         size = _int64(batch_size, "batch_size")
         shapes = self._batched_shapes(size, drop_remainder, self._shapes)
         return DatasetV1Adapter(
@@ -318,7 +623,39 @@ class Dataset:
     def padded_batch(
         self, batch_size, padded_shapes=None, padding_values=None, drop_remainder=False
     ):
-        """Batches elements of different shapes, padding each component to `padded_shapes`."""
+        """Combines consecutive elements of this dataset into padded batches.
+
+        This transformation combines multiple consecutive elements of the input dataset into a
+        single element. Like ``batch``, the components of the resulting element have an
+        additional outer dimension of ``batch_size`` (smaller for the last batch unless
+        ``drop_remainder``). Unlike ``batch``, the input elements may have different shapes:
+        each component is padded to ``padded_shapes``, where a dimension that is ``None`` (or
+        -1) is padded to the longest in the batch.
+
+            a = Dataset.range(1, 4).map(lambda x: tf.fill([x], x))
+            a.padded_batch(2, padded_shapes=[None])  # [[1, 0], [2, 2]], [[3, 3, 3]]
+
+        Args:
+          batch_size: A ``tf.int64`` scalar (or integer), representing the number of
+            consecutive elements of this dataset to combine in a single batch.
+          padded_shapes: (Optional.) A nested structure of ``tf.TensorShape`` or ``tf.int64``
+            vector tensor-like objects representing the shape to which the respective component
+            of each input element should be padded prior to batching. Defaults to the
+            components' static shapes (their unknown dimensions padded to the batch's longest).
+          padding_values: (Optional.) A nested structure of scalar-shaped values to pad with,
+            one per component; defaults to 0 for numbers and ``b""`` for strings.
+          drop_remainder: (Optional.) A ``tf.bool`` scalar (or bool), representing whether the
+            last batch should be dropped in the case it has fewer than ``batch_size`` elements.
+
+        Returns:
+          Dataset: A ``Dataset``.
+
+        Raises:
+          ValueError: if a padded shape has an unknown rank, or a rank or a dimension smaller
+            than the component's static shape.
+          TypeError: if a padding value's dtype is not its component's, or the elements have a
+            ``SparseTensor`` component.
+        """
         size = _int64(batch_size, "batch_size")
         if padded_shapes is None:
             padded_shapes = self._shapes
@@ -382,7 +719,34 @@ class Dataset:
         )
 
     def shuffle(self, buffer_size, seed=None, reshuffle_each_iteration=None):
-        """TF's buffered shuffle; seeded, it gives TF's order for the same seeds."""
+        """Randomly shuffles the elements of this dataset.
+
+        This dataset fills a buffer with ``buffer_size`` elements, then randomly samples
+        elements from this buffer, replacing the selected elements with new elements. For
+        perfect shuffling, a buffer size greater than or equal to the full size of the dataset
+        is required.
+
+        For instance, if your dataset contains 10,000 elements but ``buffer_size`` is set to
+        1,000, then ``shuffle`` will initially select a random element from only the first
+        1,000 elements in the buffer. Once an element is selected, its space in the buffer is
+        replaced by the next (i.e. 1,001-st) element, maintaining the 1,000 element buffer.
+
+        The random stream is TF's (Philox, with the op and graph-level seeds combined as TF
+        combines them), so a seeded shuffle gives the order TF1 gives for the same seeds.
+
+        Args:
+          buffer_size: A ``tf.int64`` scalar (or integer), representing the number of elements
+            from this dataset from which the new dataset will sample.
+          seed: (Optional.) A ``tf.int64`` scalar (or integer), representing the random seed
+            that will be used to create the distribution. See ``tf.set_random_seed`` for
+            behavior.
+          reshuffle_each_iteration: (Optional.) A boolean, which if true indicates that the
+            dataset should be pseudorandomly reshuffled each time it is iterated over (each
+            ``repeat`` epoch, each iterator initialisation). Defaults to ``True``.
+
+        Returns:
+          Dataset: A ``Dataset``.
+        """
         from varflow.init_ops import get_seed
 
         op_seed, op_seed2 = get_seed(seed)
@@ -406,7 +770,18 @@ class Dataset:
         )
 
     def repeat(self, count=None):
-        """Repeats the dataset `count` times (forever when None or -1)."""
+        """Repeats this dataset so each original value is seen ``count`` times.
+
+            Dataset.range(3).repeat(2)  # 0, 1, 2, 0, 1, 2
+
+        Args:
+          count: (Optional.) A ``tf.int64`` scalar (or integer), representing the number of
+            times the dataset should be repeated. The default behavior (if ``count`` is
+            ``None`` or ``-1``) is for the dataset be repeated indefinitely.
+
+        Returns:
+          Dataset: A ``Dataset``.
+        """
         return DatasetV1Adapter(
             "Repeat",
             self._types,
@@ -416,7 +791,20 @@ class Dataset:
         )
 
     def prefetch(self, buffer_size):
-        """Keeps up to `buffer_size` elements ready, produced by a C++ thread."""
+        """Creates a ``Dataset`` that prefetches elements from this dataset.
+
+        A C++ thread produces the elements of this dataset ahead of the consumer and keeps up
+        to ``buffer_size`` of them ready, so that the pipeline's work overlaps the training
+        step. Most pipelines should end with a ``prefetch``.
+
+        Args:
+          buffer_size: A ``tf.int64`` scalar (or integer), representing the maximum number of
+            elements that will be buffered when prefetching. ``tf.data.experimental.AUTOTUNE``
+            gives a fixed depth that covers a step's jitter (varflow has no tuner).
+
+        Returns:
+          Dataset: A ``Dataset``.
+        """
         return DatasetV1Adapter(
             "Prefetch",
             self._types,
@@ -426,17 +814,53 @@ class Dataset:
         )
 
     def take(self, count):
+        """Creates a ``Dataset`` with at most ``count`` elements from this dataset.
+
+        Args:
+          count: A ``tf.int64`` scalar (or integer), representing the number of elements of
+            this dataset that should be taken to form the new dataset. If ``count`` is -1, or if
+            ``count`` is greater than the size of this dataset, the new dataset will contain all
+            elements of this dataset.
+
+        Returns:
+          Dataset: A ``Dataset``.
+        """
         return DatasetV1Adapter(
             "Take", self._types, self._shapes, inputs=[self], args=[_int64(count, "count")]
         )
 
     def skip(self, count):
+        """Creates a ``Dataset`` that skips ``count`` elements from this dataset.
+
+        Args:
+          count: A ``tf.int64`` scalar (or integer), representing the number of elements of
+            this dataset that should be skipped to form the new dataset. If ``count`` is greater
+            than the size of this dataset, the new dataset will contain no elements. If
+            ``count`` is -1, skips the entire dataset.
+
+        Returns:
+          Dataset: A ``Dataset``.
+        """
         return DatasetV1Adapter(
             "Skip", self._types, self._shapes, inputs=[self], args=[_int64(count, "count")]
         )
 
     def cache(self, filename=""):
-        """Keeps the elements of the first complete iteration in memory."""
+        """Caches the elements in this dataset.
+
+        The first time the dataset is iterated over completely, its elements are kept in
+        memory; later iterations (``repeat`` epochs) read them from there instead of
+        recomputing them. An iteration stopped before the end caches nothing.
+
+        Args:
+          filename: Must be ``""``: varflow caches in memory only (TF1 also caches to files).
+
+        Returns:
+          Dataset: A ``Dataset``.
+
+        Raises:
+          NotImplementedError: if ``filename`` is given (a cache on disk).
+        """
         if filename:
             raise NotImplementedError(
                 "Dataset.cache(filename) (a cache on disk) is not supported by varflow; "
@@ -445,24 +869,102 @@ class Dataset:
         return DatasetV1Adapter("Cache", self._types, self._shapes, inputs=[self])
 
     def enumerate(self, start=0):
+        """Enumerates the elements of this dataset.
+
+        It is similar to python's ``enumerate``: each element becomes a pair ``(index,
+        element)`` with an int64 index.
+
+            a = Dataset.from_tensor_slices([1, 2, 3])
+            a.enumerate(start=5)  # (5, 1), (6, 2), (7, 3)
+
+        Args:
+          start: A ``tf.int64`` scalar (or integer), representing the start value for
+            enumeration.
+
+        Returns:
+          Dataset: A ``Dataset``.
+        """
         return Dataset.zip((Dataset.range(start, 2**63 - 1), self))
 
     def apply(self, transformation_func):
+        """Applies a transformation function to this dataset.
+
+        ``apply`` enables chaining of custom ``Dataset`` transformations, which are represented
+        as functions that take one ``Dataset`` argument and return a transformed ``Dataset``.
+
+            dataset = (dataset.map(lambda x: x ** 2)
+                       .apply(my_transformation)
+                       .map(lambda x: x + 1))
+
+        Args:
+          transformation_func: A function that takes one ``Dataset`` argument and returns a
+            ``Dataset``.
+
+        Returns:
+          Dataset: The ``Dataset`` returned by applying ``transformation_func`` to this
+          dataset.
+
+        Raises:
+          TypeError: if ``transformation_func`` does not return a ``Dataset``.
+        """
         result = transformation_func(self)
         if not isinstance(result, Dataset):
             raise TypeError("`transformation_func` must return a Dataset.")
         return result
 
     def with_options(self, options):
+        """Returns this dataset: varflow's pipelines take no ``tf.data.Options``.
+
+        TF tunes a pipeline through its options (threading, static optimisations); varflow
+        accepts the call so that TF programs run, and ignores the options.
+
+        Args:
+          options: A ``tf.data.Options`` (ignored).
+
+        Returns:
+          Dataset: This dataset.
+        """
         return self
 
     # --- iterators -----------------------------------------------------------------------------
     def make_one_shot_iterator(self):
+        """Creates an ``Iterator`` for enumerating the elements of this dataset.
+
+        The returned iterator will be initialized automatically: it starts on the dataset the
+        first time ``get_next()`` runs in a session, and cannot be re-initialized. A
+        "one-shot" iterator does not currently support re-initialization.
+
+        Returns:
+          An ``Iterator`` over the elements of this dataset.
+
+        Raises:
+          ValueError: if the dataset reads a placeholder or a variable (use
+            ``make_initializable_iterator``, whose initializer reads them).
+        """
         from varflow.data.iterator_ops import make_one_shot_iterator
 
         return make_one_shot_iterator(self)
 
     def make_initializable_iterator(self, shared_name=None):
+        """Creates an ``Iterator`` for enumerating the elements of this dataset.
+
+        The returned iterator will be in an uninitialized state, and you must run the
+        ``iterator.initializer`` operation before using it; running it again restarts the
+        iterator, reading the values the dataset's tensors (placeholders, say) have in that
+        run:
+
+            dataset = ...
+            iterator = dataset.make_initializable_iterator()
+            # ...
+            sess.run(iterator.initializer, feed_dict={...})
+
+        Args:
+          shared_name: (Optional.) Accepted for TF1 compatibility (TF1 shares such an iterator
+            between the sessions of one server); varflow's iterators belong to their session.
+
+        Returns:
+          An ``Iterator`` over the elements of this dataset.
+        """
         from varflow.data.iterator_ops import make_initializable_iterator
 
         return make_initializable_iterator(self, shared_name)
@@ -480,7 +982,7 @@ class Dataset:
 
 
 class DatasetV1Adapter(Dataset):
-    """The class of every dataset a transformation returns (TF1's name for it)."""
+    """The class of the datasets the sources and transformations return (TF1's name for it)."""
 
 
 DatasetV1 = Dataset
