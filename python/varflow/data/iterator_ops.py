@@ -42,9 +42,34 @@ def _check_capturable(dataset, what: str) -> None:
 
 
 class Iterator:
-    """TF1's ``tf.data.Iterator``."""
+    """Represents the state of iterating through a ``Dataset``.
+
+    An iterator is a node of the graph holding, in each Session, the position of a C++
+    pipeline. ``get_next()`` returns the tensors of the next element; running them pulls it
+    from the pipeline (which keeps producing ahead in its threads), and once the dataset is
+    exhausted the run raises ``tf.errors.OutOfRangeError``.
+
+    Iterators are made by ``Dataset.make_one_shot_iterator()`` (starts by itself),
+    ``Dataset.make_initializable_iterator()`` (its ``initializer`` starts it, reading the
+    dataset's placeholders), ``Iterator.from_structure()`` (a reinitializable iterator
+    that ``make_initializer(dataset)`` switches between datasets of one structure) and
+    ``Iterator.from_string_handle()`` (a feedable iterator).
+    """
 
     def __init__(self, handle, initializer, output_types, output_shapes):
+        """Creates a new iterator from the given iterator resource.
+
+        Made by the ``Dataset`` and ``Iterator`` factory methods; programs do not call it.
+
+        Args:
+          handle: The iterator node's output, naming the iterator's state in a session.
+          initializer: A ``tf.Operation`` that should be run to initialize this iterator, or
+            None (one-shot and reinitializable iterators).
+          output_types: A nested structure of ``tf.DType`` objects corresponding to each
+            component of an element of this iterator.
+          output_shapes: A nested structure of ``tf.TensorShape`` objects corresponding to each
+            component of an element of this iterator.
+        """
         self._handle = handle
         self._initializer = initializer
         self._types = output_types
@@ -52,7 +77,44 @@ class Iterator:
 
     @staticmethod
     def from_structure(output_types, output_shapes=None, shared_name=None, output_classes=None):
-        """A reinitializable iterator: `make_initializer(dataset)` starts it on a dataset."""
+        """Creates a new, uninitialized ``Iterator`` with the given structure.
+
+        The iterator is bound to no dataset and has no ``initializer``: each
+        ``iterator.make_initializer(dataset)`` returns an op that starts it on ``dataset``, so one
+        iterator (and one model built on its ``get_next()``) can read several datasets of the
+        same structure in turn, training and validation data for instance.
+
+            iterator = tf.data.Iterator.from_structure(tf.int64, tf.TensorShape([]))
+            dataset_range = tf.data.Dataset.range(10)
+            range_initializer = iterator.make_initializer(dataset_range)
+            dataset_evens = dataset_range.filter(lambda x: x % 2 == 0)
+            evens_initializer = iterator.make_initializer(dataset_evens)
+            prediction, loss = my_model(iterator.get_next())
+            with tf.Session() as sess:
+                for _ in range(num_epochs):
+                    sess.run(range_initializer)   # train on the whole range
+                    ...
+                    sess.run(evens_initializer)   # then evaluate on the even numbers
+                    ...
+
+        Args:
+          output_types: A nested structure of ``tf.DType`` objects corresponding to each
+            component of an element of this dataset.
+          output_shapes: (Optional.) A nested structure of ``tf.TensorShape`` objects
+            corresponding to each component of an element of this dataset. If omitted, each
+            component will have an unconstrainted shape.
+          shared_name: (Optional.) Recorded as the iterator node's ``shared_name``; varflow's
+            iterators belong to their session (TF1 shares them between the sessions of one
+            server).
+          output_classes: Accepted for TF1 compatibility (the classes follow from the types).
+
+        Returns:
+          An ``Iterator``.
+
+        Raises:
+          TypeError: if a type is not a ``tf.DType``.
+          ValueError: if ``output_shapes`` does not match the structure of ``output_types``.
+        """
         types = structure.map_structure(dtypes.as_dtype, output_types)
         if output_shapes is None:
             shapes = structure.map_structure(lambda _: TensorShape(None), types)
@@ -76,6 +138,15 @@ class Iterator:
 
     @property
     def initializer(self):
+        """A ``tf.Operation`` that should be run to initialize this iterator.
+
+        Returns:
+          A ``tf.Operation`` that should be run to initialize this iterator.
+
+        Raises:
+          ValueError: If this iterator initializes itself automatically (a one-shot iterator)
+            or has no dataset (made by ``from_structure``: use ``make_initializer``).
+        """
         if self._initializer is None:
             raise ValueError(
                 "The iterator does not have an initializer. This means it was likely created "
@@ -86,18 +157,52 @@ class Iterator:
 
     @property
     def output_types(self):
+        """Returns the type of each component of an element of this iterator.
+
+        Returns:
+          A nested structure of ``tf.DType`` objects corresponding to each component of an
+          element of this dataset.
+        """
         return self._types
 
     @property
     def output_shapes(self):
+        """Returns the shape of each component of an element of this iterator.
+
+        Returns:
+          A nested structure of ``tf.TensorShape`` objects corresponding to each component of
+          an element of this dataset.
+        """
         return self._shapes
 
     @property
     def output_classes(self):
+        """Returns the class of each component of an element of this iterator.
+
+        Returns:
+          A nested structure of Python ``type`` objects corresponding to each component of an
+          element of this iterator.
+        """
         return structure.map_structure(lambda _: graph_module.Tensor, self._types)
 
     def make_initializer(self, dataset, name=None):
-        """The op that (re)starts this iterator on `dataset`."""
+        """Returns a ``tf.Operation`` that initializes this iterator on ``dataset``.
+
+        Running it (re)starts the iterator at the dataset's first element, binding the dataset
+        to the values its tensors (placeholders, variables) have in that run.
+
+        Args:
+          dataset: A ``Dataset`` with compatible structure to this iterator.
+          name: (Optional.) A name for the created operation.
+
+        Returns:
+          A ``tf.Operation`` that can be run to initialize this iterator on the given
+          ``dataset``.
+
+        Raises:
+          TypeError: If ``dataset`` and this iterator do not have a compatible element
+            structure (types or shapes).
+        """
         if structure.flatten(dataset.output_types) != structure.flatten(self._types):
             raise TypeError(
                 f"Expected output types {self._types!r} but got dataset with output types "
@@ -121,7 +226,37 @@ class Iterator:
         )
 
     def get_next(self, name=None):
-        """The next element, as tensors nested like the dataset's elements."""
+        """Returns a nested structure of ``tf.Tensor``s representing the next element.
+
+        Call it once, at graph build, and build the model on its result; each
+        ``Session.run`` of something that depends on it then consumes one element, until the
+        run raises ``tf.errors.OutOfRangeError`` at the end of the dataset:
+
+            dataset = ...  # A `tf.data.Dataset` object.
+            iterator = dataset.make_initializable_iterator()
+            next_element = iterator.get_next()
+
+            # Build a TensorFlow graph that does something with each element.
+            loss = model_function(next_element)
+            optimizer = ...  # A `tf.train.Optimizer` object.
+            train_op = optimizer.minimize(loss)
+
+            with tf.Session() as sess:
+                try:
+                    while True:
+                        sess.run(train_op)
+                except tf.errors.OutOfRangeError:
+                    pass
+
+        NOTE: Each call to ``get_next()`` adds an op to the graph, and every op pulls an
+        element when it runs: call it once and reuse its tensors.
+
+        Args:
+          name: (Optional.) A name for the created operation.
+
+        Returns:
+          A nested structure of ``tf.Tensor`` objects, nested like the dataset's elements.
+        """
         graph = self._handle.graph
         op = graph.create_op(
             "IteratorGetNext",
@@ -139,7 +274,21 @@ class Iterator:
 
 
 def make_one_shot_iterator(dataset):
-    """An iterator that starts on `dataset` the first time it is used (no initializer)."""
+    """Creates a ``tf.data.Iterator`` for enumerating the elements of a dataset.
+
+    Note: The returned iterator will be initialized automatically (the first time it is
+    used in a session), and cannot be re-initialized. The dataset may not read
+    placeholders or variables: their values would be needed before any feed.
+
+    Args:
+      dataset: A ``tf.data.Dataset``.
+
+    Returns:
+      A ``tf.data.Iterator`` over the elements of this dataset.
+
+    Raises:
+      ValueError: if the dataset reads a placeholder or a variable.
+    """
     _check_capturable(dataset, "make_initializable_iterator")
     spec, tensors = dataset._bound()
     attrs = _signature_attrs(dataset.output_types, dataset.output_shapes)
@@ -153,16 +302,41 @@ def make_one_shot_iterator(dataset):
 
 
 def make_initializable_iterator(dataset, shared_name=None):
-    """An iterator whose `initializer` (re)starts it, reading the dataset's fed values."""
+    """Creates a ``tf.data.Iterator`` for enumerating the elements of a dataset.
+
+    Note: The returned iterator will be in an uninitialized state, and you must run the
+    ``iterator.initializer`` operation before using it:
+
+        dataset = ...
+        iterator = tf.data.make_initializable_iterator(dataset)
+        # ...
+        sess.run(iterator.initializer)
+
+    Args:
+      dataset: A ``tf.data.Dataset``.
+      shared_name: (Optional.) Accepted for TF1 compatibility (see
+        ``Iterator.from_structure``).
+
+    Returns:
+      A ``tf.data.Iterator`` over the elements of ``dataset``.
+    """
     it = Iterator.from_structure(dataset.output_types, dataset.output_shapes, shared_name)
     it._initializer = it.make_initializer(dataset)
     return it
 
 
 class EagerIterator:
-    """Python iteration over a dataset in eager mode: the C++ pipeline bound to the values."""
+    """Python iteration over a dataset in eager mode: the C++ pipeline bound to the values.
+
+    ``iter(dataset)`` returns one; each ``next()`` gives the next element as eager tensors.
+    """
 
     def __init__(self, dataset):
+        """Binds ``dataset`` to the current values of the tensors it reads and starts it.
+
+        Args:
+          dataset: A ``tf.data.Dataset`` built in eager mode.
+        """
         import numpy as np
 
         spec, tensors = dataset._bound()
@@ -183,16 +357,51 @@ class EagerIterator:
         return structure.pack_as(self._types, flat)
 
     def get_next(self):
+        """Returns the next element, as eager tensors nested like the dataset's elements.
+
+        Raises:
+          StopIteration: at the end of the dataset.
+        """
         return self.__next__()
 
 
 def get_output_types(dataset_or_iterator):
+    """Returns the component types of the elements of a ``Dataset`` or ``Iterator``.
+
+    The function form of the ``output_types`` property (which TF2 deprecates).
+
+    Args:
+      dataset_or_iterator: A ``tf.data.Dataset`` or ``tf.data.Iterator``.
+
+    Returns:
+      The elements' structure of ``tf.DType`` objects.
+    """
     return dataset_or_iterator.output_types
 
 
 def get_output_shapes(dataset_or_iterator):
+    """Returns the component shapes of the elements of a ``Dataset`` or ``Iterator``.
+
+    The function form of the ``output_shapes`` property (which TF2 deprecates).
+
+    Args:
+      dataset_or_iterator: A ``tf.data.Dataset`` or ``tf.data.Iterator``.
+
+    Returns:
+      The elements' structure of ``tf.TensorShape`` objects.
+    """
     return dataset_or_iterator.output_shapes
 
 
 def get_output_classes(dataset_or_iterator):
+    """Returns the component classes of the elements of a ``Dataset`` or ``Iterator``.
+
+    The function form of the ``output_classes`` property (which TF2 deprecates).
+
+    Args:
+      dataset_or_iterator: A ``tf.data.Dataset`` or ``tf.data.Iterator``.
+
+    Returns:
+      The elements' structure of Python classes (``tf.Tensor``, ``tf.SparseTensor``).
+    """
     return dataset_or_iterator.output_classes
