@@ -440,8 +440,8 @@ class Dataset:
           Dataset: A ``Dataset``.
 
         Raises:
-          ValueError: if ``num_parallel_calls`` is 0 or below -1 (AUTOTUNE), or ``map_func``
-            returns something that is not a structure of tensors.
+          ValueError: if ``num_parallel_calls`` is 0 or below -1 (AUTOTUNE).
+          TypeError: if ``map_func`` returns None, an Operation or a ``Dataset``.
         """
         fn = tracing.trace(map_func, self._types, self._shapes, "map")
         types, shapes = tracing.output_signature(fn)

@@ -11,10 +11,32 @@ def _is_namedtuple(value) -> bool:
 
 
 def is_nested(value) -> bool:
+    """Returns True if ``value`` nests in a dataset element: a tuple (namedtuple) or a dict.
+
+    Lists are not nested: in an element, a list is a value to convert (a list of numbers
+    is one tensor), as in TF.
+
+    Args:
+      value: Any object.
+
+    Returns:
+      A bool.
+    """
     return isinstance(value, (tuple, dict))
 
 
 def flatten(structure) -> list:
+    """Returns the components of a dataset element's structure, in TF's order.
+
+    Tuples are read in order and dicts by sorted key, recursively; anything else is one
+    component.
+
+    Args:
+      structure: A component, or a tuple, namedtuple or dict of them (nested).
+
+    Returns:
+      A flat list of the components.
+    """
     if isinstance(structure, dict):
         return [leaf for key in sorted(structure) for leaf in flatten(structure[key])]
     if isinstance(structure, tuple):
@@ -23,6 +45,17 @@ def flatten(structure) -> list:
 
 
 def map_structure(fn, structure):
+    """Applies ``fn`` to every component of ``structure``, keeping its nesting.
+
+    Namedtuples keep their class and dicts their type and key order.
+
+    Args:
+      fn: A callable of one component.
+      structure: A component, or a tuple, namedtuple or dict of them (nested).
+
+    Returns:
+      ``structure`` with each component ``c`` replaced by ``fn(c)``.
+    """
     if isinstance(structure, dict):
         return type(structure)((key, map_structure(fn, structure[key])) for key in structure)
     if _is_namedtuple(structure):
@@ -33,7 +66,15 @@ def map_structure(fn, structure):
 
 
 def pack_as(structure, flat: list):
-    """`flat`'s values in the nesting of `structure` (the inverse of flatten)."""
+    """Returns ``flat``'s values in the nesting of ``structure`` (the inverse of ``flatten``).
+
+    Args:
+      structure: The structure to follow.
+      flat: A list with one value per component of ``structure``, in ``flatten``'s order.
+
+    Returns:
+      The values nested like ``structure``.
+    """
     it = iter(flat)
 
     def build(s):
@@ -50,7 +91,17 @@ def pack_as(structure, flat: list):
 
 
 def lists_to_tuples(structure):
-    """A function's result with its lists read as tuples (TF's rule for returned values)."""
+    """A function's result with its lists read as tuples (TF's rule for returned values).
+
+    ``Dataset.map`` functions often return ``[image, label]``; TF treats that list as a
+    tuple of two components rather than one stacked tensor, and so does varflow.
+
+    Args:
+      structure: What the function returned.
+
+    Returns:
+      ``structure`` with every list (nested too) turned into a tuple.
+    """
     if isinstance(structure, list):
         return tuple(lists_to_tuples(item) for item in structure)
     if isinstance(structure, dict):
@@ -63,7 +114,18 @@ def lists_to_tuples(structure):
 
 
 def assert_same_structure(a, b, what: str) -> None:
-    """TypeError/ValueError as tf.nest's when `a` and `b` nest differently."""
+    """Checks that two structures nest in the same way, as ``tf.nest`` does.
+
+    Args:
+      a: A structure.
+      b: A structure.
+      what: What is being checked, for the error message.
+
+    Raises:
+      TypeError: if one nests where the other does not, or in a different kind (tuple
+        against dict).
+      ValueError: if two tuples differ in length or two dicts in keys.
+    """
     if isinstance(a, dict) != isinstance(b, dict) or isinstance(a, tuple) != isinstance(b, tuple):
         raise TypeError(
             f"{what}: the two structures don't have the same nested structure: {a} vs {b}"
@@ -86,8 +148,23 @@ def assert_same_structure(a, b, what: str) -> None:
 
 
 def flatten_up_to(shallow, value, what: str) -> list:
-    """`value` flattened down to the leaves of `shallow` (TF's nest.flatten_up_to): a shape
-    such as ``(None, 3)`` for one component stays whole. ValueError when they nest apart."""
+    """Flattens ``value`` down to the components of ``shallow`` (TF's ``nest.flatten_up_to``).
+
+    Where ``shallow`` has a component, the corresponding part of ``value`` stays whole: a
+    shape such as ``(None, 3)`` given for one component is not split. A list in ``value``
+    counts as a tuple.
+
+    Args:
+      shallow: The element structure (the dataset's ``output_types``, say).
+      value: A structure at least as deep as ``shallow`` (padded shapes, padding values).
+      what: The argument's name, for the error message.
+
+    Returns:
+      A flat list with one item per component of ``shallow``.
+
+    Raises:
+      ValueError: if ``value`` does not nest like ``shallow``.
+    """
     if isinstance(shallow, dict):
         if not isinstance(value, dict) or sorted(value) != sorted(shallow):
             raise ValueError(

@@ -14,9 +14,19 @@ from varflow.data import structure
 
 
 class FunctionGraph(graph_module.Graph):
-    """The graph a dataset function is traced into."""
+    """The graph a dataset function (``map``, ``filter``, ``flat_map``...) is traced into.
+
+    The C++ pipeline runs it for each element with a Session plan. An outer tensor an op of
+    this graph uses is captured (see ``capture``); the graph-level seed is the outer
+    graph's.
+    """
 
     def __init__(self, outer):
+        """Creates an empty function graph for a function traced inside ``outer``.
+
+        Args:
+          outer: The graph the dataset is built in, whose tensors the function may capture.
+        """
         super().__init__()
         self._outer = outer
         self._building_function = True
@@ -29,7 +39,20 @@ class FunctionGraph(graph_module.Graph):
         return super().create_op(op_type, [self.capture(t) for t in inputs], attrs, name)
 
     def capture(self, tensor):
-        """`tensor` as a tensor of this graph."""
+        """Returns ``tensor`` as a tensor of this graph, capturing it if it is an outer one.
+
+        A constant of the outer graph is copied in (the function graph then needs nothing from
+        outside), an eager tensor becomes a constant of its value, and any other outer tensor
+        becomes a placeholder, fed with that tensor's value when the iterator is initialised
+        (so a variable is read at initialisation, not per element). Each outer tensor is
+        captured once.
+
+        Args:
+          tensor: A tensor of this graph or of an outer one.
+
+        Returns:
+          The tensor of this graph that stands for ``tensor``.
+        """
         if tensor.graph is self:
             return tensor
         key = id(tensor)
@@ -73,10 +96,23 @@ class FunctionGraph(graph_module.Graph):
 
 
 class TracedFunction:
-    """A traced function: its graph, argument placeholders, flat results and their nesting;
-    `dataset` when it returned a Dataset (flat_map, interleave)."""
+    """A traced dataset function: its graph, argument placeholders, flat results and nesting.
+
+    ``dataset`` is the ``Dataset`` the function returned, for ``flat_map`` and
+    ``interleave`` (whose results are then that dataset's input tensors).
+    """
 
     def __init__(self, graph, args, results, output_structure, dataset=None):
+        """Holds the parts of a traced function.
+
+        Args:
+          graph: The ``FunctionGraph`` it was traced into.
+          args: The placeholders of the element's components, in ``flatten`` order.
+          results: The flat list of result tensors.
+          output_structure: The results nested as the function returned them (None when it
+            returned a dataset).
+          dataset: The ``Dataset`` the function returned, or None.
+        """
         self.graph = graph
         self.args = args
         self.results = results
@@ -85,10 +121,22 @@ class TracedFunction:
 
     @property
     def captured(self) -> list:
+        """The outer tensors the function captured, in the order of their placeholders."""
         return self.graph.captured
 
     def core(self, scope_index, name: str, dataset_spec=None):
-        """The C++ DataFunction; `scope_index` maps captured outer tensors to input indices."""
+        """Returns the C++ ``DataFunction`` that runs this function per element.
+
+        Args:
+          scope_index: A callable mapping each captured outer tensor to its index among the
+            tensors the dataset is bound to.
+          name: The dataset's name, for error messages (``MapDataset``...).
+          dataset_spec: The spec of the returned dataset (``flat_map``, ``interleave``), or
+            None.
+
+        Returns:
+          A ``_core.DataFunction``.
+        """
         return _core.DataFunction(
             self.graph._core,
             [t._output for t in self.args + self.graph.capture_placeholders],
@@ -107,7 +155,28 @@ def _call(fn, element):
 
 
 def trace(fn, element_types, element_shapes, name: str, allow_dataset=False):
-    """Traces `fn` on placeholders of the element signature (nested dtypes and TensorShapes)."""
+    """Traces ``fn`` once, on placeholders for the components of an element.
+
+    The element is passed as TF passes it: a tuple's components as separate arguments,
+    anything else (a tensor, a dict) as one argument. A list the function returns is a
+    tuple; a result that is one of the arguments gets an ``Identity`` so that fetching it
+    reads this call's value.
+
+    Args:
+      fn: The dataset function.
+      element_types: The element's nested dtypes.
+      element_shapes: The element's nested ``TensorShape``s.
+      name: The transformation's name (``map``, ``filter``...), for error messages.
+      allow_dataset: True when ``fn`` must return a ``Dataset`` (``flat_map``,
+        ``interleave``).
+
+    Returns:
+      A ``TracedFunction``.
+
+    Raises:
+      TypeError: if ``fn`` returns None or an Operation, a ``Dataset`` where tensors are
+        expected, or something else where a ``Dataset`` is.
+    """
     from varflow import array_ops
     from varflow.data.dataset_ops import Dataset
 
@@ -159,11 +228,26 @@ def trace(fn, element_types, element_shapes, name: str, allow_dataset=False):
 
 
 def output_signature(traced: TracedFunction):
-    """(nested dtypes, nested TensorShapes) of a traced function's results."""
+    """Returns the nested dtypes and ``TensorShape``s of a traced function's results.
+
+    Args:
+      traced: A ``TracedFunction`` that returned tensors.
+
+    Returns:
+      A pair ``(types, shapes)``, nested like the function's results.
+    """
     types = structure.map_structure(lambda t: t.dtype.base_dtype, traced.output_structure)
     shapes = structure.map_structure(lambda t: t.shape, traced.output_structure)
     return types, shapes
 
 
 def as_dtype(value):
+    """Converts ``value`` to a ``tf.DType`` (``tf.as_dtype``).
+
+    Args:
+      value: A ``tf.DType``, a NumPy dtype or type, or a dtype name.
+
+    Returns:
+      The ``tf.DType``.
+    """
     return dtypes.as_dtype(value)
