@@ -24,6 +24,26 @@ class TFRecordDataset(DatasetV1Adapter):
     """The records of one or more TFRecord files, file after file (uncompressed files)."""
 
     def __init__(self, filenames, compression_type=None, buffer_size=None, num_parallel_reads=None):
+        """Creates a ``TFRecordDataset`` to read one or more TFRecord files.
+
+        Each element is a scalar ``tf.string``: one record, as ``tf.io.TFRecordWriter`` wrote
+        it. The C++ reader checks each record's CRCs and raises ``DataLossError`` for a
+        corrupted one, and ``NotFoundError`` for a missing file, when the iterator reaches it.
+
+        Args:
+          filenames: A ``tf.string`` tensor (or a string, or a list of strings) containing one
+            or more filenames, read one after the other.
+          compression_type: (Optional.) A ``tf.string`` scalar evaluating to one of ``""`` (no
+            compression), ``"ZLIB"``, or ``"GZIP"``.
+          buffer_size: Accepted for TF1 compatibility (the number of bytes TF buffers per
+            file); the C++ reader chooses its own buffering.
+          num_parallel_reads: Accepted for TF1 compatibility; varflow reads the files one at a
+            time, in order (TF1 interleaves several when this is set).
+
+        Raises:
+          TypeError: if ``filenames`` is a tensor of another dtype than ``tf.string``.
+          ValueError: if ``filenames`` has a rank above 1.
+        """
         files = _strings(filenames, "filenames")
         if files.shape.ndims not in (None, 0, 1):
             raise ValueError("`filenames` must be a scalar or a vector of strings")
