@@ -29,6 +29,26 @@ def _convert(value, dtype, index):
 
 
 def generator_dataset(generator, output_types, output_shapes, args):
+    """Builds ``Dataset.from_generator``'s dataset (see there for the arguments' meaning).
+
+    Each iterator initialisation calls ``generator(*args)`` again; the C++ pipeline pulls
+    its values through the GIL. A yielded value is checked against the structure of
+    ``output_types`` (a list counts as a tuple) and converted here to the declared dtypes;
+    the C++ side checks it against ``output_shapes``.
+
+    Args:
+      generator: A callable returning an iterable.
+      output_types: A nested structure of ``tf.DType``s.
+      output_shapes: A nested structure of ``tf.TensorShape``s, or None (unknown shapes).
+      args: A tuple of arguments for ``generator``, or None.
+
+    Returns:
+      A ``Dataset``.
+
+    Raises:
+      TypeError: if ``generator`` is not callable. A yielded value of the wrong structure
+        or type fails the run that reaches it with ``InvalidArgumentError``.
+    """
     from varflow.data.dataset_ops import DatasetV1Adapter
 
     if not callable(generator):
