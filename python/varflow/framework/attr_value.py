@@ -45,10 +45,30 @@ _VALUE_FIELD = {
 
 
 def tf_dtype(dtype) -> int:
+    """Returns TensorFlow's ``DataType`` enum value for a varflow core dtype.
+
+    Args:
+      dtype: A ``_core.DType``.
+
+    Returns:
+      The ``types_pb2`` enum value (``DT_FLOAT``...).
+    """
     return _TO_TF[dtype]
 
 
 def varflow_dtype(tf_enum: int, node_name: str):
+    """Returns the varflow core dtype of a TensorFlow ``DataType`` (reference types too).
+
+    Args:
+      tf_enum: A ``types_pb2`` enum value; ``DT_FLOAT_REF`` reads as ``DT_FLOAT``.
+      node_name: The node being imported, for the error message.
+
+    Returns:
+      A ``_core.DType``.
+
+    Raises:
+      TypeError: if varflow has no such dtype, naming the node and the dtype.
+    """
     base = tf_enum - _REF_OFFSET if tf_enum > _REF_OFFSET else tf_enum
     if base not in _FROM_TF:
         name = (
@@ -62,6 +82,15 @@ def varflow_dtype(tf_enum: int, node_name: str):
 
 
 def shape_proto(dims) -> tensor_shape_pb2.TensorShapeProto:
+    """Returns a shape as a ``TensorShapeProto``.
+
+    Args:
+      dims: A list of dimensions (``None`` for unknown ones, written as -1), or ``None`` for
+        an unknown rank.
+
+    Returns:
+      A ``TensorShapeProto``.
+    """
     proto = tensor_shape_pb2.TensorShapeProto()
     if dims is None:
         proto.unknown_rank = True
@@ -72,12 +101,31 @@ def shape_proto(dims) -> tensor_shape_pb2.TensorShapeProto:
 
 
 def shape_dims(proto) -> list | None:
+    """Returns the dimensions of a ``TensorShapeProto``.
+
+    Args:
+      proto: A ``TensorShapeProto``.
+
+    Returns:
+      A list of dimensions with ``None`` for unknown ones, or ``None`` for an unknown rank.
+    """
     if proto.unknown_rank:
         return None
     return [None if d.size < 0 else int(d.size) for d in proto.dim]
 
 
 def tensor_proto(array: np.ndarray) -> tensor_pb2.TensorProto:
+    """Returns an array as a ``TensorProto``, encoded as TensorFlow encodes it.
+
+    Strings go to ``string_val``, one element to its typed value field (what
+    ``tf.constant(1.0)`` writes), anything else to little-endian ``tensor_content``.
+
+    Args:
+      array: A NumPy array (or anything ``np.asarray`` takes).
+
+    Returns:
+      A ``TensorProto``.
+    """
     array = np.asarray(array, order="C")  # (ascontiguousarray would make a scalar 1-d)
     dtype = _TO_TF[dtypes.as_dtype(array.dtype)._core]
     proto = tensor_pb2.TensorProto(dtype=dtype, tensor_shape=shape_proto(array.shape))
@@ -96,8 +144,22 @@ def tensor_proto(array: np.ndarray) -> tensor_pb2.TensorProto:
 
 
 def tensor_array(proto, node_name: str) -> np.ndarray:
-    """A TensorProto as TensorFlow reads it: raw content, or typed values with the last one
-    repeated to fill the shape (``Const`` of a splat), or zeros when there are none."""
+    """Returns a ``TensorProto`` as a NumPy array, read as TensorFlow reads it.
+
+    Raw ``tensor_content``, or typed values with the last one repeated to fill the shape
+    (the ``Const`` of a splat), or zeros when there are none.
+
+    Args:
+      proto: A ``TensorProto``.
+      node_name: The node being imported, for error messages.
+
+    Returns:
+      A NumPy array.
+
+    Raises:
+      ValueError: if the shape is unknown or the values do not fit it.
+      TypeError: if varflow has no such dtype.
+    """
     np_dtype = dtypes.as_dtype(varflow_dtype(proto.dtype, node_name)).as_numpy_dtype
     dims = shape_dims(proto.tensor_shape)
     if dims is None or any(d is None for d in dims):
@@ -135,7 +197,18 @@ def _dtype_base(tf_enum: int) -> int:
 
 
 def attr_proto(value) -> attr_value_pb2.AttrValue:
-    """A varflow attribute value (as Node.get_attr returns it) as an AttrValue."""
+    """Returns a varflow attribute value (as ``Node.get_attr`` returns it) as an ``AttrValue``.
+
+    Args:
+      value: A bool, int, float, string, ``_core.DType``, ``_core.Shape``, NumPy array, or
+        list of ints or floats.
+
+    Returns:
+      An ``AttrValue`` proto.
+
+    Raises:
+      TypeError: for a value with no ``AttrValue`` encoding.
+    """
     if isinstance(value, bool):
         return attr_value_pb2.AttrValue(b=value)
     if isinstance(value, int):
@@ -161,7 +234,19 @@ def attr_proto(value) -> attr_value_pb2.AttrValue:
 
 
 def attr_from_proto(proto, node_name: str, attr_name: str):
-    """An AttrValue as the value Graph.add_node takes."""
+    """Returns an ``AttrValue`` as the value ``Graph.add_node`` takes.
+
+    Args:
+      proto: An ``AttrValue`` proto.
+      node_name: The node being imported, for the error message.
+      attr_name: The attribute's name, for the error message.
+
+    Returns:
+      A bool, int, float, string, ``_core.DType``, ``_core.Shape``, NumPy array, or list.
+
+    Raises:
+      ValueError: for a value varflow cannot hold (a list of strings, types or shapes).
+    """
     kind = proto.WhichOneof("value")
     if kind == "b":
         return bool(proto.b)
@@ -191,7 +276,17 @@ def attr_from_proto(proto, node_name: str, attr_name: str):
 
 
 def default_matches(proto, default) -> bool:
-    """Whether an AttrValue equals an OpDef's default (TensorFlow compares them as protos)."""
+    """Returns whether an ``AttrValue`` equals an ``OpDef``'s default.
+
+    TensorFlow compares them as protos, so this compares their deterministic encodings.
+
+    Args:
+      proto: An ``AttrValue`` proto.
+      default: The ``OpDef``'s default ``AttrValue``.
+
+    Returns:
+      A bool.
+    """
     return proto.SerializeToString(deterministic=True) == default.SerializeToString(
         deterministic=True
     )

@@ -18,7 +18,14 @@ from varflow.framework import attr_value, op_defs
 
 
 def tensor_name(output) -> str:
-    """TensorFlow's input spelling: output 0 goes by the node's name alone."""
+    """Returns TensorFlow's spelling of an input: ``name`` for output 0, else ``name:i``.
+
+    Args:
+      output: A core output (``Tensor._output``).
+
+    Returns:
+      The string naming it in a ``NodeDef``'s inputs.
+    """
     return output.node.name if output.index == 0 else f"{output.node.name}:{output.index}"
 
 
@@ -46,6 +53,20 @@ def _bind_args(node_def, args, dtypes_of) -> None:
 
 
 def node_def(node, add_shapes: bool = False, clear_devices: bool = False):
+    """Returns a core node as TensorFlow's ``NodeDef``.
+
+    The attributes TensorFlow's ``OpDef`` requires but varflow derives (``T`` from the input
+    it types, ``N`` from a list's length) are added, and TensorFlow's defaults of those
+    varflow lacks.
+
+    Args:
+      node: A core node (``Operation._node``).
+      add_shapes: If True, add the ``_output_shapes`` attribute (as TF's ``add_shapes``).
+      clear_devices: If True, leave the device empty.
+
+    Returns:
+      A ``NodeDef`` proto.
+    """
     proto = node_def_pb2.NodeDef(name=node.name, op=node.type)
     if not clear_devices:
         proto.device = node.device
@@ -77,7 +98,26 @@ _LARGEST_KEPT = 1 << 16
 
 
 def as_graph_def(graph, from_version=None, add_shapes=False, clear_devices=False):
-    """TF1's ``Graph.as_graph_def``: the nodes added since `from_version` (all by default)."""
+    """Returns a serialized ``GraphDef`` representation of this graph (TF1's
+    ``Graph.as_graph_def``).
+
+    The serialized ``GraphDef`` can be imported into another ``Graph`` (using
+    ``tf.import_graph_def``), into TensorFlow, or into a C++ host. Each graph keeps the
+    ``NodeDef``s it made (nodes do not change once added), so a Saver that writes the meta
+    graph at every save only converts the nodes added since.
+
+    Args:
+      graph: The ``Graph`` to serialize.
+      from_version: Optional. If this is set, returns a ``GraphDef`` containing only the
+        nodes that were added to this graph since its ``version`` property had the given
+        value.
+      add_shapes: If true, adds an ``_output_shapes`` list attr to each node with the
+        inferred shapes of each of its outputs.
+      clear_devices: If true, the nodes' device fields are left empty.
+
+    Returns:
+      A ``GraphDef`` protocol buffer.
+    """
     core = graph._core
     cache = _node_defs.setdefault(graph, {}).setdefault((add_shapes, clear_devices), [])
     with graph._lock:

@@ -71,7 +71,15 @@ def _in_scope(name: str, scope: str | None) -> bool:
 
 
 def variable_def(var, export_scope=None) -> variable_pb2.VariableDef:
-    """TF1's ``Variable.to_proto``."""
+    """Returns the ``VariableDef`` proto of a variable (TF1's ``Variable.to_proto``).
+
+    Args:
+      var: A ``tf.Variable``.
+      export_scope: Optional string: a name scope to remove from the names.
+
+    Returns:
+      A ``VariableDef`` naming the variable, its initial value, initializer and snapshot.
+    """
     return variable_pb2.VariableDef(
         variable_name=_strip_scope(var.name, export_scope),
         initial_value_name=_strip_scope(var.initial_value.name, export_scope),
@@ -117,7 +125,17 @@ def _collection_def(key, items, export_scope):
 
 
 def stripped_op_list(graph_def) -> op_def_pb2.OpList:
-    """TensorFlow's OpDefs of the op types `graph_def` uses (those TensorFlow has)."""
+    """Returns TensorFlow's ``OpDef``s of the op types ``graph_def`` uses.
+
+    Only the op types TensorFlow has are listed (those of ``tf_op_defs.pb``), in sorted
+    order: the ``stripped_op_list`` of a MetaGraphDef's ``meta_info_def``.
+
+    Args:
+      graph_def: A ``GraphDef`` proto.
+
+    Returns:
+      An ``OpList`` proto.
+    """
     op_list = op_def_pb2.OpList()
     for op_type in sorted({n.op for n in graph_def.node}):
         tf_def = op_defs.tf_op_def(op_type)
@@ -173,7 +191,38 @@ def export_meta_graph(
     save_debug_info=False,
     **kwargs,
 ):
-    """TF1's ``tf.train.export_meta_graph``: returns the MetaGraphDef, writes it if `filename`."""
+    """Returns ``MetaGraphDef`` proto. Optionally writes it to filename.
+
+    This function exports the graph, saver, and collection objects into ``MetaGraphDef``
+    protocol buffer with the intention of it being imported at a later time or location to
+    restart training, run inference, or be a subgraph: by varflow's
+    ``tf.train.import_meta_graph``, by TensorFlow's, or by a C++ host. The file is written
+    atomically (a temporary file, fsync, rename).
+
+    Args:
+      filename: Optional filename including the path for writing the generated
+        ``MetaGraphDef`` protocol buffer.
+      meta_info_def: ``MetaInfoDef`` protocol buffer.
+      graph_def: ``GraphDef`` protocol buffer; by default the graph's own.
+      saver_def: ``SaverDef`` protocol buffer.
+      collection_list: List of string keys to collect; by default every collection. A
+        collection whose items have no proto encoding is skipped with a warning.
+      as_text: If ``True``, writes the ``MetaGraphDef`` as an ASCII proto.
+      graph: The ``Graph`` to export. If ``None``, use the default graph.
+      export_scope: Optional ``string``. Name scope under which to extract the subgraph.
+        The scope name will be stripped from the node definitions for easy import later
+        into new name scopes. If ``None``, the whole graph is exported.
+      clear_devices: Whether or not to clear the device field for an ``Operation`` or
+        ``Tensor`` during export.
+      clear_extraneous_savers: Accepted for TF1 compatibility (unused).
+      strip_default_attrs: Boolean. If ``True``, default-valued attributes will be removed
+        from the NodeDefs.
+      save_debug_info: Accepted for TF compatibility (unused).
+      **kwargs: Accepted and ignored, as TF1 ignores them.
+
+    Returns:
+      A ``MetaGraphDef`` proto.
+    """
     del clear_extraneous_savers, save_debug_info, kwargs
     graph = graph if graph is not None else get_default_graph()
     meta = meta_graph_pb2.MetaGraphDef()
@@ -205,7 +254,19 @@ def export_meta_graph(
 
 
 def read_meta_graph_file(filename) -> meta_graph_pb2.MetaGraphDef:
-    """A binary or text MetaGraphDef file (TF1 tries binary first)."""
+    """Reads a file containing ``MetaGraphDef`` and returns the protocol buffer.
+
+    Binary is tried first, then the text format, as TF1 does.
+
+    Args:
+      filename: ``meta_graph_def`` filename including the path.
+
+    Returns:
+      A ``MetaGraphDef`` protocol buffer.
+
+    Raises:
+      IOError: If the file doesn't exist, or cannot be successfully parsed.
+    """
     filename = os.fspath(filename)
     if not os.path.exists(filename):
         raise OSError(f"File {filename} does not exist.")
@@ -325,8 +386,49 @@ def _import_collections(graph, meta, scope) -> None:
 
 
 def import_meta_graph(meta_graph_or_file, clear_devices=False, import_scope=None, **kwargs):
-    """TF1's ``tf.train.import_meta_graph``: imports the graph and collections into the default
-    graph; returns a Saver for the imported variables (None when there are none)."""
+    """Recreates a Graph saved in a ``MetaGraphDef`` proto.
+
+    This function takes a ``MetaGraphDef`` protocol buffer as input. If the argument is a
+    file containing a ``MetaGraphDef`` protocol buffer, it constructs a protocol buffer from
+    the file content. The function then adds all the nodes from the ``graph_def`` field to
+    the current graph, recreates the desired collections, and returns a saver constructed
+    from the ``saver_def`` field.
+
+    In combination with ``export_meta_graph()``, this function can be used to
+
+    * Serialize a graph along with other Python objects such as ``QueueRunner``,
+      ``Variable`` into a ``MetaGraphDef``.
+    * Restart training from a saved graph and checkpoints.
+    * Run inference from a saved graph and checkpoints.
+
+        saver = tf.train.import_meta_graph("my-model-10000.meta")
+        with tf.Session() as sess:
+            saver.restore(sess, "my-model-10000")
+            train_op = tf.get_collection("train_op")[0]
+            sess.run(train_op)
+
+    A MetaGraphDef that TensorFlow wrote imports too: its Saver's ops are left out and a
+    varflow ``Saver`` (reading TF1's checkpoints natively) stands in for them.
+
+    Args:
+      meta_graph_or_file: ``MetaGraphDef`` protocol buffer or filename (including the path)
+        containing a ``MetaGraphDef``.
+      clear_devices: Whether or not to clear the device field for an ``Operation`` or
+        ``Tensor`` during import.
+      import_scope: Optional ``string``. Name scope to add. Only used when initializing
+        from protocol buffer.
+      **kwargs: ``input_map`` is passed on to ``tf.import_graph_def``; the others TF1
+        accepts are ignored.
+
+    Returns:
+      A saver constructed from ``saver_def`` in ``MetaGraphDef``, or a default ``Saver`` if
+      there is no ``saver_def`` but the graph has variables, or None if there are no
+      variables to restore.
+
+    Raises:
+      IOError: if the file does not exist or cannot be parsed.
+      ValueError: if the graph cannot be imported (see ``tf.import_graph_def``).
+    """
     from varflow.train.saver import Saver
 
     input_map = kwargs.pop("input_map", None)

@@ -25,11 +25,26 @@ GRAPH_DEF_PRODUCER = 2474
 
 @functools.cache
 def tf_op_defs() -> dict[str, op_def_pb2.OpDef]:
+    """Returns TensorFlow's ``OpDef``s of the op types varflow also registers, by name.
+
+    Read once from ``tf_op_defs.pb``, which was recorded from TensorFlow.
+
+    Returns:
+      A dict from op type to ``OpDef`` proto.
+    """
     op_list = op_def_pb2.OpList.FromString(_OP_DEFS_FILE.read_bytes())
     return {op.name: op for op in op_list.op}
 
 
 def tf_op_def(op_type: str):
+    """Returns TensorFlow's ``OpDef`` of ``op_type``, or None when TensorFlow has no such op.
+
+    Args:
+      op_type: An op type name (``MatMul``).
+
+    Returns:
+      An ``OpDef`` proto or None.
+    """
     return tf_op_defs().get(op_type)
 
 
@@ -39,16 +54,30 @@ def _registry() -> dict[str, dict]:
 
 
 def is_registered(op_type: str) -> bool:
+    """Returns True if varflow's op registry has ``op_type``.
+
+    Args:
+      op_type: An op type name.
+
+    Returns:
+      A bool.
+    """
     return op_type in _registry()
 
 
 @functools.cache
 def varflow_attrs(op_type: str) -> frozenset[str]:
-    """The attributes varflow's op declares.
+    """Returns the attributes varflow's op ``op_type`` declares.
 
     ``registered_ops()`` does not list them, so this asks Graph.add_node, whose check of
     attributes names every declared one when it meets an undeclared one (see validate_attrs in
     cpp/src/graph/op_registry.cc); the probe runs once per op type, in a scratch graph.
+
+    Args:
+      op_type: A registered op type.
+
+    Returns:
+      A frozenset of attribute names.
     """
     op = _registry()[op_type]
     graph = _core.Graph()
@@ -68,7 +97,17 @@ def varflow_attrs(op_type: str) -> frozenset[str]:
 
 
 def bound_attrs(op_def) -> set[str]:
-    """TensorFlow attributes fixed by the op's arguments (types of inputs, list lengths)."""
+    """Returns the TensorFlow attributes fixed by the op's arguments.
+
+    Those are the types of typed inputs and outputs and the lengths of list arguments,
+    which the importer checks against the inputs and the exporter derives from them.
+
+    Args:
+      op_def: A TensorFlow ``OpDef`` proto.
+
+    Returns:
+      A set of attribute names.
+    """
     bound = set()
     for arg in list(op_def.input_arg) + list(op_def.output_arg):
         bound.update(a for a in (arg.type_attr, arg.number_attr, arg.type_list_attr) if a)
