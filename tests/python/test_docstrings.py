@@ -15,6 +15,7 @@ import dataclasses
 import importlib
 import inspect
 import pkgutil
+import pydoc
 import re
 import types
 
@@ -279,3 +280,34 @@ def test_help_for_adam_shows_the_optimizer_api():
     for method in ("get_slot_names", "variables", "__init__"):
         doc = inspect.getdoc(getattr(tf.train.AdamOptimizer, method)) or ""
         assert "Returns:" in doc or "Args:" in doc, method
+
+
+# (name, has a Returns: section, has a paragraph before the sections): as TF1's docs have them
+@pytest.mark.parametrize(
+    ("name", "returns", "paragraph"),
+    [
+        ("nn.rnn_cell.LSTMCell.__init__", False, False),
+        ("data.Dataset.map", True, True),
+        ("train.shuffle_batch", True, True),
+        ("while_loop", True, True),
+    ],
+)
+def test_help_reads_like_tf1s_docs(name, returns, paragraph):
+    obj = tf
+    for part in name.split("."):
+        obj = getattr(obj, part)
+    text = inspect.getdoc(obj) or ""
+    summary, _, body = text.partition("\n\n")
+    # TF1's layout: a one-line summary, a paragraph, then the sections
+    assert "\n" not in summary, summary
+    assert summary.endswith("."), summary
+    assert body.startswith("Args:") != paragraph, name
+    assert "Args:" in text
+    assert ("Returns:" in text) == returns
+    assert "Raises:" in text
+    # help() shows it, and the class's own help shows the constructor's arguments
+    assert "Args:" in pydoc.render_doc(obj, renderer=pydoc.plaintext)
+    if name.endswith("__init__"):
+        rendered = pydoc.render_doc(tf.nn.rnn_cell.LSTMCell, renderer=pydoc.plaintext)
+        assert "use_peepholes:" in rendered
+        assert "Long short-term memory" in rendered
