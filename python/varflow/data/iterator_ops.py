@@ -57,18 +57,16 @@ class Iterator:
     """
 
     def __init__(self, handle, initializer, output_types, output_shapes):
-        """Creates a new iterator from the given iterator resource.
+        """Wraps an iterator node's output.
 
         Made by the ``Dataset`` and ``Iterator`` factory methods; programs do not call it.
 
         Args:
           handle: The iterator node's output, naming the iterator's state in a session.
-          initializer: A ``tf.Operation`` that should be run to initialize this iterator, or
-            None (one-shot and reinitializable iterators).
-          output_types: A nested structure of ``tf.DType`` objects corresponding to each
-            component of an element of this iterator.
-          output_shapes: A nested structure of ``tf.TensorShape`` objects corresponding to each
-            component of an element of this iterator.
+          initializer: The ``tf.Operation`` that starts the iterator, or None (one-shot and
+            reinitializable iterators).
+          output_types: The elements' nested ``tf.DType``s.
+          output_shapes: The elements' nested ``tf.TensorShape``s.
         """
         self._handle = handle
         self._initializer = initializer
@@ -77,7 +75,7 @@ class Iterator:
 
     @staticmethod
     def from_structure(output_types, output_shapes=None, shared_name=None, output_classes=None):
-        """Creates a new, uninitialized ``Iterator`` with the given structure.
+        """Creates a reinitializable ``Iterator`` for elements of the given structure.
 
         The iterator is bound to no dataset and has no ``initializer``: each
         ``iterator.make_initializer(dataset)`` returns an op that starts it on ``dataset``, so one
@@ -98,11 +96,10 @@ class Iterator:
                     ...
 
         Args:
-          output_types: A nested structure of ``tf.DType`` objects corresponding to each
-            component of an element of this dataset.
-          output_shapes: (Optional.) A nested structure of ``tf.TensorShape`` objects
-            corresponding to each component of an element of this dataset. If omitted, each
-            component will have an unconstrainted shape.
+          output_types: The ``tf.DType`` of each component of an element, nested as the
+            elements are.
+          output_shapes: (Optional.) The ``tf.TensorShape`` of each component, nested the same
+            way; omitted, every component's shape is unknown.
           shared_name: (Optional.) Recorded as the iterator node's ``shared_name``; varflow's
             iterators belong to their session (TF1 shares them between the sessions of one
             server).
@@ -138,10 +135,7 @@ class Iterator:
 
     @property
     def initializer(self):
-        """A ``tf.Operation`` that should be run to initialize this iterator.
-
-        Returns:
-          A ``tf.Operation`` that should be run to initialize this iterator.
+        """The ``tf.Operation`` that (re)starts this iterator on its dataset.
 
         Raises:
           ValueError: If this iterator initializes itself automatically (a one-shot iterator)
@@ -157,47 +151,34 @@ class Iterator:
 
     @property
     def output_types(self):
-        """Returns the type of each component of an element of this iterator.
-
-        Returns:
-          A nested structure of ``tf.DType`` objects corresponding to each component of an
-          element of this dataset.
-        """
+        """The ``tf.DType`` of each component of an element, nested as the elements are."""
         return self._types
 
     @property
     def output_shapes(self):
-        """Returns the shape of each component of an element of this iterator.
-
-        Returns:
-          A nested structure of ``tf.TensorShape`` objects corresponding to each component of
-          an element of this dataset.
-        """
+        """The ``tf.TensorShape`` of each component of an element, nested as the elements are."""
         return self._shapes
 
     @property
     def output_classes(self):
-        """Returns the class of each component of an element of this iterator.
-
-        Returns:
-          A nested structure of Python ``type`` objects corresponding to each component of an
-          element of this iterator.
+        """The Python class of each component of an element (``tf.Tensor``), nested as the
+        elements are.
         """
         return structure.map_structure(lambda _: graph_module.Tensor, self._types)
 
     def make_initializer(self, dataset, name=None):
-        """Returns a ``tf.Operation`` that initializes this iterator on ``dataset``.
+        """Returns an op that starts this iterator on ``dataset``.
 
         Running it (re)starts the iterator at the dataset's first element, binding the dataset
         to the values its tensors (placeholders, variables) have in that run.
 
         Args:
-          dataset: A ``Dataset`` with compatible structure to this iterator.
+          dataset: A ``Dataset`` whose elements have this iterator's structure and types, and
+            compatible shapes.
           name: (Optional.) A name for the created operation.
 
         Returns:
-          A ``tf.Operation`` that can be run to initialize this iterator on the given
-          ``dataset``.
+          The initializing ``tf.Operation`` (a ``MakeIterator`` node).
 
         Raises:
           TypeError: If ``dataset`` and this iterator do not have a compatible element
@@ -274,11 +255,11 @@ class Iterator:
 
 
 def make_one_shot_iterator(dataset):
-    """Creates a ``tf.data.Iterator`` for enumerating the elements of a dataset.
+    """Creates a ``tf.data.Iterator`` over the elements of ``dataset``.
 
-    Note: The returned iterator will be initialized automatically (the first time it is
-    used in a session), and cannot be re-initialized. The dataset may not read
-    placeholders or variables: their values would be needed before any feed.
+    The function form of ``Dataset.make_one_shot_iterator()``: the iterator starts by
+    itself the first time a run reaches it, and cannot be restarted. The dataset may not
+    read placeholders or variables, whose values would be needed before any feed.
 
     Args:
       dataset: A ``tf.data.Dataset``.
@@ -302,10 +283,10 @@ def make_one_shot_iterator(dataset):
 
 
 def make_initializable_iterator(dataset, shared_name=None):
-    """Creates a ``tf.data.Iterator`` for enumerating the elements of a dataset.
+    """Creates a ``tf.data.Iterator`` over the elements of ``dataset``.
 
-    Note: The returned iterator will be in an uninitialized state, and you must run the
-    ``iterator.initializer`` operation before using it:
+    The function form of ``Dataset.make_initializable_iterator()``: run
+    ``iterator.initializer`` before the first ``get_next()``, and again to restart it:
 
         dataset = ...
         iterator = tf.data.make_initializable_iterator(dataset)
