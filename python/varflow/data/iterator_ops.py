@@ -207,30 +207,26 @@ class Iterator:
         )
 
     def get_next(self, name=None):
-        """Returns a nested structure of ``tf.Tensor``s representing the next element.
+        """Returns the tensors of the next element, nested as the elements are.
 
         Call it once, at graph build, and build the model on its result; each
         ``Session.run`` of something that depends on it then consumes one element, until the
         run raises ``tf.errors.OutOfRangeError`` at the end of the dataset:
 
-            dataset = ...  # A `tf.data.Dataset` object.
             iterator = dataset.make_initializable_iterator()
-            next_element = iterator.get_next()
-
-            # Build a TensorFlow graph that does something with each element.
-            loss = model_function(next_element)
-            optimizer = ...  # A `tf.train.Optimizer` object.
-            train_op = optimizer.minimize(loss)
-
+            images, labels = iterator.get_next()
+            loss = model_loss(images, labels)
+            train_op = tf.train.AdamOptimizer().minimize(loss)
             with tf.Session() as sess:
+                sess.run([tf.global_variables_initializer(), iterator.initializer])
                 try:
                     while True:
-                        sess.run(train_op)
+                        sess.run(train_op)     # one element per step
                 except tf.errors.OutOfRangeError:
-                    pass
+                    pass                       # the dataset is exhausted
 
-        NOTE: Each call to ``get_next()`` adds an op to the graph, and every op pulls an
-        element when it runs: call it once and reuse its tensors.
+        Each call adds an ``IteratorGetNext`` op, and each such op pulls its own element when
+        it runs: call it once and reuse its tensors.
 
         Args:
           name: (Optional.) A name for the created operation.
