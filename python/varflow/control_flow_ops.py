@@ -19,7 +19,7 @@ from varflow.tensor_array_ops import TensorArray
 
 
 def no_op(name=None) -> Operation:
-    """Does nothing. Only useful as a placeholder for control edges.
+    """Creates an op that does nothing, a target for control edges.
 
     Args:
       name: A name for the operation (optional); defaults to ``NoOp``.
@@ -43,11 +43,10 @@ def _flatten_group_inputs(x, out: list) -> None:
 
 
 def group(*inputs, name=None) -> Operation:
-    """Create an op that groups multiple operations.
+    """Creates an op that runs all of ``inputs``.
 
-    When this op finishes, all ops in ``inputs`` have finished. This op has no output: it
-    is a ``NoOp`` with a control edge from each input (a tensor's producing op), so running
-    it runs them.
+    The op is a ``NoOp`` with a control edge from each input (from a tensor's producing
+    op): running it runs them all, and it has no output.
 
         train = tf.group(update_w, update_b, name="train")
         sess.run(train)
@@ -76,25 +75,18 @@ def group(*inputs, name=None) -> Operation:
 
 
 def tuple(tensors, name=None, control_inputs=None):
-    """Group tensors together.
+    """Returns ``tensors`` gated so that none is available before all are computed.
 
-    This creates a tuple of tensors with the same values as the ``tensors`` argument,
-    except that the value of each tensor is only returned after the values of all tensors
-    have been computed (each is an ``Identity`` behind a ``group`` of them all).
-
-    ``control_inputs`` contains additional ops that have to finish before this op finishes,
-    but whose outputs are not returned.
-
-    This can be used as a "join" mechanism for parallel computations: all the argument
-    tensors can be computed in parallel, but the values of any tensor returned by ``tuple``
-    are only available after all the parallel computations are done. ``GATE_OP`` gradients
-    in the optimizers are gated this way.
+    Each result is an ``Identity`` of its tensor behind a ``group`` of them all (and of
+    ``control_inputs``), so any consumer of one result waits for every tensor: a join
+    after computations that may run in parallel. The optimizers' ``GATE_OP`` gradients are
+    gated this way.
 
     Args:
-      tensors: A list of tensors (or ``None``, which is passed through).
+      tensors: A list of tensors (``None`` entries are passed through).
       name: (optional) A name to use as a ``name_scope`` for the operation; defaults to
         ``tuple``.
-      control_inputs: List of additional ops to finish before returning.
+      control_inputs: More ops (or tensors) to wait for, whose values are not returned.
 
     Returns:
       Same as ``tensors``: a list of the gated identities (``None`` where ``tensors`` had
@@ -148,11 +140,10 @@ def _packed(template, values: list):
 
 
 def cond(pred, true_fn=None, false_fn=None, strict=False, name=None, fn1=None, fn2=None):
-    """Return ``true_fn()`` if the predicate ``pred`` is true else ``false_fn()``.
+    """Returns ``true_fn()`` if ``pred`` is true, else ``false_fn()``; only that branch runs.
 
-    ``true_fn`` and ``false_fn`` both return lists of output tensors (or a single tensor,
-    an Operation, or a nested structure of them). They must have the same (possibly nested)
-    structure and the same dtypes, in both the lists and the structures.
+    Both functions return a tensor, an Operation, or a (nested) tuple, list or dict of
+    them, with the same structure and dtypes in both branches.
 
     The functions are called once each, at graph build; the ops they create belong to their
     branch (named under ``cond/``) and run only when that branch is taken, as one functional
@@ -175,19 +166,17 @@ def cond(pred, true_fn=None, false_fn=None, strict=False, name=None, fn1=None, f
         r = tf.cond(tf.less(x, y), f1, f2)  # 34
 
     Args:
-      pred: A scalar determining whether to return the result of ``true_fn`` or
-        ``false_fn``.
-      true_fn: The callable to be performed if ``pred`` is true.
-      false_fn: The callable to be performed if ``pred`` is false.
-      strict: A boolean that enables/disables 'strict' mode: when False (the default, as in
-        TF1), a result that is a one-element list or tuple is unpacked to its element.
-      name: Optional name prefix for the returned tensors (default ``cond``).
+      pred: A boolean scalar tensor choosing the branch.
+      true_fn: The callable building the branch taken when ``pred`` is true.
+      false_fn: The callable building the branch taken when ``pred`` is false.
+      strict: If False (the default, as in TF1), a result that is a one-element list or
+        tuple is unpacked to its element; if True, it is returned as the branch made it.
+      name: The name scope of the branches' ops (default ``cond``).
       fn1: Deprecated name of ``true_fn``.
       fn2: Deprecated name of ``false_fn``.
 
     Returns:
-      Tensors returned by the call to either ``true_fn`` or ``false_fn``, in ``true_fn``'s
-      structure.
+      The taken branch's results, in ``true_fn``'s structure.
 
     Raises:
       TypeError: if ``true_fn`` or ``false_fn`` is not callable, both a function and its
@@ -305,14 +294,13 @@ def while_loop(
     maximum_iterations=None,
     return_same_structure=False,
 ):
-    """Repeat ``body`` while the condition ``cond`` is true.
+    """Repeats ``body`` while ``cond`` holds, and returns the loop variables' final values.
 
-    ``cond`` is a callable returning a boolean scalar tensor. ``body`` is a callable
-    returning a (possibly nested) tuple, namedtuple or list of tensors of the same arity
-    (length and structure) and types as ``loop_vars``. ``loop_vars`` is a (possibly nested)
-    tuple, namedtuple or list of tensors (Python numbers and NumPy arrays are converted) and
-    ``TensorArray``s that is passed to both ``cond`` and ``body``; both take as many
-    arguments as there are loop variables.
+    ``loop_vars`` is a tensor, a ``TensorArray``, or a tuple, namedtuple or list (nested or
+    not) of them; Python numbers and NumPy arrays are converted to tensors. ``cond`` and
+    ``body`` are called with the loop variables as separate arguments (one per element of
+    a list or tuple): ``cond`` returns a boolean scalar tensor, ``body`` the next values, in
+    the structure, dtypes and shape invariants of ``loop_vars``.
 
     ``cond`` and ``body`` are called once each, at graph build, to make the loop's
     condition and body; the loop itself runs when its result is evaluated, as one
@@ -345,28 +333,27 @@ def while_loop(
         ijk_final = tf.while_loop(c, b, ijk_0)
 
     Args:
-      cond: A callable that represents the termination condition of the loop.
-      body: A callable that represents the loop body.
-      loop_vars: A (possibly nested) tuple, namedtuple or list of numpy array, ``Tensor``,
-        and ``TensorArray`` objects.
+      cond: The loop condition: a callable of the loop variables returning a boolean
+        scalar tensor.
+      body: The loop body: a callable of the loop variables returning their next values.
+      loop_vars: The initial values: tensors, ``TensorArray``s, arrays or numbers, possibly
+        nested in tuples, namedtuples and lists.
       shape_invariants: The shape invariants for the loop variables, in the structure of
         ``loop_vars`` (``TensorShape``s or lists with ``None`` for a dimension that may
         vary). Default: each variable's initial shape.
-      parallel_iterations: The number of iterations TF1 allows to run in parallel. It must
-        be a positive integer; varflow runs the iterations in order.
-      back_prop: Whether backprop is enabled for this while loop.
+      parallel_iterations: How many iterations TF1 may run at once; a positive integer.
+        varflow runs the iterations in order.
+      back_prop: If False, ``tf.gradients`` does not go through the loop.
       swap_memory: Accepted for TF1 compatibility (GPU-CPU memory swapping; varflow runs on
         the CPU).
-      name: Optional name prefix for the returned tensors (default ``while``).
-      maximum_iterations: Optional maximum number of iterations of the while loop to run,
-        an int32 scalar. If provided, the ``cond`` output is AND-ed with an additional
-        condition ensuring the number of iterations executed is no greater than
-        ``maximum_iterations``.
-      return_same_structure: If True, output has same structure as ``loop_vars``. If False,
-        a single loop variable is returned unwrapped (TF1's default).
+      name: The name scope of the loop's ops (default ``while``).
+      maximum_iterations: Optional int32 scalar: the loop stops after this many
+        iterations even if ``cond`` still holds.
+      return_same_structure: If True, the result always has the structure of
+        ``loop_vars``; if False (TF1's default), a single loop variable comes back alone.
 
     Returns:
-      The output tensors for the loop variables after the loop, in the structure of
+      The loop variables' values after the last iteration, in the structure of
       ``loop_vars`` (a single tensor for one loop variable unless
       ``return_same_structure``); ``TensorArray``s come back as ``TensorArray``s.
 
