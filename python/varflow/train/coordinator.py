@@ -17,11 +17,10 @@ from varflow import tf_logging as logging
 
 
 class Coordinator:
-    """A coordinator for threads.
+    """Makes a set of threads stop together, and reports their errors.
 
-    This class implements a simple mechanism to coordinate the termination of a set of
-    threads: every thread checks ``should_stop()`` in its loop, any thread may call
-    ``request_stop()``, and the main thread waits with ``join()``.
+    Each thread checks ``should_stop()`` in its loop; any of them (or the main thread) may
+    call ``request_stop()``; the main thread waits for them all with ``join()``.
 
         coord = tf.train.Coordinator()
         threads = tf.train.start_queue_runners(sess, coord=coord)
@@ -44,13 +43,13 @@ class Coordinator:
     """
 
     def __init__(self, clean_stop_exception_types=None):
-        """Create a new Coordinator.
+        """Creates a coordinator with no stop requested.
 
         Args:
-          clean_stop_exception_types: Optional tuple of Exception types that should cause a
-            clean stop of the coordinator: if one of them is passed to ``request_stop()`` it is
-            not re-raised by ``join()``. Defaults to ``(tf.errors.OutOfRangeError,)``, which
-            input queues raise to signal the end of their inputs.
+          clean_stop_exception_types: Optional tuple of exception types that stop the threads
+            without being an error: passed to ``request_stop()``, they are not re-raised by
+            ``join()``. Defaults to ``(tf.errors.OutOfRangeError,)``, the end of a queue's
+            input.
         """
         if clean_stop_exception_types is None:
             clean_stop_exception_types = (errors.OutOfRangeError,)
@@ -69,19 +68,16 @@ class Coordinator:
         return ex
 
     def request_stop(self, ex=None):
-        """Request that the threads stop.
+        """Asks the threads to stop.
 
-        After this is called, calls to ``should_stop()`` return ``True``, and the C++ loops of
-        the queue runners end after their current enqueue.
-
-        If an exception is passed, it is recorded to be re-raised by ``join()``, unless it is
-        one of the clean-stop types, a stop was already requested, or an exception is already
-        recorded (only the first one is kept).
+        From now on ``should_stop()`` returns True, and the queue runners' C++ loops end after
+        their current enqueue. An exception given here is kept for ``join()`` to re-raise,
+        unless it is a clean-stop type, a stop was already requested, or an exception is
+        already kept (the first one wins).
 
         Args:
-          ex: Optional ``Exception``, or Python ``exc_info`` tuple as returned by
-            ``sys.exc_info()``. If this is the first call to ``request_stop()`` the
-            corresponding exception is recorded and re-raised from ``join()``.
+          ex: Optional exception, or an ``exc_info`` tuple (``sys.exc_info()``), that caused
+            the stop.
 
         Raises:
           Exception: ``ex`` itself, if ``join()`` has already returned (nobody would see it
@@ -122,10 +118,9 @@ class Coordinator:
                 self._stop_flag.request()
 
     def clear_stop(self):
-        """Clears the stop flag.
+        """Withdraws the stop request, so the same coordinator can run new threads.
 
-        After this is called, calls to ``should_stop()`` return ``False``, and a recorded
-        exception is forgotten, so the same coordinator can run a new set of threads.
+        ``should_stop()`` returns False again, and a kept exception is forgotten.
         """
         with self._lock:
             self._joined = False
@@ -135,20 +130,19 @@ class Coordinator:
                 self._stop_flag = _core.StopFlag()
 
     def should_stop(self):
-        """Check if stop was requested.
+        """Returns whether a stop has been requested.
 
         Returns:
-          True if a stop was requested.
+          A bool.
         """
         return self._stop_event.is_set()
 
     @contextlib.contextmanager
     def stop_on_exception(self):
-        """Context manager to request stop when an Exception is raised.
+        """A context in which an exception requests a stop instead of propagating.
 
-        Code that uses a coordinator must catch exceptions and pass them to ``request_stop()``;
-        this context does it: an exception raised inside the ``with`` block (any exception, as
-        in TF1) is passed to ``request_stop()`` and not propagated.
+        The exception raised inside the ``with`` block (any exception, as in TF1) is passed to
+        ``request_stop()``, to be re-raised by ``join()`` in the main thread:
 
             with coord.stop_on_exception():
                 while not coord.should_stop():
@@ -163,48 +157,42 @@ class Coordinator:
             self.request_stop(ex=sys.exc_info())
 
     def wait_for_stop(self, timeout=None):
-        """Wait till the Coordinator is told to stop.
+        """Blocks until a stop is requested, or ``timeout`` seconds pass.
 
         Args:
-          timeout: Float. Sleep for up to that many seconds waiting for ``should_stop()`` to
-            become True; ``None`` waits forever.
+          timeout: Seconds to wait at most (a float); None waits without limit.
 
         Returns:
-          True if the Coordinator is told stop, False if the timeout expired.
+          True if a stop was requested, False if the wait timed out.
         """
         return self._stop_event.wait(timeout)
 
     def register_thread(self, thread):
-        """Register a thread to join.
-
-        ``join()`` waits for the registered threads as well as those passed to it.
+        """Adds a thread for ``join()`` to wait for, with those passed to it.
 
         Args:
-          thread: A Python thread to join.
+          thread: A ``threading.Thread``.
         """
         with self._lock:
             self._registered_threads.add(thread)
 
     def join(self, threads=None, stop_grace_period_secs=120, ignore_live_threads=False):
-        """Wait for threads to terminate.
+        """Waits for the threads to end, and re-raises the exception that stopped them.
 
-        This call blocks until the given threads and the registered ones have terminated, or a
-        stop was requested. Once a stop is requested, the threads have
-        ``stop_grace_period_secs`` seconds to end; those still alive after that are reported.
-        If an exception was passed to ``request_stop()``, it is re-raised here.
+        It returns once the given and the registered threads have ended. After a stop is
+        requested, they get ``stop_grace_period_secs`` seconds to end; those still alive then
+        are reported. An exception kept by ``request_stop()`` is re-raised here.
 
         Args:
-          threads: List of ``threading.Thread``. The started threads to join in addition to the
-            registered threads.
-          stop_grace_period_secs: Number of seconds given to threads to stop after
-            ``request_stop()`` has been called.
-          ignore_live_threads: If ``False``, raises an error if any of the threads are still
-            alive after ``stop_grace_period_secs``; if ``True``, only logs them.
+          threads: Started threads to wait for besides the registered ones.
+          stop_grace_period_secs: How long the threads may take to end once a stop is
+            requested, in seconds.
+          ignore_live_threads: If True, threads still alive after the grace period are only
+            logged; if False, they are an error.
 
         Raises:
-          RuntimeError: If any thread is still alive after ``request_stop()`` is called and the
-            grace period expires (and ``ignore_live_threads`` is False).
-          Exception: the exception recorded by ``request_stop()``, if any.
+          RuntimeError: if threads outlive the grace period (unless ``ignore_live_threads``).
+          Exception: the exception kept by ``request_stop()``, if any.
         """
         with self._lock:
             if threads is None:
@@ -242,7 +230,7 @@ class Coordinator:
         return self._joined
 
     def raise_requested_exception(self):
-        """If an exception has been passed to ``request_stop``, this raises it.
+        """Raises the exception kept by ``request_stop()``, if there is one.
 
         Raises:
           Exception: the recorded exception, if any.
@@ -253,7 +241,7 @@ class Coordinator:
 
 
 class LooperThread(threading.Thread):
-    """A thread that runs code repeatedly, optionally on a timer.
+    """A thread that runs code again and again, optionally on a timer, until a stop.
 
     The thread runs ``run_loop()`` (by default ``target(*args, **kwargs)``) every
     ``timer_interval_secs`` seconds, or back to back when that is None, until its
@@ -263,15 +251,15 @@ class LooperThread(threading.Thread):
     """
 
     def __init__(self, coord, timer_interval_secs, target=None, args=None, kwargs=None):
-        """Create a LooperThread.
+        """Creates the thread (not started) and registers it with ``coord``.
 
         Args:
-          coord: A Coordinator.
-          timer_interval_secs: Time boundaries at which to call ``run_loop()``, or ``None`` to
-            call it back to back.
-          target: Optional callable object that will be executed in the thread.
-          args: Optional arguments to pass to ``target`` when calling it.
-          kwargs: Optional keyword arguments to pass to ``target`` when calling it.
+          coord: The ``Coordinator`` that stops it.
+          timer_interval_secs: Seconds between calls of ``run_loop()``, or None to call it back
+            to back.
+          target: Optional callable that ``run_loop()`` calls.
+          args: Positional arguments for ``target``.
+          kwargs: Keyword arguments for ``target``.
 
         Raises:
           ValueError: If ``coord`` is not a Coordinator, or ``args`` or ``kwargs`` are given
@@ -295,21 +283,20 @@ class LooperThread(threading.Thread):
 
     @staticmethod
     def loop(coord, timer_interval_secs, target, args=None, kwargs=None):
-        """Start a LooperThread that calls a function periodically.
+        """Starts a thread calling ``target(*args, **kwargs)`` until ``coord`` stops.
 
-        If ``timer_interval_secs`` is None the thread calls ``target(*args, **kwargs)``
-        repeatedly. Otherwise it calls it every ``timer_interval_secs`` seconds. The thread
-        terminates when a stop is requested.
+        The calls come every ``timer_interval_secs`` seconds, or back to back when that is
+        None.
 
         Args:
-          coord: A Coordinator.
-          timer_interval_secs: Number. Time boundaries at which to call ``target``.
-          target: A callable object.
-          args: Optional arguments to pass to ``target`` when calling it.
-          kwargs: Optional keyword arguments to pass to ``target`` when calling it.
+          coord: The ``Coordinator``.
+          timer_interval_secs: Seconds between calls, or None.
+          target: The callable.
+          args: Positional arguments for ``target``.
+          kwargs: Keyword arguments for ``target``.
 
         Returns:
-          The started thread.
+          The started ``LooperThread``.
         """
         looper = LooperThread(coord, timer_interval_secs, target=target, args=args, kwargs=kwargs)
         looper.start()

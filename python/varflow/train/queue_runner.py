@@ -20,7 +20,7 @@ from varflow.graph import GraphKeys, add_to_collection
 
 
 class QueueRunner:
-    """Holds a list of enqueue operations for a queue, each to be run in a thread.
+    """Runs a queue's enqueue ops in threads, and closes the queue when they end.
 
     Queues let several threads compute input tensors while the training step runs: in TF1's
     input pipelines one set of threads fills a queue of file names, a second reads and
@@ -46,7 +46,7 @@ class QueueRunner:
         queue_runner_def=None,
         import_scope=None,
     ):
-        """Create a QueueRunner.
+        """Creates a runner for ``queue``'s enqueue ops.
 
         Unless given, the close and cancel ops are made here, from ``queue.close()``. The
         threads themselves are made later, by ``create_threads()``: one per op of
@@ -54,15 +54,15 @@ class QueueRunner:
         each should enqueue into ``queue``.
 
         Args:
-          queue: A ``Queue``.
-          enqueue_ops: List of enqueue ops to run in threads later.
-          close_op: Op to close the queue. Pending enqueue ops are preserved. Defaults to
-            ``queue.close()``.
-          cancel_op: Op to close the queue and cancel pending enqueue ops. Defaults to
-            ``queue.close(cancel_pending_enqueues=True)``.
-          queue_closed_exception_types: Optional tuple of Exception types that indicate that
-            the queue has been closed when raised during an enqueue operation. Defaults to
-            ``(tf.errors.OutOfRangeError,)``.
+          queue: The queue (a ``tf.QueueBase``).
+          enqueue_ops: The enqueue ops, one thread each.
+          close_op: The op run when the enqueues end: it closes the queue, letting waiting
+            enqueues finish. Defaults to ``queue.close()``.
+          cancel_op: The op run when the coordinator stops: it closes the queue and cancels
+            waiting enqueues. Defaults to ``queue.close(cancel_pending_enqueues=True)``.
+          queue_closed_exception_types: Optional tuple of ``tf.errors`` types that mean, when
+            an enqueue raises them, that the input has ended (a clean end of the thread).
+            Defaults to ``(tf.errors.OutOfRangeError,)``.
           queue_runner_def: Not supported: varflow does not read ``QueueRunnerDef`` protos, so
             this must be None.
           import_scope: Optional string, TF1's name scope for ``queue_runner_def``; unused.
@@ -140,16 +140,11 @@ class QueueRunner:
 
     @property
     def exceptions_raised(self):
-        """Exceptions raised but not handled by the ``QueueRunner`` threads.
+        """The errors of this runner's threads that no coordinator took.
 
-        Exceptions raised in queue runner threads are handled in one of two ways depending on
-        whether or not a ``Coordinator`` was passed to ``create_threads()``: with a coordinator,
-        they are reported to it and re-raised by ``coord.join()``; without one, they are logged
-        by the threads and kept in this list (which ``create_threads()`` empties).
-
-        Returns:
-          A list of Python ``Exception`` objects. The list is empty if no exception was
-          captured.
+        With a ``Coordinator`` given to ``create_threads()``, a thread's error goes to it (and
+        ``coord.join()`` re-raises it); without one, the thread logs the error and it is kept
+        in this list, which ``create_threads()`` empties.
         """
         return self._exceptions_raised
 
@@ -206,26 +201,22 @@ class QueueRunner:
             logging.vlog(1, "Ignored exception: %s", str(e))
 
     def create_threads(self, sess, coord=None, daemon=False, start=False):
-        """Create threads to run the enqueue ops for the given session.
+        """Makes (and optionally starts) the threads that run the enqueue ops in ``sess``.
 
-        This method requires a session in which the graph was launched. It creates a list of
-        threads, optionally starting them. There is one thread for each op passed in
-        ``enqueue_ops``, plus, when ``coord`` is given, one that waits for the coordinator to
-        stop and then runs ``cancel_op``, waking enqueues blocked on a full queue.
-
-        If threads of this runner are already running in ``sess`` (and have not ended), no new
-        threads are created and an empty list is returned.
+        One thread per enqueue op, plus, when ``coord`` is given, one that waits for the
+        coordinator to stop and then runs ``cancel_op``, waking enqueues blocked on a full
+        queue. If this runner's threads still run in ``sess``, no new ones are made and the
+        list is empty.
 
         Args:
-          sess: A ``Session``.
-          coord: Optional ``Coordinator`` object for reporting errors and checking for stop
-            conditions; the threads are registered with it.
-          daemon: Boolean. If ``True`` make the threads daemon threads.
-          start: Boolean. If ``True`` starts the threads. If ``False`` the caller must call the
-            ``start()`` method of the returned threads.
+          sess: The ``Session`` to run the ops in.
+          coord: Optional ``Coordinator`` that stops the threads and takes their errors; they
+            are registered with it.
+          daemon: If True, the threads are daemons (they do not keep the program alive).
+          start: If True, the threads are started; if False, call their ``start()``.
 
         Returns:
-          A list of threads.
+          The list of threads.
         """
         with self._lock:
             if self._runs_per_session.get(sess, 0) > 0:
@@ -259,17 +250,14 @@ class QueueRunner:
 
 
 def add_queue_runner(qr, collection=GraphKeys.QUEUE_RUNNERS):
-    """Adds a ``QueueRunner`` to a collection in the graph.
+    """Adds a ``QueueRunner`` to a graph collection, for ``start_queue_runners()``.
 
-    When building a complex model that uses many queues it is often difficult to gather all
-    the queue runners that need to be run. This convenience function allows you to add a
-    queue runner to a well known collection in the graph; ``start_queue_runners()`` starts
-    the runners of that collection.
+    The input functions (``tf.train.batch``, the producers...) register their runners this
+    way, so that one ``start_queue_runners()`` call starts them all.
 
     Args:
-      qr: A ``QueueRunner``.
-      collection: A ``GraphKey`` specifying the graph collection to add the queue runner
-        to. Defaults to ``GraphKeys.QUEUE_RUNNERS``.
+      qr: The ``QueueRunner``.
+      collection: The collection's key; ``GraphKeys.QUEUE_RUNNERS`` by default.
     """
     add_to_collection(collection, qr)
 
@@ -277,23 +265,18 @@ def add_queue_runner(qr, collection=GraphKeys.QUEUE_RUNNERS):
 def start_queue_runners(
     sess=None, coord=None, daemon=True, start=True, collection=GraphKeys.QUEUE_RUNNERS
 ):
-    """Starts all queue runners collected in the graph.
-
-    This is a companion method to ``add_queue_runner()``. It just starts threads for all
-    queue runners collected in the graph. It returns the list of all threads.
+    """Starts the threads of every ``QueueRunner`` in the graph's collection.
 
     Args:
-      sess: ``Session`` used to run the queue ops. Defaults to the default session.
-      coord: Optional ``Coordinator`` for coordinating the started threads.
-      daemon: Whether the threads should be marked as ``daemons``, meaning they don't block
-        program exit.
-      start: Set to ``False`` to only create the threads, not start them.
-      collection: A ``GraphKey`` specifying the graph collection to get the queue runners
-        from. Defaults to ``GraphKeys.QUEUE_RUNNERS``.
+      sess: The ``Session`` to run the enqueue ops in; the default session if None.
+      coord: Optional ``Coordinator`` that stops the threads and takes their errors.
+      daemon: If True, the threads are daemons (they do not keep the program alive).
+      start: If False, the threads are made but not started.
+      collection: The collection's key; ``GraphKeys.QUEUE_RUNNERS`` by default.
 
     Returns:
-      A list of threads. For a ``MonitoredSession``, which starts its queue runners itself,
-      an empty list.
+      The list of threads (empty for a ``MonitoredSession``, which starts its queue
+      runners itself).
 
     Raises:
       RuntimeError: If called with eager execution enabled.
