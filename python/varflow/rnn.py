@@ -140,9 +140,10 @@ def _sequence_length_vector(sequence_length, batch_size):
 
 
 def static_rnn(cell, inputs, initial_state=None, dtype=None, sequence_length=None, scope=None):
-    """Creates a recurrent neural network specified by RNNCell ``cell``.
+    """Runs ``cell`` over a Python list of time steps, unrolled in the graph.
 
-    The cell is unrolled in the graph, once per element of ``inputs``; the simplest form is
+    The graph gets one copy of the cell per element of ``inputs``; without
+    ``sequence_length`` it computes
 
         state = cell.zero_state(...)
         outputs = []
@@ -159,25 +160,24 @@ def static_rnn(cell, inputs, initial_state=None, dtype=None, sequence_length=Non
     computes the selection, which gives the same outputs, state and gradients.
 
     Args:
-      cell: An instance of RNNCell.
-      inputs: A length T list of inputs, each a ``Tensor`` of shape
-        ``[batch_size, input_size]``, or a nested tuple of such elements.
-      initial_state: (optional) An initial state for the RNN. If ``cell.state_size`` is an
-        integer, this must be a ``Tensor`` of appropriate type and shape
-        ``[batch_size, cell.state_size]``. If ``cell.state_size`` is a tuple, this should be
-        a tuple of tensors having shapes ``[batch_size, s] for s in cell.state_size``.
-      dtype: (optional) The data type for the initial state and expected output. Required if
-        ``initial_state`` is not provided or the RNN state has a heterogeneous dtype.
-      sequence_length: Specifies the length of each sequence in inputs. An int32 or int64
-        vector (tensor) of size ``[batch_size]``, values in ``[0, T)``.
-      scope: VariableScope for the created subgraph; defaults to ``"rnn"``.
+      cell: The RNNCell.
+      inputs: A list of T inputs, each a ``[batch_size, input_size]`` tensor (or a nested
+        tuple of them).
+      initial_state: (optional) The state before the first step: a
+        ``[batch_size, cell.state_size]`` tensor, or tensors nested as
+        ``cell.state_size`` is. By default the cell's zero state.
+      dtype: (optional) The dtype of the zero state and the outputs; required without
+        ``initial_state``.
+      sequence_length: (optional) An int32/int64 vector of size ``[batch_size]``: each
+        row's number of valid steps.
+      scope: The variable scope of the cell's variables; defaults to ``"rnn"``.
 
     Returns:
-      A pair ``(outputs, state)`` where ``outputs`` is a length T list of outputs (one for
-      each input), or a nested tuple of such elements, and ``state`` is the final state.
+      A pair ``(outputs, state)``: the list of the T outputs (each nested as
+      ``cell.output_size`` is) and the final state.
 
     Raises:
-      TypeError: If ``cell`` is not an instance of RNNCell, or ``inputs`` is not a list.
+      TypeError: if ``cell`` is not an RNNCell, or ``inputs`` is not a list.
       ValueError: If ``inputs`` is empty, an input has rank below 2 or an unknown input
         size, the batch sizes of the inputs disagree, ``dtype`` is missing without an
         ``initial_state``, or ``sequence_length`` is not a vector of length ``batch_size``.
@@ -276,42 +276,34 @@ def static_bidirectional_rnn(
     sequence_length=None,
     scope=None,
 ):
-    """Creates a bidirectional recurrent neural network.
+    """Runs one cell forward and another backward over a list of time steps (``static_rnn``).
 
-    Similar to the unidirectional case (``static_rnn``) but takes input and builds
-    independent forward and backward RNNs, with the final forward and backward outputs
-    depth-concatenated, such that the output will have the format
-    ``[time][batch][cell_fw.output_size + cell_bw.output_size]``. The input sizes of the
-    forward and backward cells must match. The backward RNN runs over each row's first
-    ``sequence_length[b]`` steps in reverse (the whole list when ``sequence_length`` is
-    None) and its outputs are put back in forward order before the concatenation. The
+    The backward cell reads each row's first ``sequence_length[b]`` steps in reverse (the
+    whole list when ``sequence_length`` is None); its outputs are put back in forward
+    order, and each step's output is the two directions' outputs concatenated, of size
+    ``cell_fw.output_size + cell_bw.output_size``. The
     variables live under ``bidirectional_rnn/fw`` and ``bidirectional_rnn/bw`` (or
     ``scope/fw``, ``scope/bw``).
 
     Args:
-      cell_fw: An instance of RNNCell, to be used for the forward direction.
-      cell_bw: An instance of RNNCell, to be used for the backward direction.
-      inputs: A length T list of inputs, each a tensor of shape
-        ``[batch_size, input_size]``, or a nested tuple of such elements.
-      initial_state_fw: (optional) An initial state for the forward RNN. This must be a
-        tensor of appropriate type and shape ``[batch_size, cell_fw.state_size]``, or a tuple
-        of them if ``cell_fw.state_size`` is a tuple.
-      initial_state_bw: (optional) Same as for ``initial_state_fw``, but using the
-        corresponding properties of ``cell_bw``.
-      dtype: (optional) The data type for the initial state. Required if either of the
-        initial states is not provided.
-      sequence_length: (optional) An int32/int64 vector, size ``[batch_size]``, containing
-        the actual lengths for each of the sequences.
-      scope: VariableScope for the created subgraph; defaults to ``"bidirectional_rnn"``.
+      cell_fw: The RNNCell of the forward direction.
+      cell_bw: The RNNCell of the backward direction.
+      inputs: A list of T inputs, each a ``[batch_size, input_size]`` tensor (or a nested
+        tuple of them).
+      initial_state_fw: (optional) The forward cell's initial state (see ``static_rnn``).
+      initial_state_bw: (optional) The backward cell's initial state.
+      dtype: (optional) The dtype of the zero states; required when an initial state is
+        missing.
+      sequence_length: (optional) An int32/int64 vector of size ``[batch_size]``: each
+        row's number of valid steps.
+      scope: The variable scope; defaults to ``"bidirectional_rnn"``.
 
     Returns:
-      A tuple ``(outputs, output_state_fw, output_state_bw)`` where ``outputs`` is a length
-      T list of the forward and backward outputs concatenated per step, and
-      ``output_state_fw``, ``output_state_bw`` are the final states of the two directions.
+      A tuple ``(outputs, output_state_fw, output_state_bw)``: the list of the T
+      concatenated outputs and the two directions' final states.
 
     Raises:
-      TypeError: If ``cell_fw`` or ``cell_bw`` is not an instance of RNNCell, or ``inputs``
-        is not a list.
+      TypeError: if a cell is not an RNNCell, or ``inputs`` is not a list.
       ValueError: If ``inputs`` is empty, or for the reasons ``static_rnn`` gives.
     """
     assert_like_rnncell("cell_fw", cell_fw)
@@ -351,9 +343,9 @@ def dynamic_rnn(
     time_major=False,
     scope=None,
 ):
-    """Creates a recurrent neural network specified by RNNCell ``cell``.
+    """Runs ``cell`` over the time axis of ``inputs`` in a loop, not unrolled.
 
-    Performs fully dynamic unrolling of ``inputs``: the cell runs in a ``tf.while_loop``
+    The cell runs in a ``tf.while_loop``
     over the time axis, reading each step's input from a ``TensorArray`` and writing each
     output to another, as TF1 does, so the graph does not grow with the number of steps and
     the time dimension may be unknown until run time. The loop stops after
@@ -371,37 +363,33 @@ def dynamic_rnn(
     reaches the cell's variables and ``inputs``).
 
     Args:
-      cell: An instance of RNNCell.
-      inputs: The RNN inputs. If ``time_major == False`` (default), a tensor of shape
-        ``[batch_size, max_time, ...]``, or a nested tuple of such elements; if
-        ``time_major == True``, ``[max_time, batch_size, ...]``. The depth dimensions must be
-        known at graph build.
-      sequence_length: (optional) An int32/int64 vector sized ``[batch_size]``. Used to copy
-        through state and zero out outputs when past a batch element's sequence length, and
-        to stop the loop early.
-      initial_state: (optional) An initial state for the RNN. If ``cell.state_size`` is an
-        integer, this must be a tensor of appropriate type and shape
-        ``[batch_size, cell.state_size]``; if it is a tuple, a tuple of tensors having shapes
-        ``[batch_size, s] for s in cell.state_size``.
-      dtype: (optional) The data type for the initial state and expected output. Required if
-        ``initial_state`` is not provided or the RNN state has a heterogeneous dtype.
+      cell: The RNNCell.
+      inputs: A ``[batch_size, max_time, ...]`` tensor (``[max_time, batch_size, ...]``
+        when ``time_major``), or a nested tuple of them; the depths must be known at graph
+        build.
+      sequence_length: (optional) An int32/int64 vector of size ``[batch_size]``: each
+        row's number of valid steps (later outputs are zeros, the state is carried
+        through, and the loop stops after the longest).
+      initial_state: (optional) The state before the first step: a
+        ``[batch_size, cell.state_size]`` tensor, or tensors nested as
+        ``cell.state_size`` is. By default the cell's zero state.
+      dtype: (optional) The dtype of the zero state and the outputs; required without
+        ``initial_state``.
       parallel_iterations: (Default: 32). Passed to ``tf.while_loop``; varflow runs the
         iterations in order, so it changes nothing but is accepted for TF1 programs.
       swap_memory: Accepted for TF1 compatibility (TF1 swaps GPU memory to the host; varflow
         runs on the CPU).
-      time_major: The shape format of the ``inputs`` and ``outputs`` tensors: ``True`` for
-        ``[max_time, batch_size, depth]``, ``False`` (default) for
-        ``[batch_size, max_time, depth]``. Time-major saves the two transposes.
-      scope: VariableScope for the created subgraph; defaults to ``"rnn"``.
+      time_major: If True, ``inputs`` and ``outputs`` are ``[max_time, batch_size, ...]``
+        (which saves two transposes); if False (default), ``[batch_size, max_time, ...]``.
+      scope: The variable scope of the cell's variables; defaults to ``"rnn"``.
 
     Returns:
-      A pair ``(outputs, state)`` where ``outputs`` is the RNN output tensor, shaped
-      ``[batch_size, max_time, cell.output_size]`` (``[max_time, batch_size, ...]`` if
-      ``time_major``), or a nested tuple of them if ``cell.output_size`` is nested, and
-      ``state`` is the final state, shaped like ``cell.state_size``.
+      A pair ``(outputs, state)``: the outputs, ``[batch_size, max_time,
+      cell.output_size]`` (time first if ``time_major``; nested if ``cell.output_size``
+      is), and the final state, nested as ``cell.state_size`` is.
 
     Raises:
-      TypeError: If ``cell`` is not an instance of RNNCell.
+      TypeError: if ``cell`` is not an RNNCell.
       ValueError: If an input has rank below 3 or an unknown depth, the inputs' time steps or batch sizes disagree, ``dtype`` is missing
         without an ``initial_state``, or ``sequence_length`` is not a vector of length
         ``batch_size``.
@@ -562,36 +550,27 @@ def bidirectional_dynamic_rnn(
     time_major=False,
     scope=None,
 ):
-    """Creates a dynamic version of bidirectional recurrent neural network.
+    """Runs one cell forward and another backward over the time axis (``dynamic_rnn``).
 
-    Takes input and builds independent forward and backward RNNs with ``dynamic_rnn``. The
-    backward RNN reads each row's first ``sequence_length[b]`` steps reversed (the whole
+    The backward cell reads each row's first ``sequence_length[b]`` steps reversed (the whole
     time axis when ``sequence_length`` is None); its outputs are reversed back, so both
     directions' outputs are in forward time order. The input sizes of the two cells must
     match. Variables live under ``bidirectional_rnn/fw`` and ``bidirectional_rnn/bw``.
 
     Args:
-      cell_fw: An instance of RNNCell, to be used for the forward direction.
-      cell_bw: An instance of RNNCell, to be used for the backward direction.
-      inputs: The RNN inputs: ``[batch_size, max_time, ...]``, or
-        ``[max_time, batch_size, ...]`` if ``time_major``, or a nested tuple of such
-        tensors.
-      sequence_length: (optional) An int32/int64 vector, size ``[batch_size]``, containing
-        the actual lengths for each of the sequences in the batch. If not provided, all
-        batch entries are assumed to be full sequences and the reversal covers the whole
-        time axis.
-      initial_state_fw: (optional) An initial state for the forward RNN: a tensor of shape
-        ``[batch_size, cell_fw.state_size]``, or a tuple of them if
-        ``cell_fw.state_size`` is a tuple.
-      initial_state_bw: (optional) Same as for ``initial_state_fw``, but using the
-        corresponding properties of ``cell_bw``.
-      dtype: (optional) The data type for the initial states and expected output. Required
-        if initial states are not provided or the RNN states have a heterogeneous dtype.
+      cell_fw: The RNNCell of the forward direction.
+      cell_bw: The RNNCell of the backward direction.
+      inputs: As for ``dynamic_rnn``.
+      sequence_length: (optional) An int32/int64 vector of size ``[batch_size]``: each
+        row's number of valid steps; None: every row is full length.
+      initial_state_fw: (optional) The forward cell's initial state (see ``dynamic_rnn``).
+      initial_state_bw: (optional) The backward cell's initial state.
+      dtype: (optional) The dtype of the zero states and the outputs; required when an
+        initial state is missing.
       parallel_iterations: (Default: 32). Passed to each ``dynamic_rnn`` (see there).
       swap_memory: Accepted for TF1 compatibility (see ``dynamic_rnn``).
-      time_major: The shape format of the ``inputs`` and ``outputs`` tensors, as in
-        ``dynamic_rnn``.
-      scope: VariableScope for the created subgraph; defaults to ``"bidirectional_rnn"``.
+      time_major: The layout of ``inputs`` and ``outputs``, as for ``dynamic_rnn``.
+      scope: The variable scope; defaults to ``"bidirectional_rnn"``.
 
     Returns:
       A tuple ``(outputs, output_states)`` where ``outputs`` is the pair
@@ -600,7 +579,7 @@ def bidirectional_dynamic_rnn(
       ``(output_state_fw, output_state_bw)`` of their final states.
 
     Raises:
-      TypeError: If ``cell_fw`` or ``cell_bw`` is not an instance of RNNCell.
+      TypeError: if a cell is not an RNNCell.
       ValueError: for the reasons ``dynamic_rnn`` gives.
     """
     assert_like_rnncell("cell_fw", cell_fw)

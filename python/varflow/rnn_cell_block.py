@@ -110,13 +110,15 @@ class LSTMBlockCell(LayerRNNCell):
         reuse=None,
         name="lstm_cell",
     ):
-        """Initialize the basic LSTM cell.
+        """Creates the cell (its variables are made at the first call).
 
         Args:
-          num_units: int, the number of units in the LSTM cell.
-          forget_bias: float, the bias added to forget gates (see ``BasicLSTMCell``).
-          cell_clip: An optional float; ``None`` (or a value ``<= 0``) disables clipping.
-          use_peephole: Whether to use peephole connections or not.
+          num_units: int, the size of the cell state and of the output.
+          forget_bias: float, added to the forget gate (see ``BasicLSTMCell``).
+          cell_clip: An optional float bounding the cell state; ``None`` (or a value ``<= 0``)
+            does not clip.
+          use_peephole: bool: if True, the gates also see the cell state through diagonal
+            weights.
           dtype: The dtype of the cell's variables; ``None`` takes the dtype of the first
             input.
           reuse: (optional) Boolean: whether to reuse the variables already in the cell's scope.
@@ -150,7 +152,7 @@ class LSTMBlockCell(LayerRNNCell):
         self.built = True
 
     def call(self, inputs, states_prev):
-        """Long short-term memory cell (LSTM): one time step.
+        """Runs one LSTM step as one ``LSTMBlockCell`` op.
 
         Args:
           inputs: A ``[batch_size, num_inputs]`` tensor.

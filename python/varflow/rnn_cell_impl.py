@@ -113,10 +113,10 @@ _LSTMStateTuple = collections.namedtuple("LSTMStateTuple", ("c", "h"))
 
 
 class LSTMStateTuple(_LSTMStateTuple):
-    """Tuple used by LSTM cells for ``state_size``, ``zero_state`` and their output state.
+    """The state of an LSTM: the pair ``(c, h)`` of cell state and output, in that order.
 
-    Stores two elements, ``(c, h)``, in that order: ``c`` is the cell state and ``h`` the
-    output (the hidden state). Only LSTM cells built with ``state_is_tuple=True`` use it.
+    LSTM cells with ``state_is_tuple=True`` use it for ``state_size``, ``zero_state`` and
+    the state they return.
     """
 
     __slots__ = ()
@@ -169,7 +169,7 @@ def assert_like_rnncell(cell_name, cell) -> None:
 
 
 class RNNCell:
-    """Abstract object representing an RNN cell.
+    """The base of RNN cells: one time step, ``(output, new_state) = cell(inputs, state)``.
 
     Every cell computes ``output, new_state = cell(inputs, state)``. ``inputs`` is a
     ``[batch_size, input_size]`` tensor (or a nested structure of them) and ``state`` a
@@ -272,7 +272,7 @@ class RNNCell:
 
     @property
     def state_size(self):
-        """Size(s) of the state used by this cell.
+        """The size of the cell's state.
 
         An integer, a ``TensorShape``, or a (possibly nested) tuple of them, one per state tensor
         (``LSTMStateTuple(c=num_units, h=num_units)`` for an LSTM with ``state_is_tuple=True``).
@@ -281,7 +281,7 @@ class RNNCell:
 
     @property
     def output_size(self):
-        """Integer or TensorShape: the size of the output produced by this cell."""
+        """The size of the cell's output: an integer or a ``TensorShape``."""
         raise NotImplementedError("Abstract method")
 
     def build(self, input_shape) -> None:
@@ -313,15 +313,15 @@ class RNNCell:
 
     # --- calling ----------------------------------------------------------------------------------
     def __call__(self, inputs, state, scope=None):
-        """Runs this RNN cell on ``inputs``, starting from ``state``.
+        """Runs one step of the cell: returns ``(output, new_state)``.
 
         The first call creates the cell's variables in the variable scope that is current at
         that moment (or in ``scope``); later calls reuse them.
 
         Args:
           inputs: A ``[batch_size, input_size]`` tensor (or a nested structure of them).
-          state: A ``[batch_size, self.state_size]`` tensor if ``self.state_size`` is an integer,
-            else a tuple of tensors with the structure of ``self.state_size``.
+          state: The previous state: a ``[batch_size, state_size]`` tensor for an integer
+            ``state_size``, else tensors nested as ``state_size`` is.
           scope: Optional variable scope (or its name) to create the variables in, instead of the
             caller's current scope.
 
@@ -484,16 +484,15 @@ class RNNCell:
         return self.zero_state(batch_size, dtype)
 
     def zero_state(self, batch_size, dtype):
-        """Returns zero-filled state tensor(s).
+        """Returns the all-zero state for a batch.
 
         Args:
           batch_size: An int or a scalar int32 tensor, the batch size.
           dtype: The dtype of the state.
 
         Returns:
-          If ``state_size`` is an int or a TensorShape, a zero-filled tensor of shape
-          ``[batch_size, state_size]``. If ``state_size`` is a nested structure, a nested
-          structure of such tensors, one for each of its leaves. The tensors are made under the
+          For each leaf ``s`` of ``state_size``, zeros of shape ``[batch_size, s]``, nested as
+          ``state_size`` is (a single tensor for an integer ``state_size``); made under the
           name scope ``<ClassName>ZeroState``.
         """
         with name_scope(type(self).__name__ + "ZeroState"):
@@ -530,7 +529,7 @@ def _activation_or_tanh(activation):
 
 
 class BasicRNNCell(LayerRNNCell):
-    """The most basic RNN cell: ``output = new_state = act(W * [input, state] + b)``.
+    """The plain RNN cell: ``output = new_state = activation(W * [inputs, state] + b)``.
 
     Its variables are ``basic_rnn_cell/kernel`` (``[input_size + num_units, num_units]``) and
     ``basic_rnn_cell/bias`` (zeros).
@@ -539,11 +538,11 @@ class BasicRNNCell(LayerRNNCell):
     _input_ndim = 2
 
     def __init__(self, num_units, activation=None, reuse=None, name=None, dtype=None, **kwargs):
-        """Initializes the basic RNN cell.
+        """Creates the cell (its variables are made at the first call).
 
         Args:
-          num_units: int, the number of units in the RNN cell.
-          activation: Nonlinearity to use: a callable, or the name of a ``tf.math``/``tf.nn``
+          num_units: int, the size of the state and of the output.
+          activation: The nonlinearity: a callable, or the name of a ``tf.math``/``tf.nn``
             function. Default: ``tanh``.
           reuse: (optional) Boolean: whether to reuse the variables already in the cell's scope
             (the scope is then the cell's base name, never a numbered one). Otherwise, making a
@@ -604,7 +603,7 @@ def _constant_init(value, dtype):
 
 
 class GRUCell(LayerRNNCell):
-    """Gated Recurrent Unit cell (Cho et al., 2014).
+    """The gated recurrent unit of Cho et al. (2014).
 
     The reset and update gates come from one kernel, ``gru_cell/gates/kernel``, and the
     candidate from ``gru_cell/candidate/kernel``; the new state is
@@ -626,18 +625,18 @@ class GRUCell(LayerRNNCell):
         dtype=None,
         **kwargs,
     ):
-        """Initializes the GRU cell.
+        """Creates the cell (its variables are made at the first call).
 
         Args:
-          num_units: int, the number of units in the GRU cell.
-          activation: Nonlinearity to use for the candidate. Default: ``tanh``.
+          num_units: int, the size of the state and of the output.
+          activation: The candidate's nonlinearity. Default: ``tanh``.
           reuse: (optional) Boolean: whether to reuse the variables already in the cell's scope
             (the scope is then the cell's base name, never a numbered one). Otherwise, making a
             variable that already exists raises ``ValueError``.
-          kernel_initializer: (optional) The initializer to use for the weight and projection
-            matrices.
-          bias_initializer: (optional) The initializer to use for the bias; by default the gates'
-            bias is 1.0 and the candidate's 0.0.
+          kernel_initializer: (optional) Initializer of the two kernels; by default the
+            variable scope's (then Glorot uniform).
+          bias_initializer: (optional) Initializer of the two biases; by default 1.0 for the
+            gates and 0.0 for the candidate.
           name: String, the cell's name and variable scope. A second cell of the same name in one
             scope gets a numbered scope (``name_1``) unless ``reuse=True`` shares the first's.
           dtype: The dtype of the cell's variables; ``None`` takes the dtype of the first
@@ -705,14 +704,12 @@ class GRUCell(LayerRNNCell):
 
 
 class BasicLSTMCell(LayerRNNCell):
-    """Basic LSTM recurrent network cell.
+    """The LSTM of Zaremba et al. (2014, arXiv:1409.2329): no peepholes, clipping or projection.
 
-    The implementation is based on http://arxiv.org/abs/1409.2329 (Zaremba et al.). The
-    gates ``i, j, f, o`` come from one kernel, ``basic_lstm_cell/kernel`` of shape
-    ``[input_size + num_units, 4 * num_units]``, and ``forget_bias`` (default 1.0) is added
-    to the forget gate in order to reduce the scale of forgetting at the beginning of
-    training. It does not allow cell clipping, a projection layer, or peephole connections:
-    it is the basic baseline; use ``LSTMCell`` for those.
+    The input, cell-input, forget and output gates (``i, j, f, o``) come from one kernel,
+    ``basic_lstm_cell/kernel`` of shape ``[input_size + num_units, 4 * num_units]``;
+    ``forget_bias`` (default 1.0) is added to the forget gate so that a fresh network
+    starts by remembering. For peepholes, cell clipping or a projection, use ``LSTMCell``.
 
     With the default ``tanh`` activation each step is one fused ``LSTMBlockCell`` op (the
     numbers of the unfused formula, one op per step in the gradient too); with another
@@ -732,16 +729,16 @@ class BasicLSTMCell(LayerRNNCell):
         dtype=None,
         **kwargs,
     ):
-        """Initializes the basic LSTM cell.
+        """Creates the cell (its variables are made at the first call).
 
         Args:
-          num_units: int, the number of units in the LSTM cell.
-          forget_bias: float, the bias added to forget gates. Must be set to ``0.0`` manually
-            when restoring from a checkpoint trained with CudnnLSTM.
-          state_is_tuple: If True, accepted and returned states are ``LSTMStateTuple(c, h)``. If
-            False, they are concatenated along the column axis (TF1 deprecates this behaviour).
-          activation: Activation function of the inner states. Default: ``tanh``, which selects
-            the fused ``LSTMBlockCell`` step.
+          num_units: int, the size of the cell state and of the output.
+          forget_bias: float, added to the forget gate before its sigmoid (use 0.0 for weights
+            trained with cuDNN's LSTM, which has no such bias).
+          state_is_tuple: If True, the state is an ``LSTMStateTuple(c, h)``; if False, ``c``
+            and ``h`` concatenated along axis 1 (TF1 deprecates that form).
+          activation: The nonlinearity of the cell input and of the output. Default:
+            ``tanh``, which selects the fused ``LSTMBlockCell`` step.
           reuse: (optional) Boolean: whether to reuse the variables already in the cell's scope
             (the scope is then the cell's base name, never a numbered one). Otherwise, making a
             variable that already exists raises ``ValueError``.
@@ -814,13 +811,11 @@ class BasicLSTMCell(LayerRNNCell):
 
 
 class LSTMCell(LayerRNNCell):
-    """Long short-term memory unit (LSTM) recurrent network cell.
+    """Long short-term memory cell, with TF1's peepholes, clipping and projection options.
 
-    The default non-peephole implementation is based on Hochreiter & Schmidhuber, "Long
-    Short-Term Memory" (1997). The peephole implementation follows Sak, Senior & Beaufays,
-    "Long short-term memory recurrent neural network architectures for large scale acoustic
-    modeling" (2014), as does the optional projection layer; ``cell_clip`` and ``proj_clip``
-    clip the cell state and the projected output.
+    Without options it is the LSTM of Hochreiter & Schmidhuber (1997); the peephole
+    connections and the projection of the output follow Sak, Senior & Beaufays (2014), and
+    ``cell_clip`` and ``proj_clip`` bound the cell state and the projected output.
 
     The variables are ``lstm_cell/kernel`` (``[input_size + h, 4 * num_units]``, where ``h``
     is ``num_proj`` or ``num_units``), ``lstm_cell/bias``, the peepholes
@@ -848,28 +843,29 @@ class LSTMCell(LayerRNNCell):
         dtype=None,
         **kwargs,
     ):
-        """Initializes the parameters for an LSTM cell.
+        """Creates the cell (its variables are made at the first call).
 
         Args:
-          num_units: int, the number of units in the LSTM cell.
-          use_peepholes: bool, set True to enable diagonal/peephole connections.
-          cell_clip: (optional) A float value; if provided the cell state is clipped by this
-            value prior to the cell output activation.
-          initializer: (optional) The initializer to use for the weight and projection matrices.
-          num_proj: (optional) int, the output dimensionality for the projection matrices. If
-            None, no projection is performed.
-          proj_clip: (optional) A float value. If ``num_proj > 0`` and ``proj_clip`` is
-            provided, then the projected values are clipped elementwise to within
+          num_units: int, the size of the cell state.
+          use_peepholes: bool: if True, the gates also see the cell state through diagonal
+            (peephole) weights.
+          cell_clip: (optional) float: the cell state is clipped to ``[-cell_clip, cell_clip]``
+            before the output nonlinearity.
+          initializer: (optional) Initializer of the kernel, peephole and projection weights;
+            by default the variable scope's (then Glorot uniform).
+          num_proj: (optional) int: the output (and ``h``) is projected to this size by a
+            ``projection/kernel``; None, no projection.
+          proj_clip: (optional) float: with ``num_proj``, the projected output is clipped to
             ``[-proj_clip, proj_clip]``.
           num_unit_shards: Deprecated in TF1 and not supported: must be None (use a variable
             scope with a partitioner instead).
           num_proj_shards: Deprecated in TF1 and not supported: must be None.
-          forget_bias: Biases of the forget gate are initialized by default to 1 in order to
-            reduce the scale of forgetting at the beginning of the training. Must be set to
-            ``0.0`` manually when restoring from a checkpoint trained with CudnnLSTM.
-          state_is_tuple: If True, accepted and returned states are ``LSTMStateTuple(c, m)``. If
-            False, they are concatenated along the column axis.
-          activation: Activation function of the inner states. Default: ``tanh``.
+          forget_bias: float, added to the forget gate before its sigmoid (default 1.0, so
+            that a fresh network starts by remembering; use 0.0 for weights trained with
+            cuDNN's LSTM).
+          state_is_tuple: If True, the state is an ``LSTMStateTuple(c, m)``; if False, ``c``
+            and ``m`` concatenated along axis 1.
+          activation: The nonlinearity of the cell input and of the output. Default: ``tanh``.
           reuse: (optional) Boolean: whether to reuse the variables already in the cell's scope
             (the scope is then the cell's base name, never a numbered one). Otherwise, making a
             variable that already exists raises ``ValueError``.
@@ -989,7 +985,7 @@ class LSTMCell(LayerRNNCell):
 
 
 class MultiRNNCell(RNNCell):
-    """RNN cell composed sequentially of multiple simple cells.
+    """Cells stacked in layers: each layer's output is the next layer's input.
 
     Layer ``i`` runs under the variable scope ``cell_i``, and its output is layer ``i + 1``'s
     input; the state is the tuple of the layers' states. Build each layer from its own cell
@@ -997,13 +993,12 @@ class MultiRNNCell(RNNCell):
     """
 
     def __init__(self, cells, state_is_tuple=True):
-        """Creates an RNN cell composed sequentially of a number of RNNCells.
+        """Stacks ``cells``, the first at the bottom.
 
         Args:
-          cells: A list of RNNCells that will be composed in this order.
-          state_is_tuple: If True, accepted and returned states are n-tuples, where
-            ``n = len(cells)``. If False, the states are all concatenated along the column axis
-            (TF1 deprecates this behaviour).
+          cells: A list of RNNCells, one per layer, bottom first.
+          state_is_tuple: If True, the state is the tuple of the layers' states; if False,
+            their concatenation along axis 1 (TF1 deprecates that form).
 
         Raises:
           ValueError: if ``cells`` is empty, or ``state_is_tuple`` is False and a cell returns a

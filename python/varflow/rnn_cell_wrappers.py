@@ -82,7 +82,7 @@ def _default_dropout_state_filter_visitor(substate):
 
 
 class DropoutWrapper(_RNNCellWrapper):
-    """Operator adding dropout to inputs and outputs of the given cell.
+    """Adds dropout to a cell's inputs, outputs and new state.
 
     Dropout is applied to the inputs before the cell runs, and to its output and new state
     after. By default the new state's LSTM memory ``c`` is never dropped, only ``h``. Each
@@ -104,12 +104,11 @@ class DropoutWrapper(_RNNCellWrapper):
         dropout_state_filter_visitor=None,
         **kwargs,
     ):
-        """Creates a cell with added input, state, and/or output dropout.
+        """Wraps ``cell`` with dropout on its inputs, state and/or outputs.
 
-        If ``variational_recurrent`` is True, the same dropout mask is applied at every time
-        step, as in Gal & Ghahramani, "A Theoretically Grounded Application of Dropout in
-        Recurrent Neural Networks" (2015); the masks are drawn once, when the wrapper is made.
-        Otherwise a new mask is drawn at each step.
+        By default each step draws new masks. With ``variational_recurrent=True`` one mask per
+        place is drawn when the wrapper is made and used at every step, the variational
+        dropout of Gal & Ghahramani (2015).
 
         Args:
           cell: An RNNCell.
@@ -120,14 +119,13 @@ class DropoutWrapper(_RNNCellWrapper):
           state_keep_prob: A float in ``[0, 1]`` or a scalar tensor: the probability of keeping
             each unit of the cell's new state (only of the parts ``dropout_state_filter_visitor``
             selects). A float 1.0 adds no state dropout op.
-          variational_recurrent: Python bool; if True, use one dropout mask for all time steps
-            (this requires ``dtype``, and ``input_size`` when inputs are dropped).
-          input_size: (optional, nested tuple of) int: the depth(s) of the input tensors
-            expected to be passed in to the wrapper. Required and used only when
-            ``variational_recurrent=True`` and ``input_keep_prob < 1`` or is a tensor.
-          dtype: (optional) The dtype of the input, state, and output tensors; required and used
-            only when ``variational_recurrent=True``.
-          seed: (optional) Integer, the randomness seed.
+          variational_recurrent: bool: if True, the same masks at every step (this needs
+            ``dtype``, and ``input_size`` when the inputs are dropped).
+          input_size: (optional) int, or a nested tuple of ints: the inputs' depths, for the
+            input masks of ``variational_recurrent``; unused otherwise.
+          dtype: (optional) The dtype of the inputs, state and outputs, for the masks of
+            ``variational_recurrent``; unused otherwise.
+          seed: (optional) Integer, the op seed the masks' seeds are derived from.
           dropout_state_filter_visitor: (optional) A callable taking one substate of the state
             and returning a bool (drop it or not) or a structure of bools shaped like it. The
             default drops everything but the ``c`` of an ``LSTMStateTuple``.
@@ -255,20 +253,20 @@ class DropoutWrapper(_RNNCellWrapper):
 
 
 class ResidualWrapper(_RNNCellWrapper):
-    """RNNCell wrapper that ensures cell inputs are added to the outputs.
+    """Adds a cell's inputs to its outputs (a residual connection).
 
     The output is ``inputs + cell(inputs, state)[0]`` (or ``residual_fn(inputs, output)``);
     the state is the wrapped cell's.
     """
 
     def __init__(self, cell, residual_fn=None, **kwargs):
-        """Constructs a ``ResidualWrapper`` for ``cell``.
+        """Wraps ``cell`` so that its output is ``residual_fn(inputs, output)``.
 
         Args:
           cell: An RNNCell whose output has the size of its input.
-          residual_fn: (Optional) The function mapping the raw cell inputs and raw cell outputs
-            to the actual cell outputs of the residual network. Defaults to adding the inputs to
-            the outputs, structure by structure; the structures and shapes must match.
+          residual_fn: (Optional) A function of the inputs and the cell's output returning the
+            wrapper's output. Defaults to their sum, component by component (structures and
+            shapes must match).
           **kwargs: Passed to ``RNNCell.__init__``.
 
         Raises:
@@ -294,7 +292,7 @@ class ResidualWrapper(_RNNCellWrapper):
 
 
 class DeviceWrapper(_RNNCellWrapper):
-    """Operator that ensures an RNNCell runs on a particular device.
+    """Builds a cell's ops under a device scope.
 
     The cell's ops and its zero state are placed on ``device``. varflow runs every op on the
     CPU, so the device string is recorded in the graph (and in exported GraphDefs) but does
@@ -302,11 +300,11 @@ class DeviceWrapper(_RNNCellWrapper):
     """
 
     def __init__(self, cell, device, **kwargs):
-        """Constructs a ``DeviceWrapper`` for ``cell`` with device ``device``.
+        """Wraps ``cell`` so that its ops are built under ``tf.device(device)``.
 
         Args:
-          cell: An instance of RNNCell.
-          device: A device string or function, for passing to ``tf.device``.
+          cell: An RNNCell.
+          device: A device string or function, as ``tf.device`` takes.
           **kwargs: Passed to ``RNNCell.__init__``.
 
         Raises:
