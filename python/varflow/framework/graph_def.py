@@ -98,22 +98,20 @@ _LARGEST_KEPT = 1 << 16
 
 
 def as_graph_def(graph, from_version=None, add_shapes=False, clear_devices=False):
-    """Returns a serialized ``GraphDef`` representation of this graph (TF1's
-    ``Graph.as_graph_def``).
+    """Returns ``graph`` as TensorFlow's ``GraphDef`` proto (TF1's ``Graph.as_graph_def``).
 
-    The serialized ``GraphDef`` can be imported into another ``Graph`` (using
-    ``tf.import_graph_def``), into TensorFlow, or into a C++ host. Each graph keeps the
+    The result imports into another graph (``tf.import_graph_def``), into TensorFlow, or
+    into a C++ host. Each graph keeps the
     ``NodeDef``s it made (nodes do not change once added), so a Saver that writes the meta
     graph at every save only converts the nodes added since.
 
     Args:
       graph: The ``Graph`` to serialize.
-      from_version: Optional. If this is set, returns a ``GraphDef`` containing only the
-        nodes that were added to this graph since its ``version`` property had the given
-        value.
-      add_shapes: If true, adds an ``_output_shapes`` list attr to each node with the
-        inferred shapes of each of its outputs.
-      clear_devices: If true, the nodes' device fields are left empty.
+      from_version: Optional: only the nodes added since the graph's ``version`` had
+        this value.
+      add_shapes: If True, each node gets an ``_output_shapes`` attribute with its
+        outputs' static shapes.
+      clear_devices: If True, the nodes' devices are left empty.
 
     Returns:
       A ``GraphDef`` protocol buffer.

@@ -34,27 +34,22 @@ def atomic_write(path: Path, data: bytes) -> None:
 
 
 def write_graph(graph_or_graph_def, logdir, name, as_text=True) -> str:
-    """Writes a graph proto to a file.
+    """Writes a graph's ``GraphDef`` (or any proto) to ``logdir/name``, atomically.
 
-    The graph is written as a text proto unless ``as_text`` is ``False``, atomically.
+    A text proto by default, binary with ``as_text=False``:
 
-        v = tf.Variable(0, name="my_variable")
-        sess = tf.Session()
-        tf.train.write_graph(sess.graph_def, "/tmp/my-model", "train.pbtxt")
-
-    or
-
-        tf.train.write_graph(sess.graph, "/tmp/my-model", "train.pbtxt")
+        tf.train.write_graph(tf.get_default_graph(), "/tmp/model", "graph.pbtxt")
+        tf.train.write_graph(sess.graph_def, "/tmp/model", "graph.pb", as_text=False)
 
     Args:
-      graph_or_graph_def: A ``Graph`` or a ``GraphDef`` protocol buffer (or any protocol
-        buffer: ``export_meta_graph`` writes its MetaGraphDef with it).
-      logdir: Directory where to write the graph; it is created if missing.
-      name: Filename for the graph.
-      as_text: If ``True``, writes the graph as an ASCII proto.
+      graph_or_graph_def: A ``Graph``, a ``GraphDef``, or any proto
+        (``export_meta_graph`` writes its ``MetaGraphDef`` this way).
+      logdir: The directory; it is made if missing.
+      name: The file's name.
+      as_text: If True, a text proto; if False, binary.
 
     Returns:
-      The path of the output proto file.
+      The path of the file written.
     """
     from varflow.graph import Graph
 

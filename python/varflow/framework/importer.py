@@ -205,13 +205,11 @@ def import_graph_def(
     op_dict=None,
     producer_op_list=None,
 ):
-    """Imports the graph from ``graph_def`` into the current default ``Graph``.
+    """Adds the nodes of a ``GraphDef`` to the default graph.
 
-    This function provides a way to import a serialized TensorFlow ``GraphDef`` protocol
-    buffer (TensorFlow's own, or one varflow wrote), and extract individual objects in the
-    ``GraphDef`` as ``tf.Tensor`` and ``tf.Operation`` objects. Once extracted, these objects
-    are placed into the current default ``Graph``. See ``tf.Graph.as_graph_def`` for a way
-    to create a ``GraphDef`` proto.
+    The ``GraphDef`` may come from TensorFlow or from varflow (``tf.Graph.as_graph_def``);
+    ``return_elements`` picks tensors and operations of the result by their names in
+    ``graph_def``.
 
     The nodes land under a new name scope (``import/``, ``import_1/``..., or ``name``), and
     all of them or none: every error is found before the first node is added. The caller's
@@ -222,35 +220,27 @@ def import_graph_def(
     the ``grad_*`` hints of matrix products); a value varflow cannot honour is an error.
 
     Args:
-      graph_def: A ``GraphDef`` proto containing operations to be imported into the
-        default graph.
-      input_map: A dictionary mapping input names (as strings) in ``graph_def`` to
-        ``Tensor`` objects. The values of the named input tensors in the imported graph
-        will be re-mapped to the respective ``Tensor`` values; a ``^name`` key maps a
-        control input to an ``Operation``.
-      return_elements: A list of strings containing operation names in ``graph_def`` that
-        will be returned as ``Operation`` objects; and/or tensor names in ``graph_def``
-        that will be returned as ``Tensor`` objects.
-      name: (Optional.) A prefix that will be prepended to the names in ``graph_def``.
-        Note that this does not apply to imported function names. Defaults to
-        ``"import"``.
-      op_dict: (Optional.) Deprecated, do not use (unused, as in TF1).
-      producer_op_list: (Optional.) An ``OpList`` proto with the (possibly stripped) list
-        of ``OpDef``s used by the producer of the graph. Attributes of nodes in
-        ``graph_def`` that are at their default value according to it are removed.
+      graph_def: The ``GraphDef`` proto.
+      input_map: Optional dict from tensor names of ``graph_def`` (``"x:0"``, or ``"x"``
+        for output 0) to existing tensors that replace them as inputs; a ``"^name"`` key
+        maps a control input to an existing ``Operation``.
+      return_elements: Optional list of names in ``graph_def``: ``"op"`` returns that
+        ``Operation``, ``"op:i"`` that ``Tensor``.
+      name: (Optional.) The name scope the nodes land under; defaults to ``"import"``.
+      op_dict: Unused (TF1 ignores it too).
+      producer_op_list: (Optional.) The ``OpList`` of the ``OpDef``s the writer used: node
+        attributes at those defaults are dropped.
 
     Returns:
-      A list of ``Operation`` and/or ``Tensor`` objects from the imported graph,
-      corresponding to the names in ``return_elements``, and None if ``return_elements``
-      is None.
+      The imported ``Operation``s and ``Tensor``s named by ``return_elements``, in order;
+      None when ``return_elements`` is None.
 
     Raises:
-      TypeError: If ``graph_def`` is not a ``GraphDef`` proto, ``input_map`` is not a
-        dictionary mapping strings to ``Tensor`` objects, or ``return_elements`` is not a
-        list of strings.
-      ValueError: If ``input_map``, or ``return_elements`` contains names that do not
-        appear in ``graph_def``, or ``graph_def`` is not well-formed (e.g. it refers to an
-        unknown tensor or uses an op type varflow does not have).
+      TypeError: if ``graph_def`` is not a ``GraphDef``, or ``input_map`` or
+        ``return_elements`` have the wrong types.
+      ValueError: if ``input_map`` or ``return_elements`` name something ``graph_def``
+        lacks, or ``graph_def`` is malformed (an unknown input, an op type varflow does not
+        have, an attribute value it cannot honour).
     """
     del op_dict  # unused in TF1 as well
     graph_def, input_map, return_elements = _check_arguments(graph_def, input_map, return_elements)

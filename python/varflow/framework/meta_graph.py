@@ -191,32 +191,28 @@ def export_meta_graph(
     save_debug_info=False,
     **kwargs,
 ):
-    """Returns ``MetaGraphDef`` proto. Optionally writes it to filename.
+    """Returns the graph, its collections and a saver as a ``MetaGraphDef``, written if asked.
 
-    This function exports the graph, saver, and collection objects into ``MetaGraphDef``
-    protocol buffer with the intention of it being imported at a later time or location to
-    restart training, run inference, or be a subgraph: by varflow's
-    ``tf.train.import_meta_graph``, by TensorFlow's, or by a C++ host. The file is written
-    atomically (a temporary file, fsync, rename).
+    The result can be imported later, elsewhere, to go on training or to serve: by
+    ``tf.train.import_meta_graph`` (varflow's or TensorFlow's) or by a C++ host. A file is
+    written atomically (a temporary file, fsync, rename).
 
     Args:
-      filename: Optional filename including the path for writing the generated
-        ``MetaGraphDef`` protocol buffer.
-      meta_info_def: ``MetaInfoDef`` protocol buffer.
-      graph_def: ``GraphDef`` protocol buffer; by default the graph's own.
-      saver_def: ``SaverDef`` protocol buffer.
-      collection_list: List of string keys to collect; by default every collection. A
-        collection whose items have no proto encoding is skipped with a warning.
-      as_text: If ``True``, writes the ``MetaGraphDef`` as an ASCII proto.
-      graph: The ``Graph`` to export. If ``None``, use the default graph.
-      export_scope: Optional ``string``. Name scope under which to extract the subgraph.
-        The scope name will be stripped from the node definitions for easy import later
-        into new name scopes. If ``None``, the whole graph is exported.
-      clear_devices: Whether or not to clear the device field for an ``Operation`` or
-        ``Tensor`` during export.
+      filename: Optional path to write the ``MetaGraphDef`` to.
+      meta_info_def: Optional ``MetaInfoDef`` to include.
+      graph_def: Optional ``GraphDef`` to include; by default the graph's own.
+      saver_def: Optional ``SaverDef`` to include.
+      collection_list: The collection keys to include; by default every collection. One
+        whose items have no proto encoding is skipped with a warning.
+      as_text: If True, the file is a text proto.
+      graph: The ``Graph`` to export; by default the default graph.
+      export_scope: Optional name scope: only the nodes under it are exported, with the
+        scope removed from their names (to import them under another scope). None: the
+        whole graph.
+      clear_devices: If True, the nodes' devices are left empty.
       clear_extraneous_savers: Accepted for TF1 compatibility (unused).
-      strip_default_attrs: Boolean. If ``True``, default-valued attributes will be removed
-        from the NodeDefs.
+      strip_default_attrs: If True, attributes at their ``OpDef`` default are left out of
+        the NodeDefs (and ``stripped_default_attrs`` is set).
       save_debug_info: Accepted for TF compatibility (unused).
       **kwargs: Accepted and ignored, as TF1 ignores them.
 
@@ -254,18 +250,18 @@ def export_meta_graph(
 
 
 def read_meta_graph_file(filename) -> meta_graph_pb2.MetaGraphDef:
-    """Reads a file containing ``MetaGraphDef`` and returns the protocol buffer.
+    """Returns the ``MetaGraphDef`` a file holds.
 
     Binary is tried first, then the text format, as TF1 does.
 
     Args:
-      filename: ``meta_graph_def`` filename including the path.
+      filename: The file's path.
 
     Returns:
       A ``MetaGraphDef`` protocol buffer.
 
     Raises:
-      IOError: If the file doesn't exist, or cannot be successfully parsed.
+      IOError: if the file is missing or holds neither encoding.
     """
     filename = os.fspath(filename)
     if not os.path.exists(filename):
