@@ -382,20 +382,12 @@ def _import_collections(graph, meta, scope) -> None:
 
 
 def import_meta_graph(meta_graph_or_file, clear_devices=False, import_scope=None, **kwargs):
-    """Recreates a Graph saved in a ``MetaGraphDef`` proto.
+    """Adds the graph of a ``MetaGraphDef`` (or of its file) to the default graph.
 
-    This function takes a ``MetaGraphDef`` protocol buffer as input. If the argument is a
-    file containing a ``MetaGraphDef`` protocol buffer, it constructs a protocol buffer from
-    the file content. The function then adds all the nodes from the ``graph_def`` field to
-    the current graph, recreates the desired collections, and returns a saver constructed
-    from the ``saver_def`` field.
-
-    In combination with ``export_meta_graph()``, this function can be used to
-
-    * Serialize a graph along with other Python objects such as ``QueueRunner``,
-      ``Variable`` into a ``MetaGraphDef``.
-    * Restart training from a saved graph and checkpoints.
-    * Run inference from a saved graph and checkpoints.
+    The nodes are imported (``tf.import_graph_def``), the collections rebuilt (the variables, and
+    the ops and tensors a script put there, a ``train_op`` say), and a ``Saver`` made from the
+    ``saver_def``: with ``tf.train.export_meta_graph`` and a checkpoint, a program can go
+    on training, or serve, without the code that built the graph.
 
         saver = tf.train.import_meta_graph("my-model-10000.meta")
         with tf.Session() as sess:
@@ -407,19 +399,15 @@ def import_meta_graph(meta_graph_or_file, clear_devices=False, import_scope=None
     varflow ``Saver`` (reading TF1's checkpoints natively) stands in for them.
 
     Args:
-      meta_graph_or_file: ``MetaGraphDef`` protocol buffer or filename (including the path)
-        containing a ``MetaGraphDef``.
-      clear_devices: Whether or not to clear the device field for an ``Operation`` or
-        ``Tensor`` during import.
-      import_scope: Optional ``string``. Name scope to add. Only used when initializing
-        from protocol buffer.
+      meta_graph_or_file: A ``MetaGraphDef``, or the path of a file holding one.
+      clear_devices: If True, the imported nodes' devices are left empty.
+      import_scope: Optional name scope to import the nodes (and the saver) under.
       **kwargs: ``input_map`` is passed on to ``tf.import_graph_def``; the others TF1
         accepts are ignored.
 
     Returns:
-      A saver constructed from ``saver_def`` in ``MetaGraphDef``, or a default ``Saver`` if
-      there is no ``saver_def`` but the graph has variables, or None if there are no
-      variables to restore.
+      The ``Saver`` of the ``saver_def``; without one, a default ``Saver`` if there are
+      variables, else None.
 
     Raises:
       IOError: if the file does not exist or cannot be parsed.
