@@ -95,7 +95,7 @@ def _create_queue(op_type, attrs, name):
 
 
 class QueueBase:
-    """Base class for queue implementations.
+    """The operations every queue has (TF1's ``tf.QueueBase``).
 
     A queue keeps tensors from one ``Session.run`` to the next: producers add elements with
     enqueue ops and consumers take them with dequeue ops, usually from different threads.
@@ -118,7 +118,7 @@ class QueueBase:
     """
 
     def __init__(self, dtypes, shapes, names, queue_ref):
-        """Constructs a queue object from a queue reference.
+        """Wraps a queue node's output.
 
         The subclasses make the queue node and pass its output here; construct a subclass
         rather than ``QueueBase`` itself.
@@ -129,7 +129,7 @@ class QueueBase:
             of ``dtypes``.
           names: None, or one name per component: the queue then enqueues and dequeues dicts
             keyed by these names.
-          queue_ref: The queue reference, i.e. the output of the queue op.
+          queue_ref: The queue node's output (its string handle).
 
         Raises:
           ValueError: If one of the arguments is invalid.
@@ -217,19 +217,19 @@ class QueueBase:
         return [vals]
 
     def enqueue(self, vals, name=None):
-        """Enqueues one element to this queue.
+        """Returns an op that adds one element to the queue.
 
         A run of the op waits while the queue is full. It fails with
         ``tf.errors.CancelledError`` if the queue is already closed, or if, while it waits, the
         queue is closed with ``cancel_pending_enqueues=True`` or the session is closed.
 
         Args:
-          vals: A tensor, a list or tuple of tensors, or a dictionary containing the values to
-            enqueue (a dictionary exactly when the queue has ``names``).
+          vals: The element: a tensor, a list or tuple of tensors (one per component), or, for
+            a queue with ``names``, a dict of them.
           name: A name for the operation (optional).
 
         Returns:
-          The operation that enqueues a new tuple of tensors to the queue.
+          The enqueue ``Operation``.
 
         Raises:
           ValueError: if the number of values differs from the queue's components (TF1 drops
@@ -246,7 +246,7 @@ class QueueBase:
             )
 
     def enqueue_many(self, vals, name=None):
-        """Enqueues zero or more elements to this queue.
+        """Returns an op that adds the rows of ``vals`` to the queue, one element each.
 
         Each component is cut along its first dimension, slice ``i`` of every component
         making element ``i``; the components must agree on that dimension's size.
@@ -255,12 +255,12 @@ class QueueBase:
         ``enqueue`` does.
 
         Args:
-          vals: A tensor, a list or tuple of tensors, or a dictionary from which the queue
-            elements are taken.
+          vals: The components, each with the elements along its first dimension: a tensor, a
+            list or tuple of tensors, or, for a queue with ``names``, a dict of them.
           name: A name for the operation (optional).
 
         Returns:
-          The operation that enqueues a batch of tuples of tensors to the queue.
+          The enqueue ``Operation``.
 
         Raises:
           ValueError: if a value is a scalar, the values' first dimensions differ, the names do
@@ -292,7 +292,7 @@ class QueueBase:
         return tensors
 
     def dequeue(self, name=None):
-        """Dequeues one element from this queue.
+        """Returns the tensors of one element taken from the queue.
 
         A run waits while the queue is empty. Once the queue is closed and empty (with no
         waiting enqueue that could still fill it), the run fails with
@@ -303,8 +303,8 @@ class QueueBase:
           name: A name for the operation (optional).
 
         Returns:
-          The tuple of tensors that was dequeued: a single tensor for a one-component queue, a
-          dict for a queue with ``names``.
+          The element's tensors: a list, a single tensor for a one-component queue, or a dict
+          for a queue with ``names``.
         """
         if name is None:
             name = f"{self._name}_Dequeue"
@@ -317,7 +317,7 @@ class QueueBase:
         return self._dequeue_return_value(list(op.outputs))
 
     def dequeue_many(self, n, name=None):
-        """Dequeues and concatenates ``n`` elements from this queue.
+        """Returns ``n`` elements taken from the queue, stacked.
 
         The elements' components are stacked along a new first dimension of size ``n``. A
         run waits for ``n`` elements; if the queue is closed with fewer left, it fails with
@@ -326,17 +326,16 @@ class QueueBase:
         ``PaddingFIFOQueue``.
 
         Args:
-          n: A scalar ``Tensor`` containing the number of elements to dequeue.
+          n: An int32 scalar (or scalar tensor), the number of elements.
           name: A name for the operation (optional).
 
         Returns:
-          The list of concatenated tensors that was dequeued (a single tensor for a
-          one-component queue, a dict for a queue with ``names``).
+          The stacked components, in the form ``dequeue`` returns them.
         """
         return self._dequeue_n("QueueDequeueManyV2", n, name or f"{self._name}_DequeueMany")
 
     def dequeue_up_to(self, n, name=None):
-        """Dequeues and concatenates ``n`` elements from this queue.
+        """Returns up to ``n`` elements taken from the queue, stacked.
 
         Like ``dequeue_many``, except that once the queue is closed it returns the fewer than
         ``n`` elements it has left instead of failing; only when the closed queue is empty does
@@ -344,17 +343,17 @@ class QueueBase:
         elements.
 
         Args:
-          n: A scalar ``Tensor`` containing the number of elements to dequeue.
+          n: An int32 scalar (or scalar tensor), the number of elements.
           name: A name for the operation (optional).
 
         Returns:
-          The tuple of concatenated tensors that was dequeued; the first dimension is at most
-          ``n`` and unknown at graph build.
+          The stacked components, in the form ``dequeue`` returns them; their first dimension
+          is at most ``n`` and unknown at graph build.
         """
         return self._dequeue_n("QueueDequeueUpToV2", n, name or f"{self._name}_DequeueUpTo")
 
     def close(self, cancel_pending_enqueues=False, name=None):
-        """Closes this queue.
+        """Returns an op that closes the queue.
 
         After a close, enqueues fail (``CancelledError``); dequeues still get the elements
         that are left, and a dequeue that would wait for more fails at once with
@@ -366,7 +365,7 @@ class QueueBase:
           name: A name for the operation (optional).
 
         Returns:
-          The operation that closes the queue.
+          The close ``Operation``.
         """
         if name is None:
             name = f"{self._name}_Close"
@@ -378,7 +377,7 @@ class QueueBase:
         )
 
     def is_closed(self, name=None):
-        """Returns true if queue is closed.
+        """Returns whether the queue is closed, as a boolean scalar tensor.
 
         Args:
           name: A name for the operation (optional).
@@ -393,7 +392,7 @@ class QueueBase:
         ).outputs[0]
 
     def size(self, name=None):
-        """Compute the number of elements in this queue.
+        """Returns the number of elements in the queue, as an int32 scalar tensor.
 
         Args:
           name: A name for the operation (optional).
@@ -409,15 +408,15 @@ class QueueBase:
 
 
 class FIFOQueue(QueueBase):
-    """A queue implementation that dequeues elements in first-in first-out order.
+    """A queue whose elements leave in the order they came.
 
-    See ``tf.QueueBase`` for a description of the methods on this class.
+    Its methods are ``tf.QueueBase``'s.
     """
 
     def __init__(
         self, capacity, dtypes, shapes=None, names=None, shared_name=None, name="fifo_queue"
     ):
-        """Creates a queue that dequeues elements in a first-in first-out order.
+        """Creates a first-in first-out queue.
 
         The queue holds up to ``capacity`` elements; any number of threads may enqueue and
         dequeue at once, and each element is dequeued exactly once. An element is a tuple of
@@ -427,8 +426,8 @@ class FIFOQueue(QueueBase):
         Args:
           capacity: An integer, the most elements the queue holds at once.
           dtypes: A list of ``DType`` objects, one per component of an element.
-          shapes: (Optional.) A list of fully-defined ``TensorShape`` objects with the same
-            length as ``dtypes``, or ``None``.
+          shapes: (Optional.) One fully-defined shape per component, or ``None`` (any
+            shapes).
           names: (Optional.) One string per component, or ``None``: with names, elements are
             enqueued and dequeued as dicts keyed by them.
           shared_name: (Optional.) The queue's resource name (its handle's value); each Session
@@ -464,12 +463,12 @@ class FIFOQueue(QueueBase):
 
 
 class PaddingFIFOQueue(QueueBase):
-    """A FIFOQueue that supports batching variable-sized tensors by padding.
+    """A first-in first-out queue whose batch dequeues pad components of different sizes.
 
     Its components may vary in size along dimensions left unknown, and ``dequeue_many``
     still works: it pads them with zeros (see the constructor).
 
-    See ``tf.QueueBase`` for a description of the methods on this class.
+    Its methods are ``tf.QueueBase``'s.
     """
 
     def __init__(
@@ -521,7 +520,7 @@ class PaddingFIFOQueue(QueueBase):
 
 
 class RandomShuffleQueue(QueueBase):
-    """A queue implementation that dequeues elements in a random order.
+    """A queue whose dequeues pick elements at random.
 
     Each dequeue picks its elements at random from the queue, with TF's Philox random
     stream, so a queue with the same seeds hands out elements in the order TF1's does. See
@@ -539,7 +538,7 @@ class RandomShuffleQueue(QueueBase):
         shared_name=None,
         name="random_shuffle_queue",
     ):
-        """Create a queue that dequeues elements in a random order.
+        """Creates a queue whose dequeues pick elements at random.
 
         The queue holds up to ``capacity`` elements of ``dtypes`` (with fixed ``shapes`` if
         given, as for ``FIFOQueue``); any number of threads may enqueue and dequeue at once,
@@ -554,8 +553,8 @@ class RandomShuffleQueue(QueueBase):
           min_after_dequeue: An integer (described above); it must be below ``capacity``
             (checked when the queue is made, at the first run).
           dtypes: A list of ``DType`` objects, one per component of an element.
-          shapes: (Optional.) A list of fully-defined ``TensorShape`` objects with the same
-            length as ``dtypes``, or ``None``.
+          shapes: (Optional.) One fully-defined shape per component, or ``None`` (any
+            shapes).
           names: (Optional.) One string per component, or ``None``: with names, elements are
             enqueued and dequeued as dicts keyed by them.
           seed: A Python integer, used with the graph-level seed (``tf.set_random_seed``) to

@@ -20,10 +20,9 @@ def _index_tensor(index, name="index") -> Tensor:
 
 
 class TensorArray:
-    """Class wrapping dynamic-sized, per-time-step, write-once Tensor arrays.
+    """A list of tensors of one dtype and shape, written and read by index.
 
-    This class is meant to be used with dynamic iteration primitives such as
-    ``tf.while_loop``: the loop body reads step ``t``'s input with ``read(t)`` and writes its
+    It is the companion of ``tf.while_loop``: the loop body reads step ``t``'s input with ``read(t)`` and writes its
     output with ``write(t, value)``, and ``stack()`` after the loop gives the whole sequence.
     All elements have one dtype and one shape.
 
@@ -47,27 +46,27 @@ class TensorArray:
         colocate_with_first_write_call=True,
         name=None,
     ):
-        """Construct a new TensorArray, or wrap an existing array value (``flow``).
+        """Creates an array of ``size`` elements, or wraps an existing array value (``flow``).
 
         Args:
-          dtype: (required) data type of the TensorArray.
-          size: (optional) int32 scalar ``Tensor``: the size of the TensorArray. Required if
-            ``flow`` is not provided.
-          dynamic_size: (optional) Python bool: If true, writes to the TensorArray can grow the
-            TensorArray past its initial size. Default: False.
+          dtype: The elements' dtype.
+          size: (optional) An int32 scalar (or scalar tensor), the number of elements; needed
+            unless ``flow`` is given.
+          dynamic_size: (optional) bool: if True, a write past the end grows the array.
+            Default: False.
           clear_after_read: Boolean (optional). Accepted for TF1 compatibility; reads never
             clear an element in varflow, so an element may be read more than once.
-          tensor_array_name: (optional) Python string: the name of the TensorArray; accepted
-            for TF1 compatibility (the ops are named from ``name``).
+          tensor_array_name: (optional) Accepted for TF1 compatibility (the ops are named from
+            ``name``).
           handle: Must be None: varflow's TensorArray has no separate resource handle (wrap an
             existing array with ``flow``).
           flow: (optional) A ``Tensor`` of shape ``[size, element...]`` and type ``dtype``, an existing
             array's value to wrap instead of creating a new array.
-          infer_shape: (optional, default: True) If True, the element shape is taken from the
+          infer_shape: (optional) If True (the default), the element shape is learnt from the
             first write when ``element_shape`` does not give it. varflow's elements always have
             one shape (TF1 allows ragged arrays when this is False).
-          element_shape: (optional, default: None) A ``TensorShape`` object specifying the shape
-            constraints of each of the elements of the TensorArray. Need not be fully defined.
+          element_shape: (optional) What is known of every element's shape; need not be fully
+            defined.
           colocate_with_first_write_call: Accepted for TF1 compatibility (device placement).
           name: A name for the operation (optional); the name scope of the array's ops.
 
