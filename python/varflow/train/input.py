@@ -105,7 +105,7 @@ def input_producer(
     name=None,
     cancel_op=None,
 ):
-    """Output the rows of ``input_tensor`` to a queue for an input pipeline.
+    """Returns a queue that hands out the rows of ``input_tensor``, epoch after epoch.
 
     A ``FIFOQueue`` is filled by ``enqueue_many`` of ``input_tensor`` (shuffled along its
     first dimension if ``shuffle``), run by a ``QueueRunner`` added to the
@@ -192,7 +192,7 @@ def string_input_producer(
     name=None,
     cancel_op=None,
 ):
-    """Output strings (e.g. filenames) to a queue for an input pipeline.
+    """Returns a queue that hands out strings (file names, usually), epoch after epoch.
 
     With ``num_epochs``, the epochs are counted by a local variable ``epochs``: run
     ``tf.local_variables_initializer()`` first.
@@ -243,7 +243,7 @@ def string_input_producer(
 def range_input_producer(
     limit, num_epochs=None, shuffle=True, seed=None, capacity=32, shared_name=None, name=None
 ):
-    """Produces the integers from 0 to limit-1 in a queue.
+    """Returns a queue that hands out the integers ``0 .. limit - 1``, epoch after epoch.
 
     With ``num_epochs``, the epochs are counted by a local variable ``epochs``: run
     ``tf.local_variables_initializer()`` first.
@@ -281,11 +281,10 @@ def range_input_producer(
 def slice_input_producer(
     tensor_list, num_epochs=None, shuffle=True, seed=None, capacity=32, shared_name=None, name=None
 ):
-    """Produces a slice of each ``Tensor`` in ``tensor_list``.
+    """Returns one row of every tensor of ``tensor_list``, the same row for all.
 
-    Implemented using a queue of row indices (``range_input_producer``): each evaluation
-    dequeues one index and gathers that row of every tensor, so the tensors' rows stay
-    aligned.
+    Each evaluation dequeues a row index from a ``range_input_producer`` queue and gathers
+    that row of every tensor, so the tensors stay aligned (features with their labels).
 
     With ``num_epochs``, the epochs are counted by a local variable ``epochs``: run
     ``tf.local_variables_initializer()`` first.
@@ -451,7 +450,7 @@ def batch(
     shared_name=None,
     name=None,
 ):
-    """Creates batches of tensors in ``tensors``.
+    """Returns batches of the examples ``tensors`` evaluates to, through a queue.
 
     ``tensors`` is a list or a dict of tensors, and the batch comes back in the same form.
     The examples pass through a ``FIFOQueue``, filled by a ``QueueRunner`` added to the
@@ -522,7 +521,7 @@ def batch_join(
     shared_name=None,
     name=None,
 ):
-    """Runs a list of tensors to fill a queue to create batches of examples.
+    """Returns batches of examples enqueued by several threads, one per tensor list.
 
     Each element of ``tensors_list`` is what ``tensors`` is to ``tf.train.batch``, and is
     enqueued by its own thread (say, one reader per file), all into one queue: the elements
@@ -599,7 +598,7 @@ def shuffle_batch(
     shared_name=None,
     name=None,
 ):
-    """Creates batches by randomly shuffling tensors.
+    """Returns batches of the examples ``tensors`` evaluates to, in random order.
 
     The graph gets a ``tf.RandomShuffleQueue`` that ``tensors`` are enqueued into, a
     ``QueueRunner`` in the ``QUEUE_RUNNER`` collection whose ``num_threads`` threads do the
@@ -674,7 +673,7 @@ def shuffle_batch_join(
     shared_name=None,
     name=None,
 ):
-    """Create batches by randomly shuffling tensors.
+    """Returns random batches of examples enqueued by several threads, one per tensor list.
 
     Each element of ``tensors_list`` is what ``tensors`` is to ``tf.train.shuffle_batch``,
     and is enqueued by its own thread into one ``RandomShuffleQueue``: use it to read
