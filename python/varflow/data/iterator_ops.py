@@ -127,6 +127,20 @@ class Iterator:
 
     @staticmethod
     def from_string_handle(string_handle, output_types, output_shapes=None, output_classes=None):
+        """Not supported yet: raises ``NotImplementedError``.
+
+        TF1's feedable iterator reads whichever iterator a fed string handle names; switch
+        datasets with ``Iterator.from_structure`` and ``make_initializer`` instead.
+
+        Args:
+          string_handle: A scalar string tensor, the handle of an iterator.
+          output_types: The elements' nested ``tf.DType``s.
+          output_shapes: (Optional.) The elements' nested ``tf.TensorShape``s.
+          output_classes: Accepted for TF1 compatibility.
+
+        Raises:
+          NotImplementedError: always.
+        """
         raise NotImplementedError(
             "Iterator.from_string_handle is not supported by varflow yet (iterator handles as "
             "string tensors); use Iterator.from_structure with make_initializer to switch "
@@ -244,6 +258,14 @@ class Iterator:
         return structure.pack_as(self._types, list(op._outputs))
 
     def string_handle(self, name=None):
+        """Not supported yet: raises ``NotImplementedError`` (see ``from_string_handle``).
+
+        Args:
+          name: A name for the operation (optional).
+
+        Raises:
+          NotImplementedError: always.
+        """
         raise NotImplementedError(
             "Iterator.string_handle is not supported by varflow yet (iterator handles as "
             "string tensors)"

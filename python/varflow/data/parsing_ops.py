@@ -48,7 +48,28 @@ def _default(feature, dtype, shape):
 
 
 def parse_example(serialized, features, name=None, example_names=None):
-    """A dict of dense tensors [batch, *shape] from a vector of serialized Examples."""
+    """Parses a batch of serialized ``Example`` protos into dense tensors.
+
+    One ``ParseExample`` op reads the ``tf.train.Example`` protos in C++ (it can run inside
+    a ``Dataset.map``); each ``FixedLenFeature`` becomes a ``[batch] + shape`` tensor, its
+    ``default_value`` filling the examples that lack it.
+
+    Args:
+      serialized: A 1-D string tensor of serialized ``Example`` protos.
+      features: A dict from feature keys to ``FixedLenFeature`` values (float32, int64 or
+        string).
+      name: A name for this operation (optional).
+      example_names: Accepted for TF1 compatibility (TF only uses them in its messages).
+
+    Returns:
+      A dict from the feature keys to the parsed tensors.
+
+    Raises:
+      NotImplementedError: for a ``VarLenFeature`` (it needs a ``SparseTensor``).
+      ValueError: for another feature type, an unsupported dtype, a key with a newline, or
+        a default value that does not fit the shape. A missing feature without a default,
+        or a value of the wrong type or count, fails the run with ``InvalidArgumentError``.
+    """
     serialized = graph_module.convert_to_tensor(serialized, dtype=dtypes.string)
     keys = sorted(features)
     for key in keys:
@@ -85,5 +106,22 @@ def parse_example(serialized, features, name=None, example_names=None):
 
 
 def parse_single_example(serialized, features, name=None, example_names=None):
-    """A dict of dense tensors of the features' shapes from one serialized Example."""
+    """Parses one serialized ``Example`` proto into dense tensors.
+
+    As ``parse_example`` for a scalar ``serialized``: each ``FixedLenFeature`` value has
+    the feature's own shape.
+
+    Args:
+      serialized: A scalar string tensor, one serialized ``Example``.
+      features: A dict from feature keys to ``FixedLenFeature`` values.
+      name: A name for this operation (optional).
+      example_names: Accepted for TF1 compatibility.
+
+    Returns:
+      A dict from the feature keys to the parsed tensors.
+
+    Raises:
+      NotImplementedError: for a ``VarLenFeature``.
+      ValueError: as for ``parse_example``.
+    """
     return parse_example(serialized, features, name=name or "ParseSingleExample")
