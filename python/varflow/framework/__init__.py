@@ -40,37 +40,42 @@ def proto_class(name: str):
 def import_graph_def(
     graph_def, input_map=None, return_elements=None, name=None, op_dict=None, producer_op_list=None
 ):
-    """Imports the graph from `graph_def` into the current default `Graph`.
+    """Adds the nodes of a ``GraphDef`` to the default graph.
 
-    This function provides a way to import a serialized TensorFlow `GraphDef` protocol
-    buffer, and extract individual objects in the `GraphDef` as `tf.Tensor` and
-    `tf.Operation` objects.
+    The ``GraphDef`` may come from TensorFlow or from varflow (``tf.Graph.as_graph_def``);
+    ``return_elements`` picks tensors and operations of the result by their names in
+    ``graph_def``.
+
+    The nodes land under a new name scope (``import/``, ``import_1/``..., or ``name``), and
+    all of them or none: every error is found before the first node is added. The caller's
+    device scope fills in nodes without a device, and its control dependencies apply to
+    every imported node. Attributes that TensorFlow writes but varflow derives or lacks are
+    dropped where that changes nothing (the types TensorFlow binds to inputs, checked
+    against the inputs; TensorFlow's ``_`` attributes; attributes at TensorFlow's default;
+    the ``grad_*`` hints of matrix products); a value varflow cannot honour is an error.
 
     Args:
-      graph_def: A `GraphDef` proto containing operations to be imported into the default
-        graph.
-      input_map: A dictionary mapping input names (as strings) in `graph_def` to `Tensor`
-        objects. The values of the named input tensors in the imported graph will be
-        re-mapped to the respective `Tensor` values.
-      return_elements: A list of strings containing operation names in `graph_def` that
-        will be returned as `Operation` objects; and/or tensor names in `graph_def` that will
-        be returned as `Tensor` objects.
-      name: (Optional.) A prefix that will be prepended to the names in `graph_def`. Note
-        that this does not apply to imported function names. Defaults to `"import"`.
-      op_dict: (Optional.) Deprecated, do not use.
-      producer_op_list: (Optional.) An `OpList` proto with the (possibly stripped) list of
-        `OpDef`s used by the producer of the graph.
+      graph_def: The ``GraphDef`` proto.
+      input_map: Optional dict from tensor names of ``graph_def`` (``"x:0"``, or ``"x"``
+        for output 0) to existing tensors that replace them as inputs; a ``"^name"`` key
+        maps a control input to an existing ``Operation``.
+      return_elements: Optional list of names in ``graph_def``: ``"op"`` returns that
+        ``Operation``, ``"op:i"`` that ``Tensor``.
+      name: (Optional.) The name scope the nodes land under; defaults to ``"import"``.
+      op_dict: Unused (TF1 ignores it too).
+      producer_op_list: (Optional.) The ``OpList`` of the ``OpDef``s the writer used: node
+        attributes at those defaults are dropped.
 
     Returns:
-      A list of `Operation` and/or `Tensor` objects from the imported graph, corresponding
-      to the names in `return_elements`, and None if `returns_elements` is None.
+      The imported ``Operation``s and ``Tensor``s named by ``return_elements``, in order;
+      None when ``return_elements`` is None.
 
     Raises:
-      TypeError: If `graph_def` is not a `GraphDef` proto, `input_map` is not a dictionary
-        mapping strings to `Tensor` objects, or `return_elements` is not a list of strings.
-      ValueError: If `input_map`, or `return_elements` contains names that do not appear in
-        `graph_def`, or `graph_def` is not well-formed (e.g. it refers to an unknown
-        tensor).
+      TypeError: if ``graph_def`` is not a ``GraphDef``, or ``input_map`` or
+        ``return_elements`` have the wrong types.
+      ValueError: if ``input_map`` or ``return_elements`` name something ``graph_def``
+        lacks, or ``graph_def`` is malformed (an unknown input, an op type varflow does not
+        have, an attribute value it cannot honour).
     """
     from varflow.framework.importer import import_graph_def as impl
 
@@ -92,39 +97,33 @@ def export_meta_graph(
     save_debug_info=False,
     **kwargs,
 ):
-    """Returns `MetaGraphDef` proto. Optionally writes it to filename.
+    """Returns the graph, its collections and a saver as a ``MetaGraphDef``, written if asked.
 
-    This function exports the graph, saver, and collection objects into `MetaGraphDef`
-    protocol buffer with the intention of it being imported at a later time or location to
-    restart training, run inference, or be a subgraph.
+    The result can be imported later, elsewhere, to go on training or to serve: by
+    ``tf.train.import_meta_graph`` (varflow's or TensorFlow's) or by a C++ host. A file is
+    written atomically (a temporary file, fsync, rename).
 
     Args:
-      filename: Optional filename including the path for writing the generated
-        `MetaGraphDef` protocol buffer.
-      meta_info_def: `MetaInfoDef` protocol buffer.
-      graph_def: `GraphDef` protocol buffer.
-      saver_def: `SaverDef` protocol buffer.
-      collection_list: List of string keys to collect.
-      as_text: If `True`, writes the `MetaGraphDef` as an ASCII proto.
-      graph: The `Graph` to export. If `None`, use the default graph.
-      export_scope: Optional `string`. Name scope under which to extract the subgraph. The
-        scope name will be striped from the node definitions for easy import later into new
-        name scopes. If `None`, the whole graph is exported.
-      clear_devices: Whether or not to clear the device field for an `Operation` or
-        `Tensor` during export.
-      clear_extraneous_savers: Remove any Saver-related information from the graph (both
-        Save/Restore ops and SaverDefs) that are not associated with the provided SaverDef.
-      strip_default_attrs: Boolean. If `True`, default-valued attributes will be removed
-        from the NodeDefs.
-      save_debug_info: If `True`, save the GraphDebugInfo to a separate file (accepted and
-        ignored).
-      **kwargs: Optional keyed arguments.
+      filename: Optional path to write the ``MetaGraphDef`` to.
+      meta_info_def: Optional ``MetaInfoDef`` to include.
+      graph_def: Optional ``GraphDef`` to include; by default the graph's own.
+      saver_def: Optional ``SaverDef`` to include.
+      collection_list: The collection keys to include; by default every collection. One
+        whose items have no proto encoding is skipped with a warning.
+      as_text: If True, the file is a text proto.
+      graph: The ``Graph`` to export; by default the default graph.
+      export_scope: Optional name scope: only the nodes under it are exported, with the
+        scope removed from their names (to import them under another scope). None: the
+        whole graph.
+      clear_devices: If True, the nodes' devices are left empty.
+      clear_extraneous_savers: Accepted for TF1 compatibility (unused).
+      strip_default_attrs: If True, attributes at their ``OpDef`` default are left out of
+        the NodeDefs (and ``stripped_default_attrs`` is set).
+      save_debug_info: Accepted for TF compatibility (unused).
+      **kwargs: Accepted and ignored, as TF1 ignores them.
 
     Returns:
-      A `MetaGraphDef` proto.
-
-    Raises:
-      ValueError: When the `GraphDef` is larger than 2GB.
+      A ``MetaGraphDef`` proto.
     """
     from varflow.framework.meta_graph import export_meta_graph as impl
 
@@ -146,30 +145,36 @@ def export_meta_graph(
 
 
 def import_meta_graph(meta_graph_or_file, clear_devices=False, import_scope=None, **kwargs):
-    """Recreates a Graph saved in a `MetaGraphDef` proto.
+    """Adds the graph of a ``MetaGraphDef`` (or of its file) to the default graph.
 
-    This function takes a `MetaGraphDef` protocol buffer as input. If the argument is a file
-    containing a `MetaGraphDef` protocol buffer, it constructs a protocol buffer from the
-    file content. The function then adds all the nodes from the `graph_def` field to the
-    current graph, recreates all the collections, and returns a saver constructed from the
-    `saver_def` field (varflow's: a default Saver over the imported global variables).
+    The nodes are imported (``tf.import_graph_def``), the collections rebuilt (the variables, and
+    the ops and tensors a script put there, a ``train_op`` say), and a ``Saver`` made from the
+    ``saver_def``: with ``tf.train.export_meta_graph`` and a checkpoint, a program can go
+    on training, or serve, without the code that built the graph.
+
+        saver = tf.train.import_meta_graph("my-model-10000.meta")
+        with tf.Session() as sess:
+            saver.restore(sess, "my-model-10000")
+            train_op = tf.get_collection("train_op")[0]
+            sess.run(train_op)
+
+    A MetaGraphDef that TensorFlow wrote imports too: its Saver's ops are left out and a
+    varflow ``Saver`` (reading TF1's checkpoints natively) stands in for them.
 
     Args:
-      meta_graph_or_file: `MetaGraphDef` protocol buffer or filename (including the path)
-        containing a `MetaGraphDef`.
-      clear_devices: Whether or not to clear the device field for an `Operation` or
-        `Tensor` during import.
-      import_scope: Optional `string`. Name scope to add. Only used when initializing from
-        protocol buffer.
-      **kwargs: Optional keyed arguments.
+      meta_graph_or_file: A ``MetaGraphDef``, or the path of a file holding one.
+      clear_devices: If True, the imported nodes' devices are left empty.
+      import_scope: Optional name scope to import the nodes (and the saver) under.
+      **kwargs: ``input_map`` is passed on to ``tf.import_graph_def``; the others TF1
+        accepts are ignored.
 
     Returns:
-      A saver constructed from `saver_def` in `MetaGraphDef` or None. A None value is
-      returned if no variables exist in the `MetaGraphDef` (i.e., there are no variables to
-      restore).
+      The ``Saver`` of the ``saver_def``; without one, a default ``Saver`` if there are
+      variables, else None.
 
     Raises:
-      RuntimeError: If called with eager execution enabled.
+      IOError: if the file does not exist or cannot be parsed.
+      ValueError: if the graph cannot be imported (see ``tf.import_graph_def``).
     """
     from varflow.framework.meta_graph import import_meta_graph as impl
 
@@ -179,19 +184,22 @@ def import_meta_graph(meta_graph_or_file, clear_devices=False, import_scope=None
 
 
 def write_graph(graph_or_graph_def, logdir, name, as_text=True):
-    """Writes a graph proto to a file.
+    """Writes a graph's ``GraphDef`` (or any proto) to ``logdir/name``, atomically.
 
-    The graph is written as a text proto unless `as_text` is `False`.
+    A text proto by default, binary with ``as_text=False``:
+
+        tf.train.write_graph(tf.get_default_graph(), "/tmp/model", "graph.pbtxt")
+        tf.train.write_graph(sess.graph_def, "/tmp/model", "graph.pb", as_text=False)
 
     Args:
-      graph_or_graph_def: A `Graph` or a `GraphDef` protocol buffer.
-      logdir: Directory where to write the graph. This can refer to remote filesystems, such
-        as Google Cloud Storage (GCS) (varflow: local paths only).
-      name: Filename for the graph.
-      as_text: If `True`, writes the graph as an ASCII proto.
+      graph_or_graph_def: A ``Graph``, a ``GraphDef``, or any proto
+        (``export_meta_graph`` writes its ``MetaGraphDef`` this way).
+      logdir: The directory; it is made if missing.
+      name: The file's name.
+      as_text: If True, a text proto; if False, binary.
 
     Returns:
-      The path of the output proto file.
+      The path of the file written.
     """
     from varflow.framework.graph_io import write_graph as impl
 
