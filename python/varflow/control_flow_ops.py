@@ -150,20 +150,17 @@ def cond(pred, true_fn=None, false_fn=None, strict=False, name=None, fn1=None, f
     ``If`` node that the executor runs. Tensors created outside the functions are read
     directly, and run whichever branch is taken: in
 
-        z = tf.multiply(a, b)
-        result = tf.cond(x < y, lambda: tf.add(x, z), lambda: tf.square(y))
+        scale = tf.exp(w)
+        y = tf.cond(training, lambda: x * scale, lambda: tf.identity(x))
 
-    the multiplication runs every time, the addition only when ``x < y``. Variables created
-    in a branch are created outside it, once. An Operation returned by a branch becomes a
-    boolean ``True`` that runs it.
+    ``tf.exp`` runs at every step, the product only when ``training`` is true. Variables
+    created in a branch are created outside it, once. An Operation returned by a branch
+    becomes a boolean ``True`` that runs it.
 
-    Example:
+    Example, the absolute difference of two numbers:
 
-        x = tf.constant(2)
-        y = tf.constant(5)
-        def f1(): return tf.multiply(x, 17)
-        def f2(): return tf.add(y, 23)
-        r = tf.cond(tf.less(x, y), f1, f2)  # 34
+        x, y = tf.constant(3.0), tf.constant(5.0)
+        d = tf.cond(x > y, lambda: x - y, lambda: y - x)  # 2.0
 
     Args:
       pred: A boolean scalar tensor choosing the branch.
@@ -317,20 +314,19 @@ def while_loop(
     needs (``back_prop=False`` stops them). Unlike TF1, iterations never run in parallel,
     so ``parallel_iterations`` and ``swap_memory`` change nothing.
 
-    Example:
+    Example, the sum of 1..10:
 
-        i = tf.constant(0)
-        c = lambda i: tf.less(i, 10)
-        b = lambda i: tf.add(i, 1)
-        r = tf.while_loop(c, b, [i])  # 10
+        i0, total0 = tf.constant(1), tf.constant(0)
+        _, total = tf.while_loop(lambda i, t: i <= 10, lambda i, t: (i + 1, t + i),
+                                 [i0, total0])  # total: 55
 
-    Example with nesting and a namedtuple:
+    Loop variables may nest; here a namedtuple steps through the Fibonacci numbers:
 
-        Pair = collections.namedtuple("Pair", "j, k")
-        ijk_0 = (tf.constant(0), Pair(tf.constant(1), tf.constant(2)))
-        c = lambda i, p: i < 10
-        b = lambda i, p: (i + 1, Pair((p.j + p.k), (p.j - p.k)))
-        ijk_final = tf.while_loop(c, b, ijk_0)
+        Fib = collections.namedtuple("Fib", "a, b")
+        n, fib = tf.while_loop(lambda n, f: n < 10,
+                               lambda n, f: (n + 1, Fib(f.b, f.a + f.b)),
+                               (tf.constant(0), Fib(tf.constant(0), tf.constant(1))))
+        # fib: Fib(a=55, b=89)
 
     Args:
       cond: The loop condition: a callable of the loop variables returning a boolean

@@ -145,12 +145,12 @@ def static_rnn(cell, inputs, initial_state=None, dtype=None, sequence_length=Non
     The graph gets one copy of the cell per element of ``inputs``; without
     ``sequence_length`` it computes
 
-        state = cell.zero_state(...)
+        state = initial_state or cell.zero_state(batch_size, dtype)
         outputs = []
-        for input_ in inputs:
-            output, state = cell(input_, state)
+        for x in inputs:
+            output, state = cell(x, state)
             outputs.append(output)
-        return (outputs, state)
+        # returns (outputs, state)
 
     Every step after the first reuses the first step's variables (under the scope ``rnn``
     unless ``scope`` is given). With ``sequence_length``, a row whose sequence has ended

@@ -511,20 +511,16 @@ class Dataset:
 
         The typical use reads several files at a time and mixes their records:
 
-            filenames = ["/var/data/file1.tfrecord", "/var/data/file2.tfrecord", ...]
-            dataset = (Dataset.from_tensor_slices(filenames)
-                       .interleave(lambda x: tf.data.TFRecordDataset(x),
-                                   cycle_length=4, block_length=16))
+            files = tf.data.Dataset.from_tensor_slices(["a.tfrecord", "b.tfrecord", "c.tfrecord"])
+            records = files.interleave(tf.data.TFRecordDataset, cycle_length=2, block_length=8)
 
         ``cycle_length`` input elements are opened at once, each mapped to its dataset; then
         ``block_length`` consecutive elements are taken from each in turn, and an exhausted
         dataset is replaced by the next input element's, in TF's deterministic order:
 
-            a = Dataset.range(1, 6)  # 1, 2, 3, 4, 5
-            a.interleave(lambda x: Dataset.from_tensors(x).repeat(6),
-                         cycle_length=2, block_length=4)
-            # 1, 1, 1, 1, 2, 2, 2, 2, 1, 1, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 3, 3, 4, 4,
-            # 5, 5, 5, 5, 5, 5
+            d = Dataset.range(1, 4).interleave(lambda x: Dataset.from_tensors(x).repeat(3),
+                                               cycle_length=2, block_length=2)
+            # 1, 1, 2, 2, 1, 2, 3, 3, 3
 
         Args:
           map_func: A function of an element (as ``map`` passes it) returning a ``Dataset``.

@@ -82,18 +82,17 @@ class Iterator:
         iterator (and one model built on its ``get_next()``) can read several datasets of the
         same structure in turn, training and validation data for instance.
 
-            iterator = tf.data.Iterator.from_structure(tf.int64, tf.TensorShape([]))
-            dataset_range = tf.data.Dataset.range(10)
-            range_initializer = iterator.make_initializer(dataset_range)
-            dataset_evens = dataset_range.filter(lambda x: x % 2 == 0)
-            evens_initializer = iterator.make_initializer(dataset_evens)
-            prediction, loss = my_model(iterator.get_next())
-            with tf.Session() as sess:
-                for _ in range(num_epochs):
-                    sess.run(range_initializer)   # train on the whole range
-                    ...
-                    sess.run(evens_initializer)   # then evaluate on the even numbers
-                    ...
+            train = tf.data.Dataset.from_tensor_slices((x_train, y_train)).shuffle(1000).batch(64)
+            valid = tf.data.Dataset.from_tensor_slices((x_valid, y_valid)).batch(256)
+            iterator = tf.data.Iterator.from_structure(train.output_types, valid.output_shapes)
+            features, labels = iterator.get_next()
+            loss = model_loss(features, labels)
+            to_train = iterator.make_initializer(train)
+            to_valid = iterator.make_initializer(valid)
+            # each epoch: sess.run(to_train), train until OutOfRangeError,
+            # then sess.run(to_valid) and evaluate until OutOfRangeError
+
+        (``valid``'s shapes, ``[None, ...]``, are compatible with both datasets' batches.)
 
         Args:
           output_types: The ``tf.DType`` of each component of an element, nested as the

@@ -614,9 +614,9 @@ def shuffle_batch(
     takes longer to fill and more memory. ``capacity`` must exceed it; TF1 suggests
     ``min_after_dequeue + (num_threads + a small safety margin) * batch_size``.
 
-        image_batch, label_batch = tf.train.shuffle_batch(
-            [single_image, single_label], batch_size=32, num_threads=4,
-            capacity=50000, min_after_dequeue=10000)
+        images, labels = tf.train.shuffle_batch(
+            [image, label], batch_size=128, num_threads=2,
+            min_after_dequeue=5000, capacity=5000 + 4 * 128)
 
     The result is the output of a dequeue, which raises ``tf.errors.OutOfRangeError``
     once the input runs out. With the same seeds, the order of the examples is TF1's (TF's
