@@ -110,31 +110,22 @@ class Dataset:
     # --- structure ---------------------------------------------------------------------------
     @property
     def output_types(self):
-        """Returns the type of each component of an element of this dataset.
-
-        Returns:
-          A nested structure of ``tf.DType`` objects corresponding to each component of an
-          element of this dataset.
-        """
+        """The ``tf.DType`` of each component of an element, nested as the elements are."""
         return self._types
 
     @property
     def output_shapes(self):
-        """Returns the shape of each component of an element of this dataset.
+        """The ``tf.TensorShape`` of each component of an element, nested as the elements are.
 
-        Returns:
-          A nested structure of ``tf.TensorShape`` objects corresponding to each component of
-          an element of this dataset; unknown dimensions are ``None``.
+        Unknown dimensions are ``None``.
         """
         return self._shapes
 
     @property
     def output_classes(self):
-        """Returns the class of each component of an element of this dataset.
+        """The Python class of each component of an element, nested as the elements are.
 
-        Returns:
-          A nested structure of Python ``type`` objects (``tf.Tensor``, or ``tf.SparseTensor``
-          for a sparse component) corresponding to each component of an element.
+        ``tf.Tensor``, or ``tf.SparseTensor`` for a sparse component.
         """
         return structure.map_structure(lambda _: graph_module.Tensor, self._types)
 
@@ -196,7 +187,7 @@ class Dataset:
     # --- sources -------------------------------------------------------------------------------
     @staticmethod
     def from_tensor_slices(tensors):
-        """Creates a ``Dataset`` whose elements are slices of the given tensors.
+        """Returns a dataset of the rows of ``tensors`` (slices along the first dimension).
 
         Element ``i`` is row ``i`` of every component: the components are cut along their
         first dimension, which must have the same size in all of them, and the element keeps
@@ -245,7 +236,7 @@ class Dataset:
 
     @staticmethod
     def from_tensors(tensors):
-        """Creates a ``Dataset`` with a single element, comprising the given tensors.
+        """Returns a dataset of one element: ``tensors``.
 
         Args:
           tensors: A dataset element (a tensor, or a tuple, namedtuple or dict of them).
@@ -260,7 +251,7 @@ class Dataset:
 
     @staticmethod
     def range(*args, output_type=dtypes.int64):
-        """Creates a ``Dataset`` of a step-separated range of values.
+        """Returns a dataset of the integers of a Python-style range.
 
         The arguments are those of Python's ``range``:
 
@@ -365,7 +356,7 @@ class Dataset:
 
     # --- transformations -------------------------------------------------------------------------
     def concatenate(self, dataset):
-        """Creates a ``Dataset`` by concatenating the given dataset with this dataset.
+        """Returns this dataset's elements followed by ``dataset``'s.
 
             a = Dataset.range(1, 4)  # 1, 2, 3
             b = Dataset.range(4, 8)  # 4, 5, 6, 7
@@ -507,7 +498,7 @@ class Dataset:
         num_parallel_calls=None,
         deterministic=None,
     ):
-        """Maps ``map_func`` across this dataset, and interleaves the results.
+        """Maps each element to a dataset and mixes their elements, a few datasets at a time.
 
         The typical use reads several files at a time and mixes their records:
 
@@ -737,7 +728,7 @@ class Dataset:
         )
 
     def repeat(self, count=None):
-        """Repeats this dataset so each original value is seen ``count`` times.
+        """Returns this dataset's elements ``count`` times over.
 
             Dataset.range(3).repeat(2)  # 0, 1, 2, 0, 1, 2
 
@@ -780,7 +771,7 @@ class Dataset:
         )
 
     def take(self, count):
-        """Creates a ``Dataset`` with at most ``count`` elements from this dataset.
+        """Returns this dataset's first ``count`` elements.
 
         Args:
           count: An integer or ``tf.int64`` scalar, the number of elements to keep; -1 (or a
@@ -794,7 +785,7 @@ class Dataset:
         )
 
     def skip(self, count):
-        """Creates a ``Dataset`` that skips ``count`` elements from this dataset.
+        """Returns this dataset without its first ``count`` elements.
 
         Args:
           count: An integer or ``tf.int64`` scalar, the number of elements to drop from the
@@ -808,10 +799,9 @@ class Dataset:
         )
 
     def cache(self, filename=""):
-        """Caches the elements in this dataset.
+        """Keeps the elements in memory after the first complete pass.
 
-        The first time the dataset is iterated over completely, its elements are kept in
-        memory; later iterations (``repeat`` epochs) read them from there instead of
+        Once a pass has gone through the whole dataset, its elements are kept; later iterations (``repeat`` epochs) read them from there instead of
         recomputing them. An iteration stopped before the end caches nothing.
 
         Args:

@@ -272,7 +272,7 @@ class Iterator:
 
 
 def make_one_shot_iterator(dataset):
-    """Creates a ``tf.data.Iterator`` over the elements of ``dataset``.
+    """Returns an iterator over ``dataset`` that starts by itself.
 
     The function form of ``Dataset.make_one_shot_iterator()``: the iterator starts by
     itself the first time a run reaches it, and cannot be restarted. The dataset may not
@@ -300,7 +300,7 @@ def make_one_shot_iterator(dataset):
 
 
 def make_initializable_iterator(dataset, shared_name=None):
-    """Creates a ``tf.data.Iterator`` over the elements of ``dataset``.
+    """Returns an iterator over ``dataset`` that its ``initializer`` starts.
 
     The function form of ``Dataset.make_initializable_iterator()``: run
     ``iterator.initializer`` before the first ``get_next()``, and again to restart it:

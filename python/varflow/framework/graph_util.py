@@ -17,21 +17,22 @@ def _node_name(spec: str) -> str:
 
 
 def extract_sub_graph(graph_def, dest_nodes):
-    """Extract the subgraph that can reach any of the nodes in 'dest_nodes'.
+    """Returns the part of ``graph_def`` that the nodes ``dest_nodes`` need.
 
-    The nodes are those `dest_nodes` depend on through data and control inputs, in
-    `GraphDef` order.
+    The result keeps the nodes ``dest_nodes`` depend on, through data and control inputs,
+    in ``GraphDef`` order, with the graph's versions and function library.
 
     Args:
-      graph_def: A graph_pb2.GraphDef proto.
-      dest_nodes: A list of strings specifying the destination node names.
+      graph_def: A ``GraphDef`` proto.
+      dest_nodes: A list of node names.
 
     Returns:
-      The GraphDef of the sub-graph.
+      The ``GraphDef`` of the sub-graph.
 
     Raises:
-      TypeError: If 'graph_def' is not a graph_pb2.GraphDef proto.
-      AssertionError: If a node of `dest_nodes` is not in the graph.
+      TypeError: if ``graph_def`` is not a ``GraphDef``, or ``dest_nodes`` is a string.
+      AssertionError: if a name of ``dest_nodes`` is not a node of the graph (TF1's error
+        type).
     """
     from tensorboard.compat.proto import graph_pb2
 
@@ -66,23 +67,22 @@ def convert_variables_to_constants(
     variable_names_whitelist=None,
     variable_names_blacklist=None,
 ):
-    """Replaces all the variables in a graph with constants of the same values.
+    """Returns ``input_graph_def`` "frozen": its variables replaced by constants of their values.
 
-    If you have a trained graph containing Variable ops, it can be convenient to convert
-    them all to Const ops holding the same values. This makes it possible to describe the
-    network fully with a single GraphDef file, and allows the removal of a lot of ops
-    related to loading and saving the variables (TF1's "freezing").
+    Only what ``output_node_names`` need is kept (``extract_sub_graph``); each variable in
+    it becomes a ``Const`` holding the value it has in ``sess``. The result describes the
+    trained model on its own, without checkpoints or the save and restore ops, ready for
+    ``tf.import_graph_def`` or a C++ host.
 
     Args:
-      sess: Active TensorFlow session containing the variables.
-      input_graph_def: GraphDef object holding the network.
-      output_node_names: List of name strings for the result nodes of the graph.
-      variable_names_whitelist: The set of variable names to convert (by default, all
-        variables are converted).
-      variable_names_blacklist: The set of variable names to omit converting to constants.
+      sess: The ``Session`` holding the variables' values.
+      input_graph_def: The ``GraphDef`` of the model.
+      output_node_names: The names of the nodes the frozen graph must compute.
+      variable_names_whitelist: Optional set of variable names: only those are converted.
+      variable_names_blacklist: Optional set of variable names to leave as variables.
 
     Returns:
-      GraphDef containing a simplified version of the original.
+      The frozen ``GraphDef``.
     """
     from tensorboard.compat.proto import graph_pb2, node_def_pb2
 
