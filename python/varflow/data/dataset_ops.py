@@ -553,7 +553,7 @@ class Dataset:
         )
 
     def batch(self, batch_size, drop_remainder=False):
-        """Combines consecutive elements of this dataset into batches.
+        """Stacks runs of ``batch_size`` consecutive elements into batches.
 
         Each component gains a first dimension of ``batch_size``, except in the last batch,
         which holds the ``N % batch_size`` elements left over (``N`` the input's size) unless
@@ -592,7 +592,7 @@ class Dataset:
     def padded_batch(
         self, batch_size, padded_shapes=None, padding_values=None, drop_remainder=False
     ):
-        """Combines consecutive elements of this dataset into padded batches.
+        """Stacks runs of consecutive elements of different shapes, padding them.
 
         As ``batch``, but the elements may differ in shape: before stacking, each component
         is padded (at the end of each dimension) to ``padded_shapes``, where a dimension given
@@ -843,9 +843,10 @@ class Dataset:
         A transformation written as a function from a dataset to a dataset (those of
         ``tf.data.experimental`` in TF) can then be chained like the built-in ones:
 
-            dataset = (dataset.map(lambda x: x ** 2)
-                       .apply(my_transformation)
-                       .map(lambda x: x + 1))
+            def every_other(ds):
+                return ds.enumerate().filter(lambda i, x: tf.equal(i % 2, 0)).map(lambda i, x: x)
+
+            Dataset.range(10).apply(every_other).batch(3)  # [0, 2, 4], [6, 8]
 
         Args:
           transformation_func: A function from a ``Dataset`` to a ``Dataset``.
