@@ -302,8 +302,7 @@ def while_loop(
     ``cond`` and ``body`` are called once each, at graph build, to make the loop's
     condition and body; the loop itself runs when its result is evaluated, as one
     functional ``While`` node that the executor runs (its body is a sub-plan). The body's
-    ops are named under ``while/``; tensors from outside the loop are read directly, and
-    variables a body creates are created once, outside the loop.
+    ops are named under ``while/``; tensors from outside the loop are read directly.
 
     A loop variable keeps the shape it enters the loop with, unless ``shape_invariants``
     allows a less specific one: a ``ValueError`` names a variable whose shape changes across
