@@ -106,6 +106,7 @@ from varflow.functional_ops import foldl, foldr, map_fn, scan  # noqa: E402
 from varflow.tensor_array_ops import TensorArray  # noqa: E402
 from varflow.array_ops import ensure_shape  # noqa: E402
 from varflow.reverse_ops import reverse, reverse_sequence, reverse_v2, roll  # noqa: E402
+from varflow.script_ops import numpy_function, py_func, py_function  # noqa: E402
 from varflow.dtypes import (  # noqa: E402
     DType,
     as_dtype,
@@ -306,6 +307,9 @@ from varflow.variables import (  # noqa: E402
     trainable_variables,
     variables_initializer,
 )
+
+from varflow import linalg_namespace as linalg  # noqa: E402  (tf.linalg)
+from varflow import math_namespace as math  # noqa: E402  (tf.math)
 
 __version__ = _core.build_info()["version"]
 VERSION = __version__  # tf.VERSION: varflow's own version

@@ -326,9 +326,21 @@ def optimizer_specs() -> list[dict[str, typing.Any]]:
     """
     Every built-in optimizer's table entry (varflow/train/optimizer_specs.h) as plain data.
     """
+def has_host_function(token: str) -> bool:
+    """
+    Whether a host function is registered under `token`.
+    """
+def register_host_function(token: str, fn: collections.abc.Callable[[list[numpy.ndarray]], list[numpy.ndarray]]) -> None:
+    """
+    Registers fn(list of arrays) -> list of arrays as the host function `token`.
+    """
 def registered_ops() -> list:
     """
     Every registered op with its signature and what it defines.
+    """
+def unregister_host_function(token: str) -> None:
+    """
+    Removes the host function registered under `token`, if any.
     """
 def set_num_threads(n: typing.SupportsInt | typing.SupportsIndex) -> None:
     """

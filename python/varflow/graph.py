@@ -641,11 +641,12 @@ class Graph:
         Returns:
           A context manager that yields this graph.
         """
-        _default_graph_stack.append(self)
+        stack = _default_graph_stack()
+        stack.append(self)
         try:
             yield self
         finally:
-            _default_graph_stack.pop()
+            stack.pop()
 
     # --- collections -------------------------------------------------------------------------
     def add_to_collection(self, name: str, value) -> None:
@@ -748,7 +749,21 @@ def _graph_of_node(node) -> Graph:
 
 
 # --- default graph ---------------------------------------------------------------------------
-_default_graph_stack: list[Graph] = []
+class _ThreadGraphStack(threading.local):
+    """Each thread's `as_default()` graphs, as TF1 keeps them: a graph made default in one
+    thread is not the default of another (which sees the global default graph)."""
+
+    def __init__(self):
+        self.graphs: list[Graph] = []
+
+
+_thread_graph_stack = _ThreadGraphStack()
+
+
+def _default_graph_stack() -> list[Graph]:
+    return _thread_graph_stack.graphs
+
+
 _global_default_graph: list[Graph] = [Graph()]
 # Eager mode's graph (varflow.eager.context), the default outside any `as_default()` block.
 _eager_graph: list[Graph | None] = [None]
@@ -763,8 +778,9 @@ def get_default_graph() -> Graph:
     Returns:
       The default `Graph`.
     """
-    if _default_graph_stack:
-        return _default_graph_stack[-1]
+    stack = _default_graph_stack()
+    if stack:
+        return stack[-1]
     return _eager_graph[0] or _global_default_graph[0]
 
 
@@ -777,7 +793,7 @@ def reset_default_graph() -> None:
     Raises:
       AssertionError: If called inside a `with graph.as_default():` block.
     """
-    if _default_graph_stack:
+    if _default_graph_stack():
         raise AssertionError(
             "Do not use tf.reset_default_graph() to clear nested graphs. If you need a cleared "
             "graph, exit the nesting and create a new graph."

@@ -198,10 +198,10 @@ def test_small_tf1_helpers():
 
 def test_a_tf1_name_varflow_lacks_says_so():
     with pytest.raises(AttributeError) as e:
-        tf.py_func  # noqa: B018
+        tf.estimator  # noqa: B018
     assert str(e.value) == (
-        "varflow does not implement tf.py_func (a TensorFlow 1.15 name); varflow runs graphs "
-        "in C++ without calling back into Python"
+        "varflow does not implement tf.estimator (a TensorFlow 1.15 name); write the training "
+        "loop with tf.train optimizers and a tf.Session"
     )
     with pytest.raises(AttributeError, match=r"^varflow does not implement tf\.make_template "):
         tf.make_template  # noqa: B018

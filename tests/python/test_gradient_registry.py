@@ -254,6 +254,10 @@ CASES = {
     "TanhGrad": (lambda y, g: tf.gradients(tf.tanh(y), y, grad_ys=g)[0], [u(3), u(3)]),
     "Tile": (lambda a: tf.tile(a, [2, 3]), [u(2, 2)]),
     "ReverseV2": (lambda a: tf.reverse(a, [0, -1]), [u(3, 4)]),
+    "EagerPyFunc": (
+        lambda a: tf.py_function(lambda v: v * v * 2.0 + tf.sin(v), [a], tf.float64),
+        [u(2, 3)],
+    ),
     "ReverseSequence": (lambda a: tf.reverse_sequence(a, [2, 0, 3], seq_axis=1), [u(3, 4)]),
     "Roll": (lambda a: tf.roll(a, [1, -3], [0, 1]), [u(3, 4)]),
     "Transpose": (lambda a: tf.transpose(a, [2, 0, 1]), [u(2, 3, 4)]),

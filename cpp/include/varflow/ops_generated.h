@@ -1060,6 +1060,15 @@ Output DepthwiseConv2dNativeBackpropInput(
 // Div(x, y) -> z.
 Output Div(Output x, Output y, const std::string& name = "");
 
+// EagerPyFunc(input, ...) -> nothing. token (string): the host function's registration token. Tin
+// (list(int)): the inputs' dtype codes. Tout (list(int)): the outputs' dtype codes.
+Node* EagerPyFunc(
+    const std::vector<Output>& inputs,
+    const std::string& token,
+    const std::vector<int64_t>& Tin,
+    const std::vector<int64_t>& Tout,
+    const std::string& name = "");
+
 // Elu(x) -> y.
 Output Elu(Output x, const std::string& name = "");
 
@@ -2222,6 +2231,24 @@ Output Prod(
     Output input,
     Output reduction_indices,
     const ProdAttrs& attrs = {},
+    const std::string& name = "");
+
+// PyFunc(input, ...) -> nothing. token (string): the host function's registration token. Tin
+// (list(int)): the inputs' dtype codes. Tout (list(int)): the outputs' dtype codes.
+Node* PyFunc(
+    const std::vector<Output>& inputs,
+    const std::string& token,
+    const std::vector<int64_t>& Tin,
+    const std::vector<int64_t>& Tout,
+    const std::string& name = "");
+
+// PyFuncStateless(input, ...) -> nothing. token (string): the host function's registration token.
+// Tin (list(int)): the inputs' dtype codes. Tout (list(int)): the outputs' dtype codes.
+Node* PyFuncStateless(
+    const std::vector<Output>& inputs,
+    const std::string& token,
+    const std::vector<int64_t>& Tin,
+    const std::vector<int64_t>& Tout,
     const std::string& name = "");
 
 // Optional attributes of QueueCloseV2.

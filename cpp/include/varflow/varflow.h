@@ -24,6 +24,7 @@
 #include "varflow/errors.h"
 #include "varflow/gradients.h"
 #include "varflow/graph.h"
+#include "varflow/host_function.h"
 #include "varflow/op_registry.h"
 #include "varflow/ops.h"
 #include "varflow/ops_generated.h"

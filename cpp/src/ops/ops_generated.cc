@@ -927,6 +927,24 @@ Output Div(Output x, Output y, const std::string& name) {
   return node->output(0);
 }
 
+Node* EagerPyFunc(
+    const std::vector<Output>& inputs,
+    const std::string& token,
+    const std::vector<int64_t>& Tin,
+    const std::vector<int64_t>& Tout,
+    const std::string& name) {
+  AttrMap op_attrs;
+  op_attrs.set("token", token);
+  op_attrs.set("Tin", Tin);
+  op_attrs.set("Tout", Tout);
+  Node* node = graph_of(inputs, "EagerPyFunc").add_node(
+    "EagerPyFunc",
+    inputs,
+    std::move(op_attrs),
+    name);
+  return node;
+}
+
 Output Elu(Output x, const std::string& name) {
   AttrMap op_attrs;
   Node* node = x.graph().add_node("Elu", {x}, std::move(op_attrs), name);
@@ -1953,6 +1971,38 @@ Output Prod(
     std::move(op_attrs),
     name);
   return node->output(0);
+}
+
+Node* PyFunc(
+    const std::vector<Output>& inputs,
+    const std::string& token,
+    const std::vector<int64_t>& Tin,
+    const std::vector<int64_t>& Tout,
+    const std::string& name) {
+  AttrMap op_attrs;
+  op_attrs.set("token", token);
+  op_attrs.set("Tin", Tin);
+  op_attrs.set("Tout", Tout);
+  Node* node = graph_of(inputs, "PyFunc").add_node("PyFunc", inputs, std::move(op_attrs), name);
+  return node;
+}
+
+Node* PyFuncStateless(
+    const std::vector<Output>& inputs,
+    const std::string& token,
+    const std::vector<int64_t>& Tin,
+    const std::vector<int64_t>& Tout,
+    const std::string& name) {
+  AttrMap op_attrs;
+  op_attrs.set("token", token);
+  op_attrs.set("Tin", Tin);
+  op_attrs.set("Tout", Tout);
+  Node* node = graph_of(inputs, "PyFuncStateless").add_node(
+    "PyFuncStateless",
+    inputs,
+    std::move(op_attrs),
+    name);
+  return node;
 }
 
 Node* QueueCloseV2(Output handle, const QueueCloseV2Attrs& attrs, const std::string& name) {
