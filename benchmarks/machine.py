@@ -15,6 +15,13 @@ write-allocate traffic is counted, exactly like the 28 bytes per element quoted 
   triad does and shows ~3/4 of the useful bandwidth.
 * float32 FMA peak, estimated by a large float32 GEMM (2*n^3 flops) through PyTorch (MKL) or
   NumPy's BLAS; a GEMM reaches ~85-95% of the FMA peak, so this is an achievable peak.
+* The FMA roof itself (`fma_1t`, `fma_all`): c_reference/fma_peak.c, independent chains of the
+  widest vector FMAs, on 1 thread and on `threads` threads at once (ctypes drops the GIL), when
+  a C compiler is there.
+* sgemm at the MLP's shapes (`gemm_mlp_b<batch>_1t` / `_all`): the forward and backward
+  products of the 784-256-256-10 MLP's train step (x W, dY Wᵀ and Xᵀ dY per layer) through
+  NumPy's BLAS on 1 thread and on `threads` (threadpoolctl), back to back: what a GEMM reaches
+  at those skinny shapes, the roof of the MLP rows.
 
 No compiler is assumed at benchmark time. If varflow later ships a bandwidth probe, plug it in
 `measure_limits`.
@@ -170,6 +177,101 @@ def _numpy_limits(np: Any, n: int, reps: int, with_gemm: bool) -> dict[str, Any]
     return out
 
 
+def _fma_limits(threads: int, reps: int) -> dict[str, Any]:
+    import ctypes
+    import shutil
+    import tempfile
+    import threading
+
+    cc = os.environ.get("CC") or shutil.which("cc") or shutil.which("gcc")
+    if not cc:
+        return {}
+    source = Path(__file__).resolve().parent / "c_reference" / "fma_peak.c"
+    with tempfile.TemporaryDirectory() as tmp:
+        so = Path(tmp) / "fma_peak.so"
+        flags = ["-O2", "-march=native", "-ffp-contract=fast", "-shared", "-fPIC"]
+        proc = subprocess.run(
+            [cc, *flags, str(source), "-o", str(so)], capture_output=True, check=False
+        )
+        if proc.returncode != 0:
+            return {}
+        lib = ctypes.CDLL(str(so))
+    lib.fma_peak.argtypes = [ctypes.c_int64, ctypes.c_float]
+    lib.fma_peak.restype = ctypes.c_float
+    iters = 20_000_000
+    flops_per_call = 2.0 * iters * lib.fma_lanes()
+    out: dict[str, Any] = {}
+    for k, tag in ((1, "1t"), (threads, "all")):
+
+        def run(k: int = k) -> None:
+            workers = [threading.Thread(target=lib.fma_peak, args=(iters, 1.0)) for _ in range(k)]
+            for w in workers:
+                w.start()
+            for w in workers:
+                w.join()
+
+        _, ts = _best_of(run, max(3, reps // 2))
+        out[f"fma_{tag}"] = {
+            "gflops": k * flops_per_call / min(ts) / 1e9,
+            "samples_s": ts,
+            "method": f"c_reference/fma_peak.c, {lib.fma_lanes()} FMA lanes, {k} thread(s)",
+        }
+    return out
+
+
+MLP_LAYERS = ((784, 256), (256, 256), (256, 10))
+
+
+def mlp_gemm_flops(batch: int) -> float:
+    """The products of one MLP train step: x W forward, dY Wᵀ backward (not for the input),
+    Xᵀ dY for every weight."""
+    flops = 0.0
+    for i, (k, n) in enumerate(MLP_LAYERS):
+        flops += 2 * batch * k * n * (3 if i > 0 else 2)
+    return flops
+
+
+def _gemm_mlp_limits(np: Any, threads: int, reps: int) -> dict[str, Any]:
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:
+        return {}
+    rng = np.random.default_rng(0)
+    out: dict[str, Any] = {}
+    for batch in (32, 128, 512):
+        mats = []
+        for k, n in MLP_LAYERS:
+            x = rng.random((batch, k), dtype=np.float32)
+            w = rng.random((k, n), dtype=np.float32)
+            dy = rng.random((batch, n), dtype=np.float32)
+            mats.append((x, w, dy))
+
+        def step(mats: list = mats) -> None:
+            for i, (x, w, dy) in enumerate(mats):
+                x @ w
+                if i > 0:
+                    dy @ w.T  # BLAS transpose flags: numpy passes the view's order
+                x.T @ dy
+
+        for k, tag in ((1, "1t"), (threads, "all")):
+            with threadpool_limits(limits=k, user_api="blas"):
+                n_calls = 1
+
+                def steps(n_calls: int) -> None:
+                    for _ in range(n_calls):
+                        step()
+
+                while _best_of(lambda n=n_calls: steps(n), 1)[0] < 0.01:
+                    n_calls *= 2
+                _, ts = _best_of(lambda n=n_calls: steps(n), reps)
+            out[f"gemm_mlp_b{batch}_{tag}"] = {
+                "gflops": n_calls * mlp_gemm_flops(batch) / min(ts) / 1e9,
+                "samples_s": ts,
+                "method": f"numpy sgemm at the MLP's batch-{batch} shapes, {k} thread(s)",
+            }
+    return out
+
+
 def measure_limits(threads: int, array_mb: int = 256, reps: int = 10) -> dict[str, Any]:
     """Measure copy/triad bandwidth (1 and `threads` threads) and float32 GEMM peak."""
     import numpy as np
@@ -183,6 +285,8 @@ def measure_limits(threads: int, array_mb: int = 256, reps: int = 10) -> dict[st
     if torch is not None:
         limits.update(_torch_limits(torch, n, threads, reps))
     limits.update(_numpy_limits(np, n, reps, with_gemm=torch is None))
+    limits.update(_fma_limits(threads, reps))
+    limits.update(_gemm_mlp_limits(np, threads, reps))
     if torch is None:
         limits["copy_1t"] = limits["numpy_copy_1t"]
         limits["triad_1t"] = limits["numpy_triad_1t"]
