@@ -636,3 +636,6 @@ from varflow.summary_image import audio, image
 from varflow.summary_text import text
 
 __all__ += ["audio", "image", "text"]
+from varflow.summary_writer_cache import FileWriterCache
+
+__all__ += ["FileWriterCache"]

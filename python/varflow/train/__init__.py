@@ -122,3 +122,35 @@ from varflow.train.session_run_hook import (  # noqa: E402
     SessionRunHook,
     SessionRunValues,
 )
+from varflow.train.basic_session_run_hooks import (  # noqa: E402
+    CheckpointSaverHook,
+    CheckpointSaverListener,
+    FeedFnHook,
+    FinalOpsHook,
+    GlobalStepWaiterHook,
+    LoggingTensorHook,
+    NanLossDuringTrainingError,
+    NanTensorHook,
+    SecondOrStepTimer,
+    StepCounterHook,
+    StopAtStepHook,
+    SummarySaverHook,
+)
+from varflow.train.monitored_session import (  # noqa: E402
+    ChiefSessionCreator,
+    MonitoredSession,
+    MonitoredTrainingSession,
+    Scaffold,
+    SessionCreator,
+    SingularMonitoredSession,
+    WorkerSessionCreator,
+)
+from varflow.train.session_manager import SessionManager  # noqa: E402
+from varflow.summary_writer_cache import FileWriterCache as SummaryWriterCache  # noqa: E402
+from varflow.train.summary_iterator import summary_iterator  # noqa: E402
+from varflow.train.input_maybe import (  # noqa: E402
+    maybe_batch,
+    maybe_batch_join,
+    maybe_shuffle_batch,
+    maybe_shuffle_batch_join,
+)
