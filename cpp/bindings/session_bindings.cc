@@ -55,9 +55,9 @@ void bind_session(py::module_& m) {
       .def_property_readonly("closed", &Session::closed)
       .def("variable_value",
            [](Session& s, const Node* node) -> py::object {
-             Tensor t = s.variable_value(node);
+             Tensor t = s.variable_value(node);  // a copy: NumPy owns it
              if (!t.defined()) return py::none();
-             return array_from_tensor(t.deep_copy());
+             return array_from_tensor(t);
            })
       .def("set_variable_value",
            [](Session& s, const Node* node, const py::array& value) {

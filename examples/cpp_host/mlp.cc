@@ -15,67 +15,22 @@ using varflow::Variable;
 namespace ops = varflow::ops;
 namespace train = varflow::train;
 
-// A variable of tf.get_variable: named by its full variable scope, built in the root name
-// scope, with its initializer under "<name>/Initializer/".
-Variable get_variable(Graph& g, const std::string& name,
-                      const std::function<Output(Graph&)>& initializer) {
-  NameScope root(g, "");
-  varflow::VariableOptions options;
-  options.name = name;
-  return Variable::create(
-      g,
-      [&](Graph& graph) {
-        NameScope scope(graph, "Initializer");
-        return initializer(graph);
-      },
-      options);
-}
-
-// glorot_uniform_initializer: uniform in +-sqrt(6 / (fan_in + fan_out)), as
-// minval + (maxval - minval) * RandomUniform.
-Output glorot_uniform(Graph& g, int64_t fan_in, int64_t fan_out) {
-  NameScope scope(g, "random_uniform");
-  const double limit = std::sqrt(3.0 / std::max(1.0, (fan_in + fan_out) / 2.0));
-  Output shape =
-      ops::constant(g,
-                    Tensor::from_vector<int32_t>(
-                        {static_cast<int32_t>(fan_in), static_cast<int32_t>(fan_out)}, {2}),
-                    "shape");
-  Output minval = ops::scalar<float>(g, static_cast<float>(-limit), "min");
-  Output maxval = ops::scalar<float>(g, static_cast<float>(limit), "max");
-  // Taken now: the op seed is the number of nodes built so far.
-  train::Seeds seeds = train::random_seeds(g, std::nullopt);
-  Output draw = ops::RandomUniform(shape, ops::RandomUniformAttrs()
-                                              .with_dtype(varflow::DType::kFloat32)
-                                              .with_seed(seeds.seed.value_or(0))
-                                              .with_seed2(seeds.seed2.value_or(0)));
-  Output range = ops::Sub(maxval, minval, "sub");
-  return ops::Add(ops::Mul(draw, range, "mul"), minval, scope.scope());
-}
-
-// l2_regularizer(scale)(kernel) in "<kernel>/Regularizer/", added to REGULARIZATION_LOSSES.
-void add_l2_penalty(Graph& g, const Variable& kernel, double scale) {
-  NameScope root(g, kernel.op_name() + "/Regularizer/");
-  NameScope scope(g, "l2_regularizer");
-  Output penalty = ops::Mul(ops::scalar<float>(g, static_cast<float>(scale), "scale"),
-                            ops::L2Loss(kernel.value()), scope.scope());
-  g.add_to_collection(varflow::graph_keys::kRegularizationLosses, penalty);
-}
-
 struct Dense {
   Variable kernel, bias;
 };
 
-// tf.layers.dense's variables in the variable scope `scope` ("mlp/hidden").
-Dense make_dense(Graph& g, const std::string& scope, int64_t in, int64_t units, double l2) {
-  Dense layer;
-  layer.kernel = get_variable(g, scope + "/kernel",
-                              [&](Graph& graph) { return glorot_uniform(graph, in, units); });
-  add_l2_penalty(g, layer.kernel, l2);
-  layer.bias = get_variable(g, scope + "/bias", [&](Graph& graph) {
-    return ops::constant(graph, Tensor::zeros(varflow::DType::kFloat32, {units}), "zeros");
-  });
-  return layer;
+// tf.layers.dense named `name` in variable scope "mlp": its variables (glorot_uniform kernel with
+// an l2 penalty, zero bias, made by train::dense) and its output.
+Dense make_dense(Graph& g, const std::string& name, Output x, int64_t units, double l2, bool relu,
+                 Output* out) {
+  train::DenseOptions options;
+  options.name = name;
+  options.variable_scope = "mlp";
+  options.kernel_regularizer = train::l2_regularizer(l2);
+  if (relu) options.activation = [](Output h) { return ops::Relu(h, "Relu"); };
+  train::DenseLayer layer = train::dense(g, x, units, options);
+  *out = layer.output;
+  return Dense{layer.kernel, *layer.bias};
 }
 
 // The layer's maths in name scope `name`, reading `kernel` and `bias` (the variables' values,
@@ -90,14 +45,11 @@ Output dense(Graph& g, const std::string& name, Output x, Output kernel, Output 
   return relu ? ops::Relu(out, "Relu") : out;
 }
 
-// tf.losses.sparse_softmax_cross_entropy: the mean cross entropy, in collection `collection`.
 Output sparse_softmax_cross_entropy(Graph& g, Output labels, Output logits,
                                     std::optional<std::string> collection) {
-  NameScope scope(g, "sparse_softmax_cross_entropy_loss");
-  Output losses = ops::SparseSoftmaxCrossEntropyWithLogits(logits, labels, "xentropy")->output(0);
   train::LossOptions options;
   options.loss_collection = std::move(collection);
-  return train::compute_weighted_loss(g, losses, 1.0, scope.scope(), options);
+  return train::sparse_softmax_cross_entropy(g, labels, logits, 1.0, "", options);
 }
 
 Output argmax(Output logits) {
@@ -119,10 +71,9 @@ Mlp build_mlp(const MlpOptions& o) {
   Output logits;
   {
     NameScope mlp(g, "mlp");
-    hidden = make_dense(g, "mlp/hidden", o.features, o.hidden, o.l2_scale);
-    Output h = dense(g, "hidden", m.x, hidden.kernel.value(), hidden.bias.value(), true);
-    out = make_dense(g, "mlp/logits", o.hidden, o.classes, o.l2_scale);
-    logits = dense(g, "logits", h, out.kernel.value(), out.bias.value(), false);
+    Output h;
+    hidden = make_dense(g, "hidden", m.x, o.hidden, o.l2_scale, true, &h);
+    out = make_dense(g, "logits", h, o.classes, o.l2_scale, false, &logits);
   }
   m.xent = sparse_softmax_cross_entropy(g, m.y, logits, varflow::graph_keys::kLosses);
   std::vector<Output> penalties;

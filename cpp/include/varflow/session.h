@@ -79,9 +79,15 @@ class Session {
   Graph& graph() const { return *graph_; }
   const std::shared_ptr<Graph>& graph_ptr() const { return graph_; }
 
-  // A variable's value in this session (undefined Tensor if uninitialised). The tensor shares
-  // the variable's buffer, which later runs may update in place: deep_copy() it to keep it.
+  // A copy of a variable's value in this session (undefined Tensor if uninitialised): later
+  // runs do not change it. kResourceExhausted if the copy cannot be allocated. Safe from any
+  // thread; a run updating the variable at the same time may be seen half done, as in TF1.
   Tensor variable_value(const Node* variable);
+  // The variable's live value, without a copy: the tensor shares the variable's buffer, which
+  // later runs (in any thread) update in place, so it is for reading at once (checkpoints read
+  // 1e8 parameters through it) or for watching a value change; deep_copy() it to keep it.
+  // Undefined Tensor if uninitialised. Never throws.
+  Tensor variable_view(const Node* variable);
   // Stores a copy of `value`. kInvalidArgument, at once, when `variable` is not a variable of
   // this graph, `value` is undefined, or its dtype or shape differs from the variable's
   // declared ones (any shape for a variable created with validate_shape=false).

@@ -65,11 +65,13 @@ ResourceSlot& Session::resource(const Node* node) {
   return *slot;
 }
 
-Tensor Session::variable_value(const Node* variable) {
+Tensor Session::variable_view(const Node* variable) {
   ResourceSlot& slot = resource(variable);
   std::lock_guard<std::mutex> lock(slot.mu);
   return slot.value;
 }
+
+Tensor Session::variable_value(const Node* variable) { return variable_view(variable).deep_copy(); }
 
 void Session::set_variable_value(const Node* variable, Tensor value) {
   VF_CHECK(variable && variable->op_def().is_variable && &variable->graph() == graph_.get(),
@@ -93,7 +95,7 @@ void Session::set_variable_value(const Node* variable, Tensor value) {
   slot.value = stored;
 }
 
-bool Session::is_initialized(const Node* variable) { return variable_value(variable).defined(); }
+bool Session::is_initialized(const Node* variable) { return variable_view(variable).defined(); }
 
 namespace {
 

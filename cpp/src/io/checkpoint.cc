@@ -226,7 +226,7 @@ std::string save_checkpoint(Session& session, const NamedVariables& variables,
              "Bad checkpoint key '", name, "' for variable ", node->name());
     VF_CHECK(names.insert(name).second, ErrorCode::kInvalidArgument,
              "At least two variables have the same name: ", name);
-    Tensor value = session.variable_value(node);
+    Tensor value = session.variable_view(node);  // written out at once: no copy
     VF_CHECK(value.defined(), ErrorCode::kFailedPrecondition,
              "Attempting to use uninitialized value ", node->name());
     values.emplace_back(name, std::move(value));

@@ -1,0 +1,169 @@
+#include "varflow/train/layers.h"
+
+#include "varflow/ops.h"
+#include "varflow/ops_generated.h"
+
+namespace varflow::train {
+
+Regularizer l2_regularizer(double scale) {
+  VF_CHECK(scale >= 0, ErrorCode::kValue, "Setting a scale less than 0 on a regularizer: ", scale);
+  return [scale](Graph& g, const Variable& v) -> std::optional<Output> {
+    if (scale == 0) return std::nullopt;  // TF1 logs "Scale of 0 disables regularizer."
+    NameScope scope(g, "l2_regularizer");
+    Output s = ops::constant(g, Tensor::scalar<double>(scale).cast(v.dtype()), "scale");
+    return ops::Mul(s, ops::L2Loss(v.value()), scope.scope());
+  };
+}
+
+Variable get_variable(Graph& graph, const std::string& name, const Dims& shape,
+                      const GetVariableOptions& options) {
+  if (Node* existing = graph.find_node(name)) {
+    VF_CHECK(options.reuse && graph.variable_info(existing), ErrorCode::kValue, "Variable ", name,
+             " already exists, disallowed. Did you mean to set reuse=True or "
+             "reuse=tf.AUTO_REUSE in VarScope?");
+    Variable found = Variable::from_node(existing);
+    VF_CHECK(found.shape().accepts(shape) && found.shape().rank() == static_cast<int>(shape.size()),
+             ErrorCode::kValue, "Trying to share variable ", name, ", but specified shape ",
+             dims_to_string(shape), " and found shape ", found.shape().to_string(), ".");
+    VF_CHECK(found.dtype() == options.dtype, ErrorCode::kValue, "Trying to share variable ", name,
+             ", but specified dtype ", dtype_name(options.dtype), " and found dtype ",
+             dtype_name(found.dtype()), ".");
+    return found;
+  }
+  VF_CHECK(!options.reuse, ErrorCode::kValue, "Variable ", name,
+           " does not exist, or was not created with tf.get_variable(). Did you mean to set "
+           "reuse=tf.AUTO_REUSE in VarScope?");
+  for (int64_t d : shape)
+    VF_CHECK(d >= 0, ErrorCode::kValue, "Shape of a new variable (", name,
+             ") must be fully defined, but instead was ", dims_to_string(shape), ".");
+  Initializer initializer = options.initializer;
+  if (!initializer) {
+    if (is_any_floating(options.dtype))
+      initializer = glorot_uniform_initializer();
+    else if (is_any_integer(options.dtype) || options.dtype == DType::kBool)
+      initializer = zeros_initializer();
+    else
+      raise(ErrorCode::kValue, "An initializer for variable ", name, " of ",
+            dtype_name(options.dtype), " is required");
+  }
+  // As TF1: outside the caller's control dependencies and name scope.
+  graph.push_control_dependencies({}, true);
+  Variable v;
+  try {
+    NameScope root(graph, "");
+    VariableOptions vo;
+    vo.name = name;
+    vo.trainable = options.trainable;
+    vo.collections = options.collections;
+    vo.dtype = options.dtype;
+    v = Variable::create(
+        graph,
+        [&](Graph& g) {
+          NameScope scope(g, "Initializer");
+          return initializer(g, shape, options.dtype);
+        },
+        vo);
+    if (options.regularizer) {
+      NameScope regularizer(graph, name + "/Regularizer/");
+      if (std::optional<Output> loss = options.regularizer(graph, v))
+        graph.add_to_collection(graph_keys::kRegularizationLosses, *loss);
+    }
+  } catch (...) {
+    graph.pop_control_dependencies();
+    throw;
+  }
+  graph.pop_control_dependencies();
+  return v;
+}
+
+DenseLayer dense(Graph& graph, Output inputs, int64_t units, const DenseOptions& options) {
+  const std::string prefix = options.variable_scope.empty() ? "" : options.variable_scope + "/";
+  std::string name = options.name;
+  if (name.empty()) {
+    name = "dense";
+    for (int i = 1; graph.find_node(prefix + name + "/kernel"); ++i)
+      name = "dense_" + std::to_string(i);
+  }
+  const Shape& in_shape = inputs.shape();
+  VF_CHECK(in_shape.has_rank() && in_shape.rank() >= 2, ErrorCode::kValue, "Input 0 of layer ",
+           name,
+           " is incompatible with the layer: expected min_ndim=2, "
+           "found ndim=",
+           in_shape.has_rank() ? std::to_string(in_shape.rank()) : "unknown");
+  const int64_t in_dim = in_shape.dim(in_shape.rank() - 1);
+  VF_CHECK(in_dim >= 0, ErrorCode::kValue,
+           "The last dimension of the inputs to `Dense` should be defined. Found `None`.");
+  VF_CHECK(units > 0, ErrorCode::kValue, "units of layer ", name, " must be positive, got ", units);
+  const DType dtype = inputs.dtype();
+
+  DenseLayer layer;
+  GetVariableOptions kernel;
+  kernel.dtype = dtype;
+  kernel.initializer = options.kernel_initializer;
+  kernel.regularizer = options.kernel_regularizer;
+  kernel.trainable = options.trainable;
+  layer.kernel = get_variable(graph, prefix + name + "/kernel", {in_dim, units}, kernel);
+  if (options.use_bias) {
+    GetVariableOptions bias;
+    bias.dtype = dtype;
+    bias.initializer = options.bias_initializer ? options.bias_initializer : zeros_initializer();
+    bias.regularizer = options.bias_regularizer;
+    bias.trainable = options.trainable;
+    layer.bias = get_variable(graph, prefix + name + "/bias", {units}, bias);
+  }
+
+  NameScope scope(graph, name);
+  Output out;
+  if (in_shape.rank() > 2) {
+    std::vector<int32_t> out_dims;
+    for (int i = 0; i + 1 < in_shape.rank(); ++i) {
+      VF_CHECK(in_shape.dim(i) >= 0, ErrorCode::kValue, "Layer ", name,
+               ": the C++ dense layer needs the leading dimensions of rank-", in_shape.rank(),
+               " inputs known, got ", in_shape.to_string());
+      out_dims.push_back(static_cast<int32_t>(in_shape.dim(i)));
+    }
+    out_dims.push_back(static_cast<int32_t>(units));
+    Output flat = ops::Reshape(
+        inputs,
+        ops::constant(graph, Tensor::from_vector<int32_t>({-1, static_cast<int32_t>(in_dim)}, {2}),
+                      "Const"));
+    Output product = ops::MatMul(flat, layer.kernel.value());
+    out = ops::Reshape(
+        product,
+        ops::constant(
+            graph, Tensor::from_vector<int32_t>(out_dims, {static_cast<int64_t>(out_dims.size())}),
+            "Const"),
+        "Tensordot");
+  } else {
+    out = ops::MatMul(inputs, layer.kernel.value(), {}, "MatMul");
+  }
+  if (layer.bias) {
+    NameScope bias_add(graph, "BiasAdd");  // tf.nn.bias_add names its op after its scope
+    out = ops::BiasAdd(out, layer.bias->value(), {}, bias_add.scope());
+  }
+  if (options.activation) out = options.activation(out);
+  layer.output = out;
+  return layer;
+}
+
+Output sparse_softmax_cross_entropy(Graph& graph, Output labels, Output logits, const Arg& weights,
+                                    const std::string& name, const LossOptions& options) {
+  NameScope scope(graph, name.empty() ? "sparse_softmax_cross_entropy_loss" : name);
+  if (!is_any_integer(labels.dtype())) labels = ops::cast(labels, DType::kInt64);
+  const Shape& lr = labels.shape();
+  const Shape& gr = logits.shape();
+  if (lr.has_rank() && gr.has_rank())
+    VF_CHECK(lr.rank() == gr.rank() - 1, ErrorCode::kValue, "Rank mismatch: Rank of labels ",
+             "(received ", lr.rank(), ") should equal rank of logits minus 1 (received ", gr.rank(),
+             ").");
+  VF_CHECK(gr.has_rank() && gr.rank() == 2, ErrorCode::kValue,
+           "sparse_softmax_cross_entropy (C++) takes rank-2 logits, got ", gr.to_string());
+  Output losses;
+  {
+    NameScope xentropy(graph, "xentropy");
+    losses = ops::SparseSoftmaxCrossEntropyWithLogits(logits, labels, xentropy.scope())->output(0);
+  }
+  return compute_weighted_loss(graph, losses, weights, scope.scope(), options);
+}
+
+}  // namespace varflow::train
