@@ -548,3 +548,19 @@ def node_region(node: Node) -> int:
     """
     The control-flow region a node was built in (-1: the top level).
     """
+def graph_def_from_cpp(graph: Graph, add_shapes: bool = False, clear_devices: bool = False, from_version: typing.SupportsInt | typing.SupportsIndex = 0) -> bytes:
+    """
+    The graph as a serialized GraphDef, written by the C++ exporter (varflow/graph_def.h).
+    """
+def import_graph_def_cpp(graph: Graph, data: bytes, name: str = 'import', input_map: collections.abc.Mapping[str, Output] = {}, return_elements: collections.abc.Sequence[str] = []) -> tuple:
+    """
+    Imports a serialized GraphDef with the C++ importer; returns (return elements, warnings).
+    """
+def export_meta_graph_cpp(graph: Graph, export_scope: str = '', clear_devices: bool = False, strip_default_attrs: bool = False, max_to_keep: typing.SupportsInt | typing.SupportsIndex = -1) -> bytes:
+    """
+    The graph as a serialized MetaGraphDef, written by the C++ exporter (with a SaverDef when max_to_keep >= 0).
+    """
+def import_meta_graph_cpp(graph: Graph, data: bytes, import_scope: str = '', clear_devices: bool = False) -> dict:
+    """
+    Imports a serialized MetaGraphDef with the C++ importer; returns its saver variables, collections and warnings.
+    """
