@@ -4,7 +4,7 @@
 // and a meta graph that Python's `tf.train.import_meta_graph` + `Saver.restore` resume from.
 //
 //   python examples/cpp_import_host/make_model.py --out /tmp/m
-//   varflow_cpp_import_host --model /tmp/m/model-0 --data /tmp/m/data.bin --steps 50 \
+//   varflow_cpp_import_host --model /tmp/m/model-0 --data /tmp/m/data.bin --steps 50
 //       --batch-size 32 --out /tmp/m/trained
 //
 // Prints "loss <global step> <value>" for every step (%.9g: float32 round-trips) and writes

@@ -23,11 +23,6 @@ using namespace varflow;
 
 namespace {
 
-std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
-
 // tests/python/fixtures/tf_graphs, found from this file's path.
 std::string fixtures() {
   std::string here = __FILE__;
@@ -48,7 +43,6 @@ struct Model {
     loss = ops::reduce_mean(err * err, {0, 1}, false, "loss");
     train::AdamOptimizer adam(0.1);
     train = adam.minimize(loss);
-    g->add_to_collection(graph_keys::kTrainOp, train);
     g->add_to_collection(graph_keys::kLosses, loss);
   }
 };
@@ -82,7 +76,7 @@ VF_TEST(wire_format_round_trips_varints_and_rejects_overruns) {
     if (r.field() == 5) EXPECT_EQ(r.string(), std::string("abc"));
   }
   EXPECT_EQ(seen, 5);
-  EXPECT_EQ(w.str().size(), size_t{2 + 10 + 1 + 10 + 1 + 2 + 1 + 4 + 1 + 1 + 3});
+  EXPECT_EQ(w.str().size(), size_t{(1 + 10) + (1 + 10) + (1 + 2) + (1 + 4) + (1 + 1 + 3)});
   std::string cut = w.str().substr(0, w.str().size() - 1);
   EXPECT_ERROR(
       {
@@ -263,8 +257,10 @@ VF_TEST(meta_graph_round_trip_trains_and_checkpoints) {
 
   Session s(g2);
   s.run({}, {}, {global_variables_initializer(*g2)});
-  for (int i = 0; i < 3; ++i)
-    EXPECT_EQ(s.run(batch(*g2), {loss}, {train})[0].data<float>()[0], want[static_cast<size_t>(i)]);
+  for (int i = 0; i < 3; ++i) {
+    const float got = s.run(batch(*g2), {loss}, {train})[0].data<float>()[0];
+    EXPECT_EQ(got, want[static_cast<size_t>(i)]);
+  }
 
   // Checkpoint with the imported saver's names, restore into a third import.
   const std::string prefix = str_cat("/tmp/varflow_graph_def_test_", ::getpid());

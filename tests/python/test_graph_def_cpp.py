@@ -12,6 +12,7 @@ import varflow as tf
 from tensorboard.compat.proto import graph_pb2, meta_graph_pb2
 from test_graph_io import EXPECTED, FIXTURES, _feed, _mlp
 from varflow import _core, errors
+from varflow.framework import graph_def
 from varflow.framework.importer import import_graph_def
 from varflow.framework.meta_graph import export_meta_graph, import_meta_graph
 
@@ -63,7 +64,7 @@ def test_cpp_writes_what_python_writes(add_shapes):
             assert a == b, f"{a}\n!=\n{b}"
         assert got == want
     g = _every_dtype_graph()
-    assert _cpp_graph_def(g, clear_devices=True) == g.as_graph_def(clear_devices=True)
+    assert _cpp_graph_def(g, clear_devices=True) == graph_def.as_graph_def(g, clear_devices=True)
     assert _cpp_graph_def(g, from_version=5) == g.as_graph_def(from_version=5)
 
 
