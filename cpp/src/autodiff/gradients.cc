@@ -1,7 +1,7 @@
 // The backprop driver, after TF1's gradients_util: prune to the nodes between xs and ys, walk
 // them in reverse with pending counts, call each op's registered gradient under
-// "<scope>/<op>_grad/", sum several contributions with AddN and reduce broadcast gradients to
-// their input's shape here, once, for every op.
+// "<scope>/<op>_grad/" and sum several contributions with AddN. A broadcasting op's gradient
+// sums itself down to its inputs' shapes (ops/broadcast_grad.h), as TF1's do.
 #include "varflow/gradients.h"
 
 #include <algorithm>
@@ -17,18 +17,6 @@ namespace varflow {
 namespace {
 
 bool backpropagatable(DType d) { return is_floating(d); }
-
-// Reduces `grad` to the shape of `input` when broadcasting may have widened it.
-Output unbroadcast(Output grad, Output input) {
-  // A TensorArray's gradient has its shape by construction, and must stay the producer's own
-  // output for the gradient loop to accumulate it in place (control_flow_grad.cc).
-  const std::string& producer = grad.node->type();
-  if (producer == "TensorArrayGatherGrad" || producer == "TensorArrayScatterGrad") return grad;
-  const Shape& gs = grad.shape();
-  const Shape& is = input.shape();
-  if (gs.fully_defined() && is.fully_defined() && gs == is) return grad;
-  return ops::sum_to_shape(grad, ops::shape(input));
-}
 
 // TF1's control_flow_ops.tuple under "<op>_grad/tuple/": identities of the gradients that
 // depend on a NoOp grouping all of them.
@@ -168,8 +156,6 @@ std::vector<std::optional<Output>> gradients(const std::vector<Output>& ys,
       VF_CHECK(in_grads.size() == node->inputs().size(), ErrorCode::kInternal, "Gradient of ",
                def.name, " returned ", in_grads.size(), " values for ", node->inputs().size(),
                " inputs");
-      for (size_t i = 0; i < in_grads.size(); ++i)
-        if (in_grads[i]) in_grads[i] = unbroadcast(*in_grads[i], node->inputs()[i]);
       if (options.gate_per_op) gate(in_grads);
     }
 

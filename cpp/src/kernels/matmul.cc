@@ -1,5 +1,6 @@
 #include "kernels/matmul.h"
 
+#include <algorithm>
 #include <climits>
 #include <cstring>
 
@@ -35,22 +36,26 @@ void gemm_block(bool ta, bool tb, int64_t m, int64_t n, int64_t k, const T* a, c
 // BLAS runs single-threaded (set_num_threads): large products are split here, across
 // varflow's own pool, by rows or columns of C, so one set of threads serves every kernel.
 template <typename T>
-void parallel_gemm(bool ta, bool tb, int64_t m, int64_t n, int64_t k, const T* a, const T* b,
-                   T* c) {
+void parallel_gemm(bool ta, bool tb, int64_t m, int64_t n, int64_t k, const T* a, const T* b, T* c,
+                   BlockFn epilogue = {}) {
   constexpr int64_t kFlopsPerTask = 1 << 21;
   ThreadPool& pool = ThreadPool::global();
   int64_t flops = 0;
   if (__builtin_mul_overflow(m * n, k, &flops)) flops = INT64_MAX;  // m * n fits: C exists
+  auto block = [&](int64_t r0, int64_t r1, int64_t c0, int64_t c1) {
+    gemm_block(ta, tb, m, n, k, a, b, c, r0, r1, c0, c1);
+    if (epilogue.call) epilogue.call(epilogue.ctx, r0, r1, c0, c1);
+  };
   if (flops < 2 * kFlopsPerTask || pool.num_threads() == 1) {
-    gemm_block(ta, tb, m, n, k, a, b, c, 0, m, 0, n);
+    block(0, m, 0, n);
   } else if (m >= n) {
     pool.parallel_for(
         m, std::max<int64_t>(1, kFlopsPerTask / (n * k)),
-        [&](int64_t r0, int64_t r1) { gemm_block(ta, tb, m, n, k, a, b, c, r0, r1, 0, n); }, 8);
+        [&](int64_t r0, int64_t r1) { block(r0, r1, 0, n); }, 8);
   } else {
     pool.parallel_for(
         n, std::max<int64_t>(1, kFlopsPerTask / (m * k)),
-        [&](int64_t c0, int64_t c1) { gemm_block(ta, tb, m, n, k, a, b, c, 0, m, c0, c1); }, 16);
+        [&](int64_t c0, int64_t c1) { block(0, m, c0, c1); }, 16);
   }
 }
 
@@ -104,6 +109,27 @@ void matmul(const Tensor& a, const Tensor& b, bool transpose_a, bool transpose_b
     using T = decltype(tag);
     gemm<T>(transpose_a, transpose_b, m, n, k, a.data<T>(), b.data<T>(), out.data<T>());
   });
+}
+
+void matmul_with_epilogue(const Tensor& a, const Tensor& b, bool transpose_a, bool transpose_b,
+                          Tensor& out, BlockFn epilogue) {
+  VF_CHECK(a.dtype() == DType::kFloat32 && b.dtype() == DType::kFloat32 &&
+               out.dtype() == DType::kFloat32,
+           ErrorCode::kInvalidArgument, "matmul_with_epilogue is float32 only");
+  const int64_t m = out.dim(0), n = out.dim(1);
+  const int64_t k = transpose_a ? a.dim(0) : a.dim(1);
+  if (m == 0 || n == 0) return;
+  float* c = out.data<float>();
+  if (k == 0) {  // as gemm(): zeros, then the epilogue over the whole output
+    std::memset(c, 0, static_cast<size_t>(m * n) * sizeof(float));
+    epilogue.call(epilogue.ctx, 0, m, 0, n);
+    return;
+  }
+  VF_CHECK(m <= INT_MAX && n <= INT_MAX && k <= INT_MAX, ErrorCode::kUnimplemented,
+           "MatMul dimensions (", m, ", ", k, ") x (", k, ", ", n,
+           ") exceed the BLAS limit of 2147483647 per dimension");
+  parallel_gemm<float>(transpose_a, transpose_b, m, n, k, a.data<float>(), b.data<float>(), c,
+                       epilogue);
 }
 
 void batch_matmul(const Tensor& a, const Tensor& b, bool adj_a, bool adj_b, int64_t batch,

@@ -7,6 +7,7 @@
 
 #include "kernels/elementwise.h"
 #include "kernels/norms.h"
+#include "ops/broadcast_grad.h"
 #include "ops/op_families.h"
 #include "ops/shape_rules.h"
 #include "varflow/ops.h"
@@ -50,7 +51,7 @@ void clip_by_value_kernel(KernelContext& c) {
 }
 
 // TF's _ClipByValueGrad: the gradient reaches t where min <= t <= max, and the bound that
-// clipped elsewhere (the backprop driver sums it down to the bound's shape).
+// clipped elsewhere, summed down to the bound's shape.
 Grads clip_by_value_grad(GradContext& c) {
   Graph& g = c.graph();
   Output x = c.input(0), lo = c.input(1), hi = c.input(2), dy = c.grad();
@@ -58,8 +59,9 @@ Grads clip_by_value_grad(GradContext& c) {
   Output below = op(g, "Less", {x, lo});
   Output above = op(g, "Greater", {x, hi});
   Output outside = op(g, "LogicalOr", {below, above});
-  return Grads{op(g, "Select", {outside, zeros, dy}), op(g, "Select", {below, dy, zeros}),
-               op(g, "Select", {above, dy, zeros})};
+  return reduce_broadcast_grads(
+      c, {op(g, "Select", {outside, zeros, dy}), op(g, "Select", {below, dy, zeros}),
+          op(g, "Select", {above, dy, zeros})});
 }
 
 // --- GlobalNorm(t_0, ..., t_n) = sqrt(sum_i sum(t_i^2)) ----------------------------------------

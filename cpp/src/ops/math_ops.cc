@@ -3,14 +3,17 @@
 #include <cmath>
 #include <cstring>
 #include <type_traits>
+#include <vector>
 
 #include "core/element_copy.h"
 #include "core/thread_pool.h"
 #include "kernels/activations.h"
+#include "kernels/add_n.h"
 #include "kernels/elementwise.h"
 #include "kernels/matmul.h"
 #include "kernels/reduce.h"
 #include "kernels/wrapping.h"
+#include "ops/broadcast_grad.h"
 #include "ops/op_families.h"
 #include "ops/shape_rules.h"
 #include "varflow/ops.h"
@@ -71,6 +74,14 @@ void add_n_kernel(KernelContext& c) {
       c.fail(ErrorCode::kInvalidArgument, "Inputs to operation AddN must have the same size and ",
              "shape.  Input 0: ", dims_to_string(first.dims()), " != input ", i, ": ",
              dims_to_string(c.input(i).dims()));
+  if (kernels::add_n_supports(first.dtype())) {
+    std::vector<const Tensor*> inputs;
+    inputs.reserve(static_cast<size_t>(c.num_inputs()));
+    for (int i = 0; i < c.num_inputs(); ++i) inputs.push_back(&c.input(i));
+    kernels::add_n(inputs, out, c.pool());
+    return;
+  }
+  // The other dtypes (and bool's clear error) go through pairwise Add.
   kernels::binary(BinaryOp::kAdd, first, c.input(1), out, c.pool());
   for (int i = 2; i < c.num_inputs(); ++i)
     kernels::binary(BinaryOp::kAdd, out, c.input(i), out, c.pool());
@@ -541,10 +552,18 @@ Grads batch_matmul_grad(GradContext& c, const char* type) {
   auto bmm = [&](Output p, Output q, bool adj_p, bool adj_q) {
     return op(c.graph(), type, {p, q}, {{"adj_x", adj_p}, {"adj_y", adj_q}});
   };
-  if (!ax && !ay) return Grads{bmm(g, y, false, true), bmm(x, g, true, false)};
-  if (!ax && ay) return Grads{bmm(g, y, false, false), bmm(g, x, true, false)};
-  if (ax && !ay) return Grads{bmm(y, g, false, true), bmm(x, g, false, false)};
-  return Grads{bmm(y, g, true, true), bmm(g, x, true, true)};
+  Grads grads;
+  if (!ax && !ay)
+    grads = {bmm(g, y, false, true), bmm(x, g, true, false)};
+  else if (!ax && ay)
+    grads = {bmm(g, y, false, false), bmm(g, x, true, false)};
+  else if (ax && !ay)
+    grads = {bmm(y, g, false, true), bmm(x, g, false, false)};
+  else
+    grads = {bmm(y, g, true, true), bmm(g, x, true, true)};
+  if (std::string(type) != "BatchMatMulV2") return grads;
+  // BatchMatMulV2 broadcasts the batch axes (TF1 sums them back only when shapes differ).
+  return reduce_broadcast_grads(c, std::move(grads), 0, 1, /*exempt_trailing=*/2);
 }
 
 // --- activations with attributes ----------------------------------------------------------------
@@ -606,20 +625,20 @@ void register_math_ops(OpRegistry& r) {
         .outputs({"z"})
         .shape(binary_shape<BinaryOp::kAdd>)
         .kernel(binary_kernel<BinaryOp::kAdd>)
-        .grad([](GradContext& c) { return Grads{c.grad(), c.grad()}; });
+        .grad([](GradContext& c) { return reduce_broadcast_grads(c, {c.grad(), c.grad()}); });
   r.add("Sub")
       .inputs({"x", "y"})
       .outputs({"z"})
       .shape(binary_shape<BinaryOp::kSub>)
       .kernel(binary_kernel<BinaryOp::kSub>)
-      .grad([](GradContext& c) { return Grads{c.grad(), neg(c.grad())}; });
+      .grad([](GradContext& c) { return reduce_broadcast_grads(c, {c.grad(), neg(c.grad())}); });
   r.add("Mul")
       .inputs({"x", "y"})
       .outputs({"z"})
       .shape(binary_shape<BinaryOp::kMul>)
       .kernel(binary_kernel<BinaryOp::kMul>)
       .grad([](GradContext& c) {
-        return Grads{mul(c.grad(), c.input(1)), mul(c.grad(), c.input(0))};
+        return reduce_broadcast_grads(c, {mul(c.grad(), c.input(1)), mul(c.grad(), c.input(0))});
       });
   for (const char* name : {"RealDiv", "Div"})
     r.add(name)
@@ -630,7 +649,8 @@ void register_math_ops(OpRegistry& r) {
         .grad([name](GradContext& c) {
           Graph& g = c.graph();
           Output x = c.input(0), y = c.input(1), dy = c.grad();
-          return Grads{op(g, name, {dy, y}), mul(dy, op(g, name, {op(g, name, {neg(x), y}), y}))};
+          return reduce_broadcast_grads(
+              c, {op(g, name, {dy, y}), mul(dy, op(g, name, {op(g, name, {neg(x), y}), y}))});
         });
 
   // --- elementwise unary -------------------------------------------------------------------
@@ -759,27 +779,27 @@ void register_math_ops(OpRegistry& r) {
   VF_BINARY(Maximum).grad([](GradContext& c) {
     Output dy = c.grad(), zeros = zeros_like(c.grad());
     Output mask = bin("GreaterEqual", c.input(0), c.input(1));
-    return Grads{select(mask, dy, zeros), select(mask, zeros, dy)};
+    return reduce_broadcast_grads(c, {select(mask, dy, zeros), select(mask, zeros, dy)});
   });
   VF_BINARY(Minimum).grad([](GradContext& c) {
     Output dy = c.grad(), zeros = zeros_like(c.grad());
     Output mask = bin("LessEqual", c.input(0), c.input(1));
-    return Grads{select(mask, dy, zeros), select(mask, zeros, dy)};
+    return reduce_broadcast_grads(c, {select(mask, dy, zeros), select(mask, zeros, dy)});
   });
   VF_BINARY(Pow).grad([](GradContext& c) {
     Output x = c.input(0), y = c.input(1), z = c.output(), dy = c.grad();
     Output gx = mul(dy, mul(y, bin("Pow", x, sub(y, scalar_like(y, 1.0)))));
     Output log_x = select(bin("Greater", x, zeros_like(x)), un("Log", x), zeros_like(x));
-    return Grads{gx, mul(dy, mul(z, log_x))};
+    return reduce_broadcast_grads(c, {gx, mul(dy, mul(z, log_x))});
   });
   VF_BINARY(SquaredDifference).grad([](GradContext& c) {
     Output x = c.input(0), y = c.input(1);
     Output gx = mul(c.grad(), mul(scalar_like(x, 2.0), sub(x, y)));
-    return Grads{gx, neg(gx)};
+    return reduce_broadcast_grads(c, {gx, neg(gx)});
   });
   VF_BINARY(FloorMod).grad([](GradContext& c) {
     Output x = c.input(0), y = c.input(1);
-    return Grads{c.grad(), mul(c.grad(), neg(bin("FloorDiv", x, y)))};
+    return reduce_broadcast_grads(c, {c.grad(), mul(c.grad(), neg(bin("FloorDiv", x, y)))});
   });
   VF_BINARY(Less).not_differentiable();
   VF_BINARY(LessEqual).not_differentiable();

@@ -6,6 +6,7 @@
 #include <type_traits>
 #include <vector>
 
+#include "kernels/fused_dense.h"
 #include "kernels/norms.h"
 #include "kernels/softmax.h"
 #include "ops/op_families.h"
@@ -137,6 +138,12 @@ void bias_add_kernel(KernelContext& c) {
   for (int i = axis + 1; i < x.rank(); ++i) inner *= x.dim(i);
   const int64_t outer = channels * inner == 0 ? 0 : x.num_elements() / (channels * inner);
   Tensor& out = c.allocate_output(0, x.dtype(), x.dims());
+  if (inner == 1 && channels > 0 &&
+      (x.dtype() == DType::kFloat32 || x.dtype() == DType::kFloat64)) {
+    // Channels last: one vectorised Add of the bias per row, rows across the pool.
+    kernels::bias_add_rows(x, b, out, c.pool());
+    return;
+  }
   visit_float(c, x.dtype(), [&](auto tag) {
     using T = decltype(tag);
     const T* px = x.data<T>();
@@ -252,11 +259,11 @@ void register_nn_ops(OpRegistry& r) {
       .shape(bias_add_shape)
       .kernel(bias_add_kernel)
       .grad([](GradContext& c) {
-        // NHWC: the backprop driver sums the gradient down to the bias's shape.
+        // NHWC: the gradient summed over every axis but the last, named as TF1's op.
         Output g = c.grad();
         const Shape& s = c.input(0).shape();
         if (!s.has_rank() || bias_channel_axis(c.attrs(), s.rank()) == s.rank() - 1)
-          return Grads{g, g};
+          return Grads{g, sum_to_shape(g, shape(c.input(1)), "BiasAddGrad")};
         std::vector<int64_t> axes;
         for (int i = 0; i < s.rank(); ++i)
           if (i != 1) axes.push_back(i);
