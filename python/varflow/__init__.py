@@ -107,6 +107,7 @@ from varflow.tensor_array_ops import TensorArray  # noqa: E402
 from varflow.array_ops import ensure_shape  # noqa: E402
 from varflow.reverse_ops import reverse, reverse_sequence, reverse_v2, roll  # noqa: E402
 from varflow.script_ops import numpy_function, py_func, py_function  # noqa: E402
+from varflow.sort_ops import argsort, sort  # noqa: E402
 from varflow.dtypes import (  # noqa: E402
     DType,
     as_dtype,

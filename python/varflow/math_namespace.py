@@ -62,6 +62,7 @@ from varflow.math_ops import (
 )
 from varflow.metrics_impl import confusion_matrix
 from varflow.nn import log_softmax, softmax, softplus
+from varflow.sort_ops import in_top_k, top_k
 from varflow.tf1_aliases import count_nonzero, log_sigmoid, reduce_logsumexp, scalar_mul
 
 __all__ = [
@@ -85,6 +86,7 @@ __all__ = [
     "floormod",
     "greater",
     "greater_equal",
+    "in_top_k",
     "less",
     "less_equal",
     "log",
@@ -124,6 +126,7 @@ __all__ = [
     "squared_difference",
     "subtract",
     "tanh",
+    "top_k",
     "truediv",
     "unsorted_segment_sum",
 ]

@@ -1185,6 +1185,9 @@ Output If(
     const int64_t& else_region,
     const std::string& name = "");
 
+// InTopKV2(predictions, targets, k) -> precision.
+Output InTopKV2(Output predictions, Output targets, Output k, const std::string& name = "");
+
 // InitializedValue(ref, initial_value) -> value.
 Output InitializedValue(Output ref, Output initial_value, const std::string& name = "");
 
@@ -2901,6 +2904,18 @@ Node* TensorArrayScatterGrad(Output grad, Output indices, const std::string& nam
 
 // Tile(input, multiples) -> output.
 Output Tile(Output input, Output multiples, const std::string& name = "");
+
+// Optional attributes of TopKV2.
+struct TopKV2Attrs {
+  // the k values in descending order (always so here)
+  bool sorted = true;
+  TopKV2Attrs& with_sorted(bool value) {
+    sorted = std::move(value);
+    return *this;
+  }
+};
+// TopKV2(input, k) -> values, indices.
+Node* TopKV2(Output input, Output k, const TopKV2Attrs& attrs = {}, const std::string& name = "");
 
 // Transpose(x, perm) -> y.
 Output Transpose(Output x, Output perm, const std::string& name = "");

@@ -16,6 +16,7 @@ void register_gather_ops(OpRegistry& registry);
 void register_pad_tile_ops(OpRegistry& registry);
 void register_reverse_ops(OpRegistry& registry);
 void register_host_function_ops(OpRegistry& registry);
+void register_top_k_ops(OpRegistry& registry);
 void register_index_set_ops(OpRegistry& registry);
 void register_math_ops(OpRegistry& registry);
 void register_state_ops(OpRegistry& registry);
@@ -43,6 +44,7 @@ inline void register_all_ops(OpRegistry& registry) {
   register_pad_tile_ops(registry);
   register_reverse_ops(registry);
   register_host_function_ops(registry);
+  register_top_k_ops(registry);
   register_index_set_ops(registry);
   register_math_ops(registry);
   register_state_ops(registry);

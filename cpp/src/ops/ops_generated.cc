@@ -1106,6 +1106,18 @@ Output If(
   return node->output(0);
 }
 
+Output InTopKV2(Output predictions, Output targets, Output k, const std::string& name) {
+  AttrMap op_attrs;
+  Node* node = predictions.graph().add_node(
+    "InTopKV2",
+    {predictions,
+    targets,
+    k},
+    std::move(op_attrs),
+    name);
+  return node->output(0);
+}
+
 Output InitializedValue(Output ref, Output initial_value, const std::string& name) {
   AttrMap op_attrs;
   Node* node = ref.graph().add_node(
@@ -2676,6 +2688,13 @@ Output Tile(Output input, Output multiples, const std::string& name) {
   AttrMap op_attrs;
   Node* node = input.graph().add_node("Tile", {input, multiples}, std::move(op_attrs), name);
   return node->output(0);
+}
+
+Node* TopKV2(Output input, Output k, const TopKV2Attrs& attrs, const std::string& name) {
+  AttrMap op_attrs;
+  op_attrs.set("sorted", attrs.sorted);
+  Node* node = input.graph().add_node("TopKV2", {input, k}, std::move(op_attrs), name);
+  return node;
 }
 
 Output Transpose(Output x, Output perm, const std::string& name) {
