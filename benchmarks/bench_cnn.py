@@ -19,6 +19,9 @@ PyTorch's ``torch.mm`` reaches on 2048x2048 matrices with the same threads (the 
     python benchmarks/bench_cnn.py [--peer-python /path/to/venv-with-tf-and-torch/bin/python]
         [--reps 7] [--write-results benchmarks/RESULTS.md]
 
+``varflow`` convolves float32 through oneDNN when the build links it; ``varflow-im2col`` is the
+same build with ``VARFLOW_ONEDNN=0`` (the im2col + OpenBLAS path), timed in the same rotation.
+
 OpenBLAS reads OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE when it loads; the workers run without
 them, so every implementation uses OpenBLAS's (or its own) choice of kernels.
 """
@@ -174,7 +177,7 @@ def gemm_rate(threads: int) -> float:
 
 def worker(impl: str, data_path: str, batch: int, threads: int) -> None:
     data = dict(np.load(data_path))
-    if impl == "varflow":
+    if impl.startswith("varflow"):
         import varflow as tf
 
         model = GraphModel(tf, data, batch, threads)
@@ -213,6 +216,8 @@ class Worker:
     def __init__(self, python: str, impl: str, data: Path, batch: int, threads: int):
         env = {k: v for k, v in os.environ.items() if k not in DROPPED_ENV}
         env["TF_CPP_MIN_LOG_LEVEL"] = "3"
+        if impl == "varflow-im2col":  # the same build with oneDNN switched off at run time
+            env["VARFLOW_ONEDNN"] = "0"
         self.proc = subprocess.Popen(
             [python, __file__, "--worker", impl, str(data), str(batch), str(threads)],
             stdin=subprocess.PIPE,
@@ -318,16 +323,23 @@ def main(argv=None) -> None:
         worker(argv[1], argv[2], int(argv[3]), int(argv[4]))
         return
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--peer-python", default=sys.executable, help="python with tf and torch")
-    parser.add_argument("--impl", default="varflow,tf,torch")
+    parser.add_argument(
+        "--peer-python",
+        help="python with tf and torch (default: $VARFLOW_BENCH_TF_PYTHON for TF1, "
+        "$VARFLOW_BENCH_TORCH_PYTHON for PyTorch, else this python)",
+    )
+    parser.add_argument("--impl", default="varflow,varflow-im2col,tf,torch")
     parser.add_argument("--reps", type=int, default=7)
     parser.add_argument("--threads", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--write-results", type=Path, help="update this RESULTS.md's section")
     args = parser.parse_args(argv)
-    impls = {
-        name: sys.executable if name == "varflow" else args.peer_python
-        for name in args.impl.split(",")
+    peers = {
+        "tf": args.peer_python or os.environ.get("VARFLOW_BENCH_TF_PYTHON"),
+        "torch": args.peer_python
+        or os.environ.get("VARFLOW_BENCH_TORCH_PYTHON")
+        or os.environ.get("VARFLOW_BENCH_TF_PYTHON"),
     }
+    impls = {name: peers.get(name) or sys.executable for name in args.impl.split(",")}
     load_start = os.getloadavg()[0]
     with tempfile.TemporaryDirectory() as tmp:
         data = Path(tmp) / "data.npz"

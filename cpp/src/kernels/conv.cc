@@ -7,6 +7,7 @@
 
 #include "core/thread_pool.h"
 #include "kernels/blas.h"
+#include "kernels/conv_onednn.h"
 
 namespace varflow::kernels {
 
@@ -130,6 +131,8 @@ void conv2d(const Window2D& g, const T* in, const T* filter, T* out) {
     std::memset(out, 0, static_cast<size_t>(rows * g.out_c) * sizeof(T));
     return;
   }
+  if constexpr (std::is_same_v<T, float>)
+    if (onednn::conv2d(g, in, filter, out)) return;
   const bool direct = g.pointwise();
   const int64_t block = block_rows(g, sizeof(T));
   auto task = [&](int64_t r0, int64_t r1) {
@@ -152,6 +155,8 @@ template <typename T>
 void conv2d_backprop_input(const Window2D& g, const T* filter, const T* out_backprop,
                            T* in_backprop) {
   const int64_t pixels = g.out_pixels(), k = patch_size(g);
+  if constexpr (std::is_same_v<T, float>)
+    if (onednn::conv2d_backprop_input(g, filter, out_backprop, in_backprop)) return;
   std::memset(in_backprop, 0, static_cast<size_t>(g.batch * g.in_image()) * sizeof(T));
   if (pixels == 0 || k == 0 || g.out_c == 0) return;
   if (g.pointwise()) {  // d in = d out @ filter^T, row by row
@@ -183,6 +188,8 @@ template <typename T>
 void conv2d_backprop_filter(const Window2D& g, const T* in, const T* out_backprop,
                             T* filter_backprop) {
   const int64_t rows = g.batch * g.out_pixels(), k = patch_size(g), size = k * g.out_c;
+  if constexpr (std::is_same_v<T, float>)
+    if (onednn::conv2d_backprop_filter(g, in, out_backprop, filter_backprop)) return;
   std::memset(filter_backprop, 0, static_cast<size_t>(size) * sizeof(T));
   if (rows == 0 || size == 0) return;
   const bool direct = g.pointwise();

@@ -1,7 +1,8 @@
-// 2-D convolution over NHWC batches with HWIO filters: im2col + BLAS GEMM, the rows of the
-// patch matrix (output pixels) split across varflow's thread pool (BLAS itself runs
-// single-threaded), a patch block at a time so the scratch matrix stays in cache. A 1x1
-// stride-1 convolution is a plain GEMM on the input. Depthwise convolution is a direct loop
+// 2-D convolution over NHWC batches with HWIO filters. float32 goes to oneDNN when the build
+// links it (kernels/conv_onednn.h); float64, and any geometry oneDNN declines, take im2col + BLAS
+// GEMM: the rows of the patch matrix (output pixels) split across varflow's thread pool (BLAS
+// itself runs single-threaded), a patch block at a time so the scratch matrix stays in cache. A
+// 1x1 stride-1 convolution is a plain GEMM on the input. Depthwise convolution is a direct loop
 // (one multiply-add per filter tap and channel: no product to hand to BLAS).
 #pragma once
 

@@ -1,0 +1,352 @@
+#include "kernels/conv_onednn.h"
+
+#ifdef VARFLOW_HAVE_ONEDNN
+
+#include <dlfcn.h>
+
+#include <algorithm>
+#include <array>
+#include <atomic>
+#include <cstdlib>
+#include <cstring>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "core/thread_pool.h"
+#include "oneapi/dnnl/dnnl.hpp"
+
+namespace varflow::kernels::onednn {
+
+namespace {
+
+using dnnl::memory;
+using Tag = memory::format_tag;
+
+enum class Pass : int64_t { kForward, kBackpropInput, kBackpropFilter };
+
+dnnl::engine& cpu_engine() {
+  static dnnl::engine engine(dnnl::engine::kind::cpu, 0);
+  return engine;
+}
+
+// A stream per calling thread: the executor may run two convolutions at once.
+dnnl::stream& thread_stream() {
+  thread_local dnnl::stream stream(cpu_engine());
+  return stream;
+}
+
+// oneDNN would run on GNU OpenMP's own team of every CPU; varflow's pool splits the batch
+// instead (see run), and each part runs single-threaded on the pool thread that took it. On a
+// machine shared with other work an OpenMP team spins at its barriers for descheduled members;
+// the pool's parts need none. The number is each calling thread's own OpenMP setting, so it is
+// set per thread, once. libgomp comes with libdnnl.so.3; it is looked up rather than linked so
+// that the build does not depend on which OpenMP the compiler would pick.
+void single_threaded_here() {
+  using SetThreads = void (*)(int);
+  static const SetThreads set_threads =
+      reinterpret_cast<SetThreads>(dlsym(RTLD_DEFAULT, "omp_set_num_threads"));
+  thread_local bool done = false;
+  if (set_threads && !done) {
+    set_threads(1);
+    done = true;
+  }
+}
+
+// Grow-only 64-byte-aligned scratch per thread and slot (0: primitive scratchpad, 1: weights in
+// the primitive's layout, 2: a reorder's scratchpad).
+void* scratch(int slot, size_t bytes) {
+  struct Buffer {
+    void* data = nullptr;
+    size_t size = 0;
+    ~Buffer() { std::free(data); }
+  };
+  thread_local Buffer buffers[3];
+  Buffer& b = buffers[slot];
+  if (b.size < bytes) {
+    std::free(b.data);
+    b.size = (bytes + 63) / 64 * 64;
+    b.data = std::aligned_alloc(64, b.size);
+    if (!b.data) {
+      b.size = 0;
+      return nullptr;
+    }
+  }
+  return b.data;
+}
+
+// Everything a geometry needs at run time. `ok` false: oneDNN declined it (fall back).
+struct Plan {
+  bool ok = false;
+  dnnl::primitive conv;
+  memory::desc src, dst, user_weights, weights;
+  bool reorder = false;  // weights differ from HWIO: reordered on the way in (out for filters)
+  dnnl::reorder weights_reorder;
+  memory::desc scratch_md, reorder_scratch_md;
+  size_t scratch_bytes = 0, reorder_scratch_bytes = 0;
+};
+
+using Key = std::array<int64_t, 16>;
+
+struct KeyHash {
+  size_t operator()(const Key& k) const {
+    size_t h = 0;
+    for (int64_t v : k) h = h * 1000003u ^ static_cast<size_t>(v);
+    return h;
+  }
+};
+
+Key key_of(Pass pass, const Window2D& g) {
+  return {static_cast<int64_t>(pass),
+          g.batch,
+          g.in_h,
+          g.in_w,
+          g.in_c,
+          g.out_h,
+          g.out_w,
+          g.out_c,
+          g.k_h,
+          g.k_w,
+          g.stride_h,
+          g.stride_w,
+          g.dil_h,
+          g.dil_w,
+          g.pad_top,
+          g.pad_left};
+}
+
+// oneDNN's right/bottom padding for TF1's geometry (TF1 keeps only the leading pad): the
+// smallest that gives TF1's output size, or -1 when none does.
+int64_t trailing_pad(int64_t in, int64_t out, int64_t k, int64_t stride, int64_t dilation,
+                     int64_t pad_before) {
+  const int64_t span = (k - 1) * dilation + 1;
+  const int64_t pad = std::max<int64_t>(0, (out - 1) * stride + span - in - pad_before);
+  if ((in + pad_before + pad - span) / stride + 1 != out) return -1;
+  return pad;
+}
+
+dnnl::primitive_attr user_scratchpad() {
+  dnnl::primitive_attr attr;
+  attr.set_scratchpad_mode(dnnl::scratchpad_mode::user);
+  return attr;
+}
+
+// The oneDNN reference kernels are slower than the im2col path: only JIT/GEMM ones are taken.
+bool fast(const std::string& impl) { return impl.rfind("ref", 0) != 0; }
+
+Plan make_plan(Pass pass, const Window2D& g) {
+  Plan p;
+  const int64_t pad_bottom = trailing_pad(g.in_h, g.out_h, g.k_h, g.stride_h, g.dil_h, g.pad_top);
+  const int64_t pad_right = trailing_pad(g.in_w, g.out_w, g.k_w, g.stride_w, g.dil_w, g.pad_left);
+  if (pad_bottom < 0 || pad_right < 0 || g.pad_top < 0 || g.pad_left < 0) return p;
+  const memory::dims src_dims{g.batch, g.in_c, g.in_h, g.in_w};
+  const memory::dims dst_dims{g.batch, g.out_c, g.out_h, g.out_w};
+  const memory::dims weight_dims{g.out_c, g.in_c, g.k_h, g.k_w};
+  const memory::dims strides{g.stride_h, g.stride_w}, dilates{g.dil_h - 1, g.dil_w - 1};
+  const memory::dims pad_l{g.pad_top, g.pad_left}, pad_r{pad_bottom, pad_right};
+  const auto f32 = memory::data_type::f32;
+  p.src = memory::desc(src_dims, f32, Tag::nhwc);
+  p.dst = memory::desc(dst_dims, f32, Tag::nhwc);
+  p.user_weights = memory::desc(weight_dims, f32, Tag::hwio);
+  const memory::desc any_weights(weight_dims, f32, Tag::any);
+  dnnl::engine& eng = cpu_engine();
+  const dnnl::primitive_attr attr = user_scratchpad();
+  try {
+    const dnnl::convolution_forward::primitive_desc fwd(
+        eng,
+        pass == Pass::kForward ? dnnl::prop_kind::forward_inference
+                               : dnnl::prop_kind::forward_training,
+        dnnl::algorithm::convolution_direct, p.src, any_weights, p.dst, strides, dilates, pad_l,
+        pad_r, attr);
+    std::string impl;
+    if (pass == Pass::kForward) {
+      p.weights = fwd.weights_desc();
+      p.scratch_md = fwd.scratchpad_desc();
+      impl = fwd.impl_info_str();
+      p.conv = dnnl::convolution_forward(fwd);
+    } else if (pass == Pass::kBackpropInput) {
+      const dnnl::convolution_backward_data::primitive_desc bwd(
+          eng, dnnl::algorithm::convolution_direct, p.src, any_weights, p.dst, strides, dilates,
+          pad_l, pad_r, fwd, attr);
+      p.weights = bwd.weights_desc();
+      p.scratch_md = bwd.scratchpad_desc();
+      impl = bwd.impl_info_str();
+      p.conv = dnnl::convolution_backward_data(bwd);
+    } else {
+      const dnnl::convolution_backward_weights::primitive_desc bwd(
+          eng, dnnl::algorithm::convolution_direct, p.src, any_weights, p.dst, strides, dilates,
+          pad_l, pad_r, fwd, attr);
+      p.weights = bwd.diff_weights_desc();
+      p.scratch_md = bwd.scratchpad_desc();
+      impl = bwd.impl_info_str();
+      p.conv = dnnl::convolution_backward_weights(bwd);
+    }
+    if (!fast(impl)) return p;
+    p.scratch_bytes = p.scratch_md.get_size();
+    p.reorder = p.weights != p.user_weights;
+    if (p.reorder) {
+      const bool into = pass != Pass::kBackpropFilter;
+      const dnnl::reorder::primitive_desc r(eng, into ? p.user_weights : p.weights, eng,
+                                            into ? p.weights : p.user_weights, attr);
+      p.reorder_scratch_md = r.scratchpad_desc();
+      p.reorder_scratch_bytes = p.reorder_scratch_md.get_size();
+      p.weights_reorder = dnnl::reorder(r);
+    }
+  } catch (const dnnl::error&) {
+    return Plan{};
+  }
+  p.ok = true;
+  return p;
+}
+
+// Plans by geometry. A model has a handful of convolutions, each with a few batch sizes: past
+// kMaxPlans (shapes changing every run) the cache starts over rather than grow without bound.
+constexpr size_t kMaxPlans = 256;
+
+std::shared_ptr<const Plan> plan_for(Pass pass, const Window2D& g) {
+  static std::mutex mu;
+  static std::unordered_map<Key, std::shared_ptr<const Plan>, KeyHash> plans;
+  const Key key = key_of(pass, g);
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    auto it = plans.find(key);
+    if (it != plans.end()) return it->second;
+  }
+  // Made outside the lock: a first run of two convolutions at once builds both in parallel.
+  auto made = std::make_shared<const Plan>(make_plan(pass, g));
+  std::lock_guard<std::mutex> lock(mu);
+  if (plans.size() >= kMaxPlans) plans.clear();
+  return plans.emplace(key, std::move(made)).first->second;
+}
+
+bool in_range(const Window2D& g) {
+  return g.batch > 0 && g.in_h > 0 && g.in_w > 0 && g.in_c > 0 && g.out_h > 0 && g.out_w > 0 &&
+         g.out_c > 0 && g.k_h > 0 && g.k_w > 0 && g.dil_h >= 1 && g.dil_w >= 1;
+}
+
+// Runs pass `pass` on the images of `g`: `act` is the NHWC input (forward, filter gradient) or
+// input gradient (input gradient), `weights` the HWIO filter (or its gradient), `other` the
+// NHWC output (or its gradient).
+bool run_part(Pass pass, const Window2D& g, float* act, float* weights, float* other) {
+  const std::shared_ptr<const Plan> plan = plan_for(pass, g);
+  if (!plan->ok) return false;
+  const Plan& p = *plan;
+  dnnl::engine& eng = cpu_engine();
+  dnnl::stream& stream = thread_stream();
+  single_threaded_here();
+  try {
+    void* pad = p.scratch_bytes ? scratch(0, p.scratch_bytes) : nullptr;
+    void* packed = p.reorder ? scratch(1, p.weights.get_size()) : nullptr;
+    void* reorder_pad = p.reorder_scratch_bytes ? scratch(2, p.reorder_scratch_bytes) : nullptr;
+    if ((p.scratch_bytes && !pad) || (p.reorder && !packed) ||
+        (p.reorder_scratch_bytes && !reorder_pad))
+      return false;
+    memory user_w(p.user_weights, eng, weights);
+    memory w = p.reorder ? memory(p.weights, eng, packed) : user_w;
+    memory src(p.src, eng, act), dst(p.dst, eng, other);
+    auto reorder = [&](memory& from, memory& to) {
+      std::unordered_map<int, memory> args{{DNNL_ARG_FROM, from}, {DNNL_ARG_TO, to}};
+      if (reorder_pad)
+        args.emplace(DNNL_ARG_SCRATCHPAD, memory(p.reorder_scratch_md, eng, reorder_pad));
+      p.weights_reorder.execute(stream, args);
+    };
+    std::unordered_map<int, memory> args;
+    if (pad) args.emplace(DNNL_ARG_SCRATCHPAD, memory(p.scratch_md, eng, pad));
+    if (pass == Pass::kForward) {
+      if (p.reorder) reorder(user_w, w);
+      args.insert({{DNNL_ARG_SRC, src}, {DNNL_ARG_WEIGHTS, w}, {DNNL_ARG_DST, dst}});
+      p.conv.execute(stream, args);
+    } else if (pass == Pass::kBackpropInput) {
+      if (p.reorder) reorder(user_w, w);
+      args.insert({{DNNL_ARG_DIFF_DST, dst}, {DNNL_ARG_WEIGHTS, w}, {DNNL_ARG_DIFF_SRC, src}});
+      p.conv.execute(stream, args);
+    } else {
+      args.insert({{DNNL_ARG_SRC, src}, {DNNL_ARG_DIFF_DST, dst}, {DNNL_ARG_DIFF_WEIGHTS, w}});
+      p.conv.execute(stream, args);
+      if (p.reorder) reorder(w, user_w);
+    }
+    stream.wait();
+  } catch (const dnnl::error&) {
+    return false;  // the caller's fallback rewrites the whole output
+  }
+  return true;
+}
+
+// Below this many multiply-adds a part is not worth a hand-over to another thread.
+constexpr int64_t kMaddsPerPart = int64_t{1} << 22;
+
+// Splits the batch into one part per pool thread (a filter gradient sums the parts' own).
+bool run(Pass pass, const Window2D& g, float* act, float* weights, float* other) {
+  // VARFLOW_ONEDNN=0 sends every convolution down the im2col path (to compare the two).
+  static const bool enabled = [] {
+    const char* v = std::getenv("VARFLOW_ONEDNN");
+    return !(v && std::string(v) == "0");
+  }();
+  if (!enabled || !in_range(g)) return false;
+  ThreadPool& pool = ThreadPool::global();
+  const int64_t madds = g.batch * g.out_pixels() * g.out_c * g.k_h * g.k_w * g.in_c;
+  const int64_t parts =
+      std::max<int64_t>(1, std::min<int64_t>({pool.num_threads(), g.batch, madds / kMaddsPerPart}));
+  if (parts == 1) return run_part(pass, g, act, weights, other);
+  const int64_t filter_size = g.k_h * g.k_w * g.in_c * g.out_c;
+  const bool filter = pass == Pass::kBackpropFilter;
+  std::vector<float> partials(filter ? static_cast<size_t>((parts - 1) * filter_size) : 0);
+  std::atomic<bool> ok{true};
+  pool.parallel_for(
+      parts, 1,
+      [&](int64_t p0, int64_t p1) {
+        for (int64_t p = p0; p < p1; ++p) {
+          const int64_t n0 = g.batch * p / parts, n1 = g.batch * (p + 1) / parts;
+          Window2D part = g;
+          part.batch = n1 - n0;
+          float* w = filter && p > 0 ? partials.data() + (p - 1) * filter_size : weights;
+          if (!run_part(pass, part, act + n0 * g.in_image(), w,
+                        other + n0 * g.out_pixels() * g.out_c))
+            ok = false;
+        }
+      },
+      1);
+  if (!ok) return false;
+  for (int64_t p = 1; filter && p < parts; ++p) {
+    const float* src = partials.data() + (p - 1) * filter_size;
+    for (int64_t i = 0; i < filter_size; ++i) weights[i] += src[i];
+  }
+  return true;
+}
+
+}  // namespace
+
+bool available() { return true; }
+
+bool conv2d(const Window2D& g, const float* in, const float* filter, float* out) {
+  return run(Pass::kForward, g, const_cast<float*>(in), const_cast<float*>(filter), out);
+}
+
+bool conv2d_backprop_input(const Window2D& g, const float* filter, const float* out_backprop,
+                           float* in_backprop) {
+  return run(Pass::kBackpropInput, g, in_backprop, const_cast<float*>(filter),
+             const_cast<float*>(out_backprop));
+}
+
+bool conv2d_backprop_filter(const Window2D& g, const float* in, const float* out_backprop,
+                            float* filter_backprop) {
+  return run(Pass::kBackpropFilter, g, const_cast<float*>(in), filter_backprop,
+             const_cast<float*>(out_backprop));
+}
+
+}  // namespace varflow::kernels::onednn
+
+#else  // built without oneDNN: every convolution takes the im2col path
+
+namespace varflow::kernels::onednn {
+
+bool available() { return false; }
+bool conv2d(const Window2D&, const float*, const float*, float*) { return false; }
+bool conv2d_backprop_input(const Window2D&, const float*, const float*, float*) { return false; }
+bool conv2d_backprop_filter(const Window2D&, const float*, const float*, float*) { return false; }
+
+}  // namespace varflow::kernels::onednn
+
+#endif
