@@ -19,8 +19,9 @@ void bind_eager(py::module_& m);         // eager_bindings.cc
 void bind_queues(py::module_& m);        // queue_bindings.cc
 void bind_data(py::module_& m);          // data_bindings.cc
 void bind_control_flow(py::module_& m);  // control_flow_bindings.cc
-void bind_graph_def(py::module_& m);     // graph_def_bindings.cc
 void bind_host_functions(py::module_& m);  // host_function_bindings.cc
+void bind_collective(py::module_& m);    // collective_bindings.cc
+void bind_graph_def(py::module_& m);     // graph_def_bindings.cc
 }  // namespace varflow::bindings
 
 namespace {
@@ -156,6 +157,7 @@ PYBIND11_MODULE(_core, m) {
   bindings::bind_queues(m);
   bindings::bind_data(m);
   bindings::bind_control_flow(m);
-  bindings::bind_graph_def(m);
   bindings::bind_host_functions(m);
+  bindings::bind_collective(m);
+  bindings::bind_graph_def(m);
 }

@@ -270,6 +270,30 @@ CASES = {
 }
 
 
+def _hvd():
+    """varflow.horovod started in this process: one rank (MPI's singleton mode), where every
+    collective is the identity; test_horovod.py checks the gradients on 2 ranks."""
+    import varflow.horovod as hvd
+
+    if not hvd.mpi_library():
+        pytest.skip("MPI is not installed (pip install 'varflow[distributed]')")
+    hvd.init()
+    return hvd
+
+
+CASES.update(
+    {
+        "HorovodAllreduce": (lambda x: _hvd().allreduce(x * x), [u(2, 3)]),
+        "HorovodGroupedAllreduce": (
+            lambda a, b: tf.add_n(_hvd().grouped_allreduce([a * a, b])),
+            [u(2), u(2)],
+        ),
+        "HorovodAllgather": (lambda x: _hvd().allgather(x * x), [u(3, 2)]),
+        "HorovodBroadcast": (lambda x: _hvd().broadcast(x * x, 0), [u(4)]),
+    }
+)
+
+
 # Linear ops through float32 need a step far above float32's rounding.
 STEP_AND_TOLERANCE = {"Cast": (1e-2, 1e-4)}
 

@@ -20,12 +20,13 @@
 #pragma once
 
 #include "varflow/checkpoint.h"
+#include "varflow/collective.h"
 #include "varflow/dtype.h"
 #include "varflow/errors.h"
 #include "varflow/gradients.h"
 #include "varflow/graph.h"
-#include "varflow/graph_def.h"
 #include "varflow/host_function.h"
+#include "varflow/graph_def.h"
 #include "varflow/op_registry.h"
 #include "varflow/ops.h"
 #include "varflow/ops_generated.h"

@@ -1,0 +1,644 @@
+#include "collective/runtime.h"
+
+#include <algorithm>
+#include <chrono>
+#include <climits>
+#include <cstdlib>
+#include <cstring>
+#include <future>
+#include <map>
+#include <optional>
+#include <thread>
+#include <unordered_map>
+
+#include "collective/mpi_api.h"
+#include "collective/wire.h"
+#include "graph/op_library.h"
+#include "varflow/half.h"
+
+namespace varflow::collective {
+
+struct Batch {
+  std::mutex mu;
+  std::condition_variable cv;
+  size_t remaining = 0;
+};
+
+void register_collective_ops(OpRegistry& registry);  // collective_ops.cc
+
+namespace {
+
+// The collective ops join the registry in every program that links the runtime (which their
+// kernels need anyway).
+const bool kOpsRegistered = (add_op_library(&register_collective_ops), true);
+
+using Clock = std::chrono::steady_clock;
+
+const char kNotInitialized[] = "Horovod has not been initialized; use hvd.init().";
+const char kShutDown[] =
+    "Horovod has been shut down. This was caused by an exception on one of the ranks or an "
+    "attempt to allreduce, allgather or broadcast a tensor after one of the ranks finished "
+    "execution. If the shutdown was caused by an exception, you should see the exception in "
+    "the log before the first shutdown message.";
+
+double env_double(const char* name, double fallback) {
+  const char* v = std::getenv(name);
+  if (!v || !*v) return fallback;
+  char* end = nullptr;
+  const double d = std::strtod(v, &end);
+  return end && *end == '\0' && d >= 0 ? d : fallback;
+}
+
+void finish(Request* r) {
+  Batch& b = *r->batch;
+  std::lock_guard<std::mutex> lock(b.mu);
+  if (--b.remaining == 0) b.cv.notify_all();
+}
+
+void fail(Request* r, ErrorCode code, std::string message) {
+  r->failed = true;
+  r->code = code;
+  r->error = std::move(message);
+  finish(r);
+}
+
+// A failed or timed-out MPI call: the communicator cannot be used again.
+struct Broken {
+  ErrorCode code;
+  std::string message;
+};
+
+struct Entry {
+  std::vector<std::optional<Meta>> by_rank;
+  int count = 0;
+  Clock::time_point first_seen;
+};
+
+void half_sum(void* in, void* inout, int* len, mpi::Datatype*) {
+  const Half* a = static_cast<const Half*>(in);
+  Half* b = static_cast<Half*>(inout);
+  for (int i = 0; i < *len; ++i) b[i] = Half(static_cast<float>(a[i]) + static_cast<float>(b[i]));
+}
+
+std::string ranks_text(const std::vector<int>& ranks) {
+  std::string s;
+  for (int r : ranks) s += (s.empty() ? "" : ", ") + std::to_string(r);
+  return "[" + s + "]";
+}
+
+class Runtime {
+ public:
+  static Runtime& get() {
+    static Runtime* r = new Runtime();  // never destroyed: kernels may run during exit
+    return *r;
+  }
+
+  void init(const std::string& library) {
+    std::lock_guard<std::mutex> call_lock(init_mu_);
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (state_ == State::kRunning) return;
+      if (state_ == State::kStopped)
+        raise(ErrorCode::kFailedPrecondition,
+              "Horovod was shut down in this process and cannot be initialized again (MPI "
+              "cannot be restarted)");
+    }
+    api_ = &mpi::load(library);
+    fusion_threshold_ =
+        static_cast<size_t>(env_double("HOROVOD_FUSION_THRESHOLD", 64.0 * 1024 * 1024));
+    cycle_ = std::chrono::microseconds(
+        static_cast<int64_t>(env_double("HOROVOD_CYCLE_TIME", 1.0) * 1000.0));
+    timeout_ = std::chrono::milliseconds(
+        static_cast<int64_t>(env_double("HOROVOD_STALL_SHUTDOWN_TIME_SECONDS", 60.0) * 1000.0));
+    if (timeout_.count() == 0) timeout_ = std::chrono::hours(24 * 365);
+    std::promise<std::string> started;
+    std::future<std::string> result = started.get_future();
+    thread_ = std::thread([this, &started] { thread_main(started); });
+    const std::string error = result.get();
+    if (!error.empty()) {
+      thread_.join();
+      raise(ErrorCode::kFailedPrecondition, error);
+    }
+    std::lock_guard<std::mutex> lock(mu_);
+    state_ = State::kRunning;
+  }
+
+  void shutdown() {
+    std::lock_guard<std::mutex> call_lock(init_mu_);
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (!thread_.joinable()) return;
+      stop_requested_ = true;
+    }
+    wake_.notify_all();
+    thread_.join();
+  }
+
+  bool initialized() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return state_ == State::kRunning;
+  }
+
+  void require_running() {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (state_ == State::kNotStarted) raise(ErrorCode::kFailedPrecondition, kNotInitialized);
+    if (state_ == State::kStopped) raise(stopped_code_, stopped_reason_);
+  }
+  int rank() {
+    require_running();
+    return rank_;
+  }
+  int size() {
+    require_running();
+    return size_;
+  }
+  int local_rank() {
+    require_running();
+    return local_rank_;
+  }
+  int local_size() {
+    require_running();
+    return local_size_;
+  }
+  const std::string& version() {
+    require_running();
+    return version_;
+  }
+
+  void submit(const std::vector<Request*>& requests) {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (state_ == State::kRunning) {
+        queue_.insert(queue_.end(), requests.begin(), requests.end());
+      } else {
+        const bool before = state_ == State::kNotStarted;
+        for (Request* r : requests)
+          fail(r, before ? ErrorCode::kFailedPrecondition : stopped_code_,
+               before ? kNotInitialized : stopped_reason_);
+        return;
+      }
+    }
+    wake_.notify_all();
+  }
+
+ private:
+  enum class State { kNotStarted, kRunning, kStopped };
+
+  void check(int rc, const char* what) {
+    if (rc != mpi::kSuccess)
+      throw Broken{ErrorCode::kUnavailable, std::string(what) +
+                                                " failed: " + mpi::error_string(rc) +
+                                                "; collectives cannot continue in this process"};
+  }
+
+  // Polls a non-blocking exchange: spinning keeps latency low, sleeping keeps an idle rank's
+  // thread off the cores its training needs; the deadline turns a dead peer into an error.
+  void wait(mpi::Request& req) {
+    const Clock::time_point deadline = Clock::now() + timeout_;
+    for (int polls = 0;; ++polls) {
+      int done = 0;
+      check(api_->Test(&req, &done, nullptr), "MPI_Test");
+      if (done) return;
+      if (polls < 200) continue;
+      if (Clock::now() > deadline)
+        throw Broken{ErrorCode::kUnavailable,
+                     "Rank " + std::to_string(rank_) + " has had no response from the other " +
+                         std::to_string(size_ - 1) + " rank(s) for " +
+                         std::to_string(timeout_.count() / 1000) +
+                         " s (HOROVOD_STALL_SHUTDOWN_TIME_SECONDS): a rank has died or stopped "
+                         "taking part; collectives cannot continue in this process"};
+      std::this_thread::sleep_for(std::chrono::microseconds(polls < 2000 ? 5 : 50));
+    }
+  }
+
+  void thread_main(std::promise<std::string>& started) {
+    try {
+      start_mpi();
+    } catch (const Error& e) {
+      started.set_value(e.what());
+      return;
+    } catch (const Broken& b) {
+      started.set_value(b.message);
+      return;
+    }
+    started.set_value("");
+    std::optional<Broken> broken;
+    try {
+      loop();
+    } catch (const Broken& b) {
+      broken = b;
+    } catch (const std::exception& e) {
+      broken = Broken{ErrorCode::kInternal, std::string("Collective runtime failed: ") + e.what()};
+    }
+    close(broken);
+  }
+
+  void start_mpi() {
+    int initialized = 0;
+    check(api_->Initialized(&initialized), "MPI_Initialized");
+    if (!initialized) {
+      int provided = 0;
+      check(api_->Init_thread(nullptr, nullptr, mpi::kThreadMultiple, &provided),
+            "MPI_Init_thread");
+      we_initialized_ = true;
+    }
+    // Our own communicator, returning errors instead of aborting the process.
+    check(api_->Comm_dup(mpi::comm_world(), &comm_), "MPI_Comm_dup");
+    check(api_->Comm_set_errhandler(comm_, mpi::errors_return()), "MPI_Comm_set_errhandler");
+    check(api_->Comm_rank(comm_, &rank_), "MPI_Comm_rank");
+    check(api_->Comm_size(comm_, &size_), "MPI_Comm_size");
+    mpi::Comm local = mpi::comm_null();
+    check(api_->Comm_split_type(comm_, mpi::kCommTypeShared, rank_, mpi::info_null(), &local),
+          "MPI_Comm_split_type");
+    check(api_->Comm_rank(local, &local_rank_), "MPI_Comm_rank");
+    check(api_->Comm_size(local, &local_size_), "MPI_Comm_size");
+    check(api_->Comm_free(&local), "MPI_Comm_free");
+    check(api_->Op_create(&half_sum, 1, &half_sum_), "MPI_Op_create");
+    char text[8192];
+    int len = 0;
+    if (api_->Get_library_version(text, &len) == mpi::kSuccess)
+      version_.assign(text, static_cast<size_t>(std::max(0, std::min(len, 8191))));
+  }
+
+  void loop() {
+    for (;;) {
+      std::vector<Request*> fresh;
+      bool stop = false;
+      {
+        std::unique_lock<std::mutex> lock(mu_);
+        wake_.wait_for(lock, cycle_, [&] { return !queue_.empty() || stop_requested_; });
+        fresh.swap(queue_);
+        stop = stop_requested_;
+      }
+      Message mine;
+      mine.stop = stop;
+      for (Request* r : fresh) {
+        if (local_.count(r->name)) {
+          fail(r, ErrorCode::kFailedPrecondition,
+               "A collective on tensor '" + r->name +
+                   "' is already in progress in this process (two concurrent runs of one "
+                   "collective op)");
+          continue;
+        }
+        local_[r->name] = r;
+        mine.announced.emplace_back(
+            r->name, Meta{r->kind, r->input.dtype(), r->op, r->root, r->input.dims()});
+      }
+      if (rank_ == 0) find_stalled(mine);
+      std::vector<Message> all = exchange(mine);
+
+      // Every rank reads the same messages in the same order, so every rank's table, ready
+      // list and fusion groups are the same.
+      for (const auto& [name, text] : all[0].stalled) {
+        table_.erase(name);
+        auto it = local_.find(name);
+        if (it != local_.end()) {
+          Request* r = it->second;
+          local_.erase(it);
+          fail(r, ErrorCode::kDeadlineExceeded, text);
+        }
+      }
+      bool any_stop = false;
+      std::vector<std::pair<std::string, Entry>> ready;
+      const Clock::time_point now = Clock::now();
+      for (int k = 0; k < size_; ++k) {
+        any_stop = any_stop || all[static_cast<size_t>(k)].stop;
+        for (auto& [name, meta] : all[static_cast<size_t>(k)].announced) {
+          Entry& e = table_[name];
+          if (e.by_rank.empty()) {
+            e.by_rank.resize(static_cast<size_t>(size_));
+            e.first_seen = now;
+          }
+          if (e.by_rank[static_cast<size_t>(k)]) continue;
+          e.by_rank[static_cast<size_t>(k)] = std::move(meta);
+          if (++e.count == size_) {
+            ready.emplace_back(name, std::move(e));
+            table_.erase(name);
+          }
+        }
+      }
+      perform(ready);
+      if (any_stop) return;
+    }
+  }
+
+  void find_stalled(Message& mine) {
+    const Clock::time_point now = Clock::now();
+    for (const auto& [name, e] : table_) {
+      if (now - e.first_seen < timeout_) continue;
+      std::vector<int> have, missing;
+      for (int k = 0; k < size_; ++k)
+        (e.by_rank[static_cast<size_t>(k)] ? have : missing).push_back(k);
+      mine.stalled.emplace_back(
+          name, "Tensor '" + name + "' was submitted for a collective by ranks " +
+                    ranks_text(have) + " but not by ranks " + ranks_text(missing) + " within " +
+                    std::to_string(timeout_.count() / 1000) +
+                    " s (HOROVOD_STALL_SHUTDOWN_TIME_SECONDS): the ranks ran different graphs, "
+                    "or some stopped before the others");
+    }
+  }
+
+  std::vector<Message> exchange(const Message& mine) {
+    const std::vector<char> bytes = encode(mine);
+    int len = static_cast<int>(bytes.size());
+    lens_.resize(static_cast<size_t>(size_));
+    displs_.resize(static_cast<size_t>(size_));
+    mpi::Request req = mpi::request_null();
+    check(api_->Iallgather(&len, 1, mpi::type_int32(), lens_.data(), 1, mpi::type_int32(), comm_,
+                           &req),
+          "MPI_Iallgather");
+    wait(req);
+    int64_t total = 0;
+    for (int k = 0; k < size_; ++k) {
+      displs_[static_cast<size_t>(k)] = static_cast<int>(total);
+      total += lens_[static_cast<size_t>(k)];
+      if (total > INT_MAX) throw Broken{ErrorCode::kInternal, "Negotiation message too large"};
+    }
+    received_.resize(static_cast<size_t>(std::max<int64_t>(total, 1)));
+    check(api_->Iallgatherv(bytes.data(), len, mpi::type_byte(), received_.data(), lens_.data(),
+                            displs_.data(), mpi::type_byte(), comm_, &req),
+          "MPI_Iallgatherv");
+    wait(req);
+    std::vector<Message> all;
+    all.reserve(static_cast<size_t>(size_));
+    for (int k = 0; k < size_; ++k)
+      all.push_back(decode(received_.data() + displs_[static_cast<size_t>(k)],
+                           static_cast<size_t>(lens_[static_cast<size_t>(k)])));
+    return all;
+  }
+
+  // Takes `name`'s request out of local_ (every rank announced it, so this one has it).
+  Request* take_local(const std::string& name) {
+    auto it = local_.find(name);
+    if (it == local_.end()) throw Broken{ErrorCode::kInternal, "Lost the request for " + name};
+    Request* r = it->second;
+    local_.erase(it);
+    return r;
+  }
+
+  void perform(std::vector<std::pair<std::string, Entry>>& ready) {
+    // Allreduces grouped by (dtype, op) in the order they became ready, for fusion.
+    std::map<std::pair<int, int>, std::vector<Request*>> groups;
+    std::vector<std::pair<int, int>> group_order;
+    for (auto& [name, e] : ready) {
+      std::string error = validate(name, e.by_rank, size_);
+      if (!error.empty()) {
+        fail(take_local(name), ErrorCode::kFailedPrecondition, error);
+        continue;
+      }
+      const Meta& m = *e.by_rank[0];
+      if (m.kind == Kind::kAllreduce) {
+        const std::pair<int, int> key{static_cast<int>(m.dtype), static_cast<int>(m.op)};
+        if (!groups.count(key)) group_order.push_back(key);
+        groups[key].push_back(in_flight(take_local(name)));
+      } else if (m.kind == Kind::kAllgather) {
+        allgather(in_flight(take_local(name)), e.by_rank);
+      } else {
+        broadcast(in_flight(take_local(name)));
+      }
+    }
+    for (const auto& key : group_order) allreduce_group(groups[key]);
+    in_flight_.clear();
+  }
+
+  Request* in_flight(Request* r) {
+    in_flight_.push_back(r);
+    return r;
+  }
+  void done(Request* r) {
+    in_flight_.erase(std::find(in_flight_.begin(), in_flight_.end(), r));
+    finish(r);
+  }
+
+  void reduce_in_place(void* data, int64_t count, DType dtype) {
+    mpi::Datatype type = mpi::type_float();
+    mpi::Op op = mpi::op_sum();
+    switch (dtype) {
+      case DType::kFloat32:
+        type = mpi::type_float();
+        break;
+      case DType::kFloat64:
+        type = mpi::type_double();
+        break;
+      case DType::kInt32:
+        type = mpi::type_int32();
+        break;
+      case DType::kInt64:
+        type = mpi::type_int64();
+        break;
+      case DType::kFloat16:
+        type = mpi::type_uint16();
+        op = half_sum_;
+        break;
+      default:
+        throw Broken{ErrorCode::kInternal, "allreduce of an unsupported dtype"};
+    }
+    char* p = static_cast<char*>(data);
+    const size_t elem = dtype_size(dtype);
+    while (count > 0) {
+      const int n = static_cast<int>(std::min<int64_t>(count, 1 << 30));
+      check(api_->Allreduce(mpi::in_place(), p, n, type, op, comm_), "MPI_Allreduce");
+      p += static_cast<size_t>(n) * elem;
+      count -= n;
+    }
+  }
+
+  // dst = src (summed over ranks), divided by the number of ranks for an average.
+  void copy_out(const char* src, Tensor& dst, ReduceOp op) {
+    const int64_t n = dst.num_elements();
+    if (op == ReduceOp::kSum) {
+      if (src != dst.raw()) std::memcpy(dst.raw(), src, dst.nbytes());
+      return;
+    }
+    const double ranks = size_;
+    switch (dst.dtype()) {
+      case DType::kFloat32: {
+        const float* s = reinterpret_cast<const float*>(src);
+        float* d = dst.data<float>();
+        const float r = static_cast<float>(ranks);
+        for (int64_t i = 0; i < n; ++i) d[i] = s[i] / r;
+        break;
+      }
+      case DType::kFloat64: {
+        const double* s = reinterpret_cast<const double*>(src);
+        double* d = dst.data<double>();
+        for (int64_t i = 0; i < n; ++i) d[i] = s[i] / ranks;
+        break;
+      }
+      case DType::kFloat16: {
+        const Half* s = reinterpret_cast<const Half*>(src);
+        Half* d = dst.data<Half>();
+        for (int64_t i = 0; i < n; ++i)
+          d[i] = Half(static_cast<float>(s[i]) / static_cast<float>(ranks));
+        break;
+      }
+      default:
+        throw Broken{ErrorCode::kInternal, "average of an integer tensor"};
+    }
+  }
+
+  void allreduce_one(Request* r) {
+    if (r->output.raw() != r->input.raw() && r->input.nbytes())
+      std::memcpy(r->output.raw(), r->input.raw(), r->input.nbytes());
+    reduce_in_place(r->output.raw(), r->output.num_elements(), r->output.dtype());
+    copy_out(static_cast<const char*>(r->output.raw()), r->output, r->op);
+    done(r);
+  }
+
+  // Consecutive tensors that fit one fusion buffer go in one MPI call; a tensor alone, or
+  // one larger than the buffer, is reduced in its own output.
+  void allreduce_group(std::vector<Request*>& group) {
+    size_t i = 0;
+    while (i < group.size()) {
+      size_t j = i, bytes = 0;
+      while (j < group.size() && bytes + group[j]->input.nbytes() <= fusion_threshold_)
+        bytes += group[j++]->input.nbytes();
+      if (j <= i + 1) {
+        allreduce_one(group[i++]);
+        continue;
+      }
+      if (fusion_.size() < bytes) fusion_.resize(bytes);
+      size_t offset = 0;
+      for (size_t k = i; k < j; ++k) {
+        const size_t nb = group[k]->input.nbytes();
+        if (nb) std::memcpy(fusion_.data() + offset, group[k]->input.raw(), nb);
+        offset += nb;
+      }
+      const DType dtype = group[i]->input.dtype();
+      reduce_in_place(fusion_.data(), static_cast<int64_t>(bytes / dtype_size(dtype)), dtype);
+      offset = 0;
+      for (size_t k = i; k < j; ++k) {
+        Request* r = group[k];
+        copy_out(fusion_.data() + offset, r->output, r->op);
+        offset += r->input.nbytes();
+        done(r);
+      }
+      i = j;
+    }
+  }
+
+  void allgather(Request* r, const std::vector<std::optional<Meta>>& metas) {
+    Dims out_dims = r->input.dims();
+    int64_t rows = 0;
+    std::vector<int> counts(static_cast<size_t>(size_)), displs(static_cast<size_t>(size_));
+    size_t row_bytes = dtype_size(r->input.dtype());
+    for (size_t d = 1; d < out_dims.size(); ++d) row_bytes *= static_cast<size_t>(out_dims[d]);
+    int64_t total = 0;
+    for (int k = 0; k < size_; ++k) {
+      const int64_t d0 = metas[static_cast<size_t>(k)]->dims[0];
+      const int64_t bytes = d0 * static_cast<int64_t>(row_bytes);
+      if (total + bytes > INT_MAX) {
+        in_flight_.erase(std::find(in_flight_.begin(), in_flight_.end(), r));
+        fail(r, ErrorCode::kUnimplemented,
+             "Allgather of tensor '" + r->name + "' would exceed 2 GB, MPI's count limit");
+        return;
+      }
+      counts[static_cast<size_t>(k)] = static_cast<int>(bytes);
+      displs[static_cast<size_t>(k)] = static_cast<int>(total);
+      total += bytes;
+      rows += d0;
+    }
+    out_dims[0] = rows;
+    r->output = Tensor(r->input.dtype(), out_dims);
+    char dummy = 0;
+    check(api_->Allgatherv(r->input.raw() ? r->input.raw() : &dummy,
+                           counts[static_cast<size_t>(rank_)], mpi::type_byte(),
+                           r->output.raw() ? r->output.raw() : &dummy, counts.data(), displs.data(),
+                           mpi::type_byte(), comm_),
+          "MPI_Allgatherv");
+    done(r);
+  }
+
+  void broadcast(Request* r) {
+    if (rank_ == r->root && r->output.raw() != r->input.raw() && r->input.nbytes())
+      std::memcpy(r->output.raw(), r->input.raw(), r->input.nbytes());
+    char* p = static_cast<char*>(r->output.raw());
+    size_t left = r->output.nbytes();
+    while (left > 0) {
+      const int n = static_cast<int>(std::min<size_t>(left, size_t{1} << 30));
+      check(api_->Bcast(p, n, mpi::type_byte(), r->root, comm_), "MPI_Bcast");
+      p += n;
+      left -= static_cast<size_t>(n);
+    }
+    done(r);
+  }
+
+  void close(const std::optional<Broken>& broken) {
+    std::vector<Request*> waiting;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      state_ = State::kStopped;
+      stopped_code_ = broken ? broken->code : ErrorCode::kFailedPrecondition;
+      stopped_reason_ = broken ? broken->message : kShutDown;
+      waiting.swap(queue_);
+    }
+    for (Request* r : in_flight_) waiting.push_back(r);
+    in_flight_.clear();
+    for (auto& [name, r] : local_) waiting.push_back(r);
+    local_.clear();
+    for (Request* r : waiting) fail(r, stopped_code_, stopped_reason_);
+    if (broken) return;  // a peer is gone: finalizing would wait for it
+    api_->Op_free(&half_sum_);
+    api_->Comm_free(&comm_);
+    int finalized = 0;
+    api_->Finalized(&finalized);
+    if (we_initialized_ && !finalized) api_->Finalize();
+  }
+
+  std::mutex init_mu_;  // serialises init and shutdown
+  std::mutex mu_;       // guards what follows up to the MPI state
+  std::condition_variable wake_;
+  State state_ = State::kNotStarted;
+  bool stop_requested_ = false;
+  ErrorCode stopped_code_ = ErrorCode::kFailedPrecondition;
+  std::string stopped_reason_;
+  std::vector<Request*> queue_;
+  std::thread thread_;
+
+  // Written by the background thread before init() returns, read-only afterwards.
+  const mpi::Api* api_ = nullptr;
+  mpi::Comm comm_ = mpi::comm_null();
+  mpi::Op half_sum_ = nullptr;
+  bool we_initialized_ = false;
+  int rank_ = 0, size_ = 1, local_rank_ = 0, local_size_ = 1;
+  std::string version_;
+  size_t fusion_threshold_ = 64 << 20;
+  std::chrono::microseconds cycle_{1000};
+  std::chrono::milliseconds timeout_{60000};
+
+  // The background thread's own.
+  std::unordered_map<std::string, Request*> local_;  // announced, not yet done
+  std::vector<Request*> in_flight_;                  // taken from local_, being performed
+  std::map<std::string, Entry> table_;               // announced by some ranks, not all
+  std::vector<char> fusion_;
+  std::vector<char> received_;
+  std::vector<int> lens_, displs_;
+};
+
+}  // namespace
+
+void execute(const std::vector<Request*>& requests) {
+  if (requests.empty()) return;
+  Batch batch;
+  batch.remaining = requests.size();
+  for (Request* r : requests) r->batch = &batch;
+  Runtime::get().submit(requests);
+  {
+    std::unique_lock<std::mutex> lock(batch.mu);
+    batch.cv.wait(lock, [&] { return batch.remaining == 0; });
+  }
+  for (Request* r : requests)
+    if (r->failed) raise(r->code, r->error);
+}
+
+void init(const std::string& mpi_library) { Runtime::get().init(mpi_library); }
+void shutdown() { Runtime::get().shutdown(); }
+bool is_initialized() { return Runtime::get().initialized(); }
+int rank() { return Runtime::get().rank(); }
+int size() { return Runtime::get().size(); }
+int local_rank() { return Runtime::get().local_rank(); }
+int local_size() { return Runtime::get().local_size(); }
+std::string mpi_library_version() { return Runtime::get().version(); }
+std::string mpi_library_path() { return mpi::loaded_path(); }
+
+}  // namespace varflow::collective
