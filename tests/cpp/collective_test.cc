@@ -40,7 +40,7 @@ Tensor rows(const Tensor& t, int64_t lo, int64_t n) {
 }
 
 // Trains the MLP on (x, y); returns the final weights. `distributed` wraps the optimizer.
-std::vector<Tensor> train(const Tensor& x, const Tensor& y, bool adam, bool distributed) {
+std::vector<Tensor> train_mlp(const Tensor& x, const Tensor& y, bool adam, bool distributed) {
   auto graph = std::make_shared<Graph>();
   Graph& g = *graph;
   Variable w1 = Variable::create(g, filled({kFeatures, kHidden}, 0.7, 0.0), "w1");
@@ -120,8 +120,8 @@ VF_TEST(data_parallel_training_equals_one_process_on_the_batch) {
   const int64_t per = kBatch / size;
   for (bool adam : {false, true}) {
     std::vector<Tensor> mine =
-        train(rows(x, rank * per, per), rows(y, rank * per, per), adam, true);
-    std::vector<Tensor> whole = train(x, y, adam, false);
+        train_mlp(rows(x, rank * per, per), rows(y, rank * per, per), adam, true);
+    std::vector<Tensor> whole = train_mlp(x, y, adam, false);
     for (size_t k = 0; k < mine.size(); ++k)
       for (int64_t i = 0; i < mine[k].num_elements(); ++i)
         EXPECT_NEAR(mine[k].data<float>()[i], whole[k].data<float>()[i], 2e-5);
