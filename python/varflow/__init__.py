@@ -134,6 +134,36 @@ from varflow.dtypes import (  # noqa: E402  (TF1's other dtypes)
 )
 from varflow import strings  # noqa: E402
 from varflow.string_ops import as_string, string_join, string_to_number  # noqa: E402
+from varflow.string_ops import regex_replace, string_split  # noqa: E402  (TF1's top-level names)
+from varflow import sparse  # noqa: E402  (tf.sparse)
+from varflow.sparse_tensor import (  # noqa: E402
+    SparseTensor,
+    SparseTensorValue,
+    convert_to_tensor_or_sparse_tensor,
+    sparse_placeholder,
+)
+from varflow.sparse_ops import (  # noqa: E402
+    gather_nd,
+    scatter_nd,
+    sparse_add,
+    sparse_fill_empty_rows,
+    sparse_reduce_sum,
+    sparse_reorder,
+    sparse_reset_shape,
+    sparse_reshape,
+    sparse_retain,
+    sparse_segment_mean,
+    sparse_segment_sqrt_n,
+    sparse_segment_sum,
+    sparse_tensor_dense_matmul,
+    sparse_tensor_to_dense,
+    sparse_to_dense,
+)
+from varflow import sparse_embedding as _sparse_embedding  # noqa: E402
+
+# tf.nn's sparse lookups live with the sparse ops (nn.py is another family's file).
+nn.embedding_lookup_sparse = _sparse_embedding.embedding_lookup_sparse
+nn.safe_embedding_lookup_sparse = _sparse_embedding.safe_embedding_lookup_sparse
 from varflow.eager import (  # noqa: E402
     GradientTape,
     enable_eager_execution,

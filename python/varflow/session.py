@@ -334,6 +334,8 @@ class Session:
           FailedPreconditionError: If an uninitialized variable is read.
         """
         self._check_open()
+        if _composite_feeds[0] and feed_dict:
+            feed_dict = _expand_composite_feeds(feed_dict)
         feed_keys = tuple(feed_dict) if feed_dict else ()
         key = self._cache_key(fetches, feed_keys)
         entry = self._cache.get(key) if key is not None else None
@@ -376,6 +378,8 @@ class Session:
         """
         self._check_open()
         feed_list = tuple(feed_list or ())
+        if _composite_feeds[0] and any(hasattr(k, "_feed_parts") for k in feed_list):
+            return _composite_feed_callable(self, fetches, feed_list)
         plan, rebuild, feeds, feed_dtypes = self._compile(fetches, feed_list)
         core_run = self._core.run
 
@@ -398,6 +402,36 @@ class Session:
                 f"shape '{variable.shape}'"
             )
         self._core.set_variable_value(variable._node, arr)
+
+
+# Set once a composite feed key (a SparseTensor) exists, so that runs of programs without
+# any skip looking for them.
+_composite_feeds = [False]
+
+
+def _expand_composite_feeds(feed_dict) -> dict:
+    """A feed dict with each composite key (a SparseTensor) replaced by its parts' feeds."""
+    if not any(hasattr(k, "_feed_parts") for k in feed_dict):
+        return feed_dict
+    out = {}
+    for key, value in feed_dict.items():
+        parts = getattr(key, "_feed_parts", None)
+        if parts is None:
+            out[key] = value
+        else:
+            out.update(parts(value))
+    return out
+
+
+def _composite_feed_callable(session, fetches, feed_list):
+    """make_callable for a feed list with composite keys: each call feeds through run()."""
+
+    def call(*args, **kwargs):
+        if len(args) != len(feed_list):
+            raise TypeError(f"Expected {len(feed_list)} feed values, got {len(args)}")
+        return session.run(fetches, dict(zip(feed_list, args, strict=True)))
+
+    return call
 
 
 def _variable_node(v):

@@ -36,7 +36,16 @@ def generator(name: str, weight: float = 1.0):
 
 def make_case(seed: int, index: int, only: str | None = None) -> Case:
     """Case `index` of the run with `seed`; the same pair always gives the same case."""
-    from . import ops_array, ops_math, ops_more, ops_nn, ops_raw, ops_session, ops_train  # noqa: F401
+    from . import (  # noqa: F401
+        ops_array,
+        ops_math,
+        ops_more,
+        ops_nn,
+        ops_raw,
+        ops_session,
+        ops_sparse,
+        ops_train,
+    )
 
     rng = np.random.default_rng([seed, index])
     names = sorted(GENERATORS) if only is None else [only]

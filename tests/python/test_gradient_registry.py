@@ -267,6 +267,57 @@ CASES = {
         lambda d: tf.unsorted_segment_sum(d, tf.constant([0, 2, 0]), 3),
         [u(3, 2)],
     ),
+    # The sparse ops (values and dense operands are the differentiable inputs).
+    "SparseToDense": (
+        lambda v, d: tf.sparse_to_dense([[0, 1], [2, 0]], [3, 2], v, default_value=d),
+        [u(2), u()],
+    ),
+    "SparseReorder": (
+        lambda v: tf.sparse.reorder(tf.SparseTensor([[2, 0], [0, 1], [1, 1]], v, [3, 2])).values,
+        [u(3)],
+    ),
+    "SparseAdd": (
+        lambda a, b: (
+            tf.sparse_add(
+                tf.SparseTensor([[0, 0], [1, 1], [2, 0]], a, [3, 2]),
+                tf.SparseTensor([[0, 0], [2, 0], [2, 1]], b, [3, 2]),
+            ).values
+        ),
+        [u(3), u(3)],
+    ),
+    "SparseTensorDenseAdd": (
+        lambda v, d: tf.sparse_add(tf.SparseTensor([[0, 1], [2, 0]], v, [3, 2]), d),
+        [u(2), u(3, 2)],
+    ),
+    "SparseReduceSum": (
+        lambda v: tf.sparse_reduce_sum(
+            tf.SparseTensor([[0, 0, 1], [0, 2, 0], [1, 2, 1]], v, [2, 3, 2]), axis=1
+        ),
+        [u(3)],
+    ),
+    "SparseTensorDenseMatMul": (
+        lambda v, b: tf.sparse_tensor_dense_matmul(
+            tf.SparseTensor([[0, 1], [1, 0], [2, 2]], v, [3, 3]), b, adjoint_a=True
+        ),
+        [u(3), u(3, 2)],
+    ),
+    "SparseFillEmptyRows": (
+        lambda v, d: (
+            tf.sparse_fill_empty_rows(tf.SparseTensor([[0, 1], [2, 0]], v, [4, 2]), d)[0].values
+        ),
+        [u(2), u()],
+    ),
+    "GatherNd": (lambda p: tf.gather_nd(p, [[1, 0], [0, 2], [1, 0]]), [u(2, 3)]),
+    "ScatterNd": (lambda x: tf.scatter_nd([[1], [3], [1]], x, [5]), [u(3)]),
+    "SparseSegmentSum": (lambda d: tf.sparse_segment_sum(d, [0, 2, 1, 1], [0, 0, 2, 2]), [u(3, 2)]),
+    "SparseSegmentMean": (
+        lambda d: tf.sparse_segment_mean(d, [0, 2, 1, 1], [0, 0, 2, 2]),
+        [u(3, 2)],
+    ),
+    "SparseSegmentSqrtN": (
+        lambda d: tf.sparse_segment_sqrt_n(d, [0, 2, 1, 1], [0, 0, 2, 2]),
+        [u(3, 2)],
+    ),
 }
 
 

@@ -42,7 +42,6 @@ std::shared_ptr<const DatasetSpec> registered_dataset(int64_t id) {
   return it->second;
 }
 
-
 namespace {
 
 // What an iterator node holds in a session: the running iterator (none until initialised).
@@ -51,7 +50,25 @@ struct IteratorState {
   std::shared_ptr<const Dataset> dataset;
   std::unique_ptr<Iterator> iterator;
   bool ended = false;
+  int64_t handle_id = 0;  // set by the first IteratorToStringHandle
 };
+
+// The iterators named by string handles. Entries hold the state weakly: a closed session's
+// iterators are gone, and their handles then fail with NotFound.
+struct HandleEntry {
+  std::weak_ptr<IteratorState> state;
+  std::vector<DType> dtypes;
+};
+struct HandleRegistry {
+  std::mutex mu;
+  std::unordered_map<int64_t, HandleEntry> entries;
+  int64_t next = 1;
+};
+HandleRegistry& handles() {
+  static HandleRegistry* r = new HandleRegistry();
+  return *r;
+}
+constexpr const char* kHandlePrefix = "varflow-iterator:";
 
 std::vector<DType> dtypes_attr(const AttrMap& attrs) {
   std::vector<DType> out;
@@ -63,11 +80,13 @@ std::vector<DType> dtypes_attr(const AttrMap& attrs) {
   return out;
 }
 
-IteratorState& state_of(ResourceSlot& slot) {
+std::shared_ptr<IteratorState> shared_state_of(ResourceSlot& slot) {
   std::lock_guard<std::mutex> lock(slot.mu);
   if (!slot.state) slot.state = std::make_shared<IteratorState>();
-  return *static_cast<IteratorState*>(slot.state.get());
+  return std::static_pointer_cast<IteratorState>(slot.state);
 }
+
+IteratorState& state_of(ResourceSlot& slot) { return *shared_state_of(slot); }
 
 // Binds the node's dataset to inputs [first, num_inputs) and starts a fresh iterator.
 void start(KernelContext& c, IteratorState& state, int first) {
@@ -84,7 +103,9 @@ void start(KernelContext& c, IteratorState& state, int first) {
   old.reset();
 }
 
-void handle_output(KernelContext& c) { *c.allocate_output(0, DType::kInt64, {}).data<int64_t>() = 0; }
+void handle_output(KernelContext& c) {
+  *c.allocate_output(0, DType::kInt64, {}).data<int64_t>() = 0;
+}
 
 void iterator_kernel(KernelContext& c) {
   state_of(c.own_state());
@@ -106,8 +127,7 @@ void one_shot_kernel(KernelContext& c) {
   handle_output(c);
 }
 
-void get_next_kernel(KernelContext& c) {
-  IteratorState& state = state_of(c.ref(0));
+void emit_next(KernelContext& c, IteratorState& state) {
   std::lock_guard<std::mutex> lock(state.mu);
   if (!state.iterator) {
     if (state.ended) c.fail(ErrorCode::kOutOfRange, "End of sequence");
@@ -128,6 +148,69 @@ void get_next_kernel(KernelContext& c) {
   const std::vector<Shape> shapes = decode_shapes(c.attrs().get<std::string>("output_shapes"));
   check_signature(element, dtypes, shapes, "The iterator's dataset");
   for (size_t i = 0; i < element.size(); ++i) c.set_output(static_cast<int>(i), element[i]);
+}
+
+void get_next_kernel(KernelContext& c) { emit_next(c, state_of(c.ref(0))); }
+
+void to_string_handle_kernel(KernelContext& c) {
+  std::shared_ptr<IteratorState> state = shared_state_of(c.ref(0));
+  HandleRegistry& r = handles();
+  int64_t id;
+  {
+    std::lock_guard<std::mutex> lock(r.mu);
+    if (state->handle_id == 0) {
+      for (auto it = r.entries.begin(); it != r.entries.end();)
+        it = it->second.state.expired() ? r.entries.erase(it) : std::next(it);
+      state->handle_id = r.next++;
+      r.entries[state->handle_id] =
+          HandleEntry{state, dtypes_attr(c.node().inputs()[0].node->attrs())};
+    }
+    id = state->handle_id;
+  }
+  *c.allocate_output(0, DType::kString, {}).data<std::string>() =
+      kHandlePrefix + std::to_string(id);
+}
+
+void get_next_from_handle_kernel(KernelContext& c) {
+  const Tensor& h = c.input(0);
+  if (h.dtype() != DType::kString || h.rank() != 0)
+    c.fail(ErrorCode::kInvalidArgument, "string_handle must be a scalar string");
+  const std::string& text = *h.data<std::string>();
+  const std::string prefix = kHandlePrefix;
+  int64_t id = 0;
+  if (text.compare(0, prefix.size(), prefix) == 0) {
+    try {
+      id = std::stoll(text.substr(prefix.size()));
+    } catch (const std::exception&) {
+      id = 0;
+    }
+  }
+  if (id <= 0)
+    c.fail(ErrorCode::kInvalidArgument, "Could not parse string_handle '", text,
+           "' (it must come from Iterator.string_handle())");
+  std::shared_ptr<IteratorState> state;
+  std::vector<DType> dtypes;
+  {
+    HandleRegistry& r = handles();
+    std::lock_guard<std::mutex> lock(r.mu);
+    auto it = r.entries.find(id);
+    if (it != r.entries.end()) {
+      state = it->second.state.lock();
+      dtypes = it->second.dtypes;
+    }
+  }
+  if (!state)
+    c.fail(ErrorCode::kNotFound, "Resource ", text,
+           " does not exist (its iterator's session was closed)");
+  const std::vector<DType> want = dtypes_attr(c.attrs());
+  if (dtypes.size() != want.size())
+    c.fail(ErrorCode::kInvalidArgument, "Number of components does not match: expected ",
+           want.size(), " types but got ", dtypes.size(), ".");
+  for (size_t i = 0; i < want.size(); ++i)
+    if (dtypes[i] != want[i])
+      c.fail(ErrorCode::kInvalidArgument, "Data type mismatch at component ", i, ": expected ",
+             dtype_tf_name(want[i]), " but got ", dtype_tf_name(dtypes[i]), ".");
+  emit_next(c, *state);
 }
 
 void signature_outputs(InferenceContext& c) {
@@ -198,6 +281,33 @@ void register_data_ops(OpRegistry& r) {
       .kernel(get_next_kernel)
       .not_differentiable()
       .doc("The iterator's next element; OutOfRange \"End of sequence\" after the last.");
+  r.add("IteratorToStringHandle")
+      .inputs({"resource_handle"})
+      .outputs({"string_handle"})
+      .ref_inputs_where([](int i) { return i == 0; })
+      .reads_refs_only()
+      .shape([](InferenceContext& c) {
+        const std::string& type = c.input(0).node->type();
+        if (type != "IteratorV2" && type != "OneShotIterator")
+          c.type_error("input 0 must be an iterator, got '", type, "'");
+        c.set_output(0, DType::kString, Shape{});
+      })
+      .kernel(to_string_handle_kernel)
+      .not_differentiable()
+      .doc("A string naming the iterator's state in this session (Iterator.string_handle).");
+  r.add("IteratorGetNextFromStringHandle")
+      .inputs({"string_handle"})
+      .outputs({"components"})
+      .required_attr("output_types", AttrType::kIntList, "the element's dtypes (DType values)")
+      .required_attr("output_shapes", AttrType::kString, "the element's shapes (data.h)")
+      .stateful()  // reads whichever iterator the fed handle names: never folded or shared
+      .shape([](InferenceContext& c) {
+        if (c.input_dtype(0) != DType::kString) c.type_error("string_handle must be a string");
+        signature_outputs(c);
+      })
+      .kernel(get_next_from_handle_kernel)
+      .not_differentiable()
+      .doc("The next element of the iterator a string handle names (Iterator.from_string_handle).");
 }
 
 const bool kRegistered = (add_op_library(&register_data_ops), true);

@@ -1,8 +1,11 @@
 // ParseExample: tf.train.Example protos (serialized strings) into dense tensors, for TF1's
-// parse_single_example / parse_example with FixedLenFeature (float32, int64 and bytes). The
+// parse_single_example / parse_example with FixedLenFeature (float32, int64 and bytes), and
+// into SparseTensors (indices, values, dense_shape after the dense outputs) for
+// VarLenFeature. The
 // proto's wire format is read directly: Example.features (1) -> Features.feature (1, a map
 // entry of key (1) and Feature (2)) -> bytes_list (1), float_list (2) or int64_list (3), each a
 // repeated field 1, packed or not.
+#include <algorithm>
 #include <cstring>
 #include <sstream>
 #include <string_view>
@@ -79,7 +82,9 @@ class Reader {
         bad();
     }
   }
-  [[noreturn]] static void bad() { raise(ErrorCode::kInvalidArgument, "Could not parse example input"); }
+  [[noreturn]] static void bad() {
+    raise(ErrorCode::kInvalidArgument, "Could not parse example input");
+  }
 
  private:
   const char* p_;
@@ -174,11 +179,12 @@ std::vector<std::string> split_keys(const std::string& text) {
   return keys;
 }
 
-std::vector<DType> dense_types(const AttrMap& attrs) {
+std::vector<DType> types_attr(const AttrMap& attrs, const char* name) {
   std::vector<DType> out;
-  for (int64_t v : attrs.get<std::vector<int64_t>>("Tdense")) out.push_back(static_cast<DType>(v));
+  for (int64_t v : attrs.get<std::vector<int64_t>>(name)) out.push_back(static_cast<DType>(v));
   return out;
 }
+std::vector<DType> dense_types(const AttrMap& attrs) { return types_attr(attrs, "Tdense"); }
 
 Kind kind_of(DType d) {
   return d == DType::kFloat32 ? Kind::kFloat : d == DType::kInt64 ? Kind::kInt64 : Kind::kBytes;
@@ -193,6 +199,54 @@ void store(const Feature& f, Tensor& out, int64_t offset) {
   else
     for (size_t i = 0; i < f.bytes.size(); ++i)
       static_cast<std::string*>(out.raw())[offset + static_cast<int64_t>(i)] = f.bytes[i];
+}
+
+// VarLenFeature k: outputs first + 3k .. first + 3k + 2 are its indices ([nnz, 2] for a batch:
+// example, position; [nnz, 1] for one example), values and dense_shape (the longest list).
+void parse_sparse(KernelContext& c, const Tensor& serialized, size_t first) {
+  const std::vector<std::string> keys = split_keys(c.attrs().get<std::string>("sparse_keys"));
+  if (keys.empty()) return;
+  const std::vector<DType> types = types_attr(c.attrs(), "Tsparse");
+  const bool batched = serialized.rank() == 1;
+  const int64_t n = batched ? serialized.dim(0) : 1;
+  const auto* examples = static_cast<const std::string*>(serialized.raw());
+  std::vector<std::unordered_map<std::string, Feature>> parsed;
+  for (int64_t i = 0; i < n; ++i) parsed.push_back(parse_example(examples[i]));
+  for (size_t k = 0; k < keys.size(); ++k) {
+    int64_t nnz = 0, longest = 0;
+    for (int64_t i = 0; i < n; ++i) {
+      auto it = parsed[static_cast<size_t>(i)].find(keys[k]);
+      if (it == parsed[static_cast<size_t>(i)].end() || it->second.kind == Kind::kNone) continue;
+      const Feature& f = it->second;
+      if (f.kind != kind_of(types[k]))
+        c.fail(ErrorCode::kInvalidArgument, "Key: ", keys[k],
+               ".  Data types don't match. Expected type: ", kind_name(kind_of(types[k])),
+               ", Actual type: ", kind_name(f.kind));
+      nnz += static_cast<int64_t>(f.size());
+      longest = std::max(longest, static_cast<int64_t>(f.size()));
+    }
+    const int cols = batched ? 2 : 1;
+    const int out = static_cast<int>(first + 3 * k);
+    Tensor& ix = c.allocate_output(out, DType::kInt64, {nnz, cols});
+    Tensor& values = c.allocate_output(out + 1, types[k], {nnz});
+    int64_t at = 0;
+    for (int64_t i = 0; i < n; ++i) {
+      auto it = parsed[static_cast<size_t>(i)].find(keys[k]);
+      if (it == parsed[static_cast<size_t>(i)].end() || it->second.kind == Kind::kNone) continue;
+      const Feature& f = it->second;
+      for (int64_t j = 0; j < static_cast<int64_t>(f.size()); ++j) {
+        int64_t* row = ix.data<int64_t>() + (at + j) * cols;
+        if (batched) *row++ = i;
+        *row = j;
+      }
+      store(f, values, at);
+      at += static_cast<int64_t>(f.size());
+    }
+    Tensor shape(DType::kInt64, {cols});
+    if (batched) shape.data<int64_t>()[0] = n;
+    shape.data<int64_t>()[cols - 1] = longest;
+    c.set_output(out + 2, std::move(shape));
+  }
 }
 
 void parse_example_kernel(KernelContext& c) {
@@ -218,8 +272,9 @@ void parse_example_kernel(KernelContext& c) {
       if (it == features.end() || it->second.kind == Kind::kNone) {
         const Tensor& fallback = c.input(1 + static_cast<int>(k));
         if (fallback.num_elements() == 0)
-          c.fail(ErrorCode::kInvalidArgument, "Feature: ", keys[k], " (data type: ",
-                 kind_name(kind_of(types[k])), ") is required but could not be found.");
+          c.fail(ErrorCode::kInvalidArgument, "Feature: ", keys[k],
+                 " (data type: ", kind_name(kind_of(types[k])),
+                 ") is required but could not be found.");
         copy_elements(fallback, 0, *outs[k], offset, size);
         continue;
       }
@@ -230,11 +285,12 @@ void parse_example_kernel(KernelContext& c) {
                " but expected type: ", kind_name(kind_of(types[k])));
       if (static_cast<int64_t>(f.size()) != size)
         c.fail(ErrorCode::kInvalidArgument, "Name: <unknown>, Key: ", keys[k], ", Index: ", i,
-               ".  Number of ", kind_name(f.kind), " values != expected.  Values size: ",
-               f.size(), " but output shape: ", shapes[k].to_tf_string());
+               ".  Number of ", kind_name(f.kind), " values != expected.  Values size: ", f.size(),
+               " but output shape: ", shapes[k].to_tf_string());
       store(f, *outs[k], offset);
     }
   }
+  parse_sparse(c, serialized, keys.size());
 }
 
 void parse_example_shape(InferenceContext& c) {
@@ -247,14 +303,30 @@ void parse_example_shape(InferenceContext& c) {
   if (c.input_dtype(0) != DType::kString) c.type_error("serialized must be a string tensor");
   const Shape& in = c.input_shape(0);
   if (in.has_rank() && in.rank() > 1) c.value_error("serialized must be a scalar or a vector");
-  c.set_num_outputs(static_cast<int>(keys.size()));
+  const std::vector<std::string> sparse_keys =
+      split_keys(c.attrs().get<std::string>("sparse_keys"));
+  const std::vector<DType> sparse_types = types_attr(c.attrs(), "Tsparse");
+  if (sparse_types.size() != sparse_keys.size())
+    c.value_error("sparse_keys and Tsparse differ in length");
+  c.set_num_outputs(static_cast<int>(keys.size() + 3 * sparse_keys.size()));
+  for (size_t k = 0; k < sparse_keys.size(); ++k) {
+    const DType t = sparse_types[k];
+    if (t != DType::kFloat32 && t != DType::kInt64 && t != DType::kString)
+      c.type_error("VarLenFeature dtype must be float32, int64 or string, got ", dtype_name(t));
+    const int out = static_cast<int>(keys.size() + 3 * k);
+    const int64_t cols = !in.has_rank() ? kUnknownDim : in.rank() == 1 ? 2 : 1;
+    c.set_output(out, DType::kInt64, Shape({kUnknownDim, cols}));
+    c.set_output(out + 1, t, Shape({kUnknownDim}));
+    c.set_output(out + 2, DType::kInt64, Shape({cols}));
+  }
   for (size_t k = 0; k < keys.size(); ++k) {
     if (types[k] != DType::kFloat32 && types[k] != DType::kInt64 && types[k] != DType::kString)
       c.type_error("FixedLenFeature dtype must be float32, int64 or string, got ",
                    dtype_name(types[k]));
     if (!shapes[k].fully_defined()) c.value_error("dense shape ", k, " must be fully defined");
     if (c.input_dtype(1 + static_cast<int>(k)) != types[k])
-      c.type_error("default value ", k, " has dtype ", dtype_name(c.input_dtype(1 + static_cast<int>(k))));
+      c.type_error("default value ", k, " has dtype ",
+                   dtype_name(c.input_dtype(1 + static_cast<int>(k))));
     Dims dims = shapes[k].dims();
     if (!in.has_rank() || in.rank() == 1)
       dims.insert(dims.begin(), in.has_rank() ? in.dim(0) : kUnknownDim);
@@ -273,10 +345,14 @@ void register_parse_example(OpRegistry& r) {
       .required_attr("dense_keys", AttrType::kString, "the features' keys, one per line")
       .required_attr("Tdense", AttrType::kIntList, "their dtypes (DType values)")
       .required_attr("dense_shapes", AttrType::kString, "their shapes (data.h's encoding)")
+      .attr("sparse_keys", "", "the VarLenFeatures' keys, one per line")
+      .attr("Tsparse", std::vector<int64_t>{}, "their dtypes (DType values)")
       .shape(parse_example_shape)
       .kernel(parse_example_kernel)
       .not_differentiable()
-      .doc("tf.train.Example protos (a scalar or a batch) into dense tensors (FixedLenFeature).");
+      .doc(
+          "tf.train.Example protos (a scalar or a batch) into dense tensors (FixedLenFeature) "
+          "and SparseTensors (VarLenFeature).");
 }
 
 }  // namespace varflow::data

@@ -1,10 +1,12 @@
 // TFRecordDataset: the records of TFRecord files (uint64 length, masked CRC32C of the length,
-// the bytes, masked CRC32C of the bytes) as string scalars, file after file. Uncompressed
-// files only; a bad checksum or a truncated record is DataLoss naming the file, as in TF.
+// the bytes, masked CRC32C of the bytes) as string scalars, file after file, uncompressed or
+// (compression_type "ZLIB" / "GZIP") inflated as a whole-file stream, as TF writes them; a bad
+// checksum or a truncated record is DataLoss naming the file, as in TF.
 #include <cstring>
 #include <fstream>
 
 #include "data/datasets.h"
+#include "data/zlib_stream.h"
 #include "io/crc32c.h"
 #include "varflow/errors.h"
 
@@ -14,12 +16,16 @@ namespace {
 
 class TFRecordDataset : public Dataset {
  public:
-  explicit TFRecordDataset(std::vector<std::string> files) : files_(std::move(files)) {}
+  TFRecordDataset(std::vector<std::string> files, Compression compression)
+      : files_(std::move(files)), compression_(compression) {}
   std::unique_ptr<Iterator> make_iterator() const override {
     struct It : Iterator {
       const std::vector<std::string>* files;
+      Compression compression = Compression::kNone;
       size_t index = 0;
-      std::ifstream in;
+      std::ifstream file;
+      std::unique_ptr<std::streambuf> inflater;
+      std::istream in{nullptr};
       bool open = false;
       uint64_t offset = 0;
 
@@ -37,15 +43,23 @@ class TFRecordDataset : public Dataset {
       bool next(Element* out) override {
         while (index < files->size()) {
           if (!open) {
-            in = std::ifstream((*files)[index], std::ios::binary);
-            VF_CHECK(in.good(), ErrorCode::kNotFound, (*files)[index],
+            file = std::ifstream((*files)[index], std::ios::binary);
+            VF_CHECK(file.good(), ErrorCode::kNotFound, (*files)[index],
                      "; No such file or directory");
+            inflater = compression == Compression::kNone
+                           ? nullptr
+                           : make_inflating_buffer(file.rdbuf(), compression, (*files)[index]);
+            in.rdbuf(inflater ? inflater.get() : file.rdbuf());
+            // The inflater's DataLoss passes through read() instead of becoming a failbit.
+            in.exceptions(std::ios::badbit);
             open = true;
             offset = 0;
           }
           unsigned char header[12];
           if (!read(header, sizeof header, true)) {
-            in.close();
+            in.rdbuf(file.rdbuf());
+            inflater.reset();
+            file.close();
             open = false;
             ++index;
             continue;
@@ -75,11 +89,13 @@ class TFRecordDataset : public Dataset {
     };
     auto it = std::make_unique<It>();
     it->files = &files_;
+    it->compression = compression_;
     return it;
   }
 
  private:
   std::vector<std::string> files_;
+  Compression compression_;
 };
 
 }  // namespace
@@ -95,9 +111,7 @@ DatasetPtr bind_tfrecord(const Binding& b) {
   const std::string kind = compression.num_elements() == 1 && compression.dtype() == DType::kString
                                ? *static_cast<const std::string*>(compression.raw())
                                : "";
-  VF_CHECK(kind.empty(), ErrorCode::kUnimplemented, "TFRecordDataset: compression_type '", kind,
-           "' is not supported by varflow (uncompressed files only)");
-  return std::make_shared<TFRecordDataset>(std::move(files));
+  return std::make_shared<TFRecordDataset>(std::move(files), compression_from_name(kind));
 }
 
 }  // namespace varflow::data

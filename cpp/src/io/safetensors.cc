@@ -24,14 +24,16 @@ struct SafetensorsDType {
   DType dtype;
 };
 
+// safetensors' dtype codes. Strings have none (safetensors stores fixed-size elements only)
+// and neither has complex128, so the writer refuses those by name.
 constexpr SafetensorsDType kDTypes[] = {
-    {"F32", "float32", 4, DType::kFloat32},   {"F64", "float64", 8, DType::kFloat64},
-    {"I32", "int32", 4, DType::kInt32},       {"I64", "int64", 8, DType::kInt64},
-    {"BOOL", "bool", 1, DType::kBool},        {"F16", "float16", 2, DType::kInvalid},
-    {"BF16", "bfloat16", 2, DType::kInvalid}, {"I8", "int8", 1, DType::kInvalid},
-    {"U8", "uint8", 1, DType::kInvalid},      {"I16", "int16", 2, DType::kInvalid},
-    {"U16", "uint16", 2, DType::kInvalid},    {"U32", "uint32", 4, DType::kInvalid},
-    {"U64", "uint64", 8, DType::kInvalid},    {"C64", "complex64", 8, DType::kInvalid},
+    {"F32", "float32", 4, DType::kFloat32},    {"F64", "float64", 8, DType::kFloat64},
+    {"I32", "int32", 4, DType::kInt32},        {"I64", "int64", 8, DType::kInt64},
+    {"BOOL", "bool", 1, DType::kBool},         {"F16", "float16", 2, DType::kFloat16},
+    {"BF16", "bfloat16", 2, DType::kBFloat16}, {"I8", "int8", 1, DType::kInt8},
+    {"U8", "uint8", 1, DType::kUInt8},         {"I16", "int16", 2, DType::kInt16},
+    {"U16", "uint16", 2, DType::kUInt16},      {"U32", "uint32", 4, DType::kUInt32},
+    {"U64", "uint64", 8, DType::kUInt64},      {"C64", "complex64", 8, DType::kComplex64},
 };
 
 const SafetensorsDType* find_dtype(const std::string& code) {
@@ -43,7 +45,8 @@ const SafetensorsDType* find_dtype(const std::string& code) {
 const char* code_of(DType dtype) {
   for (const auto& d : kDTypes)
     if (d.dtype == dtype && dtype != DType::kInvalid) return d.code;
-  raise(ErrorCode::kInvalidArgument, "Cannot save a tensor of dtype ", dtype_name(dtype));
+  raise(ErrorCode::kInvalidArgument, "Cannot save a tensor of dtype ", dtype_name(dtype),
+        " in a safetensors checkpoint (safetensors has no ", dtype_name(dtype), " type)");
 }
 
 uint64_t load_u64le(const unsigned char* p) {

@@ -153,15 +153,24 @@ struct TfDType {
   DType dtype;
 };
 constexpr TfDType kTfDTypes[] = {
-    {1, "float32", 4, DType::kFloat32},      {2, "float64", 8, DType::kFloat64},
-    {3, "int32", 4, DType::kInt32},          {4, "uint8", 1, DType::kInvalid},
-    {5, "int16", 2, DType::kInvalid},        {6, "int8", 1, DType::kInvalid},
-    {7, "string", 0, DType::kInvalid},       {8, "complex64", 8, DType::kInvalid},
-    {9, "int64", 8, DType::kInt64},          {10, "bool", 1, DType::kBool},
-    {14, "bfloat16", 2, DType::kInvalid},    {17, "uint16", 2, DType::kInvalid},
-    {18, "complex128", 16, DType::kInvalid}, {19, "float16", 2, DType::kInvalid},
-    {20, "resource", 0, DType::kInvalid},    {21, "variant", 0, DType::kInvalid},
-    {22, "uint32", 4, DType::kInvalid},      {23, "uint64", 8, DType::kInvalid},
+    {1, "float32", 4, DType::kFloat32},
+    {2, "float64", 8, DType::kFloat64},
+    {3, "int32", 4, DType::kInt32},
+    {4, "uint8", 1, DType::kUInt8},
+    {5, "int16", 2, DType::kInt16},
+    {6, "int8", 1, DType::kInt8},
+    {7, "string", 0, DType::kInvalid},
+    {8, "complex64", 8, DType::kComplex64},
+    {9, "int64", 8, DType::kInt64},
+    {10, "bool", 1, DType::kBool},
+    {14, "bfloat16", 2, DType::kBFloat16},
+    {17, "uint16", 2, DType::kUInt16},
+    {18, "complex128", 16, DType::kComplex128},
+    {19, "float16", 2, DType::kFloat16},
+    {20, "resource", 0, DType::kInvalid},
+    {21, "variant", 0, DType::kInvalid},
+    {22, "uint32", 4, DType::kUInt32},
+    {23, "uint64", 8, DType::kUInt64},
 };
 
 struct WireField {

@@ -35,6 +35,10 @@ void register_rnn_ops(OpRegistry& registry);
 void register_string_ops(OpRegistry& registry);
 void register_control_flow_ops(OpRegistry& registry);
 void register_tensor_array_ops(OpRegistry& registry);
+void register_sparse_ops(OpRegistry& registry);
+void register_sparse_segment_ops(OpRegistry& registry);
+void register_string_split_ops(OpRegistry& registry);
+void register_regex_ops(OpRegistry& registry);
 
 inline void register_all_ops(OpRegistry& registry) {
   register_array_ops(registry);
@@ -63,6 +67,10 @@ inline void register_all_ops(OpRegistry& registry) {
   register_string_ops(registry);
   register_control_flow_ops(registry);
   register_tensor_array_ops(registry);
+  register_sparse_ops(registry);
+  register_sparse_segment_ops(registry);
+  register_string_split_ops(registry);
+  register_regex_ops(registry);
 }
 
 }  // namespace varflow::ops

@@ -127,7 +127,27 @@ class Dataset:
 
         ``tf.Tensor``, or ``tf.SparseTensor`` for a sparse component.
         """
-        return structure.map_structure(lambda _: graph_module.Tensor, self._types)
+        from varflow.sparse_tensor import SparseTensor
+
+        def classes(s):
+            if isinstance(s, structure.SparseComponents):
+                return SparseTensor
+            if isinstance(s, dict):
+                return type(s)((k, classes(v)) for k, v in s.items())
+            if isinstance(s, tuple):
+                items = [classes(v) for v in s]
+                return type(s)(*items) if hasattr(s, "_fields") else tuple(items)
+            return graph_module.Tensor
+
+        return classes(self._types)
+
+    def _refuse_sparse_batch(self, what: str) -> None:
+        if structure.has_sparse(self._types):
+            raise TypeError(
+                f"{what} of elements with a SparseTensor component is not supported by varflow; "
+                "batch the serialized records and parse after batching instead "
+                "(dataset.batch(n).map(lambda s: tf.parse_example(s, features)))"
+            )
 
     def _flat_types(self) -> list:
         return structure.flatten(self._types)
@@ -579,6 +599,7 @@ class Dataset:
           TypeError: if ``batch_size`` is not an integer or ``drop_remainder`` not a bool, or
             the elements have a ``SparseTensor`` component.
         """
+        self._refuse_sparse_batch("Dataset.batch")
         size = _int64(batch_size, "batch_size")
         shapes = self._batched_shapes(size, drop_remainder, self._shapes)
         return DatasetV1Adapter(
@@ -620,6 +641,7 @@ class Dataset:
           TypeError: if a padding value's dtype is not its component's, or the elements have a
             ``SparseTensor`` component.
         """
+        self._refuse_sparse_batch("Dataset.padded_batch")
         size = _int64(batch_size, "batch_size")
         if padded_shapes is None:
             padded_shapes = self._shapes

@@ -125,26 +125,31 @@ class Iterator:
         return Iterator(handle, None, types, shapes)
 
     @staticmethod
-    def from_string_handle(string_handle, output_types, output_shapes=None, output_classes=None):
-        """Not supported yet: raises ``NotImplementedError``.
+    def _signature(output_types, output_shapes):
+        types = structure.map_structure(dtypes.as_dtype, output_types)
+        if output_shapes is None:
+            return types, structure.map_structure(lambda _: TensorShape(None), types)
+        flat = structure.flatten_up_to(types, output_shapes, "output_shapes")
+        return types, structure.pack_as(types, [TensorShape(s) for s in flat])
 
-        TF1's feedable iterator reads whichever iterator a fed string handle names; switch
-        datasets with ``Iterator.from_structure`` and ``make_initializer`` instead.
+    @staticmethod
+    def from_string_handle(string_handle, output_types, output_shapes=None, output_classes=None):
+        """A feedable iterator: `get_next()` reads the iterator whose `string_handle()` value
+        `string_handle` (a scalar string tensor, usually a placeholder) holds when run.
 
         Args:
-          string_handle: A scalar string tensor, the handle of an iterator.
-          output_types: The elements' nested ``tf.DType``s.
-          output_shapes: (Optional.) The elements' nested ``tf.TensorShape``s.
+          string_handle: A scalar string `Tensor` that evaluates to a handle produced by
+            `Iterator.string_handle()` in the same session.
+          output_types: A nested structure of `tf.DType`s, the element's component types.
+          output_shapes: (Optional.) A nested structure of `tf.TensorShape`s.
           output_classes: Accepted for TF1 compatibility.
 
-        Raises:
-          NotImplementedError: always.
+        Returns:
+          An `Iterator`.
         """
-        raise NotImplementedError(
-            "Iterator.from_string_handle is not supported by varflow yet (iterator handles as "
-            "string tensors); use Iterator.from_structure with make_initializer to switch "
-            "datasets"
-        )
+        handle = graph_module.convert_to_tensor(string_handle, dtype=dtypes.string)
+        types, shapes = Iterator._signature(output_types, output_shapes)
+        return _FeedableIterator(handle, types, shapes)
 
     @property
     def initializer(self):
@@ -254,21 +259,35 @@ class Iterator:
             _signature_attrs(self._types, self._shapes),
             name=name or "IteratorGetNext",
         )
-        return structure.pack_as(self._types, list(op._outputs))
+        return structure.components_to_sparse(structure.pack_as(self._types, list(op._outputs)))
 
     def string_handle(self, name=None):
-        """Not supported yet: raises ``NotImplementedError`` (see ``from_string_handle``).
+        """A scalar string tensor naming this iterator (in the session that runs it), to feed
+        the `string_handle` of an `Iterator.from_string_handle` iterator."""
+        return self._handle.graph.create_op(
+            "IteratorToStringHandle", [self._handle], name=name or "IteratorToStringHandle"
+        )._outputs[0]
 
-        Args:
-          name: A name for the operation (optional).
 
-        Raises:
-          NotImplementedError: always.
-        """
-        raise NotImplementedError(
-            "Iterator.string_handle is not supported by varflow yet (iterator handles as "
-            "string tensors)"
+class _FeedableIterator(Iterator):
+    """Iterator.from_string_handle's iterator: reads whichever iterator its handle names."""
+
+    def __init__(self, string_handle, output_types, output_shapes):
+        super().__init__(string_handle, None, output_types, output_shapes)
+
+    def get_next(self, name=None):
+        """The next element of the iterator the fed handle names."""
+        op = self._handle.graph.create_op(
+            "IteratorGetNextFromStringHandle",
+            [self._handle],
+            _signature_attrs(self._types, self._shapes),
+            name=name or "IteratorGetNext",
         )
+        return structure.components_to_sparse(structure.pack_as(self._types, list(op._outputs)))
+
+    def string_handle(self, name=None):
+        """The handle this iterator reads through."""
+        return self._handle
 
 
 def make_one_shot_iterator(dataset):
@@ -352,7 +371,7 @@ class EagerIterator:
             graph_module.constant(v, dtype=t)
             for v, t in zip(values, structure.flatten(self._types), strict=True)
         ]
-        return structure.pack_as(self._types, flat)
+        return structure.components_to_sparse(structure.pack_as(self._types, flat))
 
     def get_next(self):
         """Returns the next element, as eager tensors nested like the dataset's elements.

@@ -1,6 +1,8 @@
-"""TF1's ``tf.parse_single_example`` / ``tf.parse_example`` for ``FixedLenFeature`` (float32,
-int64 and bytes): one ParseExample op reading tf.train.Example protos in C++, usable inside a
-dataset's map function."""
+"""TF1's ``tf.parse_single_example`` / ``tf.parse_example`` for ``FixedLenFeature`` and
+``VarLenFeature`` (float32, int64 and bytes): one ParseExample op reading tf.train.Example
+protos in C++, usable inside a dataset's map function. A VarLenFeature comes back as a
+`SparseTensor` (indices ``[nnz, 2]`` of (example, position) for a batch, ``[nnz, 1]`` for one
+example; dense_shape the longest list)."""
 
 from __future__ import annotations
 
@@ -48,46 +50,41 @@ def _default(feature, dtype, shape):
 
 
 def parse_example(serialized, features, name=None, example_names=None):
-    """Parses a batch of serialized ``Example`` protos into dense tensors.
-
-    One ``ParseExample`` op reads the ``tf.train.Example`` protos in C++ (it can run inside
-    a ``Dataset.map``); each ``FixedLenFeature`` becomes a ``[batch] + shape`` tensor, its
-    ``default_value`` filling the examples that lack it.
+    """Parses a vector of serialized Examples into a dict of dense and sparse tensors.
 
     Args:
-      serialized: A 1-D string tensor of serialized ``Example`` protos.
-      features: A dict from feature keys to ``FixedLenFeature`` values (float32, int64 or
-        string).
+      serialized: A vector (1-D string Tensor) of serialized `Example` protos.
+      features: A dict from feature keys to `FixedLenFeature` or `VarLenFeature` values.
       name: A name for this operation (optional).
-      example_names: Accepted for TF1 compatibility (TF only uses them in its messages).
+      example_names: Accepted for TF1 compatibility (names only appear in TF's messages).
 
     Returns:
-      A dict from the feature keys to the parsed tensors.
+      A dict from keys to `Tensor` (FixedLenFeature, shape ``[batch] + shape``) and
+      `SparseTensor` (VarLenFeature) values.
 
     Raises:
-      NotImplementedError: for a ``VarLenFeature`` (it needs a ``SparseTensor``).
-      ValueError: for another feature type, an unsupported dtype, a key with a newline, or
-        a default value that does not fit the shape. A missing feature without a default,
-        or a value of the wrong type or count, fails the run with ``InvalidArgumentError``.
+      ValueError: For an unsupported feature type or dtype, or a bad default value.
+      InvalidArgumentError: When run, for a missing required feature, a type mismatch or a
+        wrong number of values.
     """
+    from varflow.sparse_tensor import SparseTensor
+
     serialized = graph_module.convert_to_tensor(serialized, dtype=dtypes.string)
-    keys = sorted(features)
-    for key in keys:
-        if isinstance(features[key], VarLenFeature):
-            raise NotImplementedError(
-                f"VarLenFeature ('{key}') needs SparseTensor, which varflow does not have yet; "
-                "use FixedLenFeature"
-            )
-        if not isinstance(features[key], FixedLenFeature):
+    for key in features:
+        if not isinstance(features[key], (FixedLenFeature, VarLenFeature)):
             # TF1 raises ValueError here too.
             raise ValueError(f"Unsupported feature type for '{key}': {features[key]!r}")  # noqa: TRY004
         if "\n" in key:
             raise ValueError(f"Feature keys may not contain newlines: {key!r}")
+    keys = sorted(k for k in features if isinstance(features[k], FixedLenFeature))
+    sparse_keys = sorted(k for k in features if isinstance(features[k], VarLenFeature))
     types = [dtypes.as_dtype(features[k].dtype) for k in keys]
-    for key, dtype in zip(keys, types, strict=True):
+    sparse_types = [dtypes.as_dtype(features[k].dtype) for k in sparse_keys]
+    for key, dtype in zip(keys + sparse_keys, types + sparse_types, strict=True):
         if dtype not in (dtypes.float32, dtypes.int64, dtypes.string):
+            kind = type(features[key]).__name__
             raise ValueError(
-                f"Unsupported dtype {dtype.name} for feature '{key}': FixedLenFeature takes "
+                f"Unsupported dtype {dtype.name} for feature '{key}': {kind} takes "
                 "float32, int64 or string"
             )
     shapes = [[int(d) for d in TensorShape(features[k].shape).as_list()] for k in keys]
@@ -99,29 +96,23 @@ def parse_example(serialized, features, name=None, example_names=None):
             "dense_keys": "\n".join(keys),
             "Tdense": [int(t._core) for t in types],
             "dense_shapes": _core.encode_shapes([_core.Shape(s) for s in shapes]),
+            "sparse_keys": "\n".join(sparse_keys),
+            "Tsparse": [int(t._core) for t in sparse_types],
         },
         name=name or "ParseExample",
     )
-    return dict(zip(keys, op.outputs, strict=True))
+    outputs = list(op.outputs)
+    result = dict(zip(keys, outputs[: len(keys)], strict=True))
+    for k, key in enumerate(sparse_keys):
+        at = len(keys) + 3 * k
+        result[key] = SparseTensor(outputs[at], outputs[at + 1], outputs[at + 2])
+    return result
 
 
 def parse_single_example(serialized, features, name=None, example_names=None):
-    """Parses one serialized ``Example`` proto into dense tensors.
+    """Parses one serialized Example into a dict of dense and sparse tensors.
 
-    As ``parse_example`` for a scalar ``serialized``: each ``FixedLenFeature`` value has
-    the feature's own shape.
-
-    Args:
-      serialized: A scalar string tensor, one serialized ``Example``.
-      features: A dict from feature keys to ``FixedLenFeature`` values.
-      name: A name for this operation (optional).
-      example_names: Accepted for TF1 compatibility.
-
-    Returns:
-      A dict from the feature keys to the parsed tensors.
-
-    Raises:
-      NotImplementedError: for a ``VarLenFeature``.
-      ValueError: as for ``parse_example``.
+    As `parse_example` for a scalar `serialized`: FixedLenFeature values have the feature's
+    shape and VarLenFeature values are 1-D `SparseTensor`s.
     """
     return parse_example(serialized, features, name=name or "ParseSingleExample")

@@ -21,7 +21,11 @@ def _strings(value, name):
 
 
 class TFRecordDataset(DatasetV1Adapter):
-    """The records of one or more TFRecord files, file after file (uncompressed files)."""
+    """The records of one or more TFRecord files, file after file.
+
+    `compression_type` is ``""``/None (uncompressed), ``"ZLIB"`` or ``"GZIP"``, as
+    `tf.io.TFRecordOptions` writes them; the C++ reader inflates them as it reads.
+    """
 
     def __init__(self, filenames, compression_type=None, buffer_size=None, num_parallel_reads=None):
         """Creates a ``TFRecordDataset`` to read one or more TFRecord files.
@@ -44,6 +48,11 @@ class TFRecordDataset(DatasetV1Adapter):
           TypeError: if ``filenames`` is a tensor of another dtype than ``tf.string``.
           ValueError: if ``filenames`` has a rank above 1.
         """
+        if compression_type not in (None, "", "ZLIB", "GZIP"):
+            raise ValueError(
+                f"Unsupported compression_type: {compression_type}. Supported compression "
+                "types: , ZLIB, GZIP"
+            )
         files = _strings(filenames, "filenames")
         if files.shape.ndims not in (None, 0, 1):
             raise ValueError("`filenames` must be a scalar or a vector of strings")

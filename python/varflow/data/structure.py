@@ -184,3 +184,63 @@ def flatten_up_to(shallow, value, what: str) -> list:
             leaf for s, v in zip(shallow, value, strict=True) for leaf in flatten_up_to(s, v, what)
         ]
     return [value]
+
+
+class SparseComponents(tuple):
+    """A SparseTensor component of a dataset element, carried as its three dense tensors
+    (indices, values, dense_shape): the pipeline moves tensors, the Python edges (function
+    arguments, get_next) give SparseTensors."""
+
+    __slots__ = ()
+    _fields = ("indices", "values", "dense_shape")
+
+    def __new__(cls, indices, values, dense_shape):
+        return super().__new__(cls, (indices, values, dense_shape))
+
+
+def has_sparse(structure) -> bool:
+    if isinstance(structure, SparseComponents):
+        return True
+    if isinstance(structure, dict):
+        return any(has_sparse(v) for v in structure.values())
+    if isinstance(structure, tuple):
+        return any(has_sparse(v) for v in structure)
+    return False
+
+
+def sparse_to_components(structure):
+    """Each SparseTensor (or SparseTensorValue) in `structure` as SparseComponents."""
+    from varflow.sparse_tensor import SparseTensor, SparseTensorValue
+
+    def convert(s):
+        if isinstance(s, SparseTensorValue):
+            s = SparseTensor.from_value(s)
+        if isinstance(s, SparseTensor):
+            return SparseComponents(s.indices, s.values, s.dense_shape)
+        if isinstance(s, dict):
+            return type(s)((k, convert(v)) for k, v in s.items())
+        if _is_namedtuple(s):
+            return type(s)(*(convert(v) for v in s))
+        if isinstance(s, tuple):
+            return tuple(convert(v) for v in s)
+        return s
+
+    return convert(structure)
+
+
+def components_to_sparse(structure):
+    """Each SparseComponents of tensors in `structure` as a SparseTensor."""
+    from varflow.sparse_tensor import SparseTensor
+
+    def convert(s):
+        if isinstance(s, SparseComponents):
+            return SparseTensor(*s)
+        if isinstance(s, dict):
+            return type(s)((k, convert(v)) for k, v in s.items())
+        if _is_namedtuple(s):
+            return type(s)(*(convert(v) for v in s))
+        if isinstance(s, tuple):
+            return tuple(convert(v) for v in s)
+        return s
+
+    return convert(structure)

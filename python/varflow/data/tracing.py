@@ -189,7 +189,7 @@ def trace(fn, element_types, element_shapes, name: str, allow_dataset=False):
             array_ops.placeholder(t, s.as_list() if s.ndims is not None else None, name="arg")
             for t, s in zip(flat_types, flat_shapes, strict=True)
         ]
-        element = structure.pack_as(element_types, args)
+        element = structure.components_to_sparse(structure.pack_as(element_types, args))
         result = _call(fn, element)
         if allow_dataset:
             if not isinstance(result, Dataset):
@@ -201,7 +201,7 @@ def trace(fn, element_types, element_shapes, name: str, allow_dataset=False):
             return TracedFunction(graph, args, results, None, dataset=result)
         if isinstance(result, Dataset):
             raise TypeError(f"`{name}` returned a Dataset where tensors were expected.")
-        result = structure.lists_to_tuples(result)
+        result = structure.sparse_to_components(structure.lists_to_tuples(result))
         if result is None:
             raise TypeError(
                 f"The function passed to `{name}` returned None; it must return a tensor or a "

@@ -3,6 +3,12 @@ functions (parsing, decoding, serialising tensors) are not implemented."""
 
 from __future__ import annotations
 
+from varflow.data.parsing_ops import (
+    FixedLenFeature,
+    VarLenFeature,
+    parse_example,
+    parse_single_example,
+)
 from varflow.framework import write_graph
 from varflow.io import gfile
 from varflow.io.tf_record import (
@@ -22,10 +28,14 @@ def __getattr__(name: str):
 
 
 __all__ = [
+    "FixedLenFeature",
     "TFRecordCompressionType",
     "TFRecordOptions",
     "TFRecordWriter",
+    "VarLenFeature",
     "gfile",
+    "parse_example",
+    "parse_single_example",
     "tf_record_iterator",
     "write_graph",
 ]
