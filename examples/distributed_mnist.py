@@ -47,6 +47,8 @@ def main(argv=None):
     train_op = opt.minimize(loss, global_step=global_step)
     bcast = hvd.broadcast_global_variables(0)
     saver = tf.train.Saver() if hvd.rank() == 0 else None
+    if hvd.rank() == 0:
+        Path(args.checkpoint_dir).mkdir(parents=True, exist_ok=True)
 
     rng = np.random.RandomState(1234 + hvd.rank())
     with tf.Session() as sess:
