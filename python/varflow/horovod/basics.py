@@ -16,6 +16,9 @@ from pathlib import Path
 from varflow import _core
 
 _atexit_registered = False
+# (rank, size, local_rank, local_size) from init() until this process's shutdown(): they stay
+# readable after another rank has finished and shut the collectives down, as in Horovod.
+_layout = None
 
 
 def _mpich_wheel_library() -> str:
@@ -48,13 +51,14 @@ def init(comm=None) -> None:
       ValueError: If `comm` is given.
       FailedPreconditionError: If no MPI library can be loaded, or MPI fails to start.
     """
-    global _atexit_registered
+    global _atexit_registered, _layout
     if comm is not None:
         raise ValueError(
             "varflow.horovod.init(comm=...) is not supported: the collectives run on every "
             "process of the job (MPI_COMM_WORLD)"
         )
     _core.hvd_init(mpi_library())
+    _layout = (_core.hvd_rank(), _core.hvd_size(), _core.hvd_local_rank(), _core.hvd_local_size())
     if not _atexit_registered:
         atexit.register(shutdown)
         _atexit_registered = True
@@ -63,6 +67,8 @@ def init(comm=None) -> None:
 def shutdown() -> None:
     """Shuts Horovod down (every rank should; it also runs at exit). Collectives submitted
     afterwards, here or on the other ranks, fail with FailedPreconditionError."""
+    global _layout
+    _layout = None
     _core.hvd_shutdown()
 
 
@@ -77,22 +83,22 @@ def rank() -> int:
     Raises:
       FailedPreconditionError: Before `init()`.
     """
-    return _core.hvd_rank()
+    return _layout[0] if _layout else _core.hvd_rank()
 
 
 def size() -> int:
     """The number of processes in the job."""
-    return _core.hvd_size()
+    return _layout[1] if _layout else _core.hvd_size()
 
 
 def local_rank() -> int:
     """This process's rank among the processes on its host."""
-    return _core.hvd_local_rank()
+    return _layout[2] if _layout else _core.hvd_local_rank()
 
 
 def local_size() -> int:
     """The number of processes on this process's host."""
-    return _core.hvd_local_size()
+    return _layout[3] if _layout else _core.hvd_local_size()
 
 
 def mpi_threads_supported() -> bool:
