@@ -14,6 +14,7 @@
 namespace varflow {
 
 struct ControlStep;
+struct FusedGroup;
 
 struct PlanStep {
   const Node* node = nullptr;
@@ -30,6 +31,14 @@ struct PlanStep {
   int frozen_check_input = -1;
   // Control-flow nodes (If, While, LoopSavedValue) run blocks of steps, not a kernel.
   std::shared_ptr<const ControlStep> control;
+  // A chain of elementwise steps run tile by tile in one pass (exec/fusion.h); `node` is the
+  // chain's last node, input_slots its external inputs.
+  std::shared_ptr<const FusedGroup> fused;
+  // Memory planning (exec/memory_plan.h): the input whose buffer output 0 may take when the
+  // input dies here (-1: none), and the slots whose last reader this step is, dropped after
+  // it so their buffers serve later steps.
+  int forward_input = -1;
+  std::vector<int> release_slots;
 };
 
 // What the executor does for a control-flow node. An If runs one branch's steps and copies
@@ -57,6 +66,15 @@ struct ControlStep {
   int stack = -1;
 };
 
+// One run's values, and the buffers of values that died (kept for later steps and runs, so
+// steady-state runs allocate nothing): `spare` those of this run, `carried` the previous
+// run's not yet taken again.
+struct PlanFrame {
+  std::vector<Tensor> values;
+  std::vector<Tensor> spare;
+  std::vector<Tensor> carried;
+};
+
 // Built by Session::prepare; read-only afterwards except for the frame pool, which is locked,
 // so one plan may be run from many threads at once.
 class Plan {
@@ -81,12 +99,12 @@ class Plan {
   // drops its intermediate buffers afterwards (a one-off run such as an initializer should not
   // pin memory); from the second run on they are kept and reused, so steady-state runs do
   // not allocate.
-  std::unique_ptr<std::vector<Tensor>> take_frame();
-  void return_frame(std::unique_ptr<std::vector<Tensor>> frame);
+  std::unique_ptr<PlanFrame> take_frame();
+  void return_frame(std::unique_ptr<PlanFrame> frame);
 
  private:
   std::mutex mu_;
-  std::vector<std::unique_ptr<std::vector<Tensor>>> free_frames_;
+  std::vector<std::unique_ptr<PlanFrame>> free_frames_;
   int runs_ = 0;
 };
 

@@ -1,6 +1,10 @@
 // Session: runs fetches and targets with feeds. Each (feeds, fetches, targets) signature is
 // compiled once into a Plan (a flat list of kernel steps over a value array) and cached.
-// Variable values and other per-node state live in the Session.
+// Variable values and other per-node state live in the Session. A plan runs chains of
+// elementwise ops as fused passes and reuses the buffers of values that died (and writes an
+// op's output over a dying input where its kernel allows), so that steady-state runs allocate
+// no tensor buffers; VARFLOW_PLAN_OPTIMIZE=0 (or =memory: no fusion) in the environment when a
+// plan is compiled turns that off, for comparisons. Results are bit for bit the same.
 //
 // Errors: functions throw varflow::Error (errors.h) with these codes, as TF1's Session does:
 //   kRuntime            the session is closed

@@ -1,11 +1,13 @@
 #include "varflow/tensor.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cstdlib>
 #include <limits>
 #include <new>
 #include <sstream>
 
+#include "core/buffer_stats.h"
 #include "core/tensor_cast.h"
 #include "varflow/errors.h"
 
@@ -32,7 +34,14 @@ void check_dims(const Dims& dims) {
 }
 }  // namespace
 
+namespace {
+std::atomic<int64_t> owned_allocations{0};
+}  // namespace
+
+int64_t owned_buffer_allocations() { return owned_allocations.load(std::memory_order_relaxed); }
+
 Buffer::Buffer(size_t nbytes) : nbytes_(nbytes), borrowed_(false) {
+  owned_allocations.fetch_add(1, std::memory_order_relaxed);
   // nbytes never exceeds INT64_MAX (Tensor checks), so rounding up cannot wrap.
   size_t rounded = (nbytes + kAlignment - 1) / kAlignment * kAlignment;
   data_ = std::aligned_alloc(kAlignment, rounded == 0 ? kAlignment : rounded);

@@ -6,6 +6,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "exec/fusion.h"
 #include "varflow/errors.h"
 
 namespace varflow {
@@ -104,6 +105,24 @@ void run_pop_saved(const PlanStep& step, const ControlStep& c, RunState& run) {
   stack.pop_back();
 }
 
+// Lets the kernels of a block see their plan step (KernelContext::allocate_output), restoring
+// the outer scope afterwards: a kernel may run a plan of its own.
+class ScopeGuard {
+ public:
+  explicit ScopeGuard(const RunState& run)
+      : scope_{nullptr, run.values.data(), run.spares}, saved_(current_allocation_scope()) {
+    current_allocation_scope() = &scope_;
+  }
+  ~ScopeGuard() { current_allocation_scope() = saved_; }
+  ScopeGuard(const ScopeGuard&) = delete;
+  ScopeGuard& operator=(const ScopeGuard&) = delete;
+  void enter(const PlanStep& step) { scope_.step = &step; }
+
+ private:
+  AllocationScope scope_;
+  AllocationScope* saved_;
+};
+
 void run_control(const PlanStep& step, RunState& run) {
   const ControlStep& c = *step.control;
   switch (c.kind) {
@@ -120,12 +139,25 @@ void run_control(const PlanStep& step, RunState& run) {
 
 void execute_steps(const std::vector<PlanStep>& steps, RunState& run) {
   std::vector<Tensor>& values = run.values;
+  ScopeGuard scope(run);
   for (const PlanStep& step : steps) {
     for (int i : step.checked_inputs)
       if (!values[static_cast<size_t>(step.input_slots[static_cast<size_t>(i)])].defined())
         report_missing_input(run.plan, step, i);
     if (step.control) {
       run_control(step, run);
+      release_slots(step, values, run.spares);
+      continue;
+    }
+    if (step.fused) {
+      bool ran = false;
+      try {
+        ran = run_fused(step, values, run.pool, run.spares);
+      } catch (const Error& e) {  // an output that cannot be allocated
+        throw Error(e.code(), std::string(e.what()) + "\n\t [[node " + step.node->name() + "]]");
+      }
+      if (!ran) execute_steps(step.fused->steps, run);
+      release_slots(step, values, run.spares);
       continue;
     }
     KernelContext ctx(*step.node, values.data(), step.input_slots.data(), step.first_output,
@@ -135,10 +167,12 @@ void execute_steps(const std::vector<PlanStep>& steps, RunState& run) {
       if (ctx.is_frozen(target)) {
         std::lock_guard<std::mutex> lock(target.mu);
         if (step.node->num_outputs() > 0) ctx.set_output(0, target.value);
+        release_slots(step, values, run.spares);
         continue;
       }
     }
     try {
+      scope.enter(step);
       step.kernel(ctx);
     } catch (const Error& e) {
       std::string what = e.what();
@@ -150,6 +184,7 @@ void execute_steps(const std::vector<PlanStep>& steps, RunState& run) {
     } catch (const std::length_error& e) {
       raise_kernel_oom(*step.node, e.what());
     }
+    release_slots(step, values, run.spares);
   }
 }
 

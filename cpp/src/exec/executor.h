@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "core/thread_pool.h"
+#include "exec/memory_plan.h"
 #include "varflow/plan.h"
 
 namespace varflow {
@@ -16,6 +17,8 @@ struct RunState {
   const Plan& plan;
   // The values while loops saved for their gradient loops, one stack per LoopSavedValue.
   std::vector<std::vector<Tensor>> stacks;
+  // Where dropped values' buffers go and outputs find them (empty: no reuse).
+  SpareBuffers spares;
 };
 
 // Errors: what the kernels raise, with "[[node ...]]" appended when missing; kFailedPrecondition

@@ -1,6 +1,7 @@
 #include "varflow/session.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <cstring>
 #include <new>
 #include <sstream>
@@ -9,6 +10,8 @@
 #include "core/thread_pool.h"
 #include "exec/control_flow_plan.h"
 #include "exec/executor.h"
+#include "exec/fusion.h"
+#include "exec/memory_plan.h"
 #include "varflow/errors.h"
 #include "varflow/plan.h"
 
@@ -16,14 +19,23 @@ namespace varflow {
 
 Tensor& KernelContext::allocate_output(int i, DType dtype, const Dims& dims) {
   Tensor& slot = values_[first_output_ + i];
-  if (slot.defined() && slot.dtype() == dtype && slot.dims() == dims && slot.exclusively_owned() &&
-      !slot.buffer()->borrowed() && !slot.buffer()->shared_state())
-    return slot;
-  slot = Tensor(dtype, dims);
-  return slot;
+  const AllocationScope* scope = current_allocation_scope();
+  // Only for the step the executor runs (a kernel may build contexts of its own).
+  if (!scope || !scope->step || scope->values != values_ ||
+      scope->step->first_output != first_output_)
+    return obtain_output(slot, dtype, dims, SpareBuffers{});
+  const int forward = scope->step->forward_input;
+  if (i == 0 && forward >= 0 && !(slot.defined() && slot.dims() == dims && reusable_buffer(slot))) {
+    const Tensor& in = input(forward);
+    if (in.dtype() == dtype && in.dims() == dims && reusable_buffer(in)) {
+      slot = in;  // the input dies here: its buffer is dropped from its slot after the step
+      return slot;
+    }
+  }
+  return obtain_output(slot, dtype, dims, scope->spares);
 }
 
-std::unique_ptr<std::vector<Tensor>> Plan::take_frame() {
+std::unique_ptr<PlanFrame> Plan::take_frame() {
   {
     std::lock_guard<std::mutex> lock(mu_);
     if (!free_frames_.empty()) {
@@ -32,16 +44,38 @@ std::unique_ptr<std::vector<Tensor>> Plan::take_frame() {
       return frame;
     }
   }
-  auto frame = std::make_unique<std::vector<Tensor>>(static_cast<size_t>(num_slots));
-  for (const auto& [slot, value] : constants) (*frame)[static_cast<size_t>(slot)] = value;
+  auto frame = std::make_unique<PlanFrame>();
+  frame->values.resize(static_cast<size_t>(num_slots));
+  for (const auto& [slot, value] : constants) frame->values[static_cast<size_t>(slot)] = value;
   return frame;
 }
 
-void Plan::return_frame(std::unique_ptr<std::vector<Tensor>> frame) {
+void Plan::return_frame(std::unique_ptr<PlanFrame> frame) {
+  // Buffers the run did not take again are of shapes it no longer uses.
+  frame->carried.clear();
   std::lock_guard<std::mutex> lock(mu_);
   if (runs_++ == 0) return;  // the frame of a first run is dropped with its buffers
   free_frames_.push_back(std::move(frame));
 }
+
+namespace {
+
+// VARFLOW_PLAN_OPTIMIZE=0 compiles plans without fusion and memory planning, =memory with
+// memory planning only (for comparing results and costs); read when a plan is compiled.
+struct PlanOptimizations {
+  bool fusion = true;
+  bool memory = true;
+};
+
+PlanOptimizations plan_optimizations() {
+  const char* v = std::getenv("VARFLOW_PLAN_OPTIMIZE");
+  const std::string mode = v ? v : "";
+  if (mode == "0") return {false, false};
+  if (mode == "memory") return {false, true};
+  return {};
+}
+
+}  // namespace
 
 const std::vector<Output>& plan_feeds(const Plan& plan) { return plan.feeds; }
 const std::vector<Output>& plan_fetches(const Plan& plan) { return plan.fetches; }
@@ -259,6 +293,9 @@ std::shared_ptr<Plan> Session::prepare(const std::vector<Output>& feeds,
   plan->steps = control_flow.block(-1);
   plan->num_stacks = control_flow.num_stacks();
   for (const Output& o : fetches) plan->fetch_slots.push_back(slot_of(o));
+  const PlanOptimizations optimize = plan_optimizations();
+  if (optimize.fusion) fuse_elementwise(*plan);
+  if (optimize.memory) plan_memory(*plan);
 
   std::lock_guard<std::mutex> lock(mu_);
   auto [it, inserted] = plans_.emplace(key, plan);
@@ -301,7 +338,8 @@ std::vector<Tensor> Session::run(Plan& plan, const std::vector<Tensor>& feed_val
   }
   const std::vector<const ResourceSlot*>* frozen_ptr = frozen.empty() ? nullptr : &frozen;
   auto frame = plan.take_frame();
-  std::vector<Tensor>& values = *frame;
+  std::vector<Tensor>& values = frame->values;
+  frame->carried.swap(frame->spare);
   ThreadPool& pool = ThreadPool::global();
   // Drops every reference to memory borrowed from the caller before returning.
   auto release_borrowed = [&] {
@@ -314,8 +352,12 @@ std::vector<Tensor> Session::run(Plan& plan, const std::vector<Tensor>& feed_val
       check_feed(plan.feeds[i], feed_values[i]);
       values[static_cast<size_t>(plan.feed_slots[i])] = feed_values[i];
     }
-    RunState run{values, pool, frozen_ptr, plan,
-                 std::vector<std::vector<Tensor>>(static_cast<size_t>(plan.num_stacks))};
+    RunState run{values,
+                 pool,
+                 frozen_ptr,
+                 plan,
+                 std::vector<std::vector<Tensor>>(static_cast<size_t>(plan.num_stacks)),
+                 SpareBuffers{&frame->spare, &frame->carried}};
     execute_steps(plan.steps, run);
     results.reserve(plan.fetch_slots.size());
     for (int slot : plan.fetch_slots) {

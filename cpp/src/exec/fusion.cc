@@ -1,0 +1,383 @@
+#include "exec/fusion.h"
+
+#include <algorithm>
+#include <string>
+#include <unordered_map>
+
+#include "core/thread_pool.h"
+
+namespace varflow {
+
+namespace {
+
+// Bytes of one scratch tile: a few of them stay in L1/L2 while a chain runs over them.
+constexpr int64_t kTileBytes = 16384;
+// Elements of work (ops x elements) per thread-pool task, as the unfused kernels' grain.
+constexpr int64_t kGrainWork = 32768;
+
+struct TableEntry {
+  int binary = -1;
+  int unary = -1;
+};
+
+// The registry ops whose kernel is a table loop: each op of VF_BINARY_OPS / VF_UNARY_OPS is
+// registered under its own name (math_ops.cc), Add also as AddV2 and Div as RealDiv.
+const std::unordered_map<std::string, TableEntry>& fusable_ops() {
+  static const auto* table = [] {
+    auto* t = new std::unordered_map<std::string, TableEntry>();
+#define VF_ENTRY(name, dtypes, expr) \
+  (*t)[#name].binary = static_cast<int>(kernels::BinaryOp::k##name);
+    VF_BINARY_OPS(VF_ENTRY)
+#undef VF_ENTRY
+#define VF_ENTRY(name, dtypes, expr) \
+  (*t)[#name].unary = static_cast<int>(kernels::UnaryOp::k##name);
+    VF_UNARY_OPS(VF_ENTRY)
+#undef VF_ENTRY
+    (*t)["AddV2"] = (*t)["Add"];
+    (*t)["RealDiv"] = (*t)["Div"];
+    return t;
+  }();
+  return *table;
+}
+
+// The table entry of a node that computes dtype -> same dtype from one or two inputs of that
+// dtype, or nullptr. BiasAdd over the last axis is an Add of a bias that broadcasts.
+const TableEntry* entry_of(const Node& node) {
+  const auto& table = fusable_ops();
+  const bool bias_add = node.type() == "BiasAdd" || node.type() == "BiasAddV1";
+  if (bias_add && node.op_def().find_attr("data_format") &&
+      node.attrs().get<std::string>("data_format") != "NHWC")
+    return nullptr;
+  auto it = table.find(bias_add ? std::string("Add") : node.type());
+  if (it == table.end() || node.num_outputs() != 1) return nullptr;
+  const TableEntry& e = it->second;
+  const size_t arity = e.binary >= 0 ? 2 : 1;
+  if (node.inputs().size() != arity || node.op_def().stateful) return nullptr;
+  const DType d = node.output_dtype(0);
+  if (!is_floating(d)) return nullptr;
+  for (const Output& in : node.inputs())
+    if (in.dtype() != d) return nullptr;
+  if (e.binary >= 0 &&
+      kernels::binary_result_dtype(static_cast<kernels::BinaryOp>(e.binary), d) != d)
+    return nullptr;
+  return &e;
+}
+
+bool fusable_step(const PlanStep& step) {
+  return !step.control && !step.fused && step.node && step.kernel && entry_of(*step.node) &&
+         step.node->output_shape(0).has_rank();
+}
+
+// An operand's role in a chain of static shape `shape`: 0 the full shape, P > 0 it broadcasts,
+// repeating its P elements (the chain's trailing dimensions, or P = 1 a single element), -1
+// neither (the step cannot join the chain).
+int64_t operand_role(const Output& in, const Shape& shape) {
+  const Shape& s = in.shape();
+  if (s == shape) return 0;
+  if (!s.fully_defined() || s.rank() > shape.rank()) return -1;
+  if (s.num_elements() == 1) return 1;
+  int lead = 0;
+  while (lead < s.rank() && s.dim(lead) == 1) ++lead;
+  const int tail = s.rank() - lead;
+  for (int i = 0; i < tail; ++i)
+    if (s.dim(lead + i) != shape.dim(shape.rank() - tail + i)) return -1;
+  return s.num_elements();
+}
+
+Dims without_leading_ones(const Dims& dims) {
+  size_t lead = 0;
+  while (lead < dims.size() && dims[lead] == 1) ++lead;
+  Dims out;
+  for (size_t i = lead; i < dims.size(); ++i) out.push_back(dims[i]);
+  return out;
+}
+
+struct ChainBuilder {
+  explicit ChainBuilder(const std::vector<int>& slot_readers) : readers(slot_readers) {}
+  const std::vector<int>& readers;  // per slot, reads by all steps and fetches
+  std::shared_ptr<FusedGroup> group = std::make_shared<FusedGroup>();
+  PlanStep fused;
+  Shape shape;
+  std::unordered_map<int, int> value_of_slot;  // slot -> value index
+  std::unordered_map<int, int> external_of_slot;
+
+  bool accepts(const PlanStep& step) const {
+    if (!fusable_step(step)) return false;
+    if (group->ops.empty()) {
+      bool full = false;
+      for (const Output& in : step.node->inputs()) {
+        const int64_t role = operand_role(in, step.node->output_shape(0));
+        if (role < 0) return false;
+        full = full || role == 0;
+      }
+      return full;
+    }
+    if (step.node->output_dtype(0) != group->dtype || step.node->output_shape(0) != shape)
+      return false;
+    bool full = false;
+    for (size_t i = 0; i < step.input_slots.size(); ++i) {
+      if (value_of_slot.count(step.input_slots[i])) {
+        full = true;
+        continue;
+      }
+      const int64_t role = operand_role(step.node->inputs()[i], shape);
+      if (role < 0) return false;
+      full = full || role == 0;
+    }
+    return full;
+  }
+
+  void add(const PlanStep& step) {
+    if (group->ops.empty()) {
+      group->dtype = step.node->output_dtype(0);
+      shape = step.node->output_shape(0);
+    }
+    const TableEntry& e = *entry_of(*step.node);
+    const kernels::ElementwiseTable& table = kernels::elementwise_table();
+    const int d = static_cast<int>(group->dtype);
+    FusedOp op;
+    if (e.binary >= 0)
+      op.binary = table.binary[e.binary][d];
+    else
+      op.unary = table.unary[e.unary][d];
+    for (size_t i = 0; i < step.input_slots.size(); ++i) {
+      const int slot = step.input_slots[i];
+      auto v = value_of_slot.find(slot);
+      if (v != value_of_slot.end()) {
+        op.operands[i] = v->second;
+        continue;
+      }
+      auto x = external_of_slot.find(slot);
+      int k;
+      if (x != external_of_slot.end()) {
+        k = x->second;
+      } else {
+        k = static_cast<int>(fused.input_slots.size());
+        external_of_slot[slot] = k;
+        fused.input_slots.push_back(slot);
+        const Output& in = step.node->inputs()[i];
+        group->external_period.push_back(operand_role(in, shape));
+        group->external_dims.push_back(without_leading_ones(in.shape().dims()));
+      }
+      op.operands[i] = -(k + 1);
+      op.period = std::max(op.period, group->external_period[static_cast<size_t>(k)]);
+    }
+    if (e.binary < 0) op.operands[1] = op.operands[0];
+    value_of_slot[step.first_output] = static_cast<int>(group->ops.size());
+    group->value_slots.push_back(step.first_output);
+    group->ops.push_back(op);
+    group->steps.push_back(step);
+  }
+
+  // Scratch tiles for the values nobody outside the chain reads, reused after their last read.
+  PlanStep finish() {
+    const size_t n = group->ops.size();
+    std::vector<int> inside(n, 0), last(n, -1);
+    for (size_t k = 0; k < n; ++k) {
+      const FusedOp& op = group->ops[k];
+      const int arity = op.binary ? 2 : 1;
+      for (int i = 0; i < arity; ++i)
+        if (op.operands[i] >= 0) {
+          ++inside[static_cast<size_t>(op.operands[i])];
+          last[static_cast<size_t>(op.operands[i])] = static_cast<int>(k);
+        }
+    }
+    // A unary op's second operand repeats the first: counted once above (arity 1).
+    group->registers.assign(n, -1);
+    std::vector<int> free_registers;
+    for (size_t k = 0; k < n; ++k) {
+      const FusedOp& op = group->ops[k];
+      const int arity = op.binary ? 2 : 1;
+      for (int i = 0; i < arity; ++i) {
+        const int v = op.operands[i];
+        if (v >= 0 && last[static_cast<size_t>(v)] == static_cast<int>(k) &&
+            group->registers[static_cast<size_t>(v)] >= 0 && (i == 0 || v != op.operands[0]))
+          free_registers.push_back(group->registers[static_cast<size_t>(v)]);
+      }
+      const int slot = group->value_slots[k];
+      if (readers[static_cast<size_t>(slot)] > inside[k]) continue;  // read outside: materialised
+      if (free_registers.empty()) {
+        group->registers[k] = group->num_registers++;
+      } else {
+        group->registers[k] = free_registers.back();
+        free_registers.pop_back();
+      }
+      if (last[k] < 0) free_registers.push_back(group->registers[k]);  // never read
+    }
+    const PlanStep& tail = group->steps.back();
+    fused.node = tail.node;
+    fused.first_output = tail.first_output;
+    fused.resources.assign(fused.input_slots.size() + 1, nullptr);
+    fused.fused = group;
+    return std::move(fused);
+  }
+};
+
+void count_readers(const std::vector<PlanStep>& steps, std::vector<int>& readers) {
+  std::vector<int> slots;
+  for (const PlanStep& step : steps) {
+    slots.clear();
+    slots_read_by(step, slots);
+    for (int s : slots) ++readers[static_cast<size_t>(s)];
+  }
+}
+
+}  // namespace
+
+bool may_write_in_place(const Node& node, int input) {
+  if (entry_of(node)) return true;
+  const std::string& type = node.type();
+  const DType d = node.output_dtype(0);
+  if (!is_floating(d) || node.num_outputs() != 1) return false;
+  // The bias broadcasts over the value, element by element.
+  if (type == "BiasAdd" || type == "BiasAddV1") return input == 0;
+  // AddN adds input 0 and 1 into its output, then each further input: only input 0 (or 1) may
+  // share the output's buffer.
+  if (type == "AddN") return input == 0 && node.inputs().size() >= 2;
+  // kernels/activations.h: out[i] = f(a[i], b[i]).
+  if (type == "LeakyRelu" || type == "Selu" || type == "LeakyReluGrad" || type == "SeluGrad")
+    return true;
+  return false;
+}
+
+void fuse_elementwise(Plan& plan) {
+  std::vector<int> readers(static_cast<size_t>(plan.num_slots), 0);
+  count_readers(plan.steps, readers);
+  for (int s : plan.fetch_slots) ++readers[static_cast<size_t>(s)];
+  std::vector<PlanStep> out;
+  out.reserve(plan.steps.size());
+  size_t t = 0;
+  while (t < plan.steps.size()) {
+    ChainBuilder chain(readers);
+    size_t end = t;
+    while (end < plan.steps.size() && chain.accepts(plan.steps[end])) chain.add(plan.steps[end++]);
+    if (end - t >= 2) {
+      out.push_back(chain.finish());
+      t = end;
+    } else {
+      out.push_back(std::move(plan.steps[t++]));
+    }
+  }
+  plan.steps = std::move(out);
+}
+
+namespace {
+
+struct alignas(64) CacheLine {
+  char bytes[64];
+};
+
+// Per-thread scratch tiles, grown once to the largest chain's need.
+char* scratch(size_t bytes) {
+  thread_local std::vector<CacheLine> lines;
+  if (bytes == 0) return nullptr;
+  const size_t need = (bytes + sizeof(CacheLine) - 1) / sizeof(CacheLine);
+  if (lines.size() < need) lines.resize(need);
+  return lines.front().bytes;
+}
+
+}  // namespace
+
+bool run_fused(const PlanStep& step, std::vector<Tensor>& values, ThreadPool& pool,
+               const SpareBuffers& spares) {
+  const FusedGroup& g = *step.fused;
+  const size_t num_external = step.input_slots.size();
+  // The shape every value of the chain has this run: the full operands' (all the same). An
+  // input without a value: the unfused steps name the op that reads it.
+  const Dims* dims = nullptr;
+  for (size_t k = 0; k < num_external; ++k) {
+    const Tensor& t = values[static_cast<size_t>(step.input_slots[k])];
+    if (!t.defined()) return false;
+    if (g.external_period[k] != 0) continue;
+    if (!dims)
+      dims = &t.dims();
+    else if (t.dims() != *dims)
+      return false;
+  }
+  if (!dims) return false;
+  // The broadcasting operands have the dimensions they were compiled with, no more than the
+  // chain's rank, and those are the chain's trailing ones this run.
+  for (size_t k = 0; k < num_external; ++k) {
+    if (g.external_period[k] == 0) continue;
+    const Tensor& t = values[static_cast<size_t>(step.input_slots[k])];
+    if (t.num_elements() != g.external_period[k] || t.rank() > static_cast<int>(dims->size()))
+      return false;
+    const Dims& tail = g.external_dims[k];
+    if (g.external_period[k] == 1) continue;
+    if (without_leading_ones(t.dims()) != tail) return false;
+    for (size_t i = 0; i < tail.size(); ++i)
+      if ((*dims)[dims->size() - tail.size() + i] != tail[i]) return false;
+  }
+  const Dims shape = *dims;  // the slots below may be written
+  int64_t n = 1;
+  for (int64_t d : shape) n *= d;
+  const size_t esize = dtype_size(g.dtype);
+  const size_t num_values = g.ops.size();
+  // Base pointers: externals, then materialised values (nullptr for scratch ones).
+  thread_local std::vector<char*> base_storage;
+  if (base_storage.size() < num_external + num_values)
+    base_storage.resize(num_external + num_values);
+  char** bases = base_storage.data();
+  for (size_t k = 0; k < num_external; ++k)
+    bases[k] = static_cast<char*>(values[static_cast<size_t>(step.input_slots[k])].raw());
+  for (size_t v = 0; v < num_values; ++v) {
+    bases[num_external + v] = nullptr;
+    if (g.registers[v] >= 0) continue;
+    Tensor& slot = values[static_cast<size_t>(g.value_slots[v])];
+    bases[num_external + v] = static_cast<char*>(obtain_output(slot, g.dtype, shape, spares).raw());
+  }
+  if (n == 0) return true;
+  const int64_t tile = kTileBytes / static_cast<int64_t>(esize);
+  const int64_t tiles = (n + tile - 1) / tile;
+  const int64_t grain =
+      std::max<int64_t>(1, kGrainWork / (tile * static_cast<int64_t>(num_values)));
+  const size_t tile_bytes = static_cast<size_t>(tile) * esize;
+  const size_t scratch_bytes = static_cast<size_t>(g.num_registers) * tile_bytes;
+  pool.parallel_for(
+      tiles, grain,
+      [&](int64_t first, int64_t last) {
+        char* regs = scratch(scratch_bytes);
+        for (int64_t t = first; t < last; ++t) {
+          const int64_t begin = t * tile;
+          const int64_t end = std::min(begin + tile, n);
+          // Operand pointers for the elements [pos, ...) of this tile.
+          auto pointer = [&](int operand, int64_t pos, int64_t& stride) -> char* {
+            if (operand < 0) {
+              const size_t k = static_cast<size_t>(-operand - 1);
+              const int64_t period = g.external_period[k];
+              stride = period == 1 ? 0 : 1;
+              const int64_t at = period == 0 ? pos : (period == 1 ? 0 : pos % period);
+              return bases[k] + static_cast<size_t>(at) * esize;
+            }
+            stride = 1;
+            const int r = g.registers[static_cast<size_t>(operand)];
+            return r >= 0 ? regs + static_cast<size_t>(r) * tile_bytes +
+                                static_cast<size_t>(pos - begin) * esize
+                          : bases[num_external + static_cast<size_t>(operand)] +
+                                static_cast<size_t>(pos) * esize;
+          };
+          for (size_t v = 0; v < num_values; ++v) {
+            const FusedOp& op = g.ops[v];
+            // An operand repeating P elements: in pieces that do not cross a repetition.
+            for (int64_t pos = begin; pos < end;) {
+              const int64_t stop =
+                  op.period > 1 ? std::min(end, (pos / op.period + 1) * op.period) : end;
+              int64_t out_stride, sa, sb;
+              char* out = pointer(static_cast<int>(v), pos, out_stride);
+              const char* a = pointer(op.operands[0], pos, sa);
+              if (op.unary) {
+                op.unary(a, out, stop - pos);
+              } else {
+                const char* b = pointer(op.operands[1], pos, sb);
+                op.binary(a, sa, b, sb, out, stop - pos);
+              }
+              pos = stop;
+            }
+          }
+        }
+      },
+      1);
+  return true;
+}
+
+}  // namespace varflow

@@ -1,0 +1,132 @@
+"""Memory planning never overwrites what must survive a step: fed arrays, fetched results (also
+those of earlier runs the caller still holds), variables, constants, values aliased by Identity
+or Reshape, and the values while loops save for their gradients. Each case also matches the
+plan compiled without memory planning (VARFLOW_PLAN_OPTIMIZE=0)."""
+
+import os
+
+import numpy as np
+import varflow as tf
+
+
+def unoptimised(fn):
+    os.environ["VARFLOW_PLAN_OPTIMIZE"] = "0"
+    try:
+        return fn()
+    finally:
+        os.environ.pop("VARFLOW_PLAN_OPTIMIZE", None)
+
+
+def test_fed_arrays_variables_and_constants_are_not_overwritten():
+    with tf.Graph().as_default():
+        x = tf.placeholder(tf.float32, [6])
+        v = tf.Variable(np.arange(6, dtype=np.float32), name="v")
+        c = tf.constant(np.full(6, 3.0, np.float32))
+        # Each op's first input dies at it: all candidates for writing in place.
+        a = tf.identity(x) + 1.0
+        b = tf.reshape(v.value(), [2, 3]) * 2.0
+        d = tf.identity(c) - 1.0
+        out = tf.reshape(a, [2, 3]) + b + tf.reshape(d, [2, 3])
+        feed = np.linspace(0, 1, 6).astype(np.float32)
+        kept = feed.copy()
+        with tf.Session() as sess:
+            sess.run(v.initializer)
+            for _ in range(3):
+                res = sess.run(out, {x: feed})
+            np.testing.assert_array_equal(feed, kept)
+            np.testing.assert_array_equal(sess.run(v), np.arange(6, dtype=np.float32))
+            np.testing.assert_array_equal(sess.run(c), np.full(6, 3.0, np.float32))
+            expected = (kept + 1).reshape(2, 3) + np.arange(6).reshape(2, 3) * 2 + 2
+            np.testing.assert_allclose(res, expected, rtol=1e-6)
+
+
+def test_results_of_earlier_runs_survive_later_runs():
+    with tf.Graph().as_default():
+        x = tf.placeholder(tf.float32, [1000])
+        h = x
+        for _ in range(5):
+            h = tf.tanh(h * 1.5 + 0.25)
+        y = tf.reduce_sum(h) + tf.zeros([1000]) * h  # a non-fused consumer
+        with tf.Session() as sess:
+            r1 = sess.run([h, y], {x: np.zeros(1000, np.float32)})
+            snapshot = [r.copy() for r in r1]
+            for k in range(1, 4):
+                sess.run([h, y], {x: np.full(1000, float(k), np.float32)})
+            for r, s in zip(r1, snapshot, strict=True):
+                np.testing.assert_array_equal(r, s)
+
+
+def test_fetching_an_input_that_dies_in_place_keeps_its_value():
+    with tf.Graph().as_default():
+        x = tf.placeholder(tf.float32, [4])
+        a = tf.matmul(tf.reshape(x, [2, 2]), tf.eye(2))  # not elementwise: a real buffer
+        b = tf.exp(a)  # a's last reader: may write in place unless a is fetched
+        c = tf.matmul(b, tf.eye(2))
+        with tf.Session() as sess:
+            feed = {x: np.arange(4, dtype=np.float32)}
+            av, cv = sess.run([a, c], feed)
+            np.testing.assert_array_equal(av, np.arange(4, dtype=np.float32).reshape(2, 2))
+            np.testing.assert_allclose(cv, np.exp(av), rtol=1e-6)
+
+
+def test_while_loop_gradients_match_the_unplanned_plan():
+    def build_and_run():
+        with tf.Graph().as_default():
+            x = tf.Variable(np.linspace(0.1, 0.9, 50).astype(np.float32), name="x")
+
+            def body(i, h):
+                return i + 1, tf.tanh(h * 1.1 + 0.05) * tf.exp(-h)
+
+            _, h = tf.while_loop(lambda i, h: i < 6, body, [tf.constant(0), x.value()])
+            loss = tf.reduce_sum(tf.sigmoid(h * 2.0) - h)
+            (g,) = tf.gradients(loss, [x])
+            with tf.Session() as sess:
+                sess.run(x.initializer)
+                sess.run([h, g])
+                return sess.run([h, g, loss])
+
+    optimised = build_and_run()
+    reference = unoptimised(build_and_run)
+    for a, b in zip(optimised, reference, strict=True):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_cond_results_that_are_outer_tensors_are_not_overwritten():
+    with tf.Graph().as_default():
+        x = tf.placeholder(tf.float32, [3])
+        p = tf.placeholder(tf.bool, [])
+        a = tf.matmul(tf.reshape(x, [1, 3]), tf.eye(3))
+        r = tf.cond(p, lambda: a, lambda: a * 2.0)
+        out = tf.exp(r) + 0.0
+        with tf.Session() as sess:
+            feed = {x: np.array([0.0, 1.0, 2.0], np.float32)}
+            for flag in (True, False, True):
+                av, ov = sess.run([a, out], {**feed, p: flag})
+                np.testing.assert_array_equal(av, [[0.0, 1.0, 2.0]])
+                scale = 1.0 if flag else 2.0
+                np.testing.assert_allclose(ov, np.exp(av * scale), rtol=1e-6)
+
+
+def test_training_loop_matches_the_unplanned_plan():
+    def build_and_run():
+        with tf.Graph().as_default():
+            tf.set_random_seed(1)
+            x = tf.constant(np.linspace(-1, 1, 64).reshape(16, 4).astype(np.float32))
+            y = tf.constant(np.linspace(0, 1, 16).reshape(16, 1).astype(np.float32))
+            w1 = tf.Variable(np.full((4, 8), 0.1, np.float32))
+            b1 = tf.Variable(np.zeros(8, np.float32))
+            w2 = tf.Variable(np.full((8, 1), 0.2, np.float32))
+            h = tf.nn.relu(tf.matmul(x, w1) + b1)
+            pred = tf.sigmoid(tf.matmul(h, w2))
+            loss = tf.reduce_mean(tf.square(pred - y))
+            train = tf.train.AdamOptimizer(0.05).minimize(loss)
+            with tf.Session() as sess:
+                sess.run(tf.global_variables_initializer())
+                losses = [sess.run([train, loss])[1] for _ in range(20)]
+                return losses, sess.run(w1), sess.run(w2)
+
+    optimised = build_and_run()
+    reference = unoptimised(build_and_run)
+    assert optimised[0] == reference[0]
+    np.testing.assert_array_equal(optimised[1], reference[1])
+    np.testing.assert_array_equal(optimised[2], reference[2])
