@@ -9,9 +9,19 @@
 #include "varflow/op_registry.h"
 #include "varflow/variable.h"
 
+// Op families that register themselves from their own files (ops/assert_ops.cc,
+// ops/candidate_sampling_ops.cc): referring to them keeps their objects in the module.
+extern "C" {
+extern const int varflow_assert_ops;
+extern const int varflow_candidate_sampling_ops;
+}
+
 namespace varflow::bindings {
 
 namespace {
+
+[[gnu::used]] const int* const kSelfRegisteredOps[] = {&varflow_assert_ops,
+                                                          &varflow_candidate_sampling_ops};
 
 // An int64 from a Python int, or a typed error saying what `what` was (pybind11's own
 // cast_error would surface as an untyped RuntimeError).
@@ -226,14 +236,31 @@ void bind_graph(py::module_& m) {
       .def("set_collection_store", &Graph::set_collection_store)
       .def("add_to_collection", &Graph::add_to_collection)
       .def("finalize", &Graph::finalize)
+      .def("_unsafe_unfinalize", &Graph::unsafe_unfinalize)
       .def_property_readonly("finalized", &Graph::finalized)
       .def_property_readonly("uid", &Graph::uid)
       .def_property("seed", &Graph::seed, &Graph::set_seed)
       .def("next_op_seed", &Graph::next_op_seed)
-      .def("variable_info", [](const Graph& g, const Node* node) -> py::object {
-        const VariableInfo* info = g.variable_info(node);
-        return info ? py::cast(*info) : py::none();
-      });
+      .def("variable_info",
+           [](const Graph& g, const Node* node) -> py::object {
+             const VariableInfo* info = g.variable_info(node);
+             return info ? py::cast(*info) : py::none();
+           })
+      // Tensor.set_shape: TF1 merges the claim into the static shape, so that ops built later
+      // infer from it (and feeds are checked against it); an incompatible claim is a ValueError.
+      .def(
+          "merge_output_shape",
+          [](Graph& g, Node& node, int index, const py::handle& shape) {
+            if (index < 0 || index >= node.num_outputs())
+              raise(ErrorCode::kValue, "Node '", node.name(), "' has no output ", index);
+            const Shape claim = shape_from_py(shape);
+            const Shape& current = node.output_shape(index);
+            if (!current.compatible_with(claim))
+              raise(ErrorCode::kValue, "Shapes ", current.to_string(), " and ", claim.to_string(),
+                    " are incompatible");
+            g.refine_output_shape(node, index, current.merge_with(claim));
+          },
+          py::arg("node"), py::arg("index"), py::arg("shape"));
 
   py::class_<VariableInfo>(m, "VariableInfo")
       .def_property_readonly(

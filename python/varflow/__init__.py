@@ -387,3 +387,41 @@ def cmake_prefix() -> str:
 
 
 del dtypes_float32
+
+# --- assertions, numeric checks and printing (tf.debugging; check_ops, logging_ops) ----------
+from varflow import debugging  # noqa: E402
+from varflow.check_ops import (  # noqa: E402
+    Assert,
+    assert_equal,
+    assert_greater,
+    assert_greater_equal,
+    assert_integer,
+    assert_less,
+    assert_less_equal,
+    assert_near,
+    assert_negative,
+    assert_non_negative,
+    assert_non_positive,
+    assert_none_equal,
+    assert_positive,
+    assert_proper_iterable,
+    assert_rank,
+    assert_rank_at_least,
+    assert_rank_in,
+    assert_same_float_dtype,
+    assert_scalar,
+    assert_type,
+    is_non_decreasing,
+    is_numeric_tensor,
+    is_strictly_increasing,
+)
+from varflow.logging_ops import Print, check_numerics, verify_tensor_all_finite  # noqa: E402
+from varflow.logging_ops import print_v2 as print  # noqa: E402, A001  (tf.print)
+
+# --- queue and random leftovers (tf.queue, tf.random_shuffle, tf.count_up_to) ----------------
+from varflow.data_flow_ops import count_up_to, queue, random_shuffle  # noqa: E402
+
+random.shuffle = random_shuffle
+random.log_uniform_candidate_sampler = nn.log_uniform_candidate_sampler
+random.uniform_candidate_sampler = nn.uniform_candidate_sampler
+random.fixed_unigram_candidate_sampler = nn.fixed_unigram_candidate_sampler

@@ -870,12 +870,33 @@ def embedding_lookup(
 ) -> Tensor:
     """Looks up `ids` in a list of embedding tensors.
 
-    varflow supports one (unpartitioned) `params` tensor, for which this is a gather of
-    rows. varflow has no `IndexedSlices`: the gradient for `params` is a dense tensor of
-    `params`' shape (an `UnsortedSegmentSum` of the upstream gradient rows).
+    This function is used to perform parallel lookups on the list of tensors in `params`. It
+    is a generalization of `tf.gather`, where `params` is interpreted as a partitioning of a
+    large embedding tensor. `params` may be a `PartitionedVariable` as returned by using
+    `tf.compat.v1.get_variable()` with a partitioner.
+
+    If `len(params) > 1`, each element `id` of `ids` is partitioned between the elements of
+    `params` according to the `partition_strategy`. In all strategies, if the id space does
+    not evenly divide the number of partitions, each of the first `(max_id + 1) %
+    len(params)` partitions will be assigned one more id.
+
+    If `partition_strategy` is `"mod"`, we assign each id to partition `p = id % len(params)`.
+    For instance, 13 ids are split across 5 partitions as: `[[0, 5, 10], [1, 6, 11], [2, 7,
+    12], [3, 8], [4, 9]]`
+
+    If `partition_strategy` is `"div"`, we assign ids to partitions in a contiguous manner. In
+    this case, 13 ids are split across 5 partitions as: `[[0, 1, 2], [3, 4, 5], [6, 7, 8],
+    [9, 10], [11, 12]]`
+
+    The results of the lookup are concatenated into a dense tensor. The returned tensor has
+    shape `shape(ids) + shape(params)[1:]`. varflow has no `IndexedSlices`: the gradient for
+    each partition is a dense tensor of its shape.
 
     Args:
-      params: A single tensor representing the complete embedding tensor (or a list of one).
+      params: A single tensor representing the complete embedding tensor, or a list of P
+        tensors all of same shape except for the first dimension, representing sharded
+        embedding tensors. Alternatively, a `PartitionedVariable`, created by partitioning
+        along dimension 0.
       ids: A `Tensor` with type `int32` or `int64` containing the ids to be looked up in
         `params`.
       partition_strategy: A string specifying the partitioning strategy, relevant if
@@ -886,25 +907,30 @@ def embedding_lookup(
         value.
 
     Returns:
-      A `Tensor` with the same type as the tensors in `params`, of shape
-      `shape(ids) + shape(params)[1:]`.
+      A `Tensor` with the same type as the tensors in `params`.
 
     Raises:
-      ValueError: If `params` is empty, or is a list of more than one tensor.
+      ValueError: If `params` is empty, or `partition_strategy` is unknown.
     """
     from varflow.graph import name_scope
 
-    if isinstance(params, (list, tuple)):
-        if len(params) != 1:
-            raise NotImplementedError(
-                "embedding_lookup over partitioned params is not supported yet"
-            )
-        params = params[0]
+    if partition_strategy not in ("mod", "div"):
+        raise ValueError(f"Unrecognized partition strategy: {partition_strategy}")
     if params is None:
         raise ValueError("Need at least one param")
-    with name_scope(name, "embedding_lookup") as scope:
+    if hasattr(params, "_get_variable_list"):  # a PartitionedVariable
+        params = list(params)
+    if not isinstance(params, (list, tuple)):
+        params = [params]
+    params = list(params)
+    if not params:
+        raise ValueError("Need at least one param")
+    with name_scope(name, "embedding_lookup", [*params, ids]) as scope:
         ids = convert_to_tensor(ids, name="ids")
-        result = gather(params, ids, name=scope)
+        if len(params) == 1:
+            result = gather(params[0], ids, name=scope)
+        else:
+            result = _partitioned_gather(params, ids, partition_strategy)
         if max_norm is not None:
             # TF1: each embedding (the dimensions past the ids') is clipped to L2 norm max_norm.
             from varflow import clip_ops, math_ops
@@ -915,6 +941,58 @@ def embedding_lookup(
                 axes = math_ops.range(rank(ids), rank(result))
             result = clip_ops.clip_by_norm(result, max_norm, axes=axes)
         return identity(result)
+
+
+def _partitioned_gather(params, ids, partition_strategy):
+    """Rows of the virtual concatenation of `params` at `ids` (TF1's partition assignment).
+
+    Each partition gathers every id (those not its own read row 0, always valid) and a select
+    keeps the rows of its own ids, so the gradient of each partition is its own rows only.
+    """
+    from varflow import math_ops
+
+    np_ = len(params)
+    params = [convert_to_tensor(p) for p in params]
+    flat = reshape(ids, [-1])
+    if partition_strategy == "mod":
+        assignment = math_ops.floormod(flat, np_)
+        local = math_ops.floordiv(flat, np_)
+    else:
+        sizes = [p.shape[0] if p.shape.ndims else None for p in params]
+        sizes = [getattr(d, "value", d) for d in sizes]
+        if all(d is not None for d in sizes):
+            total = constant(sum(sizes), dtype=flat.dtype)
+        else:
+            total = math_ops.reduce_sum(
+                math_ops.cast(stack([shape(p)[0] for p in params]), flat.dtype)
+            )
+        per = math_ops.floordiv(total, np_)
+        extras = math_ops.floormod(total, np_)
+        assignment = math_ops.maximum(
+            math_ops.floordiv(flat, per + 1), math_ops.floordiv(flat - extras, per)
+        )
+        local = math_ops.where(
+            math_ops.less(assignment, extras),
+            math_ops.floormod(flat, per + 1),
+            math_ops.floormod(flat - extras, per),
+        )
+    result = None
+    for p, part in enumerate(params):
+        mine = math_ops.equal(assignment, p)
+        rows = gather(part, math_ops.where(mine, local, zeros_like(local)))
+        if rows.shape.ndims is not None:
+            keep = reshape(mine, [-1] + [1] * (rows.shape.ndims - 1))
+        else:
+            ones_ = fill(expand_dims(rank(rows) - 1, 0), 1)
+            keep = reshape(mine, concat([shape(mine), ones_], 0))
+        keep = math_ops.logical_and(keep, ones_like(rows, dtype=dtypes.bool))
+        picked = math_ops.where(keep, rows, zeros_like(rows))
+        result = picked if result is None else result + picked
+    out_shape = concat([shape(ids), shape(params[0])[1:]], 0)
+    result = reshape(result, out_shape)
+    if ids.shape.ndims is not None and params[0].shape.ndims is not None:
+        result.set_shape(ids.shape.as_list() + params[0].shape.as_list()[1:])
+    return result
 
 
 def tile(input, multiples, name=None) -> Tensor:  # noqa: A002

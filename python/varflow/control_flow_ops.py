@@ -239,9 +239,11 @@ def case(pred_fn_pairs, default=None, exclusive=False, strict=False, name="case"
 
     Args:
       pred_fn_pairs: list of (boolean scalar tensor, callable) pairs, or a dict of them.
-      default: callable for when no predicate holds; None uses the last pair's callable
-        (TF1 then also asserts that its predicate holds; varflow does not check it).
-      exclusive: accepted; varflow does not check that at most one predicate holds.
+      default: callable for when no predicate holds; None uses the last pair's callable,
+        which then asserts (as TF1) that its predicate holds.
+      exclusive: True asserts at run time that at most one predicate holds
+        (InvalidArgumentError "Input error: exclusive=True: more than 1 conditions (...)
+        evaluated as True").
       strict: as for tf.cond.
       name: name scope.
 
@@ -262,17 +264,74 @@ def case(pred_fn_pairs, default=None, exclusive=False, strict=False, name="case"
             raise TypeError("Each entry in pred_fn_pairs must be a 2-tuple")
         if not callable(pair[1]):
             raise TypeError(f"fn for pred {pair[0].name} must be callable.")
+    all_preds = [p for p, _ in pairs]
     if default is None:
         if not pairs:
             raise ValueError("pred_fn_pairs and default cannot both be empty")
-        default = pairs[-1][1]
+        default = _asserting_default(pairs[-1][0], pairs[-1][1], all_preds)
         pairs = pairs[:-1]
     with name_scope(name, "case"):
         fn = default
         for pred, branch_fn in reversed(pairs):
             fn = _chained_cond(pred, branch_fn, fn)
-        result = fn()
+        if exclusive:
+            from varflow.graph import control_dependencies
+
+            check = _assert_at_most_n_true(all_preds, 1, "Input error: exclusive=True")
+            with control_dependencies([check]):
+                result = fn()
+        else:
+            result = fn()
     return result if strict else _unpack_singleton(result)
+
+
+def _assert_at_most_n_true(preds, n, msg):
+    """An Assert that at most `n` of the bool scalars `preds` hold (TF1's message)."""
+    from varflow import array_ops, dtypes, math_ops
+    from varflow.check_ops import Assert
+
+    preds_c = array_ops.stack(preds, name="preds_c")
+    num_true = math_ops.reduce_sum(math_ops.cast(preds_c, dtypes.int32), name="num_true_conds")
+    names = ", ".join(getattr(p, "name", "?") for p in preds)
+    data = [f"{msg}: more than {n} conditions ({names}) evaluated as True:", preds_c]
+    return Assert(math_ops.less_equal(num_true, n), data, summarize=len(preds))
+
+
+def _asserting_default(pred, action, all_preds):
+    """TF1's default for `case(default=None)`: the last pair's callable, asserting that its
+    predicate holds (none holding is an input error) and that no other one does."""
+
+    def default():
+        from varflow import array_ops
+        from varflow.check_ops import Assert
+        from varflow.graph import control_dependencies
+
+        checks = [
+            Assert(
+                pred,
+                [
+                    "Input error: None of conditions evaluated as True:",
+                    array_ops.stack(all_preds, name="preds_c"),
+                ],
+            )
+        ]
+        if len(all_preds) > 1:
+            checks.insert(
+                0,
+                _assert_at_most_n_true(
+                    all_preds[:-1],
+                    0,
+                    f"Implementation error: selected default action #{len(all_preds) - 1} was "
+                    "called, but some of other predicates are True: ",
+                ),
+            )
+        with control_dependencies(checks):
+            out = action()
+            return nest.map_structure(
+                lambda t: array_ops.identity(t) if isinstance(t, Tensor) else t, out
+            )
+
+    return default
 
 
 def _chained_cond(pred, true_fn, false_fn):

@@ -10,6 +10,7 @@ and the op names (``fifo_queue_enqueue``, ``fifo_queue_DequeueMany``, ...) are T
 from __future__ import annotations
 
 import hashlib
+import types
 
 from varflow import dtypes as _dtypes
 from varflow import tensor_shape
@@ -602,3 +603,60 @@ class RandomShuffleQueue(QueueBase):
 
 
 __all__ = ["FIFOQueue", "PaddingFIFOQueue", "QueueBase", "RandomShuffleQueue"]
+
+
+def random_shuffle(value, seed=None, name=None):
+    """Randomly shuffles a tensor along its first dimension.
+
+    The tensor is shuffled along dimension 0, such that each `value[j]` is mapped to one and
+    only one `output[i]`. For example, a mapping that might occur for a 3x2 tensor is:
+
+    ```python
+    [[1, 2],       [[5, 6],
+     [3, 4],  ==>   [1, 2],
+     [5, 6]]        [3, 4]]
+    ```
+
+    The permutation is TF's: the same seeds draw the same order as TF1's RandomShuffle.
+
+    Args:
+      value: A Tensor to be shuffled.
+      seed: A Python integer. Used to create a random seed for the distribution. See
+        `tf.compat.v1.set_random_seed` for behavior.
+      name: A name for the operation (optional).
+
+    Returns:
+      A tensor of same shape and type as `value`, shuffled along its first dimension.
+    """
+    from varflow.train.input import _random_shuffle
+
+    return _random_shuffle(value, seed=seed, name=name)
+
+
+def count_up_to(ref, limit, name=None):
+    """Increments 'ref' until it reaches 'limit'.
+
+    Args:
+      ref: A Variable. Must be one of the following types: `int32`, `int64`. Should be from a
+        scalar `Variable` node.
+      limit: An `int`. If incrementing ref would bring it above limit, instead generates an
+        'OutOfRange' error.
+      name: A name for the operation (optional).
+
+    Returns:
+      A `Tensor`. Has the same type as `ref`. A copy of the input before increment. If
+      nothing else modifies the input, the values produced will all be distinct.
+    """
+    from varflow.train.input import _count_up_to
+
+    return _count_up_to(ref, limit, name=name)
+
+
+# tf.queue: TF1's namespace for the queue classes.
+queue = types.ModuleType("varflow.queue", "TF1's tf.queue namespace: the queue classes.")
+queue.QueueBase = QueueBase
+queue.FIFOQueue = FIFOQueue
+queue.PaddingFIFOQueue = PaddingFIFOQueue
+queue.RandomShuffleQueue = RandomShuffleQueue
+
+__all__ += ["count_up_to", "queue", "random_shuffle"]

@@ -225,14 +225,35 @@ class Tensor:
     def set_shape(self, shape) -> None:
         """Updates the static shape of this tensor with more specific information.
 
+        The merged shape is what ops built afterwards infer from, and what feeds of this
+        tensor are checked against (TF1's behaviour); no check is added at run time.
+
         Args:
           shape: A `TensorShape` (or a list of ints and None) compatible with the current shape.
 
         Raises:
           ValueError: If `shape` is not compatible with the current shape of this tensor.
         """
-        if not self.shape.is_compatible_with(shape):
-            raise ValueError(f"Shapes {self.shape} and {TensorShape(shape)} are incompatible")
+        shape = TensorShape(shape)
+        current = self.shape
+        if current.ndims is not None and shape.ndims is not None:
+            # TF's shape-inference messages (what TF1 graph mode raises since TF 1.x's C API).
+            if current.ndims != shape.ndims:
+                raise ValueError(
+                    f"Shapes must be equal rank, but are {current.ndims} and {shape.ndims}"
+                )
+            for i, (a, b) in enumerate(zip(current.as_list(), shape.as_list(), strict=True)):
+                if a is not None and b is not None and a != b:
+
+                    def text(s):
+                        return "[" + ",".join("?" if d is None else str(d) for d in s) + "]"
+
+                    raise ValueError(
+                        f"Dimension {i} in both shapes must be equal, but are {a} and {b}. "
+                        f"Shapes are {text(current.as_list())} and {text(shape.as_list())}."
+                    )
+        dims = None if shape.dims is None else [d.value for d in shape.dims]
+        self._op._graph._core.merge_output_shape(self._op._node, self._output.index, dims)
 
     def consumers(self) -> list[Operation]:
         """Returns the operations that consume this tensor.

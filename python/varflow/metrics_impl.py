@@ -6,10 +6,10 @@ that join LOCAL_VARIABLES and METRIC_VARIABLES and start at zero after
 over every batch so far; ``value`` reads it without adding anything. The formulas, names and
 defaults are TF 1.15's (``tensorflow/python/ops/metrics_impl.py``).
 
-Differences from TF1: shapes must have a known rank at graph-build time (TF1 squeezes or
-expands with ``tf.cond`` at run time otherwise), and the run-time range checks TF1 adds as
-Assert ops (predictions in [0, 1] for ``auc`` and the ``*_at_thresholds`` metrics, class ids in
-[0, num_classes) for ``mean_iou``) are not made: varflow has no Assert op yet.
+TF1's run-time range checks are Assert ops here too: predictions in [0, 1] for ``auc`` and the
+``*_at_thresholds`` metrics (when they are not float32, as in TF1), class ids in [0, num_classes) for ``confusion_matrix`` and
+``mean_iou``. Difference from TF1: shapes must have a known rank at graph-build time (TF1
+squeezes or expands with ``tf.cond`` at run time otherwise).
 """
 
 from __future__ import annotations
@@ -572,11 +572,38 @@ recall = _ratio_metric(
 )  # fmt: skip
 
 
+def _checked(x, checks):
+    """`x` after TF1's range assertions on it: (check_ops function name, bound, message)."""
+    from varflow import check_ops
+    from varflow.graph import control_dependencies
+
+    asserts = []
+    for fn_name, bound, message in checks:
+        fn = getattr(check_ops, fn_name)
+        if bound is None:
+            asserts.append(fn(x, message=message))
+        else:
+            asserts.append(fn(x, math_ops.cast(bound, x.dtype), message=message))
+    with control_dependencies(asserts):
+        return array_ops.identity(x)
+
+
 def _confusion_matrix_at_thresholds(labels, predictions, thresholds, weights, includes, metric):
     """Running tp/fn/tn/fp counts per threshold: a prediction is positive when it is greater
     than the threshold."""
+    predictions = convert_to_tensor(predictions)
+    # TF1 makes the [0, 1] checks control dependencies of the cast to float32, so they guard
+    # the update only when that cast is an op (predictions of another dtype).
+    if predictions.dtype.base_dtype != dtypes.float32:
+        predictions = _checked(
+            predictions,
+            [
+                ("assert_greater_equal", 0.0, "predictions must be in [0, 1]"),
+                ("assert_less_equal", 1.0, "predictions must be in [0, 1]"),
+            ],
+        )
     predictions, labels, weights = _remove_squeezable_dimensions(
-        math_ops.cast(convert_to_tensor(predictions), dtypes.float32),
+        math_ops.cast(predictions, dtypes.float32),
         math_ops.cast(convert_to_tensor(labels), dtypes.bool),
         weights,
         metric,
@@ -1145,6 +1172,22 @@ def confusion_matrix(
             labels = array_ops.squeeze(labels, [-1])
         labels = math_ops.cast(labels, dtypes.int64)
         predictions = math_ops.cast(predictions, dtypes.int64)
+        # TF1's sanity checks: a class id outside [0, num_classes) fails the run instead of
+        # being dropped from the matrix.
+        labels = _checked(
+            labels,
+            [
+                ("assert_non_negative", None, "`labels` contains negative values"),
+                ("assert_less", int(num_classes), "`labels` out of bound"),
+            ],
+        )
+        predictions = _checked(
+            predictions,
+            [
+                ("assert_non_negative", None, "`predictions` contains negative values"),
+                ("assert_less", int(num_classes), "`predictions` out of bound"),
+            ],
+        )
         compute = dtypes.float64
         labels_oh = array_ops.one_hot(labels, int(num_classes), dtype=compute)
         preds_oh = array_ops.one_hot(predictions, int(num_classes), dtype=compute)

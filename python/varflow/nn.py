@@ -1255,3 +1255,21 @@ from varflow.rnn import (  # noqa: E402
 
 __all__ += ["bidirectional_dynamic_rnn", "dynamic_rnn", "rnn_cell", "static_bidirectional_rnn"]
 __all__ += ["static_rnn"]
+
+# --- candidate sampling (TF1's candidate_sampling_ops.py and nn_impl.py) ------------------------
+from varflow.candidate_sampling_ops import (  # noqa: E402
+    compute_accidental_hits,
+    fixed_unigram_candidate_sampler,
+    log_uniform_candidate_sampler,
+    uniform_candidate_sampler,
+)
+from varflow.nn_sampled import nce_loss, sampled_softmax_loss  # noqa: E402
+
+__all__ += [
+    "compute_accidental_hits",
+    "fixed_unigram_candidate_sampler",
+    "log_uniform_candidate_sampler",
+    "nce_loss",
+    "sampled_softmax_loss",
+    "uniform_candidate_sampler",
+]

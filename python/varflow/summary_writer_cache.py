@@ -9,8 +9,16 @@ __all__ = ["FileWriterCache"]
 
 
 def add_meta_graph(writer, graph, saver_def=None, global_step=None) -> None:
-    """Writes `graph`'s MetaGraphDef to `writer`'s event file (TF1's FileWriter.add_meta_graph;
-    TF1's writer also does it when it is made with a graph)."""
+    """Writes `graph`'s MetaGraphDef to `writer`'s event file.
+
+    TF1's FileWriter.add_meta_graph; TF1's writer also does it when it is made with a graph.
+
+    Args:
+      writer: A `FileWriter`.
+      graph: The `Graph` to describe.
+      saver_def: An optional `SaverDef` to include.
+      global_step: An optional step to record with the event.
+    """
     from varflow.framework import export_meta_graph
     from varflow.summary import _tb
 

@@ -69,11 +69,22 @@ class _HookTimer:
         """Resets the timer."""
 
     def should_trigger_for_step(self, step):
-        """Return true if the timer should trigger for the specified step."""
+        """Return true if the timer should trigger for the specified step.
+
+        Args:
+          step: Training step to trigger on.
+        """
         raise NotImplementedError
 
     def update_last_triggered_step(self, step):
-        """Update the last triggered time and step number; returns (elapsed secs, steps)."""
+        """Update the last triggered time and step number.
+
+        Args:
+          step: The current step.
+
+        Returns:
+          (elapsed seconds, elapsed steps) since the last trigger, or (None, None).
+        """
         raise NotImplementedError
 
     def last_triggered_step(self):
@@ -166,11 +177,22 @@ class NeverTriggerTimer(_HookTimer):
     """Timer that never triggers."""
 
     def should_trigger_for_step(self, step):
-        """Always False."""
+        """Always False.
+
+        Args:
+          step: Training step (ignored).
+        """
         return False
 
     def update_last_triggered_step(self, step):
-        """Records nothing; returns (None, None)."""
+        """Records nothing.
+
+        Args:
+          step: The current step (ignored).
+
+        Returns:
+          (None, None).
+        """
         return None, None
 
     def last_triggered_step(self):

@@ -848,6 +848,17 @@ class _MonitoredSession:
     """See `MonitoredSession` or `SingularMonitoredSession`."""
 
     def __init__(self, session_creator, hooks, should_recover, stop_grace_period_secs=120):
+        """Sets up a Monitored or Hooked Session.
+
+        Args:
+          session_creator: A factory object to create session. Typically a
+            `ChiefSessionCreator` or a `WorkerSessionCreator`.
+          hooks: An iterable of `SessionRunHook' objects.
+          should_recover: A bool. Indicates whether to recover from `AbortedError` and
+            `UnavailableError` or not.
+          stop_grace_period_secs: Number of seconds given to threads to stop after `close()`
+            has been called.
+        """
         self._graph_was_finalized = get_default_graph().finalized
         self._graph = get_default_graph()
         self._hooks = list(hooks or [])
