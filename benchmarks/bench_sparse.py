@@ -8,7 +8,7 @@ Rows (forward and the gradient to the dense operand, in one step):
   gradient to the table.
 
 Each implementation runs in a worker process of its own (TF1 may live in another venv:
-``--peer-python``); the parent runs them round-robin and reports the median of `--reps`
+``--peer-python``, which also runs PyTorch); the parent runs them round-robin and reports the median of `--reps`
 samples, each a calibrated number of back-to-back steps of at least 0.2 s.
 
     python benchmarks/bench_sparse.py [--peer-python /work/venv-tf/bin/python] [--reps 5]
@@ -148,7 +148,7 @@ def main():
     ):
         times = {}
         for impl in ("varflow", "tf", "torch"):
-            python = args.peer_python if impl == "tf" else sys.executable
+            python = args.peer_python if impl in ("tf", "torch") else sys.executable
             cmd = [python, __file__, "--worker", impl, case, "--reps", str(args.reps)]
             out = subprocess.run(cmd, capture_output=True, text=True, check=False)
             if out.returncode != 0:

@@ -292,6 +292,13 @@ retain = sparse_retain
 def sparse_reset_shape(sp_input, new_shape=None) -> SparseTensor:
     """A `SparseTensor` with the same entries and `new_shape` (by default the tightest shape).
 
+    Args:
+      sp_input: The input `SparseTensor`.
+      new_shape: None (the tightest shape holding the indices) or an int64 vector.
+
+    Returns:
+      A `SparseTensor`.
+
     Raises:
       TypeError: If `sp_input` is not a `SparseTensor`.
     """
@@ -390,7 +397,9 @@ add = sparse_add
 def _reduction_axes(sp_input, axis):
     if axis is not None:
         return convert_to_tensor(axis, dtype=dtypes.int32)
-    rank = sp_input.dense_shape.shape.as_list()[0] if sp_input.dense_shape.shape.ndims == 1 else None
+    rank = (
+        sp_input.dense_shape.shape.as_list()[0] if sp_input.dense_shape.shape.ndims == 1 else None
+    )
     if rank is not None:
         return graph_module.constant(np.arange(int(rank), dtype=np.int32))
     from varflow import math_ops
@@ -494,7 +503,14 @@ def sparse_segment_sum(data, indices, segment_ids, name=None) -> Tensor:
 def sparse_segment_mean(data, indices, segment_ids, name=None) -> Tensor:
     """Means of ``data[indices]`` along sorted segments (op ``SparseSegmentMean``).
 
-    Args and Raises as `sparse_segment_sum`; `data` must be float32 or float64.
+    Args:
+      data: A float32 or float64 `Tensor`.
+      indices: A 1-D int32/int64 `Tensor` of rows of `data`.
+      segment_ids: A 1-D int32/int64 `Tensor` of sorted segment ids, one per index.
+      name: A name for the operation (optional).
+
+    Returns:
+      A `Tensor` with `segment_ids[-1] + 1` rows.
     """
     return _segment("SparseSegmentMean", data, indices, segment_ids, name)
 
@@ -502,6 +518,13 @@ def sparse_segment_mean(data, indices, segment_ids, name=None) -> Tensor:
 def sparse_segment_sqrt_n(data, indices, segment_ids, name=None) -> Tensor:
     """Sums of ``data[indices]`` along sorted segments divided by sqrt(segment size).
 
-    Args and Raises as `sparse_segment_sum`; `data` must be float32 or float64.
+    Args:
+      data: A float32 or float64 `Tensor`.
+      indices: A 1-D int32/int64 `Tensor` of rows of `data`.
+      segment_ids: A 1-D int32/int64 `Tensor` of sorted segment ids, one per index.
+      name: A name for the operation (optional).
+
+    Returns:
+      A `Tensor` with `segment_ids[-1] + 1` rows.
     """
     return _segment("SparseSegmentSqrtN", data, indices, segment_ids, name)

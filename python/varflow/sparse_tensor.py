@@ -41,7 +41,14 @@ class SparseTensor:
 
     @classmethod
     def from_value(cls, sparse_tensor_value) -> SparseTensor:
-        """A `SparseTensor` of constants from a `SparseTensorValue` (or passes a SparseTensor)."""
+        """A `SparseTensor` of constants from a `SparseTensorValue` (or passes a SparseTensor).
+
+        Args:
+          sparse_tensor_value: A `SparseTensorValue` (or a `SparseTensor`, returned as is).
+
+        Returns:
+          A `SparseTensor`.
+        """
         if isinstance(sparse_tensor_value, SparseTensor):
             return sparse_tensor_value
         return cls(
@@ -134,6 +141,10 @@ class SparseTensor:
     def eval(self, feed_dict=None, session=None) -> SparseTensorValue:
         """Evaluates this sparse tensor in a `Session` (the default one if none is given).
 
+        Args:
+          feed_dict: A dictionary that maps `Tensor` objects to feed values.
+          session: The `Session` to use; the default session if None.
+
         Returns:
           A `SparseTensorValue`.
         """
@@ -218,12 +229,31 @@ def _static_shape(dense_shape) -> TensorShape:
 
 
 def is_sparse(x) -> bool:
-    """Whether `x` is a `SparseTensor` or a `SparseTensorValue`."""
+    """Whether `x` is a `SparseTensor` or a `SparseTensorValue`.
+
+    Args:
+      x: Any object.
+
+    Returns:
+      True for a `SparseTensor` or a `SparseTensorValue`.
+    """
     return isinstance(x, (SparseTensor, SparseTensorValue))
 
 
 def convert_to_tensor_or_sparse_tensor(value, dtype=None, name=None):
-    """A `SparseTensor` for a `SparseTensorValue`, a `SparseTensor` as is, else a `Tensor`."""
+    """A `SparseTensor` for a `SparseTensorValue`, a `SparseTensor` as is, else a `Tensor`.
+
+    Args:
+      value: A `SparseTensor`, `SparseTensorValue`, or an object `convert_to_tensor` takes.
+      dtype: Optional element type for the returned tensor.
+      name: Optional name to use if a new `Tensor` is created.
+
+    Returns:
+      A `SparseTensor` or a `Tensor`.
+
+    Raises:
+      ValueError: If a sparse `value`'s dtype is not `dtype`.
+    """
     if isinstance(value, SparseTensorValue):
         value = SparseTensor.from_value(value)
     if isinstance(value, SparseTensor):

@@ -1141,6 +1141,10 @@ Output FloorMod(Output x, Output y, const std::string& name = "");
 // Gather(params, indices) -> output.
 Output Gather(Output params, Output indices, const std::string& name = "");
 
+// GatherNd(params, indices) -> output. Slices of params at the index tuples in the last dimension
+// of indices.
+Output GatherNd(Output params, Output indices, const std::string& name = "");
+
 // Optional attributes of GatherV2.
 struct GatherV2Attrs {
   // only 0 is supported
@@ -2460,6 +2464,28 @@ Output ReciprocalGrad(Output y, Output dy, const std::string& name = "");
 // ReducedShape(input_shape, axes) -> output.
 Output ReducedShape(Output input_shape, Output axes, const std::string& name = "");
 
+// RegexFullMatch(input, pattern) -> output. Whether each whole string matches the pattern (RE2
+// syntax).
+Output RegexFullMatch(Output input, Output pattern, const std::string& name = "");
+
+// Optional attributes of RegexReplace.
+struct RegexReplaceAttrs {
+  // replace every match, not only the first
+  bool replace_global = true;
+  RegexReplaceAttrs& with_replace_global(bool value) {
+    replace_global = std::move(value);
+    return *this;
+  }
+};
+// RegexReplace(input, pattern, rewrite) -> output. Replaces matches of the pattern (RE2 syntax) in
+// each string with the rewrite.
+Output RegexReplace(
+    Output input,
+    Output pattern,
+    Output rewrite,
+    const RegexReplaceAttrs& attrs = {},
+    const std::string& name = "");
+
 // Relu(x) -> y.
 Output Relu(Output x, const std::string& name = "");
 
@@ -2512,6 +2538,10 @@ Output Rsqrt(Output x, const std::string& name = "");
 
 // RsqrtGrad(y, dy) -> z.
 Output RsqrtGrad(Output y, Output dy, const std::string& name = "");
+
+// ScatterNd(indices, updates, shape) -> output. A zero tensor of shape with updates added at the
+// index tuples (repeats sum).
+Output ScatterNd(Output indices, Output updates, Output shape, const std::string& name = "");
 
 // Optional attributes of ScheduleStandardNormal.
 struct ScheduleStandardNormalAttrs {
@@ -2601,10 +2631,172 @@ Output Softplus(Output x, const std::string& name = "");
 // SoftplusGrad(gradients, features) -> z.
 Output SoftplusGrad(Output gradients, Output features, const std::string& name = "");
 
+// SparseAdd(a_indices, a_values, a_shape, b_indices, b_values, b_shape, thresh) -> sum_indices,
+// sum_values, sum_shape. The sum of two ordered SparseTensors of one shape; sums below thresh in
+// magnitude are dropped.
+Node* SparseAdd(
+    Output a_indices,
+    Output a_values,
+    Output a_shape,
+    Output b_indices,
+    Output b_values,
+    Output b_shape,
+    Output thresh,
+    const std::string& name = "");
+
+// SparseAddGrad(backprop_val_grad, a_indices, b_indices, sum_indices) -> a_val_grad, b_val_grad.
+// SparseAdd's gradient to each operand's values.
+Node* SparseAddGrad(
+    Output backprop_val_grad,
+    Output a_indices,
+    Output b_indices,
+    Output sum_indices,
+    const std::string& name = "");
+
+// SparseFillEmptyRows(indices, values, dense_shape, default_value) -> output_indices,
+// output_values, empty_row_indicator, reverse_index_map. Adds a default_value entry at column 0 of
+// every empty row of a SparseTensor.
+Node* SparseFillEmptyRows(
+    Output indices,
+    Output values,
+    Output dense_shape,
+    Output default_value,
+    const std::string& name = "");
+
+// Optional attributes of SparseReduceSum.
+struct SparseReduceSumAttrs {
+  // keep reduced dimensions with length 1
+  bool keep_dims = false;
+  SparseReduceSumAttrs& with_keep_dims(bool value) {
+    keep_dims = std::move(value);
+    return *this;
+  }
+};
+// SparseReduceSum(input_indices, input_values, input_shape, reduction_axes) -> output. The sum of a
+// SparseTensor's values over the reduction axes, as a dense tensor.
+Output SparseReduceSum(
+    Output input_indices,
+    Output input_values,
+    Output input_shape,
+    Output reduction_axes,
+    const SparseReduceSumAttrs& attrs = {},
+    const std::string& name = "");
+
+// SparseReorder(input_indices, input_values, input_shape) -> output_indices, output_values. A
+// SparseTensor's entries in row-major (canonical) order.
+Node* SparseReorder(
+    Output input_indices,
+    Output input_values,
+    Output input_shape,
+    const std::string& name = "");
+
+// SparseReshape(input_indices, input_shape, new_shape) -> output_indices, output_shape. The indices
+// of a SparseTensor reshaped to new_shape (one -1 is inferred).
+Node* SparseReshape(
+    Output input_indices,
+    Output input_shape,
+    Output new_shape,
+    const std::string& name = "");
+
+// SparseSegmentMean(data, indices, segment_ids) -> output. Means of data's rows at indices, grouped
+// by sorted segment_ids.
+Output SparseSegmentMean(
+    Output data,
+    Output indices,
+    Output segment_ids,
+    const std::string& name = "");
+
+// SparseSegmentMeanGrad(grad, indices, segment_ids, output_dim0) -> output. SparseSegmentMean's
+// gradient to data.
+Output SparseSegmentMeanGrad(
+    Output grad,
+    Output indices,
+    Output segment_ids,
+    Output output_dim0,
+    const std::string& name = "");
+
+// SparseSegmentSqrtN(data, indices, segment_ids) -> output. Sums of data's rows at indices divided
+// by sqrt(segment size), by sorted segment_ids.
+Output SparseSegmentSqrtN(
+    Output data,
+    Output indices,
+    Output segment_ids,
+    const std::string& name = "");
+
+// SparseSegmentSqrtNGrad(grad, indices, segment_ids, output_dim0) -> output. SparseSegmentSqrtN's
+// gradient to data.
+Output SparseSegmentSqrtNGrad(
+    Output grad,
+    Output indices,
+    Output segment_ids,
+    Output output_dim0,
+    const std::string& name = "");
+
+// SparseSegmentSum(data, indices, segment_ids) -> output. Sums of data's rows at indices, grouped
+// by sorted segment_ids.
+Output SparseSegmentSum(
+    Output data,
+    Output indices,
+    Output segment_ids,
+    const std::string& name = "");
+
 // SparseSoftmaxCrossEntropyWithLogits(features, labels) -> loss, backprop.
 Node* SparseSoftmaxCrossEntropyWithLogits(
     Output features,
     Output labels,
+    const std::string& name = "");
+
+// SparseTensorDenseAdd(a_indices, a_values, a_shape, b) -> output. A SparseTensor added to a dense
+// tensor of the same shape.
+Output SparseTensorDenseAdd(
+    Output a_indices,
+    Output a_values,
+    Output a_shape,
+    Output b,
+    const std::string& name = "");
+
+// Optional attributes of SparseTensorDenseMatMul.
+struct SparseTensorDenseMatMulAttrs {
+  // use A's (conjugate) transpose
+  bool adjoint_a = false;
+  // use B's (conjugate) transpose
+  bool adjoint_b = false;
+  SparseTensorDenseMatMulAttrs& with_adjoint_a(bool value) {
+    adjoint_a = std::move(value);
+    return *this;
+  }
+  SparseTensorDenseMatMulAttrs& with_adjoint_b(bool value) {
+    adjoint_b = std::move(value);
+    return *this;
+  }
+};
+// SparseTensorDenseMatMul(a_indices, a_values, a_shape, b) -> product. A rank-2 SparseTensor times
+// a dense matrix.
+Output SparseTensorDenseMatMul(
+    Output a_indices,
+    Output a_values,
+    Output a_shape,
+    Output b,
+    const SparseTensorDenseMatMulAttrs& attrs = {},
+    const std::string& name = "");
+
+// Optional attributes of SparseToDense.
+struct SparseToDenseAttrs {
+  // refuse unsorted or repeated indices
+  bool validate_indices = true;
+  SparseToDenseAttrs& with_validate_indices(bool value) {
+    validate_indices = std::move(value);
+    return *this;
+  }
+};
+// SparseToDense(sparse_indices, output_shape, sparse_values, default_value) -> dense. A dense
+// tensor of output_shape: sparse_values at sparse_indices, default_value elsewhere.
+Output SparseToDense(
+    Output sparse_indices,
+    Output output_shape,
+    Output sparse_values,
+    Output default_value,
+    const SparseToDenseAttrs& attrs = {},
     const std::string& name = "");
 
 // Split(split_dim, value) -> output. num_split (int): the number of equal parts.
@@ -2646,6 +2838,29 @@ struct SqueezeAttrs {
 };
 // Squeeze(input) -> output.
 Output Squeeze(Output input, const SqueezeAttrs& attrs = {}, const std::string& name = "");
+
+// StaticRegexFullMatch(input) -> output. RegexFullMatch with the pattern fixed at graph-build time.
+// pattern (string): the regular expression (RE2 syntax).
+Output StaticRegexFullMatch(Output input, const std::string& pattern, const std::string& name = "");
+
+// Optional attributes of StaticRegexReplace.
+struct StaticRegexReplaceAttrs {
+  // replace every match, not only the first
+  bool replace_global = true;
+  StaticRegexReplaceAttrs& with_replace_global(bool value) {
+    replace_global = std::move(value);
+    return *this;
+  }
+};
+// StaticRegexReplace(input) -> output. RegexReplace with the pattern and rewrite fixed at
+// graph-build time. pattern (string): the regular expression (RE2 syntax). rewrite (string): the
+// replacement; \0..\9 insert groups.
+Output StaticRegexReplace(
+    Output input,
+    const std::string& pattern,
+    const std::string& rewrite,
+    const StaticRegexReplaceAttrs& attrs = {},
+    const std::string& name = "");
 
 // StopGradient(input) -> output.
 Output StopGradient(Output input, const std::string& name = "");
@@ -2797,6 +3012,40 @@ struct StringLengthAttrs {
 Output StringLength(
     Output input,
     const StringLengthAttrs& attrs = {},
+    const std::string& name = "");
+
+// Optional attributes of StringSplit.
+struct StringSplitAttrs {
+  // drop empty tokens
+  bool skip_empty = true;
+  StringSplitAttrs& with_skip_empty(bool value) {
+    skip_empty = std::move(value);
+    return *this;
+  }
+};
+// StringSplit(input, delimiter) -> indices, values, shape. Splits each string at any byte of
+// delimiter into a SparseTensor of tokens.
+Node* StringSplit(
+    Output input,
+    Output delimiter,
+    const StringSplitAttrs& attrs = {},
+    const std::string& name = "");
+
+// Optional attributes of StringSplitV2.
+struct StringSplitV2Attrs {
+  // at most this many splits per string; -1: no limit
+  int64_t maxsplit = int64_t{-1};
+  StringSplitV2Attrs& with_maxsplit(int64_t value) {
+    maxsplit = std::move(value);
+    return *this;
+  }
+};
+// StringSplitV2(input, sep) -> indices, values, shape. Splits each string as Python's
+// str.split(sep, maxsplit) into a SparseTensor.
+Node* StringSplitV2(
+    Output input,
+    Output sep,
+    const StringSplitV2Attrs& attrs = {},
     const std::string& name = "");
 
 // Optional attributes of StringToNumber.

@@ -1038,6 +1038,12 @@ Output Gather(Output params, Output indices, const std::string& name) {
   return node->output(0);
 }
 
+Output GatherNd(Output params, Output indices, const std::string& name) {
+  AttrMap op_attrs;
+  Node* node = params.graph().add_node("GatherNd", {params, indices}, std::move(op_attrs), name);
+  return node->output(0);
+}
+
 Output GatherV2(
     Output params,
     Output indices,
@@ -2191,6 +2197,35 @@ Output ReducedShape(Output input_shape, Output axes, const std::string& name) {
   return node->output(0);
 }
 
+Output RegexFullMatch(Output input, Output pattern, const std::string& name) {
+  AttrMap op_attrs;
+  Node* node = input.graph().add_node(
+    "RegexFullMatch",
+    {input,
+    pattern},
+    std::move(op_attrs),
+    name);
+  return node->output(0);
+}
+
+Output RegexReplace(
+    Output input,
+    Output pattern,
+    Output rewrite,
+    const RegexReplaceAttrs& attrs,
+    const std::string& name) {
+  AttrMap op_attrs;
+  op_attrs.set("replace_global", attrs.replace_global);
+  Node* node = input.graph().add_node(
+    "RegexReplace",
+    {input,
+    pattern,
+    rewrite},
+    std::move(op_attrs),
+    name);
+  return node->output(0);
+}
+
 Output Relu(Output x, const std::string& name) {
   AttrMap op_attrs;
   Node* node = x.graph().add_node("Relu", {x}, std::move(op_attrs), name);
@@ -2286,6 +2321,18 @@ Output Rsqrt(Output x, const std::string& name) {
 Output RsqrtGrad(Output y, Output dy, const std::string& name) {
   AttrMap op_attrs;
   Node* node = y.graph().add_node("RsqrtGrad", {y, dy}, std::move(op_attrs), name);
+  return node->output(0);
+}
+
+Output ScatterNd(Output indices, Output updates, Output shape, const std::string& name) {
+  AttrMap op_attrs;
+  Node* node = indices.graph().add_node(
+    "ScatterNd",
+    {indices,
+    updates,
+    shape},
+    std::move(op_attrs),
+    name);
   return node->output(0);
 }
 
@@ -2402,6 +2449,194 @@ Output SoftplusGrad(Output gradients, Output features, const std::string& name) 
   return node->output(0);
 }
 
+Node* SparseAdd(
+    Output a_indices,
+    Output a_values,
+    Output a_shape,
+    Output b_indices,
+    Output b_values,
+    Output b_shape,
+    Output thresh,
+    const std::string& name) {
+  AttrMap op_attrs;
+  Node* node = a_indices.graph().add_node(
+    "SparseAdd",
+    {a_indices,
+    a_values,
+    a_shape,
+    b_indices,
+    b_values,
+    b_shape,
+    thresh},
+    std::move(op_attrs),
+    name);
+  return node;
+}
+
+Node* SparseAddGrad(
+    Output backprop_val_grad,
+    Output a_indices,
+    Output b_indices,
+    Output sum_indices,
+    const std::string& name) {
+  AttrMap op_attrs;
+  Node* node = backprop_val_grad.graph().add_node(
+    "SparseAddGrad",
+    {backprop_val_grad,
+    a_indices,
+    b_indices,
+    sum_indices},
+    std::move(op_attrs),
+    name);
+  return node;
+}
+
+Node* SparseFillEmptyRows(
+    Output indices,
+    Output values,
+    Output dense_shape,
+    Output default_value,
+    const std::string& name) {
+  AttrMap op_attrs;
+  Node* node = indices.graph().add_node(
+    "SparseFillEmptyRows",
+    {indices,
+    values,
+    dense_shape,
+    default_value},
+    std::move(op_attrs),
+    name);
+  return node;
+}
+
+Output SparseReduceSum(
+    Output input_indices,
+    Output input_values,
+    Output input_shape,
+    Output reduction_axes,
+    const SparseReduceSumAttrs& attrs,
+    const std::string& name) {
+  AttrMap op_attrs;
+  op_attrs.set("keep_dims", attrs.keep_dims);
+  Node* node = input_indices.graph().add_node(
+    "SparseReduceSum",
+    {input_indices,
+    input_values,
+    input_shape,
+    reduction_axes},
+    std::move(op_attrs),
+    name);
+  return node->output(0);
+}
+
+Node* SparseReorder(
+    Output input_indices,
+    Output input_values,
+    Output input_shape,
+    const std::string& name) {
+  AttrMap op_attrs;
+  Node* node = input_indices.graph().add_node(
+    "SparseReorder",
+    {input_indices,
+    input_values,
+    input_shape},
+    std::move(op_attrs),
+    name);
+  return node;
+}
+
+Node* SparseReshape(
+    Output input_indices,
+    Output input_shape,
+    Output new_shape,
+    const std::string& name) {
+  AttrMap op_attrs;
+  Node* node = input_indices.graph().add_node(
+    "SparseReshape",
+    {input_indices,
+    input_shape,
+    new_shape},
+    std::move(op_attrs),
+    name);
+  return node;
+}
+
+Output SparseSegmentMean(Output data, Output indices, Output segment_ids, const std::string& name) {
+  AttrMap op_attrs;
+  Node* node = data.graph().add_node(
+    "SparseSegmentMean",
+    {data,
+    indices,
+    segment_ids},
+    std::move(op_attrs),
+    name);
+  return node->output(0);
+}
+
+Output SparseSegmentMeanGrad(
+    Output grad,
+    Output indices,
+    Output segment_ids,
+    Output output_dim0,
+    const std::string& name) {
+  AttrMap op_attrs;
+  Node* node = grad.graph().add_node(
+    "SparseSegmentMeanGrad",
+    {grad,
+    indices,
+    segment_ids,
+    output_dim0},
+    std::move(op_attrs),
+    name);
+  return node->output(0);
+}
+
+Output SparseSegmentSqrtN(
+    Output data,
+    Output indices,
+    Output segment_ids,
+    const std::string& name) {
+  AttrMap op_attrs;
+  Node* node = data.graph().add_node(
+    "SparseSegmentSqrtN",
+    {data,
+    indices,
+    segment_ids},
+    std::move(op_attrs),
+    name);
+  return node->output(0);
+}
+
+Output SparseSegmentSqrtNGrad(
+    Output grad,
+    Output indices,
+    Output segment_ids,
+    Output output_dim0,
+    const std::string& name) {
+  AttrMap op_attrs;
+  Node* node = grad.graph().add_node(
+    "SparseSegmentSqrtNGrad",
+    {grad,
+    indices,
+    segment_ids,
+    output_dim0},
+    std::move(op_attrs),
+    name);
+  return node->output(0);
+}
+
+Output SparseSegmentSum(Output data, Output indices, Output segment_ids, const std::string& name) {
+  AttrMap op_attrs;
+  Node* node = data.graph().add_node(
+    "SparseSegmentSum",
+    {data,
+    indices,
+    segment_ids},
+    std::move(op_attrs),
+    name);
+  return node->output(0);
+}
+
 Node* SparseSoftmaxCrossEntropyWithLogits(Output features, Output labels, const std::string& name) {
   AttrMap op_attrs;
   Node* node = features.graph().add_node(
@@ -2411,6 +2646,65 @@ Node* SparseSoftmaxCrossEntropyWithLogits(Output features, Output labels, const 
     std::move(op_attrs),
     name);
   return node;
+}
+
+Output SparseTensorDenseAdd(
+    Output a_indices,
+    Output a_values,
+    Output a_shape,
+    Output b,
+    const std::string& name) {
+  AttrMap op_attrs;
+  Node* node = a_indices.graph().add_node(
+    "SparseTensorDenseAdd",
+    {a_indices,
+    a_values,
+    a_shape,
+    b},
+    std::move(op_attrs),
+    name);
+  return node->output(0);
+}
+
+Output SparseTensorDenseMatMul(
+    Output a_indices,
+    Output a_values,
+    Output a_shape,
+    Output b,
+    const SparseTensorDenseMatMulAttrs& attrs,
+    const std::string& name) {
+  AttrMap op_attrs;
+  op_attrs.set("adjoint_a", attrs.adjoint_a);
+  op_attrs.set("adjoint_b", attrs.adjoint_b);
+  Node* node = a_indices.graph().add_node(
+    "SparseTensorDenseMatMul",
+    {a_indices,
+    a_values,
+    a_shape,
+    b},
+    std::move(op_attrs),
+    name);
+  return node->output(0);
+}
+
+Output SparseToDense(
+    Output sparse_indices,
+    Output output_shape,
+    Output sparse_values,
+    Output default_value,
+    const SparseToDenseAttrs& attrs,
+    const std::string& name) {
+  AttrMap op_attrs;
+  op_attrs.set("validate_indices", attrs.validate_indices);
+  Node* node = sparse_indices.graph().add_node(
+    "SparseToDense",
+    {sparse_indices,
+    output_shape,
+    sparse_values,
+    default_value},
+    std::move(op_attrs),
+    name);
+  return node->output(0);
 }
 
 Output Split(Output split_dim, Output value, const int64_t& num_split, const std::string& name) {
@@ -2466,6 +2760,27 @@ Output Squeeze(Output input, const SqueezeAttrs& attrs, const std::string& name)
   AttrMap op_attrs;
   op_attrs.set("squeeze_dims", attrs.squeeze_dims);
   Node* node = input.graph().add_node("Squeeze", {input}, std::move(op_attrs), name);
+  return node->output(0);
+}
+
+Output StaticRegexFullMatch(Output input, const std::string& pattern, const std::string& name) {
+  AttrMap op_attrs;
+  op_attrs.set("pattern", pattern);
+  Node* node = input.graph().add_node("StaticRegexFullMatch", {input}, std::move(op_attrs), name);
+  return node->output(0);
+}
+
+Output StaticRegexReplace(
+    Output input,
+    const std::string& pattern,
+    const std::string& rewrite,
+    const StaticRegexReplaceAttrs& attrs,
+    const std::string& name) {
+  AttrMap op_attrs;
+  op_attrs.set("pattern", pattern);
+  op_attrs.set("rewrite", rewrite);
+  op_attrs.set("replace_global", attrs.replace_global);
+  Node* node = input.graph().add_node("StaticRegexReplace", {input}, std::move(op_attrs), name);
   return node->output(0);
 }
 
@@ -2561,6 +2876,28 @@ Output StringLength(Output input, const StringLengthAttrs& attrs, const std::str
   op_attrs.set("unit", attrs.unit);
   Node* node = input.graph().add_node("StringLength", {input}, std::move(op_attrs), name);
   return node->output(0);
+}
+
+Node* StringSplit(
+    Output input,
+    Output delimiter,
+    const StringSplitAttrs& attrs,
+    const std::string& name) {
+  AttrMap op_attrs;
+  op_attrs.set("skip_empty", attrs.skip_empty);
+  Node* node = input.graph().add_node("StringSplit", {input, delimiter}, std::move(op_attrs), name);
+  return node;
+}
+
+Node* StringSplitV2(
+    Output input,
+    Output sep,
+    const StringSplitV2Attrs& attrs,
+    const std::string& name) {
+  AttrMap op_attrs;
+  op_attrs.set("maxsplit", attrs.maxsplit);
+  Node* node = input.graph().add_node("StringSplitV2", {input, sep}, std::move(op_attrs), name);
+  return node;
 }
 
 Output StringToNumber(

@@ -263,7 +263,14 @@ class Iterator:
 
     def string_handle(self, name=None):
         """A scalar string tensor naming this iterator (in the session that runs it), to feed
-        the `string_handle` of an `Iterator.from_string_handle` iterator."""
+        the `string_handle` of an `Iterator.from_string_handle` iterator.
+
+        Args:
+          name: A name for the operation (optional).
+
+        Returns:
+          A scalar string `Tensor`.
+        """
         return self._handle.graph.create_op(
             "IteratorToStringHandle", [self._handle], name=name or "IteratorToStringHandle"
         )._outputs[0]

@@ -114,5 +114,14 @@ def parse_single_example(serialized, features, name=None, example_names=None):
 
     As `parse_example` for a scalar `serialized`: FixedLenFeature values have the feature's
     shape and VarLenFeature values are 1-D `SparseTensor`s.
+
+    Args:
+      serialized: A scalar string Tensor, a single serialized Example.
+      features: A dict from feature keys to `FixedLenFeature` or `VarLenFeature` values.
+      name: A name for this operation (optional).
+      example_names: Accepted for TF1 compatibility.
+
+    Returns:
+      A dict from keys to `Tensor` and `SparseTensor` values.
     """
     return parse_example(serialized, features, name=name or "ParseSingleExample")

@@ -199,6 +199,14 @@ class SparseComponents(tuple):
 
 
 def has_sparse(structure) -> bool:
+    """Whether `structure` holds a SparseComponents.
+
+    Args:
+      structure: A nested element structure.
+
+    Returns:
+      True if any component is sparse.
+    """
     if isinstance(structure, SparseComponents):
         return True
     if isinstance(structure, dict):
@@ -209,7 +217,14 @@ def has_sparse(structure) -> bool:
 
 
 def sparse_to_components(structure):
-    """Each SparseTensor (or SparseTensorValue) in `structure` as SparseComponents."""
+    """Each SparseTensor (or SparseTensorValue) in `structure` as SparseComponents.
+
+    Args:
+      structure: A nested structure of tensors and SparseTensors.
+
+    Returns:
+      The structure with each SparseTensor replaced.
+    """
     from varflow.sparse_tensor import SparseTensor, SparseTensorValue
 
     def convert(s):
@@ -229,7 +244,14 @@ def sparse_to_components(structure):
 
 
 def components_to_sparse(structure):
-    """Each SparseComponents of tensors in `structure` as a SparseTensor."""
+    """Each SparseComponents of tensors in `structure` as a SparseTensor.
+
+    Args:
+      structure: A nested structure of tensors and SparseComponents.
+
+    Returns:
+      The structure with each SparseComponents replaced.
+    """
     from varflow.sparse_tensor import SparseTensor
 
     def convert(s):
