@@ -178,6 +178,10 @@ class Graph:
         ...
     def find_node(self, arg0: str) -> Node:
         ...
+    def merge_output_shape(self, node: Node, index: typing.SupportsInt | typing.SupportsIndex, shape: list[int | None] | None) -> None:
+        """
+        Merges `shape` into the static shape of output `index` of `node` (Tensor.set_shape); ValueError if incompatible.
+        """
     def next_op_seed(self) -> int:
         ...
     def node(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> Node:
