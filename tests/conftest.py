@@ -10,3 +10,9 @@ def fresh_default_graph():
     tf.reset_default_graph()
     yield
     tf.reset_default_graph()
+
+
+def pytest_collection_modifyitems(items):
+    """Runs the 2-rank C++ collective test after tests/test_cpp.py, which builds its binary (a
+    fresh checkout has no C++ test build before that)."""
+    items.sort(key=lambda item: item.nodeid.startswith("tests/python/test_horovod_cpp.py"))

@@ -159,11 +159,6 @@ from varflow.sparse_ops import (  # noqa: E402
     sparse_tensor_to_dense,
     sparse_to_dense,
 )
-from varflow import sparse_embedding as _sparse_embedding  # noqa: E402
-
-# tf.nn's sparse lookups live with the sparse ops (nn.py is another family's file).
-nn.embedding_lookup_sparse = _sparse_embedding.embedding_lookup_sparse
-nn.safe_embedding_lookup_sparse = _sparse_embedding.safe_embedding_lookup_sparse
 from varflow.eager import (  # noqa: E402
     GradientTape,
     enable_eager_execution,

@@ -402,13 +402,8 @@ initialize_all_tables = tables_initializer
 
 # What to use instead, for TF1 names whose absence users meet most often.
 _HINTS = {
-    "Assert": "varflow has no runtime assertion ops; check fetched values in NumPy",
-    "Print": "fetch the tensor with Session.run and print it",
-    "print": "fetch the tensor with Session.run and print it",
     "estimator": "write the training loop with tf.train optimizers and a tf.Session",
     "keras": "use tf.layers (dense, conv2d, ...) and tf.train optimizers",
-    "SparseTensor": "use dense tensors",
-    "sparse_placeholder": "use a dense tf.placeholder",
     "to_bfloat16": "cast with tf.cast to a dtype varflow has",
     "to_complex64": "cast with tf.cast to a dtype varflow has",
     "to_complex128": "cast with tf.cast to a dtype varflow has",

@@ -156,7 +156,10 @@ VF_TEST(tensorflow_checkpoints_read_natively) {
   EXPECT_EQ(i64.data<int64_t>()[0], (int64_t{1} << 40) + 7);
   EXPECT_EQ(i32.data<int32_t>()[3], int32_t{2147483647});
   EXPECT_EQ(reader.entry("extra/f16").dtype_name, std::string("float16"));
-  EXPECT_ERROR(reader.get_tensor("extra/f16"), ErrorCode::kUnimplemented, "float16");
+  // float16 entries read as float16 tensors (TF's dtype kept, not converted).
+  const Tensor f16 = reader.get_tensor("extra/f16");
+  EXPECT_TRUE(f16.dtype() == DType::kFloat16 && f16.dims() == (Dims{2}));
+  EXPECT_NEAR(static_cast<float>(f16.data<Half>()[1]), 65504.0, 0.0);
 
   auto g = std::make_shared<Graph>();
   Variable w = Variable::create(*g, Tensor::zeros(DType::kFloat32, {3, 2}), "w");

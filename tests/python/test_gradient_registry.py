@@ -254,7 +254,12 @@ CASES = {
     "TanhGrad": (lambda y, g: tf.gradients(tf.tanh(y), y, grad_ys=g)[0], [u(3), u(3)]),
     "Tile": (lambda a: tf.tile(a, [2, 3]), [u(2, 2)]),
     "ReverseV2": (lambda a: tf.reverse(a, [0, -1]), [u(3, 4)]),
-    "TopKV2": (lambda a: tf.nn.top_k(a, 2).values, [np.arange(12.0).reshape(3, 4) / 5 + u(3, 4) / 50]),
+    "CheckNumerics": (lambda a: tf.check_numerics(a, "checked"), [u(2, 3)]),
+    "Print": (lambda a: tf.Print(a, [a], "printed", first_n=1), [u(2, 3)]),
+    "TopKV2": (
+        lambda a: tf.nn.top_k(a, 2).values,
+        [np.arange(12.0).reshape(3, 4) / 5 + u(3, 4) / 50],
+    ),
     "EagerPyFunc": (
         lambda a: tf.py_function(lambda v: v * v * 2.0 + tf.sin(v), [a], tf.float64),
         [u(2, 3)],

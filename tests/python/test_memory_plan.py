@@ -59,9 +59,11 @@ def test_results_of_earlier_runs_survive_later_runs():
 def test_fetching_an_input_that_dies_in_place_keeps_its_value():
     with tf.Graph().as_default():
         x = tf.placeholder(tf.float32, [4])
-        a = tf.matmul(tf.reshape(x, [2, 2]), tf.eye(2))  # not elementwise: a real buffer
+        a = tf.matmul(
+            tf.reshape(x, [2, 2]), tf.constant(np.eye(2, dtype=np.float32))
+        )  # not elementwise: a real buffer
         b = tf.exp(a)  # a's last reader: may write in place unless a is fetched
-        c = tf.matmul(b, tf.eye(2))
+        c = tf.matmul(b, tf.constant(np.eye(2, dtype=np.float32)))
         with tf.Session() as sess:
             feed = {x: np.arange(4, dtype=np.float32)}
             av, cv = sess.run([a, c], feed)
@@ -95,7 +97,7 @@ def test_cond_results_that_are_outer_tensors_are_not_overwritten():
     with tf.Graph().as_default():
         x = tf.placeholder(tf.float32, [3])
         p = tf.placeholder(tf.bool, [])
-        a = tf.matmul(tf.reshape(x, [1, 3]), tf.eye(3))
+        a = tf.matmul(tf.reshape(x, [1, 3]), tf.constant(np.eye(3, dtype=np.float32)))
         r = tf.cond(p, lambda: a, lambda: a * 2.0)
         out = tf.exp(r) + 0.0
         with tf.Session() as sess:

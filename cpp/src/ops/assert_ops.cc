@@ -27,8 +27,8 @@ void assert_shape(InferenceContext& c) {
 void assert_kernel(KernelContext& c) {
   const Tensor& cond = c.input(0);
   if (cond.rank() != 0)
-    c.fail(ErrorCode::kInvalidArgument, "In[0] should be a scalar: ",
-           Shape(cond.dims()).to_tf_string());
+    c.fail(ErrorCode::kInvalidArgument,
+           "In[0] should be a scalar: ", Shape(cond.dims()).to_tf_string());
   if (*cond.data<bool>()) return;
   const int64_t summarize = c.attrs().get<int64_t>("summarize");
   std::string msg = "assertion failed: ";
@@ -76,8 +76,8 @@ void check_numerics_kernel(KernelContext& c) {
       "CheckNumerics");
   if (has_nan || has_inf) {
     const char* what = has_nan && has_inf ? "Inf and NaN" : has_inf ? "Inf" : "NaN";
-    c.fail(ErrorCode::kInvalidArgument, c.attrs().get<std::string>("message"),
-           " : Tensor had ", what, " values");
+    c.fail(ErrorCode::kInvalidArgument, c.attrs().get<std::string>("message"), " : Tensor had ",
+           what, " values");
   }
   c.set_output(0, x);
 }
@@ -134,9 +134,12 @@ void register_assert_ops(OpRegistry& r) {
       .doc(
           "Fails with InvalidArgument 'assertion failed: [data0] [data1] ...' when the scalar "
           "bool condition is false.");
+  // Stateful as in TF 2.x: its failure is an effect, so a plan never leaves it out when only a
+  // control dependency reaches it (tf.control_dependencies([tf.check_numerics(...)])).
   r.add("CheckNumerics")
       .inputs({"tensor"})
       .outputs({"output"})
+      .stateful()
       .attr("message", "", "the error message's prefix")
       .shape(check_numerics_shape)
       .kernel(check_numerics_kernel)
@@ -155,7 +158,11 @@ void register_assert_ops(OpRegistry& r) {
       .attr("message", "", "printed before the data")
       .attr("first_n", int64_t{-1}, "print on the first n runs only; -1: always")
       .attr("summarize", int64_t{3}, "elements of each data tensor shown")
-      .shape(shape_rules::unchanged)
+      .shape([](InferenceContext& c) {
+        // Variadic: nothing guarantees the passed-through input exists.
+        if (c.num_inputs() < 1) c.value_error("Print needs the input it passes through");
+        shape_rules::unchanged(c);
+      })
       .kernel(print_kernel)
       .grad([](GradContext& g) {
         Grads grads(static_cast<size_t>(g.num_inputs()));

@@ -11,7 +11,15 @@ from varflow.variables import global_variables
 
 
 def broadcast_variables(variables, root_rank):
-    """An op that assigns `root_rank`'s values of `variables` to every rank's."""
+    """An op that assigns `root_rank`'s values of `variables` to every rank's.
+
+    Args:
+      variables: The variables to broadcast, in the same order on every rank.
+      root_rank: The rank whose values every rank receives.
+
+    Returns:
+      An `Operation` that runs the broadcasts and the assignments.
+    """
     return group(*[assign(var, broadcast(var, root_rank)) for var in variables])
 
 
@@ -19,7 +27,14 @@ def broadcast_global_variables(root_rank):
     """An op that assigns `root_rank`'s values of all global variables to every rank's.
 
     Run it after the variables are initialised (or restored), so that every rank starts from
-    the same state."""
+    the same state.
+
+    Args:
+      root_rank: The rank whose values every rank receives.
+
+    Returns:
+      An `Operation` that broadcasts every global variable.
+    """
     return broadcast_variables(global_variables(), root_rank)
 
 

@@ -98,6 +98,13 @@ def allreduce(
 def grouped_allreduce(tensors, average=None, compression=Compression.none, op=None, name=None):
     """Allreduces many tensors with one op, so they travel in shared fusion buffers.
 
+    Args:
+      tensors: A list of `Tensor`s to reduce.
+      average: Deprecated spelling of `op`: True for Average, False for Sum.
+      compression: `Compression.none` or `Compression.fp16`, applied to each tensor.
+      op: `Average` (the default) or `Sum`.
+      name: A name for the operation (optional).
+
     Returns:
       A list of the reduced tensors, in order.
     """
@@ -121,6 +128,16 @@ def allgather(tensor, name=None):
     """Concatenates the ranks' tensors along the first dimension, in rank order.
 
     The first dimension may differ between ranks; the others must agree.
+
+    Args:
+      tensor: The `Tensor` this rank contributes.
+      name: A name for the operation (optional).
+
+    Returns:
+      A `Tensor` of the ranks' tensors concatenated along dimension 0.
+
+    Raises:
+      FailedPreconditionError: At run time, when the ranks' other dimensions or dtypes differ.
     """
     tensor = convert_to_tensor(tensor)
     if name is None:
@@ -129,7 +146,16 @@ def allgather(tensor, name=None):
 
 
 def broadcast(tensor, root_rank, name=None):
-    """Every rank receives `root_rank`'s value of `tensor`."""
+    """Every rank receives `root_rank`'s value of `tensor`.
+
+    Args:
+      tensor: The `Tensor` to broadcast; same shape and dtype on every rank.
+      root_rank: The rank whose value is sent.
+      name: A name for the operation (optional).
+
+    Returns:
+      A `Tensor` holding `root_rank`'s value.
+    """
     tensor = convert_to_tensor(tensor)
     if name is None:
         name = "HorovodBroadcast_" + _normalize_name(tensor.name)

@@ -81,6 +81,10 @@ class DistributedOptimizer(Optimizer):
         Takes the arguments of `tf.train.Optimizer.compute_gradients`. With one rank the
         gradients are returned as they are (Horovod's behaviour).
 
+        Args:
+          *args: Passed to the wrapped optimizer's `compute_gradients`.
+          **kwargs: Passed to the wrapped optimizer's `compute_gradients`.
+
         Returns:
           A list of (gradient, variable) pairs; gradients that were None stay None.
         """
@@ -117,17 +121,49 @@ class DistributedOptimizer(Optimizer):
         return [(None, v) if g is None else (next(it), v) for g, v in gradients]
 
     def apply_gradients(self, *args, **kwargs):
-        """The wrapped optimizer's `apply_gradients`."""
+        """The wrapped optimizer's `apply_gradients`.
+
+        Args:
+          *args: Passed to the wrapped optimizer's `apply_gradients`.
+          **kwargs: Passed to the wrapped optimizer's `apply_gradients`.
+
+        Returns:
+          What the wrapped optimizer's `apply_gradients` returns.
+        """
         return self._optimizer.apply_gradients(*args, **kwargs)
 
     def get_slot(self, *args, **kwargs):
-        """The wrapped optimizer's `get_slot`."""
+        """The wrapped optimizer's `get_slot`.
+
+        Args:
+          *args: Passed to the wrapped optimizer's `get_slot`.
+          **kwargs: Passed to the wrapped optimizer's `get_slot`.
+
+        Returns:
+          What the wrapped optimizer's `get_slot` returns.
+        """
         return self._optimizer.get_slot(*args, **kwargs)
 
     def get_slot_names(self, *args, **kwargs):
-        """The wrapped optimizer's `get_slot_names`."""
+        """The wrapped optimizer's `get_slot_names`.
+
+        Args:
+          *args: Passed to the wrapped optimizer's `get_slot_names`.
+          **kwargs: Passed to the wrapped optimizer's `get_slot_names`.
+
+        Returns:
+          What the wrapped optimizer's `get_slot_names` returns.
+        """
         return self._optimizer.get_slot_names(*args, **kwargs)
 
     def variables(self, *args, **kwargs):
-        """The wrapped optimizer's `variables`."""
+        """The wrapped optimizer's `variables`.
+
+        Args:
+          *args: Passed to the wrapped optimizer's `variables`.
+          **kwargs: Passed to the wrapped optimizer's `variables`.
+
+        Returns:
+          What the wrapped optimizer's `variables` returns.
+        """
         return self._optimizer.variables(*args, **kwargs)
