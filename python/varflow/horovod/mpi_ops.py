@@ -25,6 +25,15 @@ def _normalize_name(name: str) -> str:
     return re.sub("[^a-zA-Z0-9_]", "_", name)
 
 
+def _default_name(prefix: str, tensor) -> str:
+    """Horovod's op name for `tensor`: the prefix and the tensor's name in a graph; in eager mode
+    (where tensors have no names) the prefix, which the graph numbers in program order, the same
+    on every rank."""
+    if getattr(get_default_graph(), "_is_eager", False):
+        return prefix
+    return prefix + "_" + _normalize_name(tensor.name)
+
+
 def _reduce_op(op, average) -> int:
     if op is not None and average is not None:
         raise ValueError("The op parameter supersedes average. Please provide only one of them.")
@@ -43,7 +52,7 @@ def _allreduce(tensor, name=None, op=Sum):
     """The raw allreduce op (no compression or scaling)."""
     tensor = convert_to_tensor(tensor)
     if name is None:
-        name = "HorovodAllreduce_" + _normalize_name(tensor.name)
+        name = _default_name("HorovodAllreduce", tensor)
     return (
         get_default_graph()
         .create_op("HorovodAllreduce", [tensor], {"reduce_op": int(op)}, name=name)
@@ -141,7 +150,7 @@ def allgather(tensor, name=None):
     """
     tensor = convert_to_tensor(tensor)
     if name is None:
-        name = "HorovodAllgather_" + _normalize_name(tensor.name)
+        name = _default_name("HorovodAllgather", tensor)
     return get_default_graph().create_op("HorovodAllgather", [tensor], name=name)._outputs[0]
 
 
@@ -158,7 +167,7 @@ def broadcast(tensor, root_rank, name=None):
     """
     tensor = convert_to_tensor(tensor)
     if name is None:
-        name = "HorovodBroadcast_" + _normalize_name(tensor.name)
+        name = _default_name("HorovodBroadcast", tensor)
     return (
         get_default_graph()
         .create_op("HorovodBroadcast", [tensor], {"root_rank": int(root_rank)}, name=name)
