@@ -137,7 +137,9 @@ VF_TEST(restore_errors_name_the_key_the_file_and_the_shapes) {
   }
   write_file(path, good);
   restore_checkpoint(s, {{"v", v.node()}}, prefix);
-  EXPECT_EQ(s.variable_value(v.node()).data<float>()[5], 6.0f);
+  // variable_value is a copy: keep it alive while reading its elements.
+  const Tensor restored = s.variable_value(v.node());
+  EXPECT_EQ(restored.data<float>()[5], 6.0f);
   std::remove(path.c_str());
 }
 
