@@ -309,6 +309,12 @@ from varflow.tf1_aliases import (  # noqa: E402
     to_int64,
 )
 from varflow.tf_logging import get_logger  # noqa: E402
+from varflow.partitioned_variables import (  # noqa: E402
+    PartitionedVariable,
+    fixed_size_partitioner,
+    min_max_variable_partitioner,
+    variable_axis_size_partitioner,
+)
 from varflow.variable_scope import (  # noqa: E402
     AUTO_REUSE,
     VariableScope,

@@ -7,9 +7,11 @@ over every batch so far; ``value`` reads it without adding anything. The formula
 defaults are TF 1.15's (``tensorflow/python/ops/metrics_impl.py``).
 
 TF1's run-time range checks are Assert ops here too: predictions in [0, 1] for ``auc`` and the
-``*_at_thresholds`` metrics (when they are not float32, as in TF1), class ids in [0, num_classes) for ``confusion_matrix`` and
-``mean_iou``. Difference from TF1: shapes must have a known rank at graph-build time (TF1
-squeezes or expands with ``tf.cond`` at run time otherwise).
+``*_at_thresholds`` metrics (when they are not float32, as in TF1), class ids in
+[0, num_classes) for ``confusion_matrix`` and ``mean_iou``. Inputs of unknown rank (placeholders
+with ``shape=None``) are squeezed or expanded at run time with ``tf.cond``, as TF1 does. The
+top-k family (``precision_at_k``, ``recall_at_k``, ``average_precision_at_k``, ...) is in
+``varflow.metrics_topk``.
 """
 
 from __future__ import annotations
@@ -78,47 +80,108 @@ def metric_variable(shape, dtype, validate_shape=True, name=None) -> Variable:
     )
 
 
-def _static_rank(t, what: str, metric: str) -> int:
-    ndims = t.shape.ndims
-    if ndims is None:
-        raise ValueError(
-            f"tf.metrics.{metric} needs the rank of {what} ('{t.name}') at graph-build time; "
-            "give the placeholder a shape such as [None] (varflow does not choose the squeeze "
-            "at run time as TF1 does)"
-        )
-    return ndims
-
-
 def _last_dim_may_be_one(t) -> bool:
-    last = t.shape.as_list()[-1]
-    return last is None or last == 1
+    if t.shape.ndims is None:
+        return True
+    dims = t.shape.as_list()
+    if not dims:
+        return False
+    return dims[-1] is None or dims[-1] == 1
+
+
+def _rank_may_exceed_one(t) -> bool:
+    return t.shape.ndims is None or t.shape.ndims > 1
+
+
+def _maybe_squeeze(t, squeeze):
+    """``t`` without its last dimension when the boolean scalar `squeeze` holds (run time)."""
+    from varflow.control_flow_ops import cond
+
+    return cond(squeeze, lambda: array_ops.squeeze(t, [-1]), lambda: array_ops.identity(t))
+
+
+def remove_squeezable_dimensions(labels, predictions, expected_rank_diff=0, name=None):
+    """Squeezes last dim if ranks differ from expected by exactly 1 (TF1's confusion_matrix
+    helper).
+
+    With both ranks known at graph-build time the squeeze is decided then; otherwise it is a
+    `tf.cond` on the run-time ranks, as in TF1.
+
+    Args:
+      labels: Label values, a `Tensor` whose dimensions match `predictions`.
+      predictions: Predicted values, a `Tensor` of arbitrary dimensions.
+      expected_rank_diff: Expected result of `rank(predictions) - rank(labels)`.
+      name: Name of the op.
+
+    Returns:
+      Tuple of `labels` and `predictions`, possibly with last dim squeezed.
+    """
+    with name_scope(name, "remove_squeezable_dimensions", [labels, predictions]):
+        predictions = convert_to_tensor(predictions)
+        labels = convert_to_tensor(labels)
+        predictions_rank = predictions.shape.ndims
+        labels_rank = labels.shape.ndims
+        if predictions_rank is not None and labels_rank is not None:
+            rank_diff = predictions_rank - labels_rank
+            if rank_diff == expected_rank_diff + 1 and _last_dim_may_be_one(predictions):
+                predictions = array_ops.squeeze(predictions, [-1])
+            elif rank_diff == expected_rank_diff - 1 and _last_dim_may_be_one(labels):
+                labels = array_ops.squeeze(labels, [-1])
+            return labels, predictions
+        rank_diff = array_ops.rank(predictions) - array_ops.rank(labels)
+        if _last_dim_may_be_one(predictions):
+            predictions = _maybe_squeeze(
+                predictions, math_ops.equal(expected_rank_diff + 1, rank_diff)
+            )
+        if _last_dim_may_be_one(labels):
+            labels = _maybe_squeeze(labels, math_ops.equal(expected_rank_diff - 1, rank_diff))
+        return labels, predictions
 
 
 def _remove_squeezable_dimensions(predictions, labels, weights, metric):
     """TF1's rule: squeeze a trailing size-1 dimension off predictions or labels when their
-    ranks differ by one, and fit the weights' rank to the predictions' the same way."""
+    ranks differ by one, and fit the weights' rank to the predictions' the same way (at run
+    time with `tf.cond` where a rank is unknown at graph-build time)."""
+    from varflow.control_flow_ops import cond
+
     predictions = convert_to_tensor(predictions)
     if labels is not None:
-        labels = convert_to_tensor(labels)
-        rank_diff = _static_rank(predictions, "predictions", metric) - _static_rank(
-            labels, "labels", metric
-        )
-        if rank_diff == 1 and _last_dim_may_be_one(predictions):
-            predictions = array_ops.squeeze(predictions, [-1])
-        elif rank_diff == -1 and _last_dim_may_be_one(labels):
-            labels = array_ops.squeeze(labels, [-1])
+        labels, predictions = remove_squeezable_dimensions(labels, predictions)
         predictions.shape.assert_is_compatible_with(labels.shape)
     if weights is None:
         return predictions, labels, None
     weights = convert_to_tensor(weights)
-    weights_rank = _static_rank(weights, "weights", metric)
+    weights_rank = weights.shape.ndims
     if weights_rank == 0:
         return predictions, labels, weights
-    predictions_rank = _static_rank(predictions, "predictions", metric)
-    if weights_rank - predictions_rank == 1:
-        weights = array_ops.squeeze(weights, [-1])
-    elif predictions_rank - weights_rank == 1:
-        weights = array_ops.expand_dims(weights, -1)
+    predictions_rank = predictions.shape.ndims
+    if predictions_rank is not None and weights_rank is not None:
+        if weights_rank - predictions_rank == 1:
+            weights = array_ops.squeeze(weights, [-1])
+        elif predictions_rank - weights_rank == 1:
+            weights = array_ops.expand_dims(weights, -1)
+        return predictions, labels, weights
+    weights_rank_t = array_ops.rank(weights)
+    rank_diff = weights_rank_t - array_ops.rank(predictions)
+    w = weights
+
+    def maybe_expand():
+        return cond(
+            math_ops.equal(rank_diff, -1),
+            lambda: array_ops.expand_dims(w, -1),
+            lambda: array_ops.identity(w),
+        )
+
+    def maybe_squeeze():
+        if weights_rank is not None and not _last_dim_may_be_one(w):
+            return array_ops.identity(w)
+        return array_ops.squeeze(w, [-1])
+
+    weights = cond(
+        math_ops.equal(weights_rank_t, 0),
+        lambda: array_ops.identity(w),
+        lambda: cond(math_ops.equal(rank_diff, 1), maybe_squeeze, maybe_expand),
+    )
     return predictions, labels, weights
 
 
@@ -839,6 +902,162 @@ true_negatives_at_thresholds = _count_at_thresholds("tn", "true_negatives")
 false_negatives_at_thresholds = _count_at_thresholds("fn", "false_negatives")
 
 
+def _at_sensitivity_or_specificity(kind, target, num_thresholds, labels, predictions, weights,
+                                   metrics_collections, updates_collections, name):  # fmt: skip
+    """sensitivity_at_specificity (kind "sensitivity") or specificity_at_sensitivity."""
+    default_name = (
+        "sensitivity_at_specificity" if kind == "sensitivity" else "specificity_at_sensitivity"
+    )
+    given = "specificity" if kind == "sensitivity" else "sensitivity"
+    if target < 0 or target > 1:
+        raise ValueError(
+            f"`{given}` must be in the range [0, 1]. Currently, `{given}` got {target}."
+        )
+    with variable_scope(name, default_name, (predictions, labels, weights)):
+        kepsilon = 1e-7
+        inner = [(i + 1) * 1.0 / (num_thresholds - 1) for i in range(num_thresholds - 2)]
+        # TF1 ends the sensitivity thresholds at 1 + epsilon, the specificity ones at 1 - epsilon.
+        last = 1.0 + kepsilon if kind == "sensitivity" else 1.0 - kepsilon
+        thresholds = [0.0 - kepsilon, *inner, last]
+        values, update_ops = _confusion_matrix_at_thresholds(
+            labels, predictions, thresholds, weights, ("tp", "fn", "tn", "fp"), default_name
+        )
+
+        def compute(c, op_name):
+            tp, fn, tn, fp = (convert_to_tensor(c[key]) for key in ("tp", "fn", "tn", "fp"))
+            if kind == "sensitivity":
+                specificities = math_ops.div(tn, tn + fp + kepsilon)
+                index = math_ops.argmin(math_ops.abs(specificities - target), 0)
+                num, other = tp, fn
+            else:
+                sensitivities = math_ops.div(tp, tp + fn + kepsilon)
+                # The last threshold among those closest to the target (TF1's cumsum trick).
+                distance = math_ops.abs(sensitivities - target)
+                at_min = math_ops.cast(
+                    math_ops.equal(distance, math_ops.reduce_min(distance)), dtypes.int64
+                )
+                index = math_ops.argmax(math_ops.cumsum(at_min), 0)
+                num, other = tn, fp
+            index = math_ops.cast(index, dtypes.int32)
+            num_at = array_ops.gather(num, index)
+            return math_ops.div(num_at, num_at + array_ops.gather(other, index) + kepsilon,
+                                name=op_name)  # fmt: skip
+
+        value = compute(values, "value")
+        _collect(metrics_collections, value)
+        update_op = compute(update_ops, "update_op")
+        _collect(updates_collections, update_op)
+        return value, update_op
+
+
+def sensitivity_at_specificity(
+    labels, predictions, specificity, weights=None, num_thresholds=200, metrics_collections=None,
+    updates_collections=None, name=None,
+):  # fmt: skip
+    """Computes the specificity at a given sensitivity.
+
+    The `sensitivity_at_specificity` function creates four local variables, `true_positives`,
+    `true_negatives`, `false_positives` and `false_negatives` that are used to compute the
+    sensitivity at the given specificity value. The threshold for the given specificity value
+    is computed and used to evaluate the corresponding sensitivity.
+
+    For estimation of the metric over a stream of data, the function creates an `update_op`
+    operation that updates these variables and returns the `sensitivity`. `update_op`
+    increments the `true_positives`, `true_negatives`, `false_positives` and
+    `false_negatives` counts with the weight of each case found in the `predictions` and
+    `labels`.
+
+    If `weights` is `None`, weights default to 1. Use weights of 0 to mask values.
+
+    Args:
+      labels: The ground truth values, a `Tensor` whose dimensions must match `predictions`.
+        Will be cast to `bool`.
+      predictions: A floating point `Tensor` of arbitrary shape and whose values are in the
+        range `[0, 1]`.
+      specificity: A scalar value in range `[0, 1]`.
+      weights: Optional `Tensor` whose rank is either 0, or the same rank as `labels`, and
+        must be broadcastable to `labels`.
+      num_thresholds: The number of thresholds to use for matching the given specificity.
+      metrics_collections: An optional list of collections that `sensitivity` should be added
+        to.
+      updates_collections: An optional list of collections that `update_op` should be added
+        to.
+      name: An optional variable_scope name.
+
+    Returns:
+      sensitivity: A scalar `Tensor` representing the sensitivity at the given `specificity`
+        value.
+      update_op: An operation that increments the `true_positives`, `true_negatives`,
+        `false_positives` and `false_negatives` variables appropriately and whose value
+        matches `sensitivity`.
+
+    Raises:
+      ValueError: If `predictions` and `labels` have mismatched shapes, if `weights` is not
+        `None` and its shape doesn't match `predictions`, or if `specificity` is not between 0
+        and 1, or if either `metrics_collections` or `updates_collections` are not a list or
+        tuple.
+      RuntimeError: If eager execution is enabled.
+    """
+    return _at_sensitivity_or_specificity(
+        "sensitivity", specificity, num_thresholds, labels, predictions, weights,
+        metrics_collections, updates_collections, name,
+    )  # fmt: skip
+
+
+def specificity_at_sensitivity(
+    labels, predictions, sensitivity, weights=None, num_thresholds=200, metrics_collections=None,
+    updates_collections=None, name=None,
+):  # fmt: skip
+    """Computes the specificity at a given sensitivity.
+
+    The `specificity_at_sensitivity` function creates four local variables, `true_positives`,
+    `true_negatives`, `false_positives` and `false_negatives` that are used to compute the
+    specificity at the given sensitivity value. The threshold for the given sensitivity value
+    is computed and used to evaluate the corresponding specificity.
+
+    For estimation of the metric over a stream of data, the function creates an `update_op`
+    operation that updates these variables and returns the `specificity`. `update_op`
+    increments the `true_positives`, `true_negatives`, `false_positives` and
+    `false_negatives` counts with the weight of each case found in the `predictions` and
+    `labels`.
+
+    If `weights` is `None`, weights default to 1. Use weights of 0 to mask values.
+
+    Args:
+      labels: The ground truth values, a `Tensor` whose dimensions must match `predictions`.
+        Will be cast to `bool`.
+      predictions: A floating point `Tensor` of arbitrary shape and whose values are in the
+        range `[0, 1]`.
+      sensitivity: A scalar value in range `[0, 1]`.
+      weights: Optional `Tensor` whose rank is either 0, or the same rank as `labels`, and
+        must be broadcastable to `labels`.
+      num_thresholds: The number of thresholds to use for matching the given sensitivity.
+      metrics_collections: An optional list of collections that `specificity` should be added
+        to.
+      updates_collections: An optional list of collections that `update_op` should be added
+        to.
+      name: An optional variable_scope name.
+
+    Returns:
+      specificity: A scalar `Tensor` representing the specificity at the given `sensitivity`
+        value.
+      update_op: An operation that increments the `true_positives`, `true_negatives`,
+        `false_positives` and `false_negatives` variables appropriately and whose value
+        matches `specificity`.
+
+    Raises:
+      ValueError: If `predictions` and `labels` have mismatched shapes, if `weights` is not
+        `None` and its shape doesn't match `predictions`, or if `sensitivity` is not between 0
+        and 1, or if either `metrics_collections` or `updates_collections` are not a list or
+        tuple.
+      RuntimeError: If eager execution is enabled.
+    """
+    return _at_sensitivity_or_specificity(
+        "specificity", sensitivity, num_thresholds, labels, predictions, weights,
+        metrics_collections, updates_collections, name,
+    )  # fmt: skip
+
+
 def mean_tensor(
     values, weights=None, metrics_collections=None, updates_collections=None, name=None
 ):
@@ -978,14 +1197,7 @@ def mean_relative_error(
     predictions, labels, weights = _remove_squeezable_dimensions(
         predictions, labels, weights, "mean_relative_error"
     )
-    normalizer = convert_to_tensor(normalizer)
-    rank_diff = _static_rank(predictions, "predictions", "mean_relative_error") - _static_rank(
-        normalizer, "normalizer", "mean_relative_error"
-    )
-    if rank_diff == 1 and _last_dim_may_be_one(predictions):
-        predictions = array_ops.squeeze(predictions, [-1])
-    elif rank_diff == -1 and _last_dim_may_be_one(normalizer):
-        normalizer = array_ops.squeeze(normalizer, [-1])
+    normalizer, predictions = remove_squeezable_dimensions(normalizer, predictions)
     predictions.shape.assert_is_compatible_with(normalizer.shape)
     normalizer = _broadcast_weights(normalizer, labels)
     relative_errors = math_ops.where(
@@ -1090,9 +1302,9 @@ def mean_per_class_accuracy(
     with variable_scope(name, "mean_accuracy", (predictions, labels, weights)):
         labels = math_ops.cast(convert_to_tensor(labels), dtypes.int64)
         predictions = convert_to_tensor(predictions)
-        if _static_rank(labels, "labels", "mean_per_class_accuracy") > 1:
+        if _rank_may_exceed_one(labels):
             labels = array_ops.reshape(labels, [-1])
-        if _static_rank(predictions, "predictions", "mean_per_class_accuracy") > 1:
+        if _rank_may_exceed_one(predictions):
             predictions = array_ops.reshape(predictions, [-1])
         predictions.shape.assert_is_compatible_with(labels.shape)
         total = metric_variable([num_classes], dtypes.float32, name="total")
@@ -1103,7 +1315,7 @@ def mean_per_class_accuracy(
         ones = array_ops.ones_like(is_correct)
         if weights is not None:
             weights = convert_to_tensor(weights)
-            if _static_rank(weights, "weights", "mean_per_class_accuracy") > 1:
+            if _rank_may_exceed_one(weights):
                 weights = array_ops.reshape(weights, [-1])
             weights = math_ops.cast(weights, dtypes.float32)
             is_correct = is_correct * weights
@@ -1164,12 +1376,7 @@ def confusion_matrix(
     with name_scope(name, "confusion_matrix", (predictions, labels, num_classes, weights)):
         labels = convert_to_tensor(labels, name="labels")
         predictions = convert_to_tensor(predictions, name="predictions")
-        labels_rank = _static_rank(labels, "labels", "confusion_matrix")
-        predictions_rank = _static_rank(predictions, "predictions", "confusion_matrix")
-        if predictions_rank - labels_rank == 1 and _last_dim_may_be_one(predictions):
-            predictions = array_ops.squeeze(predictions, [-1])
-        elif predictions_rank - labels_rank == -1 and _last_dim_may_be_one(labels):
-            labels = array_ops.squeeze(labels, [-1])
+        labels, predictions = remove_squeezable_dimensions(labels, predictions)
         labels = math_ops.cast(labels, dtypes.int64)
         predictions = math_ops.cast(predictions, dtypes.int64)
         # TF1's sanity checks: a class id outside [0, num_classes) fails the run instead of
@@ -1246,13 +1453,13 @@ def mean_iou(
         )
         predictions = math_ops.cast(predictions, dtypes.int64)
         labels = math_ops.cast(labels, dtypes.int64)
-        if _static_rank(predictions, "predictions", "mean_iou") > 1:
+        if _rank_may_exceed_one(predictions):
             predictions = array_ops.reshape(predictions, [-1])
-        if _static_rank(labels, "labels", "mean_iou") > 1:
+        if _rank_may_exceed_one(labels):
             labels = array_ops.reshape(labels, [-1])
         if weights is not None:
             weights = convert_to_tensor(weights)
-            if _static_rank(weights, "weights", "mean_iou") > 1:
+            if _rank_may_exceed_one(weights):
                 weights = array_ops.reshape(weights, [-1])
         current_cm = confusion_matrix(
             labels, predictions, num_classes, weights=weights, dtype=dtypes.float64

@@ -337,7 +337,7 @@ def get_local_variable(
       collections: List of graph collections keys to add the Variable to, besides
         `LOCAL_VARIABLES`.
       caching_device: Accepted for TF1 compatibility.
-      partitioner: Not supported by varflow.
+      partitioner: Optional partitioner, as for `get_variable` (a `PartitionedVariable` results).
       validate_shape: If False, allows the variable to be initialized with a value of
         unknown shape.
       use_resource: Accepted for TF1 compatibility.

@@ -57,7 +57,7 @@ class VariableScope:
           initializer: Default initializer passed to `get_variable`.
           regularizer: Default regularizer passed to `get_variable`.
           caching_device: Default caching device passed to `get_variable`.
-          partitioner: Default partitioner passed to `get_variable` (not supported by varflow).
+          partitioner: Default partitioner passed to `get_variable`.
           custom_getter: Default custom getter passed to `get_variable`.
           name_scope: The name passed to `tf.name_scope`.
           dtype: Default type passed to `get_variable` (defaults to `DT_FLOAT`).
@@ -258,7 +258,9 @@ class VariableScope:
           collections: List of graph collections keys to add the Variable to. Defaults to
             `[GraphKeys.GLOBAL_VARIABLES]` (see `tf.Variable`).
           caching_device: Accepted for TF1 compatibility; varflow runs on the CPU.
-          partitioner: Not supported by varflow (partitioned variables).
+          partitioner: Optional callable that accepts a fully defined `TensorShape` and `dtype` of
+            the Variable to be created, and returns a list of partitions for each axis (currently
+            only one axis can be partitioned); the result is a `PartitionedVariable`.
           validate_shape: If False, allows the variable to be initialized with a value of
             unknown shape. If True, the default, the shape of initial_value must be known. For
             this to be used the initializer must be a Tensor and not an initializer object.
@@ -280,7 +282,6 @@ class VariableScope:
             reuse during variable creation (a variable that exists without `reuse`, or one that
             does not exist with `reuse=True`), or when `initializer` dtype and `dtype` don't
             match. Reuse is set inside `variable_scope`.
-          NotImplementedError: If a `partitioner` is given.
         """
         if regularizer is None:
             regularizer = self._regularizer
@@ -366,8 +367,6 @@ class _VariableStore:
     ):
         if custom_getter is not None and not callable(custom_getter):
             raise ValueError(f"Passed a custom_getter which is not callable: {custom_getter}")
-        if partitioner is not None:
-            raise NotImplementedError("varflow: partitioned variables are not supported yet")
 
         def true_getter(
             name,
@@ -385,6 +384,14 @@ class _VariableStore:
             constraint=None,
             **_,
         ):
+            if partitioner is not None and TensorShape(shape).ndims != 0:
+                # TF1: a partitioner makes name/part_0..k (scalars are never partitioned).
+                from varflow.partitioned_variables import get_partitioned_variable
+
+                return get_partitioned_variable(
+                    self, name, partitioner, shape, dtype, initializer, regularizer, reuse,
+                    trainable, collections, validate_shape, constraint,
+                )  # fmt: skip
             return self._get_single_variable(
                 name,
                 shape,
@@ -429,6 +436,7 @@ class _VariableStore:
         collections,
         validate_shape,
         constraint,
+        partition_info=None,
     ):
         from varflow.variables import Variable
 
@@ -482,7 +490,7 @@ class _VariableStore:
 
                 kwargs = {"dtype": dtype}
                 if _accepts_partition_info(initializer):
-                    kwargs["partition_info"] = None
+                    kwargs["partition_info"] = partition_info
 
                 def init_val():
                     with get_default_graph().name_scope("Initializer"):
@@ -617,7 +625,9 @@ def get_variable(
       collections: List of graph collections keys to add the Variable to. Defaults to
         `[GraphKeys.GLOBAL_VARIABLES]` (see `tf.Variable`).
       caching_device: Accepted for TF1 compatibility; varflow runs on the CPU.
-      partitioner: Not supported by varflow (partitioned variables).
+      partitioner: Optional callable that accepts a fully defined `TensorShape` and `dtype` of
+        the Variable to be created, and returns a list of partitions for each axis (currently
+        only one axis can be partitioned); the result is a `PartitionedVariable`.
       validate_shape: If False, allows the variable to be initialized with a value of
         unknown shape. If True, the default, the shape of initial_value must be known. For
         this to be used the initializer must be a Tensor and not an initializer object.
@@ -639,7 +649,6 @@ def get_variable(
         reuse during variable creation (a variable that exists without `reuse`, or one that
         does not exist with `reuse=True`), or when `initializer` dtype and `dtype` don't
         match. Reuse is set inside `variable_scope`.
-      NotImplementedError: If a `partitioner` is given.
     """
     return get_variable_scope().get_variable(
         _get_default_variable_store(),
