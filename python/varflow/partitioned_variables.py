@@ -158,17 +158,15 @@ class SaveSliceInfo:
 
     @property
     def spec(self) -> str:
-        """Computes the spec string used for saving, e.g. ``"10 4 0,5:-"``.
+        """Computes the spec string used for saving, e.g. ``"10 4 0,5:0,4"``.
 
         Returns:
-          The full shape, then per dimension ``offset,length`` (``-`` for a whole dimension).
+          The full shape, then per dimension ``offset,length``.
         """
         full_shape_str = " ".join(str(d) for d in self.full_shape) + " "
         sl_spec = ":".join(
-            "-" if length == full else f"{offset},{length}"
-            for offset, length, full in zip(
-                self.var_offset, self.var_shape, self.full_shape, strict=True
-            )
+            f"{offset},{length}"
+            for offset, length in zip(self.var_offset, self.var_shape, strict=True)
         )
         return full_shape_str + sl_spec
 
