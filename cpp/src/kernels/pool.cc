@@ -4,9 +4,11 @@
 #include <atomic>
 #include <cstring>
 #include <limits>
+#include <type_traits>
 #include <vector>
 
 #include "core/thread_pool.h"
+#include "kernels/pool_loops.h"
 
 namespace varflow::kernels {
 
@@ -73,23 +75,53 @@ T* scratch(int64_t n) {
   return buffer.data();
 }
 
+template <typename T>
+const MaxPoolLoops<T>& loops_of() {
+  const PoolTable& table = pool_table();
+  if constexpr (std::is_same_v<T, float>) return table.f32;
+  if constexpr (std::is_same_v<T, double>) return table.f64;
+  if constexpr (std::is_same_v<T, int32_t>) return table.i32;
+  if constexpr (std::is_same_v<T, int64_t>) return table.i64;
+}
+
 }  // namespace
+
+const PoolTable* pool_table(Isa isa) {
+  switch (isa) {
+    case Isa::kBaseline:
+      return &baseline::pool_table();
+#ifdef VARFLOW_HAVE_AVX2
+    case Isa::kAvx2:
+      return &avx2::pool_table();
+#endif
+#ifdef VARFLOW_HAVE_AVX512
+    case Isa::kAvx512:
+      return &avx512::pool_table();
+#endif
+    default:
+      return nullptr;
+  }
+}
+
+const PoolTable& pool_table() {
+  static const PoolTable& table = select_table<PoolTable>(&pool_table);
+  return table;
+}
 
 template <typename T>
 void max_pool(const Window2D& g, const T* in, T* out) {
+  const MaxPoolLoops<T>& loops = loops_of<T>();
   const int64_t pixels = g.out_pixels();
   auto task = [&](int64_t r0, int64_t r1) {
+    const T** taps = scratch<const T*>(g.k_h * g.k_w);
     for (int64_t r = r0; r < r1; ++r) {
       const int64_t n = r / pixels, oh = (r % pixels) / g.out_w, ow = r % g.out_w;
       const T* image = in + n * g.in_image();
       const Clip w = clip(g, oh, ow);
-      T* o = out + r * g.in_c;
-      std::fill(o, o + g.in_c, lowest<T>());
+      int count = 0;
       for (int64_t h = w.h0; h < w.h1; ++h)
-        for (int64_t x = w.w0; x < w.w1; ++x) {
-          const T* v = image + (h * g.in_w + x) * g.in_c;
-          for (int64_t c = 0; c < g.in_c; ++c) o[c] = std::max(o[c], v[c]);
-        }
+        for (int64_t x = w.w0; x < w.w1; ++x) taps[count++] = image + (h * g.in_w + x) * g.in_c;
+      loops.max(taps, count, g.in_c, out + r * g.in_c);
     }
   };
   ThreadPool::global().parallel_for(g.batch * pixels, grain(g.k_h * g.k_w * g.in_c), task, 1);
@@ -126,31 +158,53 @@ void each_tap(const Window2D& g, int64_t r, int32_t* taken, Fn&& fn) {
 template <typename T>
 void max_pool_grad(const Window2D& g, const T* in, const T* out, const T* out_backprop,
                    T* in_backprop) {
+  const MaxPoolLoops<T>& loops = loops_of<T>();
   const int64_t pixels = g.out_pixels();
-  std::memset(in_backprop, 0, static_cast<size_t>(g.batch * g.in_image()) * sizeof(T));
-  auto task = [&](int64_t n0, int64_t n1) {
-    int32_t* taken = scratch<int32_t>(g.in_c);
-    for (int64_t n = n0; n < n1; ++n) {
-      const T* image = in + n * g.in_image();
-      T* dx = in_backprop + n * g.in_image();
-      for (int64_t r = n * pixels; r < (n + 1) * pixels; ++r) {
-        const T* y = out + r * g.in_c;
-        const T* dy = out_backprop + r * g.in_c;
-        each_tap(g, r, taken, [&](int64_t base) {
-          // Distinct restrict pointers and selects: the channel loop vectorises.
-          const T* __restrict v = image + base;
-          const T* __restrict yv = y;
-          const T* __restrict dyv = dy;
-          T* __restrict d = dx + base;
-          int32_t* __restrict t = taken;
-          for (int64_t c = 0; c < g.in_c; ++c) {
-            const int32_t hit = static_cast<int32_t>(v[c] == yv[c]) & (t[c] ^ 1);
-            const T sum = d[c] + dyv[c];  // unconditional, so the select needs no branch
-            d[c] = hit ? sum : d[c];
-            t[c] |= hit;
-          }
-        });
+  // Windows that never overlap (stride >= window, as in the usual 2x2/2 pooling) each write
+  // their own elements once, gradient or zero, with no pass to clear the output first, and
+  // rows of windows go to different threads. Elements no window covers (a stride past the
+  // window, or VALID's leftover rows and columns) are cleared beforehand.
+  const bool disjoint = g.stride_h >= g.k_h && g.stride_w >= g.k_w;
+  const bool covered = disjoint && g.stride_h == g.k_h && g.stride_w == g.k_w &&
+                       g.out_h * g.k_h - g.pad_top >= g.in_h &&
+                       g.out_w * g.k_w - g.pad_left >= g.in_w;
+  if (!covered)
+    std::memset(in_backprop, 0, static_cast<size_t>(g.batch * g.in_image()) * sizeof(T));
+  // The taps of output pixel r and where their gradients go.
+  auto window = [&](int64_t r, const T** taps, T** d) {
+    const int64_t n = r / pixels;
+    const Clip w = clip(g, (r % pixels) / g.out_w, r % g.out_w);
+    int count = 0;
+    for (int64_t h = w.h0; h < w.h1; ++h)
+      for (int64_t x = w.w0; x < w.w1; ++x) {
+        const int64_t at = n * g.in_image() + (h * g.in_w + x) * g.in_c;
+        taps[count] = in + at;
+        d[count++] = in_backprop + at;
       }
+    return count;
+  };
+  if (disjoint) {
+    auto task = [&](int64_t row0, int64_t row1) {
+      const T** taps = scratch<const T*>(g.k_h * g.k_w);
+      T** d = scratch<T*>(g.k_h * g.k_w);
+      for (int64_t r = row0 * g.out_w; r < row1 * g.out_w; ++r) {
+        const int count = window(r, taps, d);
+        loops.max_grad(taps, d, count, out + r * g.in_c, out_backprop + r * g.in_c, g.in_c,
+                       /*accumulate=*/false);
+      }
+    };
+    ThreadPool::global().parallel_for(g.batch * g.out_h, grain(g.out_w * g.k_h * g.k_w * g.in_c),
+                                      task, 1);
+    return;
+  }
+  // Overlapping windows add into shared elements: one image per task, its windows in order.
+  auto task = [&](int64_t n0, int64_t n1) {
+    const T** taps = scratch<const T*>(g.k_h * g.k_w);
+    T** d = scratch<T*>(g.k_h * g.k_w);
+    for (int64_t r = n0 * pixels; r < n1 * pixels; ++r) {
+      const int count = window(r, taps, d);
+      loops.max_grad(taps, d, count, out + r * g.in_c, out_backprop + r * g.in_c, g.in_c,
+                     /*accumulate=*/true);
     }
   };
   ThreadPool::global().parallel_for(g.batch, grain(pixels * g.k_h * g.k_w * g.in_c), task, 1);
