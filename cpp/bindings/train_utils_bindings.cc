@@ -1,12 +1,15 @@
 // tf.train's composite functions (schedules, clipping, global step, moving averages, losses,
-// nn): conversions only. Python hands each argument over as a train::Arg whose builder applies
-// TF1's Python conversion rules, so the C++ functions create every node in TF1's order.
+// nn, random tensors and initializers, get_variable's checks, dense): conversions only. Python
+// hands each argument over as a train::Arg whose builder applies TF1's Python conversion rules, so
+// the C++ functions create every node in TF1's order.
 #include <pybind11/functional.h>
 #include <pybind11/stl.h>
 
 #include "bindings.h"
 #include "varflow/train/arg.h"
 #include "varflow/train/clip.h"
+#include "varflow/train/initializers.h"
+#include "varflow/train/layers.h"
 #include "varflow/train/losses.h"
 #include "varflow/train/moving_averages.h"
 #include "varflow/train/nn.h"
@@ -235,6 +238,103 @@ void bind_train_utils(py::module_& m) {
       py::arg("graph"), py::arg("multi_class_labels"), py::arg("logits"), py::arg("weights"),
       py::arg("label_smoothing"), py::arg("name"), py::arg("loss_collection"),
       py::arg("reduction"));
+
+  // --- random tensors and initializers -----------------------------------------------------------
+  auto random = [&m](const char* fn_name, auto fn, const char* a, const char* b) {
+    m.def(
+        fn_name,
+        [fn](Graph& g, const Arg& shape, const Arg& first, const Arg& second, DType dtype,
+             std::optional<int64_t> seed,
+             const std::string& name) { return fn(g, shape, first, second, dtype, seed, name); },
+        py::arg("graph"), py::arg("shape"), py::arg(a), py::arg(b), py::arg("dtype"),
+        py::arg("seed"), py::arg("name"));
+  };
+  random(
+      "random_uniform",
+      [](Graph& g, const Arg& shape, const Arg& a, const Arg& b, DType dtype,
+         std::optional<int64_t> seed, const std::string& name) {
+        return train::random_uniform(g, shape, a, b, dtype, seed, name);
+      },
+      "minval", "maxval");
+  random(
+      "random_normal",
+      [](Graph& g, const Arg& shape, const Arg& a, const Arg& b, DType dtype,
+         std::optional<int64_t> seed, const std::string& name) {
+        return train::random_normal(g, shape, a, b, dtype, seed, name);
+      },
+      "mean", "stddev");
+  random(
+      "truncated_normal",
+      [](Graph& g, const Arg& shape, const Arg& a, const Arg& b, DType dtype,
+         std::optional<int64_t> seed, const std::string& name) {
+        return train::truncated_normal(g, shape, a, b, dtype, seed, name);
+      },
+      "mean", "stddev");
+  m.def(
+      "filled",
+      [](Graph& g, const std::vector<int64_t>& shape, double value, DType dtype,
+         const std::string& name) { return train::filled(g, Dims(shape), value, dtype, name); },
+      py::arg("graph"), py::arg("shape"), py::arg("value"), py::arg("dtype"), py::arg("name"));
+  m.def(
+      "compute_fans",
+      [](const std::vector<int64_t>& shape) { return train::compute_fans(Dims(shape)); },
+      py::arg("shape"));
+  m.def(
+      "variance_scaling",
+      [](Graph& g, const std::vector<int64_t>& shape, DType dtype, double scale,
+         const std::string& mode, const std::string& distribution, std::optional<int64_t> seed,
+         std::optional<std::vector<int64_t>> fan_shape) {
+        std::optional<Dims> fans;
+        if (fan_shape) fans = Dims(*fan_shape);
+        return train::variance_scaling(g, Dims(shape), dtype, scale, train::parse_fan_mode(mode),
+                                       train::parse_distribution(distribution), seed, fans);
+      },
+      py::arg("graph"), py::arg("shape"), py::arg("dtype"), py::arg("scale"), py::arg("mode"),
+      py::arg("distribution"), py::arg("seed"), py::arg("fan_shape"));
+
+  // --- get_variable, regularizers, dense ---------------------------------------------------------
+  m.def(
+      "check_get_variable",
+      [](const std::string& name, const py::object& found_shape, std::optional<DType> found_dtype,
+         const py::object& shape, DType dtype, const std::string& reuse,
+         const std::string& defined_at) {
+        std::optional<train::FoundVariable> found;
+        if (found_dtype) found = train::FoundVariable{shape_from_py(found_shape), *found_dtype};
+        train::Reuse mode = train::Reuse::kAuto;
+        if (reuse == "create")
+          mode = train::Reuse::kCreate;
+        else if (reuse == "reuse")
+          mode = train::Reuse::kReuse;
+        else if (reuse != "auto")
+          raise(ErrorCode::kValue, "check_get_variable: reuse is create, reuse or auto, not ",
+                reuse);
+        return train::check_get_variable(name, found, shape_from_py(shape), dtype, mode,
+                                         defined_at);
+      },
+      py::arg("name"), py::arg("found_shape"), py::arg("found_dtype"), py::arg("shape"),
+      py::arg("dtype"), py::arg("reuse"), py::arg("defined_at"));
+  m.def("l2_penalty", &train::l2_penalty, py::arg("graph"), py::arg("weights"), py::arg("scale"),
+        py::arg("name"));
+  m.def("dense_output", &train::dense_output, py::arg("graph"), py::arg("inputs"),
+        py::arg("kernel"), py::arg("bias"), py::arg("activation"));
+  // The C++ layer as a C++ host calls it (default initializers, variables made by
+  // train::get_variable): the Python API's tests compare its graph with tf.layers.dense's.
+  m.def(
+      "dense_layer",
+      [](Graph& g, Output inputs, int64_t units, const std::string& name,
+         const std::string& variable_scope, bool use_bias, bool trainable,
+         std::optional<double> l2_scale) {
+        train::DenseOptions options;
+        options.name = name;
+        options.variable_scope = variable_scope;
+        options.use_bias = use_bias;
+        options.trainable = trainable;
+        if (l2_scale) options.kernel_regularizer = train::l2_regularizer(*l2_scale);
+        train::DenseLayer layer = train::dense(g, inputs, units, options);
+        return layer.output;
+      },
+      py::arg("graph"), py::arg("inputs"), py::arg("units"), py::arg("name"),
+      py::arg("variable_scope"), py::arg("use_bias"), py::arg("trainable"), py::arg("l2_scale"));
 
   // --- nn and layers -----------------------------------------------------------------------------
   m.def("sigmoid_cross_entropy_with_logits", &train::sigmoid_cross_entropy_with_logits,

@@ -10,6 +10,10 @@ draw new values on every run, and start the sequence again in a new session. Ran
 initializers build the same ops in the same order as TF1's ``init_ops``, so a seeded TF1 script
 gets TF1's initial values.
 
+The graphs are built by the C++ core (``varflow/train/initializers.h``: the random tensors,
+the variance-scaling arithmetic, zeros and ones), which C++ hosts call too; this module keeps
+TF1's signatures, defaults and errors and converts the arguments as TF1's Python does.
+
 Seeds follow TF1's ``random_seed.get_seed``: ``tf.set_random_seed`` sets the graph-level seed;
 an op without its own seed then takes the graph's op count at that moment (TF1's
 ``graph._last_id``, which counts every op created so far; varflow's equivalent is the number of
@@ -21,13 +25,12 @@ With neither seed set, the op draws a seed from the operating system.
 
 from __future__ import annotations
 
-import math
 import types
 
 import numpy as np
 
 from varflow import _core, dtypes
-from varflow.graph import Tensor, constant, convert_to_tensor, get_default_graph, name_scope
+from varflow.graph import Tensor, constant, convert_to_tensor, core_callback, get_default_graph
 
 
 # --- seeds -----------------------------------------------------------------------------------
@@ -63,11 +66,17 @@ def get_seed(op_seed):
     Returns:
       A tuple of two integers that should be used for the local seed of this operation.
     """
+    return _core.random_seeds(get_default_graph()._core, _op_seed(op_seed))
+
+
+def _op_seed(op_seed):
+    """An op-level seed as the core takes it (int64; TF1 truncates larger Python ints to 31
+    bits)."""
     if op_seed is not None:
         op_seed = int(op_seed)
         if not -(2**63) <= op_seed < 2**63:
-            op_seed %= 2**31 - 1  # TF1 truncates any Python int to 31 bits; the core takes int64
-    return _core.random_seeds(get_default_graph()._core, op_seed)
+            op_seed %= 2**31 - 1
+    return op_seed
 
 
 def _shape_list(shape) -> list[int]:
@@ -98,14 +107,31 @@ def _shape_tensor(shape) -> Tensor:
     return constant(np.asarray(dims, dtype=dtype.as_numpy_dtype).reshape(-1), dtype, name="shape")
 
 
-def _random_op(op_type, inputs, dtype, seed1, seed2, name=None) -> Tensor:
-    attrs = {
-        "seed": 0 if seed1 is None else int(seed1),
-        "seed2": 0 if seed2 is None else int(seed2),
-    }
-    if dtype is not None:
-        attrs["dtype"] = dtype._core
-    return get_default_graph().create_op(op_type, inputs, attrs, name=name or op_type)._outputs[0]
+def _shape_arg(shape):
+    """``shape`` for the C++ random tensors: converted by ``_shape_tensor`` where TF1 does."""
+    return _core.Arg(core_callback(lambda dtype, name: _shape_tensor(shape)._output))
+
+
+def _param_arg(value, dtype):
+    """A parameter (bound, mean, stddev) for the C++ random tensors: ``convert_to_tensor(value,
+    dtype, name)`` where TF1 converts it (TF1's errors for a tensor of another dtype)."""
+    return _core.Arg(
+        core_callback(lambda _, name: convert_to_tensor(value, dtype=dtype, name=name)._output)
+    )
+
+
+def _random(fn, shape, a, b, dtype, seed, name):
+    graph = get_default_graph()
+    out = fn(
+        graph._core,
+        _shape_arg(shape),
+        _param_arg(a, dtype),
+        _param_arg(b, dtype),
+        dtype._core,
+        _op_seed(seed),
+        "" if name is None else name,
+    )
+    return graph._tensor_for(out)
 
 
 def random_uniform(shape, minval=0, maxval=None, dtype=dtypes.float32, seed=None, name=None):
@@ -143,18 +169,7 @@ def random_uniform(shape, minval=0, maxval=None, dtype=dtypes.float32, seed=None
         if dtype.is_integer:
             raise ValueError(f"Must specify maxval for integer dtype {dtype!r}")
         maxval = 1
-    with name_scope(name, "random_uniform", None) as scope:
-        shape = _shape_tensor(shape)
-        minval = convert_to_tensor(minval, dtype=dtype, name="min")
-        maxval = convert_to_tensor(maxval, dtype=dtype, name="max")
-        seed1, seed2 = get_seed(seed)
-        if dtype.is_integer:
-            inputs = [shape, minval, maxval]
-            return _random_op("RandomUniformInt", inputs, None, seed1, seed2, scope)
-        from varflow import math_ops
-
-        rnd = _random_op("RandomUniform", [shape], dtype, seed1, seed2)
-        return math_ops.add(rnd * (maxval - minval), minval, name=scope)
+    return _random(_core.random_uniform, shape, minval, maxval, dtype, seed, name)
 
 
 def random_normal(shape, mean=0.0, stddev=1.0, dtype=dtypes.float32, seed=None, name=None):
@@ -175,15 +190,7 @@ def random_normal(shape, mean=0.0, stddev=1.0, dtype=dtypes.float32, seed=None, 
       A tensor of the specified shape filled with random normal values.
     """
     dtype = dtypes.as_dtype(dtype)
-    with name_scope(name, "random_normal", None) as scope:
-        shape = _shape_tensor(shape)
-        mean = convert_to_tensor(mean, dtype=dtype, name="mean")
-        stddev = convert_to_tensor(stddev, dtype=dtype, name="stddev")
-        seed1, seed2 = get_seed(seed)
-        from varflow import math_ops
-
-        rnd = _random_op("RandomStandardNormal", [shape], dtype, seed1, seed2)
-        return math_ops.add(rnd * stddev, mean, name=scope)
+    return _random(_core.random_normal, shape, mean, stddev, dtype, seed, name)
 
 
 def truncated_normal(shape, mean=0.0, stddev=1.0, dtype=dtypes.float32, seed=None, name=None):
@@ -208,18 +215,19 @@ def truncated_normal(shape, mean=0.0, stddev=1.0, dtype=dtypes.float32, seed=Non
       A tensor of the specified shape filled with random truncated normal values.
     """
     dtype = dtypes.as_dtype(dtype)
-    with name_scope(name, "truncated_normal", None) as scope:
-        shape = _shape_tensor(shape)
-        mean = convert_to_tensor(mean, dtype=dtype, name="mean")
-        stddev = convert_to_tensor(stddev, dtype=dtype, name="stddev")
-        seed1, seed2 = get_seed(seed)
-        from varflow import math_ops
-
-        rnd = _random_op("TruncatedNormal", [shape], dtype, seed1, seed2)
-        return math_ops.add(rnd * stddev, mean, name=scope)
+    return _random(_core.truncated_normal, shape, mean, stddev, dtype, seed, name)
 
 
 # --- initializers ----------------------------------------------------------------------------
+def _filled(shape, value, dtype, name) -> Tensor:
+    """TF1's zeros/ones of a static shape, built by the core (``train::filled``)."""
+    graph = get_default_graph()
+    dtype = dtypes.as_dtype(dtype)
+    return graph._tensor_for(
+        _core.filled(graph._core, _shape_list(shape), float(value), dtype._core, name)
+    )
+
+
 class Initializer:
     """Base class of TF1's initializers."""
 
@@ -270,9 +278,7 @@ class Zeros(Initializer):
         self.dtype = dtypes.as_dtype(dtype)
 
     def __call__(self, shape, dtype=None, partition_info=None):
-        from varflow import array_ops
-
-        return array_ops.zeros(_shape_list(shape), dtypes.as_dtype(dtype or self.dtype))
+        return _filled(shape, 0, dtype or self.dtype, "zeros")
 
     def get_config(self) -> dict:
         return {"dtype": self.dtype.name}
@@ -290,9 +296,7 @@ class Ones(Initializer):
         self.dtype = dtypes.as_dtype(dtype)
 
     def __call__(self, shape, dtype=None, partition_info=None):
-        from varflow import array_ops
-
-        return array_ops.ones(_shape_list(shape), dtypes.as_dtype(dtype or self.dtype))
+        return _filled(shape, 1, dtype or self.dtype, "ones")
 
     def get_config(self) -> dict:
         return {"dtype": self.dtype.name}
@@ -437,20 +441,8 @@ class TruncatedNormal(RandomNormal):
 
 
 def _compute_fans(shape):
-    shape = list(shape)
-    if len(shape) < 1:
-        fan_in = fan_out = 1
-    elif len(shape) == 1:
-        fan_in = fan_out = shape[0]
-    elif len(shape) == 2:
-        fan_in, fan_out = shape
-    else:
-        receptive_field_size = 1
-        for dim in shape[:-2]:
-            receptive_field_size *= dim
-        fan_in = shape[-2] * receptive_field_size
-        fan_out = shape[-1] * receptive_field_size
-    return int(fan_in), int(fan_out)
+    """TF1's ``_compute_fans``: ``(fan_in, fan_out)`` of a weight shape (train::compute_fans)."""
+    return tuple(_core.compute_fans([int(d) for d in shape]))
 
 
 class VarianceScaling(Initializer):
@@ -508,25 +500,21 @@ class VarianceScaling(Initializer):
     def __call__(self, shape, dtype=None, partition_info=None):
         dtype = _assert_float_dtype(dtype or self.dtype)
         shape = _shape_list(shape)
-        scale_shape = shape
+        scale_shape = None
         if partition_info is not None and hasattr(partition_info, "full_shape"):
-            scale_shape = list(partition_info.full_shape)
-        fan_in, fan_out = _compute_fans(scale_shape)
-        scale = self.scale
-        if self.mode == "fan_in":
-            scale /= max(1.0, fan_in)
-        elif self.mode == "fan_out":
-            scale /= max(1.0, fan_out)
-        else:
-            scale /= max(1.0, (fan_in + fan_out) / 2.0)
-        if self.distribution in ("normal", "truncated_normal"):
-            # constant from scipy.stats.truncnorm.std(a=-2, b=2, loc=0., scale=1.)
-            stddev = math.sqrt(scale) / 0.87962566103423978
-            return truncated_normal(shape, 0.0, stddev, dtype, seed=self.seed)
-        if self.distribution == "untruncated_normal":
-            return random_normal(shape, 0.0, math.sqrt(scale), dtype, seed=self.seed)
-        limit = math.sqrt(3.0 * scale)
-        return random_uniform(shape, -limit, limit, dtype, seed=self.seed)
+            scale_shape = [int(d) for d in partition_info.full_shape]
+        graph = get_default_graph()
+        out = _core.variance_scaling(
+            graph._core,
+            shape,
+            dtype._core,
+            float(self.scale),
+            self.mode,
+            self.distribution,
+            _op_seed(self.seed),
+            scale_shape,
+        )
+        return graph._tensor_for(out)
 
     def get_config(self) -> dict:
         return {

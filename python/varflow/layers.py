@@ -13,13 +13,14 @@ variance over every axis but ``axis``, TF1's non-fused path) and with ``moving_m
 a Python bool or a bool tensor (a tensor selects between batch and moving statistics with
 ``Select`` and leaves the moving statistics unchanged when False).
 
-``dropout`` and the maths of ``batch_normalization`` are C++ (``varflow/train/nn.h``); this
-module keeps TF1's arguments and creates the variables with ``tf.get_variable``.
+``dropout`` and the maths of ``batch_normalization`` are C++ (``varflow/train/nn.h``), and so is
+``dense``'s computation (``train::dense_output``, ``varflow/train/layers.h``); this module keeps
+TF1's arguments and creates the variables with ``tf.get_variable``.
 """
 
 from __future__ import annotations
 
-from varflow import _core, array_ops, dtypes, init_ops, math_ops, nn
+from varflow import _core, array_ops, dtypes, init_ops, nn
 from varflow.clip_ops import core_arg
 from varflow.graph import (
     GraphKeys,
@@ -113,24 +114,20 @@ def dense(
                 trainable=trainable,
                 constraint=bias_constraint,
             )
-        x = array_ops.cast(inputs, dtype)
-        rank = x.shape.ndims
-        if rank > 2:
-            dims = x.shape.as_list()
-            flat = array_ops.reshape(x, constant([-1, in_dim], dtype=dtypes.int32))
-            out = math_ops.matmul(flat, kernel)
-            if any(d is None for d in dims[:-1]):
-                parts = array_ops.unstack(array_ops.shape(x), num=rank)[:-1]
-                out_shape = array_ops.stack(parts + [constant(units, dtype=dtypes.int32)])
-            else:
-                out_shape = constant(dims[:-1] + [units], dtype=dtypes.int32)
-            outputs = array_ops.reshape(out, out_shape, name="Tensordot")
-        else:
-            outputs = math_ops.matmul(x, kernel, name="MatMul")
-        if bias is not None:
-            outputs = nn.bias_add(outputs, bias)
+        graph = inputs.graph
+        kernel_value = convert_to_tensor(kernel)
+        bias_value = None if bias is None else convert_to_tensor(bias)._output
+        act = None
         if activation is not None:
-            outputs = activation(outputs)
+            act = core_callback(
+                lambda out: convert_to_tensor(activation(graph._tensor_for(out)))._output
+            )
+        with graph.as_default():  # TF1: the inputs' graph is the default one
+            outputs = graph._tensor_for(
+                _core.dense_output(
+                    graph._core, inputs._output, kernel_value._output, bias_value, act
+                )
+            )
         if activity_regularizer is not None:
             penalty = activity_regularizer(outputs)
             if penalty is not None:

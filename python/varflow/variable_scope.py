@@ -14,7 +14,7 @@ import enum
 import inspect
 import traceback
 
-from varflow import dtypes, init_ops
+from varflow import _core, dtypes, init_ops
 from varflow.graph import GraphKeys, Tensor, _graph_of, get_default_graph
 from varflow.tensor_shape import TensorShape
 
@@ -446,36 +446,25 @@ class _VariableStore:
         dtype = dtypes.as_dtype(dtype)
         shape = TensorShape(shape)
 
-        if name in self._vars:
-            if reuse is False:
-                err_msg = (
-                    f"Variable {name} already exists, disallowed. Did you mean to set "
-                    f"reuse=True or reuse=tf.AUTO_REUSE in VarScope?"
-                )
-                tb = self._tracebacks.get(name)
-                if tb:
-                    err_msg = (
-                        f"{err_msg} Originally defined at:\n\n{''.join(traceback.format_list(tb))}"
-                    )
-                raise ValueError(err_msg)
-            found_var = self._vars[name]
-            if not shape.is_compatible_with(found_var.get_shape()):
-                raise ValueError(
-                    f"Trying to share variable {name}, but specified shape {shape} and found "
-                    f"shape {found_var.get_shape()}."
-                )
-            if not dtype.is_compatible_with(found_var.dtype.base_dtype):
-                raise ValueError(
-                    f"Trying to share variable {name}, but specified dtype {dtype.name} and "
-                    f"found dtype {found_var.dtype.base_dtype.name}."
-                )
+        # TF1's reuse checks (train::check_get_variable, shared with C++ hosts' get_variable).
+        found_var = self._vars.get(name)
+        defined_at = ""
+        if found_var is not None:
+            found_shape = found_var.get_shape()
+            found_dtype = found_var.dtype.base_dtype._core
+            defined_at = "".join(traceback.format_list(self._tracebacks.get(name) or []))
+        else:
+            found_shape, found_dtype = None, None
+        if _core.check_get_variable(
+            name,
+            None if found_shape is None or found_shape.ndims is None else found_shape.as_list(),
+            found_dtype,
+            shape.as_list() if shape.ndims is not None else None,
+            dtype.base_dtype._core,
+            "create" if reuse is False else "reuse" if reuse is True else "auto",
+            defined_at,
+        ):
             return found_var
-
-        if reuse is True:
-            raise ValueError(
-                f"Variable {name} does not exist, or was not created with tf.get_variable(). "
-                f"Did you mean to set reuse=tf.AUTO_REUSE in VarScope?"
-            )
 
         if initializer is None:
             initializer, initializing_from_value = _default_initializer(name, dtype)

@@ -133,4 +133,67 @@ VF_TEST(sparse_softmax_cross_entropy_is_the_mean_loss) {
                "Rank mismatch");
 }
 
+VF_TEST(auto_reuse_integer_uniform_and_dense_over_unknown_leading_dims) {
+  auto g = std::make_shared<Graph>();
+  g->set_seed(3);
+  train::GetVariableOptions auto_reuse;
+  auto_reuse.auto_reuse = true;
+  Variable v = train::get_variable(*g, "v", {2}, auto_reuse);       // made
+  EXPECT_TRUE(train::get_variable(*g, "v", {2}, auto_reuse) == v);  // found
+  EXPECT_ERROR(
+      train::check_get_variable("v", train::FoundVariable{Shape({2}), DType::kFloat32}, Shape({2}),
+                                DType::kFloat32, train::Reuse::kCreate, "here\n"),
+      ErrorCode::kValue, "Originally defined at:\n\nhere");
+  EXPECT_ERROR(
+      train::check_get_variable("v", train::FoundVariable{Shape({2}), DType::kFloat32},
+                                Shape::unknown_rank(), DType::kFloat64, train::Reuse::kAuto),
+      ErrorCode::kValue, "specified dtype float64 and found dtype float32");
+
+  Output ints = train::random_uniform(*g, Dims{400}, 2, 5, DType::kInt32, 11);
+  EXPECT_EQ(ints.node->type(), std::string("RandomUniformInt"));
+  EXPECT_EQ(ints.node->name(), std::string("random_uniform"));
+  // A shape tensor and a tensor bound, as tf.random_uniform takes them.
+  Output shape = ops::constant(*g, Tensor::from_vector<int32_t>({3, 2}, {2}));
+  Output lo = ops::constant(*g, Tensor::scalar<float>(-1.0f));
+  Output u = train::random_uniform(*g, train::Arg(shape), train::Arg(lo), 1.0, DType::kFloat32,
+                                   std::nullopt, "u");
+  EXPECT_ERROR(train::random_normal(*g, Dims{2}, 0, 1, DType::kInt32), ErrorCode::kType,
+               "floating dtype");
+
+  Output x = ops::placeholder(*g, DType::kFloat32, Shape({-1, -1, 4}), "x");
+  train::DenseOptions options;
+  options.use_bias = false;
+  train::DenseLayer layer = train::dense(*g, x, 2, options);
+  EXPECT_EQ(layer.output.node->name(), std::string("dense/Tensordot"));
+  EXPECT_TRUE(layer.output.shape() == Shape({-1, -1, 2}));
+  EXPECT_TRUE(g->find_node("dense/unstack") != nullptr && g->find_node("dense/stack"));
+
+  Session s(g);
+  s.run({}, {}, {global_variables_initializer(*g)});
+  Tensor iv = s.run({}, {ints})[0];
+  std::vector<int> seen(3, 0);
+  for (int64_t i = 0; i < iv.num_elements(); ++i) {
+    const int32_t k = iv.data<int32_t>()[i];
+    EXPECT_TRUE(k >= 2 && k < 5);
+    if (k >= 2 && k < 5) ++seen[static_cast<size_t>(k - 2)];
+  }
+  EXPECT_TRUE(seen[0] > 0 && seen[1] > 0 && seen[2] > 0);
+  std::vector<double> uv = values_of(s, u);
+  EXPECT_EQ(uv.size(), size_t{6});
+  for (double e : uv) EXPECT_TRUE(e >= -1 && e < 1);
+
+  std::vector<float> xs(2 * 3 * 4);
+  for (size_t i = 0; i < xs.size(); ++i) xs[i] = static_cast<float>(i % 7) - 3.0f;
+  Tensor xt = Tensor::from_vector<float>(xs, {2, 3, 4});
+  std::vector<Tensor> out = s.run({{x, xt}}, {layer.output, layer.kernel.value()});
+  EXPECT_TRUE(out[0].dims() == (Dims{2, 3, 2}));
+  const float* k = out[1].data<float>();
+  for (int r = 0; r < 6; ++r)
+    for (int c = 0; c < 2; ++c) {
+      double want = 0;
+      for (int j = 0; j < 4; ++j) want += xs[static_cast<size_t>(r * 4 + j)] * k[j * 2 + c];
+      EXPECT_NEAR(out[0].data<float>()[r * 2 + c], want, 1e-5);
+    }
+}
+
 VF_TEST_MAIN()

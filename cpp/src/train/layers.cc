@@ -10,29 +10,54 @@ Regularizer l2_regularizer(double scale) {
   return [scale](Graph& g, const Variable& v) -> std::optional<Output> {
     if (scale == 0) return std::nullopt;  // TF1 logs "Scale of 0 disables regularizer."
     NameScope scope(g, "l2_regularizer");
-    Output s = ops::constant(g, Tensor::scalar<double>(scale).cast(v.dtype()), "scale");
-    return ops::Mul(s, ops::L2Loss(v.value()), scope.scope());
+    return l2_penalty(g, v.value(), scale, scope.scope());
   };
+}
+
+Output l2_penalty(Graph& graph, Output weights, const Arg& scale, const std::string& name) {
+  Output s = scale.tensor(graph, weights.dtype(), "scale");
+  return ops::Mul(s, ops::L2Loss(weights), name);
+}
+
+bool check_get_variable(const std::string& name, const std::optional<FoundVariable>& found,
+                        const Shape& shape, DType dtype, Reuse reuse,
+                        const std::string& defined_at) {
+  if (found) {
+    if (reuse == Reuse::kCreate) {
+      std::string message = "Variable " + name +
+                            " already exists, disallowed. Did you mean to set reuse=True or "
+                            "reuse=tf.AUTO_REUSE in VarScope?";
+      if (!defined_at.empty()) message += " Originally defined at:\n\n" + defined_at;
+      raise(ErrorCode::kValue, message);
+    }
+    VF_CHECK(shape.compatible_with(found->shape), ErrorCode::kValue, "Trying to share variable ",
+             name, ", but specified shape ", shape.to_string(), " and found shape ",
+             found->shape.to_string(), ".");
+    VF_CHECK(dtype == found->dtype, ErrorCode::kValue, "Trying to share variable ", name,
+             ", but specified dtype ", dtype_name(dtype), " and found dtype ",
+             dtype_name(found->dtype), ".");
+    return true;
+  }
+  VF_CHECK(reuse != Reuse::kReuse, ErrorCode::kValue, "Variable ", name,
+           " does not exist, or was not created with tf.get_variable(). Did you mean to set "
+           "reuse=tf.AUTO_REUSE in VarScope?");
+  return false;
 }
 
 Variable get_variable(Graph& graph, const std::string& name, const Dims& shape,
                       const GetVariableOptions& options) {
-  if (Node* existing = graph.find_node(name)) {
-    VF_CHECK(options.reuse && graph.variable_info(existing), ErrorCode::kValue, "Variable ", name,
-             " already exists, disallowed. Did you mean to set reuse=True or "
-             "reuse=tf.AUTO_REUSE in VarScope?");
-    Variable found = Variable::from_node(existing);
-    VF_CHECK(found.shape().accepts(shape) && found.shape().rank() == static_cast<int>(shape.size()),
-             ErrorCode::kValue, "Trying to share variable ", name, ", but specified shape ",
-             dims_to_string(shape), " and found shape ", found.shape().to_string(), ".");
-    VF_CHECK(found.dtype() == options.dtype, ErrorCode::kValue, "Trying to share variable ", name,
-             ", but specified dtype ", dtype_name(options.dtype), " and found dtype ",
-             dtype_name(found.dtype()), ".");
-    return found;
+  std::optional<FoundVariable> found;
+  Node* existing = graph.find_node(name);
+  if (existing) {
+    VF_CHECK(graph.variable_info(existing), ErrorCode::kValue, "Variable ", name,
+             " already exists, disallowed: ", name, " names a node that is not a variable");
+    Variable v = Variable::from_node(existing);
+    found = FoundVariable{v.shape(), v.dtype()};
   }
-  VF_CHECK(!options.reuse, ErrorCode::kValue, "Variable ", name,
-           " does not exist, or was not created with tf.get_variable(). Did you mean to set "
-           "reuse=tf.AUTO_REUSE in VarScope?");
+  const Reuse reuse =
+      options.auto_reuse ? Reuse::kAuto : (options.reuse ? Reuse::kReuse : Reuse::kCreate);
+  if (check_get_variable(name, found, Shape(shape), options.dtype, reuse))
+    return Variable::from_node(existing);
   for (int64_t d : shape)
     VF_CHECK(d >= 0, ErrorCode::kValue, "Shape of a new variable (", name,
              ") must be fully defined, but instead was ", dims_to_string(shape), ".");
@@ -76,6 +101,72 @@ Variable get_variable(Graph& graph, const std::string& name, const Dims& shape,
   return v;
 }
 
+Output dense_output(Graph& graph, Output inputs, Output kernel, std::optional<Output> bias,
+                    const std::function<Output(Output)>& activation) {
+  const Shape& in_shape = inputs.shape();
+  VF_CHECK(in_shape.has_rank() && in_shape.rank() >= 2, ErrorCode::kValue,
+           "Input 0 of layer dense is incompatible with the layer: expected min_ndim=2, found "
+           "ndim=",
+           in_shape.has_rank() ? std::to_string(in_shape.rank()) : "unknown");
+  const Shape& k_shape = kernel.shape();
+  VF_CHECK(k_shape.has_rank() && k_shape.rank() == 2, ErrorCode::kValue,
+           "dense: the kernel must be a matrix, got shape ", k_shape.to_string());
+  const int rank = in_shape.rank();
+  const int64_t in_dim = in_shape.dim(rank - 1);
+  VF_CHECK(in_dim >= 0, ErrorCode::kValue,
+           "The last dimension of the inputs to `Dense` should be defined. Found `None`.");
+  VF_CHECK(k_shape.dim(0) < 0 || k_shape.dim(0) == in_dim, ErrorCode::kValue,
+           "dense: the inputs' last dimension ", in_dim, " is not the kernel's first, ",
+           k_shape.to_string());
+  const int64_t units = k_shape.dim(1);
+  Output x = inputs.dtype() == kernel.dtype() ? inputs : ops::cast(inputs, kernel.dtype());
+  Output out;
+  if (rank > 2) {
+    bool known = true;
+    std::vector<int32_t> out_dims;
+    for (int i = 0; i + 1 < rank; ++i) {
+      known &= in_shape.dim(i) >= 0;
+      out_dims.push_back(static_cast<int32_t>(in_shape.dim(i)));
+    }
+    out_dims.push_back(static_cast<int32_t>(units));
+    Output flat = ops::Reshape(
+        x,
+        ops::constant(graph, Tensor::from_vector<int32_t>({-1, static_cast<int32_t>(in_dim)}, {2}),
+                      "Const"));
+    Output product = ops::MatMul(flat, kernel);
+    Output out_shape;
+    if (known) {
+      out_shape = ops::constant(
+          graph, Tensor::from_vector<int32_t>(out_dims, {static_cast<int64_t>(out_dims.size())}),
+          "Const");
+    } else {
+      // TF1's Tensordot: unstack the dynamic shape and stack its leading parts with units.
+      Output dyn = ops::Shape(x);
+      Node* parts = ops::Unpack(dyn, ops::UnpackAttrs().with_num(rank), "unstack").node;
+      std::vector<Output> leading;
+      for (int i = 0; i + 1 < rank; ++i) leading.push_back(parts->output(i));
+      leading.push_back(
+          ops::constant(graph, Tensor::scalar<int32_t>(static_cast<int32_t>(units)), "Const"));
+      out_shape = ops::Pack(leading, {}, "stack");
+    }
+    out = ops::Reshape(product, out_shape, "Tensordot");
+    // As TF1's Dense.call: the static shape is the inputs' leading dimensions and units, which
+    // the Reshape's rule cannot see through a stacked dynamic shape.
+    Dims known_dims;
+    for (int i = 0; i + 1 < rank; ++i) known_dims.push_back(in_shape.dim(i));
+    known_dims.push_back(units);
+    graph.refine_output_shape(*out.node, 0, out.shape().merge_with(Shape(known_dims)));
+  } else {
+    out = ops::MatMul(x, kernel, {}, "MatMul");
+  }
+  if (bias) {
+    NameScope bias_add(graph, "BiasAdd");  // tf.nn.bias_add names its op after its scope
+    out = ops::BiasAdd(out, *bias, {}, bias_add.scope());
+  }
+  if (activation) out = activation(out);
+  return out;
+}
+
 DenseLayer dense(Graph& graph, Output inputs, int64_t units, const DenseOptions& options) {
   const std::string prefix = options.variable_scope.empty() ? "" : options.variable_scope + "/";
   std::string name = options.name;
@@ -94,7 +185,7 @@ DenseLayer dense(Graph& graph, Output inputs, int64_t units, const DenseOptions&
   VF_CHECK(in_dim >= 0, ErrorCode::kValue,
            "The last dimension of the inputs to `Dense` should be defined. Found `None`.");
   VF_CHECK(units > 0, ErrorCode::kValue, "units of layer ", name, " must be positive, got ", units);
-  const DType dtype = inputs.dtype();
+  const DType dtype = is_any_floating(inputs.dtype()) ? inputs.dtype() : DType::kFloat32;
 
   DenseLayer layer;
   GetVariableOptions kernel;
@@ -113,36 +204,9 @@ DenseLayer dense(Graph& graph, Output inputs, int64_t units, const DenseOptions&
   }
 
   NameScope scope(graph, name);
-  Output out;
-  if (in_shape.rank() > 2) {
-    std::vector<int32_t> out_dims;
-    for (int i = 0; i + 1 < in_shape.rank(); ++i) {
-      VF_CHECK(in_shape.dim(i) >= 0, ErrorCode::kValue, "Layer ", name,
-               ": the C++ dense layer needs the leading dimensions of rank-", in_shape.rank(),
-               " inputs known, got ", in_shape.to_string());
-      out_dims.push_back(static_cast<int32_t>(in_shape.dim(i)));
-    }
-    out_dims.push_back(static_cast<int32_t>(units));
-    Output flat = ops::Reshape(
-        inputs,
-        ops::constant(graph, Tensor::from_vector<int32_t>({-1, static_cast<int32_t>(in_dim)}, {2}),
-                      "Const"));
-    Output product = ops::MatMul(flat, layer.kernel.value());
-    out = ops::Reshape(
-        product,
-        ops::constant(
-            graph, Tensor::from_vector<int32_t>(out_dims, {static_cast<int64_t>(out_dims.size())}),
-            "Const"),
-        "Tensordot");
-  } else {
-    out = ops::MatMul(inputs, layer.kernel.value(), {}, "MatMul");
-  }
-  if (layer.bias) {
-    NameScope bias_add(graph, "BiasAdd");  // tf.nn.bias_add names its op after its scope
-    out = ops::BiasAdd(out, layer.bias->value(), {}, bias_add.scope());
-  }
-  if (options.activation) out = options.activation(out);
-  layer.output = out;
+  std::optional<Output> bias_value;
+  if (layer.bias) bias_value = layer.bias->value();
+  layer.output = dense_output(graph, inputs, layer.kernel.value(), bias_value, options.activation);
   return layer;
 }
 

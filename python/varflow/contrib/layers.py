@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import numbers
 
-from varflow import math_ops, nn
-from varflow.graph import convert_to_tensor, name_scope
+# nn is imported for its side effect: it must load before contrib.rnn imports rnn_cell_impl.
+from varflow import _core, math_ops, nn  # noqa: F401
+from varflow.graph import convert_to_tensor, core_callback, name_scope
 
 __all__ = [
     "apply_regularization",
@@ -80,8 +81,14 @@ def l2_regularizer(scale, scope=None):
 
     def l2(weights):
         with name_scope(scope, "l2_regularizer", [weights]) as name:
-            my_scale = convert_to_tensor(scale, dtype=weights.dtype.base_dtype, name="scale")
-            return math_ops.multiply(my_scale, nn.l2_loss(weights), name=name)
+            weights = convert_to_tensor(weights)
+            dtype = weights.dtype.base_dtype
+            graph = weights.graph
+            my_scale = _core.Arg(
+                core_callback(lambda _, n: convert_to_tensor(scale, dtype=dtype, name=n)._output)
+            )
+            # train::l2_penalty, which the C++ l2_regularizer builds too.
+            return graph._tensor_for(_core.l2_penalty(graph._core, weights._output, my_scale, name))
 
     return l2
 

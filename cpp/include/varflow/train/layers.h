@@ -30,6 +30,9 @@ using Regularizer = std::function<std::optional<Output>(Graph& graph, const Vari
 // scale * l2_loss(variable) in scope "l2_regularizer" (a "scale" constant of its dtype).
 // scale 0 gives no penalty, as TF1; kValue for a negative scale.
 Regularizer l2_regularizer(double scale);
+// The penalty itself, of any tensor: Mul(scale, L2Loss(weights)) named `name` (the caller's
+// "l2_regularizer" scope), `scale` converted to the weights' dtype as "scale".
+Output l2_penalty(Graph& graph, Output weights, const Arg& scale, const std::string& name);
 
 struct GetVariableOptions {
   DType dtype = DType::kFloat32;
@@ -39,9 +42,33 @@ struct GetVariableOptions {
   bool trainable = true;
   // Empty: GLOBAL_VARIABLES, plus TRAINABLE_VARIABLES when trainable.
   std::vector<std::string> collections;
-  // Return the existing variable of this name (checked for shape and dtype) instead of failing.
+  // Return the existing variable of this name (checked for shape and dtype) instead of failing;
+  // a missing one is then an error.
   bool reuse = false;
+  // tf.AUTO_REUSE: return the existing variable when there is one, else create it (`reuse` is
+  // ignored).
+  bool auto_reuse = false;
 };
+
+// TF1's reuse modes of a variable scope: False (create; an existing name is an error), True
+// (reuse; a missing name is an error) and AUTO_REUSE.
+enum class Reuse { kCreate, kReuse, kAuto };
+
+// The shape and dtype of a variable get_variable found under a name.
+struct FoundVariable {
+  Shape shape;
+  DType dtype;
+};
+
+// TF1's _VariableStore checks of get_variable for `name` before anything is built: with an
+// existing variable `found`, kValue when `reuse` is kCreate ("... already exists, disallowed.",
+// then `defined_at` when not empty: where it was defined, as TF1's message ends), when `shape`
+// is incompatible with the found one or `dtype` differs; without one, kValue when `reuse` is
+// kReuse. Returns true when the found variable is to be returned, false when a new one is to be
+// created. Thread-safe (it builds nothing).
+bool check_get_variable(const std::string& name, const std::optional<FoundVariable>& found,
+                        const Shape& shape, DType dtype, Reuse reuse,
+                        const std::string& defined_at = "");
 
 // tf.get_variable with `name` the full name (variable scope included: "mlp/hidden/kernel"),
 // built in the root name scope outside any control dependencies, as TF1 does.
@@ -69,9 +96,22 @@ struct DenseLayer {
 };
 
 // tf.layers.dense: activation(inputs @ kernel + bias), kernel [last dim of inputs, units]. Inputs
-// of rank > 2 are flattened to 2-D and back (their leading dimensions must be known). The
-// variables are created before the ops, as the layer's build() does.
+// of rank > 2 are flattened to 2-D and back (dense_output). The variables are created before the
+// ops, as the layer's build() does; inputs that are not floating are cast to float32, as TF1's
+// layers do.
 DenseLayer dense(Graph& graph, Output inputs, int64_t units, const DenseOptions& options = {});
+
+// The computation of tf.layers.dense given its variables, in the current name scope (dense()
+// opens the layer's): `inputs` cast to the kernel's dtype when it differs ("Cast"); for rank 2
+// MatMul "MatMul", for rank > 2 a Reshape to [-1, in] (a "Const"), MatMul, and a Reshape
+// "Tensordot" to the leading dimensions plus `units` (a "Const" when the leading dimensions are
+// known, else Shape, Unpack "unstack", a "Const" of units and Pack "stack", the static shape
+// set as TF1's Dense does); then BiasAdd (scope
+// "BiasAdd") and `activation`. kValue for inputs of unknown rank or rank < 2, or a last
+// dimension that is not the kernel's first.
+// `kernel` and `bias` are the variables' values (Variable::value(), or what a custom getter made).
+Output dense_output(Graph& graph, Output inputs, Output kernel, std::optional<Output> bias,
+                    const std::function<Output(Output)>& activation = nullptr);
 
 // tf.losses.sparse_softmax_cross_entropy: the SparseSoftmaxCrossEntropyWithLogits "xentropy" of
 // rank-2 logits and rank-1 integer labels (floating labels are cast to int64, as TF1), weighted

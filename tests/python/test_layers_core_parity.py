@@ -1,0 +1,212 @@
+"""The Python API and the C++ API build the same graph and the same numbers.
+
+``tf.layers.dense``, ``tf.get_variable``'s default initializer, ``tf.contrib.layers.
+l2_regularizer`` and the initializers are skins over ``varflow/train/layers.h`` and
+``initializers.h``. Here the same model is built once through the Python API and once by the
+C++ functions a C++ host calls (``_core.dense_layer`` is ``train::dense`` with its default
+glorot-uniform kernel and zeros bias, variables made by ``train::get_variable``), with the same
+graph seed: the two GraphDefs must be equal node for node (names, ops, inputs, attributes, in
+creation order) and the initial values equal bit for bit.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import varflow as tf
+from varflow import _core
+
+
+@pytest.fixture(autouse=True)
+def fresh_graph():
+    tf.reset_default_graph()
+
+
+def _nodes(graph):
+    out = []
+    for node in graph.as_graph_def().node:
+        attrs = {k: str(v) for k, v in sorted(node.attr.items())}
+        out.append((node.name, node.op, list(node.input), attrs))
+    return out
+
+
+def _python_model(in_shape, l2):
+    g = tf.Graph()
+    with g.as_default():
+        tf.set_random_seed(7)
+        x = tf.placeholder(tf.float32, shape=in_shape, name="x")
+        reg = tf.contrib.layers.l2_regularizer(l2) if l2 else None
+        h = tf.layers.dense(x, 5, kernel_regularizer=reg)
+        y = tf.layers.dense(h, 3, use_bias=False)
+        tf.layers.dense(x, 2, name="head")
+    return g, y
+
+
+def _cpp_model(in_shape, l2):
+    g = tf.Graph()
+    with g.as_default():
+        tf.set_random_seed(7)
+        x = tf.placeholder(tf.float32, shape=in_shape, name="x")
+    core = g._core
+    h = _core.dense_layer(core, x._output, 5, "", "", True, True, l2)
+    y = _core.dense_layer(core, h, 3, "", "", False, True, None)
+    _core.dense_layer(core, x._output, 2, "head", "", True, True, None)
+    return g, g._tensor_for(y)
+
+
+@pytest.mark.parametrize(
+    ("in_shape", "l2"),
+    [((None, 4), None), ((None, 4), 0.01), ((2, 3, 4), None), ((None, 3, 4), 0.5)],
+)
+def test_dense_graphs_are_the_same_node_for_node(in_shape, l2):
+    gp, _ = _python_model(in_shape, l2)
+    gc, _ = _cpp_model(in_shape, l2)
+    assert _nodes(gp) == _nodes(gc)
+
+
+@pytest.mark.parametrize("in_shape", [(None, 4), (None, 3, 4)])
+def test_dense_initial_values_and_outputs_are_bit_identical(in_shape):
+    feed_shape = [6 if d is None else d for d in in_shape]
+    xv = np.random.default_rng(3).normal(size=feed_shape).astype(np.float32)
+    results = []
+    for build in (_python_model, _cpp_model):
+        g, y = build(in_shape, 0.01)
+        with g.as_default(), tf.Session(graph=g) as sess:
+            sess.run(tf.global_variables_initializer())
+            names = sorted(v.name for v in tf.global_variables())
+            values = sess.run(names)
+            losses = sess.run(tf.get_collection(tf.GraphKeys.REGULARIZATION_LOSSES))
+            out = sess.run(y, {g.get_tensor_by_name("x:0"): xv})
+        results.append((names, values, losses, out))
+    (pn, pv, pl, po), (cn, cv, cl, co) = results
+    assert (
+        pn
+        == cn
+        == sorted(
+            ["dense/kernel:0", "dense/bias:0", "dense_1/kernel:0", "head/kernel:0", "head/bias:0"]
+        )
+    )
+    for a, b in zip(pv, cv, strict=True):
+        np.testing.assert_array_equal(a, b)
+    assert len(pl) == len(cl) == 1
+    np.testing.assert_array_equal(pl[0], cl[0])
+    np.testing.assert_array_equal(po, co)
+    # The initial kernel is glorot-uniform: inside +-sqrt(6 / (fan_in + fan_out)), not constant.
+    kernel = pv[pn.index("dense/kernel:0")]
+    limit = np.sqrt(6.0 / (4 + 5))
+    assert np.all(np.abs(kernel) <= limit)
+    assert kernel.std() > 0.1 * limit
+
+
+def test_dense_unknown_leading_dims_reshape_back():
+    x = tf.placeholder(tf.float32, shape=(None, None, 4))
+    y = tf.layers.dense(x, 2, use_bias=False)
+    assert y.shape.as_list() == [None, None, 2]
+    assert y.op.name == "dense/Tensordot"
+    xv = np.random.default_rng(1).normal(size=(2, 3, 4)).astype(np.float32)
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        k, yv = sess.run(["dense/kernel:0", y], {x: xv})
+    np.testing.assert_allclose(yv, xv @ k, rtol=1e-5, atol=1e-6)
+
+
+def test_dense_input_errors_come_from_the_core():
+    with pytest.raises(ValueError, match="last dimension of the inputs to `Dense`"):
+        tf.layers.dense(tf.placeholder(tf.float32, shape=(None, None)), 3)
+    with pytest.raises(ValueError, match="expected min_ndim=2, found ndim=1"):
+        _core.dense_output(
+            tf.get_default_graph()._core,
+            tf.placeholder(tf.float32, shape=(4,))._output,
+            tf.zeros([4, 3])._output,
+            None,
+            None,
+        )
+
+
+def test_initializers_match_the_core_functions():
+    """Each Python initializer is the C++ initializer: same nodes as calling the core directly,
+    and numbers that follow the formula (glorot/variance-scaling bounds, seeds repeatable)."""
+    shape = [3, 4, 6, 8]  # a conv kernel: fans count the receptive field
+    from varflow import init_ops
+
+    assert init_ops._compute_fans(shape) == (3 * 4 * 6, 3 * 4 * 8)
+    assert init_ops._compute_fans([]) == (1, 1)
+    assert init_ops._compute_fans([5]) == (5, 5)
+    cases = [
+        (tf.initializers.variance_scaling(2.0, "fan_in", "truncated_normal", seed=3), None),
+        (tf.initializers.variance_scaling(1.0, "fan_out", "untruncated_normal", seed=3), None),
+        (tf.initializers.variance_scaling(0.5, "fan_avg", "uniform", seed=3), None),
+        (tf.glorot_normal_initializer(seed=3), None),
+        (tf.random_uniform_initializer(-2, 3, seed=3), None),
+        (tf.random_normal_initializer(1.0, 2.0, seed=3), None),
+        (tf.truncated_normal_initializer(1.0, 2.0, seed=3), None),
+    ]
+    for init, _ in cases:
+        g1, g2 = tf.Graph(), tf.Graph()
+        with g1.as_default():
+            v1 = init(shape)
+        with g2.as_default():
+            v2 = init(shape)
+        assert _nodes(g1) == _nodes(g2)
+        with tf.Session(graph=g1) as s1, tf.Session(graph=g2) as s2:
+            a, b = s1.run(v1), s2.run(v2)
+        np.testing.assert_array_equal(a, b)
+    # The variance-scaling graph is the C++ function's, node for node.
+    g1, g2 = tf.Graph(), tf.Graph()
+    with g1.as_default():
+        tf.initializers.variance_scaling(2.0, "fan_in", "uniform", seed=5)(shape)
+    _core.variance_scaling(g2._core, shape, tf.float32._core, 2.0, "fan_in", "uniform", 5, None)
+    assert _nodes(g1) == _nodes(g2)
+    limit = np.sqrt(3 * 2.0 / (3 * 4 * 6))
+    with g1.as_default(), tf.Session(graph=g1) as sess:
+        values = sess.run(g1.get_tensor_by_name("random_uniform:0"))
+    assert np.all(np.abs(values) <= limit)
+    assert values.max() > 0.9 * limit
+
+
+def test_random_tensors_take_tensor_arguments_and_integer_dtypes():
+    shape = tf.constant([2, 3])
+    lo = tf.constant(-1.0)
+    u = tf.random_uniform(shape, lo, 1.0, seed=1)
+    i = tf.random_uniform([500], 3, 7, dtype=tf.int64, seed=2)
+    assert u.op.name == "random_uniform"
+    assert i.op.type == "RandomUniformInt"
+    assert i.op.name == "random_uniform_1"
+    with tf.Session() as sess:
+        uv, iv = sess.run([u, i])
+    assert uv.shape == (2, 3)
+    assert np.all((uv >= -1) & (uv < 1))
+    assert iv.dtype == np.int64
+    assert set(np.unique(iv)) == {3, 4, 5, 6}
+    with pytest.raises(ValueError, match="Must specify maxval"):
+        tf.random_uniform([2], dtype=tf.int32)
+    with pytest.raises((TypeError, ValueError)):
+        tf.random_uniform([2], tf.constant(0, tf.int32), 1.0)  # a bound of another dtype
+    with pytest.raises(TypeError, match="floating dtype"):
+        tf.random_normal([2], dtype=tf.int32)
+
+
+def test_get_variable_reuse_errors_come_from_the_core():
+    assert _core.check_get_variable("v", None, None, [2], tf.float32._core, "create", "") is False
+    assert _core.check_get_variable("v", [2], tf.float32._core, None, tf.float32._core, "auto", "")
+    with pytest.raises(ValueError, match="already exists, disallowed.*Originally defined at:\n\nX"):
+        _core.check_get_variable("v", [2], tf.float32._core, [2], tf.float32._core, "create", "X")
+    with pytest.raises(ValueError, match="does not exist, or was not created"):
+        _core.check_get_variable("v", None, None, [2], tf.float32._core, "reuse", "")
+    with tf.variable_scope("s"):
+        tf.get_variable("w", [2, 3])
+    with pytest.raises(ValueError, match=r"Variable s/w already exists, disallowed.*Originally"):
+        with tf.variable_scope("s"):
+            tf.get_variable("w", [2, 3])
+    with pytest.raises(ValueError, match=r"specified shape \(3, 3\) and found shape \(2, 3\)"):
+        with tf.variable_scope("s", reuse=True):
+            tf.get_variable("w", [3, 3])
+    with pytest.raises(ValueError, match="specified dtype float64 and found dtype float32"):
+        with tf.variable_scope("s", reuse=True):
+            tf.get_variable("w", [2, 3], dtype=tf.float64)
+    with pytest.raises(ValueError, match="Variable s/u does not exist"):
+        with tf.variable_scope("s", reuse=True):
+            tf.get_variable("u", [1])
+    with tf.variable_scope("s", reuse=tf.AUTO_REUSE):
+        assert tf.get_variable("w", [2, 3]).name == "s/w:0"
+        assert tf.get_variable("u", [1]).name == "s/u:0"
