@@ -32,6 +32,17 @@ void bind_graph_def(py::module_& m) {
       py::arg("graph"), py::arg("add_shapes") = false, py::arg("clear_devices") = false,
       py::arg("from_version") = 0);
   m.def(
+      "control_flow_node_attrs",
+      [](const Node& node) {
+        py::dict out;
+        for (const auto& [key, value] : control_flow_node_attrs(node))
+          out[py::str(key)] = py::bytes(value);
+        return out;
+      },
+      py::arg("node"),
+      "The internal attributes (name: serialized AttrValue) that carry the node's control-flow "
+      "region structure in a GraphDef; empty outside control flow.");
+  m.def(
       "import_graph_def_cpp",
       [](Graph& graph, const py::bytes& data, const std::string& name,
          const std::map<std::string, Output>& input_map,

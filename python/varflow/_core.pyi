@@ -591,6 +591,10 @@ def graph_def_from_cpp(graph: Graph, add_shapes: bool = False, clear_devices: bo
     """
     The graph as a serialized GraphDef, written by the C++ exporter (varflow/graph_def.h).
     """
+def control_flow_node_attrs(node: Node) -> dict:
+    """
+    The internal attributes (name: serialized AttrValue) that carry the node's control-flow region structure in a GraphDef; empty outside control flow.
+    """
 def import_graph_def_cpp(graph: Graph, data: bytes, name: str = 'import', input_map: collections.abc.Mapping[str, Output] = {}, return_elements: collections.abc.Sequence[str] = []) -> tuple:
     """
     Imports a serialized GraphDef with the C++ importer; returns (return elements, warnings).

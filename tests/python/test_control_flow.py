@@ -360,12 +360,94 @@ def test_minimize_through_a_while_loop():
         assert sess.run(w) == pytest.approx(2.0, abs=1e-3)
 
 
-def test_gradients_of_gradients_through_a_loop_say_unsupported():
+def test_gradients_of_gradients_through_a_loop_are_tf1s_type_error():
+    # TF1 (control flow v1): _ExitGrad raises for a gradient loop; a stopped gradient is fine.
     x = tf.constant(1.5)
     y = tf.while_loop(lambda i, v: i < 2, lambda i, v: (i + 1, v * x), (0, x))[1]
     (g,) = tf.gradients(y, [x])
-    with pytest.raises(tf.errors.UnimplementedError):
+    with pytest.raises(TypeError, match="Second-order gradient for while loops not supported"):
         tf.gradients(g, [x])
+    assert tf.gradients(tf.stop_gradient(g), [x]) == [None]
+
+
+def test_gradients_of_gradients_through_a_loop_inside_cond_are_tf1s_type_error():
+    x = tf.constant(1.5)
+    p = tf.placeholder(tf.bool, [])
+    y = tf.cond(
+        p,
+        lambda: tf.while_loop(lambda i, v: i < 2, lambda i, v: (i + 1, v * x), (0, x))[1],
+        lambda: x * 2.0,
+    )
+    (g,) = tf.gradients(y, [x])
+    with tf.Session() as sess:
+        assert sess.run(g, {p: True}) == pytest.approx(3 * 1.5**2)
+    with pytest.raises(TypeError, match="Second-order gradient for while loops"):
+        tf.gradients(g, [x])
+
+
+@pytest.mark.parametrize("pred", [True, False])
+def test_cond_second_and_third_order_match_tensorflow(pred):
+    # Recorded from TF 2.21's tf.compat.v1 with control flow v1 (tf.disable_control_flow_v2):
+    # y, dy/dx, d2y/dx2, d3y/dx3 at x = 1.5.
+    expected = {
+        True: [2.2443637198591224, 3.151643663564495, 0.1750494633552039, -8.712190373182604],
+        False: [6.722533605507097, 11.204222675845163, 15.685911746183226, 20.16760081652129],
+    }[pred]
+    x = tf.constant(1.5, tf.float64)
+    p = tf.placeholder(tf.bool, [])
+    y = tf.cond(p, lambda: tf.sin(x) * x * x, lambda: tf.exp(x) * x)
+    (g,) = tf.gradients(y, x)
+    (h,) = tf.gradients(g, x)
+    (h3,) = tf.gradients(h, x)
+    with tf.Session() as sess:
+        np.testing.assert_allclose(sess.run([y, g, h, h3], {p: pred}), expected, rtol=1e-12)
+
+
+@pytest.mark.parametrize("pred", [True, False])
+def test_cond_hessian_vector_product_matches_finite_differences(pred):
+    # A branch that reads captured weights and a nested cond; the Hessian-vector product of
+    # the loss against central differences of its gradient.
+    rng = np.random.default_rng(7)
+    w0, x_value, v = rng.normal(size=(3, 2)), rng.normal(size=(4, 3)), rng.normal(size=(3, 2))
+    w = tf.placeholder(tf.float64, (3, 2))
+    p = tf.placeholder(tf.bool, [])
+    q = tf.placeholder(tf.bool, [])
+    x = tf.constant(x_value)
+
+    def taken():
+        h = tf.tanh(tf.matmul(x, w))
+        return tf.cond(q, lambda: tf.reduce_sum(h * h * w[0]), lambda: tf.reduce_sum(tf.exp(h)))
+
+    loss = tf.cond(p, taken, lambda: tf.reduce_sum(tf.sin(w) * w))
+    (g,) = tf.gradients(loss, w)
+    (hv,) = tf.gradients(tf.reduce_sum(g * tf.constant(v)), w)
+    eps = 1e-5
+    with tf.Session() as sess:
+        for q_value in (True, False):
+            feed = {p: pred, q: q_value}
+            got = sess.run(hv, {w: w0, **feed})
+            up = sess.run(g, {w: w0 + eps * v, **feed})
+            down = sess.run(g, {w: w0 - eps * v, **feed})
+            np.testing.assert_allclose(got, (up - down) / (2 * eps), rtol=1e-6, atol=1e-8)
+
+
+def test_cond_second_order_inside_a_loop_body_matches_finite_differences():
+    # tf.gradients of a cond built inside a loop body, differentiated again in the same body
+    # (a Newton step per iteration): no gradient loop is involved, so TF1 allows it.
+    def newton(x0):
+        def body(i, x):
+            y = tf.cond(x > 0.0, lambda: x * x * x - 2.0 * x, lambda: tf.exp(x))
+            (g,) = tf.gradients(y, x)
+            (h,) = tf.gradients(g, x)
+            return i + 1, x - g / h
+
+        return tf.while_loop(lambda i, x: i < 3, body, (0, x0), back_prop=False)[1]
+
+    x0 = tf.constant(1.3, tf.float64)
+    x = 1.3
+    for _ in range(3):
+        x = x - (3 * x * x - 2) / (6 * x) if x > 0 else x - 1.0
+    assert run(newton(x0)) == pytest.approx(x, rel=1e-12)
 
 
 def test_runs_repeatedly_and_from_two_sessions():

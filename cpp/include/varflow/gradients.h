@@ -23,6 +23,9 @@ struct GradientsOptions {
   // Differentiates only through the nodes of this control-flow region (how the gradient of an
   // If or While builds its branches' and body's gradients); xs may then lie outside it.
   std::optional<int> within_region;
+  // With within_region: further regions whose nodes are differentiated as well (the forward
+  // branches a gradient branch reads, when that gradient branch is differentiated again).
+  std::vector<int> also_within_regions;
 };
 
 // d(sum of ys)/d(x) for each x; nullopt where ys do not depend on x (or kZero: zeros).

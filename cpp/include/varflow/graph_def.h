@@ -64,6 +64,12 @@ struct GraphDefOptions {
 // encoding (none of the registered ops has one).
 std::string graph_to_graph_def(const Graph& graph, const GraphDefOptions& options = {});
 
+// The internal attributes that carry `node`'s control-flow structure in a GraphDef (`_region`
+// on a node inside a tf.cond branch or tf.while_loop; the regions' results, loop variables and
+// condition on an If or While), each as a serialized AttrValue; empty for other nodes. Writers
+// of NodeDefs other than graph_to_graph_def (the Python layer's) add these.
+std::map<std::string, std::string> control_flow_node_attrs(const Node& node);
+
 struct ImportGraphDefOptions {
   // The name scope the nodes land under: "import" (made unique: "import_1"... and nested in
   // the graph's current name scope, as TF1), a name ending in "/" taken exactly, or "" for

@@ -5,8 +5,16 @@
 // LoopSavedValue nodes, which make the forward loop save them per iteration and pop them in
 // reverse (TF1's while_v1 gradient does the same with stacks). Gradients for tensors the body
 // captured from outside the loop are summed over the iterations in extra loop variables.
+//
+// Second order, as TF1 (control flow v1) has it: the gradient of a gradient If differentiates
+// its branches together with the forward branches they read (the gradient If takes the forward
+// If's captures as inputs, so the backprop driver sees that it depends on them), to any order.
+// Differentiating a gradient While is TF1's TypeError ("Second-order gradient for while loops
+// not supported.", raised by TF1's _ExitGrad when the op's loop has a grad_state).
+
 #include "autodiff/control_flow_grad.h"
 
+#include <algorithm>
 #include <map>
 #include <memory>
 
@@ -25,19 +33,66 @@ int region_attr(const Node& node, const char* attr) {
   return static_cast<int>(node.attrs().get<int64_t>(attr));
 }
 
-[[noreturn]] void second_order(const Node& node, const char* what) {
-  raise(ErrorCode::kUnimplemented, "Gradients of the gradient of ", what,
-        " are not supported yet ('", node.name(), "')");
+// The regions of the values that the nodes of `region` (and of regions nested in it) read
+// without seeing them (a gradient branch reads its forward branch's values where they are),
+// with the regions those read in turn: what differentiating `region` again differentiates
+// with it, and what its gradient may read.
+std::vector<int> read_regions(const Graph& graph, int region) {
+  std::vector<int> found;
+  std::vector<int> todo{region};
+  while (!todo.empty()) {
+    const int r = todo.back();
+    todo.pop_back();
+    for (int id = 0; id < graph.num_nodes(); ++id) {
+      const Node* n = graph.node(id);
+      if (!graph.region_encloses(r, n->region())) continue;
+      for (const Output& in : n->inputs()) {
+        const int from = in.node->region();
+        if (graph.region_encloses(from, n->region()) || graph.region_encloses(r, from)) continue;
+        if (from == region || std::find(found.begin(), found.end(), from) != found.end()) continue;
+        found.push_back(from);
+        todo.push_back(from);
+      }
+    }
+  }
+  return found;
 }
 
-// The gradients of ys with respect to xs through the nodes of `region` only.
+// Whether nodes built in `region` may read t where it is: t is in an enclosing region, or a
+// gradient branch around `region` reads t's region (loop gradients read saved values instead).
+bool readable_in(const Graph& graph, int region, const Output& t) {
+  if (graph.region_encloses(t.node->region(), region)) return true;
+  for (int r = region; r != -1; r = graph.region(r).parent) {
+    const Region& q = graph.region(r);
+    if (q.kind != RegionKind::kBranch || !q.resolve_foreign) continue;
+    const std::optional<Output> seen = q.resolve_foreign(t);
+    if (seen && *seen == t) return true;
+  }
+  return false;
+}
+
+// Makes `region` capture t, as a node of `region` reading t would (its owner then takes t as
+// an input): with the regions around it up to t's own where t is in an enclosing region, or up
+// to the one that reads t where it is.
+void capture(Graph& graph, int region, const Output& t) {
+  for (int r = region; r != -1 && r != t.node->region(); r = graph.region(r).parent) {
+    std::vector<Output>& caps = graph.region(r).captures;
+    if (std::find(caps.begin(), caps.end(), t) == caps.end()) caps.push_back(t);
+    const int p = graph.region(r).parent;
+    if (!graph.region_encloses(t.node->region(), p) && readable_in(graph, p, t)) return;
+  }
+}
+
+// The gradients of ys with respect to xs through the nodes of `region` (and `also`) only.
 std::vector<std::optional<Output>> region_gradients(const std::vector<Output>& ys,
                                                     const std::vector<Output>& xs,
                                                     const std::vector<Output>& grad_ys, int region,
-                                                    const std::string& name) {
+                                                    const std::string& name,
+                                                    const std::vector<int>& also = {}) {
   if (ys.empty() || xs.empty()) return std::vector<std::optional<Output>>(xs.size());
   GradientsOptions options;
   options.within_region = region;
+  options.also_within_regions = also;
   options.name = name;
   for (const Output& g : grad_ys) options.grad_ys.push_back(g);
   return gradients(ys, xs, options);
@@ -46,8 +101,10 @@ std::vector<std::optional<Output>> region_gradients(const std::vector<Output>& y
 Grads if_gradient(Node& node, const std::vector<std::optional<Output>>& dys) {
   Graph& graph = node.graph();
   const int forward[2] = {region_attr(node, "then_region"), region_attr(node, "else_region")};
-  for (int r : forward)
-    if (graph.region(r).resolve_foreign) second_order(node, "tf.cond");
+  // A gradient If's branches read the branches of the If it differentiates: those are
+  // differentiated with them, and their values may be read where they are.
+  std::vector<int> reads[2];
+  for (int b = 0; b < 2; ++b) reads[b] = read_regions(graph, forward[b]);
   const std::vector<Output> inputs = node.inputs();
   std::vector<Output> captures;
   std::vector<size_t> capture_input;
@@ -66,10 +123,14 @@ Grads if_gradient(Node& node, const std::vector<std::optional<Output>>& dys) {
   std::vector<std::optional<Output>> branch_grads[2];
   for (int b = 0; b < 2; ++b) {
     const int fr = forward[b];
+    std::vector<int> readable = reads[b];
+    readable.push_back(fr);
     grad_regions[b] = graph.add_region(RegionKind::kBranch);
     graph.region(grad_regions[b]).resolve_foreign =
-        [&graph, fr, same_iteration](const Output& t) -> std::optional<Output> {
-      if (same_iteration && graph.region_encloses(fr, t.node->region())) return t;
+        [&graph, readable, same_iteration](const Output& t) -> std::optional<Output> {
+      if (!same_iteration) return std::nullopt;
+      for (int r : readable)
+        if (graph.region_encloses(r, t.node->region())) return t;
       return std::nullopt;
     };
     RegionScope in(graph, grad_regions[b]);
@@ -80,7 +141,8 @@ Grads if_gradient(Node& node, const std::vector<std::optional<Output>>& dys) {
         ys.push_back(results[k]);
         grad_ys.push_back(*dys[k]);
       }
-    branch_grads[b] = region_gradients(ys, captures, grad_ys, fr, b == 0 ? "then" : "else");
+    branch_grads[b] =
+        region_gradients(ys, captures, grad_ys, fr, b == 0 ? "then" : "else", reads[b]);
   }
   std::vector<size_t> with_grad;
   for (size_t j = 0; j < captures.size(); ++j)
@@ -97,6 +159,13 @@ Grads if_gradient(Node& node, const std::vector<std::optional<Output>>& dys) {
       outs.push_back(ops::region_result(graph, grad_regions[b], *g));
     }
     graph.region(grad_regions[b]).results = outs;
+    // The gradient branch's values depend on the forward branch's, which depend on what the
+    // forward If captured: the gradient If takes those as inputs too, so that differentiating
+    // it again reaches them.
+    // (Inside a gradient loop the forward values are saved ones, and differentiating that loop
+    // again is TF1's TypeError.)
+    for (const Output& x : captures)
+      if (readable_in(graph, graph.current_region(), x)) capture(graph, grad_regions[b], x);
   }
   // After the forward If, whose branch values the gradient branches read.
   std::vector<Node*> after;
@@ -119,7 +188,10 @@ Grads while_gradient(Node& node, const std::vector<std::optional<Output>>& dys) 
   Graph& graph = node.graph();
   const int forward = region_attr(node, "loop_region");
   const Region& loop = graph.region(forward);
-  if (loop.resolve_foreign) second_order(node, "tf.while_loop");
+  // A gradient loop (its body reads the forward loop's saved values): TF1's _ExitGrad error.
+  if (loop.resolve_foreign)
+    raise(ErrorCode::kType, "Second-order gradient for while loops not supported. ('", node.name(),
+          "' is the gradient of a tf.while_loop)");
   const std::vector<Output> inputs = node.inputs();
   Grads result(inputs.size());
   if (!node.attrs().get<bool>("back_prop")) return result;
@@ -138,9 +210,9 @@ Grads while_gradient(Node& node, const std::vector<std::optional<Output>>& dys) 
   // Initial values, built where the gradient is being built.
   std::vector<Output> inits{node.output(static_cast<int>(vars))};
   for (size_t k : var_index)
-    inits.push_back(ops::fit_to_shape(
-        dys[k] ? *dys[k] : ops::zeros_like(node.output(static_cast<int>(k))),
-        Output{loop.loop_vars[k], 0}.shape()));
+    inits.push_back(
+        ops::fit_to_shape(dys[k] ? *dys[k] : ops::zeros_like(node.output(static_cast<int>(k))),
+                          Output{loop.loop_vars[k], 0}.shape()));
   for (size_t i : capture_index) inits.push_back(ops::zeros_like(inputs[i]));
 
   NameScope scope(graph, "while");

@@ -79,9 +79,18 @@ std::vector<std::optional<Output>> gradients(const std::vector<Output>& ys,
   const bool in_region = options.within_region.has_value();
   std::vector<char> is_x(n, 0);
   if (in_region) {
+    std::vector<int> regions = options.also_within_regions;
+    regions.push_back(*options.within_region);
     for (size_t i = 0; i < n; ++i)
-      if (graph.node(static_cast<int>(i))->region() != *options.within_region) between[i] = 0;
-    for (const Output& x : xs) is_x[static_cast<size_t>(x.node->id())] = 1;
+      if (std::find(regions.begin(), regions.end(), graph.node(static_cast<int>(i))->region()) ==
+          regions.end())
+        between[i] = 0;
+    // The xs are the owner's inputs: gradients stop there, also where an x lies in one of the
+    // regions (a gradient branch's capture of a forward branch's value).
+    for (const Output& x : xs) {
+      is_x[static_cast<size_t>(x.node->id())] = 1;
+      between[static_cast<size_t>(x.node->id())] = 0;
+    }
   }
   std::vector<char> stopped(n, 0);
   for (const Output& s : options.stop_gradients) stopped[static_cast<size_t>(s.node->id())] = 1;

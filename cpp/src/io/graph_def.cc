@@ -5,6 +5,7 @@
 
 #include "io/graph_def_attr.h"
 #include "io/graph_def_export.h"
+#include "io/graph_def_regions.h"
 #include "io/graph_def_tf_ops.h"
 #include "varflow/op_registry.h"
 
@@ -65,6 +66,7 @@ pb::NodeDefProto node_def(const Node& node, bool add_shapes, bool clear_devices)
     for (const pb::OpAttrDefProto& attr : tf_def->attr)
       if (!p.attr.count(attr.name) && attr.default_value) p.attr[attr.name] = *attr.default_value;
   }
+  add_region_attrs(node, p);
   if (add_shapes) {
     pb::AttrValueProto shapes;
     shapes.kind = pb::AttrValueProto::Kind::kList;

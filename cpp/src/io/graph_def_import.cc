@@ -11,6 +11,7 @@
 
 #include "io/graph_def_attr.h"
 #include "io/graph_def_export.h"
+#include "io/graph_def_regions.h"
 #include "io/graph_def_tf_ops.h"
 #include "varflow/op_registry.h"
 
@@ -54,7 +55,8 @@ std::string hostname() {
 
 // The NodeDefs with every producer before its consumers, otherwise in GraphDef order.
 std::vector<const pb::NodeDefProto*> topological_order(const pb::GraphDefProto& g,
-                                                       const std::set<std::string>& mapped) {
+                                                       const std::set<std::string>& mapped,
+                                                       const RegionImport& regions) {
   std::unordered_map<std::string, size_t> position;
   for (size_t i = 0; i < g.node.size(); ++i)
     if (g.node[i].name.empty())
@@ -73,6 +75,9 @@ std::vector<const pb::NodeDefProto*> topological_order(const pb::GraphDefProto& 
         raise(ErrorCode::kValue, "Node '", g.node[i].name, "': Unknown input node '", spec, "'");
       producers.insert(it->second);
     }
+    // An If or While after its regions' nodes.
+    for (const std::string& name : regions.extra_producers(g.node[i]))
+      producers.insert(position.at(name));
     pending[i] = static_cast<int>(producers.size());
     for (size_t p : producers) consumers[p].push_back(i);
   }
@@ -177,8 +182,9 @@ struct Mapped {
 std::map<std::string, Node*> add_nodes(
     Graph& graph, const std::vector<const pb::NodeDefProto*>& order, const Mapped& mapped,
     const std::string& scope, std::map<std::string, AttrMap>& attrs,
-    const std::function<AttrMap(const pb::NodeDefProto&)>& convert) {
+    const std::function<AttrMap(const pb::NodeDefProto&)>& convert, RegionImport& regions) {
   std::map<std::string, Node*> imported;
+  regions.reset();
   const std::string old_scope = graph.set_name_scope("");
   const std::string old_device = graph.device();
   try {
@@ -212,7 +218,12 @@ std::map<std::string, Node*> add_nodes(
       graph.set_device(node->device.empty() ? old_device : node->device);
       graph.push_control_dependencies(controls, false);
       try {
-        imported[node->name] = graph.add_node(node->op, inputs, cached->second, new_name + "/");
+        AttrMap node_attrs = cached->second;
+        const int region = regions.place(graph, *node, node_attrs, scope, imported);
+        RegionScope in(graph, region);
+        Node* added = graph.add_node(node->op, inputs, node_attrs, new_name + "/");
+        regions.owned(graph, *node, added);
+        imported[node->name] = added;
       } catch (...) {
         graph.pop_control_dependencies();
         throw;
@@ -276,7 +287,8 @@ ImportGraphDefResult import_graph_def_proto(Graph& graph, const pb::GraphDefProt
   for (const auto& kv : mapped.tensors) mapped_keys.insert(kv.first);
   for (const auto& kv : mapped.controls) mapped_keys.insert(kv.first);
 
-  const auto order = topological_order(graph_def, mapped_keys);
+  RegionImport regions(graph_def);
+  const auto order = topological_order(graph_def, mapped_keys, regions);
   for (const pb::NodeDefProto* node : order)
     if (!OpRegistry::global().find(node->op))
       raise(ErrorCode::kNotFound, "Op type not registered '", node->op, "' in binary running on ",
@@ -308,9 +320,9 @@ ImportGraphDefResult import_graph_def_proto(Graph& graph, const pb::GraphDefProt
       stand_ins.tensors[key] = stand_in(*scratch, value);
     for (const auto& [key, value] : mapped.controls)
       stand_ins.controls[key] = scratch->add_node("NoOp", {}, {}, "");
-    add_nodes(*scratch, order, stand_ins, scope, attrs, convert);
+    add_nodes(*scratch, order, stand_ins, scope, attrs, convert, regions);
   }
-  result.nodes = add_nodes(graph, order, mapped, scope, attrs, convert);
+  result.nodes = add_nodes(graph, order, mapped, scope, attrs, convert, regions);
   for (const std::string& spec : options.return_elements)
     result.return_elements.push_back(return_element(result.nodes, spec));
   return result;

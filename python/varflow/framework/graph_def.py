@@ -14,6 +14,7 @@ import weakref
 
 from tensorboard.compat.proto import attr_value_pb2, graph_pb2, node_def_pb2
 
+from varflow import _core
 from varflow.framework import attr_value, op_defs
 
 
@@ -74,6 +75,10 @@ def node_def(node, add_shapes: bool = False, clear_devices: bool = False):
     proto.input.extend("^" + c.name for c in node.control_inputs)
     for key in node.attr_names():
         proto.attr[key].CopyFrom(attr_value.attr_proto(node.get_attr(key)))
+    # Control-flow structure (the node's region; an If's or While's regions), as the C++
+    # writer adds it.
+    for key, value in _core.control_flow_node_attrs(node).items():
+        proto.attr[key].ParseFromString(value)
     tf_def = op_defs.tf_op_def(node.type)
     if tf_def is not None:
         _bind_args(proto, tf_def.input_arg, [o.dtype for o in node.inputs])

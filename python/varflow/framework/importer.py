@@ -281,6 +281,8 @@ def _import_nodes(graph, graph_def, mapped, scope, producer_op_list) -> dict:
     """Adds the nodes, all or none, as TF1's import does: a dry run into a scratch graph meets
     every error first (varflow's shape rules speak only as a node is added). Returns
     {GraphDef node name: core node}."""
+    if any(node.op in _CONTROL_FLOW_OPS or "_region" in node.attr for node in graph_def.node):
+        return _import_control_flow(graph, graph_def, mapped, scope)
     defaults = _producer_defaults(producer_op_list)
     order = _topological_order(list(graph_def.node), set(mapped))
     for node in order:
@@ -298,6 +300,29 @@ def _import_nodes(graph, graph_def, mapped, scope, producer_op_list) -> dict:
     _add_nodes(scratch, order, stand_ins, scope, defaults, attrs)
     real = {k: v._node if k.startswith("^") else v._output for k, v in mapped.items()}
     return _add_nodes(graph._core, order, real, scope, defaults, attrs)
+
+
+# The ops whose regions (tf.cond branches, tf.while_loop bodies) a GraphDef carries in internal
+# attributes; the C++ importer rebuilds them (cpp/src/io/graph_def_regions.h).
+_CONTROL_FLOW_OPS = frozenset({"If", "While", "LoopVar", "LoopSavedValue"})
+
+
+def _import_control_flow(graph, graph_def, mapped, scope) -> dict:
+    """Imports a GraphDef with control-flow regions through the C++ importer (the same checks,
+    all or none), which rebuilds the regions. Returns {GraphDef node name: core node}."""
+    controls = [k for k in mapped if k.startswith("^")]
+    if controls:
+        raise ValueError(
+            "input_map cannot map control inputs of a GraphDef with control flow: "
+            + ", ".join(controls)
+        )
+    tensors = {k: v._output for k, v in mapped.items()}
+    _, warnings = _core.import_graph_def_cpp(
+        graph._core, graph_def.SerializeToString(), scope, tensors, []
+    )
+    for warning in warnings:
+        _log.warning(warning)
+    return {node.name: graph._core.find_node(scope + node.name) for node in graph_def.node}
 
 
 def _stand_in(scratch, target):
