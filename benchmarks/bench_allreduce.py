@@ -5,10 +5,15 @@ step on 2 ranks against 1.
 
 Every measurement is its own `mpiexec` job of this script (``--child``), on the mpich wheel's
 MPI (varflow loads its libmpi_abi.so, mpi4py its libmpi.so: the same MPICH build). Allreduce:
-a float32 variable of n elements summed over 2 ranks, timed per op (median of repeats; varflow's
-includes the Session.run and the negotiation round, mpi4py's is one blocking Allreduce). The MLP
-step: 784-256-256-10, Adam, 128 examples per rank; 1 rank with 2 threads against 2 ranks with 1
-thread each (the same 2 cores), with fusion on (64 MB) and off (HOROVOD_FUSION_THRESHOLD=0).
+a float32 variable of n elements summed over 2 ranks, timed per op after a synchronisation of
+the ranks (median of repeats; varflow's includes the Session.run and the negotiation round and
+is preceded by a scalar allreduce, mpi4py's is one blocking Allreduce preceded by a Barrier).
+The MLP step: 784-256-256-10, Adam, 128 examples per rank; 1 rank with 2 threads against 2
+ranks with 1 thread each (the same 2 cores): the DistributedOptimizer (each gradient's allreduce
+started as the backward pass produces it, overlapped with the rest), with fusion on (64 MB) and
+off (HOROVOD_FUSION_THRESHOLD=0), and the previous scheme for comparison (one synchronous
+HorovodAllreduceGradients op after the whole backward pass). The MLP jobs run interleaved, three
+rounds, and each setup reports the median of its rounds' medians.
 """
 
 from __future__ import annotations
@@ -43,12 +48,15 @@ def child_varflow_allreduce(out: Path) -> None:
         v = tf.Variable(np.ones(n, np.float32), name="v")
         reduced = hvd.allreduce(v.value(), op=hvd.Sum, name=f"sum_{n}")
         probe = reduced[0]
+        sync = hvd.allreduce(tf.constant(1.0), name=f"sync_{n}")
         with tf.Session(config=tf.ConfigProto(intra_op_parallelism_threads=1)) as sess:
             sess.run(tf.global_variables_initializer())
             run = sess.make_callable(probe)
+            barrier = sess.make_callable(sync)
             assert run() == hvd.size()
             times = []
             for _ in range(repeats(n)):
+                barrier()
                 t0 = time.perf_counter()
                 run()
                 times.append(time.perf_counter() - t0)
@@ -76,7 +84,7 @@ def child_mpi4py_allreduce(out: Path) -> None:
         out.write_text(json.dumps(rows))
 
 
-def child_mlp(out: Path, threads: int) -> None:
+def child_mlp(out: Path, threads: int, mode: str) -> None:
     import varflow as tf
     import varflow.horovod as hvd
 
@@ -91,7 +99,18 @@ def child_mlp(out: Path, threads: int) -> None:
     h = tf.layers.dense(h, 256, activation=tf.nn.relu)
     logits = tf.layers.dense(h, 10)
     loss = tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(labels=y, logits=logits))
-    train = hvd.DistributedOptimizer(tf.train.AdamOptimizer(1e-3)).minimize(loss)
+    if mode == "sync":
+        # The scheme before the start/wait ops: one op reducing every gradient at once, after
+        # the whole backward pass.
+        opt = tf.train.AdamOptimizer(1e-3)
+        pairs = opt.compute_gradients(loss)
+        inputs = [t for g, v in pairs for t in (g, v._ref_tensor)]
+        node = tf.get_default_graph().create_op(
+            "HorovodAllreduceGradients", inputs, {"reduce_op": 0}, name="sync_allreduce"
+        )
+        train = opt.apply_gradients(list(zip(node._outputs, [v for _, v in pairs], strict=True)))
+    else:
+        train = hvd.DistributedOptimizer(tf.train.AdamOptimizer(1e-3)).minimize(loss)
     config = tf.ConfigProto(intra_op_parallelism_threads=threads)
     with tf.Session(config=config) as sess:
         sess.run(tf.global_variables_initializer())
@@ -148,7 +167,7 @@ def markdown(varflow_rows, mpi4py_rows, mlp) -> str:
             f"{nbytes / v['seconds'] / 1e9:.2f} | {nbytes / m['seconds'] / 1e9:.2f} | "
             f"{v['seconds'] / m['seconds']:.2f}x |"
         )
-    one, two, two_nofuse = mlp["1"], mlp["2"], mlp["2_nofusion"]
+    one = mlp["1"]
     lines += [
         "",
         (
@@ -159,19 +178,45 @@ def markdown(varflow_rows, mpi4py_rows, mlp) -> str:
         "| setup | step | examples/s | speed-up |",
         "|---|---|---|---|",
         f"| 1 rank, 2 threads | {fmt(one['seconds'])} | {128 / one['seconds']:.0f} | 1.00x |",
-        (
-            f"| 2 ranks, 1 thread each, fusion 64 MB | {fmt(two['seconds'])} | "
-            f"{256 / two['seconds']:.0f} | {256 / two['seconds'] / (128 / one['seconds']):.2f}x |"
-        ),
-        (
-            f"| 2 ranks, 1 thread each, fusion off | {fmt(two_nofuse['seconds'])} | "
-            f"{256 / two_nofuse['seconds']:.0f} | "
-            f"{256 / two_nofuse['seconds'] / (128 / one['seconds']):.2f}x |"
-        ),
+    ]
+    for key, label in MLP_SETUPS[1:]:
+        t = mlp[key]["seconds"]
+        lines.append(
+            f"| {label} | {fmt(t)} | {256 / t:.0f} | {256 / t / (128 / one['seconds']):.2f}x |"
+        )
+    lines += [
         "<!-- bench_allreduce:end -->",
         "",
     ]
     return "\n".join(lines)
+
+
+# (key, table label, ranks, child arguments, environment)
+MLP_JOBS = [
+    ("1", "1 rank, 2 threads", 1, ["mlp", "2", "overlap"], {}),
+    (
+        "2",
+        "2 ranks, 1 thread each, overlapped allreduces, fusion 64 MB",
+        2,
+        ["mlp", "1", "overlap"],
+        {},
+    ),
+    (
+        "2_nofusion",
+        "2 ranks, 1 thread each, overlapped allreduces, fusion off",
+        2,
+        ["mlp", "1", "overlap"],
+        {"HOROVOD_FUSION_THRESHOLD": "0"},
+    ),
+    (
+        "2_sync",
+        "2 ranks, 1 thread each, one allreduce after the backward pass (before)",
+        2,
+        ["mlp", "1", "sync"],
+        {},
+    ),
+]
+MLP_SETUPS = [(key, label) for key, label, *_ in MLP_JOBS]
 
 
 def fmt(seconds: float) -> str:
@@ -204,15 +249,15 @@ def main() -> int:
         elif kind == "mpi4py":
             child_mpi4py_allreduce(out)
         else:
-            child_mlp(out, int(args.child[1]))
+            child_mlp(out, int(args.child[1]), args.child[2])
         return 0
     varflow_rows = launch(2, ["varflow"])
     mpi4py_rows = launch(2, ["mpi4py"])
-    mlp = {
-        "1": launch(1, ["mlp", "2"]),
-        "2": launch(2, ["mlp", "1"]),
-        "2_nofusion": launch(2, ["mlp", "1"], {"HOROVOD_FUSION_THRESHOLD": "0"}),
-    }
+    rounds = {key: [] for key, *_ in MLP_JOBS}
+    for _ in range(3):
+        for key, _label, ranks, child, env in MLP_JOBS:
+            rounds[key].append(launch(ranks, child, env)["seconds"])
+    mlp = {key: {"seconds": float(np.median(t)), "rounds": t} for key, t in rounds.items()}
     block = markdown(varflow_rows, mpi4py_rows, mlp)
     print(block)
     if args.write_results:

@@ -75,6 +75,89 @@ def test_two_ranks_on_shards_equal_one_rank_on_the_batch(optimizer, tmp_path):
     np.testing.assert_array_equal(ranks[0]["frozen"], np.ones(3, np.float32))
 
 
+def test_live_frozen_variable_is_neither_reduced_nor_updated(tmp_path):
+    proc, _ = run_ranks("frozen", tmp_path)
+    ok(proc)
+    ranks = load(tmp_path)
+    x, y = worker.data()
+    single = worker.train_model(tf, x, y, "adam", 3, freeze=("w1",))
+    np.testing.assert_array_equal(ranks[0]["w1"], worker.initial_weights()["w1"])
+    for name, expected in single.items():
+        np.testing.assert_array_equal(ranks[0][name], ranks[1][name], err_msg=name)
+        np.testing.assert_allclose(ranks[0][name], expected, rtol=1e-5, atol=1e-6, err_msg=name)
+
+
+def _combined_loss_sgd(average):
+    """One rank, one SGD run per update on both batches' losses (summed, or averaged)."""
+    xb, yb = worker.batches()
+    tf.reset_default_graph()
+    v = {k: tf.Variable(val, name=k) for k, val in worker.initial_weights().items()}
+    frozen = tf.Variable(np.ones(3, np.float32), trainable=False)
+
+    def loss(x, y):
+        h = tf.nn.relu(tf.matmul(tf.constant(x), v["w1"]) + v["b1"])
+        logits = tf.matmul(h, v["w2"]) + v["b2"] + tf.reduce_sum(frozen) * 0.0
+        return tf.reduce_mean(
+            tf.nn.sparse_softmax_cross_entropy_with_logits(labels=tf.constant(y), logits=logits)
+        )
+
+    total = loss(xb[0], yb[0]) + loss(xb[1], yb[1])
+    if average:
+        total = total / 2.0
+    step = tf.train.GradientDescentOptimizer(0.5).minimize(total)
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        for _ in range(2):
+            sess.run(step)
+        return sess.run(v)
+
+
+def test_backward_passes_per_step_accumulates_before_one_allreduce(tmp_path):
+    """Two runs per update: each update is one SGD step on the sum (average_aggregated_gradients
+    =False) or mean (True) of the two batches' losses, each over both ranks' shards."""
+    proc, _ = run_ranks("aggregate", tmp_path)
+    ok(proc)
+    ranks = load(tmp_path)
+    for average in (0, 1):
+        init = worker.initial_weights()
+        expected = _combined_loss_sgd(average)
+        for name, want in expected.items():
+            got = ranks[0][f"{name}_{average}"]
+            np.testing.assert_array_equal(got, ranks[1][f"{name}_{average}"], err_msg=name)
+            np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6, err_msg=name)
+            assert not np.allclose(got, init[name]), f"{name} did not train"
+        # The global step advances on every run, also those that only accumulate.
+        assert int(ranks[0][f"global_step_{average}"]) == 4
+
+
+def test_gradient_allreduces_overlap_the_backward_pass(tmp_path):
+    """Each gradient's allreduce starts right after its producer: in rank 0's timeline, the
+    last layer's gradients are submitted before the first layer's weight gradient in every
+    step (plan order), and in some step the allreduce of the output bias is already done on
+    the MPI thread before that weight gradient is even submitted (overlap: the backward pass
+    and the reduction ran at the same time)."""
+    timeline = tmp_path / "timeline.json"
+    proc, _ = run_ranks("overlap", tmp_path, env={"HOROVOD_TIMELINE": str(timeline)})
+    ok(proc)
+    events = json.loads(timeline.read_text())
+
+    def times(activity, var):
+        name = "DistributedOptimizer_Allreduce/start_" + var
+        return [
+            (e["ts"], e["ts"] + e["dur"])
+            for e in events
+            if e["name"] == activity and e["args"]["tensor"] == name
+        ]
+
+    queued_b2, queued_w1 = times("QUEUE", "b2"), times("QUEUE", "w1")
+    reduced_b2 = times("ALLREDUCE", "b2")
+    waits = times("WAIT", "w1")
+    assert len(queued_b2) == len(queued_w1) == len(reduced_b2) == len(waits) == 6
+    for (b2_in, _), (w1_in, _) in zip(queued_b2, queued_w1, strict=True):
+        assert b2_in < w1_in
+    assert any(done < w1_in for (_, done), (w1_in, _) in zip(reduced_b2, queued_w1, strict=True))
+
+
 def test_clip_by_global_norm_after_the_allreduce(tmp_path):
     proc, _ = run_ranks("train_sgd_clip", tmp_path)
     ok(proc)
@@ -188,7 +271,12 @@ def test_graph_build_errors():
         hvd.allreduce(tf.constant([1, 2]))  # integers cannot be averaged
     with pytest.raises(ValueError, match="rank >= 1"):
         hvd.allgather(tf.constant(1.0))
-    with pytest.raises(ValueError, match="Adasum"):
+    with pytest.raises(ValueError, match="does not implement Adasum"):
         hvd.allreduce(tf.ones([2]), op=hvd.Adasum)
-    with pytest.raises(ValueError, match="backward_passes_per_step"):
-        hvd.DistributedOptimizer(tf.train.GradientDescentOptimizer(0.1), backward_passes_per_step=2)
+    with pytest.raises(ValueError, match="does not implement Adasum"):
+        hvd.DistributedOptimizer(tf.train.GradientDescentOptimizer(0.1), op=hvd.Adasum)
+    with pytest.raises(ValueError, match="backward_passes_per_step must be > 0"):
+        hvd.DistributedOptimizer(tf.train.GradientDescentOptimizer(0.1), backward_passes_per_step=0)
+    # The wait op takes only start ops' handles.
+    with pytest.raises(TypeError, match="must come from a HorovodAllreduceStart"):
+        tf.get_default_graph().create_op("HorovodAllreduceWait", [tf.constant(1, tf.int64)])

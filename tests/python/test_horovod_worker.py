@@ -36,9 +36,11 @@ def initial_weights():
     }
 
 
-def train_model(tf, x, y, optimizer, steps, hvd=None, clip=None):
+def train_model(tf, x, y, optimizer, steps, hvd=None, clip=None, freeze=(), **wrap):
     """Trains a two-layer MLP on (x, y) from fixed initial weights; returns the final weights.
-    With `hvd`, the optimizer is wrapped in hvd.DistributedOptimizer."""
+    With `hvd`, the optimizer is wrapped in hvd.DistributedOptimizer(**wrap). `freeze` names
+    the weights every run freezes live (RunOptions(frozen_variables=...)). `x` and `y` may be
+    lists: run k feeds x[k % len(x)]."""
     tf.reset_default_graph()
     init = initial_weights()
     v = {k: tf.Variable(val, name=k) for k, val in init.items()}
@@ -53,18 +55,23 @@ def train_model(tf, x, y, optimizer, steps, hvd=None, clip=None):
         "adam": lambda: tf.train.AdamOptimizer(0.05),
     }[optimizer]()
     if hvd is not None:
-        opt = hvd.DistributedOptimizer(opt)
+        opt = hvd.DistributedOptimizer(opt, **wrap)
     grads = opt.compute_gradients(loss)
     if clip is not None:
         g, vs = zip(*grads, strict=True)
         g, _ = tf.clip_by_global_norm(list(g), clip)
         grads = list(zip(g, vs, strict=True))
-    train = opt.apply_gradients(grads)
+    global_step = tf.train.get_or_create_global_step()
+    train = opt.apply_gradients(grads, global_step=global_step)
+    options = tf.RunOptions(frozen_variables=[v[k] for k in freeze])
+    xs_list, ys_list = (x, y) if isinstance(x, list) else ([x], [y])
     with tf.Session() as sess:
-        sess.run(tf.global_variables_initializer())
-        for _ in range(steps):
-            sess.run(train, {xs: x, ys: y})
+        sess.run([tf.global_variables_initializer(), tf.local_variables_initializer()])
+        for k in range(steps):
+            feed = {xs: xs_list[k % len(xs_list)], ys: ys_list[k % len(ys_list)]}
+            sess.run(train, feed, options=options)
         out = sess.run(v)
+        out["global_step"] = sess.run(global_step)
         out["frozen"] = sess.run(frozen)
     return out
 
@@ -78,6 +85,61 @@ def shard(hvd, x, y):
 def scenario_train(tf, hvd, out, optimizer, clip=None):
     x, y = shard(hvd, *data())
     np.savez(out, **train_model(tf, x, y, optimizer, 5, hvd=hvd, clip=clip))
+
+
+def scenario_frozen(tf, hvd, out):
+    """Live freezing: w1 is frozen in every run, so its gradient is neither reduced nor
+    applied; the other weights train as on one rank."""
+    x, y = shard(hvd, *data())
+    np.savez(out, **train_model(tf, x, y, "adam", 3, hvd=hvd, freeze=("w1",)))
+
+
+def batches():
+    """Two batches of BATCH examples (the second the first's examples reversed, doubled)."""
+    x, y = data()
+    return [x, 2.0 * x[::-1]], [y, y[::-1]]
+
+
+def scenario_aggregate(tf, hvd, out):
+    """backward_passes_per_step=2: runs alternate between the two batches' shards; the update
+    happens on every second run, from the sum (or mean) of the two passes' reduced gradients."""
+    xb, yb = batches()
+    shards = [shard(hvd, x, y) for x, y in zip(xb, yb, strict=True)]
+    xs, ys = [s[0] for s in shards], [s[1] for s in shards]
+    res = {}
+    for average in (False, True):
+        weights = train_model(
+            tf,
+            xs,
+            ys,
+            "sgd",
+            4,
+            hvd=hvd,
+            backward_passes_per_step=2,
+            average_aggregated_gradients=average,
+        )
+        res.update({f"{k}_{int(average)}": val for k, val in weights.items()})
+    np.savez(out, **res)
+
+
+def scenario_overlap(tf, hvd, out):
+    """A wide first layer, so that its weight gradient (the last one the backward pass makes)
+    takes milliseconds; with HOROVOD_TIMELINE set, rank 0's timeline shows what the ranks did
+    meanwhile."""
+    rng = np.random.RandomState(hvd.rank())
+    x = tf.constant(rng.rand(256, 1024).astype(np.float32))
+    w1 = tf.Variable(rng.rand(1024, 1024).astype(np.float32) * 0.01, name="w1")
+    w2 = tf.Variable(rng.rand(1024, 16).astype(np.float32) * 0.01, name="w2")
+    b2 = tf.Variable(np.zeros(16, np.float32), name="b2")
+    logits = tf.matmul(tf.nn.relu(tf.matmul(x, w1)), w2) + b2
+    loss = tf.reduce_mean(tf.square(logits))
+    train = hvd.DistributedOptimizer(tf.train.GradientDescentOptimizer(0.1)).minimize(loss)
+    with tf.Session(config=tf.ConfigProto(intra_op_parallelism_threads=1)) as sess:
+        sess.run(tf.global_variables_initializer())
+        for _ in range(6):
+            sess.run(train)
+        np.savez(out, b2=sess.run(b2))
+    hvd.shutdown()  # writes the timeline
 
 
 def scenario_collectives(tf, hvd, out):

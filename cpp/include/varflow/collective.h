@@ -74,10 +74,13 @@ Node* broadcast_variables(Graph& graph, int root_rank, std::vector<Variable> var
                           const std::string& name = "broadcast_global_variables");
 
 // --- distributed training -----------------------------------------------------------------
-// The gradients of `grads_and_vars` averaged (or summed) over the ranks by one op for the
-// whole list, so that they are fused; a variable frozen in a run (RunOptions' live freezing)
-// is not reduced in that run. Pairs without a gradient pass through. `fp16` sends float32
-// gradients as float16 and returns float32 (Horovod's Compression.fp16).
+// The gradients of `grads_and_vars` averaged (or summed) over the ranks: one
+// HorovodAllreduceStart per gradient, which the plan runs as soon as the gradient exists (its
+// allreduce travels while the backward pass goes on; gradients ready together share fusion
+// buffers), and one HorovodAllreduceWait giving the reduced gradients. A variable frozen in a
+// run (RunOptions' live freezing) is not reduced in that run. Pairs without a gradient pass
+// through. `fp16` sends float32 gradients as float16 and returns float32 (Horovod's
+// Compression.fp16).
 std::vector<train::GradAndVar> allreduce_gradients(
     Graph& graph, const std::vector<train::GradAndVar>& grads, ReduceOp op = ReduceOp::kAverage,
     bool fp16 = false, const std::string& name = "DistributedAllreduce");

@@ -220,6 +220,9 @@ struct OpDef {
   // The kernel skips frozen variables itself (multi-tensor updates); otherwise the executor
   // skips the whole op when its first ref input is frozen in this run.
   bool handles_frozen = false;
+  // The plan runs the op as soon as its inputs exist instead of in graph order (ops that start
+  // asynchronous work, as a gradient's allreduce, whose wait op stays where the graph has it).
+  bool runs_early = false;
   ShapeFn shape_fn;
   KernelFn kernel = nullptr;
   GradFn grad;
@@ -275,6 +278,10 @@ class OpDefBuilder {
   }
   OpDefBuilder& handles_frozen() {
     def_.handles_frozen = true;
+    return *this;
+  }
+  OpDefBuilder& runs_early() {
+    def_.runs_early = true;
     return *this;
   }
   OpDefBuilder& placeholder() {

@@ -51,21 +51,21 @@ std::vector<train::GradAndVar> allreduce_gradients(Graph& graph,
                                                    const std::vector<train::GradAndVar>& grads,
                                                    ReduceOp op, bool fp16,
                                                    const std::string& name) {
-  std::vector<Output> inputs;
+  std::vector<Output> handles;
   std::vector<size_t> positions;
+  AttrMap attrs = op_attrs(op);
+  attrs.set("compression", std::string(fp16 ? "fp16" : "none"));
   for (size_t i = 0; i < grads.size(); ++i) {
     if (!grads[i].grad) continue;
-    inputs.push_back(*grads[i].grad);
-    inputs.push_back(grads[i].var.ref());
+    handles.push_back(ops::op(graph, "HorovodAllreduceStart", {*grads[i].grad, grads[i].var.ref()},
+                              attrs, name + "/start_" + grads[i].var.op_name()));
     positions.push_back(i);
   }
   std::vector<train::GradAndVar> out = grads;
-  if (inputs.empty()) return out;
-  AttrMap attrs = op_attrs(op);
-  attrs.set("compression", std::string(fp16 ? "fp16" : "none"));
-  Node* n = ops::add_op(graph, "HorovodAllreduceGradients", inputs, attrs, name);
+  if (handles.empty()) return out;
+  Node* wait = ops::add_op(graph, "HorovodAllreduceWait", handles, {}, name + "/wait");
   for (size_t k = 0; k < positions.size(); ++k)
-    out[positions[k]].grad = n->output(static_cast<int>(k));
+    out[positions[k]].grad = wait->output(static_cast<int>(k));
   return out;
 }
 

@@ -1,10 +1,17 @@
 // Horovod's collectives as graph ops: HorovodAllreduce, HorovodGroupedAllreduce,
-// HorovodAllreduceGradients (the distributed optimizer's, live-freezing aware),
-// HorovodAllgather, HorovodBroadcast, and the kernels of the last two's gradients. The kernels
-// hand their tensors to the runtime (runtime.h) and wait, so a step stays in the plan.
-// Tensors are matched across ranks by name: the node's name, and for the grouped ops the
-// node's name with the tensor's index or variable.
+// HorovodAllreduceGradients (a synchronous allreduce of (gradient, variable) pairs),
+// HorovodAllreduceStart / HorovodAllreduceWait (the distributed optimizer's asynchronous pair,
+// live-freezing aware), HorovodAllgather, HorovodBroadcast, and the kernels of the last two's
+// gradients. The kernels hand their tensors to the runtime (runtime.h) and wait, so a step
+// stays in the plan; a start kernel returns at once and its wait kernel blocks on the result,
+// so the gradient travels while the backward pass goes on (the plan runs each start right
+// after the gradient's producer: OpDef::runs_early). Tensors are matched across ranks by name:
+// the node's name, and for the grouped ops the node's name with the tensor's index or variable.
+#include <chrono>
 #include <cstring>
+#include <memory>
+#include <mutex>
+#include <unordered_map>
 
 #include "collective/runtime.h"
 #include "varflow/op_registry.h"
@@ -131,6 +138,145 @@ void grouped_run(KernelContext& c, bool pairs) {
 
 void grouped_allreduce_kernel(KernelContext& c) { grouped_run(c, false); }
 void allreduce_gradients_kernel(KernelContext& c) { grouped_run(c, true); }
+
+// --- HorovodAllreduceStart / HorovodAllreduceWait -----------------------------------------
+// A start node's state in one session: the allreduce it started last, the gradient it passes
+// through unreduced when the run froze its variable, and last step's output buffer (reused
+// when nobody holds it any more, so a steady-state step allocates none).
+struct StartState {
+  std::mutex mu;  // guards what follows (the start and the wait run in one thread per run)
+  std::shared_ptr<Started> started;
+  Tensor passthrough;
+  Tensor output;
+  DType dtype = DType::kFloat32;
+  int64_t handle = 0;
+};
+
+// Handles of started allreduces (the start's int64 output) to their states: a wait looks its
+// inputs up here, so a fed or stale handle is an error rather than a dangling pointer.
+struct Handles {
+  std::mutex mu;
+  std::unordered_map<int64_t, std::weak_ptr<StartState>> by_handle;
+  int64_t next = 1;
+};
+
+Handles& handles() {
+  static Handles* h = new Handles();  // never destroyed: kernels may run during exit
+  return *h;
+}
+
+void start_shape(InferenceContext& c) {
+  check_reduce_op(c);
+  const std::string& compression = c.attrs().get<std::string>("compression");
+  if (compression != "none" && compression != "fp16")
+    c.value_error("compression must be 'none' or 'fp16', got '", compression, "'");
+  if (!c.input(1).node->op_def().is_variable)
+    c.type_error("Input 1 of HorovodAllreduceStart must be the gradient's variable");
+  check_allreduce_dtype(c, c.input_dtype(0), reduce_op(c.attrs()));
+  c.set_output(0, DType::kInt64, Shape(Dims{}));
+}
+
+void start_kernel(KernelContext& c) {
+  const Tensor& in = c.input(0);
+  ResourceSlot& own = c.own_state();
+  std::shared_ptr<StartState> state;
+  {
+    std::lock_guard<std::mutex> lock(own.mu);
+    if (!own.state) own.state = std::make_shared<StartState>();
+    state = std::static_pointer_cast<StartState>(own.state);
+  }
+  std::shared_ptr<Started> abandoned;
+  {
+    std::lock_guard<std::mutex> lock(state->mu);
+    abandoned = std::move(state->started);  // a run that failed before its wait
+    state->passthrough = Tensor();
+  }
+  if (abandoned) {
+    // Its tensor is still in the runtime's hands until the other ranks (or the stall timeout)
+    // finish it; submitting the same name again before then would be refused.
+    try {
+      wait(*abandoned);
+    } catch (const Error&) {
+    }
+    abandoned.reset();
+  }
+  int64_t handle = 0;
+  {
+    std::lock_guard<std::mutex> lock(handles().mu);
+    handles().by_handle.erase(state->handle);
+    handle = handles().next++;
+    handles().by_handle[handle] = state;
+  }
+  std::lock_guard<std::mutex> lock(state->mu);
+  state->handle = handle;
+  state->dtype = in.dtype();
+  if (c.is_frozen(c.ref(1))) {
+    state->passthrough = in;  // the update it feeds is skipped too
+  } else {
+    const bool fp16 =
+        c.attrs().get<std::string>("compression") == "fp16" && in.dtype() == DType::kFloat32;
+    const DType wire = fp16 ? DType::kFloat16 : in.dtype();
+    if (!(state->output.defined() && state->output.dtype() == wire &&
+          state->output.dims() == in.dims() && state->output.exclusively_owned()))
+      state->output = Tensor(wire, in.dims());
+    std::vector<Request> requests;
+    requests.push_back(request(Kind::kAllreduce, c.node().name(),
+                               fp16 ? in.cast(DType::kFloat16) : in, state->output,
+                               reduce_op(c.attrs())));
+    state->started = start(std::move(requests));
+  }
+  c.set_output(0, Tensor::scalar<int64_t>(handle));
+}
+
+void wait_shape(InferenceContext& c) {
+  c.set_num_outputs(c.num_inputs());
+  for (int i = 0; i < c.num_inputs(); ++i) {
+    const Output in = c.input(i);
+    if (in.node->type() != "HorovodAllreduceStart")
+      c.type_error("Input ", i, " of HorovodAllreduceWait must come from a HorovodAllreduceStart, ",
+                   "got ", in.node->type(), " '", in.node->name(), "'");
+    const Output gradient = in.node->inputs()[0];
+    c.set_output(i, gradient.dtype(), gradient.shape());
+  }
+}
+
+void wait_kernel(KernelContext& c) {
+  for (int i = 0; i < c.num_inputs(); ++i) {
+    const Tensor& token = c.input(i);
+    std::shared_ptr<StartState> state;
+    if (token.dtype() == DType::kInt64 && token.num_elements() == 1) {
+      std::lock_guard<std::mutex> lock(handles().mu);
+      auto it = handles().by_handle.find(*token.data<int64_t>());
+      if (it != handles().by_handle.end()) {
+        state = it->second.lock();
+        handles().by_handle.erase(it);
+      }
+    }
+    if (!state)
+      c.fail(ErrorCode::kInvalidArgument, "Input ", i, " of HorovodAllreduceWait is not the ",
+             "handle of an allreduce started in this run");
+    std::shared_ptr<Started> started;
+    Tensor passthrough;
+    DType dtype;
+    {
+      std::lock_guard<std::mutex> lock(state->mu);
+      started = std::move(state->started);
+      passthrough = std::move(state->passthrough);
+      dtype = state->dtype;
+    }
+    if (!started) {
+      c.set_output(i, std::move(passthrough));
+      continue;
+    }
+    const auto began = std::chrono::steady_clock::now();
+    wait(*started);
+    if (timeline_enabled())
+      timeline_event(started->requests[0].name, "WAIT", began, std::chrono::steady_clock::now());
+    Tensor out = std::move(started->requests[0].output);
+    started.reset();  // lets go of the gradient, so its buffer serves later steps
+    c.set_output(i, out.dtype() == dtype ? std::move(out) : out.cast(dtype));
+  }
+}
 
 // --- HorovodAllgather and its gradient ------------------------------------------------------
 void allgather_shape(InferenceContext& c) {
@@ -263,6 +409,35 @@ void register_collective_ops(OpRegistry& r) {
       .doc(
           "The distributed optimizer's allreduce: (gradient, variable) pairs, one output per "
           "gradient; a variable frozen in the run keeps its local gradient unreduced.");
+  r.add("HorovodAllreduceStart")
+      .stateful()
+      .runs_early()
+      .inputs({"gradient", "variable"})
+      .outputs({"handle"})
+      .ref_inputs({1})
+      .reads_refs_only()
+      .handles_frozen()
+      .attr("reduce_op", int64_t{0}, "0: average over the ranks (hvd.Average), 1: sum (hvd.Sum)")
+      .attr("compression", "none", "'fp16': a float32 gradient travels as float16")
+      .shape(start_shape)
+      .kernel(start_kernel)
+      .not_differentiable()
+      .doc(
+          "Hands `gradient` to the collective runtime and returns at once: a handle for "
+          "HorovodAllreduceWait. The plan runs it as soon as the gradient exists, so the "
+          "allreduce overlaps the rest of the backward pass; a variable frozen in the run keeps "
+          "its local gradient unreduced.");
+  r.add("HorovodAllreduceWait")
+      .stateful()
+      .inputs({"handles"})
+      .variadic_inputs()
+      .outputs({"grads"})
+      .shape(wait_shape)
+      .kernel(wait_kernel)
+      .not_differentiable()
+      .doc(
+          "Blocks until the allreduces of its HorovodAllreduceStart inputs are done: one "
+          "reduced gradient per handle, in order.");
   r.add("HorovodAllgather")
       .stateful()
       .inputs({"tensor"})

@@ -1,8 +1,12 @@
 #include "collective/runtime.h"
 
+#include <sched.h>
+
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <climits>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <future>
@@ -17,12 +21,6 @@
 #include "varflow/half.h"
 
 namespace varflow::collective {
-
-struct Batch {
-  std::mutex mu;
-  std::condition_variable cv;
-  size_t remaining = 0;
-};
 
 void register_collective_ops(OpRegistry& registry);  // collective_ops.cc
 
@@ -78,6 +76,84 @@ void half_sum(void* in, void* inout, int* len, mpi::Datatype*) {
   const Half* a = static_cast<const Half*>(in);
   Half* b = static_cast<Half*>(inout);
   for (int i = 0; i < *len; ++i) b[i] = Half(static_cast<float>(a[i]) + static_cast<float>(b[i]));
+}
+
+// Rank 0's record of what each tensor went through (runtime.h: HOROVOD_TIMELINE).
+class Timeline {
+ public:
+  // Called by init() before the background thread starts; `rank` decides whether to record.
+  void open(const std::string& path, int rank) {
+    std::lock_guard<std::mutex> lock(mu_);
+    path_ = rank == 0 ? path : "";
+    epoch_ = Clock::now();
+    enabled_.store(!path_.empty());
+  }
+  bool enabled() const { return enabled_.load(std::memory_order_relaxed); }
+  void add(const std::string& tensor, const char* activity, Clock::time_point begin,
+           Clock::time_point end) {
+    if (!enabled()) return;
+    std::lock_guard<std::mutex> lock(mu_);
+    events_.push_back({tensor, activity, micros(begin), micros(end) - micros(begin)});
+  }
+  // Writes the events (a JSON array, Chrome's trace format) and stops recording.
+  void write() {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (!enabled_.exchange(false)) return;
+    std::FILE* f = std::fopen(path_.c_str(), "w");
+    if (!f) return;
+    std::fputs("[\n", f);
+    for (size_t i = 0; i < events_.size(); ++i) {
+      const Event& e = events_[i];
+      std::fprintf(f,
+                   "{\"name\": \"%s\", \"cat\": \"horovod\", \"ph\": \"X\", \"pid\": 0, "
+                   "\"tid\": 0, \"ts\": %lld, \"dur\": %lld, \"args\": {\"tensor\": \"%s\"}}%s\n",
+                   e.activity, static_cast<long long>(e.begin), static_cast<long long>(e.duration),
+                   escaped(e.tensor).c_str(), i + 1 < events_.size() ? "," : "");
+    }
+    std::fputs("]\n", f);
+    std::fclose(f);
+    events_.clear();
+  }
+
+ private:
+  struct Event {
+    std::string tensor;
+    const char* activity;
+    int64_t begin, duration;
+  };
+  int64_t micros(Clock::time_point t) const {
+    return std::chrono::duration_cast<std::chrono::microseconds>(t - epoch_).count();
+  }
+  static std::string escaped(const std::string& s) {
+    std::string out;
+    for (char ch : s) {
+      if (ch == '"' || ch == '\\') out += '\\';
+      if (static_cast<unsigned char>(ch) >= 0x20) out += ch;
+    }
+    return out;
+  }
+  std::mutex mu_;
+  std::atomic<bool> enabled_{false};
+  std::string path_;
+  Clock::time_point epoch_;
+  std::vector<Event> events_;
+};
+
+Timeline& timeline() {
+  static Timeline* t = new Timeline();  // never destroyed: kernels may run during exit
+  return *t;
+}
+
+const char* activity_name(Kind kind) {
+  switch (kind) {
+    case Kind::kAllreduce:
+      return "ALLREDUCE";
+    case Kind::kAllgather:
+      return "ALLGATHER";
+    case Kind::kBroadcast:
+      return "BROADCAST";
+  }
+  return "?";
 }
 
 std::string ranks_text(const std::vector<int>& ranks) {
@@ -169,6 +245,8 @@ class Runtime {
     {
       std::lock_guard<std::mutex> lock(mu_);
       if (state_ == State::kRunning) {
+        const Clock::time_point now = Clock::now();
+        for (Request* r : requests) r->submitted = now;
         queue_.insert(queue_.end(), requests.begin(), requests.end());
       } else {
         const bool before = state_ == State::kNotStarted;
@@ -191,23 +269,31 @@ class Runtime {
                                                 "; collectives cannot continue in this process"};
   }
 
-  // Polls a non-blocking exchange: spinning keeps latency low, sleeping keeps an idle rank's
-  // thread off the cores its training needs; the deadline turns a dead peer into an error.
+  // Polls a non-blocking exchange: spinning (yielding the core to whatever else is runnable)
+  // keeps latency low for the first milliseconds, sleeping keeps an idle rank's thread off the
+  // cores its training needs after that (a sleep costs at least the timer slack, ~50 us, which
+  // is why the first polls never sleep); the deadline turns a dead peer into an error.
   void wait(mpi::Request& req) {
-    const Clock::time_point deadline = Clock::now() + timeout_;
+    const Clock::time_point start = Clock::now();
+    const Clock::time_point deadline = start + timeout_;
     for (int polls = 0;; ++polls) {
       int done = 0;
       check(api_->Test(&req, &done, nullptr), "MPI_Test");
       if (done) return;
       if (polls < 200) continue;
-      if (Clock::now() > deadline)
+      const Clock::time_point now = Clock::now();
+      if (now - start < std::chrono::milliseconds(2)) {
+        sched_yield();
+        continue;
+      }
+      if (now > deadline)
         throw Broken{ErrorCode::kUnavailable,
                      "Rank " + std::to_string(rank_) + " has had no response from the other " +
                          std::to_string(size_ - 1) + " rank(s) for " +
                          std::to_string(timeout_.count() / 1000) +
                          " s (HOROVOD_STALL_SHUTDOWN_TIME_SECONDS): a rank has died or stopped "
                          "taking part; collectives cannot continue in this process"};
-      std::this_thread::sleep_for(std::chrono::microseconds(polls < 2000 ? 5 : 50));
+      std::this_thread::sleep_for(std::chrono::microseconds(50));
     }
   }
 
@@ -221,6 +307,8 @@ class Runtime {
       started.set_value(b.message);
       return;
     }
+    const char* timeline_path = std::getenv("HOROVOD_TIMELINE");
+    timeline().open(timeline_path ? timeline_path : "", rank_);
     started.set_value("");
     std::optional<Broken> broken;
     try {
@@ -338,16 +426,43 @@ class Runtime {
     }
   }
 
+  // One round when every rank's message fits a fixed-size block (the usual case: a step's
+  // names and shapes): an allgather of the blocks, each a length and the message. A longer
+  // message costs a second round, an allgatherv of the whole messages (the lengths are known
+  // from the first).
   std::vector<Message> exchange(const Message& mine) {
+    constexpr size_t kBlock = 2048, kInline = kBlock - sizeof(int32_t);
     const std::vector<char> bytes = encode(mine);
-    int len = static_cast<int>(bytes.size());
-    lens_.resize(static_cast<size_t>(size_));
-    displs_.resize(static_cast<size_t>(size_));
+    if (bytes.size() > INT_MAX) throw Broken{ErrorCode::kInternal, "Negotiation message too large"};
+    const int32_t len = static_cast<int32_t>(bytes.size());
+    block_.assign(kBlock, 0);
+    std::memcpy(block_.data(), &len, sizeof(len));
+    if (bytes.size() <= kInline && !bytes.empty())
+      std::memcpy(block_.data() + sizeof(len), bytes.data(), bytes.size());
+    blocks_.resize(kBlock * static_cast<size_t>(size_));
     mpi::Request req = mpi::request_null();
-    check(api_->Iallgather(&len, 1, mpi::type_int32(), lens_.data(), 1, mpi::type_int32(), comm_,
-                           &req),
+    check(api_->Iallgather(block_.data(), static_cast<int>(kBlock), mpi::type_byte(),
+                           blocks_.data(), static_cast<int>(kBlock), mpi::type_byte(), comm_, &req),
           "MPI_Iallgather");
     wait(req);
+    lens_.resize(static_cast<size_t>(size_));
+    displs_.resize(static_cast<size_t>(size_));
+    bool fits = true;
+    for (int k = 0; k < size_; ++k) {
+      int32_t n = 0;
+      std::memcpy(&n, blocks_.data() + kBlock * static_cast<size_t>(k), sizeof(n));
+      if (n < 0) throw Broken{ErrorCode::kInternal, "Malformed negotiation block"};
+      lens_[static_cast<size_t>(k)] = n;
+      fits = fits && static_cast<size_t>(n) <= kInline;
+    }
+    std::vector<Message> all;
+    all.reserve(static_cast<size_t>(size_));
+    if (fits) {
+      for (int k = 0; k < size_; ++k)
+        all.push_back(decode(blocks_.data() + kBlock * static_cast<size_t>(k) + sizeof(int32_t),
+                             static_cast<size_t>(lens_[static_cast<size_t>(k)])));
+      return all;
+    }
     int64_t total = 0;
     for (int k = 0; k < size_; ++k) {
       displs_[static_cast<size_t>(k)] = static_cast<int>(total);
@@ -359,8 +474,6 @@ class Runtime {
                             displs_.data(), mpi::type_byte(), comm_, &req),
           "MPI_Iallgatherv");
     wait(req);
-    std::vector<Message> all;
-    all.reserve(static_cast<size_t>(size_));
     for (int k = 0; k < size_; ++k)
       all.push_back(decode(received_.data() + displs_[static_cast<size_t>(k)],
                            static_cast<size_t>(lens_[static_cast<size_t>(k)])));
@@ -401,16 +514,31 @@ class Runtime {
     in_flight_.clear();
   }
 
+  // Taken for the MPI work: the end of its QUEUE time in the timeline.
   Request* in_flight(Request* r) {
     in_flight_.push_back(r);
+    if (timeline().enabled()) {
+      const Clock::time_point now = Clock::now();
+      timeline().add(r->name, "QUEUE", r->submitted, now);
+      began_[r] = now;
+    }
     return r;
   }
   void done(Request* r) {
     in_flight_.erase(std::find(in_flight_.begin(), in_flight_.end(), r));
+    if (timeline().enabled()) {
+      auto it = began_.find(r);
+      if (it != began_.end()) {
+        timeline().add(r->name, activity_name(r->kind), it->second, Clock::now());
+        began_.erase(it);
+      }
+    }
     finish(r);
   }
 
-  void reduce_in_place(void* data, int64_t count, DType dtype) {
+  // dst = the sum over ranks of src (src == dst: in place), in MPI calls of at most 2^30
+  // elements.
+  void reduce(const void* src, void* dst, int64_t count, DType dtype) {
     mpi::Datatype type = mpi::type_float();
     mpi::Op op = mpi::op_sum();
     switch (dtype) {
@@ -433,12 +561,14 @@ class Runtime {
       default:
         throw Broken{ErrorCode::kInternal, "allreduce of an unsupported dtype"};
     }
-    char* p = static_cast<char*>(data);
+    const char* s = static_cast<const char*>(src);
+    char* p = static_cast<char*>(dst);
     const size_t elem = dtype_size(dtype);
     while (count > 0) {
       const int n = static_cast<int>(std::min<int64_t>(count, 1 << 30));
-      check(api_->Allreduce(mpi::in_place(), p, n, type, op, comm_), "MPI_Allreduce");
+      check(api_->Allreduce(s == p ? mpi::in_place() : s, p, n, type, op, comm_), "MPI_Allreduce");
       p += static_cast<size_t>(n) * elem;
+      s += static_cast<size_t>(n) * elem;
       count -= n;
     }
   }
@@ -477,10 +607,10 @@ class Runtime {
     }
   }
 
+  // MPI reads the input and writes the output itself: no copy of ours on either side.
   void allreduce_one(Request* r) {
-    if (r->output.raw() != r->input.raw() && r->input.nbytes())
-      std::memcpy(r->output.raw(), r->input.raw(), r->input.nbytes());
-    reduce_in_place(r->output.raw(), r->output.num_elements(), r->output.dtype());
+    if (r->output.num_elements())
+      reduce(r->input.raw(), r->output.raw(), r->output.num_elements(), r->output.dtype());
     copy_out(static_cast<const char*>(r->output.raw()), r->output, r->op);
     done(r);
   }
@@ -505,7 +635,8 @@ class Runtime {
         offset += nb;
       }
       const DType dtype = group[i]->input.dtype();
-      reduce_in_place(fusion_.data(), static_cast<int64_t>(bytes / dtype_size(dtype)), dtype);
+      reduce(fusion_.data(), fusion_.data(), static_cast<int64_t>(bytes / dtype_size(dtype)),
+             dtype);
       offset = 0;
       for (size_t k = i; k < j; ++k) {
         Request* r = group[k];
@@ -576,7 +707,9 @@ class Runtime {
     in_flight_.clear();
     for (auto& [name, r] : local_) waiting.push_back(r);
     local_.clear();
+    began_.clear();
     for (Request* r : waiting) fail(r, stopped_code_, stopped_reason_);
+    timeline().write();
     if (broken) return;  // a peer is gone: finalizing would wait for it
     api_->Op_free(&half_sum_);
     api_->Comm_free(&comm_);
@@ -607,13 +740,23 @@ class Runtime {
   std::chrono::milliseconds timeout_{60000};
 
   // The background thread's own.
-  std::unordered_map<std::string, Request*> local_;  // announced, not yet done
-  std::vector<Request*> in_flight_;                  // taken from local_, being performed
-  std::map<std::string, Entry> table_;               // announced by some ranks, not all
+  std::unordered_map<std::string, Request*> local_;        // announced, not yet done
+  std::vector<Request*> in_flight_;                        // taken from local_, being performed
+  std::unordered_map<Request*, Clock::time_point> began_;  // the timeline's, of in_flight_
+  std::map<std::string, Entry> table_;                     // announced by some ranks, not all
   std::vector<char> fusion_;
-  std::vector<char> received_;
+  std::vector<char> received_, block_, blocks_;
   std::vector<int> lens_, displs_;
 };
+
+}  // namespace
+
+namespace {
+
+void wait_for(Batch& batch) {
+  std::unique_lock<std::mutex> lock(batch.mu);
+  batch.cv.wait(lock, [&] { return batch.remaining == 0; });
+}
 
 }  // namespace
 
@@ -623,12 +766,41 @@ void execute(const std::vector<Request*>& requests) {
   batch.remaining = requests.size();
   for (Request* r : requests) r->batch = &batch;
   Runtime::get().submit(requests);
-  {
-    std::unique_lock<std::mutex> lock(batch.mu);
-    batch.cv.wait(lock, [&] { return batch.remaining == 0; });
-  }
+  wait_for(batch);
   for (Request* r : requests)
     if (r->failed) raise(r->code, r->error);
+}
+
+bool Started::finished() {
+  std::lock_guard<std::mutex> lock(batch.mu);
+  return batch.remaining == 0;
+}
+
+std::shared_ptr<Started> start(std::vector<Request> requests) {
+  auto started = std::make_shared<Started>();
+  started->requests = std::move(requests);
+  started->batch.remaining = started->requests.size();
+  std::vector<Request*> pointers;
+  pointers.reserve(started->requests.size());
+  for (Request& r : started->requests) {
+    r.batch = &started->batch;
+    pointers.push_back(&r);
+  }
+  if (!pointers.empty()) Runtime::get().submit(pointers);
+  return started;
+}
+
+void wait(Started& started) {
+  wait_for(started.batch);
+  for (const Request& r : started.requests)
+    if (r.failed) raise(r.code, r.error);
+}
+
+bool timeline_enabled() { return timeline().enabled(); }
+
+void timeline_event(const std::string& tensor, const char* activity, Clock::time_point begin,
+                    Clock::time_point end) {
+  timeline().add(tensor, activity, begin, end);
 }
 
 void init(const std::string& mpi_library) { Runtime::get().init(mpi_library); }

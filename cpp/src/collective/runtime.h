@@ -1,9 +1,13 @@
 // The collective runtime: a background thread that owns MPI, negotiates which tensors every
 // rank has ready, and reduces, gathers or broadcasts them (fusing allreduces). Kernels build
-// Requests, hand them over with execute() and block until each is done or failed.
+// Requests and either hand them over with execute() and block until each is done or failed,
+// or start() them and wait() later (the distributed optimizer's start and wait ops, so that
+// gradients are reduced while the backward pass goes on).
 #pragma once
 
+#include <chrono>
 #include <condition_variable>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -16,7 +20,11 @@ namespace varflow::collective {
 
 enum class Kind : uint8_t { kAllreduce = 0, kAllgather = 1, kBroadcast = 2 };
 
-struct Batch;
+struct Batch {
+  std::mutex mu;
+  std::condition_variable cv;
+  size_t remaining = 0;
+};
 
 struct Request {
   Kind kind = Kind::kAllreduce;
@@ -30,6 +38,9 @@ struct Request {
   ReduceOp op = ReduceOp::kAverage;
   int root = 0;
 
+  // When the kernel handed it over (set by the runtime, for the timeline).
+  std::chrono::steady_clock::time_point submitted;
+
   // Set by the runtime before the request counts as done.
   bool failed = false;
   ErrorCode code = ErrorCode::kUnknown;
@@ -40,5 +51,28 @@ struct Request {
 // Runs `requests` (they must stay alive until this returns) and raises the first failure's
 // error (kFailedPrecondition before init or after shutdown, see collective.h for the others).
 void execute(const std::vector<Request*>& requests);
+
+// Requests handed over by start(): they live here until wait() has seen them finish.
+struct Started {
+  std::vector<Request> requests;
+  Batch batch;
+  bool finished();  // without blocking
+};
+
+// Hands `requests` to the background thread and returns at once (failures before init or
+// after shutdown are recorded in the requests, raised by wait()).
+std::shared_ptr<Started> start(std::vector<Request> requests);
+// Blocks until every request of `started` is done and raises the first failure's error.
+void wait(Started& started);
+
+// Horovod's timeline: with HOROVOD_TIMELINE=<file> set when init() runs, rank 0 records what
+// each tensor went through and writes it at shutdown as a Chrome trace (a JSON array of
+// complete events: name the activity, args.tensor the tensor, ts/dur in microseconds since
+// init): QUEUE from the kernel's hand-over until every rank has the tensor, then ALLREDUCE /
+// ALLGATHER / BROADCAST for the MPI work, and WAIT for the time a wait kernel blocked.
+bool timeline_enabled();
+void timeline_event(const std::string& tensor, const char* activity,
+                    std::chrono::steady_clock::time_point begin,
+                    std::chrono::steady_clock::time_point end);
 
 }  // namespace varflow::collective

@@ -9,6 +9,7 @@
 
 #include "core/thread_pool.h"
 #include "exec/control_flow_plan.h"
+#include "exec/early_steps.h"
 #include "exec/executor.h"
 #include "exec/fusion.h"
 #include "exec/memory_plan.h"
@@ -293,6 +294,7 @@ std::shared_ptr<Plan> Session::prepare(const std::vector<Output>& feeds,
   plan->steps = control_flow.block(-1);
   plan->num_stacks = control_flow.num_stacks();
   for (const Output& o : fetches) plan->fetch_slots.push_back(slot_of(o));
+  hoist_early_steps(*plan);
   const PlanOptimizations optimize = plan_optimizations();
   if (optimize.fusion) fuse_elementwise(*plan);
   if (optimize.memory) plan_memory(*plan);

@@ -41,7 +41,8 @@ def _reduce_op(op, average) -> int:
         op = Average if average is None or average else Sum
     if op == Adasum:
         raise ValueError(
-            "Adasum reduction is not supported by varflow.horovod (use Average or Sum)"
+            "op=hvd.Adasum: varflow.horovod does not implement Adasum reduction "
+            "(use hvd.Average or hvd.Sum)"
         )
     if op not in (Average, Sum):
         raise ValueError(f"op must be hvd.Average or hvd.Sum, got {op!r}")

@@ -12,6 +12,7 @@ from __future__ import annotations
 from varflow.graph import convert_to_tensor, get_default_graph
 from varflow.horovod import basics
 from varflow.horovod.compression import Compression, FP16Compressor, NoneCompressor
+from varflow.horovod.gradient_aggregation import LocalGradientAggregationHelper
 from varflow.horovod.mpi_ops import Average, _normalize_name, _reduce_op, allreduce
 from varflow.train.optimizer import Optimizer
 
@@ -20,12 +21,21 @@ class DistributedOptimizer(Optimizer):
     """An optimizer that wraps another and allreduces its gradients (Horovod's TF1 API).
 
     `compute_gradients` calls the wrapped optimizer's and reduces every gradient over the
-    ranks with one op (the gradients travel in shared fusion buffers, up to
-    ``HOROVOD_FUSION_THRESHOLD`` bytes, 64 MB by default); `apply_gradients` is the wrapped
-    optimizer's, so `minimize` works as usual and so does clipping the reduced gradients
-    (`tf.clip_by_global_norm`) between the two. Only the variables in `var_list` (by default the
-    trainable ones) are reduced, and a variable frozen in a run (`RunOptions(frozen_variables=...)`)
-    is not reduced in that run; every rank must freeze the same variables.
+    ranks: each gradient's allreduce starts as soon as the backward pass has produced it
+    (a ``HorovodAllreduceStart`` op, which the plan runs right after the gradient's producer)
+    and travels on the collective runtime's thread while the rest of the backward pass runs;
+    one ``HorovodAllreduceWait`` before the update collects them. Gradients that become ready
+    together share fusion buffers (up to ``HOROVOD_FUSION_THRESHOLD`` bytes, 64 MB by default).
+    `apply_gradients` is the wrapped optimizer's, so `minimize` works as usual and so does
+    clipping the reduced gradients (`tf.clip_by_global_norm`) between the two. Only the
+    variables in `var_list` (by default the trainable ones) are reduced, and a variable frozen
+    in a run (`RunOptions(frozen_variables=...)`) is not reduced in that run; every rank must
+    freeze the same variables.
+
+    With ``backward_passes_per_step=k > 1`` the gradients of k runs are summed locally (in
+    LOCAL_VARIABLES accumulators, so initialise them with `tf.local_variables_initializer()`)
+    and reduced and applied on every k-th run only; ``average_aggregated_gradients=True``
+    divides the sum by k (Horovod's LocalGradientAggregationHelper).
     """
 
     def __init__(
@@ -52,24 +62,30 @@ class DistributedOptimizer(Optimizer):
           compression: `hvd.Compression.none` or `hvd.Compression.fp16` (float32 gradients
             travel as float16), or a `Compressor` subclass.
           sparse_as_dense: Accepted: varflow's gradients are dense tensors.
-          op: `hvd.Average` (default) or `hvd.Sum`.
-          backward_passes_per_step: How many `compute_gradients` results to accumulate locally
-            before one allreduce (only 1 is supported).
-          average_aggregated_gradients: Accepted with backward_passes_per_step=1.
+          op: `hvd.Average` (default) or `hvd.Sum` (`hvd.Adasum` is refused: varflow does not
+            implement Adasum).
+          backward_passes_per_step: How many runs' gradients to accumulate locally before one
+            allreduce and update (default 1: every run).
+          average_aggregated_gradients: With backward_passes_per_step > 1, divide the
+            accumulated gradients by backward_passes_per_step.
 
         Raises:
-          ValueError: For `op=hvd.Adasum` or backward_passes_per_step other than 1.
+          ValueError: For `op=hvd.Adasum` or a backward_passes_per_step that is not a
+            positive integer.
         """
-        if backward_passes_per_step != 1:
-            raise ValueError(
-                "varflow.horovod.DistributedOptimizer supports backward_passes_per_step=1 only, "
-                f"got {backward_passes_per_step}"
-            )
         self._optimizer = optimizer
         self._reduce_op = _reduce_op(op, None)
         self._compression = compression
         self._sparse_as_dense = sparse_as_dense
         self._average_aggregated_gradients = average_aggregated_gradients
+        self._agg_helper = None
+        if backward_passes_per_step != 1:
+            self._agg_helper = LocalGradientAggregationHelper(
+                backward_passes_per_step,
+                self._allreduce_grads,
+                average_aggregated_gradients,
+                basics.rank,
+            )
         super().__init__(use_locking=use_locking, name=name or "Distributed" + optimizer.get_name())
 
     def _make_core(self):
@@ -89,24 +105,43 @@ class DistributedOptimizer(Optimizer):
           A list of (gradient, variable) pairs; gradients that were None stay None.
         """
         gradients = self._optimizer.compute_gradients(*args, **kwargs)
+        grads = [g for g, _ in gradients]
+        variables = [v for _, v in gradients]
+        if self._agg_helper is not None:
+            reduced = self._agg_helper.compute_gradients(grads, variables)
+        else:
+            reduced = self._allreduce_grads(grads, variables)
+        return list(zip(reduced, variables, strict=True))
+
+    def _allreduce_grads(self, grads, variables):
+        """The gradients (None entries stay None) reduced over the ranks, or as they are on 1."""
         if basics.size() == 1:
-            return gradients
-        pairs = [(convert_to_tensor(g), v) for g, v in gradients if g is not None]
+            return list(grads)
+        pairs = [
+            (convert_to_tensor(g), v)
+            for g, v in zip(grads, variables, strict=True)
+            if g is not None
+        ]
         if not pairs:
-            return gradients
+            return list(grads)
         if self._compression in (Compression.none, Compression.fp16) or isinstance(
             self._compression, (NoneCompressor, FP16Compressor)
         ):
-            inputs = []
-            for g, v in pairs:
-                inputs += [g, v._ref_tensor]
-            node = get_default_graph().create_op(
-                "HorovodAllreduceGradients",
-                inputs,
-                {"reduce_op": self._reduce_op, "compression": self._compression.wire},
-                name="DistributedOptimizer_Allreduce",
+            graph = get_default_graph()
+            handles = [
+                graph.create_op(
+                    "HorovodAllreduceStart",
+                    [g, v._ref_tensor],
+                    {"reduce_op": self._reduce_op, "compression": self._compression.wire},
+                    name="DistributedOptimizer_Allreduce/start_" + _normalize_name(v.op.name),
+                )._outputs[0]
+                for g, v in pairs
+            ]
+            reduced = list(
+                graph.create_op(
+                    "HorovodAllreduceWait", handles, name="DistributedOptimizer_Allreduce/wait"
+                )._outputs
             )
-            reduced = list(node._outputs)
         else:
             reduced = [
                 allreduce(
@@ -118,19 +153,28 @@ class DistributedOptimizer(Optimizer):
                 for g, v in pairs
             ]
         it = iter(reduced)
-        return [(None, v) if g is None else (next(it), v) for g, v in gradients]
+        return [None if g is None else next(it) for g in grads]
 
     def apply_gradients(self, *args, **kwargs):
         """The wrapped optimizer's `apply_gradients`.
+
+        With backward_passes_per_step > 1 the update runs only on the runs that reduced the
+        accumulated gradients (a `global_step` advances on the others too).
 
         Args:
           *args: Passed to the wrapped optimizer's `apply_gradients`.
           **kwargs: Passed to the wrapped optimizer's `apply_gradients`.
 
         Returns:
-          What the wrapped optimizer's `apply_gradients` returns.
+          What the wrapped optimizer's `apply_gradients` returns (an Operation running it
+          every backward_passes_per_step-th run, with backward_passes_per_step > 1).
         """
-        return self._optimizer.apply_gradients(*args, **kwargs)
+        if self._agg_helper is None:
+            return self._optimizer.apply_gradients(*args, **kwargs)
+        global_step = kwargs.get("global_step", args[1] if len(args) > 1 else None)
+        return self._agg_helper.apply_gradients(
+            lambda: self._optimizer.apply_gradients(*args, **kwargs), global_step
+        )
 
     def get_slot(self, *args, **kwargs):
         """The wrapped optimizer's `get_slot`.
