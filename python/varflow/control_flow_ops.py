@@ -369,8 +369,18 @@ def while_loop(
     stays true.
 
     Gradients flow through the loop: the forward loop saves the values the backward loop
-    needs (``back_prop=False`` stops them). Unlike TF1, iterations never run in parallel,
-    so ``parallel_iterations`` and ``swap_memory`` change nothing.
+    needs (``back_prop=False`` stops them). Gradients of those gradients are TF1's
+    ``TypeError`` ("Second-order gradient for while loops not supported."), as in TF1's
+    control flow v1.
+
+    Unlike TF1, iterations never overlap: each runs its condition, then its body, before the
+    next starts, so ``parallel_iterations`` changes nothing. The values are the same as
+    TF1's (every op of an iteration reads that iteration's values, whichever order TF1 runs
+    independent ops in; stateful ops without control dependencies see iteration order here,
+    an arbitrary interleaving in TF1); the cost is that independent iterations (a ``map_fn``
+    of small ops) use one core at a time where TF1 may spread up to ``parallel_iterations``
+    of them over the inter-op threads (docs/control_flow.md). ``swap_memory`` changes
+    nothing either.
 
     Example, the sum of 1..10:
 
@@ -396,7 +406,7 @@ def while_loop(
         ``loop_vars`` (``TensorShape``s or lists with ``None`` for a dimension that may
         vary). Default: each variable's initial shape.
       parallel_iterations: How many iterations TF1 may run at once; a positive integer.
-        varflow runs the iterations in order.
+        varflow runs the iterations one after another (same values; see above).
       back_prop: If False, ``tf.gradients`` does not go through the loop.
       swap_memory: Accepted for TF1 compatibility (GPU-CPU memory swapping; varflow runs on
         the CPU).

@@ -52,7 +52,8 @@ def map_fn(
         structure of them.
       elems: tensor or nested structure of tensors sharing their first dimension.
       dtype: the structure of dtypes fn returns, when it differs from elems'.
-      parallel_iterations: accepted for TF1 compatibility.
+      parallel_iterations: accepted for TF1 compatibility; the iterations run one after
+        another, with TF1's values (see ``tf.while_loop``).
       back_prop: False stops gradients through the loop.
       swap_memory: accepted for TF1 compatibility.
       infer_shape: check that every result has the first one's shape.
@@ -121,7 +122,8 @@ def scan(
       fn: callable (accumulator, element) -> new accumulator, in initializer's structure.
       elems: tensor or nested structure of tensors sharing their first dimension.
       initializer: the first accumulator; None starts from the first element.
-      parallel_iterations: accepted for TF1 compatibility.
+      parallel_iterations: accepted for TF1 compatibility; the iterations run one after
+        another, with TF1's values (see ``tf.while_loop``).
       back_prop: False stops gradients through the loop.
       swap_memory: accepted for TF1 compatibility.
       infer_shape: check that every accumulator has the first one's shape.
@@ -227,7 +229,8 @@ def foldl(
       fn: callable (accumulator, element) -> new accumulator.
       elems: tensor or nested structure of tensors sharing their first dimension.
       initializer: the first accumulator; None starts from the first element.
-      parallel_iterations: accepted for TF1 compatibility.
+      parallel_iterations: accepted for TF1 compatibility; the iterations run one after
+        another, with TF1's values (see ``tf.while_loop``).
       back_prop: False stops gradients through the loop.
       swap_memory: accepted for TF1 compatibility.
       name: name scope (default ``foldl``).
@@ -253,7 +256,8 @@ def foldr(
       fn: callable (accumulator, element) -> new accumulator.
       elems: tensor or nested structure of tensors sharing their first dimension.
       initializer: the first accumulator; None starts from the last element.
-      parallel_iterations: accepted for TF1 compatibility.
+      parallel_iterations: accepted for TF1 compatibility; the iterations run one after
+        another, with TF1's values (see ``tf.while_loop``).
       back_prop: False stops gradients through the loop.
       swap_memory: accepted for TF1 compatibility.
       name: name scope (default ``foldr``).

@@ -68,11 +68,68 @@ class ConcatenateDataset : public Dataset {
   std::vector<DatasetPtr> inputs_;
 };
 
-// Stacks `elements` component by component; kInvalidArgument when their shapes differ.
-Element stack(const std::vector<Element>& elements) {
+// Batches the SparseTensor held in components c (indices), c + 1 (values), c + 2 (dense_shape)
+// of `elements`, as TF1's batch does: each element's indices gain its position in the batch as
+// a first column, the values are concatenated in order, and the dense shape is the batch size
+// followed by the largest size of each dimension.
+void stack_sparse(const std::vector<Element>& elements, size_t c, Element& out) {
+  const size_t n = elements.size();
+  const Tensor& first_shape = elements[0][c + 2];
+  const int64_t rank = first_shape.num_elements();
+  int64_t total = 0;
+  std::vector<int64_t> dense(static_cast<size_t>(rank), 0);
+  for (size_t i = 0; i < n; ++i) {
+    const Tensor& indices = elements[i][c];
+    const Tensor& shape = elements[i][c + 2];
+    VF_CHECK(shape.rank() == 1 && shape.num_elements() == rank, ErrorCode::kInvalidArgument,
+             "Inconsistent rank across SparseTensors: rank prior to SparseTensor[", i,
+             "] was: ", rank, " but rank of SparseTensor[", i, "] is: ", shape.num_elements());
+    VF_CHECK(indices.rank() == 2 && indices.dims()[1] == rank &&
+                 elements[i][c + 1].num_elements() == indices.dims()[0],
+             ErrorCode::kInvalidArgument, "SparseTensor[", i, "] of component ", c,
+             " has indices of shape ", dims_tf(indices.dims()), ", ",
+             elements[i][c + 1].num_elements(), " values and rank ", rank);
+    total += indices.dims()[0];
+    const int64_t* d = shape.data<int64_t>();
+    for (int64_t k = 0; k < rank; ++k)
+      dense[static_cast<size_t>(k)] = std::max(dense[static_cast<size_t>(k)], d[k]);
+  }
+  Tensor indices(DType::kInt64, Dims{total, rank + 1});
+  Tensor values(elements[0][c + 1].dtype(), Dims{total});
+  Tensor shape(DType::kInt64, Dims{rank + 1});
+  int64_t* ind = indices.data<int64_t>();
+  int64_t row = 0;
+  for (size_t i = 0; i < n; ++i) {
+    const Tensor& from = elements[i][c];
+    const int64_t rows = from.dims()[0];
+    const int64_t* src = from.data<int64_t>();
+    for (int64_t r = 0; r < rows; ++r) {
+      int64_t* dst = ind + (row + r) * (rank + 1);
+      dst[0] = static_cast<int64_t>(i);
+      std::copy(src + r * rank, src + (r + 1) * rank, dst + 1);
+    }
+    copy_elements(elements[i][c + 1], 0, values, row, rows);
+    row += rows;
+  }
+  int64_t* sh = shape.data<int64_t>();
+  sh[0] = static_cast<int64_t>(n);
+  std::copy(dense.begin(), dense.end(), sh + 1);
+  out.push_back(std::move(indices));
+  out.push_back(std::move(values));
+  out.push_back(std::move(shape));
+}
+
+// Stacks `elements` component by component; kInvalidArgument when their shapes differ. The
+// components listed in `sparse` start a SparseTensor's (indices, values, dense_shape).
+Element stack(const std::vector<Element>& elements, const std::vector<int64_t>& sparse = {}) {
   Element out;
   const size_t n = elements.size();
   for (size_t c = 0; c < elements[0].size(); ++c) {
+    if (std::find(sparse.begin(), sparse.end(), static_cast<int64_t>(c)) != sparse.end()) {
+      stack_sparse(elements, c, out);
+      c += 2;
+      continue;
+    }
     const Tensor& first = elements[0][c];
     for (size_t i = 1; i < n; ++i)
       VF_CHECK(elements[i][c].dims() == first.dims(), ErrorCode::kInvalidArgument,
@@ -112,7 +169,7 @@ class BatchDataset : public Dataset {
         }
         if (elements.empty() || (d->drop_ && static_cast<int64_t>(elements.size()) < d->size_))
           return false;
-        *out = d->pad_ ? d->pad_(elements) : stack(elements);
+        *out = d->pad_ ? d->pad_(elements) : stack(elements, d->sparse_);
         return true;
       }
     };
@@ -122,6 +179,7 @@ class BatchDataset : public Dataset {
     return it;
   }
   std::function<Element(const std::vector<Element>&)> pad_;  // padded_batch
+  std::vector<int64_t> sparse_;  // components that start a SparseTensor's three
 
  private:
   DatasetPtr input_;
@@ -272,15 +330,27 @@ DatasetPtr bind_concatenate(const Binding& b) {
 DatasetPtr bind_batch(const Binding& b) {
   const int64_t size = b.int_arg(0, "batch_size");
   VF_CHECK(size > 0, ErrorCode::kInvalidArgument, "Batch size must be greater than zero.");
-  return std::make_shared<BatchDataset>(b.inputs.at(0), size, b.bool_arg(1, "drop_remainder"));
+  auto d = std::make_shared<BatchDataset>(b.inputs.at(0), size, b.bool_arg(1, "drop_remainder"));
+  if (b.spec.args.size() > 2) {
+    const Tensor& starts = b.arg(2);
+    VF_CHECK(starts.rank() == 1 && starts.dtype() == DType::kInt64, ErrorCode::kInternal,
+             b.spec.name, ": the sparse components must be an int64 vector");
+    const int64_t* p = starts.data<int64_t>();
+    for (int64_t i = 0; i < starts.num_elements(); ++i) {
+      VF_CHECK(p[i] >= 0 && static_cast<size_t>(p[i]) + 3 <= b.spec.dtypes.size(),
+               ErrorCode::kInternal, b.spec.name, ": sparse component ", p[i], " out of range");
+      d->sparse_.push_back(p[i]);
+    }
+  }
+  return d;
 }
 
 DatasetPtr bind_padded_batch(const Binding& b) {
   const int64_t size = b.int_arg(0, "batch_size");
   VF_CHECK(size > 0, ErrorCode::kInvalidArgument, "Batch size must be greater than zero.");
   const size_t n = b.spec.dtypes.size();
-  VF_CHECK(b.spec.args.size() == 2 * n + 2, ErrorCode::kInternal, b.spec.name,
-           ": expected ", 2 * n + 2, " arguments");
+  VF_CHECK(b.spec.args.size() == 2 * n + 2, ErrorCode::kInternal, b.spec.name, ": expected ",
+           2 * n + 2, " arguments");
   std::vector<Dims> padded;
   std::vector<Tensor> values;
   for (size_t c = 0; c < n; ++c) {
@@ -298,8 +368,8 @@ DatasetPtr bind_padded_batch(const Binding& b) {
              ": ", dtype_name(value.dtype()), " vs. ", dtype_name(b.spec.dtypes[c]));
     values.push_back(value);
   }
-  auto d = std::make_shared<BatchDataset>(b.inputs.at(0), size,
-                                          b.bool_arg(1 + 2 * n, "drop_remainder"));
+  auto d =
+      std::make_shared<BatchDataset>(b.inputs.at(0), size, b.bool_arg(1 + 2 * n, "drop_remainder"));
   d->pad_ = [padded, values](const std::vector<Element>& elements) {
     Element out;
     for (size_t c = 0; c < padded.size(); ++c) {

@@ -141,12 +141,31 @@ class Dataset:
 
         return classes(self._types)
 
-    def _refuse_sparse_batch(self, what: str) -> None:
-        if structure.has_sparse(self._types):
+    def _refuse_sparse_padding(self) -> None:
+        def first_sparse(types, shapes):
+            if isinstance(types, structure.SparseComponents):
+                return types, shapes
+            if isinstance(types, dict):
+                items = [(types[k], shapes[k]) for k in sorted(types)]
+            elif isinstance(types, tuple):
+                items = list(zip(types, shapes, strict=True))
+            else:
+                return None
+            for t, s in items:
+                found = first_sparse(t, s)
+                if found is not None:
+                    return found
+            return None
+
+        found = first_sparse(self._types, self._shapes)
+        if found is not None:
+            (_, values, _), (_, _, dense_shape) = found
+            rank = dense_shape.as_list()[0] if dense_shape.ndims == 1 else None
+            shape = TensorShape(None if rank is None else [None] * rank)
             raise TypeError(
-                f"{what} of elements with a SparseTensor component is not supported by varflow; "
-                "batch the serialized records and parse after batching instead "
-                "(dataset.batch(n).map(lambda s: tf.parse_example(s, features)))"
+                "`padded_batch` is only supported for datasets that produce tensor elements but "
+                "type spec of elements in the input dataset is not a subclass of TensorSpec: "
+                f"`SparseTensorSpec({shape!r}, tf.{values.name})`."
             )
 
     def _flat_types(self) -> list:
@@ -563,14 +582,25 @@ class Dataset:
         size = _static_int(batch_size)
         drop = drop_remainder if isinstance(drop_remainder, bool) else None
         dim = size if drop else None
-        return structure.map_structure(
-            lambda s: (
-                TensorShape([dim] + (s.as_list() if s.ndims is not None else []))
-                if s.ndims is not None
-                else TensorShape(None)
-            ),
-            shapes,
-        )
+
+        def batched(s):
+            if isinstance(s, structure.SparseComponents):
+                # A batch of SparseTensors is one of a rank more (see batch).
+                dense = s[2].as_list()[0] if s[2].ndims == 1 else None
+                rank = None if dense is None else dense + 1
+                return structure.SparseComponents(
+                    TensorShape([None, rank]), TensorShape([None]), TensorShape([rank])
+                )
+            if isinstance(s, dict):
+                return type(s)((k, batched(v)) for k, v in s.items())
+            if isinstance(s, tuple):
+                items = [batched(v) for v in s]
+                return type(s)(*items) if hasattr(s, "_fields") else tuple(items)
+            if s.ndims is None:
+                return TensorShape(None)
+            return TensorShape([dim, *s.as_list()])
+
+        return batched(shapes)
 
     def batch(self, batch_size, drop_remainder=False):
         """Stacks runs of ``batch_size`` consecutive elements into batches.
@@ -595,20 +625,25 @@ class Dataset:
         Returns:
           Dataset: A ``Dataset``.
 
+        A ``SparseTensor`` component batches as TF1's does: one ``SparseTensor`` of a rank
+        more, each element's indices prefixed by its position in the batch, the values
+        concatenated, and the dense shape the batch size followed by each dimension's largest
+        size in the batch (``VarLenFeature``s of ``parse_single_example``, then ``batch``).
+
         Raises:
-          TypeError: if ``batch_size`` is not an integer or ``drop_remainder`` not a bool, or
-            the elements have a ``SparseTensor`` component.
+          TypeError: if ``batch_size`` is not an integer or ``drop_remainder`` not a bool.
         """
-        self._refuse_sparse_batch("Dataset.batch")
         size = _int64(batch_size, "batch_size")
         shapes = self._batched_shapes(size, drop_remainder, self._shapes)
-        return DatasetV1Adapter(
-            "Batch",
-            self._types,
-            shapes,
-            inputs=[self],
-            args=[size, _bool(drop_remainder, "drop_remainder")],
-        )
+        args = [size, _bool(drop_remainder, "drop_remainder")]
+        starts = structure.sparse_starts(self._types)
+        if starts:
+            args.append(
+                graph_module.constant(
+                    np.array(starts, np.int64), dtype=dtypes.int64, name="sparse_components"
+                )
+            )
+        return DatasetV1Adapter("Batch", self._types, shapes, inputs=[self], args=args)
 
     def padded_batch(
         self, batch_size, padded_shapes=None, padding_values=None, drop_remainder=False
@@ -639,9 +674,9 @@ class Dataset:
           ValueError: if a padded shape has an unknown rank, or a rank or a dimension smaller
             than the component's static shape.
           TypeError: if a padding value's dtype is not its component's, or the elements have a
-            ``SparseTensor`` component.
+            ``SparseTensor`` component (TensorFlow's TypeError too).
         """
-        self._refuse_sparse_batch("Dataset.padded_batch")
+        self._refuse_sparse_padding()
         size = _int64(batch_size, "batch_size")
         if padded_shapes is None:
             padded_shapes = self._shapes

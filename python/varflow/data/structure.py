@@ -216,6 +216,30 @@ def has_sparse(structure) -> bool:
     return False
 
 
+def sparse_starts(structure) -> list:
+    """The flat positions (``flatten``'s order) of each sparse component's indices.
+
+    Args:
+      structure: A nested element structure (of dtypes, shapes or tensors).
+
+    Returns:
+      A list of ints: each SparseComponents' first flat position, in order.
+    """
+
+    def mark(s):
+        if isinstance(s, SparseComponents):
+            return SparseComponents(True, False, False)
+        if isinstance(s, dict):
+            return type(s)((k, mark(v)) for k, v in s.items())
+        if _is_namedtuple(s):
+            return type(s)(*(mark(v) for v in s))
+        if isinstance(s, tuple):
+            return tuple(mark(v) for v in s)
+        return False
+
+    return [i for i, m in enumerate(flatten(mark(structure))) if m is True]
+
+
 def sparse_to_components(structure):
     """Each SparseTensor (or SparseTensorValue) in `structure` as SparseComponents.
 
