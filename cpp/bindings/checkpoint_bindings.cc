@@ -70,6 +70,36 @@ void bind_checkpoint(py::module_& m) {
       },
       py::arg("session"), py::arg("variables"), py::arg("prefix"), py::arg("metadata"));
   m.def(
+      "save_checkpoint_slices",
+      [](Session& session, const std::vector<std::pair<std::string, const Node*>>& variables,
+         const std::vector<std::optional<std::pair<std::vector<int64_t>, std::vector<int64_t>>>>&
+             slices,
+         const std::string& prefix, const std::map<std::string, std::string>& metadata) {
+        std::vector<std::optional<VariableSlice>> parts;
+        for (const auto& s : slices)
+          parts.push_back(s ? std::optional<VariableSlice>(VariableSlice{Dims(s->first), s->second})
+                            : std::nullopt);
+        py::gil_scoped_release release;
+        return save_checkpoint(session, variables, parts, prefix, metadata);
+      },
+      py::arg("session"), py::arg("variables"), py::arg("slices"), py::arg("prefix"),
+      py::arg("metadata"));
+  m.def(
+      "restore_checkpoint_slices",
+      [](Session& session, const std::vector<std::pair<std::string, const Node*>>& variables,
+         const std::vector<std::optional<std::pair<std::vector<int64_t>, std::vector<int64_t>>>>&
+             slices,
+         const std::string& prefix, bool reshape) {
+        std::vector<std::optional<VariableSlice>> parts;
+        for (const auto& s : slices)
+          parts.push_back(s ? std::optional<VariableSlice>(VariableSlice{Dims(s->first), s->second})
+                            : std::nullopt);
+        py::gil_scoped_release release;
+        restore_checkpoint(session, variables, parts, prefix, reshape);
+      },
+      py::arg("session"), py::arg("variables"), py::arg("slices"), py::arg("prefix"),
+      py::arg("reshape") = false);
+  m.def(
       "restore_checkpoint",
       [](Session& session, const std::vector<std::pair<std::string, const Node*>>& variables,
          const std::string& prefix, bool reshape) {

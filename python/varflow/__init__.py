@@ -426,3 +426,5 @@ random.shuffle = random_shuffle
 random.log_uniform_candidate_sampler = nn.log_uniform_candidate_sampler
 random.uniform_candidate_sampler = nn.uniform_candidate_sampler
 random.fixed_unigram_candidate_sampler = nn.fixed_unigram_candidate_sampler
+random.learned_unigram_candidate_sampler = nn.learned_unigram_candidate_sampler
+random.all_candidate_sampler = nn.all_candidate_sampler

@@ -12,8 +12,10 @@ from varflow import dtypes
 from varflow.graph import convert_to_tensor, name_scope
 
 __all__ = [
+    "all_candidate_sampler",
     "compute_accidental_hits",
     "fixed_unigram_candidate_sampler",
+    "learned_unigram_candidate_sampler",
     "log_uniform_candidate_sampler",
     "uniform_candidate_sampler",
 ]
@@ -155,6 +157,99 @@ def uniform_candidate_sampler(
         seed,
         name,
     )
+
+
+def learned_unigram_candidate_sampler(
+    true_classes, num_true, num_sampled, unique, range_max, seed=None, name=None
+):
+    """Samples a set of classes from a distribution learned during training.
+
+    This operation randomly samples a tensor of sampled classes (`sampled_candidates`) from
+    the range of integers `[0, range_max)`. The elements of `sampled_candidates` are drawn
+    without replacement (if `unique=True`) or with replacement (if `unique=False`) from the
+    base distribution.
+
+    The base distribution for this operation is constructed on the fly during training. It is
+    a unigram distribution over the target classes seen so far during training. Every integer
+    in `[0, range_max)` begins with a weight of 1, and is incremented by 1 each time it is seen
+    as a target class (after the run that saw it has sampled). The base distribution is not
+    saved to checkpoints, so it is reset when the model is reloaded (and for each session).
+
+    In addition, this operation returns tensors `true_expected_count` and
+    `sampled_expected_count` representing the number of times each of the target classes
+    (`true_classes`) and the sampled classes (`sampled_candidates`) is expected to occur in an
+    average tensor of sampled classes. If `unique=True`, then these are post-rejection
+    probabilities and we compute them approximately.
+
+    Args:
+      true_classes: A `Tensor` of type `int64` and shape `[batch_size, num_true]`. The target
+        classes.
+      num_true: An `int`. The number of target classes per training example.
+      num_sampled: An `int`. The number of classes to randomly sample.
+      unique: A `bool`. Determines whether all sampled classes in a batch are unique.
+      range_max: An `int`. The number of possible classes.
+      seed: An `int`. An operation-specific seed. Default is 0.
+      name: A name for the operation (optional).
+
+    Returns:
+      sampled_candidates: A tensor of type `int64` and shape `[num_sampled]`. The sampled
+        classes.
+      true_expected_count: A tensor of type `float`. Same shape as `true_classes`. The
+        expected counts under the sampling distribution of each of `true_classes`.
+      sampled_expected_count: A tensor of type `float`. Same shape as `sampled_candidates`.
+        The expected counts under the sampling distribution of each of
+        `sampled_candidates`.
+    """
+    return _sampler(
+        "LearnedUnigramCandidateSampler",
+        true_classes,
+        num_true,
+        num_sampled,
+        unique,
+        range_max,
+        seed,
+        name,
+    )
+
+
+def all_candidate_sampler(true_classes, num_true, num_sampled, unique, seed=None, name=None):
+    """Generate the set of all classes.
+
+    Deterministically generates and returns the set of all possible classes. For testing
+    purposes. There is no need to use this, since you might as well use full softmax or full
+    logistic regression.
+
+    Args:
+      true_classes: A `Tensor` of type `int64` and shape `[batch_size, num_true]`. The target
+        classes.
+      num_true: An `int`. The number of target classes per training example.
+      num_sampled: An `int`. The number of possible classes.
+      unique: A `bool`. Ignored.
+      seed: An `int`. An operation-specific seed. Default is 0.
+      name: A name for the operation (optional).
+
+    Returns:
+      sampled_candidates: A tensor of type `int64` and shape `[num_sampled]`. This operation
+        deterministically returns the entire range `[0, num_sampled]`.
+      true_expected_count: A tensor of type `float`. Same shape as `true_classes`. The
+        expected counts under the sampling distribution of each of `true_classes`. All
+        returned values are 1.0.
+      sampled_expected_count: A tensor of type `float`. Same shape as `sampled_candidates`.
+        The expected counts under the sampling distribution of each of
+        `sampled_candidates`. All returned values are 1.0.
+    """
+    with name_scope(name, "AllCandidateSampler", [true_classes]) as scope:
+        t = _true_classes(true_classes)
+        seed1, seed2 = _seeds(seed)
+        attrs = {
+            "num_true": int(num_true),
+            "num_sampled": int(num_sampled),
+            "unique": bool(unique),
+            "seed": seed1,
+            "seed2": seed2,
+        }
+        op = t.graph.create_op("AllCandidateSampler", [t], attrs=attrs, name=scope)
+        return tuple(op.outputs)
 
 
 def fixed_unigram_candidate_sampler(

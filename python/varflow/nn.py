@@ -1262,16 +1262,20 @@ __all__ += ["static_rnn"]
 
 # --- candidate sampling (TF1's candidate_sampling_ops.py and nn_impl.py) ------------------------
 from varflow.candidate_sampling_ops import (  # noqa: E402
+    all_candidate_sampler,
     compute_accidental_hits,
     fixed_unigram_candidate_sampler,
+    learned_unigram_candidate_sampler,
     log_uniform_candidate_sampler,
     uniform_candidate_sampler,
 )
 from varflow.nn_sampled import nce_loss, sampled_softmax_loss  # noqa: E402
 
 __all__ += [
+    "all_candidate_sampler",
     "compute_accidental_hits",
     "fixed_unigram_candidate_sampler",
+    "learned_unigram_candidate_sampler",
     "log_uniform_candidate_sampler",
     "nce_loss",
     "sampled_softmax_loss",

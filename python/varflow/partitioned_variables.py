@@ -10,10 +10,11 @@ it. The parts are ordinary variables: they are in the global/trainable collectio
 optimizers update each, `tf.nn.embedding_lookup` gathers across them, and a
 `PartitionedVariable` converts to the concatenated tensor where a tensor is expected.
 
-`tf.train.Saver` does not yet write or read TF1's sliced checkpoint entries (one entry under
-the full name with the slices' metadata): it saves each part under its own name
-(``name/part_0``, ...), which varflow restores but TF1 does not; reading a TF1 checkpoint of a
-partitioned variable fails with an Unimplemented error naming it.
+`tf.train.Saver` saves a partitioned variable as TF1 does, as one checkpoint entry under the
+full name with the full shape (the parts assembled), and restores parts from that entry's
+blocks, so a checkpoint restores into any partitioning (or none). TF1's own checkpoints of
+partitioned variables, which TF writes in slices, are read (and listed) as their full
+variables.
 """
 
 from __future__ import annotations

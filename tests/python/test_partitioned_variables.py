@@ -80,3 +80,114 @@ def test_partitioned_variable_assign_splits_the_value():
         sess.run(ops)
         np.testing.assert_array_equal(sess.run(v.as_tensor()), np.arange(10).reshape(5, 2))
         np.testing.assert_array_equal(sess.run(list(v)[1]), [[6, 7], [8, 9]])
+
+
+# --- checkpoints ------------------------------------------------------------------------------
+_FIXTURES = pathlib.Path(__file__).parent / "fixtures" / "partitioned"
+
+
+def _restored(prefix, layout):
+    from fixtures.partitioned.gen_partitioned_fixtures import build_checkpoint_variables
+
+    with tf.Graph().as_default():
+        variables = build_checkpoint_variables(tf, layout)
+        with tf.Session() as sess:
+            tf.train.Saver().restore(sess, str(prefix))
+            return {name: sess.run(tf.convert_to_tensor(v)) for name, v in variables.items()}
+
+
+def _check_values(got):
+    from fixtures.partitioned.gen_partitioned_fixtures import CHECKPOINT_VALUES
+
+    assert sorted(got) == sorted(CHECKPOINT_VALUES)
+    for name, want in CHECKPOINT_VALUES.items():
+        assert got[name].dtype == want.dtype
+        np.testing.assert_array_equal(got[name], want)
+
+
+_LAYOUTS = {
+    "as-saved": None,  # filled from the fixture module
+    "repartitioned": {"emb": {"num_shards": 2}, "col": {"num_shards": 5, "axis": 1}},
+    "unpartitioned": {},
+}
+
+
+def _layout(key):
+    from fixtures.partitioned.gen_partitioned_fixtures import CHECKPOINT_LAYOUT
+
+    return CHECKPOINT_LAYOUT if key == "as-saved" else _LAYOUTS[key]
+
+
+@pytest.mark.parametrize("layout", list(_LAYOUTS))
+def test_restores_a_tf1_checkpoint_saved_in_slices(layout):
+    _check_values(_restored(_FIXTURES / "part3", _layout(layout)))
+
+
+def test_a_tf1_sliced_checkpoint_lists_its_full_variables():
+    assert tf.train.list_variables(str(_FIXTURES / "part3")) == [
+        ("bias", [3]),
+        ("col", [2, 5]),
+        ("counts", [6]),
+        ("emb", [7, 4]),
+    ]
+    reader = tf.train.load_checkpoint(str(_FIXTURES / "part3"))
+    np.testing.assert_array_equal(
+        reader.get_tensor("emb"), (np.arange(28).reshape(7, 4) / 10.0).astype(np.float32)
+    )
+
+
+def test_restores_a_tf1_whole_checkpoint_into_parts():
+    _check_values(_restored(_FIXTURES / "whole", _layout("as-saved")))
+
+
+@pytest.mark.parametrize("layout", list(_LAYOUTS))
+def test_saver_writes_the_full_variable_and_restores_any_partitioning(tmp_path, layout):
+    from fixtures.partitioned.gen_partitioned_fixtures import (
+        CHECKPOINT_LAYOUT,
+        CHECKPOINT_VALUES,
+        build_checkpoint_variables,
+    )
+
+    with tf.Graph().as_default():
+        variables = build_checkpoint_variables(tf, CHECKPOINT_LAYOUT)
+        assigns = []
+        for name, v in variables.items():
+            assigns += (
+                [v.assign(CHECKPOINT_VALUES[name])]
+                if isinstance(v, tf.Variable)
+                else v.assign(CHECKPOINT_VALUES[name])
+            )
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+            sess.run(assigns)
+            path = tf.train.Saver().save(sess, str(tmp_path / "model"))
+    # One entry per full variable, under its full name and shape (as TF1 saves them).
+    assert tf.train.list_variables(path) == [
+        ("bias", [3]),
+        ("col", [2, 5]),
+        ("counts", [6]),
+        ("emb", [7, 4]),
+    ]
+    _check_values(_restored(path, _layout(layout)))
+
+
+def test_saver_takes_a_partitioned_variable_in_a_dict(tmp_path):
+    with tf.Graph().as_default():
+        v = tf.get_variable("v", [5, 2], initializer=tf.ones_initializer(),
+                            partitioner=tf.fixed_size_partitioner(2))  # fmt: skip
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+            path = tf.train.Saver({"renamed": v}).save(sess, str(tmp_path / "m"))
+    assert tf.train.list_variables(path) == [("renamed", [5, 2])]
+
+
+def test_restoring_parts_of_another_full_shape_fails_clearly():
+    with tf.Graph().as_default():
+        tf.get_variable("emb", [8, 4], partitioner=tf.fixed_size_partitioner(2))
+        with (
+            tf.Session() as sess,
+            pytest.raises(
+                tf.errors.InvalidArgumentError, match=r"shape in shape_and_slice spec \[8,4\]"
+            ),
+        ):
+            tf.train.Saver().restore(sess, str(_FIXTURES / "part3"))

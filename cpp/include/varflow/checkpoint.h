@@ -30,6 +30,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -91,6 +92,26 @@ using NamedVariables = std::vector<std::pair<std::string, const Node*>>;
 std::string save_checkpoint(Session& session, const NamedVariables& variables,
                             const std::string& prefix,
                             const std::map<std::string, std::string>& metadata = {});
+
+// Where one part of a partitioned variable sits in the whole (TF1's Variable.SaveSliceInfo).
+struct VariableSlice {
+  Dims full_shape;
+  std::vector<int64_t> offset;
+};
+
+// As above, with the parts of partitioned variables: `slices` is empty or has one entry per
+// variable, set for a part. The parts of one name are written as one tensor of the full shape
+// (TF1's checkpoint entry for a partitioned variable); they must cover it exactly.
+std::string save_checkpoint(Session& session, const NamedVariables& variables,
+                            const std::vector<std::optional<VariableSlice>>& slices,
+                            const std::string& prefix,
+                            const std::map<std::string, std::string>& metadata = {});
+
+// As below, with `slices` as for save_checkpoint: a part is restored from its block of the
+// full tensor of its name, which may be a whole tensor or one TensorFlow saved in slices.
+void restore_checkpoint(Session& session, const NamedVariables& variables,
+                        const std::vector<std::optional<VariableSlice>>& slices,
+                        const std::string& prefix, bool reshape = false);
 
 // Sets each variable from the tensor of its name in the checkpoint at `prefix` (either
 // format). Every name, dtype and shape is checked before any variable changes; with `reshape`

@@ -7,6 +7,7 @@
 #include <cstring>
 #include <exception>
 #include <limits>
+#include <map>
 #include <mutex>
 #include <set>
 #include <thread>
@@ -63,7 +64,38 @@ std::shared_ptr<io::ReadFile> shard_file(const io::StoredCheckpoint& c, int shar
   return f;
 }
 
+// Calls fn(offset in the full tensor, offset in the part, length), in elements, for each
+// contiguous row of a `part_dims` block placed at `starts` in a tensor of `full_dims`.
+template <typename Fn>
+void for_each_block_row(const Dims& part_dims, const Dims& full_dims,
+                        const std::vector<int64_t>& starts, Fn&& fn) {
+  const size_t rank = full_dims.size();
+  const int64_t count = varflow::num_elements(part_dims);
+  if (count == 0) return;
+  if (rank == 0) {
+    fn(int64_t{0}, int64_t{0}, int64_t{1});
+    return;
+  }
+  const int64_t run = part_dims[rank - 1];
+  std::vector<int64_t> index(rank, 0);  // the current row's index in the part
+  for (int64_t r = 0; r < count / run; ++r) {
+    int64_t offset = 0;
+    for (size_t d = 0; d < rank; ++d) offset = offset * full_dims[d] + starts[d] + index[d];
+    fn(offset, r * run, run);
+    for (size_t d = rank - 1; d-- > 0;) {
+      if (++index[d] < part_dims[d]) break;
+      index[d] = 0;
+    }
+  }
+}
+
 void check_stored_extent(const io::StoredCheckpoint& c, const io::StoredTensor& t) {
+  if (!t.slices.empty()) {
+    VF_CHECK(t.unsupported.empty(), ErrorCode::kUnimplemented, "Cannot read tensor '", t.entry.name,
+             "' of checkpoint ", c.path, ": ", t.unsupported, " is not supported");
+    for (const io::StoredTensor& part : t.slices) check_stored_extent(c, part);
+    return;
+  }
   VF_CHECK(t.unsupported.empty(), ErrorCode::kUnimplemented, "Cannot read tensor '", t.entry.name,
            "' of checkpoint ", c.path, ": ", t.unsupported, " is not supported");
   std::shared_ptr<io::ReadFile> file = shard_file(c, t.shard);
@@ -74,7 +106,35 @@ void check_stored_extent(const io::StoredCheckpoint& c, const io::StoredTensor& 
 }
 
 void read_stored(const io::StoredCheckpoint& c, const io::StoredTensor& t, void* dst,
+                 size_t nbytes);
+
+// A tensor TensorFlow saved in slices: each slice read (and checksummed) then placed.
+void read_sliced(const io::StoredCheckpoint& c, const io::StoredTensor& t, void* dst,
                  size_t nbytes) {
+  VF_CHECK(t.unsupported.empty(), ErrorCode::kUnimplemented, "Cannot read tensor '", t.entry.name,
+           "' of checkpoint ", c.path, ": ", t.unsupported, " is not supported");
+  VF_CHECK(nbytes == static_cast<size_t>(t.entry.nbytes), ErrorCode::kInvalidArgument,
+           "Reading tensor '", t.entry.name, "' needs ", t.entry.nbytes, " bytes, not ", nbytes);
+  for (size_t i = 0; i < t.slices.size(); ++i) {
+    const io::StoredTensor& part = t.slices[i];
+    std::vector<char> buffer(static_cast<size_t>(part.entry.nbytes));
+    read_stored(c, part, buffer.data(), buffer.size());
+    const size_t size = t.element_size;
+    for_each_block_row(part.entry.dims, t.entry.dims, t.slice_starts[i],
+                       [&](int64_t full, int64_t in_part, int64_t n) {
+                         std::memcpy(static_cast<char*>(dst) + static_cast<size_t>(full) * size,
+                                     buffer.data() + static_cast<size_t>(in_part) * size,
+                                     static_cast<size_t>(n) * size);
+                       });
+  }
+}
+
+void read_stored(const io::StoredCheckpoint& c, const io::StoredTensor& t, void* dst,
+                 size_t nbytes) {
+  if (!t.slices.empty()) {
+    read_sliced(c, t, dst, nbytes);
+    return;
+  }
   VF_CHECK(t.unsupported.empty(), ErrorCode::kUnimplemented, "Cannot read tensor '", t.entry.name,
            "' of checkpoint ", c.path, ": ", t.unsupported, " is not supported");
   VF_CHECK(nbytes == static_cast<size_t>(t.entry.nbytes), ErrorCode::kInvalidArgument,
@@ -215,12 +275,71 @@ std::vector<CheckpointEntry> list_checkpoint_variables(const std::string& prefix
   return CheckpointReader(prefix).entries();
 }
 
+namespace {
+
+void check_slice(const VariableSlice& slice, const Dims& part, const std::string& name,
+                 const Node* node) {
+  bool ok = slice.full_shape.size() == part.size() && slice.offset.size() == part.size();
+  for (size_t d = 0; ok && d < part.size(); ++d)
+    ok = slice.offset[d] >= 0 && part[d] >= 0 && slice.offset[d] <= slice.full_shape[d] &&
+         part[d] <= slice.full_shape[d] - slice.offset[d];
+  VF_CHECK(ok, ErrorCode::kInvalidArgument, "Variable ", node->name(), " of shape ",
+           shape_string(part), " does not fit at offset ", shape_string(slice.offset), " in '",
+           name, "' of shape ", shape_string(slice.full_shape));
+}
+
+}  // namespace
+
 std::string save_checkpoint(Session& session, const NamedVariables& variables,
                             const std::string& prefix,
                             const std::map<std::string, std::string>& metadata) {
+  return save_checkpoint(session, variables, {}, prefix, metadata);
+}
+
+std::string save_checkpoint(Session& session, const NamedVariables& variables,
+                            const std::vector<std::optional<VariableSlice>>& slices,
+                            const std::string& prefix,
+                            const std::map<std::string, std::string>& metadata) {
+  VF_CHECK(slices.empty() || slices.size() == variables.size(), ErrorCode::kInvalidArgument,
+           "save_checkpoint: ", slices.size(), " slices for ", variables.size(), " variables");
   std::vector<std::pair<std::string, Tensor>> values;
   std::set<std::string> names;
-  for (const auto& [name, node] : variables) {
+  struct Whole {
+    Tensor value;
+    int64_t covered = 0;
+  };
+  std::map<std::string, Whole> wholes;  // partitioned variables, assembled from their parts
+  for (size_t i = 0; i < variables.size(); ++i) {
+    const auto& [name, node] = variables[i];
+    if (!slices.empty() && slices[i]) {
+      check_variable(session, node);
+      const VariableSlice& slice = *slices[i];
+      VF_CHECK(names.count(name) == 0, ErrorCode::kInvalidArgument,
+               "At least two variables have the same name: ", name);
+      Tensor part = session.variable_view(node);
+      VF_CHECK(part.defined(), ErrorCode::kFailedPrecondition,
+               "Attempting to use uninitialized value ", node->name());
+      VF_CHECK(part.dtype() != DType::kString, ErrorCode::kUnimplemented,
+               "Saving a partitioned string variable (", node->name(), ") is not supported");
+      check_slice(slice, part.dims(), name, node);
+      auto [it, fresh] = wholes.try_emplace(name);
+      Whole& whole = it->second;
+      if (fresh) whole.value = Tensor(part.dtype(), slice.full_shape);
+      VF_CHECK(whole.value.dtype() == part.dtype() && whole.value.dims() == slice.full_shape,
+               ErrorCode::kInvalidArgument, "The parts of '", name,
+               "' disagree on its dtype or full shape (", node->name(), ")");
+      const size_t size = dtype_size(part.dtype());
+      char* dst = static_cast<char*>(whole.value.raw());
+      const char* src = static_cast<const char*>(part.raw());
+      for_each_block_row(part.dims(), slice.full_shape, slice.offset,
+                         [&](int64_t full, int64_t in_part, int64_t n) {
+                           std::memcpy(dst + static_cast<size_t>(full) * size,
+                                       src + static_cast<size_t>(in_part) * size,
+                                       static_cast<size_t>(n) * size);
+                         });
+      whole.covered += part.num_elements();
+      continue;
+    }
     check_variable(session, node);
     VF_CHECK(!name.empty() && name != "__metadata__", ErrorCode::kInvalidArgument,
              "Bad checkpoint key '", name, "' for variable ", node->name());
@@ -229,7 +348,17 @@ std::string save_checkpoint(Session& session, const NamedVariables& variables,
     Tensor value = session.variable_view(node);  // written out at once: no copy
     VF_CHECK(value.defined(), ErrorCode::kFailedPrecondition,
              "Attempting to use uninitialized value ", node->name());
+    VF_CHECK(wholes.count(name) == 0, ErrorCode::kInvalidArgument,
+             "At least two variables have the same name: ", name);
     values.emplace_back(name, std::move(value));
+  }
+  for (auto& [name, whole] : wholes) {
+    VF_CHECK(whole.covered == whole.value.num_elements(), ErrorCode::kInvalidArgument,
+             "The parts of partitioned variable '", name, "' cover ", whole.covered, " of its ",
+             whole.value.num_elements(), " elements");
+    VF_CHECK(names.insert(name).second, ErrorCode::kInvalidArgument,
+             "At least two variables have the same name: ", name);
+    values.emplace_back(name, std::move(whole.value));
   }
   std::sort(values.begin(), values.end(),
             [](const auto& a, const auto& b) { return a.first < b.first; });
@@ -244,14 +373,24 @@ std::string save_checkpoint(Session& session, const NamedVariables& variables,
 
 void restore_checkpoint(Session& session, const NamedVariables& variables,
                         const std::string& prefix, bool reshape) {
+  restore_checkpoint(session, variables, {}, prefix, reshape);
+}
+
+void restore_checkpoint(Session& session, const NamedVariables& variables,
+                        const std::vector<std::optional<VariableSlice>>& slices,
+                        const std::string& prefix, bool reshape) {
+  VF_CHECK(slices.empty() || slices.size() == variables.size(), ErrorCode::kInvalidArgument,
+           "restore_checkpoint: ", slices.size(), " slices for ", variables.size(), " variables");
   CheckpointReader reader(prefix);
   struct Plan {
     const Node* node;
     const CheckpointEntry* entry;
     Dims dims;
+    const VariableSlice* slice = nullptr;
   };
   std::vector<Plan> plans;
-  for (const auto& [name, node] : variables) {
+  for (size_t i = 0; i < variables.size(); ++i) {
+    const auto& [name, node] = variables[i];
     check_variable(session, node);
     const CheckpointEntry& e = reader.entry(name);
     const DType want = node->output_dtype(0);
@@ -259,6 +398,18 @@ void restore_checkpoint(Session& session, const NamedVariables& variables,
              "; expected dtype ", dtype_tf_name(want), " does not equal original dtype ",
              e.dtype_name, " (variable ", node->name(), ", checkpoint ", reader.path(), ")");
     reader.check_extent(name);
+    if (!slices.empty() && slices[i]) {
+      const VariableSlice& slice = *slices[i];
+      const Shape& declared = node->output_shape(0);
+      VF_CHECK(declared.fully_defined(), ErrorCode::kInvalidArgument, "Partitioned variable part ",
+               node->name(), " needs a fully defined shape to be restored");
+      check_slice(slice, declared.dims(), name, node);
+      VF_CHECK(e.dims == slice.full_shape, ErrorCode::kInvalidArgument, "tensor_name = ", name,
+               "; shape in shape_and_slice spec ", shape_string(slice.full_shape),
+               " does not match the shape stored in checkpoint: ", shape_string(e.dims));
+      plans.push_back({node, &e, declared.dims(), &slice});
+      continue;
+    }
     const Shape& declared = node->output_shape(0);
     Dims dims = e.dims;
     if (!declared.accepts(e.dims)) {
@@ -276,7 +427,28 @@ void restore_checkpoint(Session& session, const NamedVariables& variables,
     }
     plans.push_back({node, &e, std::move(dims)});
   }
+  std::map<std::string, Tensor> wholes;  // full tensors of partitioned variables, read once
   for (const Plan& p : plans) {
+    if (p.slice) {
+      auto it = wholes.find(p.entry->name);
+      if (it == wholes.end())
+        it = wholes.emplace(p.entry->name, reader.get_tensor(p.entry->name)).first;
+      const Tensor& whole = it->second;
+      Tensor value(p.entry->dtype, p.dims);
+      const size_t size = dtype_size(p.entry->dtype);
+      for_each_block_row(
+          p.dims, p.slice->full_shape, p.slice->offset,
+          [&](int64_t full, int64_t in_part, int64_t n) {
+            std::memcpy(static_cast<char*>(value.raw()) + static_cast<size_t>(in_part) * size,
+                        static_cast<const char*>(whole.raw()) + static_cast<size_t>(full) * size,
+                        static_cast<size_t>(n) * size);
+          });
+      value.buffer()->set_shared_state(true);
+      ResourceSlot& slot = session.resource(p.node);
+      std::lock_guard<std::mutex> lock(slot.mu);
+      slot.value = std::move(value);
+      continue;
+    }
     ResourceSlot& slot = session.resource(p.node);
     std::lock_guard<std::mutex> lock(slot.mu);
     Tensor& current = slot.value;

@@ -22,6 +22,10 @@ struct StoredTensor {
   uint64_t offset = 0;  // absolute, in the shard's file
   bool has_crc = false;
   uint32_t crc = 0;  // unmasked CRC32C of the bytes
+  // A tensor TensorFlow saved in slices (a partitioned variable's parts): its bytes are those
+  // of `slices`, each stored as its own entry, placed at `slice_starts` in the full tensor.
+  std::vector<StoredTensor> slices;
+  std::vector<std::vector<int64_t>> slice_starts;
 };
 
 struct StoredCheckpoint {

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <limits>
+#include <map>
 
 #include "io/crc32c.h"
 #include "io/json.h"
@@ -216,6 +217,24 @@ bool next_field(Cursor& c, WireField& f, Bad&& bad) {
 
 }  // namespace
 
+// TensorFlow's key for one slice of a tensor (checkpoint::EncodeTensorNameSlice) begins with
+// OrderedCode's encodings of 0, the name and the rank; the starts and lengths that follow are
+// order-preserving, so a tensor's slice keys sort as its slices (start, length per dimension,
+// length -1 for a whole dimension) do.
+std::string slice_key_prefix(const std::string& name, size_t rank) {
+  std::string key(1, '\0');     // WriteNumIncreasing(0)
+  for (const char ch : name) {  // WriteString: 0x00 -> 00 ff, 0xff -> ff 00, then 00 01
+    key += ch;
+    if (ch == '\0') key += '\xff';
+    if (ch == '\xff') key += '\0';
+  }
+  key += std::string("\0\x01", 2);
+  std::string digits;  // WriteNumIncreasing(rank): its length byte, then big-endian bytes
+  for (size_t v = rank; v > 0; v >>= 8) digits.insert(digits.begin(), static_cast<char>(v & 0xff));
+  key += static_cast<char>(digits.size());
+  return key + digits;
+}
+
 void read_tensor_bundle_index(const std::string& prefix, StoredCheckpoint& out) {
   const std::string path = prefix + ".index";
   IndexReader index(path);
@@ -223,8 +242,11 @@ void read_tensor_bundle_index(const std::string& prefix, StoredCheckpoint& out) 
   out.path = path;
   int64_t num_shards = -1;
   bool seen_header = false;
+  std::vector<StoredTensor> slice_entries;  // in key order, as the table holds them
+  std::map<std::string, std::vector<std::vector<std::pair<int64_t, int64_t>>>> extents_of;
   index.for_each([&](const std::string& key, const std::string& value) {
-    if (!valid_utf8(key)) index.corrupt("a key is not valid UTF-8");
+    const bool slice_entry = !key.empty() && key[0] == '\0';
+    if (!slice_entry && !valid_utf8(key)) index.corrupt("a key is not valid UTF-8");
     const auto bad = [&] { index.corrupt("entry for key '" + key + "' not parseable"); };
     Cursor c(value.data(), value.size());
     WireField f;
@@ -246,6 +268,7 @@ void read_tensor_bundle_index(const std::string& prefix, StoredCheckpoint& out) 
     int64_t dtype_code = 0, shard = 0;
     uint64_t offset = 0, size = 0;
     bool slices = false;
+    std::vector<std::vector<std::pair<int64_t, int64_t>>> extents;
     while (next_field(c, f, bad)) {
       switch (f.number) {
         case 1:
@@ -282,9 +305,26 @@ void read_tensor_bundle_index(const std::string& prefix, StoredCheckpoint& out) 
           t.has_crc = true;
           t.crc = crc32c_unmask(f.fixed32);
           break;
-        case 7:
+        case 7: {  // TensorSliceProto: repeated Extent extent = 1 {int64 start = 1; length = 2}
+          if (f.type != 2) bad();
           slices = true;
+          std::vector<std::pair<int64_t, int64_t>> extent;
+          Cursor sc(f.data, f.size);
+          WireField sf;
+          while (next_field(sc, sf, bad)) {
+            if (sf.number != 1 || sf.type != 2) continue;
+            Cursor ec(sf.data, sf.size);
+            WireField ef;
+            int64_t start = 0, length = -1;  // no length: the whole dimension
+            while (next_field(ec, ef, bad)) {
+              if (ef.number == 1 && ef.type == 0) start = static_cast<int64_t>(ef.varint);
+              if (ef.number == 2 && ef.type == 0) length = static_cast<int64_t>(ef.varint);
+            }
+            extent.emplace_back(start, length);
+          }
+          extents.push_back(std::move(extent));
           break;
+        }
         default:
           break;
       }
@@ -303,8 +343,13 @@ void read_tensor_bundle_index(const std::string& prefix, StoredCheckpoint& out) 
     }
     const int64_t count = checked_num_elements(t.entry.dims, key, path);
     if (slices) {
-      t.unsupported = "a partitioned variable (saved as slices)";
-      t.element_size = 0;
+      // Assembled from its slice entries below; its own entry has no bytes.
+      extents_of[key] = std::move(extents);
+      t.entry.nbytes = 0;
+      t.shard = 0;
+      t.offset = 0;
+      out.tensors.push_back(std::move(t));
+      return;
     }
     t.entry.nbytes = static_cast<int64_t>(
         std::min<uint64_t>(size, static_cast<uint64_t>(std::numeric_limits<int64_t>::max())));
@@ -317,11 +362,59 @@ void read_tensor_bundle_index(const std::string& prefix, StoredCheckpoint& out) 
     if (shard < 0) index.corrupt("negative shard id for '" + key + "'");
     t.shard = static_cast<int>(std::min<int64_t>(shard, kMaxShards));
     t.offset = offset;
-    out.tensors.push_back(std::move(t));
+    if (slice_entry)
+      slice_entries.push_back(std::move(t));
+    else
+      out.tensors.push_back(std::move(t));
   });
   if (!seen_header) index.corrupt("failed to seek to header entry");
-  for (const StoredTensor& t : out.tensors)
+  for (StoredTensor& t : out.tensors) {
+    auto found = extents_of.find(t.entry.name);
+    if (found == extents_of.end()) continue;
+    auto extents = found->second;
+    const size_t rank = t.entry.dims.size();
+    for (const auto& e : extents)
+      if (e.size() != rank)
+        index.corrupt("a slice of '" + t.entry.name + "' has the wrong number of dimensions");
+    std::sort(extents.begin(), extents.end());
+    const std::string key_prefix = slice_key_prefix(t.entry.name, rank);
+    std::vector<StoredTensor*> parts;
+    for (StoredTensor& s : slice_entries)
+      if (s.entry.name.compare(0, key_prefix.size(), key_prefix) == 0) parts.push_back(&s);
+    if (parts.size() != extents.size())
+      index.corrupt(str_cat("'", t.entry.name, "' lists ", extents.size(), " slices but ",
+                            parts.size(), " are stored"));
+    int64_t covered = 0;
+    for (size_t i = 0; i < parts.size(); ++i) {
+      StoredTensor& part = *parts[i];
+      std::vector<int64_t> starts;
+      Dims lengths;
+      for (size_t d = 0; d < rank; ++d) {
+        const auto [start, length] = extents[i][d];
+        const int64_t len = length < 0 ? t.entry.dims[d] : length;
+        if (start < 0 || len < 0 || start > t.entry.dims[d] || len > t.entry.dims[d] - start)
+          index.corrupt("a slice of '" + t.entry.name + "' is outside its shape");
+        starts.push_back(length < 0 ? 0 : start);
+        lengths.push_back(len);
+      }
+      if (part.entry.dims != lengths || part.entry.dtype_name != t.entry.dtype_name)
+        index.corrupt("a slice of '" + t.entry.name + "' does not match its listed extent");
+      if (!part.unsupported.empty()) t.unsupported = part.unsupported;
+      covered += checked_num_elements(lengths, t.entry.name, path);
+      part.entry.name = str_cat(t.entry.name, " (slice ", i, ")");
+      t.slices.push_back(part);
+      t.slice_starts.push_back(std::move(starts));
+    }
+    if (covered != checked_num_elements(t.entry.dims, t.entry.name, path))
+      index.corrupt("the slices of '" + t.entry.name + "' do not cover it");
+    t.entry.nbytes = static_cast<int64_t>(static_cast<uint64_t>(covered) * t.element_size);
+  }
+  for (const StoredTensor& t : out.tensors) {
     if (t.shard >= num_shards) index.corrupt("shard id of '" + t.entry.name + "' out of range");
+    for (const StoredTensor& part : t.slices)
+      if (part.shard >= num_shards)
+        index.corrupt("shard id of '" + part.entry.name + "' out of range");
+  }
   std::sort(
       out.tensors.begin(), out.tensors.end(),
       [](const StoredTensor& a, const StoredTensor& b) { return a.entry.name < b.entry.name; });

@@ -11,6 +11,7 @@
 #include <cfloat>
 #include <cmath>
 #include <fstream>
+#include <limits>
 #include <memory>
 #include <mutex>
 #include <numeric>
@@ -37,6 +38,20 @@ class Draws {
     const uint32_t x0 = words_();
     const uint32_t x1 = words_();
     return kernels::uint64_to_double(x0, x1);
+  }
+  // TF's SimplePhilox::Uniform: ExactUniformInt over 32-bit words (rejection against bias).
+  uint32_t uniform32(uint32_t n) {
+    if (n == 0) {
+      words_();
+      return 0;
+    }
+    if ((n & (n - 1)) == 0) return words_() & (n - 1);
+    const uint32_t rem = (std::numeric_limits<uint32_t>::max() % n + 1) % n;
+    uint32_t x;
+    do {
+      x = words_();
+    } while (x < rem);
+    return x % n;
   }
   uint64_t uniform64(uint64_t n) {
     const uint64_t a = words_();
@@ -92,6 +107,53 @@ struct FixedUnigram : Sampler {
   double probability(int64_t value) const override {
     if (value < 0 || value >= static_cast<int64_t>(weights.size())) return 0.0;
     return static_cast<float>(weights[static_cast<size_t>(value)] / total);
+  }
+};
+
+// TF's learned unigram sampler (UnigramSampler over a WeightedPicker): every id starts with
+// weight 1 and gains 1 each time it is a true class (after the run that saw it samples). A
+// Fenwick tree over the integer weights finds the id at a uniform weight index.
+struct LearnedUnigram : Sampler {
+  std::vector<int64_t> weights;
+  std::vector<int64_t> tree;  // Fenwick tree of the weights, 1-based
+  int64_t total = 0;
+  explicit LearnedUnigram(int64_t r) : weights(static_cast<size_t>(r), 1) {
+    range = r;
+    tree.assign(static_cast<size_t>(r) + 1, 0);
+    for (int64_t i = 0; i < r; ++i) add(i, 1);
+  }
+  void add(int64_t index, int64_t delta) {
+    total += delta;
+    for (auto i = static_cast<size_t>(index) + 1; i < tree.size(); i += i & (~i + 1))
+      tree[i] += delta;
+  }
+  int64_t sample(Draws& d) const override {
+    // WeightedPicker::Pick: the id whose cumulative weight range holds a uniform index.
+    auto u = static_cast<int64_t>(d.uniform32(static_cast<uint32_t>(total)));
+    size_t pos = 0;
+    size_t step = 1;
+    while (step * 2 < tree.size()) step *= 2;
+    for (; step > 0; step /= 2)
+      if (pos + step < tree.size() && tree[pos + step] <= u) {
+        pos += step;
+        u -= tree[pos];
+      }
+    return static_cast<int64_t>(pos);
+  }
+  double probability(int64_t value) const override {
+    if (value < 0 || value >= range) return 0.0;
+    return static_cast<float>(weights[static_cast<size_t>(value)]) / static_cast<float>(total);
+  }
+  void update(const int64_t* values, int64_t n) {
+    // TF stops adding once the total weight would pass the int32 range.
+    const int64_t room = std::numeric_limits<int32_t>::max() - total;
+    const int64_t updates = std::min(n, std::max<int64_t>(room, 0));
+    for (int64_t i = 0; i < updates; ++i) {
+      const int64_t v = values[i];
+      if (v < 0 || v >= range) continue;
+      weights[static_cast<size_t>(v)] += 1;
+      add(v, 1);
+    }
   }
 };
 
@@ -153,6 +215,15 @@ void sampler_shape(InferenceContext& c) {
   c.set_output(2, DType::kFloat32, Shape({num_sampled}));
 }
 
+// TF's BaseCandidateSamplerOp check: every true class is in the sampler's range.
+void check_true_candidates(KernelContext& c, const Tensor& true_classes, int64_t range) {
+  const int64_t* t = true_classes.data<int64_t>();
+  for (int64_t i = 0; i < true_classes.num_elements(); ++i)
+    if (t[i] < 0 || t[i] >= range)
+      c.fail(ErrorCode::kInvalidArgument, "`true_candidate` out of range [0, ", range,
+             "), received ", t[i]);
+}
+
 void run_sampler(KernelContext& c, MakeSampler make) {
   const Tensor& true_classes = c.input(0);
   if (true_classes.rank() != 2)
@@ -161,10 +232,12 @@ void run_sampler(KernelContext& c, MakeSampler make) {
   const int64_t num_sampled = c.attrs().get<int64_t>("num_sampled");
   const bool unique = c.attrs().get<bool>("unique");
   if (true_classes.dim(1) != num_true)
-    c.fail(ErrorCode::kInvalidArgument, "true_classes must have num_true columns, expected: ",
-           true_classes.dim(1), " was: ", num_true);
+    c.fail(ErrorCode::kInvalidArgument,
+           "true_classes must have num_true columns, expected: ", true_classes.dim(1),
+           " was: ", num_true);
   auto [gen, made] = node_state(c, 2048 * num_sampled, make);
   const Sampler& sampler = *made;
+  check_true_candidates(c, true_classes, sampler.range);
   if (unique && num_sampled > sampler.range)
     c.fail(ErrorCode::kInvalidArgument, "Sampler's range is too small.");
   Draws draws(gen);
@@ -191,6 +264,98 @@ void run_sampler(KernelContext& c, MakeSampler make) {
   float* se = sampled_expected.data<float>();
   for (int64_t i = 0; i < num_sampled; ++i)
     se[i] = expected_count(sampler.probability(sampled[i]), num_sampled, num_tries);
+}
+
+// The learned unigram sampler: drawn under the node's lock, since each run updates it.
+void learned_unigram_kernel(KernelContext& c) {
+  const Tensor& true_classes = c.input(0);
+  if (true_classes.rank() != 2)
+    c.fail(ErrorCode::kInvalidArgument, "true_classes must be a matrix");
+  const int64_t num_true = c.attrs().get<int64_t>("num_true");
+  const int64_t num_sampled = c.attrs().get<int64_t>("num_sampled");
+  const bool unique = c.attrs().get<bool>("unique");
+  if (true_classes.dim(1) != num_true)
+    c.fail(ErrorCode::kInvalidArgument,
+           "true_classes must have num_true columns, expected: ", true_classes.dim(1),
+           " was: ", num_true);
+  check_true_candidates(c, true_classes, c.attrs().get<int64_t>("range_max"));
+  ResourceSlot& slot = c.own_state();
+  std::lock_guard<std::mutex> lock(slot.mu);
+  if (!slot.state) {
+    uint64_t seed = static_cast<uint64_t>(c.attrs().get<int64_t>("seed"));
+    uint64_t seed2 = static_cast<uint64_t>(c.attrs().get<int64_t>("seed2"));
+    if (seed == 0 && seed2 == 0) {
+      seed = kernels::os_random_seed();
+      seed2 = kernels::os_random_seed();
+    }
+    auto state = std::make_shared<NodeState>();
+    state->sampler = std::make_shared<LearnedUnigram>(c.attrs().get<int64_t>("range_max"));
+    state->gen = Philox(seed, seed2);
+    slot.state = state;
+  }
+  auto& state = *static_cast<NodeState*>(slot.state.get());
+  // The sampler was made non-const above; NodeState keeps it as the others' const base.
+  auto& sampler = const_cast<LearnedUnigram&>(static_cast<const LearnedUnigram&>(*state.sampler));
+  Philox gen = state.gen;
+  state.gen.skip(static_cast<uint64_t>((2048 * num_sampled + 3) / 4));
+  if (unique && num_sampled > sampler.range)
+    c.fail(ErrorCode::kInvalidArgument, "Sampler's range is too small.");
+  Draws draws(gen);
+  int64_t* sampled = c.allocate_output(0, DType::kInt64, {num_sampled}).data<int64_t>();
+  int64_t num_tries = 0;
+  if (unique) {
+    std::unordered_set<int64_t> used;
+    for (int64_t picked = 0; picked < num_sampled;) {
+      ++num_tries;
+      const int64_t value = sampler.sample(draws);
+      if (used.insert(value).second) sampled[picked++] = value;
+    }
+  } else {
+    for (int64_t i = 0; i < num_sampled; ++i) sampled[i] = sampler.sample(draws);
+    num_tries = num_sampled;
+  }
+  const int64_t* t = true_classes.data<int64_t>();
+  float* te = c.allocate_output(1, DType::kFloat32, true_classes.dims()).data<float>();
+  for (int64_t i = 0; i < true_classes.num_elements(); ++i)
+    te[i] = expected_count(sampler.probability(t[i]), num_sampled, num_tries);
+  float* se = c.allocate_output(2, DType::kFloat32, {num_sampled}).data<float>();
+  for (int64_t i = 0; i < num_sampled; ++i)
+    se[i] = expected_count(sampler.probability(sampled[i]), num_sampled, num_tries);
+  sampler.update(t, true_classes.num_elements());
+}
+
+// TF's AllCandidateSampler (for tests): the candidates 0..num_sampled-1, every count 1.
+void all_sampler_shape(InferenceContext& c) {
+  shape_rules::require_dtype(c, 0, {DType::kInt64});
+  const int64_t num_true = c.attrs().get<int64_t>("num_true");
+  const int64_t num_sampled = c.attrs().get<int64_t>("num_sampled");
+  if (num_true < 1) c.value_error("num_true must be >= 1, got ", num_true);
+  if (num_sampled < 1) c.value_error("num_sampled must be >= 1, got ", num_sampled);
+  const Shape& t = c.input_shape(0);
+  if (t.has_rank() && t.rank() != 2) c.value_error("Shape must be rank 2 but is rank ", t.rank());
+  const int64_t batch = t.has_rank() ? t.dim(0) : kUnknownDim;
+  c.set_output(0, DType::kInt64, Shape({num_sampled}));
+  c.set_output(1, DType::kFloat32, Shape({batch, num_true}));
+  c.set_output(2, DType::kFloat32, Shape({num_sampled}));
+}
+
+void all_sampler_kernel(KernelContext& c) {
+  const Tensor& true_classes = c.input(0);
+  if (true_classes.rank() != 2)
+    c.fail(ErrorCode::kInvalidArgument, "true_classes must be a matrix");
+  const int64_t num_true = c.attrs().get<int64_t>("num_true");
+  const int64_t num_sampled = c.attrs().get<int64_t>("num_sampled");
+  if (true_classes.dim(1) != num_true)
+    c.fail(ErrorCode::kInvalidArgument,
+           "true_classes must have num_true columns, expected: ", true_classes.dim(1),
+           " was: ", num_true);
+  check_true_candidates(c, true_classes, num_sampled);
+  int64_t* sampled = c.allocate_output(0, DType::kInt64, {num_sampled}).data<int64_t>();
+  for (int64_t i = 0; i < num_sampled; ++i) sampled[i] = i;
+  float* te = c.allocate_output(1, DType::kFloat32, true_classes.dims()).data<float>();
+  std::fill(te, te + true_classes.num_elements(), 1.0f);
+  float* se = c.allocate_output(2, DType::kFloat32, {num_sampled}).data<float>();
+  std::fill(se, se + num_sampled, 1.0f);
 }
 
 void log_uniform_kernel(KernelContext& c) {
@@ -273,10 +438,12 @@ void accidental_hits_kernel(KernelContext& c) {
   if (true_classes.rank() != 2)
     c.fail(ErrorCode::kInvalidArgument, "true_classes must be a matrix");
   if (true_classes.dim(1) != num_true)
-    c.fail(ErrorCode::kInvalidArgument, "true_classes must have num_true columns, expected: ",
-           true_classes.dim(1), " was: ", num_true);
+    c.fail(ErrorCode::kInvalidArgument,
+           "true_classes must have num_true columns, expected: ", true_classes.dim(1),
+           " was: ", num_true);
   if (sampled.rank() != 1)
-    c.fail(ErrorCode::kInvalidArgument, "sampled_candidates must be a vector, which is typically "
+    c.fail(ErrorCode::kInvalidArgument,
+           "sampled_candidates must be a vector, which is typically "
            "an output from CandidateSampler");
   std::unordered_map<int64_t, int> position;  // the last position wins, as in TF
   const int64_t* s = sampled.data<int64_t>();
@@ -292,7 +459,8 @@ void accidental_hits_kernel(KernelContext& c) {
       ids.push_back(it->second);
     }
   const auto n = static_cast<int64_t>(indices.size());
-  std::copy(indices.begin(), indices.end(), c.allocate_output(0, DType::kInt32, {n}).data<int32_t>());
+  std::copy(indices.begin(), indices.end(),
+            c.allocate_output(0, DType::kInt32, {n}).data<int32_t>());
   std::copy(ids.begin(), ids.end(), c.allocate_output(1, DType::kInt64, {n}).data<int64_t>());
   float* w = c.allocate_output(2, DType::kFloat32, {n}).data<float>();
   std::fill(w, w + n, -FLT_MAX);
@@ -313,10 +481,13 @@ void add_sampler_attrs(OpDefBuilder b) {
 }
 
 void register_candidate_sampling_ops(OpRegistry& r) {
-  add_sampler_attrs(r.add("LogUniformCandidateSampler").kernel(log_uniform_kernel).doc(
-      "Samples candidates from the log-uniform (Zipfian) distribution over [0, range_max)."));
-  add_sampler_attrs(r.add("UniformCandidateSampler").kernel(uniform_kernel).doc(
-      "Samples candidates uniformly from [0, range_max)."));
+  add_sampler_attrs(r.add("LogUniformCandidateSampler")
+                        .kernel(log_uniform_kernel)
+                        .doc("Samples candidates from the log-uniform (Zipfian) distribution over "
+                             "[0, range_max)."));
+  add_sampler_attrs(r.add("UniformCandidateSampler")
+                        .kernel(uniform_kernel)
+                        .doc("Samples candidates uniformly from [0, range_max)."));
   add_sampler_attrs(r.add("FixedUnigramCandidateSampler")
                         .kernel(fixed_unigram_kernel)
                         .attr("vocab_file", "", "a CSV file whose last column is each id's count")
@@ -326,6 +497,24 @@ void register_candidate_sampling_ops(OpRegistry& r) {
                         .attr("shard", int64_t{0}, "the shard sampled from")
                         .attr("unigrams", std::vector<double>{}, "the ids' counts, in order")
                         .doc("Samples candidates from a fixed unigram distribution."));
+  add_sampler_attrs(r.add("LearnedUnigramCandidateSampler")
+                        .kernel(learned_unigram_kernel)
+                        .doc("Samples candidates from a unigram distribution learned from the true "
+                             "classes seen so "
+                             "far (each id starts at weight 1 and gains 1 per occurrence)."));
+  r.add("AllCandidateSampler")
+      .inputs({"true_classes"})
+      .outputs({"sampled_candidates", "true_expected_count", "sampled_expected_count"})
+      .stateful()
+      .required_attr("num_true", AttrType::kInt, "classes per example")
+      .required_attr("num_sampled", AttrType::kInt, "the candidates are 0..num_sampled-1")
+      .required_attr("unique", AttrType::kBool, "accepted, as TF's op takes it")
+      .attr("seed", int64_t{0}, "accepted, as TF's op takes it")
+      .attr("seed2", int64_t{0}, "accepted, as TF's op takes it")
+      .shape(all_sampler_shape)
+      .kernel(all_sampler_kernel)
+      .not_differentiable()
+      .doc("Returns every class 0..num_sampled-1 as the candidates, each expected count 1.");
   r.add("ComputeAccidentalHits")
       .inputs({"true_classes", "sampled_candidates"})
       .outputs({"indices", "ids", "weights"})

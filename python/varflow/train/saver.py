@@ -75,37 +75,85 @@ def _variable_of(item):
     return None
 
 
+def _slice_info(var):
+    return getattr(var, "_save_slice_info", None)
+
+
 def _names_to_variables(var_list) -> dict:
-    """TF1's op_list_to_dict / dict validation: {checkpoint name: Variable}."""
+    """TF1's op_list_to_dict / dict validation: {checkpoint name: Variable or parts}.
+
+    The parts of a partitioned variable (a `PartitionedVariable`, or variables carrying a
+    `SaveSliceInfo`) are saved under the full variable's name, as a list.
+    """
+    from varflow.partitioned_variables import PartitionedVariable
+
     if isinstance(var_list, dict):
-        items = list(var_list.items())
+        items = []
+        for name, value in var_list.items():
+            if isinstance(value, PartitionedVariable):
+                value = list(value)
+            items.append((name, value))
     elif isinstance(var_list, (list, tuple, set)):
         flat = []
         for item in var_list:
-            flat.extend(item if isinstance(item, (list, tuple)) else [item])
+            if isinstance(item, PartitionedVariable):
+                flat.extend(item)
+            else:
+                flat.extend(item if isinstance(item, (list, tuple)) else [item])
         items = []
+        parts = {}
         for item in sorted(flat, key=lambda x: getattr(x, "name", "")):
             var = _variable_of(item)
             if var is None:
                 raise TypeError(f"Variable to save is not a Variable: {item}")
-            items.append((var.op.name, var))
+            info = _slice_info(var)
+            if info is not None:
+                if info.full_name not in parts:
+                    parts[info.full_name] = []
+                    items.append((info.full_name, parts[info.full_name]))
+                parts[info.full_name].append(var)
+            else:
+                items.append((var.op.name, var))
     else:
         raise TypeError(f"Variables to save should be passed in a dict or a list. Got {var_list}")
     result = {}
     seen = {}
     for name, item in items:
-        var = _variable_of(item)
-        if var is None:
-            raise TypeError(f"Variable to save is not a Variable: {item}")
+        group = item if isinstance(item, list) else [item]
+        variables = []
+        for element in group:
+            var = _variable_of(element)
+            if var is None:
+                raise TypeError(f"Variable to save is not a Variable: {element}")
+            if isinstance(item, list) and _slice_info(var) is None:
+                raise ValueError(
+                    f"Slices of '{name}' must be partitioned variables' parts; {var.name} has no "
+                    "save_slice_info"
+                )
+            variables.append(var)
         if not isinstance(name, str):
-            raise TypeError(f"Checkpoint names must be strings, got {name!r} for {var.name}")
+            raise TypeError(
+                f"Checkpoint names must be strings, got {name!r} for {variables[0].name}"
+            )
         if name in result:
             raise ValueError(f"At least two variables have the same name: {name}")
-        if var._node in seen:
-            raise ValueError(f"The same saveable will be restored with two names: {name}")
-        seen[var._node] = name
-        result[name] = var
+        for var in variables:
+            if var._node in seen:
+                raise ValueError(f"The same saveable will be restored with two names: {name}")
+            seen[var._node] = name
+        result[name] = variables if isinstance(item, list) else variables[0]
     return result
+
+
+def _pairs_and_slices(variables: dict):
+    """The (name, node) pairs the C++ checkpoint code takes, and each one's slice (or None)."""
+    pairs, slices = [], []
+    for name, value in variables.items():
+        for var in value if isinstance(value, list) else [value]:
+            pairs.append((name, var._node))
+            info = _slice_info(var) if isinstance(value, list) else None
+            slices.append(None if info is None else (list(info.full_shape), list(info.var_offset)))
+    return pairs, slices
 
 
 def _wrap_restore_error(err, verbiage):
@@ -240,7 +288,7 @@ class Saver:
             raise ValueError("No variables to save")
         self._is_empty = False
         self._variables = _names_to_variables(var_list)
-        self._pairs = [(name, v._node) for name, v in self._variables.items()]
+        self._pairs, self._slices = _pairs_and_slices(self._variables)
         self._next_checkpoint_time = time.time() + self._keep_checkpoint_every_n_hours * 3600
 
     # --- the list of recent checkpoints ---------------------------------------------------
@@ -401,7 +449,9 @@ class Saver:
             return None
         metadata = {} if step is None else {"global_step": str(step)}
         try:
-            _core.save_checkpoint(sess._core, self._pairs, checkpoint_file, metadata)
+            _core.save_checkpoint_slices(
+                sess._core, self._pairs, self._slices, checkpoint_file, metadata
+            )
         except (errors.FailedPreconditionError, errors.NotFoundError):
             if not os.path.isdir(save_path_parent or "."):
                 raise ValueError(
@@ -457,7 +507,9 @@ class Saver:
         sess._check_open()
         _log.info("Restoring parameters from %s", prefix)
         try:
-            _core.restore_checkpoint(sess._core, self._pairs, prefix, bool(self._reshape))
+            _core.restore_checkpoint_slices(
+                sess._core, self._pairs, self._slices, prefix, bool(self._reshape)
+            )
         except errors.NotFoundError as err:
             raise _wrap_restore_error(
                 err, "a Variable name or other graph key that is missing"
