@@ -336,6 +336,20 @@ void bind_train_utils(py::module_& m) {
       py::arg("graph"), py::arg("inputs"), py::arg("units"), py::arg("name"),
       py::arg("variable_scope"), py::arg("use_bias"), py::arg("trainable"), py::arg("l2_scale"));
 
+  m.def("sparse_softmax_cross_entropy_with_logits",
+        &train::sparse_softmax_cross_entropy_with_logits, py::arg("graph"), py::arg("labels"),
+        py::arg("logits"), py::arg("name"));
+  m.def(
+      "sparse_softmax_cross_entropy",
+      [](Graph& g, const Arg& labels, const Arg& logits, const Arg& weights,
+         const std::string& name, std::optional<std::string> collection,
+         const std::string& reduction) {
+        return train::sparse_softmax_cross_entropy(g, labels, logits, weights, name,
+                                                   loss_options(std::move(collection), reduction));
+      },
+      py::arg("graph"), py::arg("labels"), py::arg("logits"), py::arg("weights"), py::arg("name"),
+      py::arg("loss_collection"), py::arg("reduction"));
+
   // --- nn and layers -----------------------------------------------------------------------------
   m.def("sigmoid_cross_entropy_with_logits", &train::sigmoid_cross_entropy_with_logits,
         py::arg("graph"), py::arg("labels"), py::arg("logits"), py::arg("name"));

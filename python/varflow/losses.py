@@ -13,7 +13,7 @@ softmax ones, which call ``tf.nn``'s softmax cross entropy (after the C++ label 
 
 from __future__ import annotations
 
-from varflow import _core, array_ops, dtypes, math_ops, nn
+from varflow import _core, array_ops, math_ops, nn
 from varflow.clip_ops import core_arg
 from varflow.graph import (
     GraphKeys,
@@ -582,11 +582,14 @@ def sparse_softmax_cross_entropy(
         any of them are None.
     """
     _check(labels, logits, "labels", "logits")
-    with name_scope(scope, "sparse_softmax_cross_entropy_loss", (logits, labels, weights)) as scope:
-        labels = convert_to_tensor(labels)
-        if not labels.dtype.base_dtype.is_integer:
-            labels = array_ops.cast(labels, dtypes.int64)
-        losses = nn.sparse_softmax_cross_entropy_with_logits(
-            labels=labels, logits=logits, name="xentropy"
-        )
-        return compute_weighted_loss(losses, weights, scope, loss_collection, reduction=reduction)
+    # train::sparse_softmax_cross_entropy (varflow/train/layers.h), which C++ hosts call too.
+    return _pointwise(
+        _core.sparse_softmax_cross_entropy,
+        "sparse_softmax_cross_entropy_loss",
+        labels,
+        logits,
+        weights,
+        scope,
+        loss_collection,
+        reduction,
+    )

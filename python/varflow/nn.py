@@ -365,32 +365,19 @@ def sparse_softmax_cross_entropy_with_logits(_sentinel=None, labels=None, logits
         )
     if labels is None or logits is None:
         raise ValueError("Both labels and logits must be provided.")
-    with name_scope(name, "SparseSoftmaxCrossEntropyWithLogits", [labels, logits]) as scope:
-        labels = convert_to_tensor(labels)
-        logits = convert_to_tensor(logits)
-        if not labels.dtype.base_dtype.is_integer:
-            raise ValueError(f"labels must be int32 or int64, got {labels.dtype}")
-        lr, gr = labels.shape.ndims, logits.shape.ndims
-        if lr is not None and gr is not None and lr != gr - 1:
-            raise ValueError(
-                f"Rank mismatch: Rank of labels (received {lr}) should equal rank of logits minus 1 "
-                f"(received {gr})."
-            )
-        if gr == 2:
-            return (
-                get_default_graph()
-                .create_op("SparseSoftmaxCrossEntropyWithLogits", [logits, labels], name=scope)
-                .outputs[0]
-            )
-        # Any other rank, known or not: rows of the last axis, as TF1 does it.
-        flat_logits = _flatten_outer_dims(logits)
-        flat_labels = array_ops.reshape(labels, constant([-1], dtype=dtypes.int32))
-        loss = (
-            get_default_graph()
-            .create_op("SparseSoftmaxCrossEntropyWithLogits", [flat_logits, flat_labels])
-            .outputs[0]
+    from varflow.clip_ops import core_arg
+
+    # train::sparse_softmax_cross_entropy_with_logits (varflow/train/layers.h): the op for
+    # rank-2 logits, the rows of the last axis for any other rank.
+    graph = _graph_of([logits, labels])
+    with graph.as_default():  # TF1: the inputs' graph is the default one
+        out = _core.sparse_softmax_cross_entropy_with_logits(
+            graph._core,
+            core_arg(labels),
+            core_arg(logits),
+            "SparseSoftmaxCrossEntropyWithLogits" if name is None else name,
         )
-        return array_ops.reshape(loss, array_ops.shape(labels), name=scope)
+    return graph._tensor_for(out)
 
 
 def bias_add(value, bias, data_format=None, name=None) -> Tensor:

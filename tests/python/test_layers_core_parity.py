@@ -210,3 +210,81 @@ def test_get_variable_reuse_errors_come_from_the_core():
     with tf.variable_scope("s", reuse=tf.AUTO_REUSE):
         assert tf.get_variable("w", [2, 3]).name == "s/w:0"
         assert tf.get_variable("u", [1]).name == "s/u:0"
+
+
+# The nodes the Python API built for a rank-3 sparse softmax cross entropy before it moved to
+# C++ (train::sparse_softmax_cross_entropy_with_logits), recorded from that build: the graph is
+# unchanged.
+_XENT_RANK3 = [
+    ("xentropy/Shape", "Shape"),
+    ("xentropy/Rank", "Rank"),
+    ("xentropy/Const", "Const"),
+    ("xentropy/sub", "Sub"),
+    ("xentropy/Const_1", "Const"),
+    ("xentropy/ExpandDims", "ExpandDims"),
+    ("xentropy/Const_2", "Const"),
+    ("xentropy/Slice", "Slice"),
+    ("xentropy/Const_3", "Const"),
+    ("xentropy/Const_4", "Const"),
+    ("xentropy/concat", "ConcatV2"),
+    ("xentropy/Reshape", "Reshape"),
+    ("xentropy/Const_5", "Const"),
+    ("xentropy/Reshape_1", "Reshape"),
+    ("xentropy/SparseSoftmaxCrossEntropyWithLogits", "SparseSoftmaxCrossEntropyWithLogits"),
+    ("xentropy/Shape_1", "Shape"),
+    ("xentropy", "Reshape"),
+]
+
+
+def _softmax_xent(labels, logits):
+    z = logits - logits.max(axis=-1, keepdims=True)
+    logp = z - np.log(np.exp(z).sum(axis=-1, keepdims=True))
+    return -np.take_along_axis(logp, labels[..., None], axis=-1)[..., 0]
+
+
+@pytest.mark.parametrize("known_rank", [True, False])
+def test_sparse_softmax_cross_entropy_of_any_rank_is_the_cores(known_rank):
+    labels = tf.placeholder(tf.int32, [None, 3] if known_rank else None)
+    logits = tf.placeholder(tf.float32, [None, 3, 5] if known_rank else None)
+    loss = tf.losses.sparse_softmax_cross_entropy(labels, logits)
+    prefix = "sparse_softmax_cross_entropy_loss/"
+    nodes = [(n.name[len(prefix) :], n.op) for n in tf.get_default_graph().as_graph_def().node]
+    assert nodes[2 : 2 + len(_XENT_RANK3)] == _XENT_RANK3
+    # The C++ host's function builds the same graph.
+    g = tf.Graph()
+    with g.as_default():
+        lc = tf.placeholder(tf.int32, [None, 3] if known_rank else None)
+        xc = tf.placeholder(tf.float32, [None, 3, 5] if known_rank else None)
+    out = _core.sparse_softmax_cross_entropy(
+        g._core,
+        _core.Arg(lc._output),
+        _core.Arg(xc._output),
+        _core.Arg(1.0),
+        "",
+        tf.GraphKeys.LOSSES,
+        tf.losses.Reduction.SUM_BY_NONZERO_WEIGHTS,
+    )
+    assert _nodes(g) == _nodes(tf.get_default_graph())
+    rng = np.random.default_rng(5)
+    lv = rng.integers(0, 5, size=(4, 3)).astype(np.int32)
+    xv = rng.normal(size=(4, 3, 5)).astype(np.float32)
+    with tf.Session() as sess:
+        got = sess.run(loss, {labels: lv, logits: xv})
+    with tf.Session(graph=g) as sess:
+        got_cpp = sess.run(g._tensor_for(out), {lc: lv, xc: xv})
+    np.testing.assert_allclose(got, _softmax_xent(lv, xv).mean(), rtol=1e-5)
+    np.testing.assert_array_equal(got, got_cpp)
+    per_row = tf.nn.sparse_softmax_cross_entropy_with_logits(labels=labels, logits=logits)
+    assert per_row.op.name == "SparseSoftmaxCrossEntropyWithLogits"
+    with tf.Session() as sess:
+        np.testing.assert_allclose(
+            sess.run(per_row, {labels: lv, logits: xv}), _softmax_xent(lv, xv), rtol=1e-5
+        )
+    with pytest.raises(ValueError, match="Rank mismatch"):
+        tf.nn.sparse_softmax_cross_entropy_with_logits(
+            labels=tf.zeros([2], tf.int32), logits=tf.zeros([2, 3, 4])
+        )
+    with pytest.raises(ValueError, match="labels must be int32 or int64"):
+        tf.nn.sparse_softmax_cross_entropy_with_logits(
+            labels=tf.zeros([2]), logits=tf.zeros([2, 3])
+        )

@@ -210,23 +210,59 @@ DenseLayer dense(Graph& graph, Output inputs, int64_t units, const DenseOptions&
   return layer;
 }
 
-Output sparse_softmax_cross_entropy(Graph& graph, Output labels, Output logits, const Arg& weights,
-                                    const std::string& name, const LossOptions& options) {
+namespace {
+
+// The rank check shared by both functions (TF1's message).
+void check_label_rank(const Shape& labels, const Shape& logits) {
+  if (labels.has_rank() && logits.has_rank())
+    VF_CHECK(labels.rank() == logits.rank() - 1, ErrorCode::kValue,
+             "Rank mismatch: Rank of labels (received ", labels.rank(),
+             ") should equal rank of logits minus 1 (received ", logits.rank(), ").");
+}
+
+Output int32_vector(Graph& graph, const std::vector<int32_t>& values) {
+  return ops::constant(
+      graph, Tensor::from_vector<int32_t>(values, {static_cast<int64_t>(values.size())}), "Const");
+}
+
+Output int32_scalar(Graph& graph, int32_t value) {
+  return ops::constant(graph, Tensor::scalar<int32_t>(value), "Const");
+}
+
+}  // namespace
+
+Output sparse_softmax_cross_entropy_with_logits(Graph& graph, const Arg& labels_arg,
+                                                const Arg& logits_arg, const std::string& name) {
+  NameScope scope(graph, name.empty() ? "SparseSoftmaxCrossEntropyWithLogits" : name);
+  const std::string out_name = scope.scope();
+  Output labels = labels_arg.tensor(graph, std::nullopt, "Const");
+  Output logits = logits_arg.tensor(graph, std::nullopt, "Const");
+  VF_CHECK(is_any_integer(labels.dtype()), ErrorCode::kValue, "labels must be int32 or int64, got ",
+           dtype_name(labels.dtype()));
+  check_label_rank(labels.shape(), logits.shape());
+  if (logits.shape().has_rank() && logits.shape().rank() == 2)
+    return ops::SparseSoftmaxCrossEntropyWithLogits(logits, labels, out_name)->output(0);
+  // Any other rank, known or not: rows of the last axis, [-1, shape(logits)[rank - 1:]].
+  Output shape = ops::Shape(logits);
+  Output rank = ops::Rank(logits);  // before the constant: arguments are not sequenced
+  Output last_axis = ops::Sub(rank, int32_scalar(graph, 1), "sub");
+  Output begin = ops::ExpandDims(last_axis, int32_scalar(graph, 0));
+  Output last = ops::Slice(shape, begin, int32_vector(graph, {1}));
+  Output rows_shape = ops::ConcatV2({int32_vector(graph, {-1}), last, int32_scalar(graph, 0)},
+                                    ops::ConcatV2Attrs().with_N(2), "concat");
+  Output flat_logits = ops::Reshape(logits, rows_shape);
+  Output flat_labels = ops::Reshape(labels, int32_vector(graph, {-1}));
+  Output loss = ops::SparseSoftmaxCrossEntropyWithLogits(flat_logits, flat_labels)->output(0);
+  return ops::Reshape(loss, ops::Shape(labels), out_name);
+}
+
+Output sparse_softmax_cross_entropy(Graph& graph, const Arg& labels_arg, const Arg& logits_arg,
+                                    const Arg& weights, const std::string& name,
+                                    const LossOptions& options) {
   NameScope scope(graph, name.empty() ? "sparse_softmax_cross_entropy_loss" : name);
+  Output labels = labels_arg.tensor(graph, std::nullopt, "Const");
   if (!is_any_integer(labels.dtype())) labels = ops::cast(labels, DType::kInt64);
-  const Shape& lr = labels.shape();
-  const Shape& gr = logits.shape();
-  if (lr.has_rank() && gr.has_rank())
-    VF_CHECK(lr.rank() == gr.rank() - 1, ErrorCode::kValue, "Rank mismatch: Rank of labels ",
-             "(received ", lr.rank(), ") should equal rank of logits minus 1 (received ", gr.rank(),
-             ").");
-  VF_CHECK(gr.has_rank() && gr.rank() == 2, ErrorCode::kValue,
-           "sparse_softmax_cross_entropy (C++) takes rank-2 logits, got ", gr.to_string());
-  Output losses;
-  {
-    NameScope xentropy(graph, "xentropy");
-    losses = ops::SparseSoftmaxCrossEntropyWithLogits(logits, labels, xentropy.scope())->output(0);
-  }
+  Output losses = sparse_softmax_cross_entropy_with_logits(graph, labels, logits_arg, "xentropy");
   return compute_weighted_loss(graph, losses, weights, scope.scope(), options);
 }
 

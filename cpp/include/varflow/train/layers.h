@@ -113,10 +113,20 @@ DenseLayer dense(Graph& graph, Output inputs, int64_t units, const DenseOptions&
 Output dense_output(Graph& graph, Output inputs, Output kernel, std::optional<Output> bias,
                     const std::function<Output(Output)>& activation = nullptr);
 
-// tf.losses.sparse_softmax_cross_entropy: the SparseSoftmaxCrossEntropyWithLogits "xentropy" of
-// rank-2 logits and rank-1 integer labels (floating labels are cast to int64, as TF1), weighted
-// and reduced by compute_weighted_loss. Default scope "sparse_softmax_cross_entropy_loss".
-Output sparse_softmax_cross_entropy(Graph& graph, Output labels, Output logits,
+// tf.nn.sparse_softmax_cross_entropy_with_logits, in scope `name` (default
+// "SparseSoftmaxCrossEntropyWithLogits"): for rank-2 logits the op named after the scope; for any
+// other rank, known or not, the rows of the last axis (logits reshaped to [-1, classes] through
+// Shape/Rank/Slice/ConcatV2, labels to [-1]) and the loss reshaped back to the labels' shape,
+// named after the scope. `labels` and `logits` are converted (Arg::tensor, name "Const") inside
+// the scope. kValue for labels that are not integers or ranks that do not match.
+Output sparse_softmax_cross_entropy_with_logits(Graph& graph, const Arg& labels, const Arg& logits,
+                                                const std::string& name = "");
+
+// tf.losses.sparse_softmax_cross_entropy: the sparse_softmax_cross_entropy_with_logits
+// "xentropy" of logits and integer labels of one rank less (floating labels are cast to int64,
+// as TF1), weighted and reduced by compute_weighted_loss. Default scope
+// "sparse_softmax_cross_entropy_loss".
+Output sparse_softmax_cross_entropy(Graph& graph, const Arg& labels, const Arg& logits,
                                     const Arg& weights = 1.0, const std::string& name = "",
                                     const LossOptions& options = {});
 
