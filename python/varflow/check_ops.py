@@ -199,82 +199,32 @@ def _binary_doc(sym):
     """
 
 
-def assert_equal(x, y, data=None, summarize=None, message=None, name=None):
-    # TF1 opens this scope first, so the check's own ops are named "assert_equal_1/...".
-    with name_scope(name, "assert_equal", [x, y, data]):
-        if x is y:
-            return _no_op(None)
-    return _binary_assert(
-        "==", "assert_equal", _tf().equal, np.equal, x, y, data, summarize, message, name
-    )
+def _binary_check(opname, sym, compare, np_compare, trivial_if_same=False):
+    """The public `assert_<opname>` for `x <sym> y` element-wise."""
+
+    def _check(x, y, data=None, summarize=None, message=None, name=None):
+        if trivial_if_same:
+            # TF1 opens this scope first, so the check's own ops are named "assert_equal_1/...".
+            with name_scope(name, opname, [x, y, data]):
+                if x is y:
+                    return _no_op(None)
+        return _binary_assert(
+            sym, opname, getattr(_tf(), compare), np_compare, x, y, data, summarize, message, name
+        )
+
+    _check.__name__ = _check.__qualname__ = opname
+    _check.__doc__ = _binary_doc(sym)
+    return _check
 
 
-def assert_none_equal(x, y, data=None, summarize=None, message=None, name=None):
-    return _binary_assert(
-        "!=",
-        "assert_none_equal",
-        _tf().not_equal,
-        np.not_equal,
-        x,
-        y,
-        data,
-        summarize,
-        message,
-        name,
-    )
-
-
-def assert_less(x, y, data=None, summarize=None, message=None, name=None):
-    return _binary_assert(
-        "<", "assert_less", _tf().less, np.less, x, y, data, summarize, message, name
-    )
-
-
-def assert_less_equal(x, y, data=None, summarize=None, message=None, name=None):
-    return _binary_assert(
-        "<=",
-        "assert_less_equal",
-        _tf().less_equal,
-        np.less_equal,
-        x,
-        y,
-        data,
-        summarize,
-        message,
-        name,
-    )
-
-
-def assert_greater(x, y, data=None, summarize=None, message=None, name=None):
-    return _binary_assert(
-        ">", "assert_greater", _tf().greater, np.greater, x, y, data, summarize, message, name
-    )
-
-
-def assert_greater_equal(x, y, data=None, summarize=None, message=None, name=None):
-    return _binary_assert(
-        ">=",
-        "assert_greater_equal",
-        _tf().greater_equal,
-        np.greater_equal,
-        x,
-        y,
-        data,
-        summarize,
-        message,
-        name,
-    )
-
-
-for _f, _sym in (
-    (assert_equal, "=="),
-    (assert_none_equal, "!="),
-    (assert_less, "<"),
-    (assert_less_equal, "<="),
-    (assert_greater, ">"),
-    (assert_greater_equal, ">="),
-):
-    _f.__doc__ = _binary_doc(_sym)
+assert_equal = _binary_check("assert_equal", "==", "equal", np.equal, trivial_if_same=True)
+assert_none_equal = _binary_check("assert_none_equal", "!=", "not_equal", np.not_equal)
+assert_less = _binary_check("assert_less", "<", "less", np.less)
+assert_less_equal = _binary_check("assert_less_equal", "<=", "less_equal", np.less_equal)
+assert_greater = _binary_check("assert_greater", ">", "greater", np.greater)
+assert_greater_equal = _binary_check(
+    "assert_greater_equal", ">=", "greater_equal", np.greater_equal
+)
 
 
 def _unary_doc(sym, what):
@@ -301,73 +251,37 @@ def _unary_doc(sym, what):
     """
 
 
-def _unary_assert(x, data, summarize, message, name, opname, sym, compare):
-    message = _message_prefix(message)
-    with name_scope(name, opname, [x, data]):
-        x = convert_to_tensor(x, name="x")
-        if data is None:
-            data = [message, f"Condition x {sym} did not hold element-wise:", f"x ({x.name}) = ", x]
-        zero = convert_to_tensor(0, dtype=x.dtype)
-        return compare(x, zero, data)
+def _unary_check(opname, sym, what, binary_check, zero_first, joined_message=False):
+    """The public `assert_<opname>` for `x <sym>` element-wise, as TF1 builds it: a binary check
+    of `x` against zero (`zero_first` puts zero on the left)."""
+
+    def _check(x, data=None, summarize=None, message=None, name=None):
+        prefix = _message_prefix(message)
+        with name_scope(name, opname, [x, data]):
+            x = convert_to_tensor(x, name="x")
+            if data is None:
+                condition = f"Condition x {sym} did not hold element-wise:"
+                if joined_message:  # TF1's message has no separator here for this one
+                    data = [prefix, f"{condition}x ({x.name}) = ", x]
+                else:
+                    data = [prefix, condition, f"x ({x.name}) = ", x]
+            zero = convert_to_tensor(0, dtype=x.dtype)
+            left, right = (zero, x) if zero_first else (x, zero)
+            return binary_check(left, right, data=data, summarize=summarize)
+
+    _check.__name__ = _check.__qualname__ = opname
+    _check.__doc__ = _unary_doc(sym, what)
+    return _check
 
 
-def assert_negative(x, data=None, summarize=None, message=None, name=None):
-    return _unary_assert(
-        x,
-        data,
-        summarize,
-        message,
-        name,
-        "assert_negative",
-        "< 0",
-        lambda x, z, d: assert_less(x, z, data=d, summarize=summarize),
-    )
-
-
-def assert_positive(x, data=None, summarize=None, message=None, name=None):
-    return _unary_assert(
-        x,
-        data,
-        summarize,
-        message,
-        name,
-        "assert_positive",
-        "> 0",
-        lambda x, z, d: assert_less(z, x, data=d, summarize=summarize),
-    )
-
-
-def assert_non_negative(x, data=None, summarize=None, message=None, name=None):
-    return _unary_assert(
-        x,
-        data,
-        summarize,
-        message,
-        name,
-        "assert_non_negative",
-        ">= 0",
-        lambda x, z, d: assert_less_equal(z, x, data=d, summarize=summarize),
-    )
-
-
-def assert_non_positive(x, data=None, summarize=None, message=None, name=None):
-    message_ = _message_prefix(message)
-    with name_scope(name, "assert_non_positive", [x, data]):
-        x = convert_to_tensor(x, name="x")
-        if data is None:
-            # TF1's message has no separator after "element-wise:" for this one.
-            data = [message_, f"Condition x <= 0 did not hold element-wise:x ({x.name}) = ", x]
-        zero = convert_to_tensor(0, dtype=x.dtype)
-        return assert_less_equal(x, zero, data=data, summarize=summarize)
-
-
-for _f, _sym, _what in (
-    (assert_negative, "< 0", "negative"),
-    (assert_positive, "> 0", "positive"),
-    (assert_non_negative, ">= 0", "non-negative"),
-    (assert_non_positive, "<= 0", "non-positive"),
-):
-    _f.__doc__ = _unary_doc(_sym, _what)
+assert_negative = _unary_check("assert_negative", "< 0", "negative", assert_less, False)
+assert_positive = _unary_check("assert_positive", "> 0", "positive", assert_less, True)
+assert_non_negative = _unary_check(
+    "assert_non_negative", ">= 0", "non-negative", assert_less_equal, True
+)
+assert_non_positive = _unary_check(
+    "assert_non_positive", "<= 0", "non-positive", assert_less_equal, False, joined_message=True
+)
 
 
 def assert_near(x, y, rtol=None, atol=None, data=None, summarize=None, message=None, name=None):
@@ -963,6 +877,3 @@ def assert_shapes(shapes, data=None, summarize=None, message=None, name=None):
                     specified[symbol] = (sizes.actual[tensor_dim], sizes.x, tensor_dim)
     with tf.control_dependencies(rank_assertions):
         return tf.group(size_assertions)
-
-
-del _f, _sym, _what

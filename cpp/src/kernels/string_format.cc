@@ -75,24 +75,62 @@ void append_escaped(const std::string& s, std::string& out) {
   }
 }
 
-template <typename T>
+// The two layouts of TF's Tensor::SummarizeValue: v1 (Assert, tf.Print) prints strings bare and
+// complex numbers as "?" (PrintOneElement has no complex overload there); v2 (print_v2,
+// StringFormat) quotes strings and prints complex numbers as "(re,im)".
+enum class Layout { kV1, kV2 };
+
+template <Layout L, typename T>
 void append_element(const T& v, std::string& out) {
   if constexpr (std::is_same_v<T, std::string>) {
-    out += '"';
+    if constexpr (L == Layout::kV2) out += '"';
     append_escaped(v, out);
-    out += '"';
+    if constexpr (L == Layout::kV2) out += '"';
   } else if constexpr (std::is_same_v<T, bool>) {
     out += v ? "1" : "0";
   } else if constexpr (std::is_same_v<T, Half> || std::is_same_v<T, BFloat16>) {
     out += shortest_float(static_cast<float>(v), false);
   } else if constexpr (is_complex_t<T>::value) {
-    using R = typename T::value_type;
-    constexpr bool d = std::is_same_v<R, double>;
-    out += "(" + shortest_float(v.real(), d) + "," + shortest_float(v.imag(), d) + ")";
+    if constexpr (L == Layout::kV1) {
+      out += '?';
+    } else {
+      using R = typename T::value_type;
+      constexpr bool d = std::is_same_v<R, double>;
+      out += "(" + shortest_float(v.real(), d) + "," + shortest_float(v.imag(), d) + ")";
+    }
   } else if constexpr (std::is_floating_point_v<T>) {
     out += shortest_float(v, std::is_same_v<T, double>);
   } else {
     out += std::to_string(v);
+  }
+}
+
+// tensorflow/core/framework/tensor.cc PrintOneDim: the first `limit` elements in row-major
+// order, "..." where a row was cut off.
+template <typename T>
+void print_dim_v1(size_t dim, const Dims& dims, int64_t limit, const T* data, int64_t& index,
+                  std::string& out) {
+  if (index >= limit) return;
+  const int64_t count = dims[dim];
+  if (dim == dims.size() - 1) {
+    for (int64_t i = 0; i < count; ++i) {
+      if (index >= limit) {
+        if (dim != 0) out += "...";
+        return;
+      }
+      if (i > 0) out += ' ';
+      append_element<Layout::kV1>(data[index++], out);
+    }
+    return;
+  }
+  for (int64_t i = 0; i < count; ++i) {
+    bool opened = false;
+    if (index < limit) {
+      out += '[';
+      opened = true;
+    }
+    print_dim_v1(dim + 1, dims, limit, data, index, out);
+    if (index < limit || opened) out += ']';
   }
 }
 
@@ -107,11 +145,11 @@ void dim_spacing(int dim, int rank, std::string& out) {
 }
 
 template <typename T>
-void print_dim(int dim, const Dims& dims, int64_t ends, const T* data, int64_t index,
-               std::string& out) {
+void print_dim_v2(int dim, const Dims& dims, int64_t ends, const T* data, int64_t index,
+                  std::string& out) {
   const int rank = static_cast<int>(dims.size());
   if (dim == rank) {
-    append_element(data[index], out);
+    append_element<Layout::kV2>(data[index], out);
     return;
   }
   out += '[';
@@ -121,7 +159,7 @@ void print_dim(int dim, const Dims& dims, int64_t ends, const T* data, int64_t i
   for (int i = dim + 1; i < rank; ++i) stride *= dims[static_cast<size_t>(i)];
   for (int64_t i = 0; i < ends && i < count; ++i) {
     if (i > 0) dim_spacing(dim, rank, out);
-    print_dim(dim + 1, dims, ends, data, index + stride * i, out);
+    print_dim_v2(dim + 1, dims, ends, data, index + stride * i, out);
   }
   if (count > 2 * ends) {
     dim_spacing(dim, rank, out);
@@ -129,7 +167,7 @@ void print_dim(int dim, const Dims& dims, int64_t ends, const T* data, int64_t i
   }
   for (int64_t i = start_of_end; i < count; ++i) {
     dim_spacing(dim, rank, out);
-    print_dim(dim + 1, dims, ends, data, index + stride * i, out);
+    print_dim_v2(dim + 1, dims, ends, data, index + stride * i, out);
   }
   out += ']';
 }
@@ -241,12 +279,36 @@ std::string summarize(const Tensor& t, int64_t summarize) {
         using T = decltype(tag);
         const T* data = t.data<T>();
         if (t.rank() == 0) {
-          if (limit > 0) append_element(data[0], out);
+          if (limit > 0) append_element<Layout::kV2>(data[0], out);
           return;
         }
-        print_dim(0, t.dims(), limit, data, 0, out);
+        print_dim_v2(0, t.dims(), limit, data, 0, out);
       },
       "StringFormat");
+  return out;
+}
+
+std::string summarize_v1(const Tensor& t, int64_t max_entries) {
+  const int64_t n = t.num_elements();
+  const int64_t limit = max_entries < 0 ? n : std::min(max_entries, n);
+  std::string out;
+  visit_any_dtype(
+      t.dtype(),
+      [&](auto tag) {
+        using T = decltype(tag);
+        const T* data = t.data<T>();
+        if (t.rank() == 0) {
+          for (int64_t i = 0; i < limit; ++i) {
+            if (i > 0) out += ' ';
+            append_element<Layout::kV1>(data[i], out);
+          }
+        } else {
+          int64_t index = 0;
+          print_dim_v1(0, t.dims(), limit, data, index, out);
+        }
+        if (n > limit) out += "...";
+      },
+      "Assert");
   return out;
 }
 

@@ -1,5 +1,5 @@
 // TF1's checking and printing ops: Assert, CheckNumerics, Print and PrintV2. Assert's and
-// Print's summaries of their data are TF's Tensor::SummarizeValue (kernels/summarize_v1.h).
+// Print's summaries of their data are TF's Tensor::SummarizeValue (kernels/string_format.h).
 // Their own registration (as data/ does) keeps op_families.h, which every op file includes,
 // unchanged.
 #include <cmath>
@@ -8,7 +8,7 @@
 #include <mutex>
 
 #include "graph/op_library.h"
-#include "kernels/summarize_v1.h"
+#include "kernels/string_format.h"
 #include "ops/shape_rules.h"
 #include "varflow/op_registry.h"
 #include "varflow/ops.h"

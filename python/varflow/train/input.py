@@ -5,7 +5,6 @@ shuffled) input, with ``num_epochs`` counted by a local variable through ``Count
 epoch limit ends the runner with OutOfRangeError, which closes the queue, which makes the
 consumer's dequeue raise OutOfRangeError once the queue is drained. Batching queues are fed
 by QueueRunners (``tf.train.start_queue_runners``) whose threads loop in C++.
-SparseTensors are not batched (varflow has none).
 """
 
 from __future__ import annotations
@@ -400,9 +399,37 @@ def _shapes(tensor_list_list, shapes, enqueue_many):
     return shapes
 
 
-def _enqueue_ops(queue, tensor_list_list, enqueue_many):
+def _validate_keep_input(keep_input, enqueue_many):
+    keep_input = convert_to_tensor(keep_input, dtype=_dtypes.bool)
+    ndims = keep_input.shape.ndims
+    if ndims is None:
+        raise ValueError("`keep_input` dimensions must be known at graph construction.")
+    if not enqueue_many and ndims == 1:
+        raise ValueError("`keep_input` cannot be a vector when `enqueue_many=False`.")
+    if ndims > 1:
+        raise ValueError("`keep_input` must be 0 or 1 dimensions.")
+    return keep_input
+
+
+def _enqueue(queue, tensor_list, enqueue_many, keep_input):
+    """The enqueue op of `tensor_list`; with `keep_input`, of what it keeps (maybe_batch)."""
+    from varflow import control_flow_ops
+    from varflow.check_ops import constant_value
+
     enqueue_fn = queue.enqueue_many if enqueue_many else queue.enqueue
-    return [enqueue_fn(tl) for tl in tensor_list_list]
+    if keep_input is None:
+        return enqueue_fn(tensor_list)
+    if keep_input.shape.ndims == 1:
+        return enqueue_fn([array_ops.boolean_mask(x, keep_input) for x in tensor_list])
+    static = constant_value(keep_input)
+    if static is not None:  # TF1's smart_cond decides at graph build
+        return enqueue_fn(tensor_list) if bool(static) else control_flow_ops.no_op()
+
+    def enqueue():
+        with control_dependencies([enqueue_fn(tensor_list)]):
+            return array_ops.constant(True)
+
+    return control_flow_ops.cond(keep_input, enqueue, lambda: array_ops.constant(False)).op
 
 
 def _dequeue(queue, batch_size, allow_smaller_final_batch, name):
@@ -436,6 +463,67 @@ def _fraction_over(queue, capacity, min_after_dequeue):
     summary.scalar(
         f"fraction_over_{min_after_dequeue}_of_{capacity - min_after_dequeue}_full", full
     )
+
+
+def _batch_pipeline(
+    tensors,
+    batch_size,
+    capacity,
+    enqueue_many,
+    shapes,
+    allow_smaller_final_batch,
+    shared_name,
+    name,
+    join=False,
+    num_threads=1,
+    dynamic_pad=False,
+    min_after_dequeue=None,
+    seed=None,
+    keep_input=None,
+):
+    """The queue, its runner and the dequeue behind every batching function.
+
+    `join` takes a list of tensor lists, one enqueue op (runner thread) each; otherwise the
+    one list's enqueue runs in `num_threads` threads. `min_after_dequeue` makes the queue a
+    RandomShuffleQueue; `keep_input` restricts what is enqueued (the maybe_ forms).
+    """
+    _check_graph_mode()
+    shuffle = min_after_dequeue is not None
+    if join:
+        tensor_list_list = _as_tensor_list_list(tensors)
+        original = tensors[0]
+    else:
+        tensor_list_list = [_as_tensor_list(tensors)]
+        original = tensors
+    flat = [t for tl in tensor_list_list for t in tl]
+    default_name = ("shuffle_batch" if shuffle else "batch") + ("_join" if join else "")
+    with name_scope(name, default_name, flat) as scope:
+        what = "batch_join()" if join else "batch()"
+        tensor_list_list = [_validate(tl, what) for tl in tensor_list_list]
+        if keep_input is not None:
+            keep_input = _validate_keep_input(keep_input, enqueue_many)
+        if shuffle:
+            queue = _shuffle_queue(
+                tensor_list_list,
+                shapes,
+                capacity,
+                min_after_dequeue,
+                seed,
+                shared_name,
+                enqueue_many,
+            )
+        else:
+            queue = _batch_queue(
+                tensor_list_list, shapes, capacity, dynamic_pad, shared_name, enqueue_many
+            )
+        enqueues = [_enqueue(queue, tl, enqueue_many, keep_input) for tl in tensor_list_list]
+        add_queue_runner(QueueRunner(queue, enqueues if join else enqueues * num_threads))
+        if shuffle:
+            _fraction_over(queue, capacity, min_after_dequeue)
+        else:
+            _fraction_full(queue, capacity)
+        dequeued = _dequeue(queue, batch_size, allow_smaller_final_batch, scope)
+        return _as_original_type(original, dequeued)
 
 
 def batch(
@@ -496,18 +584,18 @@ def batch(
         is unknown (or, with ``enqueue_many``, is 0).
       TypeError: if the tensor lists' dtypes disagree.
     """
-    _check_graph_mode()
-    tensor_list = _as_tensor_list(tensors)
-    with name_scope(name, "batch", list(tensor_list)) as scope:
-        tensor_list = _validate(tensor_list)
-        queue = _batch_queue(
-            [tensor_list], shapes, capacity, dynamic_pad, shared_name, enqueue_many
-        )
-        enqueue = _enqueue_ops(queue, [tensor_list], enqueue_many)[0]
-        add_queue_runner(QueueRunner(queue, [enqueue] * num_threads))
-        _fraction_full(queue, capacity)
-        dequeued = _dequeue(queue, batch_size, allow_smaller_final_batch, scope)
-        return _as_original_type(tensors, dequeued)
+    return _batch_pipeline(
+        tensors,
+        batch_size,
+        capacity,
+        enqueue_many,
+        shapes,
+        allow_smaller_final_batch,
+        shared_name,
+        name,
+        num_threads=num_threads,
+        dynamic_pad=dynamic_pad,
+    )
 
 
 def batch_join(
@@ -552,18 +640,18 @@ def batch_join(
         is unknown (or, with ``enqueue_many``, is 0).
       TypeError: if the tensor lists' dtypes disagree.
     """
-    _check_graph_mode()
-    tensor_list_list = _as_tensor_list_list(tensors_list)
-    flat = [t for tl in tensor_list_list for t in tl]
-    with name_scope(name, "batch_join", flat) as scope:
-        tensor_list_list = [_validate(tl, "batch_join()") for tl in tensor_list_list]
-        queue = _batch_queue(
-            tensor_list_list, shapes, capacity, dynamic_pad, shared_name, enqueue_many
-        )
-        add_queue_runner(QueueRunner(queue, _enqueue_ops(queue, tensor_list_list, enqueue_many)))
-        _fraction_full(queue, capacity)
-        dequeued = _dequeue(queue, batch_size, allow_smaller_final_batch, scope)
-        return _as_original_type(tensors_list[0], dequeued)
+    return _batch_pipeline(
+        tensors_list,
+        batch_size,
+        capacity,
+        enqueue_many,
+        shapes,
+        allow_smaller_final_batch,
+        shared_name,
+        name,
+        join=True,
+        dynamic_pad=dynamic_pad,
+    )
 
 
 def _shuffle_queue(
@@ -647,18 +735,19 @@ def shuffle_batch(
       ValueError: if ``capacity`` is not above ``min_after_dequeue``, no tensors are given,
         or ``shapes`` is not given and a tensor's rank is unknown.
     """
-    _check_graph_mode()
-    tensor_list = _as_tensor_list(tensors)
-    with name_scope(name, "shuffle_batch", list(tensor_list)) as scope:
-        tensor_list = _validate(tensor_list)
-        queue = _shuffle_queue(
-            [tensor_list], shapes, capacity, min_after_dequeue, seed, shared_name, enqueue_many
-        )
-        enqueue = _enqueue_ops(queue, [tensor_list], enqueue_many)[0]
-        add_queue_runner(QueueRunner(queue, [enqueue] * num_threads))
-        _fraction_over(queue, capacity, min_after_dequeue)
-        dequeued = _dequeue(queue, batch_size, allow_smaller_final_batch, scope)
-        return _as_original_type(tensors, dequeued)
+    return _batch_pipeline(
+        tensors,
+        batch_size,
+        capacity,
+        enqueue_many,
+        shapes,
+        allow_smaller_final_batch,
+        shared_name,
+        name,
+        num_threads=num_threads,
+        min_after_dequeue=min_after_dequeue,
+        seed=seed,
+    )
 
 
 def shuffle_batch_join(
@@ -704,18 +793,19 @@ def shuffle_batch_join(
       ValueError: if ``capacity`` is not above ``min_after_dequeue``, no tensors are given,
         or ``shapes`` is not given and a tensor's rank is unknown.
     """
-    _check_graph_mode()
-    tensor_list_list = _as_tensor_list_list(tensors_list)
-    flat = [t for tl in tensor_list_list for t in tl]
-    with name_scope(name, "shuffle_batch_join", flat) as scope:
-        tensor_list_list = [_validate(tl, "shuffle_batch_join()") for tl in tensor_list_list]
-        queue = _shuffle_queue(
-            tensor_list_list, shapes, capacity, min_after_dequeue, seed, shared_name, enqueue_many
-        )
-        add_queue_runner(QueueRunner(queue, _enqueue_ops(queue, tensor_list_list, enqueue_many)))
-        _fraction_over(queue, capacity, min_after_dequeue)
-        dequeued = _dequeue(queue, batch_size, allow_smaller_final_batch, scope)
-        return _as_original_type(tensors_list[0], dequeued)
+    return _batch_pipeline(
+        tensors_list,
+        batch_size,
+        capacity,
+        enqueue_many,
+        shapes,
+        allow_smaller_final_batch,
+        shared_name,
+        name,
+        join=True,
+        min_after_dequeue=min_after_dequeue,
+        seed=seed,
+    )
 
 
 __all__ = [

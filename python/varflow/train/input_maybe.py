@@ -6,55 +6,9 @@ with ``enqueue_many=True``, a bool vector selecting rows of the batch, as in TF1
 
 from __future__ import annotations
 
-from varflow import dtypes as _dtypes
-from varflow.graph import convert_to_tensor, name_scope
-from varflow.train.input import (
-    _as_original_type,
-    _as_tensor_list,
-    _as_tensor_list_list,
-    _batch_queue,
-    _check_graph_mode,
-    _dequeue,
-    _fraction_full,
-    _fraction_over,
-    _shuffle_queue,
-    _validate,
-)
-from varflow.train.queue_runner import QueueRunner, add_queue_runner
+from varflow.train.input import _batch_pipeline
 
 __all__ = ["maybe_batch", "maybe_batch_join", "maybe_shuffle_batch", "maybe_shuffle_batch_join"]
-
-
-def _validate_keep_input(keep_input, enqueue_many):
-    keep_input = convert_to_tensor(keep_input, dtype=_dtypes.bool)
-    ndims = keep_input.shape.ndims
-    if ndims is None:
-        raise ValueError("`keep_input` dimensions must be known at graph construction.")
-    if not enqueue_many and ndims == 1:
-        raise ValueError("`keep_input` cannot be a vector when `enqueue_many=False`.")
-    if ndims > 1:
-        raise ValueError("`keep_input` must be 0 or 1 dimensions.")
-    return keep_input
-
-
-def _maybe_enqueue(queue, tensor_list, enqueue_many, keep_input):
-    """The enqueue op of `tensor_list`, restricted to what `keep_input` keeps."""
-    from varflow import array_ops, control_flow_ops
-    from varflow.check_ops import constant_value
-    from varflow.graph import control_dependencies
-
-    enqueue_fn = queue.enqueue_many if enqueue_many else queue.enqueue
-    if keep_input.shape.ndims == 1:
-        return enqueue_fn([array_ops.boolean_mask(x, keep_input) for x in tensor_list])
-    static = constant_value(keep_input)
-    if static is not None:  # TF1's smart_cond decides at graph build
-        return enqueue_fn(tensor_list) if bool(static) else control_flow_ops.no_op()
-
-    def enqueue():
-        with control_dependencies([enqueue_fn(tensor_list)]):
-            return array_ops.constant(True)
-
-    return control_flow_ops.cond(keep_input, enqueue, lambda: array_ops.constant(False)).op
 
 
 def maybe_batch(
@@ -101,19 +55,19 @@ def maybe_batch(
       ValueError: If the `shapes` are not specified, and cannot be inferred from the elements
         of `tensors`, or `keep_input` has an unsupported rank.
     """
-    _check_graph_mode()
-    tensor_list = _as_tensor_list(tensors)
-    with name_scope(name, "batch", list(tensor_list)) as scope:
-        tensor_list = _validate(tensor_list)
-        keep_input = _validate_keep_input(keep_input, enqueue_many)
-        queue = _batch_queue(
-            [tensor_list], shapes, capacity, dynamic_pad, shared_name, enqueue_many
-        )
-        enqueue = _maybe_enqueue(queue, tensor_list, enqueue_many, keep_input)
-        add_queue_runner(QueueRunner(queue, [enqueue] * num_threads))
-        _fraction_full(queue, capacity)
-        dequeued = _dequeue(queue, batch_size, allow_smaller_final_batch, scope)
-        return _as_original_type(tensors, dequeued)
+    return _batch_pipeline(
+        tensors,
+        batch_size,
+        capacity,
+        enqueue_many,
+        shapes,
+        allow_smaller_final_batch,
+        shared_name,
+        name,
+        num_threads=num_threads,
+        dynamic_pad=dynamic_pad,
+        keep_input=keep_input,
+    )
 
 
 def maybe_batch_join(
@@ -155,20 +109,19 @@ def maybe_batch_join(
       ValueError: If the `shapes` are not specified, and cannot be inferred from the elements
         of `tensor_list_list`, or `keep_input` has an unsupported rank.
     """
-    _check_graph_mode()
-    tensor_list_list = _as_tensor_list_list(tensors_list)
-    flat = [t for tl in tensor_list_list for t in tl]
-    with name_scope(name, "batch_join", flat) as scope:
-        tensor_list_list = [_validate(tl, "batch_join()") for tl in tensor_list_list]
-        keep_input = _validate_keep_input(keep_input, enqueue_many)
-        queue = _batch_queue(
-            tensor_list_list, shapes, capacity, dynamic_pad, shared_name, enqueue_many
-        )
-        ops = [_maybe_enqueue(queue, tl, enqueue_many, keep_input) for tl in tensor_list_list]
-        add_queue_runner(QueueRunner(queue, ops))
-        _fraction_full(queue, capacity)
-        dequeued = _dequeue(queue, batch_size, allow_smaller_final_batch, scope)
-        return _as_original_type(tensors_list[0], dequeued)
+    return _batch_pipeline(
+        tensors_list,
+        batch_size,
+        capacity,
+        enqueue_many,
+        shapes,
+        allow_smaller_final_batch,
+        shared_name,
+        name,
+        join=True,
+        dynamic_pad=dynamic_pad,
+        keep_input=keep_input,
+    )
 
 
 def maybe_shuffle_batch(
@@ -215,19 +168,20 @@ def maybe_shuffle_batch(
       ValueError: If the `shapes` are not specified, and cannot be inferred from the elements
         of `tensors`, or `keep_input` has an unsupported rank.
     """
-    _check_graph_mode()
-    tensor_list = _as_tensor_list(tensors)
-    with name_scope(name, "shuffle_batch", list(tensor_list)) as scope:
-        tensor_list = _validate(tensor_list, "shuffle_batch()")
-        keep_input = _validate_keep_input(keep_input, enqueue_many)
-        queue = _shuffle_queue(
-            [tensor_list], shapes, capacity, min_after_dequeue, seed, shared_name, enqueue_many
-        )
-        enqueue = _maybe_enqueue(queue, tensor_list, enqueue_many, keep_input)
-        add_queue_runner(QueueRunner(queue, [enqueue] * num_threads))
-        _fraction_over(queue, capacity, min_after_dequeue)
-        dequeued = _dequeue(queue, batch_size, allow_smaller_final_batch, scope)
-        return _as_original_type(tensors, dequeued)
+    return _batch_pipeline(
+        tensors,
+        batch_size,
+        capacity,
+        enqueue_many,
+        shapes,
+        allow_smaller_final_batch,
+        shared_name,
+        name,
+        num_threads=num_threads,
+        min_after_dequeue=min_after_dequeue,
+        seed=seed,
+        keep_input=keep_input,
+    )
 
 
 def maybe_shuffle_batch_join(
@@ -272,17 +226,17 @@ def maybe_shuffle_batch_join(
       ValueError: If the `shapes` are not specified, and cannot be inferred from the elements
         of `tensors_list`, or `keep_input` has an unsupported rank.
     """
-    _check_graph_mode()
-    tensor_list_list = _as_tensor_list_list(tensors_list)
-    flat = [t for tl in tensor_list_list for t in tl]
-    with name_scope(name, "shuffle_batch_join", flat) as scope:
-        tensor_list_list = [_validate(tl, "shuffle_batch_join()") for tl in tensor_list_list]
-        keep_input = _validate_keep_input(keep_input, enqueue_many)
-        queue = _shuffle_queue(
-            tensor_list_list, shapes, capacity, min_after_dequeue, seed, shared_name, enqueue_many
-        )
-        ops = [_maybe_enqueue(queue, tl, enqueue_many, keep_input) for tl in tensor_list_list]
-        add_queue_runner(QueueRunner(queue, ops))
-        _fraction_over(queue, capacity, min_after_dequeue)
-        dequeued = _dequeue(queue, batch_size, allow_smaller_final_batch, scope)
-        return _as_original_type(tensors_list[0], dequeued)
+    return _batch_pipeline(
+        tensors_list,
+        batch_size,
+        capacity,
+        enqueue_many,
+        shapes,
+        allow_smaller_final_batch,
+        shared_name,
+        name,
+        join=True,
+        min_after_dequeue=min_after_dequeue,
+        seed=seed,
+        keep_input=keep_input,
+    )
