@@ -31,6 +31,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -175,6 +176,12 @@ def gemm_rate(threads: int) -> float:
     return 2 * 2048**3 / best
 
 
+def cpu_seconds() -> float:
+    """User + system CPU time of this process, every thread (spin-waits included)."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def worker(impl: str, data_path: str, batch: int, threads: int) -> None:
     data = dict(np.load(data_path))
     if impl.startswith("varflow"):
@@ -200,10 +207,10 @@ def worker(impl: str, data_path: str, batch: int, threads: int) -> None:
         if cmd == "losses":
             out = [model.step() for _ in range(int(arg))]
         elif cmd == "time":
-            t = time.perf_counter()
+            c, t = cpu_seconds(), time.perf_counter()
             for _ in range(int(arg)):
                 model.step()
-            out = time.perf_counter() - t
+            out = [time.perf_counter() - t, cpu_seconds() - c]
         else:
             out = gemm_rate(threads)
         print(json.dumps(out), flush=True)
@@ -257,22 +264,26 @@ def measure(impls: dict, data: Path, batch: int, threads: int, reps: int) -> dic
         steps = {}
         for name, w in workers.items():
             n = 1
-            while w.ask("time", n) < MIN_SAMPLE_S:
+            while w.ask("time", n)[0] < MIN_SAMPLE_S:
                 n *= 2
             steps[name] = n
         samples = {name: [] for name in workers}
+        cpu = {name: [] for name in workers}
         order = list(workers)
         for rep in range(reps):
             k = rep % len(order)
             for name in order[k:] + order[:k]:
-                samples[name].append(workers[name].ask("time", steps[name]) / steps[name])
+                wall, used = workers[name].ask("time", steps[name])
+                samples[name].append(wall / steps[name])
+                cpu[name].append(used / steps[name])
         versions = {name: w.version for name, w in workers.items()}
     finally:
         for w in workers.values():
             w.close()
     median = {name: statistics.median(s) for name, s in samples.items()}
-    return {"batch": batch, "median": median, "samples": samples, "losses": losses,
-            "versions": versions}  # fmt: skip
+    cpu_median = {name: statistics.median(s) for name, s in cpu.items()}
+    return {"batch": batch, "median": median, "samples": samples, "cpu": cpu_median,
+            "losses": losses, "versions": versions}  # fmt: skip
 
 
 def table(results: list[dict], gemm: float | None, reps: int, threads: int, load: tuple) -> str:
@@ -288,20 +299,31 @@ def table(results: list[dict], gemm: float | None, reps: int, threads: int, load
             else "(no GEMM reference measured)."
         )
         + f" Load average (1 min) at the start and end of the run: {load[0]:.1f}, {load[1]:.1f}"
-        f" on {os.cpu_count()} CPUs (a shared, loaded machine: absolute times and the GEMM reference vary from run to run; the interleaved ratios are the comparable numbers).\n",
-        "| batch | impl | step | images/s | GFLOP/s | of GEMM peak | vs varflow |",
-        "|---|---|---|---|---|---|---|",
+        f" on {os.cpu_count()} CPUs (a shared, loaded machine: absolute times and the GEMM reference vary from run to run; the interleaved ratios are the comparable numbers)."
+        " CPU: the worker process's user + system CPU time per step (all its threads; it"
+        " counts threads spin-waiting for work, which TF's, OpenBLAS's and varflow's pools do"
+        " before they sleep), less sensitive to the load than the step time but not a"
+        " measure of useful work alone.\n",
+        (
+            "| batch | impl | step | images/s | GFLOP/s | of GEMM peak | vs varflow | CPU/step |"
+            " CPU vs varflow |"
+        ),
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for r in results:
         base = r["median"].get("varflow")
+        cpu_base = r["cpu"].get("varflow")
         for name in names:
             t = r["median"][name]
             rate = step_flops(r["batch"]) / t
             ratio = f"{t / base:.2f}x" if base and name != "varflow" else ""
+            used = r["cpu"][name]
+            cpu_ratio = f"{used / cpu_base:.2f}x" if cpu_base and name != "varflow" else ""
             peak = f"{100 * rate / gemm:.0f}%" if gemm else ""
             lines.append(
                 f"| {r['batch']} | {name} {r['versions'][name]} | {1e3 * t:.1f} ms | "
-                f"{r['batch'] / t:.0f} | {rate / 1e9:.1f} | {peak} | {ratio} |"
+                f"{r['batch'] / t:.0f} | {rate / 1e9:.1f} | {peak} | {ratio} | "
+                f"{1e3 * used:.1f} ms | {cpu_ratio} |"
             )
     return "\n".join(lines) + "\n"
 
@@ -350,7 +372,10 @@ def main(argv=None) -> None:
             r = results[-1]
             print(
                 f"batch {batch}: "
-                + ", ".join(f"{k} {1e3 * v:.1f} ms" for k, v in r["median"].items()),
+                + ", ".join(
+                    f"{k} {1e3 * v:.1f} ms (CPU {1e3 * r['cpu'][k]:.1f} ms)"
+                    for k, v in r["median"].items()
+                ),
                 flush=True,
             )
         gemm = None

@@ -1,7 +1,8 @@
 """The two float32 convolution paths agree: oneDNN's primitives (when the build links oneDNN)
 and the im2col + BLAS path (float64 always, and float32 with VARFLOW_ONEDNN=0), over the
 geometries where their padding and blocking differ: strides with leftover columns, dilations,
-explicit and asymmetric padding, 1x1 filters, NCHW, a batch large enough to split."""
+explicit and asymmetric padding, 1x1 filters, NCHW, batches large enough to split into parts
+of two sizes (weights packed once for all parts, packed filter gradients summed)."""
 
 from __future__ import annotations
 
@@ -25,6 +26,8 @@ GEOMETRIES = [
     ((3, 7, 7, 8), (1, 1, 8, 16), 1, "VALID", 1),
     ((2, 8, 9, 3), (3, 3, 3, 2), (2, 1), [[0, 0], [2, 1], [0, 3], [0, 0]], 1),
     ((33, 14, 14, 32), (5, 5, 32, 64), 1, "SAME", 1),
+    # bench_cnn's first layer: one input channel, the batch split into parts of 6 and 7
+    ((40, 28, 28, 1), (5, 5, 1, 32), 1, "SAME", 1),
 ]
 
 

@@ -229,16 +229,23 @@ bool in_range(const Window2D& g) {
 // Runs pass `pass` on the images of `g`: `act` is the NHWC input (forward, filter gradient) or
 // input gradient (input gradient), `weights` the HWIO filter (or its gradient), `other` the
 // NHWC output (or its gradient).
-bool run_part(Pass pass, const Window2D& g, float* act, float* weights, float* other) {
+// `packed` (when the plan reorders the weights): the weights already in the primitive's layout
+// (forward, input gradient), or where the filter gradient is left in that layout; the reorder
+// is then the caller's, done once for every part.
+bool run_part(Pass pass, const Window2D& g, float* act, float* weights, float* other,
+              float* packed_weights = nullptr) {
   const std::shared_ptr<const Plan> plan = plan_for(pass, g);
   if (!plan->ok) return false;
   const Plan& p = *plan;
+  const bool prepacked = p.reorder && packed_weights;
   dnnl::engine& eng = cpu_engine();
   dnnl::stream& stream = thread_stream();
   single_threaded_here();
   try {
     void* pad = p.scratch_bytes ? scratch(0, p.scratch_bytes) : nullptr;
-    void* packed = p.reorder ? scratch(1, p.weights.get_size()) : nullptr;
+    void* packed = !p.reorder  ? nullptr
+                   : prepacked ? static_cast<void*>(packed_weights)
+                               : scratch(1, p.weights.get_size());
     void* reorder_pad = p.reorder_scratch_bytes ? scratch(2, p.reorder_scratch_bytes) : nullptr;
     if ((p.scratch_bytes && !pad) || (p.reorder && !packed) ||
         (p.reorder_scratch_bytes && !reorder_pad))
@@ -255,17 +262,17 @@ bool run_part(Pass pass, const Window2D& g, float* act, float* weights, float* o
     std::unordered_map<int, memory> args;
     if (pad) args.emplace(DNNL_ARG_SCRATCHPAD, memory(p.scratch_md, eng, pad));
     if (pass == Pass::kForward) {
-      if (p.reorder) reorder(user_w, w);
+      if (p.reorder && !prepacked) reorder(user_w, w);
       args.insert({{DNNL_ARG_SRC, src}, {DNNL_ARG_WEIGHTS, w}, {DNNL_ARG_DST, dst}});
       p.conv.execute(stream, args);
     } else if (pass == Pass::kBackpropInput) {
-      if (p.reorder) reorder(user_w, w);
+      if (p.reorder && !prepacked) reorder(user_w, w);
       args.insert({{DNNL_ARG_DIFF_DST, dst}, {DNNL_ARG_WEIGHTS, w}, {DNNL_ARG_DIFF_SRC, src}});
       p.conv.execute(stream, args);
     } else {
       args.insert({{DNNL_ARG_SRC, src}, {DNNL_ARG_DIFF_DST, dst}, {DNNL_ARG_DIFF_WEIGHTS, w}});
       p.conv.execute(stream, args);
-      if (p.reorder) reorder(w, user_w);
+      if (p.reorder && !prepacked) reorder(w, user_w);
     }
     stream.wait();
   } catch (const dnnl::error&) {
@@ -276,8 +283,44 @@ bool run_part(Pass pass, const Window2D& g, float* act, float* weights, float* o
 
 // Below this many multiply-adds a part is not worth a hand-over to another thread.
 constexpr int64_t kMaddsPerPart = int64_t{1} << 22;
+// Parts per pool thread: the pool hands parts out as threads come for them, so a thread the OS
+// delays (a loaded machine) holds up one small part while the others take the rest.
+constexpr int64_t kPartsPerThread = 4;
 
-// Splits the batch into one part per pool thread (a filter gradient sums the parts' own).
+// Reorders the weights between HWIO (`user`) and the plan's layout (`packed`) on this thread.
+bool reorder_weights(const Plan& p, float* user, float* packed, bool into_packed) {
+  dnnl::engine& eng = cpu_engine();
+  dnnl::stream& stream = thread_stream();
+  single_threaded_here();
+  void* reorder_pad = p.reorder_scratch_bytes ? scratch(2, p.reorder_scratch_bytes) : nullptr;
+  if (p.reorder_scratch_bytes && !reorder_pad) return false;
+  try {
+    memory user_w(p.user_weights, eng, user), packed_w(p.weights, eng, packed);
+    std::unordered_map<int, memory> args{{DNNL_ARG_FROM, into_packed ? user_w : packed_w},
+                                         {DNNL_ARG_TO, into_packed ? packed_w : user_w}};
+    if (reorder_pad)
+      args.emplace(DNNL_ARG_SCRATCHPAD, memory(p.reorder_scratch_md, eng, reorder_pad));
+    p.weights_reorder.execute(stream, args);
+    stream.wait();
+  } catch (const dnnl::error&) {
+    return false;
+  }
+  return true;
+}
+
+struct AlignedFloats {
+  float* data = nullptr;
+  explicit AlignedFloats(size_t count)
+      : data(static_cast<float*>(std::aligned_alloc(64, (count * sizeof(float) + 63) / 64 * 64))) {}
+  ~AlignedFloats() { std::free(data); }
+  AlignedFloats(const AlignedFloats&) = delete;
+  AlignedFloats& operator=(const AlignedFloats&) = delete;
+};
+
+// Splits the batch into parts run across the pool (a filter gradient sums the parts' own, in
+// part order). When every part's primitive packs the weights the same way, they are packed
+// once (forward, input gradient) or the parts' packed filter gradients are summed and unpacked
+// once, instead of a reorder per part.
 bool run(Pass pass, const Window2D& g, float* act, float* weights, float* other) {
   // VARFLOW_ONEDNN=0 sends every convolution down the im2col path (to compare the two).
   static const bool enabled = [] {
@@ -286,31 +329,67 @@ bool run(Pass pass, const Window2D& g, float* act, float* weights, float* other)
   }();
   if (!enabled || !in_range(g)) return false;
   ThreadPool& pool = ThreadPool::global();
+  const int64_t threads = pool.num_threads();
   const int64_t madds = g.batch * g.out_pixels() * g.out_c * g.k_h * g.k_w * g.in_c;
-  const int64_t parts =
-      std::max<int64_t>(1, std::min<int64_t>({pool.num_threads(), g.batch, madds / kMaddsPerPart}));
+  int64_t parts = std::max<int64_t>(
+      1, std::min<int64_t>({kPartsPerThread * threads, g.batch, madds / kMaddsPerPart}));
+  if (parts > threads) parts -= parts % threads;  // even shares when every thread is on time
   if (parts == 1) return run_part(pass, g, act, weights, other);
+  auto part_of = [&](int64_t p) {
+    Window2D part = g;
+    part.batch = g.batch * (p + 1) / parts - g.batch * p / parts;
+    return part;
+  };
+  // The parts have at most two batch sizes: the weights are shared when both plans agree.
+  const std::shared_ptr<const Plan> a = plan_for(pass, part_of(0));
+  const std::shared_ptr<const Plan> b = plan_for(pass, part_of(parts - 1));
+  if (!a->ok || !b->ok) return false;
+  const bool shared = a->reorder && b->reorder && a->weights == b->weights;
+  const size_t packed_floats =
+      shared ? (a->weights.get_size() + sizeof(float) - 1) / sizeof(float) : 0;
   const int64_t filter_size = g.k_h * g.k_w * g.in_c * g.out_c;
   const bool filter = pass == Pass::kBackpropFilter;
-  std::vector<float> partials(filter ? static_cast<size_t>((parts - 1) * filter_size) : 0);
+  // Forward / input gradient: one packed copy. Filter gradient: one packed (shared) or HWIO
+  // partial per part after the first (which writes `weights` itself when not shared).
+  const size_t floats = shared   ? packed_floats * static_cast<size_t>(filter ? parts : 1)
+                        : filter ? static_cast<size_t>((parts - 1) * filter_size)
+                                 : 0;
+  AlignedFloats buffer(std::max<size_t>(floats, 1));
+  if (!buffer.data) return false;
+  if (shared && !filter && !reorder_weights(*a, weights, buffer.data, /*into_packed=*/true))
+    return false;
   std::atomic<bool> ok{true};
   pool.parallel_for(
       parts, 1,
       [&](int64_t p0, int64_t p1) {
         for (int64_t p = p0; p < p1; ++p) {
-          const int64_t n0 = g.batch * p / parts, n1 = g.batch * (p + 1) / parts;
-          Window2D part = g;
-          part.batch = n1 - n0;
-          float* w = filter && p > 0 ? partials.data() + (p - 1) * filter_size : weights;
-          if (!run_part(pass, part, act + n0 * g.in_image(), w,
-                        other + n0 * g.out_pixels() * g.out_c))
+          const int64_t n0 = g.batch * p / parts;
+          float* w = weights;
+          float* packed = nullptr;
+          if (shared) {
+            packed = buffer.data + (filter ? static_cast<size_t>(p) * packed_floats : 0);
+          } else if (filter && p > 0) {
+            w = buffer.data + (p - 1) * filter_size;
+          }
+          if (!run_part(pass, part_of(p), act + n0 * g.in_image(), w,
+                        other + n0 * g.out_pixels() * g.out_c, packed))
             ok = false;
         }
       },
       1);
   if (!ok) return false;
-  for (int64_t p = 1; filter && p < parts; ++p) {
-    const float* src = partials.data() + (p - 1) * filter_size;
+  if (!filter) return true;
+  if (shared) {
+    // Elementwise sums in part order (the layout only permutes elements), then one unpacking.
+    float* sum = buffer.data;
+    for (int64_t p = 1; p < parts; ++p) {
+      const float* src = buffer.data + static_cast<size_t>(p) * packed_floats;
+      for (size_t i = 0; i < packed_floats; ++i) sum[i] += src[i];
+    }
+    return reorder_weights(*a, weights, sum, /*into_packed=*/false);
+  }
+  for (int64_t p = 1; p < parts; ++p) {
+    const float* src = buffer.data + (p - 1) * filter_size;
     for (int64_t i = 0; i < filter_size; ++i) weights[i] += src[i];
   }
   return true;
