@@ -775,3 +775,12 @@ def average_pooling2d(
 
 
 __all__ += ["average_pooling2d", "conv2d", "conv2d_transpose", "max_pooling2d"]
+
+
+def __getattr__(name: str):
+    from varflow.tf1_aliases import unimplemented_message
+
+    raise AttributeError(
+        unimplemented_message(name, "layers")
+        or f"module 'varflow.layers' has no attribute '{name}'"
+    )

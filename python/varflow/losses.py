@@ -593,3 +593,12 @@ def sparse_softmax_cross_entropy(
         loss_collection,
         reduction,
     )
+
+
+def __getattr__(name: str):
+    from varflow.tf1_aliases import unimplemented_message
+
+    raise AttributeError(
+        unimplemented_message(name, "losses")
+        or f"module 'varflow.losses' has no attribute '{name}'"
+    )

@@ -1268,3 +1268,11 @@ __all__ += [
     "sampled_softmax_loss",
     "uniform_candidate_sampler",
 ]
+
+
+def __getattr__(name: str):
+    from varflow.tf1_aliases import unimplemented_message
+
+    raise AttributeError(
+        unimplemented_message(name, "nn") or f"module 'varflow.nn' has no attribute '{name}'"
+    )

@@ -154,3 +154,11 @@ from varflow.train.input_maybe import (  # noqa: E402
     maybe_shuffle_batch,
     maybe_shuffle_batch_join,
 )
+
+
+def __getattr__(name: str):
+    from varflow.tf1_aliases import unimplemented_message
+
+    raise AttributeError(
+        unimplemented_message(name, "train") or f"module 'varflow.train' has no attribute '{name}'"
+    )
