@@ -5,6 +5,7 @@
 #include <unordered_map>
 
 #include "core/thread_pool.h"
+#include "exec/dense_fusion.h"
 
 namespace varflow {
 
@@ -65,7 +66,7 @@ const TableEntry* entry_of(const Node& node) {
 
 bool fusable_step(const PlanStep& step) {
   return !step.control && !step.fused && step.node && step.kernel && entry_of(*step.node) &&
-         step.node->output_shape(0).has_rank();
+         dense_fused_outputs(step) == 0 && step.node->output_shape(0).has_rank();
 }
 
 // An operand's role in a chain of static shape `shape`: 0 the full shape, P > 0 it broadcasts,

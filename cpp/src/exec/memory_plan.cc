@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdint>
 
+#include "exec/dense_fusion.h"
 #include "exec/fusion.h"
 
 namespace varflow {
@@ -47,7 +48,9 @@ void slots_written_by(const PlanStep& step, std::vector<int>& out) {
     out.insert(out.end(), step.fused->value_slots.begin(), step.fused->value_slots.end());
     return;
   }
-  for (int k = 0; k < step.node->num_outputs(); ++k) out.push_back(step.first_output + k);
+  const int dense = dense_fused_outputs(step);
+  const int outputs = dense > 0 ? dense : step.node->num_outputs();
+  for (int k = 0; k < outputs; ++k) out.push_back(step.first_output + k);
 }
 
 void plan_memory(Plan& plan) {
@@ -78,7 +81,9 @@ void plan_memory(Plan& plan) {
   }
   for (size_t t = 0; t < plan.steps.size(); ++t) {
     PlanStep& step = plan.steps[t];
-    if (step.control || step.fused || !step.node || step.node->num_outputs() != 1) continue;
+    if (step.control || step.fused || !step.node || step.node->num_outputs() != 1 ||
+        dense_fused_outputs(step) > 0)
+      continue;
     for (size_t i = 0; i < step.input_slots.size(); ++i) {
       const size_t s = static_cast<size_t>(step.input_slots[i]);
       if (keep[s] || defined_at[s] < 0 || last_read[s] != static_cast<int>(t)) continue;

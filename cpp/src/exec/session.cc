@@ -9,6 +9,7 @@
 
 #include "core/thread_pool.h"
 #include "exec/control_flow_plan.h"
+#include "exec/dense_fusion.h"
 #include "exec/early_steps.h"
 #include "exec/executor.h"
 #include "exec/fusion.h"
@@ -61,8 +62,9 @@ void Plan::return_frame(std::unique_ptr<PlanFrame> frame) {
 
 namespace {
 
-// VARFLOW_PLAN_OPTIMIZE=0 compiles plans without fusion and memory planning, =memory with
-// memory planning only (for comparing results and costs); read when a plan is compiled.
+// VARFLOW_PLAN_OPTIMIZE=0 compiles plans without fusion (dense layers, elementwise chains) and
+// memory planning, =memory with memory planning only (for comparing results and costs); read when a
+// plan is compiled.
 struct PlanOptimizations {
   bool fusion = true;
   bool memory = true;
@@ -296,7 +298,10 @@ std::shared_ptr<Plan> Session::prepare(const std::vector<Output>& feeds,
   for (const Output& o : fetches) plan->fetch_slots.push_back(slot_of(o));
   hoist_early_steps(*plan);
   const PlanOptimizations optimize = plan_optimizations();
-  if (optimize.fusion) fuse_elementwise(*plan);
+  if (optimize.fusion) {
+    fuse_dense(*plan);
+    fuse_elementwise(*plan);
+  }
   if (optimize.memory) plan_memory(*plan);
 
   std::lock_guard<std::mutex> lock(mu_);
