@@ -428,3 +428,41 @@ random.uniform_candidate_sampler = nn.uniform_candidate_sampler
 random.fixed_unigram_candidate_sampler = nn.fixed_unigram_candidate_sampler
 random.learned_unigram_candidate_sampler = nn.learned_unigram_candidate_sampler
 random.all_candidate_sampler = nn.all_candidate_sampler
+
+# --- TF1's special functions and array helpers (special_math_ops) ---------------------------
+from varflow.special_math_ops import (  # noqa: E402
+    acos,
+    acosh,
+    asin,
+    asinh,
+    atan,
+    atan2,
+    atanh,
+    bincount,
+    cosh,
+    digamma,
+    einsum,
+    erf,
+    erfc,
+    eye,
+    is_finite,
+    is_inf,
+    is_nan,
+    lgamma,
+    lin_space,
+    linspace,
+    multinomial,
+    polygamma,
+    rint,
+    sequence_mask,
+    sinh,
+    tan,
+    truncatemod,
+    where_v2,
+    zeta,
+)
+from varflow.special_math_ops import categorical as _categorical  # noqa: E402
+
+random.categorical = _categorical
+random.multinomial = multinomial
+del _categorical

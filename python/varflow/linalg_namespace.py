@@ -9,9 +9,12 @@ from __future__ import annotations
 from varflow.array_ops import transpose
 from varflow.clip_ops import global_norm
 from varflow.math_ops import matmul, tensordot
+from varflow.special_math_ops import einsum, eye
 from varflow.tf1_aliases import matrix_transpose
 
 __all__ = [
+    "einsum",
+    "eye",
     "global_norm",
     "matmul",
     "matrix_transpose",

@@ -540,6 +540,7 @@ __all__ += [
 
 from varflow.array_ops import embedding_lookup  # noqa: E402
 from varflow.math_ops import leaky_relu, selu  # noqa: E402
+from varflow.special_math_ops import softsign  # noqa: E402
 from varflow.sort_ops import in_top_k, top_k  # noqa: E402
 from varflow.sparse_embedding import (  # noqa: E402
     embedding_lookup_sparse,

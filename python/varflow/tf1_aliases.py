@@ -408,8 +408,6 @@ _HINTS = {
     "to_complex64": "cast with tf.cast to a dtype varflow has",
     "to_complex128": "cast with tf.cast to a dtype varflow has",
     "div_no_nan": "use tf.where(tf.equal(y, 0), tf.zeros_like(x), x / y)",
-    "lin_space": "use tf.range(n) * ((stop - start) / (n - 1)) + start",
-    "linspace": "use tf.range(n) * ((stop - start) / (n - 1)) + start",
     "GradientTape": "use tf.gradients in a graph",
 }
 

@@ -337,6 +337,42 @@ def _hvd():
     return hvd
 
 
+# TF1's special functions and guarded binary ops (special_math_ops.cc), SelectV2.
+CASES.update(
+    {
+        "Tan": (tf.tan, [u(4, lo=-1.2, hi=1.2)]),
+        "Asin": (tf.asin, [u(4, lo=-0.9, hi=0.9)]),
+        "Acos": (tf.acos, [u(4, lo=-0.9, hi=0.9)]),
+        "Atan": (tf.atan, [u(4)]),
+        "Sinh": (tf.sinh, [u(4)]),
+        "Cosh": (tf.cosh, [u(4)]),
+        "Asinh": (tf.asinh, [u(4)]),
+        "Acosh": (tf.acosh, [u(4, lo=1.2, hi=4.0)]),
+        "Atanh": (tf.atanh, [u(4, lo=-0.9, hi=0.9)]),
+        "Erf": (tf.erf, [u(4)]),
+        "Erfc": (tf.erfc, [u(4)]),
+        "Lgamma": (tf.lgamma, [u(4, lo=0.3, hi=5.0)]),
+        "Digamma": (tf.digamma, [u(4, lo=0.3, hi=5.0)]),
+        "Softsign": (tf.nn.softsign, [away(4)]),
+        "Atan2": (tf.atan2, [u(2, 3), away(3)]),
+        "Xlogy": (tf.math.xlogy, [u(2, 3), u(3, lo=0.2, hi=3.0)]),
+        "Xdivy": (tf.math.xdivy, [u(2, 3), away(2, 1)]),
+        "Zeta": (
+            lambda q: tf.math.zeta(tf.constant([2.0, 3.5, 5.0], tf.float64), q),
+            [u(3, lo=0.5, hi=3.0)],
+        ),
+        "Polygamma": (
+            lambda x: tf.math.polygamma(tf.constant([0.0, 1.0, 2.0], tf.float64), x),
+            [u(3, lo=0.5, hi=3.0)],
+        ),
+        "SelectV2": (
+            lambda t, e: tf.where_v2(tf.constant([[True], [False]]), t, e),
+            [u(2, 3), u(3)],
+        ),
+    }
+)
+
+
 CASES.update(
     {
         "HorovodAllreduce": (lambda x: _hvd().allreduce(x * x), [u(2, 3)]),

@@ -23,6 +23,12 @@ namespace varflow::ops {
 // Abs(x) -> y.
 Output Abs(Output x, const std::string& name = "");
 
+// Acos(x) -> y.
+Output Acos(Output x, const std::string& name = "");
+
+// Acosh(x) -> y.
+Output Acosh(Output x, const std::string& name = "");
+
 // Add(x, y) -> z.
 Output Add(Output x, Output y, const std::string& name = "");
 
@@ -589,6 +595,12 @@ struct AsStringAttrs {
 // AsString(input) -> output. Each element as text, with TF's printf formats.
 Output AsString(Output input, const AsStringAttrs& attrs = {}, const std::string& name = "");
 
+// Asin(x) -> y.
+Output Asin(Output x, const std::string& name = "");
+
+// Asinh(x) -> y.
+Output Asinh(Output x, const std::string& name = "");
+
 // Optional attributes of Assign.
 struct AssignAttrs {
   // require value to have the variable's shape
@@ -642,6 +654,15 @@ Output AssignSub(
     Output value,
     const AssignSubAttrs& attrs = {},
     const std::string& name = "");
+
+// Atan(x) -> y.
+Output Atan(Output x, const std::string& name = "");
+
+// Atan2(y, x) -> z.
+Output Atan2(Output y, Output x, const std::string& name = "");
+
+// Atanh(x) -> y.
+Output Atanh(Output x, const std::string& name = "");
 
 // Optional attributes of AvgPool.
 struct AvgPoolAttrs {
@@ -742,6 +763,9 @@ Output BiasAdd(
     Output bias,
     const BiasAddAttrs& attrs = {},
     const std::string& name = "");
+
+// Bincount(arr, size, weights) -> bins.
+Output Bincount(Output arr, Output size, Output weights, const std::string& name = "");
 
 // BroadcastTo(input, shape) -> output.
 Output BroadcastTo(Output input, Output shape, const std::string& name = "");
@@ -923,6 +947,9 @@ Output Conv2DBackpropInput(
 // Cos(x) -> y.
 Output Cos(Output x, const std::string& name = "");
 
+// Cosh(x) -> y.
+Output Cosh(Output x, const std::string& name = "");
+
 // CountUpTo(ref) -> output. limit (int): the count that raises OutOfRange.
 Output CountUpTo(Output ref, const int64_t& limit, const std::string& name = "");
 
@@ -1057,6 +1084,9 @@ Output DepthwiseConv2dNativeBackpropInput(
     const DepthwiseConv2dNativeBackpropInputAttrs& attrs = {},
     const std::string& name = "");
 
+// Digamma(x) -> y.
+Output Digamma(Output x, const std::string& name = "");
+
 // Div(x, y) -> z.
 Output Div(Output x, Output y, const std::string& name = "");
 
@@ -1082,6 +1112,12 @@ Output EnsureShape(Output input, const ::varflow::Shape& shape, const std::strin
 
 // Equal(x, y) -> z.
 Output Equal(Output x, Output y, const std::string& name = "");
+
+// Erf(x) -> y.
+Output Erf(Output x, const std::string& name = "");
+
+// Erfc(x) -> y.
+Output Erfc(Output x, const std::string& name = "");
 
 // Exp(x) -> y.
 Output Exp(Output x, const std::string& name = "");
@@ -1197,6 +1233,15 @@ Output InitializedValue(Output ref, Output initial_value, const std::string& nam
 
 // InvertPermutation(x) -> y.
 Output InvertPermutation(Output x, const std::string& name = "");
+
+// IsFinite(x) -> y.
+Output IsFinite(Output x, const std::string& name = "");
+
+// IsInf(x) -> y.
+Output IsInf(Output x, const std::string& name = "");
+
+// IsNan(x) -> y.
+Output IsNan(Output x, const std::string& name = "");
 
 // IsVariableInitialized(ref) -> is_initialized.
 Output IsVariableInitialized(Output ref, const std::string& name = "");
@@ -1367,6 +1412,12 @@ Output Less(Output x, Output y, const std::string& name = "");
 
 // LessEqual(x, y) -> z.
 Output LessEqual(Output x, Output y, const std::string& name = "");
+
+// Lgamma(x) -> y.
+Output Lgamma(Output x, const std::string& name = "");
+
+// LinSpace(start, stop, num) -> output.
+Output LinSpace(Output start, Output stop, Output num, const std::string& name = "");
 
 // Optional attributes of ListDiff.
 struct ListDiffAttrs {
@@ -2104,6 +2155,34 @@ Output MultiApplyRMSProp(
     const MultiApplyRMSPropAttrs& attrs = {},
     const std::string& name = "");
 
+// Optional attributes of Multinomial.
+struct MultinomialAttrs {
+  // op-level seed (0 with seed2 0: seeded from the OS)
+  int64_t seed = int64_t{0};
+  // second seed, from the graph seed
+  int64_t seed2 = int64_t{0};
+  // int32 or int64
+  ::varflow::DType output_dtype = ::varflow::DType::kInt64;
+  MultinomialAttrs& with_seed(int64_t value) {
+    seed = std::move(value);
+    return *this;
+  }
+  MultinomialAttrs& with_seed2(int64_t value) {
+    seed2 = std::move(value);
+    return *this;
+  }
+  MultinomialAttrs& with_output_dtype(::varflow::DType value) {
+    output_dtype = std::move(value);
+    return *this;
+  }
+};
+// Multinomial(logits, num_samples) -> output.
+Output Multinomial(
+    Output logits,
+    Output num_samples,
+    const MultinomialAttrs& attrs = {},
+    const std::string& name = "");
+
 // Neg(x) -> y.
 Output Neg(Output x, const std::string& name = "");
 
@@ -2220,6 +2299,9 @@ Output PlaceholderWithDefault(
     Output input,
     const ::varflow::Shape& shape,
     const std::string& name = "");
+
+// Polygamma(a, x) -> z.
+Output Polygamma(Output a, Output x, const std::string& name = "");
 
 // Pow(x, y) -> z.
 Output Pow(Output x, Output y, const std::string& name = "");
@@ -2527,6 +2609,9 @@ Output ReverseSequence(
 // ReverseV2(tensor, axis) -> output.
 Output ReverseV2(Output tensor, Output axis, const std::string& name = "");
 
+// Rint(x) -> y.
+Output Rint(Output x, const std::string& name = "");
+
 // Roll(input, shift, axis) -> output.
 Output Roll(Output input, Output shift, Output axis, const std::string& name = "");
 
@@ -2574,6 +2659,9 @@ Output ScheduleStandardNormal(
 // Select(condition, t, e) -> output.
 Output Select(Output condition, Output t, Output e, const std::string& name = "");
 
+// SelectV2(condition, t, e) -> output.
+Output SelectV2(Output condition, Output t, Output e, const std::string& name = "");
+
 // Selu(features) -> activations.
 Output Selu(Output features, const std::string& name = "");
 
@@ -2604,6 +2692,9 @@ Output Sign(Output x, const std::string& name = "");
 // Sin(x) -> y.
 Output Sin(Output x, const std::string& name = "");
 
+// Sinh(x) -> y.
+Output Sinh(Output x, const std::string& name = "");
+
 // Optional attributes of Size.
 struct SizeAttrs {
   // int32 or int64
@@ -2630,6 +2721,9 @@ Output Softplus(Output x, const std::string& name = "");
 
 // SoftplusGrad(gradients, features) -> z.
 Output SoftplusGrad(Output gradients, Output features, const std::string& name = "");
+
+// Softsign(features) -> activations.
+Output Softsign(Output features, const std::string& name = "");
 
 // SparseAdd(a_indices, a_values, a_shape, b_indices, b_values, b_shape, thresh) -> sum_indices,
 // sum_values, sum_shape. The sum of two ordered SparseTensors of one shape; sums below thresh in
@@ -3085,6 +3179,9 @@ Output Sum(
 // SumToShape(input, shape) -> output.
 Output SumToShape(Output input, Output shape, const std::string& name = "");
 
+// Tan(x) -> y.
+Output Tan(Output x, const std::string& name = "");
+
 // Tanh(x) -> y.
 Output Tanh(Output x, const std::string& name = "");
 
@@ -3171,6 +3268,9 @@ Output Transpose(Output x, Output perm, const std::string& name = "");
 
 // TruncateDiv(x, y) -> z.
 Output TruncateDiv(Output x, Output y, const std::string& name = "");
+
+// TruncateMod(x, y) -> z.
+Output TruncateMod(Output x, Output y, const std::string& name = "");
 
 // Optional attributes of TruncatedNormal.
 struct TruncatedNormalAttrs {
@@ -3275,7 +3375,16 @@ Output While(
     const WhileAttrs& attrs = {},
     const std::string& name = "");
 
+// Xdivy(x, y) -> z.
+Output Xdivy(Output x, Output y, const std::string& name = "");
+
+// Xlogy(x, y) -> z.
+Output Xlogy(Output x, Output y, const std::string& name = "");
+
 // ZerosLike(x) -> y.
 Output ZerosLike(Output x, const std::string& name = "");
+
+// Zeta(x, q) -> z.
+Output Zeta(Output x, Output q, const std::string& name = "");
 
 }  // namespace varflow::ops

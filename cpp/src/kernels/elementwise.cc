@@ -19,6 +19,7 @@ const char* const kUnaryNames[] = {VF_UNARY_OPS(VF_NAME)};
 const char* const kBinaryKinds[] = {
 #define VF_KIND(name, dtypes, expr) #dtypes,
     VF_BINARY_OPS(VF_KIND)};
+const char* const kUnaryKinds[] = {VF_UNARY_OPS(VF_KIND)};
 #undef VF_KIND
 }  // namespace
 
@@ -50,6 +51,10 @@ const char* unary_op_name(UnaryOp op) { return kUnaryNames[static_cast<int>(op)]
 DType binary_result_dtype(BinaryOp op, DType input) {
   std::string kind = kBinaryKinds[static_cast<int>(op)];
   return (kind == "Compare" || kind == "Equality") ? DType::kBool : input;
+}
+
+DType unary_result_dtype(UnaryOp op, DType input) {
+  return std::string(kUnaryKinds[static_cast<int>(op)]) == "FloatPredicate" ? DType::kBool : input;
 }
 
 // The tables cover the classic dtypes only (kNumDTypes): any other one has no loop.
@@ -146,8 +151,8 @@ void binary(BinaryOp op, const Tensor& a, const Tensor& b, Tensor& out, ThreadPo
                         : nullptr;
   VF_CHECK(loop != nullptr, ErrorCode::kInvalidArgument, binary_op_name(op),
            " is not defined for dtype ", dtype_name(a.dtype()));
-  if (is_integer(a.dtype()) &&
-      (op == BinaryOp::kDiv || op == BinaryOp::kFloorDiv || op == BinaryOp::kFloorMod)) {
+  if (is_integer(a.dtype()) && (op == BinaryOp::kDiv || op == BinaryOp::kFloorDiv ||
+                                op == BinaryOp::kFloorMod || op == BinaryOp::kTruncateMod)) {
     VF_CHECK(!any_integer(b, [](auto v) { return v == 0; }), ErrorCode::kInvalidArgument,
              "Integer division by zero");
   }
@@ -218,10 +223,11 @@ void unary(UnaryOp op, const Tensor& a, Tensor& out, ThreadPool& pool,
   VF_CHECK(loop != nullptr, ErrorCode::kInvalidArgument, unary_op_name(op),
            " is not defined for dtype ", dtype_name(a.dtype()));
   const size_t size = dtype_size(a.dtype());
+  const size_t out_size = dtype_size(out.dtype());  // bool for the FloatPredicate ops
   const char* pa = static_cast<const char*>(a.raw());
   char* po = static_cast<char*>(out.raw());
   pool.parallel_for(a.num_elements(), kGrain, [&](int64_t begin, int64_t end) {
-    loop(pa + static_cast<size_t>(begin) * size, po + static_cast<size_t>(begin) * size,
+    loop(pa + static_cast<size_t>(begin) * size, po + static_cast<size_t>(begin) * out_size,
          end - begin);
   });
 }

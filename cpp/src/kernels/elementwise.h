@@ -12,7 +12,8 @@
 namespace varflow::kernels {
 
 // X(Name, dtypes, expression in a and b). dtypes: Numeric (ints and floats), Float,
-// Compare (numeric in, bool out), Equality (any in, bool out), Logical (bool). Integer
+// Compare (numeric in, bool out), Equality (any in, bool out), Logical (bool); unary ones
+// also FloatPredicate (float in, bool out). Integer
 // arithmetic wraps (kernels/wrapping.h), as in TF1.
 #define VF_BINARY_OPS(X)                                                  \
   X(Add, Numeric, wrap_add(a, b))                                         \
@@ -42,7 +43,14 @@ namespace varflow::kernels {
   X(RsqrtGrad, Float, b* T(-0.5) * a * a * a)                             \
   X(ReciprocalGrad, Float, -b * a * a)                                    \
   X(SoftplusGrad, Float, a / (T(1) + vmath::exp(-b)))                     \
-  X(EluGrad, Float, (b > T(0) ? a : a * (b + T(1))))
+  X(EluGrad, Float, (b > T(0) ? a : a * (b + T(1))))                      \
+  /* TF1's special and guarded ops (special_functions.h) */               \
+  X(Atan2, Float, std::atan2(a, b))                                       \
+  X(Xlogy, Float, special::xlogy(a, b))                                   \
+  X(Xdivy, Float, special::xdivy(a, b))                                   \
+  X(TruncateMod, Numeric, truncate_mod(a, b))                             \
+  X(Zeta, Float, special::zeta(a, b))                                     \
+  X(Polygamma, Float, special::polygamma(a, b))
 
 #define VF_UNARY_OPS(X)                                                           \
   X(Neg, Numeric, wrap_neg(a))                                                    \
@@ -67,7 +75,27 @@ namespace varflow::kernels {
   X(Floor, Float, std::floor(a))                                                  \
   X(Ceil, Float, std::ceil(a))                                                    \
   X(Round, Float, std::nearbyint(a))                                              \
-  X(LogicalNot, Logical, !a)
+  X(LogicalNot, Logical, !a)                                                      \
+  /* TF1's trigonometric, hyperbolic and special functions */                     \
+  X(Tan, Float, std::tan(a))                                                      \
+  X(Asin, Float, std::asin(a))                                                    \
+  X(Acos, Float, std::acos(a))                                                    \
+  X(Atan, Float, std::atan(a))                                                    \
+  X(Sinh, Float, std::sinh(a))                                                    \
+  X(Cosh, Float, std::cosh(a))                                                    \
+  X(Asinh, Float, std::asinh(a))                                                  \
+  X(Acosh, Float, std::acosh(a))                                                  \
+  X(Atanh, Float, std::atanh(a))                                                  \
+  X(Erf, Float, std::erf(a))                                                      \
+  X(Erfc, Float, std::erfc(a))                                                    \
+  X(Lgamma, Float, special::lgamma(a))                                            \
+  X(Digamma, Float, special::digamma(a))                                          \
+  X(Rint, Float, std::nearbyint(a)) /* half to even, as Round */                  \
+  X(Softsign, Float, a / (T(1) + std::abs(a)))                                    \
+  /* FloatPredicate: float in, bool out */                                        \
+  X(IsNan, FloatPredicate, std::isnan(a))                                         \
+  X(IsInf, FloatPredicate, std::isinf(a))                                         \
+  X(IsFinite, FloatPredicate, std::isfinite(a))
 
 enum class BinaryOp : int {
 #define VF_ENUM(name, dtypes, expr) k##name,
@@ -106,6 +134,7 @@ const ElementwiseTable& elementwise_table();
 const char* binary_op_name(BinaryOp op);
 const char* unary_op_name(UnaryOp op);
 DType binary_result_dtype(BinaryOp op, DType input);
+DType unary_result_dtype(UnaryOp op, DType input);
 bool binary_supports(BinaryOp op, DType dtype);
 bool unary_supports(UnaryOp op, DType dtype);
 

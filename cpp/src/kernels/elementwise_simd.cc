@@ -4,6 +4,7 @@
 #include <type_traits>
 
 #include "kernels/elementwise.h"
+#include "kernels/special_functions.h"
 #include "kernels/vector_math.h"
 #include "kernels/wrapping.h"
 
@@ -43,6 +44,17 @@ inline T floor_mod(T a, T b) {
   } else {
     T r = std::fmod(a, b);
     return (r != 0 && ((r < 0) != (b < 0))) ? r + b : r;
+  }
+}
+
+// The remainder of truncate_div: the sign of `a`, as C's % and std::fmod (TF's TruncateMod).
+template <typename T>
+inline T truncate_mod(T a, T b) {
+  if constexpr (std::is_integral_v<T>) {
+    if (b == T(-1) || b == T(0)) return T(0);
+    return a % b;
+  } else {
+    return std::fmod(a, b);
   }
 }
 
@@ -113,11 +125,11 @@ void binary_loop(const void* a_raw, int64_t a_stride, const void* b_raw, int64_t
   }
 }
 
-template <typename F, typename T>
+template <typename F, typename T, typename R = T>
 void unary_loop(const void* a_raw, void* out_raw, int64_t n) {
   const T* __restrict a = static_cast<const T*>(a_raw);
-  T* __restrict out = static_cast<T*>(out_raw);
-  for (int64_t i = 0; i < n; ++i) out[i] = static_cast<T>(F::apply(a[i]));
+  R* __restrict out = static_cast<R*>(out_raw);
+  for (int64_t i = 0; i < n; ++i) out[i] = static_cast<R>(F::apply(a[i]));
 }
 
 constexpr int idx(DType d) { return static_cast<int>(d); }
@@ -128,6 +140,7 @@ struct Float {};
 struct Compare {};
 struct Equality {};
 struct Logical {};
+struct FloatPredicate {};
 
 template <typename F, typename Kind>
 void fill_binary(BinaryLoop* row) {
@@ -152,6 +165,9 @@ template <typename F, typename Kind>
 void fill_unary(UnaryLoop* row) {
   if constexpr (std::is_same_v<Kind, Logical>) {
     row[idx(DType::kBool)] = &unary_loop<F, bool>;
+  } else if constexpr (std::is_same_v<Kind, FloatPredicate>) {
+    row[idx(DType::kFloat32)] = &unary_loop<F, float, bool>;
+    row[idx(DType::kFloat64)] = &unary_loop<F, double, bool>;
   } else {
     row[idx(DType::kFloat32)] = &unary_loop<F, float>;
     row[idx(DType::kFloat64)] = &unary_loop<F, double>;

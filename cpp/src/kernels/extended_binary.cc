@@ -123,7 +123,7 @@ void extended_binary(BinaryOp op, const Tensor& a, const Tensor& b, Tensor& out,
 void extended_unary(UnaryOp op, const Tensor& a, Tensor& out, ThreadPool& pool,
                     const ElementwiseTable& table) {
   const Tensor wa = a.cast(compute_dtype(a.dtype()));
-  Tensor result(wa.dtype(), out.dims());
+  Tensor result(unary_result_dtype(op, wa.dtype()), out.dims());
   unary(op, wa, result, pool, table);
   store(result, out);
 }

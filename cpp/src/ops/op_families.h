@@ -39,6 +39,9 @@ void register_sparse_ops(OpRegistry& registry);
 void register_sparse_segment_ops(OpRegistry& registry);
 void register_string_split_ops(OpRegistry& registry);
 void register_regex_ops(OpRegistry& registry);
+void register_special_math_ops(OpRegistry& registry);
+void register_array_math_ops(OpRegistry& registry);
+void register_multinomial_ops(OpRegistry& registry);
 
 inline void register_all_ops(OpRegistry& registry) {
   register_array_ops(registry);
@@ -71,6 +74,9 @@ inline void register_all_ops(OpRegistry& registry) {
   register_sparse_segment_ops(registry);
   register_string_split_ops(registry);
   register_regex_ops(registry);
+  register_special_math_ops(registry);
+  register_array_math_ops(registry);
+  register_multinomial_ops(registry);
 }
 
 }  // namespace varflow::ops

@@ -20,6 +20,18 @@ Output Abs(Output x, const std::string& name) {
   return node->output(0);
 }
 
+Output Acos(Output x, const std::string& name) {
+  AttrMap op_attrs;
+  Node* node = x.graph().add_node("Acos", {x}, std::move(op_attrs), name);
+  return node->output(0);
+}
+
+Output Acosh(Output x, const std::string& name) {
+  AttrMap op_attrs;
+  Node* node = x.graph().add_node("Acosh", {x}, std::move(op_attrs), name);
+  return node->output(0);
+}
+
 Output Add(Output x, Output y, const std::string& name) {
   AttrMap op_attrs;
   Node* node = x.graph().add_node("Add", {x, y}, std::move(op_attrs), name);
@@ -599,6 +611,18 @@ Output AsString(Output input, const AsStringAttrs& attrs, const std::string& nam
   return node->output(0);
 }
 
+Output Asin(Output x, const std::string& name) {
+  AttrMap op_attrs;
+  Node* node = x.graph().add_node("Asin", {x}, std::move(op_attrs), name);
+  return node->output(0);
+}
+
+Output Asinh(Output x, const std::string& name) {
+  AttrMap op_attrs;
+  Node* node = x.graph().add_node("Asinh", {x}, std::move(op_attrs), name);
+  return node->output(0);
+}
+
 Output Assign(Output ref, Output value, const AssignAttrs& attrs, const std::string& name) {
   AttrMap op_attrs;
   op_attrs.set("validate_shape", attrs.validate_shape);
@@ -618,6 +642,24 @@ Output AssignSub(Output ref, Output value, const AssignSubAttrs& attrs, const st
   AttrMap op_attrs;
   op_attrs.set("use_locking", attrs.use_locking);
   Node* node = ref.graph().add_node("AssignSub", {ref, value}, std::move(op_attrs), name);
+  return node->output(0);
+}
+
+Output Atan(Output x, const std::string& name) {
+  AttrMap op_attrs;
+  Node* node = x.graph().add_node("Atan", {x}, std::move(op_attrs), name);
+  return node->output(0);
+}
+
+Output Atan2(Output y, Output x, const std::string& name) {
+  AttrMap op_attrs;
+  Node* node = y.graph().add_node("Atan2", {y, x}, std::move(op_attrs), name);
+  return node->output(0);
+}
+
+Output Atanh(Output x, const std::string& name) {
+  AttrMap op_attrs;
+  Node* node = x.graph().add_node("Atanh", {x}, std::move(op_attrs), name);
   return node->output(0);
 }
 
@@ -679,6 +721,12 @@ Output BiasAdd(Output value, Output bias, const BiasAddAttrs& attrs, const std::
   AttrMap op_attrs;
   op_attrs.set("data_format", attrs.data_format);
   Node* node = value.graph().add_node("BiasAdd", {value, bias}, std::move(op_attrs), name);
+  return node->output(0);
+}
+
+Output Bincount(Output arr, Output size, Output weights, const std::string& name) {
+  AttrMap op_attrs;
+  Node* node = arr.graph().add_node("Bincount", {arr, size, weights}, std::move(op_attrs), name);
   return node->output(0);
 }
 
@@ -828,6 +876,12 @@ Output Cos(Output x, const std::string& name) {
   return node->output(0);
 }
 
+Output Cosh(Output x, const std::string& name) {
+  AttrMap op_attrs;
+  Node* node = x.graph().add_node("Cosh", {x}, std::move(op_attrs), name);
+  return node->output(0);
+}
+
 Output CountUpTo(Output ref, const int64_t& limit, const std::string& name) {
   AttrMap op_attrs;
   op_attrs.set("limit", limit);
@@ -921,6 +975,12 @@ Output DepthwiseConv2dNativeBackpropInput(
   return node->output(0);
 }
 
+Output Digamma(Output x, const std::string& name) {
+  AttrMap op_attrs;
+  Node* node = x.graph().add_node("Digamma", {x}, std::move(op_attrs), name);
+  return node->output(0);
+}
+
 Output Div(Output x, Output y, const std::string& name) {
   AttrMap op_attrs;
   Node* node = x.graph().add_node("Div", {x, y}, std::move(op_attrs), name);
@@ -972,6 +1032,18 @@ Output EnsureShape(Output input, const ::varflow::Shape& shape, const std::strin
 Output Equal(Output x, Output y, const std::string& name) {
   AttrMap op_attrs;
   Node* node = x.graph().add_node("Equal", {x, y}, std::move(op_attrs), name);
+  return node->output(0);
+}
+
+Output Erf(Output x, const std::string& name) {
+  AttrMap op_attrs;
+  Node* node = x.graph().add_node("Erf", {x}, std::move(op_attrs), name);
+  return node->output(0);
+}
+
+Output Erfc(Output x, const std::string& name) {
+  AttrMap op_attrs;
+  Node* node = x.graph().add_node("Erfc", {x}, std::move(op_attrs), name);
   return node->output(0);
 }
 
@@ -1141,6 +1213,24 @@ Output InvertPermutation(Output x, const std::string& name) {
   return node->output(0);
 }
 
+Output IsFinite(Output x, const std::string& name) {
+  AttrMap op_attrs;
+  Node* node = x.graph().add_node("IsFinite", {x}, std::move(op_attrs), name);
+  return node->output(0);
+}
+
+Output IsInf(Output x, const std::string& name) {
+  AttrMap op_attrs;
+  Node* node = x.graph().add_node("IsInf", {x}, std::move(op_attrs), name);
+  return node->output(0);
+}
+
+Output IsNan(Output x, const std::string& name) {
+  AttrMap op_attrs;
+  Node* node = x.graph().add_node("IsNan", {x}, std::move(op_attrs), name);
+  return node->output(0);
+}
+
 Output IsVariableInitialized(Output ref, const std::string& name) {
   AttrMap op_attrs;
   Node* node = ref.graph().add_node("IsVariableInitialized", {ref}, std::move(op_attrs), name);
@@ -1290,6 +1380,18 @@ Output Less(Output x, Output y, const std::string& name) {
 Output LessEqual(Output x, Output y, const std::string& name) {
   AttrMap op_attrs;
   Node* node = x.graph().add_node("LessEqual", {x, y}, std::move(op_attrs), name);
+  return node->output(0);
+}
+
+Output Lgamma(Output x, const std::string& name) {
+  AttrMap op_attrs;
+  Node* node = x.graph().add_node("Lgamma", {x}, std::move(op_attrs), name);
+  return node->output(0);
+}
+
+Output LinSpace(Output start, Output stop, Output num, const std::string& name) {
+  AttrMap op_attrs;
+  Node* node = start.graph().add_node("LinSpace", {start, stop, num}, std::move(op_attrs), name);
   return node->output(0);
 }
 
@@ -1850,6 +1952,24 @@ Output MultiApplyRMSProp(
   return node->output(0);
 }
 
+Output Multinomial(
+    Output logits,
+    Output num_samples,
+    const MultinomialAttrs& attrs,
+    const std::string& name) {
+  AttrMap op_attrs;
+  op_attrs.set("seed", attrs.seed);
+  op_attrs.set("seed2", attrs.seed2);
+  op_attrs.set("output_dtype", attrs.output_dtype);
+  Node* node = logits.graph().add_node(
+    "Multinomial",
+    {logits,
+    num_samples},
+    std::move(op_attrs),
+    name);
+  return node->output(0);
+}
+
 Output Neg(Output x, const std::string& name) {
   AttrMap op_attrs;
   Node* node = x.graph().add_node("Neg", {x}, std::move(op_attrs), name);
@@ -1966,6 +2086,12 @@ Output PlaceholderWithDefault(
   AttrMap op_attrs;
   op_attrs.set("shape", shape);
   Node* node = input.graph().add_node("PlaceholderWithDefault", {input}, std::move(op_attrs), name);
+  return node->output(0);
+}
+
+Output Polygamma(Output a, Output x, const std::string& name) {
+  AttrMap op_attrs;
+  Node* node = a.graph().add_node("Polygamma", {a, x}, std::move(op_attrs), name);
   return node->output(0);
 }
 
@@ -2300,6 +2426,12 @@ Output ReverseV2(Output tensor, Output axis, const std::string& name) {
   return node->output(0);
 }
 
+Output Rint(Output x, const std::string& name) {
+  AttrMap op_attrs;
+  Node* node = x.graph().add_node("Rint", {x}, std::move(op_attrs), name);
+  return node->output(0);
+}
+
 Output Roll(Output input, Output shift, Output axis, const std::string& name) {
   AttrMap op_attrs;
   Node* node = input.graph().add_node("Roll", {input, shift, axis}, std::move(op_attrs), name);
@@ -2354,6 +2486,12 @@ Output Select(Output condition, Output t, Output e, const std::string& name) {
   return node->output(0);
 }
 
+Output SelectV2(Output condition, Output t, Output e, const std::string& name) {
+  AttrMap op_attrs;
+  Node* node = condition.graph().add_node("SelectV2", {condition, t, e}, std::move(op_attrs), name);
+  return node->output(0);
+}
+
 Output Selu(Output features, const std::string& name) {
   AttrMap op_attrs;
   Node* node = features.graph().add_node("Selu", {features}, std::move(op_attrs), name);
@@ -2402,6 +2540,12 @@ Output Sin(Output x, const std::string& name) {
   return node->output(0);
 }
 
+Output Sinh(Output x, const std::string& name) {
+  AttrMap op_attrs;
+  Node* node = x.graph().add_node("Sinh", {x}, std::move(op_attrs), name);
+  return node->output(0);
+}
+
 Output Size(Output input, const SizeAttrs& attrs, const std::string& name) {
   AttrMap op_attrs;
   op_attrs.set("out_type", attrs.out_type);
@@ -2446,6 +2590,12 @@ Output SoftplusGrad(Output gradients, Output features, const std::string& name) 
     features},
     std::move(op_attrs),
     name);
+  return node->output(0);
+}
+
+Output Softsign(Output features, const std::string& name) {
+  AttrMap op_attrs;
+  Node* node = features.graph().add_node("Softsign", {features}, std::move(op_attrs), name);
   return node->output(0);
 }
 
@@ -2933,6 +3083,12 @@ Output SumToShape(Output input, Output shape, const std::string& name) {
   return node->output(0);
 }
 
+Output Tan(Output x, const std::string& name) {
+  AttrMap op_attrs;
+  Node* node = x.graph().add_node("Tan", {x}, std::move(op_attrs), name);
+  return node->output(0);
+}
+
 Output Tanh(Output x, const std::string& name) {
   AttrMap op_attrs;
   Node* node = x.graph().add_node("Tanh", {x}, std::move(op_attrs), name);
@@ -3046,6 +3202,12 @@ Output TruncateDiv(Output x, Output y, const std::string& name) {
   return node->output(0);
 }
 
+Output TruncateMod(Output x, Output y, const std::string& name) {
+  AttrMap op_attrs;
+  Node* node = x.graph().add_node("TruncateMod", {x, y}, std::move(op_attrs), name);
+  return node->output(0);
+}
+
 Output TruncatedNormal(Output shape, const TruncatedNormalAttrs& attrs, const std::string& name) {
   AttrMap op_attrs;
   op_attrs.set("dtype", attrs.dtype);
@@ -3113,9 +3275,27 @@ Output While(
   return node->output(0);
 }
 
+Output Xdivy(Output x, Output y, const std::string& name) {
+  AttrMap op_attrs;
+  Node* node = x.graph().add_node("Xdivy", {x, y}, std::move(op_attrs), name);
+  return node->output(0);
+}
+
+Output Xlogy(Output x, Output y, const std::string& name) {
+  AttrMap op_attrs;
+  Node* node = x.graph().add_node("Xlogy", {x, y}, std::move(op_attrs), name);
+  return node->output(0);
+}
+
 Output ZerosLike(Output x, const std::string& name) {
   AttrMap op_attrs;
   Node* node = x.graph().add_node("ZerosLike", {x}, std::move(op_attrs), name);
+  return node->output(0);
+}
+
+Output Zeta(Output x, Output q, const std::string& name) {
+  AttrMap op_attrs;
+  Node* node = x.graph().add_node("Zeta", {x, q}, std::move(op_attrs), name);
   return node->output(0);
 }
 
