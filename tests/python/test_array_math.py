@@ -254,3 +254,9 @@ def test_multinomial_with_only_a_graph_seed_repeats_in_a_new_graph():
 
     np.testing.assert_array_equal(draw(11), draw(11))
     assert (draw(11) != draw(12)).any()
+
+
+def test_cumprod_matches_tf():
+    x = np.arange(1.0, 7.0).reshape(2, 3)
+    got = run(tf.math.cumprod(x, axis=1, exclusive=True))
+    np.testing.assert_array_equal(got, FIXTURES["cumprod"])
