@@ -106,6 +106,20 @@ void add_region_attrs(const Node& node, pb::NodeDefProto& proto) {
   proto.attr["_gradient_regions"] = std::move(gradient);
 }
 
+void rename_region_tensors(pb::NodeDefProto& proto,
+                           const std::function<std::string(const std::string&)>& rename) {
+  for (const char* key : {"_then_results", "_else_results", "_loop_vars", "_loop_results"}) {
+    auto it = proto.attr.find(key);
+    if (it != proto.attr.end())
+      for (std::string& name : it->second.list.s) name = rename(name);
+  }
+  auto condition = proto.attr.find("_loop_condition");
+  if (condition != proto.attr.end()) condition->second.s = rename(condition->second.s);
+  auto saved = proto.attr.find("tensor_name");
+  if (proto.op == "LoopSavedValue" && saved != proto.attr.end())
+    saved->second.s = rename(saved->second.s);
+}
+
 RegionImport::RegionImport(const pb::GraphDefProto& graph_def) {
   std::map<int64_t, std::string> owner_of;
   for (const pb::NodeDefProto& node : graph_def.node) {

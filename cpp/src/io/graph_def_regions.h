@@ -12,6 +12,7 @@
 // importer makes new regions and renumbers them.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -24,6 +25,10 @@ namespace varflow::io {
 
 // Adds `node`'s region attributes (none for a top-level node outside control flow).
 void add_region_attrs(const Node& node, pb::NodeDefProto& proto);
+// Renames the tensors that region attributes (and a LoopSavedValue's tensor_name) name, as an
+// export under a scope renames the nodes and inputs.
+void rename_region_tensors(pb::NodeDefProto& proto,
+                           const std::function<std::string(const std::string&)>& rename);
 
 // Rebuilds the regions of one GraphDef while its nodes are imported (once per target graph:
 // the dry run's scratch graph, then the real one).

@@ -7,6 +7,7 @@
 #include "io/file_io.h"
 #include "io/graph_def_attr.h"
 #include "io/graph_def_export.h"
+#include "io/graph_def_regions.h"
 #include "io/graph_def_tf_ops.h"
 #include "varflow/graph_def.h"
 #include "varflow/op_registry.h"
@@ -110,6 +111,8 @@ pb::GraphDefProto scoped_graph_def(const Graph& graph, const MetaGraphExportOpti
     if (!in_scope(node.name, options.export_scope)) continue;
     node.name = strip_scope(node.name, options.export_scope);
     for (std::string& in : node.input) in = strip_scope(in, options.export_scope);
+    io::rename_region_tensors(
+        node, [&](const std::string& name) { return strip_scope(name, options.export_scope); });
     scoped.node.push_back(std::move(node));
   }
   return scoped;

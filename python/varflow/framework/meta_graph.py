@@ -157,7 +157,22 @@ def _scoped_graph_def(graph, export_scope, clear_devices):
             new.name = _strip_scope(node.name, export_scope)
             del new.input[:]
             new.input.extend(_strip_scope(i, export_scope) for i in node.input)
+            _strip_region_names(new, export_scope)
     return scoped
+
+
+def _strip_region_names(node, export_scope) -> None:
+    """The tensors a control-flow node's region attributes (and a LoopSavedValue's
+    tensor_name) name, without `export_scope` (as the C++ writer's rename_region_tensors)."""
+    for key in ("_then_results", "_else_results", "_loop_vars", "_loop_results"):
+        if key in node.attr:
+            names = [_strip_scope(n.decode(), export_scope).encode() for n in node.attr[key].list.s]
+            del node.attr[key].list.s[:]
+            node.attr[key].list.s.extend(names)
+    keys = ["_loop_condition"] + (["tensor_name"] if node.op == "LoopSavedValue" else [])
+    for key in keys:
+        if key in node.attr:
+            node.attr[key].s = _strip_scope(node.attr[key].s.decode(), export_scope).encode()
 
 
 def _strip_default_attrs(graph_def) -> None:
