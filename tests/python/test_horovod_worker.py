@@ -127,7 +127,7 @@ def scenario_overlap(tf, hvd, out):
     takes milliseconds; with HOROVOD_TIMELINE set, rank 0's timeline shows what the ranks did
     meanwhile."""
     rng = np.random.RandomState(hvd.rank())
-    x = tf.constant(rng.rand(256, 1024).astype(np.float32))
+    x = tf.constant(rng.rand(512, 1024).astype(np.float32))
     w1 = tf.Variable(rng.rand(1024, 1024).astype(np.float32) * 0.01, name="w1")
     w2 = tf.Variable(rng.rand(1024, 16).astype(np.float32) * 0.01, name="w2")
     b2 = tf.Variable(np.zeros(16, np.float32), name="b2")
@@ -136,7 +136,7 @@ def scenario_overlap(tf, hvd, out):
     train = hvd.DistributedOptimizer(tf.train.GradientDescentOptimizer(0.1)).minimize(loss)
     with tf.Session(config=tf.ConfigProto(intra_op_parallelism_threads=1)) as sess:
         sess.run(tf.global_variables_initializer())
-        for _ in range(6):
+        for _ in range(10):
             sess.run(train)
         np.savez(out, b2=sess.run(b2))
     hvd.shutdown()  # writes the timeline

@@ -215,6 +215,15 @@ class Runtime {
     return state_ == State::kRunning;
   }
 
+  // A kernel blocks on requests handed over earlier: the next round should not wait.
+  void hurry() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      urgent_ = true;
+    }
+    wake_.notify_all();
+  }
+
   void require_running() {
     std::lock_guard<std::mutex> lock(mu_);
     if (state_ == State::kNotStarted) raise(ErrorCode::kFailedPrecondition, kNotInitialized);
@@ -241,13 +250,18 @@ class Runtime {
     return version_;
   }
 
-  void submit(const std::vector<Request*>& requests) {
+  // `urgent`: a kernel waits for these now, so the next round starts at once; otherwise
+  // (asynchronous starts) they wait for the cycle's end or the next urgent hand-over, so that
+  // gradients finishing close together share a negotiation round and a fusion buffer.
+  void submit(const std::vector<Request*>& requests, bool urgent) {
     {
       std::lock_guard<std::mutex> lock(mu_);
       if (state_ == State::kRunning) {
         const Clock::time_point now = Clock::now();
         for (Request* r : requests) r->submitted = now;
         queue_.insert(queue_.end(), requests.begin(), requests.end());
+        if (!urgent) return;
+        urgent_ = true;
       } else {
         const bool before = state_ == State::kNotStarted;
         for (Request* r : requests)
@@ -354,7 +368,8 @@ class Runtime {
       bool stop = false;
       {
         std::unique_lock<std::mutex> lock(mu_);
-        wake_.wait_for(lock, cycle_, [&] { return !queue_.empty() || stop_requested_; });
+        wake_.wait_for(lock, cycle_, [&] { return urgent_ || stop_requested_; });
+        urgent_ = false;
         fresh.swap(queue_);
         stop = stop_requested_;
       }
@@ -723,6 +738,7 @@ class Runtime {
   std::condition_variable wake_;
   State state_ = State::kNotStarted;
   bool stop_requested_ = false;
+  bool urgent_ = false;  // a kernel is blocked on a collective: negotiate now
   ErrorCode stopped_code_ = ErrorCode::kFailedPrecondition;
   std::string stopped_reason_;
   std::vector<Request*> queue_;
@@ -765,7 +781,7 @@ void execute(const std::vector<Request*>& requests) {
   Batch batch;
   batch.remaining = requests.size();
   for (Request* r : requests) r->batch = &batch;
-  Runtime::get().submit(requests);
+  Runtime::get().submit(requests, true);
   wait_for(batch);
   for (Request* r : requests)
     if (r->failed) raise(r->code, r->error);
@@ -786,11 +802,12 @@ std::shared_ptr<Started> start(std::vector<Request> requests) {
     r.batch = &started->batch;
     pointers.push_back(&r);
   }
-  if (!pointers.empty()) Runtime::get().submit(pointers);
+  if (!pointers.empty()) Runtime::get().submit(pointers, false);
   return started;
 }
 
 void wait(Started& started) {
+  if (!started.finished()) Runtime::get().hurry();
   wait_for(started.batch);
   for (const Request& r : started.requests)
     if (r.failed) raise(r.code, r.error);

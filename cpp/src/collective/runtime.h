@@ -60,7 +60,9 @@ struct Started {
 };
 
 // Hands `requests` to the background thread and returns at once (failures before init or
-// after shutdown are recorded in the requests, raised by wait()).
+// after shutdown are recorded in the requests, raised by wait()). They join the next
+// negotiation round: at the end of the cycle (HOROVOD_CYCLE_TIME, 1 ms) or when a kernel
+// blocks on a collective (execute(), or wait() on requests not yet done), whichever is first.
 std::shared_ptr<Started> start(std::vector<Request> requests);
 // Blocks until every request of `started` is done and raises the first failure's error.
 void wait(Started& started);
