@@ -126,6 +126,8 @@ PYBIND11_MODULE(_core, m) {
       "Version, compiler, compiled and selected SIMD variants, BLAS and thread count.");
   m.def("set_num_threads", &varflow::set_num_threads, py::arg("n"),
         "Sets the intra-op thread pool size (0 = every core).");
+  m.def("owned_buffer_allocations", &varflow::owned_buffer_allocations,
+        "How many tensor buffers this process has allocated (a steady-state run adds none).");
 
   m.def(
       "registered_ops",

@@ -326,6 +326,10 @@ def explain_missing_gradients(arg0: Output, arg1: collections.abc.Sequence[tuple
     ...
 def gradients(ys: collections.abc.Sequence[Output], xs: collections.abc.Sequence[Output], grad_ys: collections.abc.Sequence[Output | None], stop_gradients: collections.abc.Sequence[Output], unconnected_zero: bool, name: str, gate_per_op: bool = False) -> list[Output | None]:
     ...
+def owned_buffer_allocations() -> int:
+    """
+    How many tensor buffers this process has allocated (a steady-state run adds none).
+    """
 def optimizer_specs() -> list[dict[str, typing.Any]]:
     """
     Every built-in optimizer's table entry (varflow/train/optimizer_specs.h) as plain data.

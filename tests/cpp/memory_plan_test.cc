@@ -4,7 +4,9 @@
 #include <cstring>
 
 #include "core/buffer_stats.h"
+#include "exec/fusion.h"
 #include "harness.h"
+#include "varflow/plan.h"
 #include "varflow/varflow.h"
 
 using namespace varflow;
@@ -53,20 +55,54 @@ Tensor chain_gradient(const char* mode, int64_t n, int runs = 2) {
 }  // namespace
 
 VF_TEST(steady_state_runs_allocate_no_buffers) {
-  // Forward only: the gradient's BroadcastTo kernel still makes a zeros tensor of its own
-  // each run (array_ops.cc), which is no plan buffer.
+  // Forward and gradient (whose BroadcastTo copies into a planned buffer), and a matmul.
   Chain chain(30, 5000);
   Output z = ops::matmul(
       ops::reshape(chain.y + ops::scalar<float>(*chain.graph, 1.0f),
                    ops::constant(*chain.graph, Tensor::from_vector<int32_t>({1, 1}, {2}))),
       ops::constant(*chain.graph, Tensor::from_vector<float>({2.0f}, {1, 1})));
+  for (const char* mode : {static_cast<const char*>(nullptr), "memory"}) {
+    Session session(chain.graph);  // plans are compiled (and VARFLOW_PLAN_OPTIMIZE read) once
+    if (mode) setenv("VARFLOW_PLAN_OPTIMIZE", mode, 1);
+    auto plan = session.prepare({chain.x}, {z, chain.y}, {});
+    Output seed = ops::op(
+        *chain.graph, "BroadcastTo",
+        {ops::reshape(chain.y, ops::constant(*chain.graph, Tensor::from_vector<int32_t>({1}, {1}))),
+         ops::constant(*chain.graph, Tensor::from_vector<int32_t>({5000}, {1}))});
+    auto grad_plan = session.prepare({chain.x}, {ops::reduce_sum(seed * chain.gx, {0})}, {});
+    unsetenv("VARFLOW_PLAN_OPTIMIZE");
+    const Tensor feed = ramp(5000);
+    for (int r = 0; r < 3; ++r) {
+      session.run(*plan, {feed});
+      session.run(*grad_plan, {feed});
+    }
+    const int64_t before = owned_buffer_allocations();
+    for (int r = 0; r < 10; ++r) {  // results dropped at once
+      session.run(*plan, {feed});
+      session.run(*grad_plan, {feed});
+    }
+    EXPECT_EQ(owned_buffer_allocations() - before, int64_t{0});
+  }
+}
+
+VF_TEST(chain_and_its_gradient_compile_into_two_fused_steps) {
+  // The reduction is not run (the gradient reads only its static shape); the forward chain is
+  // one fused step and its gradient another. The seed's BroadcastTo has no static shape (its
+  // shape is computed by ReducedShape at run time), so the gradient's chain starts after it.
+  Chain chain(60, 100000);
   Session session(chain.graph);
-  auto plan = session.prepare({chain.x}, {z, chain.y}, {});
-  const Tensor feed = ramp(5000);
-  for (int r = 0; r < 3; ++r) session.run(*plan, {feed});
-  const int64_t before = owned_buffer_allocations();
-  for (int r = 0; r < 10; ++r) session.run(*plan, {feed});  // results dropped at once
-  EXPECT_EQ(owned_buffer_allocations() - before, int64_t{0});
+  auto plan = session.prepare({chain.x}, {chain.gx}, {});
+  int fused = 0;
+  size_t fused_ops = 0;
+  for (const PlanStep& step : plan->steps) {
+    EXPECT_TRUE(step.node->type() != "Sum");
+    if (!step.fused) continue;
+    ++fused;
+    fused_ops += step.fused->ops.size();
+    EXPECT_TRUE(step.fused->tile * 4 * step.fused->num_registers <= 512 * 1024 + 16384);
+  }
+  EXPECT_EQ(fused, 2);
+  EXPECT_TRUE(fused_ops >= 60 + 39);
 }
 
 VF_TEST(intermediate_buffers_are_reused_within_a_run) {

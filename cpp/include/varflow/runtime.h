@@ -1,6 +1,7 @@
 // Process-wide runtime: the intra-op thread pool and the SIMD variant chosen at load time.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -21,5 +22,9 @@ BuildInfo build_info();
 // other threads: runs already under way finish on the pool they started with.
 void set_num_threads(int n);
 int num_threads();
+// How many owned tensor buffers this process has allocated so far (buffers of caller memory
+// not counted): read around runs, it shows that a compiled plan's steady-state runs
+// allocate none.
+int64_t owned_buffer_allocations();
 
 }  // namespace varflow

@@ -1,6 +1,8 @@
 #include "exec/fusion.h"
 
 #include <algorithm>
+#include <cstring>
+#include <limits>
 #include <string>
 #include <unordered_map>
 
@@ -11,8 +13,14 @@ namespace varflow {
 
 namespace {
 
-// Bytes of one scratch tile: a few of them stay in L1/L2 while a chain runs over them.
+// Bytes of one scratch tile: a few of them stay in L1/L2 while a chain runs over them; a chain
+// with many scratch values keeps them all within kScratchBytes (in L2), in tiles of at least
+// kMinTileBytes.
 constexpr int64_t kTileBytes = 16384;
+constexpr int64_t kMinTileBytes = 1024;
+constexpr int64_t kScratchBytes = 512 * 1024;
+// How many independent steps may be moved before a chain to join its parts.
+constexpr size_t kMaxHoisted = 64;
 // Elements of work (ops x elements) per thread-pool task, as the unfused kernels' grain.
 constexpr int64_t kGrainWork = 32768;
 
@@ -69,6 +77,25 @@ bool fusable_step(const PlanStep& step) {
          dense_fused_outputs(step) == 0 && step.node->output_shape(0).has_rank();
 }
 
+// A BroadcastTo of a float value to a fully known shape (a copy in the chain).
+bool broadcast_step(const PlanStep& step) {
+  if (step.control || step.fused || !step.node || !step.kernel) return false;
+  const Node& node = *step.node;
+  if (node.type() != "BroadcastTo" || node.inputs().size() != 2 || node.num_outputs() != 1)
+    return false;
+  const DType d = node.output_dtype(0);
+  return is_floating(d) && node.inputs()[0].dtype() == d && node.output_shape(0).fully_defined();
+}
+
+// A step that may run before a chain it sits in: no control flow, no state, no variable
+// access, and none of the chain's values among its inputs (checked by the caller).
+bool independent_step(const PlanStep& step) {
+  if (step.control || step.fused || !step.node || !step.kernel) return false;
+  const OpDef& def = step.node->op_def();
+  return !def.stateful && !def.is_variable && !def.is_placeholder && def.ref_inputs.empty() &&
+         !def.ref_input_rule && step.frozen_check_input < 0;
+}
+
 // An operand's role in a chain of static shape `shape`: 0 the full shape, P > 0 it broadcasts,
 // repeating its P elements (the chain's trailing dimensions, or P = 1 a single element), -1
 // neither (the step cannot join the chain).
@@ -103,6 +130,13 @@ struct ChainBuilder {
   std::unordered_map<int, int> external_of_slot;
 
   bool accepts(const PlanStep& step) const {
+    if (broadcast_step(step)) {
+      const Shape& out = step.node->output_shape(0);
+      if (!group->ops.empty() && (step.node->output_dtype(0) != group->dtype || out != shape))
+        return false;
+      if (value_of_slot.count(step.input_slots[0])) return true;
+      return operand_role(step.node->inputs()[0], out) >= 0;
+    }
     if (!fusable_step(step)) return false;
     if (group->ops.empty()) {
       bool full = false;
@@ -128,42 +162,59 @@ struct ChainBuilder {
     return full;
   }
 
+  bool empty() const { return group->ops.empty(); }
+
+  bool reads_chain_value(const PlanStep& step) const {
+    for (int s : step.input_slots)
+      if (value_of_slot.count(s)) return true;
+    return false;
+  }
+
+  // The external input index of `slot`, added with `period` if new.
+  int external(int slot, int64_t period, const Dims& dims) {
+    auto x = external_of_slot.find(slot);
+    if (x != external_of_slot.end()) return x->second;
+    const int k = static_cast<int>(fused.input_slots.size());
+    external_of_slot[slot] = k;
+    fused.input_slots.push_back(slot);
+    group->external_period.push_back(period);
+    group->external_dims.push_back(dims);
+    return k;
+  }
+
   void add(const PlanStep& step) {
     if (group->ops.empty()) {
       group->dtype = step.node->output_dtype(0);
       shape = step.node->output_shape(0);
+      group->static_known = shape.fully_defined();
+      if (group->static_known) group->static_dims = shape.dims();
     }
-    const TableEntry& e = *entry_of(*step.node);
+    const bool copy = broadcast_step(step);
+    const TableEntry* e = copy ? nullptr : entry_of(*step.node);
     const kernels::ElementwiseTable& table = kernels::elementwise_table();
     const int d = static_cast<int>(group->dtype);
     FusedOp op;
-    if (e.binary >= 0)
-      op.binary = table.binary[e.binary][d];
-    else
-      op.unary = table.unary[e.unary][d];
-    for (size_t i = 0; i < step.input_slots.size(); ++i) {
+    if (e && e->binary >= 0)
+      op.binary = table.binary[e->binary][d];
+    else if (e)
+      op.unary = table.unary[e->unary][d];
+    const size_t operands = copy ? 1 : step.input_slots.size();
+    for (size_t i = 0; i < operands; ++i) {
       const int slot = step.input_slots[i];
       auto v = value_of_slot.find(slot);
       if (v != value_of_slot.end()) {
         op.operands[i] = v->second;
         continue;
       }
-      auto x = external_of_slot.find(slot);
-      int k;
-      if (x != external_of_slot.end()) {
-        k = x->second;
-      } else {
-        k = static_cast<int>(fused.input_slots.size());
-        external_of_slot[slot] = k;
-        fused.input_slots.push_back(slot);
-        const Output& in = step.node->inputs()[i];
-        group->external_period.push_back(operand_role(in, shape));
-        group->external_dims.push_back(without_leading_ones(in.shape().dims()));
-      }
+      const Output& in = step.node->inputs()[i];
+      const int k =
+          external(slot, operand_role(in, shape), without_leading_ones(in.shape().dims()));
       op.operands[i] = -(k + 1);
       op.period = std::max(op.period, group->external_period[static_cast<size_t>(k)]);
     }
-    if (e.binary < 0) op.operands[1] = op.operands[0];
+    // BroadcastTo's shape: read by the unfused steps only, but kept alive for them.
+    if (copy && !value_of_slot.count(step.input_slots[1])) external(step.input_slots[1], -1, {});
+    if (!op.binary) op.operands[1] = op.operands[0];
     value_of_slot[step.first_output] = static_cast<int>(group->ops.size());
     group->value_slots.push_back(step.first_output);
     group->ops.push_back(op);
@@ -205,6 +256,11 @@ struct ChainBuilder {
       }
       if (last[k] < 0) free_registers.push_back(group->registers[k]);  // never read
     }
+    const int64_t esize = static_cast<int64_t>(dtype_size(group->dtype));
+    int64_t bytes = kTileBytes;
+    if (group->num_registers > 0)
+      bytes = std::min(bytes, std::max(kMinTileBytes, kScratchBytes / group->num_registers));
+    group->tile = std::max<int64_t>(1, (bytes / 64) * 64 / esize);
     const PlanStep& tail = group->steps.back();
     fused.node = tail.node;
     fused.first_output = tail.first_output;
@@ -214,13 +270,72 @@ struct ChainBuilder {
   }
 };
 
+// Reads of each slot by the steps of a block and the blocks nested in them: inputs, and what
+// control-flow steps read themselves (predicates, results, initial and saved values).
 void count_readers(const std::vector<PlanStep>& steps, std::vector<int>& readers) {
-  std::vector<int> slots;
+  auto read = [&](int s) {
+    if (s >= 0) ++readers[static_cast<size_t>(s)];
+  };
   for (const PlanStep& step : steps) {
-    slots.clear();
-    slots_read_by(step, slots);
-    for (int s : slots) ++readers[static_cast<size_t>(s)];
+    for (int s : step.input_slots) read(s);
+    if (!step.control) continue;
+    const ControlStep& c = *step.control;
+    read(c.predicate_slot);
+    read(c.condition_slot);
+    read(c.maximum_iterations_slot);
+    for (const auto* list :
+         {&c.branch_results[0], &c.branch_results[1], &c.init_slots, &c.body_result_slots})
+      for (int s : *list) read(s);
+    for (const auto& [slot, stack] : c.saved) read(slot);
+    count_readers(c.branches[0], readers);
+    count_readers(c.branches[1], readers);
+    count_readers(c.condition_steps, readers);
+    count_readers(c.body_steps, readers);
   }
+}
+
+void fuse_block(std::vector<PlanStep>& steps, const std::vector<int>& readers) {
+  std::vector<PlanStep> out;
+  out.reserve(steps.size());
+  size_t t = 0;
+  while (t < steps.size()) {
+    PlanStep& first = steps[t];
+    if (first.control) {  // its blocks are fused on their own
+      auto c = std::make_shared<ControlStep>(*first.control);
+      fuse_block(c->branches[0], readers);
+      fuse_block(c->branches[1], readers);
+      fuse_block(c->condition_steps, readers);
+      fuse_block(c->body_steps, readers);
+      first.control = std::move(c);
+      out.push_back(std::move(first));
+      ++t;
+      continue;
+    }
+    ChainBuilder chain(readers);
+    std::vector<size_t> members, hoisted;
+    size_t end = t;
+    for (size_t k = t; k < steps.size(); ++k) {
+      if (chain.accepts(steps[k])) {
+        chain.add(steps[k]);
+        members.push_back(k);
+        end = k + 1;
+        continue;
+      }
+      if (chain.empty() || k - end >= kMaxHoisted || !independent_step(steps[k]) ||
+          chain.reads_chain_value(steps[k]))
+        break;
+      hoisted.push_back(k);
+    }
+    if (members.size() >= 2) {
+      for (size_t k : hoisted)
+        if (k < end) out.push_back(std::move(steps[k]));
+      out.push_back(chain.finish());
+      t = end;
+    } else {
+      out.push_back(std::move(steps[t++]));
+    }
+  }
+  steps = std::move(out);
 }
 
 }  // namespace
@@ -245,21 +360,49 @@ void fuse_elementwise(Plan& plan) {
   std::vector<int> readers(static_cast<size_t>(plan.num_slots), 0);
   count_readers(plan.steps, readers);
   for (int s : plan.fetch_slots) ++readers[static_cast<size_t>(s)];
-  std::vector<PlanStep> out;
-  out.reserve(plan.steps.size());
-  size_t t = 0;
-  while (t < plan.steps.size()) {
-    ChainBuilder chain(readers);
-    size_t end = t;
-    while (end < plan.steps.size() && chain.accepts(plan.steps[end])) chain.add(plan.steps[end++]);
-    if (end - t >= 2) {
-      out.push_back(chain.finish());
-      t = end;
-    } else {
-      out.push_back(std::move(plan.steps[t++]));
-    }
+  fuse_block(plan.steps, readers);
+}
+
+bool static_shape_value(const Node& node, Tensor& value) {
+  const std::string& type = node.type();
+  if ((type != "Shape" && type != "Size" && type != "Rank") || node.inputs().size() != 1 ||
+      !node.control_inputs().empty())
+    return false;
+  const Output& in = node.inputs()[0];
+  const OpDef& def = in.node->op_def();
+  const Shape& s = in.shape();
+  if (def.is_variable || !def.ref_inputs.empty() || def.ref_input_rule || !s.fully_defined() ||
+      in.node->type() == "LoopVar")
+    return false;
+  const DType t = node.output_dtype(0);
+  if (t != DType::kInt32 && t != DType::kInt64) return false;
+  auto fits = [&](int64_t v) {
+    return t == DType::kInt64 || v <= std::numeric_limits<int32_t>::max();
+  };
+  auto scalar = [&](int64_t v) {
+    return t == DType::kInt32 ? Tensor::scalar<int32_t>(static_cast<int32_t>(v))
+                              : Tensor::scalar<int64_t>(v);
+  };
+  if (type == "Rank") {
+    value = scalar(s.rank());
+    return true;
   }
-  plan.steps = std::move(out);
+  if (type == "Size") {
+    const int64_t n = s.num_elements();
+    if (n < 0 || !fits(n)) return false;  // the kernel reports it
+    value = scalar(n);
+    return true;
+  }
+  Tensor out(t, {static_cast<int64_t>(s.rank())});
+  for (int i = 0; i < s.rank(); ++i) {
+    if (!fits(s.dim(i))) return false;
+    if (t == DType::kInt32)
+      out.data<int32_t>()[i] = static_cast<int32_t>(s.dim(i));
+    else
+      out.data<int64_t>()[i] = s.dim(i);
+  }
+  value = out;
+  return true;
 }
 
 namespace {
@@ -295,11 +438,12 @@ bool run_fused(const PlanStep& step, std::vector<Tensor>& values, ThreadPool& po
     else if (t.dims() != *dims)
       return false;
   }
+  if (!dims && g.static_known) dims = &g.static_dims;  // every operand broadcasts
   if (!dims) return false;
   // The broadcasting operands have the dimensions they were compiled with, no more than the
   // chain's rank, and those are the chain's trailing ones this run.
   for (size_t k = 0; k < num_external; ++k) {
-    if (g.external_period[k] == 0) continue;
+    if (g.external_period[k] <= 0) continue;
     const Tensor& t = values[static_cast<size_t>(step.input_slots[k])];
     if (t.num_elements() != g.external_period[k] || t.rank() > static_cast<int>(dims->size()))
       return false;
@@ -328,7 +472,7 @@ bool run_fused(const PlanStep& step, std::vector<Tensor>& values, ThreadPool& po
     bases[num_external + v] = static_cast<char*>(obtain_output(slot, g.dtype, shape, spares).raw());
   }
   if (n == 0) return true;
-  const int64_t tile = kTileBytes / static_cast<int64_t>(esize);
+  const int64_t tile = g.tile;
   const int64_t tiles = (n + tile - 1) / tile;
   const int64_t grain =
       std::max<int64_t>(1, kGrainWork / (tile * static_cast<int64_t>(num_values)));
@@ -368,6 +512,19 @@ bool run_fused(const PlanStep& step, std::vector<Tensor>& values, ThreadPool& po
               const char* a = pointer(op.operands[0], pos, sa);
               if (op.unary) {
                 op.unary(a, out, stop - pos);
+              } else if (!op.binary) {  // a copy, of one element repeated or of a run
+                const size_t count = static_cast<size_t>(stop - pos);
+                if (sa == 0 && esize == sizeof(float)) {
+                  float v;
+                  std::memcpy(&v, a, sizeof v);
+                  std::fill_n(reinterpret_cast<float*>(out), count, v);
+                } else if (sa == 0) {
+                  double v;
+                  std::memcpy(&v, a, sizeof v);
+                  std::fill_n(reinterpret_cast<double*>(out), count, v);
+                } else {
+                  std::memcpy(out, a, count * esize);
+                }
               } else {
                 const char* b = pointer(op.operands[1], pos, sb);
                 op.binary(a, sa, b, sb, out, stop - pos);

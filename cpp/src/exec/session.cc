@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
+#include <map>
 #include <new>
 #include <sstream>
 #include <stdexcept>
@@ -211,6 +212,17 @@ std::shared_ptr<Plan> Session::prepare(const std::vector<Output>& feeds,
   // it is fetched, a target, or has effects of its own).
   std::vector<char> reach(num_nodes, 0);
   std::vector<std::pair<Node*, char>> stack;
+  const PlanOptimizations optimize = plan_optimizations();
+  // Shapes known statically are constants of the plan (what they were read from need not run).
+  std::map<const Node*, Tensor> static_shapes;
+  auto static_shape = [&](Node* n) {
+    if (!optimize.fusion) return false;
+    if (static_shapes.count(n)) return true;
+    Tensor value;
+    if (!static_shape_value(*n, value)) return false;
+    static_shapes.emplace(n, value);
+    return true;
+  };
   for (const Output& o : fetches)
     if (!is_fed(o)) stack.emplace_back(o.node, 2);
   for (Node* n : targets) stack.emplace_back(n, 2);
@@ -221,6 +233,7 @@ std::shared_ptr<Plan> Session::prepare(const std::vector<Output>& feeds,
     char& seen = reach[static_cast<size_t>(n->id())];
     if (seen >= level) continue;
     seen = level;
+    if (level == 2 && static_shape(n)) continue;
     for (const Output& in : n->inputs())
       if (!is_fed(in)) stack.emplace_back(in.node, level);
     // A control input whose every output is fed has run as far as this run is concerned
@@ -265,6 +278,10 @@ std::shared_ptr<Plan> Session::prepare(const std::vector<Output>& feeds,
       return std::nullopt;
     }
     if (def.name == "LoopVar") return std::nullopt;  // written by its While
+    if (auto it = static_shapes.find(n); it != static_shapes.end()) {
+      plan->constants.emplace_back(first_slot[static_cast<size_t>(n->id())], it->second);
+      return std::nullopt;
+    }
     PlanStep step;
     step.node = n;
     step.kernel = def.kernel;
@@ -297,7 +314,6 @@ std::shared_ptr<Plan> Session::prepare(const std::vector<Output>& feeds,
   plan->num_stacks = control_flow.num_stacks();
   for (const Output& o : fetches) plan->fetch_slots.push_back(slot_of(o));
   hoist_early_steps(*plan);
-  const PlanOptimizations optimize = plan_optimizations();
   if (optimize.fusion) {
     fuse_dense(*plan);
     fuse_elementwise(*plan);

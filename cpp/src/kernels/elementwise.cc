@@ -1,7 +1,9 @@
 #include "kernels/elementwise.h"
 
 #include <algorithm>
+#include <cstring>
 #include <string>
+#include <vector>
 
 #include "kernels/extended_binary.h"
 #include "varflow/errors.h"
@@ -230,6 +232,70 @@ void unary(UnaryOp op, const Tensor& a, Tensor& out, ThreadPool& pool,
     loop(pa + static_cast<size_t>(begin) * size, po + static_cast<size_t>(begin) * out_size,
          end - begin);
   });
+}
+
+void broadcast_to(const Tensor& x, Tensor& out, ThreadPool& pool) {
+  const int64_t n = out.num_elements();
+  if (n == 0) return;
+  const DType dtype = x.dtype();
+  const size_t esize = dtype_size(dtype);
+  const char* px = static_cast<const char*>(x.raw());
+  char* po = static_cast<char*>(out.raw());
+  BroadcastPlan p = plan_broadcast(x.dims(), out.dims(), out.dims());
+  if (p.dims.empty()) p = {{1}, {1}, {1}};  // one element
+  const size_t rank = p.dims.size();
+  const int64_t inner = p.dims.back();
+  const int64_t rows = n / inner;
+  const bool repeat = p.a_strides.back() == 0;
+  // Copies `count` elements from `src` (one element repeated when `repeat`) to `dst`.
+  auto copy = [&](const char* src, char* dst, int64_t count) {
+    if (dtype == DType::kString) {
+      const std::string* s = reinterpret_cast<const std::string*>(src);
+      std::string* d = reinterpret_cast<std::string*>(dst);
+      for (int64_t i = 0; i < count; ++i) d[i] = s[repeat ? 0 : i];
+    } else if (!repeat) {
+      std::memcpy(dst, src, static_cast<size_t>(count) * esize);
+    } else if (esize == 4) {
+      uint32_t v;
+      std::memcpy(&v, src, 4);
+      std::fill_n(reinterpret_cast<uint32_t*>(dst), count, v);
+    } else if (esize == 8) {
+      uint64_t v;
+      std::memcpy(&v, src, 8);
+      std::fill_n(reinterpret_cast<uint64_t*>(dst), count, v);
+    } else {
+      for (int64_t i = 0; i < count; ++i)
+        std::memcpy(dst + static_cast<size_t>(i) * esize, src, esize);
+    }
+  };
+  const int64_t grain = dtype == DType::kString ? 1 : std::max<int64_t>(1, kGrain / inner);
+  pool.parallel_for(
+      rows, grain,
+      [&](int64_t row_begin, int64_t row_end) {
+        int64_t index[16] = {0};  // merged dims: at most the output's rank, <= 16 here
+        std::vector<int64_t> big_index;
+        int64_t* idx = index;
+        if (rank > 16) {
+          big_index.assign(rank, 0);
+          idx = big_index.data();
+        }
+        int64_t rem = row_begin;
+        for (size_t i = rank - 1; i-- > 0;) {
+          idx[i] = rem % p.dims[i];
+          rem /= p.dims[i];
+        }
+        for (int64_t row = row_begin; row < row_end; ++row) {
+          int64_t ox = 0;
+          for (size_t i = 0; i + 1 < rank; ++i) ox += idx[i] * p.a_strides[i];
+          copy(px + static_cast<size_t>(ox) * esize, po + static_cast<size_t>(row * inner) * esize,
+               inner);
+          for (size_t i = rank - 1; i-- > 0;) {
+            if (++idx[i] < p.dims[i]) break;
+            idx[i] = 0;
+          }
+        }
+      },
+      1);
 }
 
 }  // namespace varflow::kernels

@@ -148,4 +148,9 @@ void binary(BinaryOp op, const Tensor& a, const Tensor& b, Tensor& out, ThreadPo
 void unary(UnaryOp op, const Tensor& a, Tensor& out, ThreadPool& pool,
            const ElementwiseTable& table = elementwise_table());
 
+// out = x repeated along the dimensions where x has 1 (or none) and `out` more (NumPy
+// broadcasting, checked by the caller): every element copied as it is (-0 stays -0, NaN
+// payloads kept), any dtype; allocates nothing.
+void broadcast_to(const Tensor& x, Tensor& out, ThreadPool& pool);
+
 }  // namespace varflow::kernels

@@ -502,11 +502,7 @@ void broadcast_to_kernel(KernelContext& c) {
     return;
   }
   Tensor& out = c.allocate_output(0, x.dtype(), dims);
-  if (out.num_elements() == 0) return;
-  Tensor zeros = Tensor::zeros(x.dtype(), {});
-  kernels::binary(
-      x.dtype() == DType::kBool ? kernels::BinaryOp::kLogicalOr : kernels::BinaryOp::kAdd, x, zeros,
-      out, c.pool());
+  kernels::broadcast_to(x, out, c.pool());
 }
 
 void sum_to_shape_shape(InferenceContext& c) {
