@@ -79,7 +79,8 @@ bool fusable_step(const PlanStep& step) {
 
 // A BroadcastTo of a float value to a fully known shape (a copy in the chain).
 bool broadcast_step(const PlanStep& step) {
-  if (step.control || step.fused || !step.node || !step.kernel) return false;
+  if (step.control || step.fused || !step.node || !step.kernel || dense_fused_outputs(step) != 0)
+    return false;
   const Node& node = *step.node;
   if (node.type() != "BroadcastTo" || node.inputs().size() != 2 || node.num_outputs() != 1)
     return false;
@@ -90,7 +91,8 @@ bool broadcast_step(const PlanStep& step) {
 // A step that may run before a chain it sits in: no control flow, no state, no variable
 // access, and none of the chain's values among its inputs (checked by the caller).
 bool independent_step(const PlanStep& step) {
-  if (step.control || step.fused || !step.node || !step.kernel) return false;
+  if (step.control || step.fused || !step.node || !step.kernel || dense_fused_outputs(step) != 0)
+    return false;
   const OpDef& def = step.node->op_def();
   return !def.stateful && !def.is_variable && !def.is_placeholder && def.ref_inputs.empty() &&
          !def.ref_input_rule && step.frozen_check_input < 0;
