@@ -365,6 +365,29 @@ void fuse_elementwise(Plan& plan) {
   fuse_block(plan.steps, readers);
 }
 
+namespace {
+
+// Whether `n`'s static output shapes hold at run time whatever is fed: every value it was
+// inferred from has a fully known shape, all the way up, and no variable is among them. A shape
+// rule that merges a partly known input with a known one (AddN of [3,3] and [3,?]) gives a full
+// static shape that a mismatched feed breaks; only the node's kernel then reports it, so the
+// node must run.
+bool shape_is_certain(const Node* n, std::unordered_map<const Node*, bool>& memo) {
+  if (auto it = memo.find(n); it != memo.end()) return it->second;
+  memo[n] = false;  // cycles (loops) are never certain
+  const OpDef& def = n->op_def();
+  bool certain =
+      !def.is_variable && def.ref_inputs.empty() && !def.ref_input_rule && n->type() != "LoopVar";
+  for (size_t i = 0; certain && i < n->inputs().size(); ++i) {
+    const Output& in = n->inputs()[i];
+    certain = in.shape().fully_defined() && shape_is_certain(in.node, memo);
+  }
+  memo[n] = certain;
+  return certain;
+}
+
+}  // namespace
+
 bool static_shape_value(const Node& node, Tensor& value) {
   const std::string& type = node.type();
   if ((type != "Shape" && type != "Size" && type != "Rank") || node.inputs().size() != 1 ||
@@ -376,6 +399,8 @@ bool static_shape_value(const Node& node, Tensor& value) {
   if (def.is_variable || !def.ref_inputs.empty() || def.ref_input_rule || !s.fully_defined() ||
       in.node->type() == "LoopVar")
     return false;
+  std::unordered_map<const Node*, bool> memo;
+  if (!shape_is_certain(in.node, memo)) return false;
   const DType t = node.output_dtype(0);
   if (t != DType::kInt32 && t != DType::kInt64) return false;
   auto fits = [&](int64_t v) {
