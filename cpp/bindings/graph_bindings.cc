@@ -9,19 +9,9 @@
 #include "varflow/op_registry.h"
 #include "varflow/variable.h"
 
-// Op families that register themselves from their own files (ops/assert_ops.cc,
-// ops/candidate_sampling_ops.cc): referring to them keeps their objects in the module.
-extern "C" {
-extern const int varflow_assert_ops;
-extern const int varflow_candidate_sampling_ops;
-}
-
 namespace varflow::bindings {
 
 namespace {
-
-[[gnu::used]] const int* const kSelfRegisteredOps[] = {&varflow_assert_ops,
-                                                          &varflow_candidate_sampling_ops};
 
 // An int64 from a Python int, or a typed error saying what `what` was (pybind11's own
 // cast_error would surface as an untyped RuntimeError).

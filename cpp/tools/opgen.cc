@@ -99,11 +99,20 @@ const char* dtype_enumerator(varflow::DType d) {
   return "::varflow::DType::kInvalid";
 }
 
+// A C++ string literal of `s` (attribute defaults hold newlines: PrintV2's end).
 std::string quoted(const std::string& s) {
   std::string out = "\"";
   for (char ch : s) {
-    if (ch == '"' || ch == '\\') out += '\\';
-    out += ch;
+    if (ch == '\n') {
+      out += "\\n";
+    } else if (ch == '\t') {
+      out += "\\t";
+    } else if (ch == '\r') {
+      out += "\\r";
+    } else {
+      if (ch == '"' || ch == '\\') out += '\\';
+      out += ch;
+    }
   }
   return out + "\"";
 }

@@ -144,9 +144,8 @@ VF_TEST(restore_errors_name_the_key_the_file_and_the_shapes) {
 }
 
 VF_TEST(tensorflow_checkpoints_read_natively) {
-  std::string here = __FILE__;
-  here = here.substr(0, here.rfind('/'));
-  const std::string prefix = here + "/../python/fixtures/tf_checkpoints/model.ckpt-3";
+  const std::string prefix =
+      std::string(VARFLOW_SOURCE_DIR) + "/tests/python/fixtures/tf_checkpoints/model.ckpt-3";
   CheckpointReader reader(prefix);
   EXPECT_EQ(reader.format(), std::string("tensor_bundle"));
   const CheckpointEntry& kernel = reader.entry("dense/kernel");

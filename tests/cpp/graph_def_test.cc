@@ -23,10 +23,8 @@ using namespace varflow;
 
 namespace {
 
-// tests/python/fixtures/tf_graphs, found from this file's path.
 std::string fixtures() {
-  std::string here = __FILE__;
-  return here.substr(0, here.rfind("/tests/cpp/")) + "/tests/python/fixtures/tf_graphs/";
+  return std::string(VARFLOW_SOURCE_DIR) + "/tests/python/fixtures/tf_graphs/";
 }
 
 struct Model {

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 from varflow import _core
+
+_GENERATED_BUILDERS = Path(__file__).parents[2] / "cpp/include/varflow/ops_generated.h"
 
 
 # Ops whose gradients the backprop driver builds itself (cpp/src/autodiff/control_flow_grad.cc:
@@ -19,6 +24,15 @@ def test_every_op_is_complete():
         or not (op["has_gradient"] or op["not_differentiable"] or op["name"] in _AUTODIFF_GRADIENTS)
     ]
     assert incomplete == []
+
+
+def test_every_registered_op_has_a_generated_cpp_builder():
+    # The module sees every op, also those of layers above ops (tf.data's, Horovod's), which a
+    # C++ host reaches through the same generated header.
+    header = _GENERATED_BUILDERS.read_text()
+    declared = set(re.findall(r"^\S.*?\b([A-Z][A-Za-z0-9_]*)\(", header, flags=re.MULTILINE))
+    missing = sorted(op["name"] for op in _core.registered_ops() if op["name"] not in declared)
+    assert missing == [], f"no builder in ops_generated.h (run varflow_opgen --write): {missing}"
 
 
 def test_registry_holds_the_foundation_ops():

@@ -54,6 +54,33 @@ Output All(
     const AllAttrs& attrs = {},
     const std::string& name = "");
 
+// Optional attributes of AllCandidateSampler.
+struct AllCandidateSamplerAttrs {
+  // accepted, as TF's op takes it
+  int64_t seed = int64_t{0};
+  // accepted, as TF's op takes it
+  int64_t seed2 = int64_t{0};
+  AllCandidateSamplerAttrs& with_seed(int64_t value) {
+    seed = std::move(value);
+    return *this;
+  }
+  AllCandidateSamplerAttrs& with_seed2(int64_t value) {
+    seed2 = std::move(value);
+    return *this;
+  }
+};
+// AllCandidateSampler(true_classes) -> sampled_candidates, true_expected_count,
+// sampled_expected_count. Returns every class 0..num_sampled-1 as the candidates, each expected
+// count 1. num_true (int): classes per example. num_sampled (int): the candidates are
+// 0..num_sampled-1. unique (bool): accepted, as TF's op takes it.
+Node* AllCandidateSampler(
+    Output true_classes,
+    const int64_t& num_true,
+    const int64_t& num_sampled,
+    const bool& unique,
+    const AllCandidateSamplerAttrs& attrs = {},
+    const std::string& name = "");
+
 // Optional attributes of Any.
 struct AnyAttrs {
   // keep reduced dimensions with length 1
@@ -601,6 +628,22 @@ Output Asin(Output x, const std::string& name = "");
 // Asinh(x) -> y.
 Output Asinh(Output x, const std::string& name = "");
 
+// Optional attributes of Assert.
+struct AssertAttrs {
+  // elements of each data tensor shown
+  int64_t summarize = int64_t{3};
+  AssertAttrs& with_summarize(int64_t value) {
+    summarize = std::move(value);
+    return *this;
+  }
+};
+// Assert(condition, data, ...) -> nothing. Fails with InvalidArgument 'assertion failed: [data0]
+// [data1] ...' when the scalar bool condition is false.
+Node* Assert(
+    const std::vector<Output>& inputs,
+    const AssertAttrs& attrs = {},
+    const std::string& name = "");
+
 // Optional attributes of Assign.
 struct AssignAttrs {
   // require value to have the variable's shape
@@ -789,12 +832,52 @@ Output Cast(
 // Ceil(x) -> y.
 Output Ceil(Output x, const std::string& name = "");
 
+// Optional attributes of CheckNumerics.
+struct CheckNumericsAttrs {
+  // the error message's prefix
+  std::string message = "";
+  CheckNumericsAttrs& with_message(std::string value) {
+    message = std::move(value);
+    return *this;
+  }
+};
+// CheckNumerics(tensor) -> output. The input; InvalidArgument when it holds a NaN or an Inf.
+Output CheckNumerics(
+    Output tensor,
+    const CheckNumericsAttrs& attrs = {},
+    const std::string& name = "");
+
 // ClipByValue(t, clip_value_min, clip_value_max) -> output. max(min(t, clip_value_max),
 // clip_value_min); bounds broadcast to t's shape.
 Output ClipByValue(
     Output t,
     Output clip_value_min,
     Output clip_value_max,
+    const std::string& name = "");
+
+// Optional attributes of ComputeAccidentalHits.
+struct ComputeAccidentalHitsAttrs {
+  // accepted, as TF's op takes it
+  int64_t seed = int64_t{0};
+  // accepted, as TF's op takes it
+  int64_t seed2 = int64_t{0};
+  ComputeAccidentalHitsAttrs& with_seed(int64_t value) {
+    seed = std::move(value);
+    return *this;
+  }
+  ComputeAccidentalHitsAttrs& with_seed2(int64_t value) {
+    seed2 = std::move(value);
+    return *this;
+  }
+};
+// ComputeAccidentalHits(true_classes, sampled_candidates) -> indices, ids, weights. The (row,
+// sampled position) pairs where a sampled candidate is one of the row's true classes, each with
+// weight -FLT_MAX. num_true (int): classes per example.
+Node* ComputeAccidentalHits(
+    Output true_classes,
+    Output sampled_candidates,
+    const int64_t& num_true,
+    const ComputeAccidentalHitsAttrs& attrs = {},
     const std::string& name = "");
 
 // ConcatOffset(concat_dim, shape, ...) -> offset.
@@ -1165,6 +1248,70 @@ Output FIFOQueueV2(
 // Fill(dims, value) -> output.
 Output Fill(Output dims, Output value, const std::string& name = "");
 
+// Optional attributes of FixedUnigramCandidateSampler.
+struct FixedUnigramCandidateSamplerAttrs {
+  // a CSV file whose last column is each id's count
+  std::string vocab_file = "";
+  // weights are raised to this power
+  double distortion = 1.0;
+  // leading ids of weight zero
+  int64_t num_reserved_ids = int64_t{0};
+  // ids are split over this many shards
+  int64_t num_shards = int64_t{1};
+  // the shard sampled from
+  int64_t shard = int64_t{0};
+  // the ids' counts, in order
+  std::vector<double> unigrams = {};
+  // graph-level seed
+  int64_t seed = int64_t{0};
+  // op-level seed
+  int64_t seed2 = int64_t{0};
+  FixedUnigramCandidateSamplerAttrs& with_vocab_file(std::string value) {
+    vocab_file = std::move(value);
+    return *this;
+  }
+  FixedUnigramCandidateSamplerAttrs& with_distortion(double value) {
+    distortion = std::move(value);
+    return *this;
+  }
+  FixedUnigramCandidateSamplerAttrs& with_num_reserved_ids(int64_t value) {
+    num_reserved_ids = std::move(value);
+    return *this;
+  }
+  FixedUnigramCandidateSamplerAttrs& with_num_shards(int64_t value) {
+    num_shards = std::move(value);
+    return *this;
+  }
+  FixedUnigramCandidateSamplerAttrs& with_shard(int64_t value) {
+    shard = std::move(value);
+    return *this;
+  }
+  FixedUnigramCandidateSamplerAttrs& with_unigrams(std::vector<double> value) {
+    unigrams = std::move(value);
+    return *this;
+  }
+  FixedUnigramCandidateSamplerAttrs& with_seed(int64_t value) {
+    seed = std::move(value);
+    return *this;
+  }
+  FixedUnigramCandidateSamplerAttrs& with_seed2(int64_t value) {
+    seed2 = std::move(value);
+    return *this;
+  }
+};
+// FixedUnigramCandidateSampler(true_classes) -> sampled_candidates, true_expected_count,
+// sampled_expected_count. Samples candidates from a fixed unigram distribution. num_true (int):
+// classes per example. num_sampled (int): candidates drawn per batch. unique (bool): draw without
+// replacement within the batch. range_max (int): candidates are in [0, range_max).
+Node* FixedUnigramCandidateSampler(
+    Output true_classes,
+    const int64_t& num_true,
+    const int64_t& num_sampled,
+    const bool& unique,
+    const int64_t& range_max,
+    const FixedUnigramCandidateSamplerAttrs& attrs = {},
+    const std::string& name = "");
+
 // Floor(x) -> y.
 Output Floor(Output x, const std::string& name = "");
 
@@ -1213,6 +1360,158 @@ Output Greater(Output x, Output y, const std::string& name = "");
 // GreaterEqual(x, y) -> z.
 Output GreaterEqual(Output x, Output y, const std::string& name = "");
 
+// Optional attributes of HorovodAllgather.
+struct HorovodAllgatherAttrs {
+  // the name matched across ranks; empty: the node's name
+  std::string tensor_name = "";
+  HorovodAllgatherAttrs& with_tensor_name(std::string value) {
+    tensor_name = std::move(value);
+    return *this;
+  }
+};
+// HorovodAllgather(tensor) -> output. The ranks' tensors concatenated along the first dimension, in
+// rank order.
+Output HorovodAllgather(
+    Output tensor,
+    const HorovodAllgatherAttrs& attrs = {},
+    const std::string& name = "");
+
+// HorovodAllgatherGrad(grad, tensor) -> output. HorovodAllgather's gradient: this rank's rows of
+// the gradient summed over ranks.
+Output HorovodAllgatherGrad(Output grad, Output tensor, const std::string& name = "");
+
+// Optional attributes of HorovodAllreduce.
+struct HorovodAllreduceAttrs {
+  // 0: average over the ranks (hvd.Average), 1: sum (hvd.Sum)
+  int64_t reduce_op = int64_t{0};
+  // the name matched across ranks; empty: the node's name
+  std::string tensor_name = "";
+  HorovodAllreduceAttrs& with_reduce_op(int64_t value) {
+    reduce_op = std::move(value);
+    return *this;
+  }
+  HorovodAllreduceAttrs& with_tensor_name(std::string value) {
+    tensor_name = std::move(value);
+    return *this;
+  }
+};
+// HorovodAllreduce(tensor) -> sum. The sum or average of `tensor` over all ranks.
+Output HorovodAllreduce(
+    Output tensor,
+    const HorovodAllreduceAttrs& attrs = {},
+    const std::string& name = "");
+
+// Optional attributes of HorovodAllreduceGradients.
+struct HorovodAllreduceGradientsAttrs {
+  // 0: average over the ranks (hvd.Average), 1: sum (hvd.Sum)
+  int64_t reduce_op = int64_t{0};
+  // 'fp16': float32 gradients travel as float16
+  std::string compression = "none";
+  HorovodAllreduceGradientsAttrs& with_reduce_op(int64_t value) {
+    reduce_op = std::move(value);
+    return *this;
+  }
+  HorovodAllreduceGradientsAttrs& with_compression(std::string value) {
+    compression = std::move(value);
+    return *this;
+  }
+};
+// HorovodAllreduceGradients(grads_and_vars, ...) -> grads. The distributed optimizer's allreduce:
+// (gradient, variable) pairs, one output per gradient; a variable frozen in the run keeps its local
+// gradient unreduced.
+Output HorovodAllreduceGradients(
+    const std::vector<Output>& inputs,
+    const HorovodAllreduceGradientsAttrs& attrs = {},
+    const std::string& name = "");
+
+// Optional attributes of HorovodAllreduceStart.
+struct HorovodAllreduceStartAttrs {
+  // 0: average over the ranks (hvd.Average), 1: sum (hvd.Sum)
+  int64_t reduce_op = int64_t{0};
+  // 'fp16': a float32 gradient travels as float16
+  std::string compression = "none";
+  HorovodAllreduceStartAttrs& with_reduce_op(int64_t value) {
+    reduce_op = std::move(value);
+    return *this;
+  }
+  HorovodAllreduceStartAttrs& with_compression(std::string value) {
+    compression = std::move(value);
+    return *this;
+  }
+};
+// HorovodAllreduceStart(gradient, variable) -> handle. Hands `gradient` to the collective runtime
+// and returns at once: a handle for HorovodAllreduceWait. The plan runs it as soon as the gradient
+// exists, so the allreduce overlaps the rest of the backward pass; a variable frozen in the run
+// keeps its local gradient unreduced.
+Output HorovodAllreduceStart(
+    Output gradient,
+    Output variable,
+    const HorovodAllreduceStartAttrs& attrs = {},
+    const std::string& name = "");
+
+// HorovodAllreduceWait(handles, ...) -> grads. Blocks until the allreduces of its
+// HorovodAllreduceStart inputs are done: one reduced gradient per handle, in order.
+Output HorovodAllreduceWait(const std::vector<Output>& inputs, const std::string& name = "");
+
+// Optional attributes of HorovodBroadcast.
+struct HorovodBroadcastAttrs {
+  // the rank whose tensor every rank receives
+  int64_t root_rank = int64_t{0};
+  // the name matched across ranks; empty: the node's name
+  std::string tensor_name = "";
+  HorovodBroadcastAttrs& with_root_rank(int64_t value) {
+    root_rank = std::move(value);
+    return *this;
+  }
+  HorovodBroadcastAttrs& with_tensor_name(std::string value) {
+    tensor_name = std::move(value);
+    return *this;
+  }
+};
+// HorovodBroadcast(tensor) -> output. root_rank's tensor on every rank.
+Output HorovodBroadcast(
+    Output tensor,
+    const HorovodBroadcastAttrs& attrs = {},
+    const std::string& name = "");
+
+// Optional attributes of HorovodBroadcastGrad.
+struct HorovodBroadcastGradAttrs {
+  // the broadcast's root rank
+  int64_t root_rank = int64_t{0};
+  HorovodBroadcastGradAttrs& with_root_rank(int64_t value) {
+    root_rank = std::move(value);
+    return *this;
+  }
+};
+// HorovodBroadcastGrad(grad) -> output. HorovodBroadcast's gradient: the gradients summed over
+// ranks on the root, zeros elsewhere.
+Output HorovodBroadcastGrad(
+    Output grad,
+    const HorovodBroadcastGradAttrs& attrs = {},
+    const std::string& name = "");
+
+// Optional attributes of HorovodGroupedAllreduce.
+struct HorovodGroupedAllreduceAttrs {
+  // 0: average over the ranks (hvd.Average), 1: sum (hvd.Sum)
+  int64_t reduce_op = int64_t{0};
+  // 'fp16': float32 tensors travel as float16
+  std::string compression = "none";
+  HorovodGroupedAllreduceAttrs& with_reduce_op(int64_t value) {
+    reduce_op = std::move(value);
+    return *this;
+  }
+  HorovodGroupedAllreduceAttrs& with_compression(std::string value) {
+    compression = std::move(value);
+    return *this;
+  }
+};
+// HorovodGroupedAllreduce(tensors, ...) -> sums. Allreduces of many tensors in one op, fused into
+// shared buffers.
+Output HorovodGroupedAllreduce(
+    const std::vector<Output>& inputs,
+    const HorovodGroupedAllreduceAttrs& attrs = {},
+    const std::string& name = "");
+
 // Identity(input) -> output.
 Output Identity(Output input, const std::string& name = "");
 
@@ -1245,6 +1544,53 @@ Output IsNan(Output x, const std::string& name = "");
 
 // IsVariableInitialized(ref) -> is_initialized.
 Output IsVariableInitialized(Output ref, const std::string& name = "");
+
+// IteratorGetNext(iterator) -> components. The iterator's next element; OutOfRange "End of
+// sequence" after the last. output_types (list(int)): the element's dtypes (DType values).
+// output_shapes (string): the element's shapes (data.h).
+Output IteratorGetNext(
+    Output iterator,
+    const std::vector<int64_t>& output_types,
+    const std::string& output_shapes,
+    const std::string& name = "");
+
+// IteratorGetNextFromStringHandle(string_handle) -> components. The next element of the iterator a
+// string handle names (Iterator.from_string_handle). output_types (list(int)): the element's dtypes
+// (DType values). output_shapes (string): the element's shapes (data.h).
+Output IteratorGetNextFromStringHandle(
+    Output string_handle,
+    const std::vector<int64_t>& output_types,
+    const std::string& output_shapes,
+    const std::string& name = "");
+
+// IteratorToStringHandle(resource_handle) -> string_handle. A string naming the iterator's state in
+// this session (Iterator.string_handle).
+Output IteratorToStringHandle(Output resource_handle, const std::string& name = "");
+
+// Optional attributes of IteratorV2.
+struct IteratorV2Attrs {
+  // unused: TF1 resource sharing
+  std::string shared_name = "";
+  // unused: TF1 resource containers
+  std::string container = "";
+  IteratorV2Attrs& with_shared_name(std::string value) {
+    shared_name = std::move(value);
+    return *this;
+  }
+  IteratorV2Attrs& with_container(std::string value) {
+    container = std::move(value);
+    return *this;
+  }
+};
+// IteratorV2() -> handle. An iterator's per-session state; MakeIterator starts it, IteratorGetNext
+// reads it. output_types (list(int)): the element's dtypes (DType values). output_shapes (string):
+// the element's shapes (data.h).
+Output IteratorV2(
+    Graph& graph,
+    const std::vector<int64_t>& output_types,
+    const std::string& output_shapes,
+    const IteratorV2Attrs& attrs = {},
+    const std::string& name = "");
 
 // L2Loss(t) -> output.
 Output L2Loss(Output t, const std::string& name = "");
@@ -1407,6 +1753,35 @@ Output LeakyReluGrad(
     const LeakyReluGradAttrs& attrs = {},
     const std::string& name = "");
 
+// Optional attributes of LearnedUnigramCandidateSampler.
+struct LearnedUnigramCandidateSamplerAttrs {
+  // graph-level seed
+  int64_t seed = int64_t{0};
+  // op-level seed
+  int64_t seed2 = int64_t{0};
+  LearnedUnigramCandidateSamplerAttrs& with_seed(int64_t value) {
+    seed = std::move(value);
+    return *this;
+  }
+  LearnedUnigramCandidateSamplerAttrs& with_seed2(int64_t value) {
+    seed2 = std::move(value);
+    return *this;
+  }
+};
+// LearnedUnigramCandidateSampler(true_classes) -> sampled_candidates, true_expected_count,
+// sampled_expected_count. Samples candidates from a unigram distribution learned from the true
+// classes seen so far (each id starts at weight 1 and gains 1 per occurrence). num_true (int):
+// classes per example. num_sampled (int): candidates drawn per batch. unique (bool): draw without
+// replacement within the batch. range_max (int): candidates are in [0, range_max).
+Node* LearnedUnigramCandidateSampler(
+    Output true_classes,
+    const int64_t& num_true,
+    const int64_t& num_sampled,
+    const bool& unique,
+    const int64_t& range_max,
+    const LearnedUnigramCandidateSamplerAttrs& attrs = {},
+    const std::string& name = "");
+
 // Less(x, y) -> z.
 Output Less(Output x, Output y, const std::string& name = "");
 
@@ -1440,6 +1815,35 @@ Output Log1p(Output x, const std::string& name = "");
 // LogSoftmax(logits) -> logsoftmax.
 Output LogSoftmax(Output logits, const std::string& name = "");
 
+// Optional attributes of LogUniformCandidateSampler.
+struct LogUniformCandidateSamplerAttrs {
+  // graph-level seed
+  int64_t seed = int64_t{0};
+  // op-level seed
+  int64_t seed2 = int64_t{0};
+  LogUniformCandidateSamplerAttrs& with_seed(int64_t value) {
+    seed = std::move(value);
+    return *this;
+  }
+  LogUniformCandidateSamplerAttrs& with_seed2(int64_t value) {
+    seed2 = std::move(value);
+    return *this;
+  }
+};
+// LogUniformCandidateSampler(true_classes) -> sampled_candidates, true_expected_count,
+// sampled_expected_count. Samples candidates from the log-uniform (Zipfian) distribution over [0,
+// range_max). num_true (int): classes per example. num_sampled (int): candidates drawn per batch.
+// unique (bool): draw without replacement within the batch. range_max (int): candidates are in [0,
+// range_max).
+Node* LogUniformCandidateSampler(
+    Output true_classes,
+    const int64_t& num_true,
+    const int64_t& num_sampled,
+    const bool& unique,
+    const int64_t& range_max,
+    const LogUniformCandidateSamplerAttrs& attrs = {},
+    const std::string& name = "");
+
 // LogicalAnd(x, y) -> z.
 Output LogicalAnd(Output x, Output y, const std::string& name = "");
 
@@ -1465,6 +1869,13 @@ Output LoopVar(
     Graph& graph,
     const ::varflow::DType& dtype,
     const ::varflow::Shape& shape,
+    const std::string& name = "");
+
+// MakeIterator(iterator, inputs, ...) -> nothing. Binds a dataset to the values of its inputs and
+// (re)starts the iterator on it. dataset_id (int): the registered dataset (data.h).
+Node* MakeIterator(
+    const std::vector<Output>& inputs,
+    const int64_t& dataset_id,
     const std::string& name = "");
 
 // Optional attributes of MatMul.
@@ -2210,6 +2621,16 @@ Output OneHot(
     const OneHotAttrs& attrs = {},
     const std::string& name = "");
 
+// OneShotIterator(inputs, ...) -> handle. An iterator that binds its dataset the first time it is
+// used. dataset_id (int): the registered dataset (data.h). output_types (list(int)): the element's
+// dtypes (DType values). output_shapes (string): the element's shapes (data.h).
+Output OneShotIterator(
+    const std::vector<Output>& inputs,
+    const int64_t& dataset_id,
+    const std::vector<int64_t>& output_types,
+    const std::string& output_shapes,
+    const std::string& name = "");
+
 // OnesLike(x) -> y.
 Output OnesLike(Output x, const std::string& name = "");
 
@@ -2274,6 +2695,33 @@ Output PaddingFIFOQueueV2(
     const PaddingFIFOQueueV2Attrs& attrs = {},
     const std::string& name = "");
 
+// Optional attributes of ParseExample.
+struct ParseExampleAttrs {
+  // the VarLenFeatures' keys, one per line
+  std::string sparse_keys = "";
+  // their dtypes (DType values)
+  std::vector<int64_t> Tsparse = {};
+  ParseExampleAttrs& with_sparse_keys(std::string value) {
+    sparse_keys = std::move(value);
+    return *this;
+  }
+  ParseExampleAttrs& with_Tsparse(std::vector<int64_t> value) {
+    Tsparse = std::move(value);
+    return *this;
+  }
+};
+// ParseExample(serialized, dense_defaults, ...) -> dense_values. tf.train.Example protos (a scalar
+// or a batch) into dense tensors (FixedLenFeature) and SparseTensors (VarLenFeature). dense_keys
+// (string): the features' keys, one per line. Tdense (list(int)): their dtypes (DType values).
+// dense_shapes (string): their shapes (data.h's encoding).
+Output ParseExample(
+    const std::vector<Output>& inputs,
+    const std::string& dense_keys,
+    const std::vector<int64_t>& Tdense,
+    const std::string& dense_shapes,
+    const ParseExampleAttrs& attrs = {},
+    const std::string& name = "");
+
 // PiecewiseConstant(x, boundaries, values) -> output. values[i] for the first boundary b[i] >= x,
 // values[-1] past the last boundary.
 Output PiecewiseConstant(Output x, Output boundaries, Output values, const std::string& name = "");
@@ -2305,6 +2753,52 @@ Output Polygamma(Output a, Output x, const std::string& name = "");
 
 // Pow(x, y) -> z.
 Output Pow(Output x, Output y, const std::string& name = "");
+
+// Optional attributes of Print.
+struct PrintAttrs {
+  // printed before the data
+  std::string message = "";
+  // print on the first n runs only; -1: always
+  int64_t first_n = int64_t{-1};
+  // elements of each data tensor shown
+  int64_t summarize = int64_t{3};
+  PrintAttrs& with_message(std::string value) {
+    message = std::move(value);
+    return *this;
+  }
+  PrintAttrs& with_first_n(int64_t value) {
+    first_n = std::move(value);
+    return *this;
+  }
+  PrintAttrs& with_summarize(int64_t value) {
+    summarize = std::move(value);
+    return *this;
+  }
+};
+// Print(input, data, ...) -> output. tf.Print: the input, printing message[data0][data1]... to
+// stderr when run.
+Output Print(
+    const std::vector<Output>& inputs,
+    const PrintAttrs& attrs = {},
+    const std::string& name = "");
+
+// Optional attributes of PrintV2.
+struct PrintV2Attrs {
+  // stderr, stdout, log(info), log(warning), log(error)
+  std::string output_stream = "stderr";
+  // appended to the text
+  std::string end = "\n";
+  PrintV2Attrs& with_output_stream(std::string value) {
+    output_stream = std::move(value);
+    return *this;
+  }
+  PrintV2Attrs& with_end(std::string value) {
+    end = std::move(value);
+    return *this;
+  }
+};
+// PrintV2(input) -> nothing. tf.print: writes the scalar string input to the output stream.
+Node* PrintV2(Output input, const PrintV2Attrs& attrs = {}, const std::string& name = "");
 
 // Optional attributes of Prod.
 struct ProdAttrs {
@@ -3298,6 +3792,34 @@ struct TruncatedNormalAttrs {
 Output TruncatedNormal(
     Output shape,
     const TruncatedNormalAttrs& attrs = {},
+    const std::string& name = "");
+
+// Optional attributes of UniformCandidateSampler.
+struct UniformCandidateSamplerAttrs {
+  // graph-level seed
+  int64_t seed = int64_t{0};
+  // op-level seed
+  int64_t seed2 = int64_t{0};
+  UniformCandidateSamplerAttrs& with_seed(int64_t value) {
+    seed = std::move(value);
+    return *this;
+  }
+  UniformCandidateSamplerAttrs& with_seed2(int64_t value) {
+    seed2 = std::move(value);
+    return *this;
+  }
+};
+// UniformCandidateSampler(true_classes) -> sampled_candidates, true_expected_count,
+// sampled_expected_count. Samples candidates uniformly from [0, range_max). num_true (int): classes
+// per example. num_sampled (int): candidates drawn per batch. unique (bool): draw without
+// replacement within the batch. range_max (int): candidates are in [0, range_max).
+Node* UniformCandidateSampler(
+    Output true_classes,
+    const int64_t& num_true,
+    const int64_t& num_sampled,
+    const bool& unique,
+    const int64_t& range_max,
+    const UniformCandidateSamplerAttrs& attrs = {},
     const std::string& name = "");
 
 // Optional attributes of Unpack.

@@ -1,14 +1,12 @@
 // TF1's checking and printing ops: Assert, CheckNumerics, Print and PrintV2. Assert's and
 // Print's summaries of their data are TF's Tensor::SummarizeValue (kernels/string_format.h).
-// Their own registration (as data/ does) keeps op_families.h, which every op file includes,
-// unchanged.
 #include <cmath>
 #include <iostream>
 #include <memory>
 #include <mutex>
 
-#include "graph/op_library.h"
 #include "kernels/string_format.h"
+#include "ops/op_families.h"
 #include "ops/shape_rules.h"
 #include "varflow/op_registry.h"
 #include "varflow/ops.h"
@@ -122,6 +120,8 @@ void print_v2_kernel(KernelContext& c) {
   out << text << end << std::flush;
 }
 
+}  // namespace
+
 void register_assert_ops(OpRegistry& r) {
   r.add("Assert")
       .inputs({"condition", "data"})
@@ -180,24 +180,5 @@ void register_assert_ops(OpRegistry& r) {
       .not_differentiable()
       .doc("tf.print: writes the scalar string input to the output stream.");
 }
-
-}  // namespace
-
-}  // namespace varflow::ops
-
-// An object of the static library joins a program only when something refers to it: the
-// module refers to this symbol (cpp/bindings/graph_bindings.cc) to keep these ops.
-extern "C" {
-extern const int varflow_assert_ops;
-const int varflow_assert_ops = 1;
-}
-
-namespace varflow::ops {
-
-namespace {
-
-const bool kRegistered = (add_op_library(&register_assert_ops), true);
-
-}  // namespace
 
 }  // namespace varflow::ops

@@ -19,8 +19,8 @@
 #include <unordered_map>
 #include <unordered_set>
 
-#include "graph/op_library.h"
 #include "kernels/philox.h"
+#include "ops/op_families.h"
 #include "ops/shape_rules.h"
 #include "varflow/op_registry.h"
 
@@ -480,6 +480,8 @@ void add_sampler_attrs(OpDefBuilder b) {
       .not_differentiable();
 }
 
+}  // namespace
+
 void register_candidate_sampling_ops(OpRegistry& r) {
   add_sampler_attrs(r.add("LogUniformCandidateSampler")
                         .kernel(log_uniform_kernel)
@@ -528,24 +530,5 @@ void register_candidate_sampling_ops(OpRegistry& r) {
           "The (row, sampled position) pairs where a sampled candidate is one of the row's "
           "true classes, each with weight -FLT_MAX.");
 }
-
-}  // namespace
-
-}  // namespace varflow::ops
-
-// An object of the static library joins a program only when something refers to it: the
-// module refers to this symbol (cpp/bindings/graph_bindings.cc) to keep these ops.
-extern "C" {
-extern const int varflow_candidate_sampling_ops;
-const int varflow_candidate_sampling_ops = 1;
-}
-
-namespace varflow::ops {
-
-namespace {
-
-const bool kRegistered = (add_op_library(&register_candidate_sampling_ops), true);
-
-}  // namespace
 
 }  // namespace varflow::ops

@@ -42,6 +42,8 @@ void register_regex_ops(OpRegistry& registry);
 void register_special_math_ops(OpRegistry& registry);
 void register_array_math_ops(OpRegistry& registry);
 void register_multinomial_ops(OpRegistry& registry);
+void register_assert_ops(OpRegistry& registry);
+void register_candidate_sampling_ops(OpRegistry& registry);
 
 inline void register_all_ops(OpRegistry& registry) {
   register_array_ops(registry);
@@ -77,6 +79,8 @@ inline void register_all_ops(OpRegistry& registry) {
   register_special_math_ops(registry);
   register_array_math_ops(registry);
   register_multinomial_ops(registry);
+  register_assert_ops(registry);
+  register_candidate_sampling_ops(registry);
 }
 
 }  // namespace varflow::ops

@@ -57,6 +57,27 @@ Output All(Output input, Output reduction_indices, const AllAttrs& attrs, const 
   return node->output(0);
 }
 
+Node* AllCandidateSampler(
+    Output true_classes,
+    const int64_t& num_true,
+    const int64_t& num_sampled,
+    const bool& unique,
+    const AllCandidateSamplerAttrs& attrs,
+    const std::string& name) {
+  AttrMap op_attrs;
+  op_attrs.set("num_true", num_true);
+  op_attrs.set("num_sampled", num_sampled);
+  op_attrs.set("unique", unique);
+  op_attrs.set("seed", attrs.seed);
+  op_attrs.set("seed2", attrs.seed2);
+  Node* node = true_classes.graph().add_node(
+    "AllCandidateSampler",
+    {true_classes},
+    std::move(op_attrs),
+    name);
+  return node;
+}
+
 Output Any(Output input, Output reduction_indices, const AnyAttrs& attrs, const std::string& name) {
   AttrMap op_attrs;
   op_attrs.set("keep_dims", attrs.keep_dims);
@@ -623,6 +644,13 @@ Output Asinh(Output x, const std::string& name) {
   return node->output(0);
 }
 
+Node* Assert(const std::vector<Output>& inputs, const AssertAttrs& attrs, const std::string& name) {
+  AttrMap op_attrs;
+  op_attrs.set("summarize", attrs.summarize);
+  Node* node = graph_of(inputs, "Assert").add_node("Assert", inputs, std::move(op_attrs), name);
+  return node;
+}
+
 Output Assign(Output ref, Output value, const AssignAttrs& attrs, const std::string& name) {
   AttrMap op_attrs;
   op_attrs.set("validate_shape", attrs.validate_shape);
@@ -754,6 +782,13 @@ Output Ceil(Output x, const std::string& name) {
   return node->output(0);
 }
 
+Output CheckNumerics(Output tensor, const CheckNumericsAttrs& attrs, const std::string& name) {
+  AttrMap op_attrs;
+  op_attrs.set("message", attrs.message);
+  Node* node = tensor.graph().add_node("CheckNumerics", {tensor}, std::move(op_attrs), name);
+  return node->output(0);
+}
+
 Output ClipByValue(
     Output t,
     Output clip_value_min,
@@ -768,6 +803,25 @@ Output ClipByValue(
     std::move(op_attrs),
     name);
   return node->output(0);
+}
+
+Node* ComputeAccidentalHits(
+    Output true_classes,
+    Output sampled_candidates,
+    const int64_t& num_true,
+    const ComputeAccidentalHitsAttrs& attrs,
+    const std::string& name) {
+  AttrMap op_attrs;
+  op_attrs.set("num_true", num_true);
+  op_attrs.set("seed", attrs.seed);
+  op_attrs.set("seed2", attrs.seed2);
+  Node* node = true_classes.graph().add_node(
+    "ComputeAccidentalHits",
+    {true_classes,
+    sampled_candidates},
+    std::move(op_attrs),
+    name);
+  return node;
 }
 
 Output ConcatOffset(const std::vector<Output>& inputs, const std::string& name) {
@@ -1086,6 +1140,35 @@ Output Fill(Output dims, Output value, const std::string& name) {
   return node->output(0);
 }
 
+Node* FixedUnigramCandidateSampler(
+    Output true_classes,
+    const int64_t& num_true,
+    const int64_t& num_sampled,
+    const bool& unique,
+    const int64_t& range_max,
+    const FixedUnigramCandidateSamplerAttrs& attrs,
+    const std::string& name) {
+  AttrMap op_attrs;
+  op_attrs.set("vocab_file", attrs.vocab_file);
+  op_attrs.set("distortion", attrs.distortion);
+  op_attrs.set("num_reserved_ids", attrs.num_reserved_ids);
+  op_attrs.set("num_shards", attrs.num_shards);
+  op_attrs.set("shard", attrs.shard);
+  op_attrs.set("unigrams", attrs.unigrams);
+  op_attrs.set("num_true", num_true);
+  op_attrs.set("num_sampled", num_sampled);
+  op_attrs.set("unique", unique);
+  op_attrs.set("range_max", range_max);
+  op_attrs.set("seed", attrs.seed);
+  op_attrs.set("seed2", attrs.seed2);
+  Node* node = true_classes.graph().add_node(
+    "FixedUnigramCandidateSampler",
+    {true_classes},
+    std::move(op_attrs),
+    name);
+  return node;
+}
+
 Output Floor(Output x, const std::string& name) {
   AttrMap op_attrs;
   Node* node = x.graph().add_node("Floor", {x}, std::move(op_attrs), name);
@@ -1166,6 +1249,116 @@ Output GreaterEqual(Output x, Output y, const std::string& name) {
   return node->output(0);
 }
 
+Output HorovodAllgather(
+    Output tensor,
+    const HorovodAllgatherAttrs& attrs,
+    const std::string& name) {
+  AttrMap op_attrs;
+  op_attrs.set("tensor_name", attrs.tensor_name);
+  Node* node = tensor.graph().add_node("HorovodAllgather", {tensor}, std::move(op_attrs), name);
+  return node->output(0);
+}
+
+Output HorovodAllgatherGrad(Output grad, Output tensor, const std::string& name) {
+  AttrMap op_attrs;
+  Node* node = grad.graph().add_node(
+    "HorovodAllgatherGrad",
+    {grad,
+    tensor},
+    std::move(op_attrs),
+    name);
+  return node->output(0);
+}
+
+Output HorovodAllreduce(
+    Output tensor,
+    const HorovodAllreduceAttrs& attrs,
+    const std::string& name) {
+  AttrMap op_attrs;
+  op_attrs.set("reduce_op", attrs.reduce_op);
+  op_attrs.set("tensor_name", attrs.tensor_name);
+  Node* node = tensor.graph().add_node("HorovodAllreduce", {tensor}, std::move(op_attrs), name);
+  return node->output(0);
+}
+
+Output HorovodAllreduceGradients(
+    const std::vector<Output>& inputs,
+    const HorovodAllreduceGradientsAttrs& attrs,
+    const std::string& name) {
+  AttrMap op_attrs;
+  op_attrs.set("reduce_op", attrs.reduce_op);
+  op_attrs.set("compression", attrs.compression);
+  Node* node = graph_of(inputs, "HorovodAllreduceGradients").add_node(
+    "HorovodAllreduceGradients",
+    inputs,
+    std::move(op_attrs),
+    name);
+  return node->output(0);
+}
+
+Output HorovodAllreduceStart(
+    Output gradient,
+    Output variable,
+    const HorovodAllreduceStartAttrs& attrs,
+    const std::string& name) {
+  AttrMap op_attrs;
+  op_attrs.set("reduce_op", attrs.reduce_op);
+  op_attrs.set("compression", attrs.compression);
+  Node* node = gradient.graph().add_node(
+    "HorovodAllreduceStart",
+    {gradient,
+    variable},
+    std::move(op_attrs),
+    name);
+  return node->output(0);
+}
+
+Output HorovodAllreduceWait(const std::vector<Output>& inputs, const std::string& name) {
+  AttrMap op_attrs;
+  Node* node = graph_of(inputs, "HorovodAllreduceWait").add_node(
+    "HorovodAllreduceWait",
+    inputs,
+    std::move(op_attrs),
+    name);
+  return node->output(0);
+}
+
+Output HorovodBroadcast(
+    Output tensor,
+    const HorovodBroadcastAttrs& attrs,
+    const std::string& name) {
+  AttrMap op_attrs;
+  op_attrs.set("root_rank", attrs.root_rank);
+  op_attrs.set("tensor_name", attrs.tensor_name);
+  Node* node = tensor.graph().add_node("HorovodBroadcast", {tensor}, std::move(op_attrs), name);
+  return node->output(0);
+}
+
+Output HorovodBroadcastGrad(
+    Output grad,
+    const HorovodBroadcastGradAttrs& attrs,
+    const std::string& name) {
+  AttrMap op_attrs;
+  op_attrs.set("root_rank", attrs.root_rank);
+  Node* node = grad.graph().add_node("HorovodBroadcastGrad", {grad}, std::move(op_attrs), name);
+  return node->output(0);
+}
+
+Output HorovodGroupedAllreduce(
+    const std::vector<Output>& inputs,
+    const HorovodGroupedAllreduceAttrs& attrs,
+    const std::string& name) {
+  AttrMap op_attrs;
+  op_attrs.set("reduce_op", attrs.reduce_op);
+  op_attrs.set("compression", attrs.compression);
+  Node* node = graph_of(inputs, "HorovodGroupedAllreduce").add_node(
+    "HorovodGroupedAllreduce",
+    inputs,
+    std::move(op_attrs),
+    name);
+  return node->output(0);
+}
+
 Output Identity(Output input, const std::string& name) {
   AttrMap op_attrs;
   Node* node = input.graph().add_node("Identity", {input}, std::move(op_attrs), name);
@@ -1234,6 +1427,59 @@ Output IsNan(Output x, const std::string& name) {
 Output IsVariableInitialized(Output ref, const std::string& name) {
   AttrMap op_attrs;
   Node* node = ref.graph().add_node("IsVariableInitialized", {ref}, std::move(op_attrs), name);
+  return node->output(0);
+}
+
+Output IteratorGetNext(
+    Output iterator,
+    const std::vector<int64_t>& output_types,
+    const std::string& output_shapes,
+    const std::string& name) {
+  AttrMap op_attrs;
+  op_attrs.set("output_types", output_types);
+  op_attrs.set("output_shapes", output_shapes);
+  Node* node = iterator.graph().add_node("IteratorGetNext", {iterator}, std::move(op_attrs), name);
+  return node->output(0);
+}
+
+Output IteratorGetNextFromStringHandle(
+    Output string_handle,
+    const std::vector<int64_t>& output_types,
+    const std::string& output_shapes,
+    const std::string& name) {
+  AttrMap op_attrs;
+  op_attrs.set("output_types", output_types);
+  op_attrs.set("output_shapes", output_shapes);
+  Node* node = string_handle.graph().add_node(
+    "IteratorGetNextFromStringHandle",
+    {string_handle},
+    std::move(op_attrs),
+    name);
+  return node->output(0);
+}
+
+Output IteratorToStringHandle(Output resource_handle, const std::string& name) {
+  AttrMap op_attrs;
+  Node* node = resource_handle.graph().add_node(
+    "IteratorToStringHandle",
+    {resource_handle},
+    std::move(op_attrs),
+    name);
+  return node->output(0);
+}
+
+Output IteratorV2(
+    Graph& graph,
+    const std::vector<int64_t>& output_types,
+    const std::string& output_shapes,
+    const IteratorV2Attrs& attrs,
+    const std::string& name) {
+  AttrMap op_attrs;
+  op_attrs.set("output_types", output_types);
+  op_attrs.set("output_shapes", output_shapes);
+  op_attrs.set("shared_name", attrs.shared_name);
+  op_attrs.set("container", attrs.container);
+  Node* node = graph.add_node("IteratorV2", {}, std::move(op_attrs), name);
   return node->output(0);
 }
 
@@ -1371,6 +1617,29 @@ Output LeakyReluGrad(
   return node->output(0);
 }
 
+Node* LearnedUnigramCandidateSampler(
+    Output true_classes,
+    const int64_t& num_true,
+    const int64_t& num_sampled,
+    const bool& unique,
+    const int64_t& range_max,
+    const LearnedUnigramCandidateSamplerAttrs& attrs,
+    const std::string& name) {
+  AttrMap op_attrs;
+  op_attrs.set("num_true", num_true);
+  op_attrs.set("num_sampled", num_sampled);
+  op_attrs.set("unique", unique);
+  op_attrs.set("range_max", range_max);
+  op_attrs.set("seed", attrs.seed);
+  op_attrs.set("seed2", attrs.seed2);
+  Node* node = true_classes.graph().add_node(
+    "LearnedUnigramCandidateSampler",
+    {true_classes},
+    std::move(op_attrs),
+    name);
+  return node;
+}
+
 Output Less(Output x, Output y, const std::string& name) {
   AttrMap op_attrs;
   Node* node = x.graph().add_node("Less", {x, y}, std::move(op_attrs), name);
@@ -1420,6 +1689,29 @@ Output LogSoftmax(Output logits, const std::string& name) {
   return node->output(0);
 }
 
+Node* LogUniformCandidateSampler(
+    Output true_classes,
+    const int64_t& num_true,
+    const int64_t& num_sampled,
+    const bool& unique,
+    const int64_t& range_max,
+    const LogUniformCandidateSamplerAttrs& attrs,
+    const std::string& name) {
+  AttrMap op_attrs;
+  op_attrs.set("num_true", num_true);
+  op_attrs.set("num_sampled", num_sampled);
+  op_attrs.set("unique", unique);
+  op_attrs.set("range_max", range_max);
+  op_attrs.set("seed", attrs.seed);
+  op_attrs.set("seed2", attrs.seed2);
+  Node* node = true_classes.graph().add_node(
+    "LogUniformCandidateSampler",
+    {true_classes},
+    std::move(op_attrs),
+    name);
+  return node;
+}
+
 Output LogicalAnd(Output x, Output y, const std::string& name) {
   AttrMap op_attrs;
   Node* node = x.graph().add_node("LogicalAnd", {x, y}, std::move(op_attrs), name);
@@ -1462,6 +1754,20 @@ Output LoopVar(
   op_attrs.set("shape", shape);
   Node* node = graph.add_node("LoopVar", {}, std::move(op_attrs), name);
   return node->output(0);
+}
+
+Node* MakeIterator(
+    const std::vector<Output>& inputs,
+    const int64_t& dataset_id,
+    const std::string& name) {
+  AttrMap op_attrs;
+  op_attrs.set("dataset_id", dataset_id);
+  Node* node = graph_of(inputs, "MakeIterator").add_node(
+    "MakeIterator",
+    inputs,
+    std::move(op_attrs),
+    name);
+  return node;
 }
 
 Output MatMul(Output a, Output b, const MatMulAttrs& attrs, const std::string& name) {
@@ -2008,6 +2314,24 @@ Output OneHot(
   return node->output(0);
 }
 
+Output OneShotIterator(
+    const std::vector<Output>& inputs,
+    const int64_t& dataset_id,
+    const std::vector<int64_t>& output_types,
+    const std::string& output_shapes,
+    const std::string& name) {
+  AttrMap op_attrs;
+  op_attrs.set("dataset_id", dataset_id);
+  op_attrs.set("output_types", output_types);
+  op_attrs.set("output_shapes", output_shapes);
+  Node* node = graph_of(inputs, "OneShotIterator").add_node(
+    "OneShotIterator",
+    inputs,
+    std::move(op_attrs),
+    name);
+  return node->output(0);
+}
+
 Output OnesLike(Output x, const std::string& name) {
   AttrMap op_attrs;
   Node* node = x.graph().add_node("OnesLike", {x}, std::move(op_attrs), name);
@@ -2055,6 +2379,27 @@ Output PaddingFIFOQueueV2(
   return node->output(0);
 }
 
+Output ParseExample(
+    const std::vector<Output>& inputs,
+    const std::string& dense_keys,
+    const std::vector<int64_t>& Tdense,
+    const std::string& dense_shapes,
+    const ParseExampleAttrs& attrs,
+    const std::string& name) {
+  AttrMap op_attrs;
+  op_attrs.set("dense_keys", dense_keys);
+  op_attrs.set("Tdense", Tdense);
+  op_attrs.set("dense_shapes", dense_shapes);
+  op_attrs.set("sparse_keys", attrs.sparse_keys);
+  op_attrs.set("Tsparse", attrs.Tsparse);
+  Node* node = graph_of(inputs, "ParseExample").add_node(
+    "ParseExample",
+    inputs,
+    std::move(op_attrs),
+    name);
+  return node->output(0);
+}
+
 Output PiecewiseConstant(Output x, Output boundaries, Output values, const std::string& name) {
   AttrMap op_attrs;
   Node* node = x.graph().add_node(
@@ -2099,6 +2444,23 @@ Output Pow(Output x, Output y, const std::string& name) {
   AttrMap op_attrs;
   Node* node = x.graph().add_node("Pow", {x, y}, std::move(op_attrs), name);
   return node->output(0);
+}
+
+Output Print(const std::vector<Output>& inputs, const PrintAttrs& attrs, const std::string& name) {
+  AttrMap op_attrs;
+  op_attrs.set("message", attrs.message);
+  op_attrs.set("first_n", attrs.first_n);
+  op_attrs.set("summarize", attrs.summarize);
+  Node* node = graph_of(inputs, "Print").add_node("Print", inputs, std::move(op_attrs), name);
+  return node->output(0);
+}
+
+Node* PrintV2(Output input, const PrintV2Attrs& attrs, const std::string& name) {
+  AttrMap op_attrs;
+  op_attrs.set("output_stream", attrs.output_stream);
+  op_attrs.set("end", attrs.end);
+  Node* node = input.graph().add_node("PrintV2", {input}, std::move(op_attrs), name);
+  return node;
 }
 
 Output Prod(
@@ -3215,6 +3577,29 @@ Output TruncatedNormal(Output shape, const TruncatedNormalAttrs& attrs, const st
   op_attrs.set("seed2", attrs.seed2);
   Node* node = shape.graph().add_node("TruncatedNormal", {shape}, std::move(op_attrs), name);
   return node->output(0);
+}
+
+Node* UniformCandidateSampler(
+    Output true_classes,
+    const int64_t& num_true,
+    const int64_t& num_sampled,
+    const bool& unique,
+    const int64_t& range_max,
+    const UniformCandidateSamplerAttrs& attrs,
+    const std::string& name) {
+  AttrMap op_attrs;
+  op_attrs.set("num_true", num_true);
+  op_attrs.set("num_sampled", num_sampled);
+  op_attrs.set("unique", unique);
+  op_attrs.set("range_max", range_max);
+  op_attrs.set("seed", attrs.seed);
+  op_attrs.set("seed2", attrs.seed2);
+  Node* node = true_classes.graph().add_node(
+    "UniformCandidateSampler",
+    {true_classes},
+    std::move(op_attrs),
+    name);
+  return node;
 }
 
 Output Unpack(Output value, const UnpackAttrs& attrs, const std::string& name) {
