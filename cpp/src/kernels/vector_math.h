@@ -2,7 +2,7 @@
 // so that the compiler vectorises loops over them under each SIMD variant's flags (with
 // -fno-trapping-math); the C library's versions are scalar calls. Accuracy: exp, log and the
 // double tanh within 3 ulp of the correctly rounded result over the whole range; the float
-// tanh, a rational function as TF's Eigen tanh is, within 5.5 ulp where the compiler uses
+// tanh, a rational function as TF's Eigen tanh is, within 5.5 ulp where the variant has
 // FMA (the AVX2 and AVX-512 variants; 5.47 over every float) and 7 without (6.66); Eigen's
 // float tanh, which TF1 runs, is 5.76 ulp off at worst over every 7th float in [0, 10],
 // against the float64 tanh (tests/cpp/vector_math_test.cc). NaN, infinities, zeros and
@@ -160,6 +160,17 @@ inline T log(T x) {
   return x != x ? x : result;
 }
 
+// a * b + c, fused where the variant has FMA. Written out rather than left to the compiler's
+// contraction, which GCC does only from -O2: the float tanh's error bound must not depend on
+// the optimisation level (the sanitizer builds use -O1).
+inline float mul_add(float a, float b, float c) {
+#ifdef __FMA__
+  return __builtin_fmaf(a, b, c);
+#else
+  return a * b + c;
+#endif
+}
+
 // tanh. float: x P(x^2) / Q(x^2), P and Q of degree 4 fitted on [0, 9.1] (beyond 9.01 tanh
 // rounds to 1) by iteratively reweighted least squares towards the minimax relative error,
 // each coefficient rounded to float and the others refitted: the approximation itself is
@@ -176,15 +187,15 @@ inline T tanh(T x) {
     v = v < -c ? -c : v;
     const float t = v * v;
     float p = 1.324482835e-08f;
-    p = p * t + 2.053573917e-05f;
-    p = p * t + 3.491399577e-03f;
-    p = p * t + 1.337759346e-01f;
-    p = p * t + 1.0f;
+    p = mul_add(p, t, 2.053573917e-05f);
+    p = mul_add(p, t, 3.491399577e-03f);
+    p = mul_add(p, t, 1.337759346e-01f);
+    p = mul_add(p, t, 1.0f);
     float q = 7.733336815e-07f;
-    q = q * t + 3.278593358e-04f;
-    q = q * t + 2.586133778e-02f;
-    q = q * t + 4.671091437e-01f;
-    q = q * t + 1.0f;
+    q = mul_add(q, t, 3.278593358e-04f);
+    q = mul_add(q, t, 2.586133778e-02f);
+    q = mul_add(q, t, 4.671091437e-01f);
+    q = mul_add(q, t, 1.0f);
     float r = (v * p) / q;
     r = r > 1.0f ? 1.0f : r;  // never beyond +-1
     return r < -1.0f ? -1.0f : r;
