@@ -116,9 +116,12 @@ void bind_data(py::module_& m) {
            py::arg("kind"), py::arg("name"), py::arg("inputs"), py::arg("args"), py::arg("fn"),
            py::arg("options"), py::arg("dtypes"), py::arg("shapes"), py::arg("generator"),
            "One node of a tf.data pipeline (varflow/data.h).");
-  m.def("register_dataset", [](std::shared_ptr<const DatasetSpec> spec) {
-    return data::register_dataset(std::move(spec));
-  }, "Registers a pipeline for the iterator ops' dataset_id attribute.");
+  m.def(
+      "register_dataset",
+      [](std::shared_ptr<const DatasetSpec> spec) {
+        return data::register_dataset(std::move(spec));
+      },
+      "Registers a pipeline for the iterator ops' dataset_id attribute.");
   m.def("encode_shapes", &data::encode_shapes, "The iterator ops' output_shapes attribute.");
 
   // Eager iteration (a for loop over a Dataset): the pipeline bound to concrete values.

@@ -13,15 +13,15 @@ namespace py = pybind11;
 using namespace varflow;
 
 namespace varflow::bindings {
-void bind_train_utils(py::module_& m);   // train_utils_bindings.cc
-void bind_checkpoint(py::module_& m);    // checkpoint_bindings.cc
-void bind_eager(py::module_& m);         // eager_bindings.cc
-void bind_queues(py::module_& m);        // queue_bindings.cc
-void bind_data(py::module_& m);          // data_bindings.cc
-void bind_control_flow(py::module_& m);  // control_flow_bindings.cc
+void bind_train_utils(py::module_& m);     // train_utils_bindings.cc
+void bind_checkpoint(py::module_& m);      // checkpoint_bindings.cc
+void bind_eager(py::module_& m);           // eager_bindings.cc
+void bind_queues(py::module_& m);          // queue_bindings.cc
+void bind_data(py::module_& m);            // data_bindings.cc
+void bind_control_flow(py::module_& m);    // control_flow_bindings.cc
 void bind_host_functions(py::module_& m);  // host_function_bindings.cc
-void bind_collective(py::module_& m);    // collective_bindings.cc
-void bind_graph_def(py::module_& m);     // graph_def_bindings.cc
+void bind_collective(py::module_& m);      // collective_bindings.cc
+void bind_graph_def(py::module_& m);       // graph_def_bindings.cc
 }  // namespace varflow::bindings
 
 namespace {

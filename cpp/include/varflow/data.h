@@ -90,7 +90,8 @@ class Dataset {
 
 // Binds `spec` to `inputs` (the values of the scope's input tensors). Checks what can be
 // checked before iterating (slice lengths, scalar parameters) with kInvalidArgument.
-std::shared_ptr<const Dataset> bind_dataset(const DatasetSpec& spec, const std::vector<Tensor>& inputs);
+std::shared_ptr<const Dataset> bind_dataset(const DatasetSpec& spec,
+                                            const std::vector<Tensor>& inputs);
 
 // Process-wide registry of specs, named by id in the iterator ops' `dataset_id` attribute.
 int64_t register_dataset(std::shared_ptr<const DatasetSpec> spec);

@@ -11,8 +11,8 @@ namespace varflow::data {
 const Tensor& Binding::arg(size_t i) const {
   VF_CHECK(i < spec.args.size(), ErrorCode::kInternal, spec.name, " has no argument ", i);
   const int index = spec.args[i];
-  VF_CHECK(index >= 0 && static_cast<size_t>(index) < scope.size(), ErrorCode::kInternal,
-           spec.name, ": argument ", i, " refers to input ", index, " of ", scope.size());
+  VF_CHECK(index >= 0 && static_cast<size_t>(index) < scope.size(), ErrorCode::kInternal, spec.name,
+           ": argument ", i, " refers to input ", index, " of ", scope.size());
   return scope[static_cast<size_t>(index)];
 }
 
@@ -54,18 +54,28 @@ void check_signature(const Element& element, const std::vector<DType>& dtypes,
   }
 }
 
-std::shared_ptr<const Dataset> bind_dataset(const DatasetSpec& spec, const std::vector<Tensor>& inputs) {
+std::shared_ptr<const Dataset> bind_dataset(const DatasetSpec& spec,
+                                            const std::vector<Tensor>& inputs) {
   using Binder = DatasetPtr (*)(const Binding&);
   static const std::unordered_map<std::string, Binder> binders = {
-      {"TensorSlice", bind_tensor_slice}, {"Tensors", bind_tensors},
-      {"Range", bind_range},              {"Generator", bind_generator},
-      {"Zip", bind_zip},                  {"Concatenate", bind_concatenate},
-      {"Batch", bind_batch},              {"PaddedBatch", bind_padded_batch},
-      {"Repeat", bind_repeat},            {"Take", bind_take},
-      {"Skip", bind_skip},                {"Cache", bind_cache},
-      {"Shuffle", bind_shuffle},          {"Prefetch", bind_prefetch},
-      {"Map", bind_map},                  {"Filter", bind_filter},
-      {"FlatMap", bind_flat_map},         {"Interleave", bind_interleave},
+      {"TensorSlice", bind_tensor_slice},
+      {"Tensors", bind_tensors},
+      {"Range", bind_range},
+      {"Generator", bind_generator},
+      {"Zip", bind_zip},
+      {"Concatenate", bind_concatenate},
+      {"Batch", bind_batch},
+      {"PaddedBatch", bind_padded_batch},
+      {"Repeat", bind_repeat},
+      {"Take", bind_take},
+      {"Skip", bind_skip},
+      {"Cache", bind_cache},
+      {"Shuffle", bind_shuffle},
+      {"Prefetch", bind_prefetch},
+      {"Map", bind_map},
+      {"Filter", bind_filter},
+      {"FlatMap", bind_flat_map},
+      {"Interleave", bind_interleave},
       {"TFRecord", bind_tfrecord},
   };
   auto it = binders.find(spec.kind);

@@ -112,8 +112,8 @@ class PrefetchDataset : public Dataset {
 
 DatasetPtr bind_prefetch(const Binding& b) {
   int64_t depth = b.int_arg(0, "buffer_size");
-  VF_CHECK(depth >= -1, ErrorCode::kInvalidArgument,
-           "buffer_size must be >= -1 (AUTOTUNE), got ", depth);
+  VF_CHECK(depth >= -1, ErrorCode::kInvalidArgument, "buffer_size must be >= -1 (AUTOTUNE), got ",
+           depth);
   if (depth == -1) depth = kAutotuneDepth;
   return std::make_shared<PrefetchDataset>(b.inputs.at(0), depth);
 }

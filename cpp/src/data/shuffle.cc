@@ -16,8 +16,7 @@ namespace {
 
 class ShuffleDataset : public Dataset {
  public:
-  ShuffleDataset(DatasetPtr input, int64_t buffer_size, int64_t seed, int64_t seed2,
-                 bool reshuffle)
+  ShuffleDataset(DatasetPtr input, int64_t buffer_size, int64_t seed, int64_t seed2, bool reshuffle)
       : input_(std::move(input)),
         buffer_size_(buffer_size),
         seed_(seed),
@@ -89,8 +88,7 @@ class ShuffleDataset : public Dataset {
 
 DatasetPtr bind_shuffle(const Binding& b) {
   const int64_t buffer_size = b.int_arg(0, "buffer_size");
-  VF_CHECK(buffer_size > 0, ErrorCode::kInvalidArgument,
-           "buffer_size must be greater than zero.");
+  VF_CHECK(buffer_size > 0, ErrorCode::kInvalidArgument, "buffer_size must be greater than zero.");
   int64_t seed = b.int_arg(1, "seed");
   int64_t seed2 = b.int_arg(2, "seed2");
   // TF's convention: both seeds 0 asks for a non-deterministic order.

@@ -128,8 +128,8 @@ DatasetPtr bind_tensor_slice(const Binding& b) {
   const int64_t n = components[0].dim(0);
   for (size_t i = 1; i < components.size(); ++i)
     VF_CHECK(components[i].dim(0) == n, ErrorCode::kInvalidArgument,
-             "All components must have the same size in the 0th dimension, but component 0 has ",
-             n, " and component ", i, " has ", components[i].dim(0));
+             "All components must have the same size in the 0th dimension, but component 0 has ", n,
+             " and component ", i, " has ", components[i].dim(0));
   return std::make_shared<TensorSliceDataset>(std::move(components), n);
 }
 

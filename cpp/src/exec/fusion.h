@@ -6,13 +6,13 @@
 // and the result is bit for bit the unfused plan's: the same loops run on the same elements.
 // An operand broadcasts when it is a single element (a scalar constant) or has the chain's
 // trailing dimensions (a bias); a BroadcastTo of such an operand to the chain's static shape
-// joins the chain as a copy (a gradient's seed, when its shape is static). Steps between two members of a chain that read none of its values and have no
-// effects (shape arithmetic, Fill, Reshape) run before the fused step, so that they do not
-// split it. Scratch tiles shrink from 16 KB when a chain keeps many values alive (a forward
-// chain's tanh outputs read by its gradient), so that they stay in L2. Blocks of control
-// flow (cond branches, loop bodies) are fused the same way. When a run's shapes do not fit
-// the ones the plan was compiled for (a feed of a partly known shape), the original steps run
-// instead.
+// joins the chain as a copy (a gradient's seed, when its shape is static). Steps between two
+// members of a chain that read none of its values and have no effects (shape arithmetic, Fill,
+// Reshape) run before the fused step, so that they do not split it. Scratch tiles shrink from 16 KB
+// when a chain keeps many values alive (a forward chain's tanh outputs read by its gradient), so
+// that they stay in L2. Blocks of control flow (cond branches, loop bodies) are fused the same way.
+// When a run's shapes do not fit the ones the plan was compiled for (a feed of a partly known
+// shape), the original steps run instead.
 #pragma once
 
 #include <vector>
