@@ -236,6 +236,27 @@ void bind_graph(py::module_& m) {
              const VariableInfo* info = g.variable_info(node);
              return info ? py::cast(*info) : py::none();
            })
+      // import_meta_graph's VariableDefs: the imported nodes become a variable the core knows,
+      // as the C++ importer's variable_from_def does, so optimizers and Savers take it.
+      .def(
+          "register_variable",
+          [](Graph& g, Node* node, Node* initializer, const Output& initial_value,
+             const Output& snapshot, bool trainable) -> VariableInfo {
+            if (&node->graph() != &g || !node->op_def().is_variable)
+              raise(ErrorCode::kValue, "'", node->name(), "' is a ", node->type(),
+                    " node of this graph, not a variable");
+            if (const VariableInfo* known = g.variable_info(node)) return *known;
+            VariableInfo info;
+            info.node = node;
+            info.initializer = initializer;
+            info.initial_value = initial_value;
+            info.snapshot = snapshot;
+            info.trainable = trainable;
+            g.register_variable(info);
+            return info;
+          },
+          py::arg("node"), py::arg("initializer"), py::arg("initial_value"), py::arg("snapshot"),
+          py::arg("trainable"))
       // Tensor.set_shape: TF1 merges the claim into the static shape, so that ops built later
       // infer from it (and feeds are checked against it); an incompatible claim is a ValueError.
       .def(

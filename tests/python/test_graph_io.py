@@ -471,6 +471,26 @@ def test_import_meta_graph_restores_collections_and_variables(tmp_path):
             np.testing.assert_allclose(sess.run(kernel)[0, 0], 1.6243454 * 0.5, rtol=1e-6)
 
 
+def test_a_new_optimizer_minimizes_over_imported_variables():
+    # TF1's fine-tuning pattern: import a model's meta graph, then add a new train op over it.
+    with tf.Graph().as_default():
+        x = tf.placeholder(tf.float32, [None, 2], name="x")
+        w = tf.Variable(np.ones((2, 1), np.float32), name="w")
+        loss = tf.reduce_mean(tf.square(tf.matmul(x, w)), name="loss")
+        tf.add_to_collection("loss", loss)
+        meta = export_meta_graph()
+    with tf.Graph().as_default():
+        import_meta_graph(meta, import_scope="m")
+        (w,) = tf.trainable_variables()
+        train = tf.train.AdamOptimizer(0.1).minimize(tf.get_collection("loss")[0])
+        assert {v.op.name for v in tf.global_variables()} >= {"m/w", "m/w/Adam", "m/w/Adam_1"}
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+            sess.run(train, {"m/x:0": [[1.0, 2.0]]})
+            # Adam's first step moves every weight by the learning rate against its gradient's sign.
+            np.testing.assert_allclose(sess.run(w), [[0.9], [0.9]], rtol=1e-5)
+
+
 def test_import_meta_graph_scope_and_missing_file(tmp_path):
     with tf.Graph().as_default():
         _mlp("sgd")

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import logging
 import os
-import types
 from pathlib import Path
 
 from google.protobuf import message, text_format
@@ -349,12 +348,8 @@ def _variable_from_def(graph, proto, scope):
         initial_value = tensor(proto.initial_value_name)
     else:  # written before TF1 recorded it: the value the initializer assigns
         initial_value = initializer._node.inputs[1]
-    info = types.SimpleNamespace(
-        node=node,
-        initializer=initializer._node,
-        initial_value=initial_value,
-        snapshot=tensor(proto.snapshot_name),
-        trainable=proto.trainable,
+    info = graph._core.register_variable(
+        node, initializer._node, initial_value, tensor(proto.snapshot_name), proto.trainable
     )
     var = Variable.__new__(Variable)
     var._bind(graph, info)
