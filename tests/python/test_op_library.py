@@ -328,6 +328,20 @@ def test_round_is_half_to_even():
     )
 
 
+@pytest.mark.parametrize("dtype", [np.int8, np.int16, np.int32, np.int64])
+def test_round_of_signed_integers_is_the_identity(dtype):
+    # TF1's Round takes signed integers (its OpDef); int64 values past 2**53 stay exact.
+    values = np.array([np.iinfo(dtype).min, -3, 0, 7, np.iinfo(dtype).max], dtype)
+    out = run(tf.round(tf.constant(values)))
+    assert out.dtype == dtype
+    np.testing.assert_array_equal(out, values)
+
+
+def test_round_of_unsigned_integers_is_tf1s_type_error():
+    with pytest.raises(TypeError, match="DataType uint8 not in list of allowed values"):
+        tf.round(tf.constant(np.array([1], np.uint8)))
+
+
 def test_not_differentiable_unary_ops_have_zero_or_no_gradient():
     x = tf.constant([1.5, -2.0])
     assert tf.gradients(tf.floor(x), x) == [None]

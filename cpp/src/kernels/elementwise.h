@@ -74,7 +74,7 @@ namespace varflow::kernels {
   X(Cos, Float, std::cos(a))                                                      \
   X(Floor, Float, std::floor(a))                                                  \
   X(Ceil, Float, std::ceil(a))                                                    \
-  X(Round, Float, std::nearbyint(a))                                              \
+  X(Round, Numeric, round_half_even(a)) /* integers: the identity, as TF1 */      \
   X(LogicalNot, Logical, !a)                                                      \
   /* TF1's trigonometric, hyperbolic and special functions */                     \
   X(Tan, Float, std::tan(a))                                                      \

@@ -75,6 +75,16 @@ inline T power(T a, T b) {
   }
 }
 
+// TF1's Round: half to even (the default rounding mode's nearbyint); integers are already round.
+template <typename T>
+inline T round_half_even(T a) {
+  if constexpr (std::is_integral_v<T>) {
+    return a;
+  } else {
+    return std::nearbyint(a);
+  }
+}
+
 template <typename T>
 inline T sigmoid(T a) {
   return vmath::sigmoid(a);

@@ -98,8 +98,10 @@ bool extended_unary_supports(UnaryOp op, DType dtype) {
   if (!is_valid(dtype) || is_classic(dtype)) return false;
   const DType wide = compute_dtype(dtype);
   if (wide == DType::kInvalid) return false;
-  // Neg of an unsigned type would wrap in TF too, but TF1 registers no such kernel.
-  if (is_unsigned(dtype) && (op == UnaryOp::kNeg || op == UnaryOp::kAbs || op == UnaryOp::kSign))
+  // Neg of an unsigned type would wrap in TF too, but TF1 registers no such kernel; its Round
+  // takes signed integers only.
+  if (is_unsigned(dtype) &&
+      (op == UnaryOp::kNeg || op == UnaryOp::kAbs || op == UnaryOp::kSign || op == UnaryOp::kRound))
     return false;
   return unary_supports(op, wide);
 }
