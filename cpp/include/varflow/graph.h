@@ -27,31 +27,47 @@ struct Output {
   Node* node = nullptr;
   int index = 0;
 
+  // The output's dtype and static shape, its TF1 name ("node:index") and its node's graph.
+  // Undefined for a null Output (node == nullptr).
   DType dtype() const;
   const Shape& shape() const;
   std::string name() const;
   Graph& graph() const;
   bool operator==(const Output& o) const { return node == o.node && index == o.index; }
   bool operator!=(const Output& o) const { return !(*this == o); }
+  // Orders by node id, then index (for maps and sets); both nodes must be non-null.
   bool operator<(const Output& o) const;
 };
 
+// An operation (TF1's tf.Operation), made by Graph::add_node and owned by the graph, which
+// callers reach through Node*. Its type, inputs, attributes and the output dtypes and shapes
+// its op's shape rule inferred are fixed then; consumers() grows as nodes are added, and
+// refine_output_shape and discard_nodes (eager execution) change shapes, ids, control inputs.
 class Node {
  public:
+  // Index in the graph: 0..num_nodes()-1 in creation order, a topological order.
   int id() const { return id_; }
+  // Unique full name, name scope included ("scope/MatMul_1").
   const std::string& name() const { return name_; }
+  // The op type ("MatMul"); op_def() is its registry entry.
   const std::string& type() const;
   const OpDef& op_def() const { return *op_def_; }
   Graph& graph() const { return *graph_; }
+  // Data inputs, in the op's input order.
   const std::vector<Output>& inputs() const { return inputs_; }
+  // The control dependencies in force when the node was added, each once.
   const std::vector<Node*>& control_inputs() const { return control_inputs_; }
+  // Every attribute the op declares, defaults filled in (validate_attrs).
   const AttrMap& attrs() const { return attrs_; }
+  // Outputs: i in [0, num_outputs()), not checked.
   int num_outputs() const { return static_cast<int>(output_dtypes_.size()); }
   DType output_dtype(int i) const { return output_dtypes_[static_cast<size_t>(i)]; }
   const Shape& output_shape(int i) const { return output_shapes_[static_cast<size_t>(i)]; }
   Output output(int i = 0) { return Output{this, i}; }
   // Nodes that read an output of this one (data edges), in creation order.
   const std::vector<Node*>& consumers() const { return consumers_; }
+  // The graph's device() when the node was added: recorded for GraphDef export; placement
+  // ignores it.
   const std::string& device() const { return device_; }
   // True once Graph::discard_nodes took the node out of its graph (eager execution only).
   bool discarded() const { return discarded_; }
@@ -90,6 +106,7 @@ class CollectionStore {
   virtual void clear(const std::string& key) = 0;
 };
 
+// TF1's GraphKeys: the names of the standard collections.
 namespace graph_keys {
 inline constexpr const char* kGlobalVariables = "variables";
 inline constexpr const char* kLocalVariables = "local_variables";
@@ -109,6 +126,8 @@ inline constexpr const char* kTrainOp = "train_op";
 enum class RegionKind : int8_t { kBranch, kLoop };
 struct Region {
   RegionKind kind = RegionKind::kBranch;
+  // The enclosing region (-1: the top level), and the If or While node it runs under (nullptr
+  // until that node is built).
   int parent = -1;
   Node* owner = nullptr;
   // Tensors and operations of enclosing regions that its nodes (or nested regions') read, in
@@ -158,7 +177,9 @@ class Graph : public std::enable_shared_from_this<Graph> {
   // shape rule, which raises kValue/kType for bad inputs.
   Node* add_node(const std::string& op_type, const std::vector<Output>& inputs, AttrMap attrs = {},
                  const std::string& name = "");
+  // The node of that full name, or nullptr. Never throws.
   Node* find_node(const std::string& name) const;
+  // The node of id `id` in [0, num_nodes()), not checked.
   Node* node(int id) const { return nodes_[static_cast<size_t>(id)].get(); }
   int num_nodes() const { return static_cast<int>(nodes_.size()); }
   // Resolves "name:0" (a tensor) or "name" (a node), with TF1's messages when absent.
@@ -167,13 +188,17 @@ class Graph : public std::enable_shared_from_this<Graph> {
 
   // Name scopes. unique_name("foo") gives "scope/foo", then "scope/foo_1", ...
   std::string unique_name(const std::string& name, bool mark_as_used = true);
+  // The current scope, "" or ending with "/".
   const std::string& name_scope() const { return name_scope_; }
   // Enters `scope` (already unique, ending with "/", or "" for the root); returns the old.
   std::string set_name_scope(std::string scope);
 
   // Control dependencies applied to every node added while they are in force.
+  // `nodes` join the set in force (replace: they replace it, as TF1's control_dependencies(None)
+  // and then `nodes`); pop restores the previous set, and does nothing when none is pushed.
   void push_control_dependencies(std::vector<Node*> nodes, bool replace = false);
   void pop_control_dependencies();
+  // The device string recorded on nodes added from now on (tf.device); device() reads it.
   void set_device(std::string device) { device_ = std::move(device); }
   const std::string& device() const { return device_; }
 
@@ -182,14 +207,18 @@ class Graph : public std::enable_shared_from_this<Graph> {
   std::vector<CollectionItem> get_collection(const std::string& key) const;
   std::vector<std::string> collection_keys() const;
   void clear_collection(const std::string& key);
+  // Switches to `store`, which first receives every item the old store held.
   void set_collection_store(std::shared_ptr<CollectionStore> store);
 
+  // Records a variable's nodes (Variable::create does); variable_info() finds them.
   void register_variable(const VariableInfo& info) { variables_[info.node] = info; }
   // Optimizer slots remember their primary variable (freezing a variable freezes its slots).
   void register_slot(Node* slot, Node* primary) {
     slot_primaries_[slot] = primary;
     primary_slots_[primary].push_back(slot);
   }
+  // The slots registered for `primary` (empty if none), and the primary of `slot` (nullptr
+  // if it is not a slot).
   const std::vector<Node*>& slots_of(const Node* primary) const {
     static const std::vector<Node*> kNone;
     auto it = primary_slots_.find(primary);
@@ -213,6 +242,7 @@ class Graph : public std::enable_shared_from_this<Graph> {
   // A new region nested in the current one; add_region does not enter it.
   int add_region(RegionKind kind);
   int current_region() const { return current_region_; }
+  // kValue when `id` is neither -1 nor a region of this graph.
   int set_current_region(int id);  // returns the previous one; -1 is the top level
   Region& region(int id) { return *regions_[static_cast<size_t>(id)]; }
   const Region& region(int id) const { return *regions_[static_cast<size_t>(id)]; }
@@ -228,6 +258,7 @@ class Graph : public std::enable_shared_from_this<Graph> {
   // forgotten). Plans compiled from the graph before are invalid afterwards.
   std::vector<std::unique_ptr<Node>> discard_nodes(const std::function<bool(const Node&)>& keep);
 
+  // tf.Graph.finalize: later add_node calls raise kRuntime.
   void finalize() { finalized_ = true; }
   // MonitoredSession finalizes the graph while it runs and, as TF1, reopens it on close when
   // it was not finalized before.
@@ -294,6 +325,8 @@ class RegionScope {
   int previous_;
 };
 
+// RAII: TF1's `with tf.control_dependencies(nodes)`: every node added while in scope gets
+// `nodes` (merged with the control dependencies already in force) as control inputs.
 class ControlDependencies {
  public:
   ControlDependencies(Graph& graph, std::vector<Node*> nodes) : graph_(graph) {

@@ -1,5 +1,8 @@
 // The 16-bit floating types: IEEE half (float16) and bfloat16, stored as their bits. Arithmetic
 // on them happens in float, as TF's CPU kernels do (Eigen::half converts to float per op).
+// Errors: nothing here throws. Thread-safety: Half and BFloat16 are 2-byte values whose
+// conversions are pure functions (no shared state): safe in any number of threads; only
+// concurrent writes to the same object race, as for any plain value.
 #pragma once
 
 #include <cstdint>

@@ -32,28 +32,40 @@ struct ResourceSlot {
   std::string owner_name;
 };
 
+// What an op's shape rule sees while Graph::add_node builds a node, before the node exists: its
+// inputs (of the graph, resolved for its region) and attributes (checked, defaults filled in).
+// The rule sets each output's dtype and static shape, or raises through value_error/type_error.
+// The context refers to `inputs` and `attrs` without copying: they must outlive it.
 class InferenceContext {
  public:
   InferenceContext(const OpDef& def, std::string node_name, const std::vector<Output>& inputs,
                    AttrMap& attrs)
       : def_(def), node_name_(std::move(node_name)), inputs_(inputs), attrs_(attrs) {}
 
+  // The op's registry entry, and the unique full name the new node will get.
   const OpDef& op_def() const { return def_; }
   const std::string& node_name() const { return node_name_; }
+  // Input i in [0, num_inputs()), not checked; its dtype and static shape.
   int num_inputs() const { return static_cast<int>(inputs_.size()); }
   Output input(int i) const { return inputs_[static_cast<size_t>(i)]; }
   DType input_dtype(int i) const { return input(i).dtype(); }
   const Shape& input_shape(int i) const { return input(i).shape(); }
   // The value of input i when it is a constant known at graph-build time, else nullptr.
   const Tensor* constant_input(int i) const;
+  // The node's attributes; a rule may change them (Const sets its dtype), and the node keeps the
+  // result.
   const AttrMap& attrs() const { return attrs_; }
   AttrMap& mutable_attrs() { return attrs_; }
 
+  // Resizes the outputs; new ones start as DType::kInvalid with an unknown rank. add_node
+  // first sets as many as the op declares.
   void set_num_outputs(int n) {
     dtypes_.resize(static_cast<size_t>(n), DType::kInvalid);
     shapes_.resize(static_cast<size_t>(n), Shape::unknown_rank());
   }
+  // Output i's dtype and static shape; an i beyond the outputs adds outputs up to it.
   void set_output(int i, DType dtype, Shape shape);
+  // What the rule set, read by add_node afterwards.
   const std::vector<DType>& output_dtypes() const { return dtypes_; }
   const std::vector<Shape>& output_shapes() const { return shapes_; }
 
@@ -66,6 +78,7 @@ class InferenceContext {
   [[noreturn]] void type_error(const Parts&... parts) const {
     raise(ErrorCode::kType, parts..., " for '", node_name_, "' (op: '", op_type(), "')");
   }
+  // The op type name (op_def().name).
   const std::string& op_type() const;
 
  private:
@@ -132,11 +145,16 @@ class KernelContext {
 
 using Grads = std::vector<std::optional<Output>>;
 
+// What an op's gradient function sees: the forward node `op` and the gradients flowing into
+// its outputs (nullopt where none does). gradients() calls it inside the name scope
+// "<op name>_grad", only when some output has a gradient; the function returns one entry per
+// input (nullopt: no gradient), else gradients() raises kInternal.
 class GradContext {
  public:
   GradContext(Node& op, std::vector<std::optional<Output>> output_grads)
       : op_(op), output_grads_(std::move(output_grads)) {}
 
+  // The forward node, its graph, its inputs (i not checked) and its outputs.
   Graph& graph() const { return op_.graph(); }
   Node& op() const { return op_; }
   Output input(int i) const { return op_.inputs()[static_cast<size_t>(i)]; }
@@ -144,7 +162,9 @@ class GradContext {
   Output output(int i = 0) const { return Output{&op_, i}; }
   // Gradient flowing into output i; ops with several outputs get zeros for unused ones.
   Output grad(int i = 0) const;
+  // True when a gradient flows into output i (grad(i) adds no ZerosLike node then).
   bool has_grad(int i) const { return output_grads_[static_cast<size_t>(i)].has_value(); }
+  // The forward node's attributes.
   const AttrMap& attrs() const { return op_.attrs(); }
 
  private:

@@ -1,5 +1,9 @@
 // Shapes. A graph-time Shape may have unknown dimensions (-1) or an unknown rank; a Tensor's
 // dimensions are always known.
+// Errors: only num_elements() (of Dims or of a fully defined Shape) throws: kInvalidArgument
+// when the element count overflows int64. Indices (Dims::operator[], Shape::dim) are not checked.
+// Thread-safety: Dims and Shape are plain values with no shared state: a const one may be read
+// from any number of threads at once; one being modified must not be used by another thread.
 #pragma once
 
 #include <algorithm>
@@ -138,6 +142,7 @@ class Dims {
 
 constexpr int64_t kUnknownDim = -1;
 
+// A static shape: an unknown rank, or a rank with each dimension known (>= 0) or kUnknownDim.
 class Shape {
  public:
   Shape() = default;  // a scalar
@@ -145,15 +150,21 @@ class Shape {
   explicit Shape(Dims dims) : dims_(std::move(dims)) {}
   static Shape unknown_rank();
 
+  // rank(), dim(i) and dims() mean something only with has_rank(): an unknown rank reads as
+  // rank 0. dim(i) does not check i.
   bool has_rank() const { return known_rank_; }
   int rank() const { return static_cast<int>(dims_.size()); }
   int64_t dim(int i) const { return dims_[static_cast<size_t>(i)]; }
   const Dims& dims() const { return dims_; }
+  // Known rank and every dimension known.
   bool fully_defined() const;
   int64_t num_elements() const;  // -1 if not fully defined
   // True if a tensor with concrete dimensions `dims` fits this shape.
   bool accepts(const Dims& dims) const;
+  // False only when both ranks are known and differ, or a dimension known in both differs.
   bool compatible_with(const Shape& other) const;
+  // This shape with its unknown rank or dimensions taken from `other`; for compatible shapes
+  // (not checked).
   Shape merge_with(const Shape& other) const;
 
   std::string to_string() const;     // Python tuple style: "(?, 3)", "()", "<unknown>"

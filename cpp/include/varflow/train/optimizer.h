@@ -8,6 +8,23 @@
 //
 // Built-in optimizers emit one fused Apply* op per variable, or, with multi_tensor(true), one
 // MultiApply* op per dtype covering every variable of the apply_gradients call.
+//
+// Errors (varflow::Error, errors.h): the constructor raises kValue for an empty name
+// (built-in optimizers also for a hyperparameter out of range, optimizers.h);
+// compute_gradients kValue for a loss, grad_loss or differentiated variable of a non-floating
+// dtype or for no variables to optimize, kLookup for an op on the path without a gradient
+// (gradients.h); apply_gradients kValue for an empty list or one without any gradient;
+// minimize kValue when no variable gets a gradient (the message says what blocks each path).
+// The default apply_dense raises kUnimplemented for an optimizer with neither apply_spec nor
+// its own apply_dense; graph() raises kFailedPrecondition before the first apply_gradients.
+// Building the update ops raises as the op builders do: kType/kValue for a gradient whose
+// dtype or shape does not fit its variable, or a variable dtype the fused op does not take;
+// kRuntime on a finalized graph.
+// Thread-safety: an Optimizer is not thread-safe. It keeps its slots and the graph of the
+// apply_gradients in progress, and building modifies the graph: one thread at a time, as
+// graph building in TF1. The train op it returns may run in many threads at once (session.h):
+// without use_locking, concurrent updates of a variable race (Hogwild, as TF1); with it, each
+// fused Apply/MultiApply op locks its variables and slots (global_step's AssignAdd does not).
 #pragma once
 
 #include <functional>
