@@ -235,4 +235,14 @@ VF_TEST(float_to_integer_cast_is_defined_for_every_value) {
             std::numeric_limits<int64_t>::min());
 }
 
+VF_TEST(a_null_output_is_a_value_error_not_a_crash) {
+  Fixture f;
+  const Output null;
+  EXPECT_ERROR(ops::identity(null), ErrorCode::kValue, "A null Output");
+  EXPECT_ERROR(ops::add_n({null, f.y}), ErrorCode::kValue, "A null Output");
+  EXPECT_ERROR(null.dtype(), ErrorCode::kValue, "A null Output");
+  EXPECT_ERROR(null.name(), ErrorCode::kValue, "A null Output");
+  EXPECT_ERROR(f.y + null, ErrorCode::kValue, "");
+}
+
 VF_TEST_MAIN()

@@ -28,7 +28,7 @@ struct Output {
   int index = 0;
 
   // The output's dtype and static shape, its TF1 name ("node:index") and its node's graph.
-  // Undefined for a null Output (node == nullptr).
+  // Each raises kValue for a null Output (node == nullptr).
   DType dtype() const;
   const Shape& shape() const;
   std::string name() const;

@@ -4,8 +4,8 @@
 // values, kType for dtype mismatches, kNotFound for an op type that is not registered,
 // kRuntime on a finalized graph; a kernel's run-time errors surface from Session::run.
 // Thread-safety: builders modify the graph; one thread at a time per graph.
-// Builders that take Outputs find the graph through their first input, which therefore must
-// not be a null Output (undefined behaviour, not kValue: it is read before add_node checks).
+// Builders that take Outputs find the graph through their first input: a null Output there is
+// kValue (Output::graph), a null later input kValue from add_node.
 #pragma once
 
 #include <string>

@@ -9,10 +9,22 @@
 
 namespace varflow {
 
-DType Output::dtype() const { return node->output_dtype(index); }
-const Shape& Output::shape() const { return node->output_shape(index); }
-std::string Output::name() const { return node->name() + ":" + std::to_string(index); }
-Graph& Output::graph() const { return node->graph(); }
+namespace {
+// A builder reads its first input's graph before add_node checks the inputs: a null Output
+// (default-constructed, or a gradient that is not there) must be an error there, not a crash.
+const Node& checked_node(const Output& o) {
+  VF_CHECK(o.node != nullptr, ErrorCode::kValue,
+           "A null Output (one with no node) was passed where a tensor is needed");
+  return *o.node;
+}
+}  // namespace
+
+DType Output::dtype() const { return checked_node(*this).output_dtype(index); }
+const Shape& Output::shape() const { return checked_node(*this).output_shape(index); }
+std::string Output::name() const {
+  return checked_node(*this).name() + ":" + std::to_string(index);
+}
+Graph& Output::graph() const { return checked_node(*this).graph(); }
 bool Output::operator<(const Output& o) const {
   return node->id() != o.node->id() ? node->id() < o.node->id() : index < o.index;
 }
