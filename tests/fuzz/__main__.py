@@ -14,6 +14,8 @@ import sys
 import time
 from pathlib import Path
 
+from varflow._progress import progress_bar
+
 from . import corpus, report
 from .registry import GENERATORS, make_case
 from .runner import run_cases
@@ -44,20 +46,23 @@ def main(argv=None) -> int:
         return 0
 
     began = time.monotonic()
+    # A tqdm bar on a terminal; in a log, a line per tenth of the run (varflow._progress).
+    bar = progress_bar(total=args.cases, desc="fuzz", unit="case")
 
     def progress(done):
-        if done % 1000 == 0:
-            rate = done / (time.monotonic() - began)
-            print(f"{done}/{args.cases} cases, {rate:.0f}/s", file=sys.stderr, flush=True)
+        bar.update(done - bar.n)
 
-    results = run_cases(
-        args.seed,
-        range(args.start, args.start + args.cases),
-        jobs=args.jobs,
-        timeout=args.timeout,
-        only=args.op,
-        progress=progress,
-    )
+    try:
+        results = run_cases(
+            args.seed,
+            range(args.start, args.start + args.cases),
+            jobs=args.jobs,
+            timeout=args.timeout,
+            only=args.op,
+            progress=progress,
+        )
+    finally:
+        bar.close()
     elapsed = time.monotonic() - began
     header = {
         "command": "python -m tests.fuzz " + " ".join(argv or sys.argv[1:]),
