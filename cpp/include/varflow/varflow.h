@@ -1,7 +1,7 @@
 // varflow: TensorFlow 1.x's training machinery as an embeddable C++ library.
 //
 // A host builds a graph, differentiates it and runs it in a Session, as a TF1 script does
-// (tests/cpp/generated_builders_test.cc compiles and runs this example):
+// (tests/cpp/generated_builders_test.cc compiles and runs this example, cut from here):
 //
 //   using namespace varflow;
 //   auto g = std::make_shared<Graph>();
