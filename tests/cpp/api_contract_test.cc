@@ -245,4 +245,20 @@ VF_TEST(a_null_output_is_a_value_error_not_a_crash) {
   EXPECT_ERROR(f.y + null, ErrorCode::kValue, "");
 }
 
+VF_TEST(cast_into_converts_in_place_of_a_new_buffer_and_checks_its_target) {
+  Tensor x = Tensor::from_vector<float>({1.5f, -2.5f, 3.0f}, {3});
+  Tensor out(DType::kInt32, {3});
+  const void* buffer = out.raw();
+  x.cast_into(out);
+  EXPECT_TRUE(out.raw() == buffer);
+  EXPECT_TRUE(out.data<int32_t>()[0] == 1 && out.data<int32_t>()[1] == -2 &&
+              out.data<int32_t>()[2] == 3);
+  Tensor two(DType::kInt32, {2});
+  EXPECT_ERROR(x.cast_into(two), ErrorCode::kInvalidArgument,
+               "Cannot cast 3 elements into a tensor of 2");
+  Tensor strings(DType::kString, {3});
+  EXPECT_ERROR(x.cast_into(strings), ErrorCode::kUnimplemented,
+               "Cast float to string is not supported");
+}
+
 VF_TEST_MAIN()

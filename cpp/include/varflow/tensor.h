@@ -121,6 +121,10 @@ class Tensor {
   // "!= 0". kUnimplemented for a string on either side ("Cast string to float is not
   // supported", as TF1); kResourceExhausted as for Tensor(dtype, dims).
   Tensor cast(DType dtype) const;
+  // As cast(out.dtype()), into `out`, which must hold as many elements (kInvalidArgument
+  // otherwise) and not overlap this tensor unless its element size is the same: no allocation,
+  // for a kernel writing the output buffer its plan keeps between runs.
+  void cast_into(Tensor& out) const;
   // The first element, converted (a complex number's real part); kInvalidArgument for an
   // empty tensor or a string.
   double scalar_as_double() const;

@@ -156,18 +156,28 @@ void convert(const From* in, To* out, int64_t n) {
 
 Tensor Tensor::cast(DType dtype) const {
   if (dtype == dtype_) return deep_copy();
-  if (dtype_ == DType::kString || dtype == DType::kString)
-    raise(ErrorCode::kUnimplemented, "Cast ", dtype_tf_name(dtype_), " to ", dtype_tf_name(dtype),
-          " is not supported");
   Tensor out(dtype, dims_);
+  cast_into(out);
+  return out;
+}
+
+void Tensor::cast_into(Tensor& out) const {
+  VF_CHECK(out.num_elements_ == num_elements_, ErrorCode::kInvalidArgument, "Cannot cast ",
+           num_elements_, " elements into a tensor of ", out.num_elements_);
+  if (out.dtype_ == dtype_) {
+    out.copy_elements_from(*this, 0, 0, num_elements_);
+    return;
+  }
+  if (dtype_ == DType::kString || out.dtype_ == DType::kString)
+    raise(ErrorCode::kUnimplemented, "Cast ", dtype_tf_name(dtype_), " to ",
+          dtype_tf_name(out.dtype_), " is not supported");
   visit_numeric_dtype(dtype_, [&](auto from) {
     using From = decltype(from);
-    visit_numeric_dtype(dtype, [&](auto to) {
+    visit_numeric_dtype(out.dtype_, [&](auto to) {
       using To = decltype(to);
       convert(data<From>(), out.data<To>(), num_elements_);
     });
   });
-  return out;
 }
 
 Dims Tensor::as_dims() const {

@@ -342,7 +342,11 @@ void cast_shape(InferenceContext& c) {
 void cast_kernel(KernelContext& c) {
   const DType to = c.attrs().get<DType>("DstT");
   const Tensor& x = c.input(0);
-  c.set_output(0, x.dtype() == to ? x : x.cast(to));
+  if (x.dtype() == to) {
+    c.set_output(0, x);
+    return;
+  }
+  x.cast_into(c.allocate_output(0, to, x.dims()));  // last run's buffer, not a new one
 }
 
 // --- Range --------------------------------------------------------------------------------------
