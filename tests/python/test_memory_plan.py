@@ -6,6 +6,7 @@ plan compiled without memory planning (VARFLOW_PLAN_OPTIMIZE=0)."""
 import os
 
 import numpy as np
+import pytest
 import varflow as tf
 
 
@@ -208,3 +209,43 @@ def test_static_shapes_are_plan_constants_but_variable_shapes_are_read():
             assert out[3].dtype == np.int64
             sess.run(grow)
             np.testing.assert_array_equal(sess.run(tf.shape(v)), [5])
+
+
+def _dense(h, units):
+    return tf.layers.dense(h, units)
+
+
+def _sparse_xent(logits, labels):
+    return tf.reduce_mean(
+        tf.nn.sparse_softmax_cross_entropy_with_logits(labels=labels, logits=logits)
+    )
+
+
+# Each model reaches a kernel that once built a new tensor every run instead of writing the
+# output the plan keeps: RandomUniform's shape (dropout), ConcatOffset (concat's gradient),
+# OnesLike (the losses' weights), Cast (Mean's gradient).
+STEADY_STATE_MODELS = {
+    "dropout": lambda x, y: _sparse_xent(_dense(tf.nn.dropout(_dense(x, 16), keep_prob=0.5), 4), y),
+    "concat": lambda x, y: _sparse_xent(
+        _dense(tf.concat([tf.tanh(_dense(x, 8)), tf.sigmoid(_dense(x, 8))], 1), 4), y
+    ),
+    "losses": lambda x, y: (
+        tf.nn.l2_loss(_dense(x, 4)) + tf.losses.mean_squared_error(tf.one_hot(y, 4), _dense(x, 4))
+    ),
+    "mean": lambda x, y: tf.reduce_mean(tf.square(_dense(x, 4))),
+}
+
+
+@pytest.mark.parametrize("model", sorted(STEADY_STATE_MODELS))
+def test_steady_state_steps_of_common_models_allocate_no_buffers(model):
+    with tf.Graph().as_default():
+        rng = np.random.RandomState(1)
+        x = tf.placeholder(tf.float32, [8, 12])
+        y = tf.placeholder(tf.int64, [8])
+        train = tf.train.AdamOptimizer(0.01).minimize(STEADY_STATE_MODELS[model](x, y))
+        feed = {x: rng.randn(8, 12).astype(np.float32), y: rng.randint(0, 4, 8)}
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+            for _ in range(3):
+                sess.run(train, feed)
+            assert _allocations_over(lambda: sess.run(train, feed), 10) == 0

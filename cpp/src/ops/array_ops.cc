@@ -14,6 +14,7 @@
 #include <type_traits>
 
 #include "core/element_copy.h"
+#include "core/tensor_cast.h"
 #include "kernels/elementwise.h"
 #include "kernels/reduce.h"
 #include "ops/op_families.h"
@@ -301,7 +302,15 @@ void zeros_like_kernel(KernelContext& c) {
 
 void ones_like_kernel(KernelContext& c) {
   Tensor& out = c.allocate_output(0, c.input(0).dtype(), c.input(0).dims());
-  fill_value(out, Tensor::scalar<double>(1.0).cast(out.dtype()));
+  // A typed 1 with Cast's rules, made on the stack: this runs every step of a gradient.
+  visit_numeric_dtype(
+      out.dtype(),
+      [&](auto tag) {
+        using T = decltype(tag);
+        std::fill(out.data<T>(), out.data<T>() + out.num_elements(),
+                  cast_detail::convert_one<T>(1.0));
+      },
+      "OnesLike");
 }
 
 void fill_shape(InferenceContext& c) {

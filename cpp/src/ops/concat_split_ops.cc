@@ -286,7 +286,13 @@ void concat_offset_kernel(KernelContext& c) {
     if (s[axis] < 0 || __builtin_add_overflow(offset, s[axis], &offset))
       c.fail(ErrorCode::kInvalidArgument, "Input ", i, " has an invalid size ", s[axis],
              " along the concat dimension");
-    c.set_output(i, int_vector(o, t.dtype()));
+    Tensor& out = c.allocate_output(i, t.dtype(), {rank});  // last run's buffer, not a new one
+    for (int64_t k = 0; k < rank; ++k) {
+      if (t.dtype() == DType::kInt32)
+        out.data<int32_t>()[k] = static_cast<int32_t>(o[static_cast<size_t>(k)]);
+      else
+        out.data<int64_t>()[k] = o[static_cast<size_t>(k)];
+    }
   }
 }
 

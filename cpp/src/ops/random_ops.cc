@@ -23,8 +23,7 @@ Dims dims_from_shape_input(KernelContext& c) {
   if (shape.rank() != 1)
     c.fail(ErrorCode::kInvalidArgument, "shape must be a vector of {int32,int64}, got shape ",
            Shape(shape.dims()).to_tf_string());
-  Tensor s = shape.cast(DType::kInt64);
-  Dims dims(s.data<int64_t>(), s.data<int64_t>() + s.num_elements());
+  Dims dims = shape.as_dims();  // int32 or int64 (the shape rule checks), read without a copy
   for (int64_t d : dims)
     if (d < 0) c.fail(ErrorCode::kInvalidArgument, "Dimension ", d, " must be >= 0");
   return dims;
