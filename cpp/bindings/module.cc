@@ -22,6 +22,7 @@ void bind_control_flow(py::module_& m);    // control_flow_bindings.cc
 void bind_host_functions(py::module_& m);  // host_function_bindings.cc
 void bind_collective(py::module_& m);      // collective_bindings.cc
 void bind_graph_def(py::module_& m);       // graph_def_bindings.cc
+void bind_layers(py::module_& m);          // layer_bindings.cc
 }  // namespace varflow::bindings
 
 namespace {
@@ -162,4 +163,5 @@ PYBIND11_MODULE(_core, m) {
   bindings::bind_host_functions(m);
   bindings::bind_collective(m);
   bindings::bind_graph_def(m);
+  bindings::bind_layers(m);
 }

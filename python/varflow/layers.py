@@ -13,19 +13,19 @@ variance over every axis but ``axis``, TF1's non-fused path) and with ``moving_m
 a Python bool or a bool tensor (a tensor selects between batch and moving statistics with
 ``Select`` and leaves the moving statistics unchanged when False).
 
-``dropout`` and the maths of ``batch_normalization`` are C++ (``varflow/train/nn.h``), and so is
-``dense``'s computation (``train::dense_output``, ``varflow/train/layers.h``); this module keeps
+``dropout`` and the maths of ``batch_normalization`` are C++ (``varflow/train/nn.h``), and so are
+``dense``'s computation (``train::dense_output``, ``varflow/train/layers.h``) and the
+convolution, pooling and flatten layers' (``varflow/train/conv_layers.h``); this module keeps
 TF1's arguments and creates the variables with ``tf.get_variable``.
 """
 
 from __future__ import annotations
 
-from varflow import _core, array_ops, dtypes, init_ops, nn
+from varflow import _core, dtypes, init_ops, nn
 from varflow.clip_ops import core_arg
 from varflow.graph import (
     GraphKeys,
     add_to_collections,
-    constant,
     convert_to_tensor,
     core_callback,
 )
@@ -151,29 +151,12 @@ def flatten(inputs, name=None, data_format="channels_last"):
       ValueError: If the rank of `inputs` is unknown.
     """
     inputs = convert_to_tensor(inputs)
-    from varflow.graph import name_scope
-
-    with name_scope(name, "flatten", [inputs]):
-        x = inputs
-        rank = x.shape.ndims
-        if data_format == "channels_first" and rank is not None and rank > 2:
-            x = array_ops.transpose(x, [0] + list(range(2, rank)) + [1])
-        batch = x.shape.dims[0].value if rank else None
-        rest = x.shape.as_list()[1:] if rank else [None]
-        if batch is not None or (rest and all(d is not None for d in rest)):
-            prod = 1
-            for d in rest:
-                prod *= d if d is not None else 1
-            shape = constant(
-                [batch if batch is not None else -1, prod if batch is None else -1],
-                dtype=dtypes.int32,
-            )
-        else:
-            parts = array_ops.unstack(array_ops.shape(x), num=rank) if rank else None
-            if parts is None:
-                raise ValueError("flatten needs inputs of known rank")
-            shape = array_ops.stack([parts[0], constant(-1, dtype=dtypes.int32)])
-        return array_ops.reshape(x, shape, name="Reshape")
+    graph = inputs.graph
+    with graph.as_default():  # TF1: the inputs' graph is the default one
+        out = _core.flatten(
+            graph._core, inputs._output, data_format == "channels_first", name or ""
+        )
+    return graph._tensor_for(out)
 
 
 def _training_arg(training):
@@ -423,16 +406,8 @@ def _normalize_data_format(data_format):
 def _spatial_input(inputs, layer, data_format):
     """Checks a 4-D input (Keras' InputSpec) and returns its channel count."""
     inputs = convert_to_tensor(inputs)
-    ndims = inputs.shape.ndims
-    if ndims is not None and ndims != 4:
-        raise ValueError(
-            f"Input 0 of layer {layer} is incompatible with the layer: expected ndim=4, found "
-            f"ndim={ndims}. Full shape received: {inputs.shape.as_list()}"
-        )
-    channels = None
-    if ndims is not None:
-        channels = inputs.shape.dims[1 if data_format == "channels_first" else -1].value
-    return inputs, channels
+    channels = _core.spatial_input_channels(inputs._output, layer, data_format == "channels_first")
+    return inputs, None if channels < 0 else channels
 
 
 def _activity(outputs, activation, activity_regularizer):
@@ -550,26 +525,21 @@ def conv2d(
         kernel, bias = _conv_variables(
             (*kernel_size, channels, filters), filters, dtype, use_bias, locals(), trainable
         )
-        outputs = nn.conv2d(
-            array_ops.cast(inputs, dtype),
-            kernel,
-            strides=list(strides),
-            padding=padding,
-            dilations=list(dilation_rate),
-            data_format=fmt,
-            name="Conv2D",
-        )
-        if bias is not None:
-            outputs = nn.bias_add(outputs, bias, data_format=fmt)
+        graph = inputs.graph
+        with graph.as_default():  # TF1: the inputs' graph is the default one
+            outputs = graph._tensor_for(
+                _core.conv2d_output(
+                    graph._core,
+                    inputs._output,
+                    convert_to_tensor(kernel)._output,
+                    None if bias is None else convert_to_tensor(bias)._output,
+                    strides,
+                    padding,
+                    dilation_rate,
+                    data_format == "channels_first",
+                )
+            )
         return _activity(outputs, activation, activity_regularizer)
-
-
-def _deconv_length(size, kernel, padding, stride):
-    if size is None:
-        return None
-    if padding == "VALID":
-        return size * stride + max(kernel - stride, 0)
-    return size * stride
 
 
 def conv2d_transpose(
@@ -649,55 +619,42 @@ def conv2d_transpose(
         kernel, bias = _conv_variables(
             (*kernel_size, filters, channels), filters, dtype, use_bias, locals(), trainable
         )
-        x = array_ops.cast(inputs, dtype)
-        dims = x.shape.as_list()
-        h_axis, w_axis = (2, 3) if first else (1, 2)
-        out_h = _deconv_length(dims[h_axis], kernel_size[0], padding, strides[0])
-        out_w = _deconv_length(dims[w_axis], kernel_size[1], padding, strides[1])
-        shape = array_ops.shape(x)
-        if out_h is None or out_w is None:
-            raise ValueError(
-                f"varflow: conv2d_transpose needs inputs of known height and width, got {x.shape}"
+        graph = inputs.graph
+        with graph.as_default():  # TF1: the inputs' graph is the default one
+            outputs = graph._tensor_for(
+                _core.conv2d_transpose_output(
+                    graph._core,
+                    inputs._output,
+                    convert_to_tensor(kernel)._output,
+                    None if bias is None else convert_to_tensor(bias)._output,
+                    kernel_size,
+                    strides,
+                    padding,
+                    data_format == "channels_first",
+                )
             )
-        batch = array_ops.unstack(shape, num=4)[0]
-        out_dims = [filters, out_h, out_w] if first else [out_h, out_w, filters]
-        output_shape = array_ops.stack(
-            [batch] + [constant(d, dtype=dtypes.int32) for d in out_dims]
-        )
-        stride_list = [1, 1, *strides] if first else [1, *strides, 1]
-        outputs = nn.conv2d_backprop_input(
-            output_shape,
-            kernel,
-            x,
-            strides=stride_list,
-            padding=padding,
-            data_format=fmt,
-            use_cudnn_on_gpu=None,
-            name="conv2d_transpose",
-        )
-        if bias is not None:
-            outputs = nn.bias_add(outputs, bias, data_format=fmt)
         return _activity(outputs, activation, activity_regularizer)
 
 
-def _pooling2d(pool, layer, op_name, inputs, pool_size, strides, padding, data_format, name):
-    from varflow.graph import name_scope
-
+def _pooling2d(max_pool, layer, inputs, pool_size, strides, padding, data_format, name):
     data_format = _normalize_data_format(data_format)
     pool_size = _normalize_tuple(pool_size, 2, "pool_size")
     strides = _normalize_tuple(strides, 2, "strides")
     padding = _normalize_padding(padding)
-    inputs, _ = _spatial_input(inputs, layer, data_format)
-    first = data_format == "channels_first"
-    with name_scope(name, layer, [inputs]):
-        return pool(
-            inputs,
-            [1, 1, *pool_size] if first else [1, *pool_size, 1],
-            [1, 1, *strides] if first else [1, *strides, 1],
+    inputs = convert_to_tensor(inputs)
+    graph = inputs.graph
+    with graph.as_default():  # TF1: the inputs' graph is the default one
+        out = _core.pooling2d(
+            graph._core,
+            inputs._output,
+            max_pool,
+            pool_size,
+            strides,
             padding,
-            data_format="NCHW" if first else "NHWC",
-            name=op_name,
+            data_format == "channels_first",
+            name or "",
         )
+    return graph._tensor_for(out)
 
 
 def max_pooling2d(
@@ -725,9 +682,8 @@ def max_pooling2d(
       ValueError: If `padding` or `data_format` is invalid.
     """
     return _pooling2d(
-        nn.max_pool,
+        True,
         "max_pooling2d",
-        "MaxPool",
         inputs,
         pool_size,
         strides,
@@ -762,9 +718,8 @@ def average_pooling2d(
       ValueError: If `padding` or `data_format` is invalid.
     """
     return _pooling2d(
-        nn.avg_pool,
+        False,
         "average_pooling2d",
-        "AvgPool",
         inputs,
         pool_size,
         strides,

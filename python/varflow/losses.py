@@ -13,16 +13,14 @@ softmax ones, which call ``tf.nn``'s softmax cross entropy (after the C++ label 
 
 from __future__ import annotations
 
-from varflow import _core, array_ops, math_ops, nn
+from varflow import _core
 from varflow.clip_ops import core_arg
 from varflow.graph import (
     GraphKeys,
     _graph_of,
     add_to_collection,
-    constant,
-    convert_to_tensor,
     get_collection,
-    name_scope,
+    get_default_graph,
 )
 
 __all__ = [
@@ -132,10 +130,8 @@ def get_regularization_loss(scope=None, name="total_regularization_loss"):
       A scalar regularization loss: the sum of the regularization losses, or the constant 0.0
       if there are none.
     """
-    losses = get_regularization_losses(scope)
-    if losses:
-        return math_ops.add_n(losses, name=name)
-    return constant(0.0)
+    graph = get_default_graph()
+    return graph._tensor_for(_core.get_regularization_loss(graph._core, scope or "", name or ""))
 
 
 def get_total_loss(add_regularization_losses=True, name="total_loss", scope=None):
@@ -159,10 +155,10 @@ def get_total_loss(add_regularization_losses=True, name="total_loss", scope=None
     Raises:
       ValueError: If `losses` is empty (there are no losses to sum).
     """
-    losses = get_losses(scope=scope)
-    if add_regularization_losses:
-        losses += get_regularization_losses(scope=scope)
-    return math_ops.add_n(losses, name=name)
+    graph = get_default_graph()
+    return graph._tensor_for(
+        _core.get_total_loss(graph._core, bool(add_regularization_losses), name or "", scope or "")
+    )
 
 
 # --- weighting and reduction (C++: varflow/train/losses.h) --------------------------------------
@@ -531,22 +527,20 @@ def softmax_cross_entropy(
         shape of `weights` is invalid or if `weights` is None.
     """
     _check(onehot_labels, logits, "onehot_labels", "logits")
-    with name_scope(scope, "softmax_cross_entropy_loss", (logits, onehot_labels, weights)) as scope:
-        logits = convert_to_tensor(logits)
-        onehot_labels = array_ops.cast(convert_to_tensor(onehot_labels), logits.dtype.base_dtype)
-        _assert_compatible(logits, onehot_labels)
-        if label_smoothing > 0:
-            graph = onehot_labels.graph
-            onehot_labels = graph._tensor_for(
-                _core.smooth_onehot_labels(
-                    graph._core, onehot_labels._output, float(label_smoothing)
-                )
-            )
-        onehot_labels = array_ops.stop_gradient(onehot_labels, name="labels_stop_gradient")
-        losses = nn.softmax_cross_entropy_with_logits_v2(
-            labels=onehot_labels, logits=logits, name="xentropy"
+    Reduction.validate(reduction)
+    graph = _graph_of((logits, onehot_labels, weights))
+    with graph.as_default():  # TF1: the inputs' graph is the default one
+        out = _core.softmax_cross_entropy(
+            graph._core,
+            core_arg(onehot_labels),
+            core_arg(logits),
+            _weights_arg(weights),
+            float(label_smoothing),
+            "softmax_cross_entropy_loss" if scope is None else scope,
+            _collection(loss_collection),
+            reduction,
         )
-        return compute_weighted_loss(losses, weights, scope, loss_collection, reduction=reduction)
+    return graph._tensor_for(out)
 
 
 def sparse_softmax_cross_entropy(

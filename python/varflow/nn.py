@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from varflow import _core, array_ops, dtypes, errors
+from varflow import _core, array_ops, dtypes
 from varflow.graph import (
     Tensor,
     _graph_of,
-    constant,
     convert_to_tensor,
     get_default_graph,
     name_scope,
@@ -106,37 +105,14 @@ def l2_loss(t, name=None) -> Tensor:
     return _op("L2Loss", [convert_to_tensor(t)], name=name)
 
 
-def _last_axis_perm(ndims, axis):
-    perm = list(range(ndims))
-    perm[axis], perm[-1] = perm[-1], perm[axis]
-    return perm
+def _softmax(core_fn, logits, axis, name):
+    from varflow.clip_ops import core_arg
 
-
-def _softmax(op_type, logits, axis, name):
     logits = convert_to_tensor(logits)
-    ndims = logits.shape.ndims
-    if axis is None or axis == -1 or (ndims is not None and axis == ndims - 1):
-        return _op(op_type, [logits], name=name)
-    if ndims is None:
-        raise ValueError(f"{op_type} over axis {axis} (not the last) needs logits of known rank")
-    if not -ndims <= axis < ndims:
-        raise errors.InvalidArgumentError(
-            None,
-            None,
-            f"`dim` must be in the range [{-ndims}, {ndims}) where {ndims} is the number of "
-            f"dimensions in the input. Received: dim={axis} (op: '{op_type}', name: "
-            f"'{name or op_type}')",
-        )
-    axis = axis % ndims
-    perm = _last_axis_perm(ndims, axis)
-    out = _op(op_type, [array_ops.transpose(logits, perm)])
-    return array_ops.transpose(out, perm, name=name or op_type)
-
-
-def _flatten_outer_dims(t):
-    """`t` as a matrix [product of all but the last dim, last dim], for any (even unknown) rank."""
-    last = array_ops.slice(array_ops.shape(t), array_ops.expand_dims(array_ops.rank(t) - 1, 0), [1])
-    return array_ops.reshape(t, array_ops.concat([constant([-1], dtype=dtypes.int32), last], 0))
+    graph = logits.graph
+    with graph.as_default():  # TF1: the inputs' graph is the default one
+        out = core_fn(graph._core, core_arg(logits), -1 if axis is None else int(axis), name or "")
+    return graph._tensor_for(out)
 
 
 def softmax(logits, axis=None, name=None, dim=None) -> Tensor:
@@ -154,7 +130,7 @@ def softmax(logits, axis=None, name=None, dim=None) -> Tensor:
     Raises:
       InvalidArgumentError: If `logits` is empty or `axis` is beyond its last dimension.
     """
-    return _softmax("Softmax", logits, dim if axis is None else axis, name)
+    return _softmax(_core.softmax, logits, dim if axis is None else axis, name)
 
 
 def log_softmax(logits, axis=None, name=None, dim=None) -> Tensor:
@@ -172,7 +148,7 @@ def log_softmax(logits, axis=None, name=None, dim=None) -> Tensor:
     Raises:
       InvalidArgumentError: If `logits` is empty or `axis` is beyond its last dimension.
     """
-    return _softmax("LogSoftmax", logits, dim if axis is None else axis, name)
+    return _softmax(_core.log_softmax, logits, dim if axis is None else axis, name)
 
 
 def softmax_cross_entropy_with_logits_v2(
@@ -213,54 +189,25 @@ def softmax_cross_entropy_with_logits_v2(
         raise ValueError("Both labels and logits must be provided.")
     if axis is not None:
         dim = axis
-    with name_scope(name, "softmax_cross_entropy_with_logits", [logits, labels]) as scope:
-        logits = convert_to_tensor(logits, name="logits")
-        labels = convert_to_tensor(labels, dtype=logits.dtype.base_dtype, name="labels")
-        ndims = logits.shape.ndims
-        if ndims is None and dim != -1:
-            raise ValueError(
-                f"softmax_cross_entropy_with_logits over dim {dim} (not the last) needs logits "
-                "of known rank"
-            )
-        if ndims is not None:
-            if not -ndims <= dim < ndims:
-                raise errors.InvalidArgumentError(
-                    None,
-                    None,
-                    f"`dim` must be in the range [{-ndims}, {ndims}) where {ndims} is the number "
-                    f"of dimensions in the input. Received: dim={dim} (op: "
-                    f"'SoftmaxCrossEntropyWithLogits', name: '{scope}')",
-                )
-            dim = dim % ndims
-            if dim != ndims - 1:  # move `dim` to the end, keeping the other axes in order
-                perm = [i for i in range(ndims) if i != dim] + [dim]
-                logits = array_ops.transpose(logits, perm)
-                labels = array_ops.transpose(labels, perm)
-        if ndims == 2:
-            return (
-                get_default_graph()
-                .create_op("SoftmaxCrossEntropyWithLogits", [logits, labels], name=scope)
-                .outputs[0]
-            )
-        if logits.shape.is_fully_defined():
-            dims = logits.shape.as_list()
-            rows = constant([-1, dims[-1]], dtype=dtypes.int32)
-            op = get_default_graph().create_op(
-                "SoftmaxCrossEntropyWithLogits",
-                [array_ops.reshape(logits, rows), array_ops.reshape(labels, rows)],
-            )
-            outer = constant(dims[:-1], dtype=dtypes.int32)
-            return array_ops.reshape(op.outputs[0], outer, name=scope)
-        # Any other rank, known or not, as TF1 does it: rows of the last axis, then the
-        # outer shape back.
-        op = get_default_graph().create_op(
-            "SoftmaxCrossEntropyWithLogits",
-            [_flatten_outer_dims(logits), _flatten_outer_dims(labels)],
+    return _softmax_cross_entropy(labels, logits, dim, name, stop_label_gradient=False)
+
+
+def _softmax_cross_entropy(labels, logits, dim, name, stop_label_gradient):
+    """train::softmax_cross_entropy_with_logits (varflow/train/nn.h), with TF1's conversion of
+    the logits ("logits") and of the labels to their dtype ("labels")."""
+    from varflow.clip_ops import core_arg
+
+    graph = _graph_of((logits, labels))
+    with graph.as_default():  # TF1: the inputs' graph is the default one
+        out = _core.softmax_cross_entropy_with_logits(
+            graph._core,
+            core_arg(labels),
+            core_arg(logits),
+            int(dim),
+            name or "",
+            stop_label_gradient,
         )
-        outer = array_ops.slice(
-            array_ops.shape(logits), [0], array_ops.expand_dims(array_ops.rank(logits) - 1, 0)
-        )
-        return array_ops.reshape(op.outputs[0], outer, name=scope)
+    return graph._tensor_for(out)
 
 
 def softmax_cross_entropy_with_logits(
@@ -290,11 +237,11 @@ def softmax_cross_entropy_with_logits(
         raise ValueError(
             "Only call `softmax_cross_entropy_with_logits` with named arguments (labels=..., logits=..., ...)"
         )
-    with name_scope(name, "softmax_cross_entropy_with_logits_sg", [logits, labels]) as scope:
-        labels = array_ops.stop_gradient(labels, name="labels_stop_gradient")
-        return softmax_cross_entropy_with_logits_v2(
-            labels=labels, logits=logits, dim=dim, name=scope, axis=axis
-        )
+    if labels is None or logits is None:
+        raise ValueError("Both labels and logits must be provided.")
+    if axis is not None:
+        dim = axis
+    return _softmax_cross_entropy(labels, logits, dim, name, stop_label_gradient=True)
 
 
 def sigmoid_cross_entropy_with_logits(_sentinel=None, labels=None, logits=None, name=None):

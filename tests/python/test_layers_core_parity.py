@@ -288,3 +288,60 @@ def test_sparse_softmax_cross_entropy_of_any_rank_is_the_cores(known_rank):
         tf.nn.sparse_softmax_cross_entropy_with_logits(
             labels=tf.zeros([2]), logits=tf.zeros([2, 3])
         )
+
+
+def _python_cnn(channels_first):
+    g = tf.Graph()
+    fmt = "channels_first" if channels_first else "channels_last"
+    with g.as_default():
+        tf.set_random_seed(11)
+        shape = (None, 3, 8, 8) if channels_first else (None, 8, 8, 3)
+        x = tf.placeholder(tf.float32, shape=shape, name="x")
+        h = tf.layers.conv2d(x, 4, 3, padding="same", data_format=fmt)
+        h = tf.layers.max_pooling2d(h, 2, 2, data_format=fmt)
+        h = tf.layers.conv2d_transpose(h, 2, (3, 3), strides=2, data_format=fmt, use_bias=False)
+        h = tf.layers.average_pooling2d(h, 3, 1, padding="valid", data_format=fmt)
+        y = tf.layers.flatten(h, data_format=fmt)
+    return g, y
+
+
+def _cpp_cnn(channels_first):
+    g = tf.Graph()
+    with g.as_default():
+        tf.set_random_seed(11)
+        shape = (None, 3, 8, 8) if channels_first else (None, 8, 8, 3)
+        x = tf.placeholder(tf.float32, shape=shape, name="x")
+    core = g._core
+    h = _core.conv2d_layer(
+        core, x._output, 4, (3, 3), False, "", (1, 1), "same", channels_first, (1, 1), True
+    )
+    h = _core.pooling2d(core, h, True, (2, 2), (2, 2), "valid", channels_first, "")
+    h = _core.conv2d_layer(
+        core, h, 2, (3, 3), True, "", (2, 2), "valid", channels_first, (1, 1), False
+    )
+    h = _core.pooling2d(core, h, False, (3, 3), (1, 1), "valid", channels_first, "")
+    y = _core.flatten(core, h, channels_first, "")
+    return g, g._tensor_for(y)
+
+
+@pytest.mark.parametrize("channels_first", [False, True])
+def test_conv_pool_flatten_graphs_and_values_are_the_cores(channels_first):
+    """tf.layers' conv2d, conv2d_transpose, pooling and flatten are train/conv_layers.h: the
+    same nodes in the same order, the same initial kernels and the same outputs."""
+    gp, yp = _python_cnn(channels_first)
+    gc, yc = _cpp_cnn(channels_first)
+    assert _nodes(gp) == _nodes(gc)
+    assert [n[0] for n in _nodes(gp) if n[1] == "VariableV2"] == [
+        "conv2d/kernel",
+        "conv2d/bias",
+        "conv2d_transpose/kernel",
+    ]
+    shape = (2, 3, 8, 8) if channels_first else (2, 8, 8, 3)
+    xv = np.random.default_rng(4).normal(size=shape).astype(np.float32)
+    outs = []
+    for g, y in ((gp, yp), (gc, yc)):
+        with g.as_default(), tf.Session(graph=g) as sess:
+            sess.run(tf.global_variables_initializer())
+            outs.append(sess.run(y, {g.get_tensor_by_name("x:0"): xv}))
+    assert outs[0].shape == (2, 2 * 7 * 7)
+    np.testing.assert_array_equal(outs[0], outs[1])

@@ -205,6 +205,11 @@ class Graph : public std::enable_shared_from_this<Graph> {
   // Collections (GraphKeys).
   void add_to_collection(const std::string& key, const CollectionItem& item);
   std::vector<CollectionItem> get_collection(const std::string& key) const;
+  // The items of `key` whose names match the regular expression `scope` from their start (as
+  // Python's re.match; ECMAScript syntax): a tensor's name "op:0", a variable's "v:0", an
+  // operation's "op". kValue for a pattern that does not compile.
+  std::vector<CollectionItem> get_collection(const std::string& key,
+                                             const std::string& scope) const;
   std::vector<std::string> collection_keys() const;
   void clear_collection(const std::string& key);
   // Switches to `store`, which first receives every item the old store held.

@@ -41,6 +41,7 @@
 #include "varflow/tensor.h"
 #include "varflow/train/arg.h"
 #include "varflow/train/clip.h"
+#include "varflow/train/conv_layers.h"
 #include "varflow/train/initializers.h"
 #include "varflow/train/layers.h"
 #include "varflow/train/losses.h"

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cctype>
+#include <regex>
 
 #include "varflow/errors.h"
 #include "varflow/op_registry.h"
@@ -348,6 +349,27 @@ void Graph::add_to_collection(const std::string& key, const CollectionItem& item
 }
 std::vector<CollectionItem> Graph::get_collection(const std::string& key) const {
   return collections_->get(key);
+}
+std::vector<CollectionItem> Graph::get_collection(const std::string& key,
+                                                  const std::string& scope) const {
+  std::regex pattern;
+  try {
+    pattern = std::regex(scope, std::regex::ECMAScript);
+  } catch (const std::regex_error& e) {
+    raise(ErrorCode::kValue, "get_collection: the scope '", scope,
+          "' is not a regular expression: ", e.what());
+  }
+  std::vector<CollectionItem> matched;
+  for (const CollectionItem& item : collections_->get(key)) {
+    std::string name;
+    if (const Node* const* node = std::get_if<Node*>(&item))
+      name = variable_info(*node) ? (*node)->name() + ":0" : (*node)->name();
+    else
+      name = std::get<Output>(item).name();
+    if (std::regex_search(name, pattern, std::regex_constants::match_continuous))
+      matched.push_back(item);
+  }
+  return matched;
 }
 std::vector<std::string> Graph::collection_keys() const { return collections_->keys(); }
 void Graph::clear_collection(const std::string& key) { collections_->clear(key); }

@@ -191,6 +191,19 @@ Output smooth_onehot_labels(Graph& g, Output labels, double label_smoothing) {
   return tf::add(tf::mul(labels, 1.0 - label_smoothing), negatives);
 }
 
+Output softmax_cross_entropy(Graph& g, const Arg& onehot_labels_arg, const Arg& logits_arg,
+                             const Arg& weights, double label_smoothing, const std::string& name,
+                             const LossOptions& options) {
+  NameScope scope(g, or_default(name, "softmax_cross_entropy_loss"));
+  Output logits = logits_arg.tensor(g, std::nullopt);
+  Output labels = tf::cast(onehot_labels_arg.tensor(g, std::nullopt), logits.dtype());
+  assert_compatible(logits, labels);
+  if (label_smoothing > 0) labels = smooth_onehot_labels(g, labels, label_smoothing);
+  labels = tf::op("StopGradient", {labels}, "labels_stop_gradient");
+  Output losses = softmax_cross_entropy_with_logits(g, labels, logits, -1, "xentropy");
+  return compute_weighted_loss(g, losses, weights, scope.scope(), options);
+}
+
 Output sigmoid_cross_entropy(Graph& g, const Arg& multi_class_labels, const Arg& logits_arg,
                              const Arg& weights, double label_smoothing, const std::string& name,
                              const LossOptions& options) {
@@ -204,6 +217,49 @@ Output sigmoid_cross_entropy(Graph& g, const Arg& multi_class_labels, const Arg&
   }
   Output losses = sigmoid_cross_entropy_with_logits(g, labels, logits, "xentropy");
   return compute_weighted_loss(g, losses, weights, scope.scope(), options);
+}
+
+namespace {
+
+std::vector<Output> tensors_of(Graph& g, const std::string& key, const std::string& scope) {
+  std::vector<Output> tensors;
+  for (const CollectionItem& item : g.get_collection(key, scope))
+    if (const Output* t = std::get_if<Output>(&item)) tensors.push_back(*t);
+  return tensors;
+}
+
+// tf.add_n as TF1's Python builds it: an Identity for one tensor.
+Output sum_of(Graph& g, const std::vector<Output>& tensors, const std::string& name) {
+  VF_CHECK(!tensors.empty(), ErrorCode::kValue,
+           "inputs must be a list of at least one Tensor/IndexedSlices with the same dtype and "
+           "shape");
+  if (tensors.size() == 1) return tf::op("Identity", tensors, name);
+  return ops::add_n(tensors, name.empty() ? "AddN" : name);
+}
+
+}  // namespace
+
+std::vector<Output> get_losses(Graph& g, const std::string& scope,
+                               const std::string& loss_collection) {
+  return tensors_of(g, loss_collection, scope);
+}
+
+std::vector<Output> get_regularization_losses(Graph& g, const std::string& scope) {
+  return tensors_of(g, graph_keys::kRegularizationLosses, scope);
+}
+
+Output get_regularization_loss(Graph& g, const std::string& scope, const std::string& name) {
+  std::vector<Output> losses = get_regularization_losses(g, scope);
+  if (losses.empty()) return ops::constant(g, Tensor::scalar<float>(0.0f), "Const");
+  return sum_of(g, losses, name);
+}
+
+Output get_total_loss(Graph& g, bool add_regularization_losses, const std::string& name,
+                      const std::string& scope) {
+  std::vector<Output> losses = get_losses(g, scope);
+  if (add_regularization_losses)
+    for (Output t : get_regularization_losses(g, scope)) losses.push_back(t);
+  return sum_of(g, losses, name);
 }
 
 }  // namespace varflow::train

@@ -8,6 +8,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "varflow/graph.h"
 #include "varflow/train/arg.h"
@@ -57,9 +58,32 @@ Output log_loss(Graph& graph, const Arg& labels, const Arg& predictions, const A
 // num_classes the last dimension (read at run time when it is unknown; kValue when even the
 // rank is). The Python softmax losses apply it before tf.nn's softmax cross entropy.
 Output smooth_onehot_labels(Graph& graph, Output onehot_labels, double label_smoothing);
+// tf.losses.softmax_cross_entropy: softmax_cross_entropy_with_logits "xentropy" of the logits
+// and the one-hot labels (cast to the logits' dtype, smoothed towards 1 / num_classes by
+// label_smoothing, gradient stopped as "labels_stop_gradient"), weighted and reduced. kValue
+// when the shapes are incompatible. Default scope "softmax_cross_entropy_loss".
+Output softmax_cross_entropy(Graph& graph, const Arg& onehot_labels, const Arg& logits,
+                             const Arg& weights = 1.0, double label_smoothing = 0,
+                             const std::string& name = "", const LossOptions& options = {});
 // sigmoid_cross_entropy_with_logits against labels smoothed towards 0.5 by label_smoothing.
 Output sigmoid_cross_entropy(Graph& graph, const Arg& multi_class_labels, const Arg& logits,
                              const Arg& weights = 1.0, double label_smoothing = 0,
                              const std::string& name = "", const LossOptions& options = {});
+
+// tf.losses.get_losses: the tensors of `loss_collection` whose names match `scope` (a regular
+// expression matched from the start, Graph::get_collection; empty: all), in the order added.
+std::vector<Output> get_losses(Graph& graph, const std::string& scope = "",
+                               const std::string& loss_collection = graph_keys::kLosses);
+// tf.losses.get_regularization_losses: get_losses of REGULARIZATION_LOSSES.
+std::vector<Output> get_regularization_losses(Graph& graph, const std::string& scope = "");
+// tf.losses.get_regularization_loss: the sum of the regularization losses (AddN `name`, an
+// Identity for one), or a float32 Const 0.0 when there are none.
+Output get_regularization_loss(Graph& graph, const std::string& scope = "",
+                               const std::string& name = "total_regularization_loss");
+// tf.losses.get_total_loss: the sum (AddN `name`, an Identity for one) of the losses and, with
+// add_regularization_losses, the regularization losses, both filtered by `scope`. kValue when
+// there is nothing to sum.
+Output get_total_loss(Graph& graph, bool add_regularization_losses = true,
+                      const std::string& name = "total_loss", const std::string& scope = "");
 
 }  // namespace varflow::train

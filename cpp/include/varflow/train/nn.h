@@ -21,6 +21,24 @@ namespace varflow::train {
 // kValue when the shapes differ. Default scope "logistic_loss".
 Output sigmoid_cross_entropy_with_logits(Graph& graph, const Arg& labels, const Arg& logits,
                                          const std::string& name = "");
+// tf.nn.softmax / tf.nn.log_softmax over `axis` (negative counts from the end): the Softmax /
+// LogSoftmax op named `name` (default the op type) for the last axis; for another axis the
+// logits are transposed to put it last ("transpose", its perm a "Const"), the op applied and the
+// result transposed back under `name`. kValue for a non-last axis of logits of unknown rank,
+// kInvalidArgument for an axis outside [-rank, rank).
+Output softmax(Graph& graph, const Arg& logits, int64_t axis = -1, const std::string& name = "");
+Output log_softmax(Graph& graph, const Arg& logits, int64_t axis = -1,
+                   const std::string& name = "");
+// tf.nn.softmax_cross_entropy_with_logits_v2 over the class axis `axis`, in scope `name`
+// (default "softmax_cross_entropy_with_logits"): the per-row loss, shaped like `labels` without
+// the class axis. Rank-2 logits give the op named after the scope; any other rank, known or
+// not, the rows of the class axis (moved last by a transpose when it is not) and the loss
+// reshaped back, named after the scope. Gradients flow into the labels too; with
+// `stop_label_gradient` (the deprecated v1 function, default scope
+// "softmax_cross_entropy_with_logits_sg") they do not. Errors as softmax's.
+Output softmax_cross_entropy_with_logits(Graph& graph, const Arg& labels, const Arg& logits,
+                                         int64_t axis = -1, const std::string& name = "",
+                                         bool stop_label_gradient = false);
 // Mean and (biased) variance of x over `axes`; the variance's gradient does not flow through
 // the mean. Default scope "moments".
 std::pair<Output, Output> moments(Graph& graph, const Arg& x, const std::vector<int64_t>& axes,
