@@ -61,6 +61,34 @@ void bias_add_rows(const Tensor& x, const Tensor& bias, Tensor& out, ThreadPool&
       1);
 }
 
+void bias_add_channels(const Tensor& x, const Tensor& bias, int64_t inner, Tensor& out,
+                       ThreadPool& pool) {
+  const int64_t channels = bias.num_elements();
+  const int64_t span = channels * inner;
+  VF_CHECK(inner > 0 && (span == 0 || x.num_elements() % span == 0) &&
+               out.num_elements() == x.num_elements(),
+           ErrorCode::kInvalidArgument, "bias_add_channels: bias of ", channels, " by ", inner,
+           " for ", x.num_elements(), " elements");
+  if (span == 0) return;
+  const int d = static_cast<int>(x.dtype());
+  BinaryLoop add = elementwise_table().binary[static_cast<int>(BinaryOp::kAdd)][d];
+  const size_t size = dtype_size(x.dtype());
+  const char* px = static_cast<const char*>(x.raw());
+  const char* pb = static_cast<const char*>(bias.raw());
+  char* po = static_cast<char*>(out.raw());
+  // One task item is one channel plane of one outer index: inner contiguous elements.
+  const int64_t planes = x.num_elements() / inner;
+  pool.parallel_for(
+      planes, std::max<int64_t>(1, kGrain / inner),
+      [&](int64_t p0, int64_t p1) {
+        for (int64_t p = p0; p < p1; ++p) {
+          const size_t off = static_cast<size_t>(p * inner) * size;
+          add(px + off, 1, pb + static_cast<size_t>(p % channels) * size, 0, po + off, inner);
+        }
+      },
+      1);
+}
+
 void matmul_bias_act(const Tensor& a, bool ta, const Tensor& b, bool tb, const Tensor& bias,
                      int act, Tensor& out, ThreadPool& pool) {
   (void)pool;  // the GEMM splits across the global pool, as MatMul's kernel does

@@ -17,6 +17,11 @@ constexpr int kActNone = 0, kActRelu = 1, kActRelu6 = 2, kActTanh = 3, kActSigmo
 // length (BiasAdd with channels last); float32 or float64. `out` may be x.
 void bias_add_rows(const Tensor& x, const Tensor& bias, Tensor& out, ThreadPool& pool);
 
+// out[o, c, i] = x[o, c, i] + bias[c] for x taken as [outer, C, inner] (BiasAdd with the
+// channels before other axes: NCHW); float32 or float64. `out` may be x.
+void bias_add_channels(const Tensor& x, const Tensor& bias, int64_t inner, Tensor& out,
+                       ThreadPool& pool);
+
 // out = act(op(a, ta) @ op(b, tb) + bias); bias has out's column count, act one of kAct*.
 // `out` preallocated [m, n], not aliasing a or b.
 void matmul_bias_act(const Tensor& a, bool ta, const Tensor& b, bool tb, const Tensor& bias,

@@ -1,12 +1,9 @@
 // Local response normalization over the channel axis (TF1's LRN and LRNGrad):
 //   sqr_sum[..., d] = sum(x[..., d - r : d + r + 1] ** 2)
 //   y = x / (bias + alpha * sqr_sum) ** beta
-#include <algorithm>
 #include <climits>
-#include <cmath>
-#include <vector>
 
-#include "core/thread_pool.h"
+#include "kernels/lrn.h"
 #include "ops/op_families.h"
 #include "ops/shape_rules.h"
 #include "varflow/ops.h"
@@ -15,10 +12,7 @@ namespace varflow::ops {
 
 namespace {
 
-struct LrnParams {
-  int64_t radius;
-  double bias, alpha, beta;
-};
+using kernels::LrnParams;
 
 LrnParams params(const AttrMap& a) {
   return {a.get<int64_t>("depth_radius"), a.get<double>("bias"), a.get<double>("alpha"),
@@ -44,18 +38,6 @@ void lrn_shape(InferenceContext& c) {
                s.has_rank() ? s : Shape({kUnknownDim, kUnknownDim, kUnknownDim, kUnknownDim}));
 }
 
-// Window sums of squares per pixel row of `depth` channels: norm[d] = bias + alpha * sum.
-template <typename T>
-void norms(const T* x, int64_t depth, const LrnParams& p, double* norm) {
-  for (int64_t d = 0; d < depth; ++d) {
-    double s = 0;
-    for (int64_t k = std::max<int64_t>(0, d - p.radius); k <= std::min(depth - 1, d + p.radius);
-         ++k)
-      s += static_cast<double>(x[k]) * static_cast<double>(x[k]);
-    norm[d] = p.bias + p.alpha * s;
-  }
-}
-
 void check_input(KernelContext& c, const Tensor& t, const Tensor& like) {
   if (t.rank() != 4)
     c.fail(ErrorCode::kInvalidArgument, c.node().type(), ": input must be 4-dimensional, got ",
@@ -76,37 +58,10 @@ void lrn_kernel(KernelContext& c) {
   Tensor& out = c.allocate_output(0, x.dtype(), x.dims());
   auto run = [&](auto tag) {
     using T = decltype(tag);
-    const T* px = x.data<T>();
-    T* po = out.data<T>();
-    const T* pg = Grad ? c.input(0).data<T>() : nullptr;
-    auto task = [&](int64_t r0, int64_t r1) {
-      std::vector<double> norm(static_cast<size_t>(depth)), coef(static_cast<size_t>(depth));
-      for (int64_t r = r0; r < r1; ++r) {
-        const T* xr = px + r * depth;
-        T* orow = po + r * depth;
-        norms(xr, depth, p, norm.data());
-        if (!Grad) {
-          for (int64_t d = 0; d < depth; ++d)
-            orow[d] = static_cast<T>(xr[d] * std::pow(norm[d], -p.beta));
-          continue;
-        }
-        // dx_i = g_i N_i^-beta - 2 alpha beta x_i sum_{|j-i|<=r} g_j x_j N_j^(-beta-1)
-        const T* g = pg + r * depth;
-        for (int64_t j = 0; j < depth; ++j)
-          coef[j] = static_cast<double>(g[j]) * xr[j] * std::pow(norm[j], -p.beta - 1);
-        for (int64_t i = 0; i < depth; ++i) {
-          double s = 0;
-          for (int64_t j = std::max<int64_t>(0, i - p.radius);
-               j <= std::min(depth - 1, i + p.radius); ++j)
-            s += coef[j];
-          orow[i] =
-              static_cast<T>(g[i] * std::pow(norm[i], -p.beta) - 2 * p.alpha * p.beta * xr[i] * s);
-        }
-      }
-    };
-    ThreadPool::global().parallel_for(
-        rows, std::max<int64_t>(1, (1 << 14) / std::max<int64_t>(1, depth * (2 * p.radius + 1))),
-        task, 1);
+    if constexpr (Grad)
+      kernels::lrn_grad(p, rows, depth, c.input(0).data<T>(), x.data<T>(), out.data<T>());
+    else
+      kernels::lrn(p, rows, depth, x.data<T>(), out.data<T>());
   };
   if (x.dtype() == DType::kFloat32)
     run(float{});

@@ -12,7 +12,7 @@
 #include "kernels/elementwise.h"
 #include "kernels/matmul.h"
 #include "kernels/reduce.h"
-#include "kernels/wrapping.h"
+#include "kernels/scan.h"
 #include "ops/broadcast_grad.h"
 #include "ops/op_families.h"
 #include "ops/shape_rules.h"
@@ -275,26 +275,6 @@ void select_shape(InferenceContext& c) {
   c.set_output(0, c.input_dtype(1), out);
 }
 
-template <typename T, bool Prod = false>
-void cumsum_loop(const T* in, T* out, int64_t outer, int64_t len, int64_t inner, bool exclusive,
-                 bool reverse) {
-  for (int64_t o = 0; o < outer; ++o)
-    for (int64_t i = 0; i < inner; ++i) {
-      T acc = T(Prod ? 1 : 0);
-      for (int64_t k = 0; k < len; ++k) {
-        const int64_t j = reverse ? len - 1 - k : k;
-        const int64_t at = (o * len + j) * inner + i;
-        if (exclusive) {
-          out[at] = acc;
-          acc = Prod ? kernels::wrap_mul(acc, in[at]) : kernels::wrap_add(acc, in[at]);
-        } else {
-          acc = Prod ? kernels::wrap_mul(acc, in[at]) : kernels::wrap_add(acc, in[at]);
-          out[at] = acc;
-        }
-      }
-    }
-}
-
 template <bool Prod>
 void cumsum_kernel(KernelContext& c) {
   const Tensor& x = c.input(0);
@@ -319,8 +299,12 @@ void cumsum_kernel(KernelContext& c) {
     if constexpr (std::is_same_v<T, bool>) {
       c.fail(ErrorCode::kInvalidArgument, "Cumsum does not support bool");
     } else {
-      cumsum_loop<T, Prod>(x.data<T>(), out.data<T>(), outer, x.dim(static_cast<int>(axis)), inner,
-                           exclusive, reverse);
+      const kernels::ScanGeometry g{outer, x.dim(static_cast<int>(axis)), inner, exclusive,
+                                    reverse};
+      if constexpr (Prod)
+        kernels::cumulative_product(g, x.data<T>(), out.data<T>());
+      else
+        kernels::cumulative_sum(g, x.data<T>(), out.data<T>());
     }
   });
 }

@@ -136,26 +136,18 @@ void bias_add_kernel(KernelContext& c) {
            dims_to_string(b.dims()), " vs. ", dims_to_string(x.dims()));
   int64_t inner = 1;
   for (int i = axis + 1; i < x.rank(); ++i) inner *= x.dim(i);
-  const int64_t outer = channels * inner == 0 ? 0 : x.num_elements() / (channels * inner);
+  VF_CHECK((x.dtype() == DType::kFloat32 || x.dtype() == DType::kFloat64) && b.dtype() == x.dtype(),
+           ErrorCode::kInvalidArgument,
+           "BiasAdd needs float32 or float64 value and bias of one "
+           "dtype, got ",
+           dtype_name(x.dtype()), " and ", dtype_name(b.dtype()));
   Tensor& out = c.allocate_output(0, x.dtype(), x.dims());
-  if (inner == 1 && channels > 0 &&
-      (x.dtype() == DType::kFloat32 || x.dtype() == DType::kFloat64)) {
-    // Channels last: one vectorised Add of the bias per row, rows across the pool.
+  if (channels == 0 || x.num_elements() == 0) return;
+  // Vectorised Adds of the bias, rows (channels last) or channel planes across the pool.
+  if (inner == 1)
     kernels::bias_add_rows(x, b, out, c.pool());
-    return;
-  }
-  visit_float(c, x.dtype(), [&](auto tag) {
-    using T = decltype(tag);
-    const T* px = x.data<T>();
-    const T* pb = b.data<T>();
-    T* po = out.data<T>();
-    for (int64_t o = 0; o < outer; ++o)
-      for (int64_t ch = 0; ch < channels; ++ch) {
-        const T bias = pb[ch];
-        const int64_t base = (o * channels + ch) * inner;
-        for (int64_t i = 0; i < inner; ++i) po[base + i] = px[base + i] + bias;
-      }
-  });
+  else
+    kernels::bias_add_channels(x, b, inner, out, c.pool());
 }
 
 // SparseSoftmaxCrossEntropyWithLogits: labels are class indices.
