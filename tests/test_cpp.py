@@ -124,3 +124,14 @@ def test_cpp_tests_pass_under_ctest():
     ctest = Path(cmake).with_name("ctest")
     ctest = ctest if ctest.exists() else shutil.which("ctest")
     _run(ctest, "--test-dir", tree, "--output-on-failure", "--parallel", os.cpu_count() or 2)
+    # examples/cpp_host registers its training runs only when this Python can write the digits
+    # data; with scikit-learn installed (the test extra) they must have run, not been skipped.
+    listed = subprocess.run(
+        [str(ctest), "--test-dir", str(tree), "-N"], check=True, capture_output=True, text=True
+    ).stdout
+    try:
+        import sklearn  # noqa: F401
+    except ImportError:
+        return
+    for name in ("cpp_host_train", "cpp_host_resume", "cpp_import_host_train"):
+        assert name in listed, f"ctest did not register {name}; its CMake message says why"
