@@ -207,6 +207,83 @@ def polygamma(a, x, name=None) -> Tensor:
     return _op("Polygamma", [a, x], name=name)
 
 
+def igamma(a, x, name=None) -> Tensor:
+    """Computes the lower regularized incomplete Gamma function `P(a, x)`.
+
+    `P(a, x) = gamma(a, x) / Gamma(a) = 1 / Gamma(a) * integral_0^x t^(a-1) exp(-t) dt`.
+    Supports broadcasting (op `Igamma`). As TF, `x == 0` gives 0, `x == inf` gives 1, and
+    `x < 0` or `a <= 0` give NaN. Gradients flow to both `a` (op `IgammaGradA`) and `x`.
+
+    Args:
+      a: A `Tensor` of type `float32` or `float64`.
+      x: A `Tensor` of the same type as `a`.
+      name: A name for the operation (optional).
+
+    Returns:
+      A `Tensor` of the type of `a`.
+
+    Raises:
+      ValueError: If the shapes cannot be broadcast together.
+      TypeError: If `a` and `x` have different types, or a type the op does not take.
+    """
+    from varflow.math_ops import _binary_inputs
+
+    a, x = _binary_inputs(a, x)
+    return _op("Igamma", [a, x], name=name)
+
+
+def igammac(a, x, name=None) -> Tensor:
+    """Computes the upper regularized incomplete Gamma function `Q(a, x) = 1 - P(a, x)`.
+
+    `Q(a, x) = Gamma(a, x) / Gamma(a) = 1 / Gamma(a) * integral_x^inf t^(a-1) exp(-t) dt`.
+    Supports broadcasting (op `Igammac`); its gradients are those of `igamma`, negated.
+
+    Args:
+      a: A `Tensor` of type `float32` or `float64`.
+      x: A `Tensor` of the same type as `a`.
+      name: A name for the operation (optional).
+
+    Returns:
+      A `Tensor` of the type of `a`.
+
+    Raises:
+      ValueError: If the shapes cannot be broadcast together.
+      TypeError: If `a` and `x` have different types, or a type the op does not take.
+    """
+    from varflow.math_ops import _binary_inputs
+
+    a, x = _binary_inputs(a, x)
+    return _op("Igammac", [a, x], name=name)
+
+
+def betainc(a, b, x, name=None) -> Tensor:
+    """Computes the regularized incomplete beta integral `I_x(a, b)`.
+
+    `I_x(a, b) = B(x; a, b) / B(a, b)` with `B(x; a, b) = integral_0^x t^(a-1) (1 - t)^(b-1)
+    dt`. Each of `a`, `b` and `x` is a scalar or of one common shape (op `Betainc`; no other
+    broadcasting, as TF). `a <= 0`, `b <= 0` or `x` outside `[0, 1]` give NaN. The gradient
+    flows to `x` only, as TF1's.
+
+    Args:
+      a: A `Tensor` of type `float32` or `float64`.
+      b: A `Tensor` of the same type as `a`.
+      x: A `Tensor` of the same type as `a`.
+      name: A name for the operation (optional).
+
+    Returns:
+      A `Tensor` of the type of `a`.
+
+    Raises:
+      ValueError: If the non-scalar shapes differ.
+      TypeError: If the inputs have different types, or a type the op does not take.
+      InvalidArgumentError: At run time, if the non-scalar shapes differ.
+    """
+    a = convert_to_tensor(a, name="a")
+    b = convert_to_tensor(b, dtype=a.dtype.base_dtype, name="b")
+    x = convert_to_tensor(x, dtype=a.dtype.base_dtype, name="x")
+    return _op("Betainc", [a, b, x], name=name)
+
+
 # --- array helpers ---------------------------------------------------------------------------
 
 

@@ -369,6 +369,15 @@ CASES.update(
             lambda t, e: tf.where_v2(tf.constant([[True], [False]]), t, e),
             [u(2, 3), u(3)],
         ),
+        # both regions of igamma: the series (x < a) and the continued fraction (x > a, x > 1)
+        "Igamma": (tf.math.igamma, [np.array([0.7, 2.5, 4.0]), np.array([[0.4, 1.5, 6.0]])]),
+        "Igammac": (tf.math.igammac, [np.array([[0.7], [3.0]]), np.array([0.3, 2.0, 7.5])]),
+        "Betainc": (
+            lambda x: tf.math.betainc(
+                tf.constant([0.8, 2.0, 5.0], tf.float64), tf.constant(1.5, tf.float64), x
+            ),
+            [np.array([0.2, 0.5, 0.9])],
+        ),
     }
 )
 

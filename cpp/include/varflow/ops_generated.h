@@ -791,6 +791,9 @@ Output BatchMatMulV2(
     const BatchMatMulV2Attrs& attrs = {},
     const std::string& name = "");
 
+// Betainc(a, b, x) -> z.
+Output Betainc(Output a, Output b, Output x, const std::string& name = "");
+
 // Optional attributes of BiasAdd.
 struct BiasAddAttrs {
   // NHWC (channels last) or NCHW
@@ -1523,6 +1526,15 @@ Output If(
     const int64_t& then_region,
     const int64_t& else_region,
     const std::string& name = "");
+
+// Igamma(a, x) -> z.
+Output Igamma(Output a, Output x, const std::string& name = "");
+
+// IgammaGradA(a, x) -> z.
+Output IgammaGradA(Output a, Output x, const std::string& name = "");
+
+// Igammac(a, x) -> z.
+Output Igammac(Output a, Output x, const std::string& name = "");
 
 // InTopKV2(predictions, targets, k) -> precision.
 Output InTopKV2(Output predictions, Output targets, Output k, const std::string& name = "");

@@ -50,7 +50,10 @@ namespace varflow::kernels {
   X(Xdivy, Float, special::xdivy(a, b))                                   \
   X(TruncateMod, Numeric, truncate_mod(a, b))                             \
   X(Zeta, Float, special::zeta(a, b))                                     \
-  X(Polygamma, Float, special::polygamma(a, b))
+  X(Polygamma, Float, special::polygamma(a, b))                           \
+  X(Igamma, Float, special::igamma(a, b))                                 \
+  X(Igammac, Float, special::igammac(a, b))                               \
+  X(IgammaGradA, Float, special::igamma_grad_a(a, b))
 
 #define VF_UNARY_OPS(X)                                                           \
   X(Neg, Numeric, wrap_neg(a))                                                    \

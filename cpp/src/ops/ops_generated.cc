@@ -745,6 +745,12 @@ Output BatchMatMulV2(Output x, Output y, const BatchMatMulV2Attrs& attrs, const 
   return node->output(0);
 }
 
+Output Betainc(Output a, Output b, Output x, const std::string& name) {
+  AttrMap op_attrs;
+  Node* node = a.graph().add_node("Betainc", {a, b, x}, std::move(op_attrs), name);
+  return node->output(0);
+}
+
 Output BiasAdd(Output value, Output bias, const BiasAddAttrs& attrs, const std::string& name) {
   AttrMap op_attrs;
   op_attrs.set("data_format", attrs.data_format);
@@ -1374,6 +1380,24 @@ Output If(
   op_attrs.set("then_region", then_region);
   op_attrs.set("else_region", else_region);
   Node* node = graph_of(inputs, "If").add_node("If", inputs, std::move(op_attrs), name);
+  return node->output(0);
+}
+
+Output Igamma(Output a, Output x, const std::string& name) {
+  AttrMap op_attrs;
+  Node* node = a.graph().add_node("Igamma", {a, x}, std::move(op_attrs), name);
+  return node->output(0);
+}
+
+Output IgammaGradA(Output a, Output x, const std::string& name) {
+  AttrMap op_attrs;
+  Node* node = a.graph().add_node("IgammaGradA", {a, x}, std::move(op_attrs), name);
+  return node->output(0);
+}
+
+Output Igammac(Output a, Output x, const std::string& name) {
+  AttrMap op_attrs;
+  Node* node = a.graph().add_node("Igammac", {a, x}, std::move(op_attrs), name);
   return node->output(0);
 }
 

@@ -2,6 +2,7 @@
 // digamma, polygamma, zeta), rint and softsign, the IsNan/IsInf/IsFinite predicates and the
 // guarded binary ops (Atan2, Xlogy, Xdivy, TruncateMod). Kernels are the elementwise tables'
 // entries (kernels/elementwise.h); gradients are TF1's math_grad.py / nn_grad.py rules.
+#include "kernels/betainc.h"
 #include "kernels/elementwise.h"
 #include "ops/broadcast_grad.h"
 #include "ops/op_families.h"
@@ -48,6 +49,54 @@ void binary_shape(InferenceContext& c) {
                  " not in list of allowed values");
   c.set_output(0, kernels::binary_result_dtype(Op, d),
                shape_rules::broadcast_shapes(c, c.input_shape(0), c.input_shape(1)));
+}
+
+// Betainc: a, b and x each a scalar or of one common shape (no other broadcasting, as TF1).
+void betainc_shape(InferenceContext& c) {
+  shape_rules::require_dtype(c, 0, {DType::kFloat32, DType::kFloat64});
+  const DType d = shape_rules::same_dtype(c);
+  Shape merged = Shape::unknown_rank();
+  bool any_unknown = false, any_non_scalar = false;
+  for (int i = 0; i < 3; ++i) {
+    const Shape& s = c.input_shape(i);
+    if (!s.has_rank()) {
+      any_unknown = true;
+      continue;
+    }
+    if (s.rank() == 0) continue;
+    if (merged.has_rank() && merged.rank() != s.rank())
+      c.value_error("Shapes must be equal rank, but are ", merged.rank(), " and ", s.rank());
+    if (merged.has_rank())
+      for (int k = 0; k < s.rank(); ++k)
+        if (merged.dim(k) != kUnknownDim && s.dim(k) != kUnknownDim && merged.dim(k) != s.dim(k))
+          c.value_error("Dimensions must be equal, but are ", merged.dim(k), " and ", s.dim(k));
+    merged = merged.merge_with(s);
+    any_non_scalar = true;
+  }
+  // Scalars only: a scalar. An input of unknown rank may be a scalar or the common shape.
+  Shape out = any_non_scalar ? merged : Shape({});
+  if (any_unknown) out = any_non_scalar ? merged : Shape::unknown_rank();
+  c.set_output(0, d, out);
+}
+
+void betainc_kernel(KernelContext& c) {
+  const Tensor& a = c.input(0);
+  const Tensor& b = c.input(1);
+  const Tensor& x = c.input(2);
+  const char* names[] = {"a", "b", "x"};
+  const Tensor* inputs[] = {&a, &b, &x};
+  const Tensor* shaped = nullptr;
+  for (int i = 0; i < 3; ++i) {
+    if (inputs[i]->rank() == 0) continue;
+    for (int j = i + 1; j < 3; ++j)
+      if (inputs[j]->rank() > 0 && inputs[j]->dims() != inputs[i]->dims())
+        c.fail(ErrorCode::kInvalidArgument, "Shapes of ", names[i], " and ", names[j],
+               " are inconsistent: ", dims_to_string(inputs[i]->dims()), " vs. ",
+               dims_to_string(inputs[j]->dims()));
+    if (!shaped) shaped = inputs[i];
+  }
+  Tensor& out = c.allocate_output(0, x.dtype(), shaped ? shaped->dims() : Dims{});
+  kernels::betainc(a, b, x, out, c.pool());
 }
 
 Output un(const char* type, Output x) { return op(x.graph(), type, {x}); }
@@ -177,6 +226,58 @@ void register_special_math_ops(OpRegistry& r) {
         Output a = c.input(0), x = c.input(1);
         Output dx = mul(c.grad(), bin("Polygamma", add(a, one(a)), x));
         return reduce_broadcast_grads(c, {std::nullopt, dx});
+      });
+  // The regularized incomplete gamma functions (TF1's _IgammaGrad): d/da = IgammaGradA(a, x),
+  // d/dx = exp(-x + (a - 1) log x - lgamma(a)) (in log space: Gamma(a) grows large); igammac's
+  // gradients are their negatives. IgammaGradA has no gradient in TF1: asking for one raises
+  // its LookupError.
+  auto igamma_grads = [](GradContext& c, bool complement) {
+    Output a = c.input(0), x = c.input(1), g = c.grad();
+    Output partial_a = bin("IgammaGradA", a, x);
+    Output log_density = sub(add(neg(x), mul(sub(a, one(a)), un("Log", x))), un("Lgamma", a));
+    Output partial_x = un("Exp", log_density);
+    Output da = mul(partial_a, g), dx = mul(partial_x, g);
+    if (complement) {
+      da = neg(da);
+      dx = neg(dx);
+    }
+    return reduce_broadcast_grads(c, {da, dx});
+  };
+  r.add("Igamma")
+      .inputs({"a", "x"})
+      .outputs({"z"})
+      .shape(binary_shape<BinaryOp::kIgamma>)
+      .kernel(binary_kernel<BinaryOp::kIgamma>)
+      .grad([igamma_grads](GradContext& c) { return igamma_grads(c, false); });
+  r.add("Igammac")
+      .inputs({"a", "x"})
+      .outputs({"z"})
+      .shape(binary_shape<BinaryOp::kIgammac>)
+      .kernel(binary_kernel<BinaryOp::kIgammac>)
+      .grad([igamma_grads](GradContext& c) { return igamma_grads(c, true); });
+  r.add("IgammaGradA")
+      .inputs({"a", "x"})
+      .outputs({"z"})
+      .shape(binary_shape<BinaryOp::kIgammaGradA>)
+      .kernel(binary_kernel<BinaryOp::kIgammaGradA>)
+      .grad([](GradContext& c) -> Grads {
+        raise(ErrorCode::kLookup, "No gradient defined for operation '", c.op().name(),
+              "' (op type: IgammaGradA)");
+      });
+  // I_x(a, b): d/dx = x^(a-1) (1-x)^(b-1) / B(a, b), in log space; TF1 gives none for a, b.
+  r.add("Betainc")
+      .inputs({"a", "b", "x"})
+      .outputs({"z"})
+      .shape(betainc_shape)
+      .kernel(betainc_kernel)
+      .grad([](GradContext& c) {
+        Output a = c.input(0), b = c.input(1), x = c.input(2);
+        Output log_beta = sub(add(un("Lgamma", a), un("Lgamma", b)), un("Lgamma", add(a, b)));
+        Output log_density = sub(
+            add(mul(sub(b, one(b)), un("Log", sub(one(x), x))), mul(sub(a, one(a)), un("Log", x))),
+            log_beta);
+        Output dx = mul(un("Exp", log_density), c.grad());
+        return reduce_broadcast_grads(c, {std::nullopt, std::nullopt, dx});
       });
 #undef VF_BINARY
 }
