@@ -840,6 +840,172 @@ def conv1d(
         return array_ops.squeeze(y, [spatial], name=scope)
 
 
+def _spatial_sequence(value, n, name):
+    """An int or a list of n ints (TF1's convolution `strides`/`dilation_rate`)."""
+    if value is None:
+        return [1] * n
+    values = [int(value)] * n if isinstance(value, int) else [int(v) for v in value]
+    if len(values) != n:
+        raise ValueError(f"{name} must be of length {n}, got {len(values)}: {values}")
+    if any(v < 1 for v in values):
+        raise ValueError(f"{name} must be positive, got {values}")
+    return values
+
+
+def convolution(
+    input,
+    filter=None,
+    padding=None,
+    strides=None,
+    dilation_rate=None,
+    name=None,
+    data_format=None,
+    filters=None,
+    dilations=None,
+) -> Tensor:
+    """Computes sums of N-D convolutions (actually cross-correlation), for N = 1 or 2.
+
+    `filter` has shape `spatial_filter_shape + [in_channels, out_channels]`; its rank decides
+    N. The op is `conv1d`'s or a `Conv2D` named after the scope (default `"convolution"`), with
+    `dilation_rate` as the convolution's dilations: the numbers of TF1's space-to-batch
+    formulation, computed by one dilated convolution.
+
+    Args:
+      input: An (N+2)-D `Tensor` of type `float32` or `float64`, of shape `[batch] +
+        input_spatial_shape + [in_channels]` (or channels first with `data_format` `"NC..."`).
+      filter: An (N+2)-D `Tensor` with the same type as `input`.
+      padding: `"SAME"` or `"VALID"`.
+      strides: An int or a sequence of N positive ints (default 1).
+      dilation_rate: An int or a sequence of N positive ints (default 1). Strides and dilation
+        rates above 1 do not combine, as in TF1.
+      name: A name for the scope of the operation (optional).
+      data_format: `"NWC"`/`"NCW"` for N = 1, `"NHWC"`/`"NCHW"` for N = 2 (default channels
+        last).
+      filters: Alias for `filter`.
+      dilations: Alias for `dilation_rate`.
+
+    Returns:
+      A `Tensor` with the same type as `input`: `[batch] + output_spatial_shape +
+      [out_channels]`.
+
+    Raises:
+      ValueError: If the ranks, strides, dilation rates or padding do not fit, or N is not 1 or
+        2 (3-D convolution is not implemented in varflow).
+    """
+    if filter is not None and filters is not None:
+        raise ValueError("Arguments filters and filter are mutually exclusive.")
+    if dilation_rate is not None and dilations is not None:
+        raise ValueError("Arguments dilations and dilation_rate are mutually exclusive.")
+    filter = filters if filter is None else filter
+    dilation_rate = dilations if dilation_rate is None else dilation_rate
+    with name_scope(name, "convolution", [input, filter]) as scope:
+        x = convert_to_tensor(input, name="input")
+        f = convert_to_tensor(filter, name="filter")
+        rank = f.shape.ndims if f.shape.ndims is not None else x.shape.ndims
+        if rank is None:
+            raise ValueError("convolution needs the rank of `input` or `filter` to be known")
+        n = rank - 2
+        if x.shape.ndims is not None and x.shape.ndims != rank:
+            raise ValueError(
+                f"input and filter must have the same rank, got {x.shape.ndims} and {rank}"
+            )
+        if n not in (1, 2):
+            raise ValueError(
+                f"varflow implements 1-D and 2-D convolution; got {n}-D (tf.nn.conv3d is not "
+                "implemented)"
+            )
+        if padding not in ("SAME", "VALID"):
+            raise ValueError(f"Unknown padding: {padding!r}; use 'SAME' or 'VALID'")
+        strides = _spatial_sequence(strides, n, "strides")
+        rates = _spatial_sequence(dilation_rate, n, "dilation_rate")
+        if any(s > 1 for s in strides) and any(r > 1 for r in rates):
+            raise ValueError("strides > 1 not supported in conjunction with dilation_rate > 1")
+        if n == 1:
+            return conv1d(
+                x,
+                f,
+                stride=strides,
+                padding=padding,
+                data_format=data_format,
+                dilations=rates,
+                name=scope,
+            )
+        fmt = data_format or "NHWC"
+        if fmt not in ("NHWC", "NCHW"):
+            raise ValueError(f"data_format must be 'NHWC' or 'NCHW' for 2-D, got {fmt!r}")
+        return conv2d(x, f, strides, padding, data_format=fmt, dilations=rates, name=scope)
+
+
+def _atrous_rate(rate):
+    if not isinstance(rate, int) or isinstance(rate, bool):
+        raise TypeError(f"rate must be an int, got {rate!r}")
+    if rate < 1:
+        raise ValueError(f"rate {rate} cannot be less than one")
+    return rate
+
+
+def atrous_conv2d(value, filters, rate, padding, name=None) -> Tensor:
+    """Atrous convolution (a.k.a. convolution with holes or dilated convolution).
+
+    The filter is applied to every `rate`-th input value in height and width: the output is
+    `conv2d` with dilations `[1, rate, rate, 1]` and stride 1, which is what TF1's
+    space-to-batch formulation computes (`tf.nn.convolution` with `dilation_rate=[rate, rate]`).
+
+    Args:
+      value: A 4-D `Tensor` of type `float`, `[batch, in_height, in_width, in_channels]`.
+      filters: A 4-D `Tensor` with the same type as `value`, `[filter_height, filter_width,
+        in_channels, out_channels]`.
+      rate: A positive int: the stride with which the input values are sampled.
+      padding: `"SAME"` or `"VALID"`.
+      name: A name for the scope of the operation (optional).
+
+    Returns:
+      A `Tensor` with the same type as `value`.
+
+    Raises:
+      ValueError: If `rate` is less than one, or the shapes or padding do not fit.
+    """
+    rate = _atrous_rate(rate)
+    return convolution(value, filters, padding, dilation_rate=[rate, rate], name=name)
+
+
+def atrous_conv2d_transpose(value, filters, output_shape, rate, padding, name=None) -> Tensor:
+    """The transpose of `atrous_conv2d`: its gradient with respect to its input.
+
+    A `Conv2DBackpropInput` with stride 1 and dilations `[1, rate, rate, 1]`, named after the
+    scope (default `"atrous_conv2d_transpose"`).
+
+    Args:
+      value: A 4-D `Tensor` of type `float`, `[batch, in_height, in_width, in_channels]`.
+      filters: A 4-D `Tensor` with the same type as `value`, `[filter_height, filter_width,
+        out_channels, in_channels]`; its `in_channels` must match `value`'s.
+      output_shape: A 1-D `Tensor` of 4 elements: the shape of the output.
+      rate: A positive int: the dilation of the filter.
+      padding: `"SAME"` or `"VALID"`.
+      name: A name for the scope of the operation (optional).
+
+    Returns:
+      A `Tensor` with the same type as `value`.
+
+    Raises:
+      ValueError: If `rate` is less than one, the padding is neither `"SAME"` nor `"VALID"`,
+        or the channels or `output_shape` do not fit the filters.
+    """
+    rate = _atrous_rate(rate)
+    if padding not in ("SAME", "VALID"):
+        raise ValueError(f"padding must be either VALID or SAME: {padding!r}")
+    with name_scope(name, "atrous_conv2d_transpose", [value, filters, output_shape]) as scope:
+        return conv2d_transpose(
+            value,
+            filters,
+            output_shape,
+            strides=[1, 1, 1, 1],
+            padding=padding,
+            dilations=[1, rate, rate, 1],
+            name=scope,
+        )
+
+
 def _pool_attrs(ksize, strides, padding, data_format, op_name, explicit=True):
     channel = _channel_index(data_format)
     ksize = _get_sequence(ksize, 2, channel, "ksize")
