@@ -229,7 +229,7 @@ std::vector<Output> tensors_of(Graph& g, const std::string& key, const std::stri
 }
 
 // tf.add_n as TF1's Python builds it: an Identity for one tensor.
-Output sum_of(Graph& g, const std::vector<Output>& tensors, const std::string& name) {
+Output sum_of(const std::vector<Output>& tensors, const std::string& name) {
   VF_CHECK(!tensors.empty(), ErrorCode::kValue,
            "inputs must be a list of at least one Tensor/IndexedSlices with the same dtype and "
            "shape");
@@ -251,7 +251,7 @@ std::vector<Output> get_regularization_losses(Graph& g, const std::string& scope
 Output get_regularization_loss(Graph& g, const std::string& scope, const std::string& name) {
   std::vector<Output> losses = get_regularization_losses(g, scope);
   if (losses.empty()) return ops::constant(g, Tensor::scalar<float>(0.0f), "Const");
-  return sum_of(g, losses, name);
+  return sum_of(losses, name);
 }
 
 Output get_total_loss(Graph& g, bool add_regularization_losses, const std::string& name,
@@ -259,7 +259,7 @@ Output get_total_loss(Graph& g, bool add_regularization_losses, const std::strin
   std::vector<Output> losses = get_losses(g, scope);
   if (add_regularization_losses)
     for (Output t : get_regularization_losses(g, scope)) losses.push_back(t);
-  return sum_of(g, losses, name);
+  return sum_of(losses, name);
 }
 
 }  // namespace varflow::train
