@@ -986,7 +986,7 @@ class LSTMCell(LayerRNNCell):
             _core_tensor(self._kernel),
             _core_tensor(self._bias),
             *(optional(w) for w in peepholes),
-            optional(getattr(self, "_proj_kernel", None) if self._num_proj is not None else None),
+            optional(self._proj_kernel if self._num_proj is not None else None),
             self._num_units,
             bool(self._use_peepholes),
             None if self._cell_clip is None else float(self._cell_clip),

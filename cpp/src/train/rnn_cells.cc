@@ -74,7 +74,7 @@ void check_state_count(const std::vector<Output>& state, bool state_is_tuple, co
 
 // The new state in the cell's form: (c, h), and their concatenation when not a tuple.
 LSTMCellStep finish(Graph& graph, Output output, Output c, Output h, bool state_is_tuple) {
-  LSTMCellStep step{output, {c, h}, std::nullopt};
+  LSTMCellStep step{output, {c, h}};
   if (!state_is_tuple) step.concatenated = concat_columns(graph, c, h);
   return step;
 }
@@ -325,7 +325,7 @@ LSTMCellVariables lstm_cell_variables(Graph& graph, const Shape& input_shape, in
   const int64_t h = num_proj.value_or(num_units);
   Variable kernel = vars.kernel("kernel", {depth + h, 4 * num_units});
   Variable bias = vars.bias("bias", 4 * num_units, zeros_initializer());
-  LSTMCellVariables out{kernel, bias, std::nullopt, std::nullopt, std::nullopt, std::nullopt};
+  LSTMCellVariables out{kernel, bias};
   if (use_peepholes) {
     out.w_f_diag = vars.kernel("w_f_diag", {num_units});
     out.w_i_diag = vars.kernel("w_i_diag", {num_units});

@@ -68,7 +68,7 @@ struct LSTMState {
 struct LSTMCellStep {
   Output output;
   LSTMState state;
-  std::optional<Output> concatenated;
+  std::optional<Output> concatenated{};
 };
 
 struct BasicLSTMCellOptions {
@@ -96,7 +96,7 @@ LSTMCellStep basic_lstm_cell_step(Graph& graph, Output inputs, const std::vector
 // (with num_proj).
 struct LSTMCellWeights {
   Output kernel, bias;
-  std::optional<Output> w_f_diag, w_i_diag, w_o_diag, projection;
+  std::optional<Output> w_f_diag{}, w_i_diag{}, w_o_diag{}, projection{};
 };
 
 struct LSTMCellOptions {
@@ -168,7 +168,7 @@ struct GRUCellVariables {
 // "projection/kernel".
 struct LSTMCellVariables {
   Variable kernel, bias;
-  std::optional<Variable> w_f_diag, w_i_diag, w_o_diag, projection;
+  std::optional<Variable> w_f_diag{}, w_i_diag{}, w_o_diag{}, projection{};
   LSTMCellWeights weights() const;  // their values, for lstm_cell_step
 };
 
