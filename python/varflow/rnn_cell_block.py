@@ -1,5 +1,6 @@
-"""The fused LSTM step: op LSTMBlockCell (TF's op of that name, cpp/src/ops/rnn_ops.cc), and
-``tf.contrib.rnn.LSTMBlockCell`` over it."""
+"""The fused LSTM step: op LSTMBlockCell (TF's op of that name, cpp/src/ops/rnn_ops.cc), built by
+``train::lstm_block_cell`` (varflow/train/rnn_cells.h), and ``tf.contrib.rnn.LSTMBlockCell`` over
+it."""
 
 from __future__ import annotations
 

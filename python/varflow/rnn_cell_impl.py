@@ -5,6 +5,11 @@ creates ``rnn/basic_lstm_cell/kernel`` and ``.../bias``; a second cell in the sa
 ``basic_lstm_cell_1``; later calls reuse the variables of the first. The scoping rules are
 those of TF1's legacy ``tf.layers.Layer`` (which TF1's RNNCell extends): the variable scope is
 captured at the first call and re-entered, with ``reuse=True``, at every later call.
+
+The cells' step maths (and their checks of dtypes and input sizes) is C++,
+``varflow/train/rnn_cells.h``, which a C++ host calls to build the same cells; this module keeps
+TF1's classes and signatures, the scoping, the variables (through ``tf.get_variable``) and the
+state structures.
 """
 
 from __future__ import annotations

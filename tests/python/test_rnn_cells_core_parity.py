@@ -12,18 +12,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import varflow as tf
+from test_layers_core_parity import _nodes
 from varflow import _core
 from varflow.array_ops import _core_shape
 
 rnn_cell = tf.nn.rnn_cell
-
-
-def _nodes(graph):
-    out = []
-    for node in graph.as_graph_def().node:
-        attrs = {k: str(v) for k, v in sorted(node.attr.items())}
-        out.append((node.name, node.op, list(node.input), attrs))
-    return out
 
 
 def _inputs(state_sizes):

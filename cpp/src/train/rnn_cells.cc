@@ -72,6 +72,13 @@ void check_state_count(const std::vector<Output>& state, bool state_is_tuple, co
            state.size());
 }
 
+// LSTMCell's peephole term: gate + w * c (the Mul first) when `use`, else the gate itself.
+Output with_peephole(Output gate, const std::optional<Output>& w, Output c, bool use) {
+  if (!use) return gate;
+  Output peep = tf::mul(*w, c);
+  return tf::add(gate, peep);
+}
+
 // The new state in the cell's form: (c, h), and their concatenation when not a tuple.
 LSTMCellStep finish(Graph& graph, Output output, Output c, Output h, bool state_is_tuple) {
   LSTMCellStep step{output, {c, h}};
@@ -180,30 +187,18 @@ LSTMCellStep lstm_cell_step(Graph& graph, Output inputs, const std::vector<Outpu
 
   // c = sigmoid(f + forget_bias [+ w_f_diag * c_prev]) * c_prev
   //     + sigmoid(i [+ w_i_diag * c_prev]) * act(j), in Python's order of evaluation.
-  Output f_pre = tf::add(f, options.forget_bias);
-  if (options.use_peepholes) {
-    Output peep = tf::mul(*weights.w_f_diag, c_prev);
-    f_pre = tf::add(f_pre, peep);
-  }
-  Output forget = sigmoid(f_pre);
+  const bool peep = options.use_peepholes;
+  Output f_biased = tf::add(f, options.forget_bias);
+  Output forget = sigmoid(with_peephole(f_biased, weights.w_f_diag, c_prev, peep));
   Output kept = tf::mul(forget, c_prev);
-  Output i_pre = i;
-  if (options.use_peepholes) {
-    Output peep = tf::mul(*weights.w_i_diag, c_prev);
-    i_pre = tf::add(i, peep);
-  }
-  Output input_gate = sigmoid(i_pre);
+  Output input_gate = sigmoid(with_peephole(i, weights.w_i_diag, c_prev, peep));
   Output candidate = apply(act, j);
   Output fresh = tf::mul(input_gate, candidate);
   Output c = tf::add(kept, fresh);
   if (options.cell_clip) c = clip_by_value(graph, c, -*options.cell_clip, *options.cell_clip);
 
   // m = sigmoid(o [+ w_o_diag * c]) * act(c), then projected and clipped.
-  Output o_pre = o;
-  if (options.use_peepholes) {
-    Output peep = tf::mul(*weights.w_o_diag, c);
-    o_pre = tf::add(o, peep);
-  }
+  Output o_pre = with_peephole(o, weights.w_o_diag, c, peep);
   Output output_gate = sigmoid(o_pre);
   Output squashed = apply(act, c);
   Output m = tf::mul(output_gate, squashed);
