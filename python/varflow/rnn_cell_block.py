@@ -175,10 +175,9 @@ class LSTMBlockCell(LayerRNNCell):
         if input_size is None:
             raise ValueError("Could not infer input size from inputs.get_shape()[-1]")
         cs_prev, h_prev = states_prev
+        wci = wcf = wco = None  # lstm_block_cell's zeros
         if self._use_peephole:
             wci, wcf, wco = self._w_i_diag, self._w_f_diag, self._w_o_diag
-        else:
-            wci = wcf = wco = array_ops.zeros([self._num_units], dtype=self.dtype)
         _, cs, _, _, _, _, h = lstm_block_cell(
             inputs,
             cs_prev,
