@@ -13,8 +13,9 @@
 // Errors: kValue "RNN cell only supports floating point inputs, but saw dtype: <dtype: '...'>"
 // for inputs or a state that are not floating, "Could not infer input size from
 // inputs.get_shape()[-1]" (LSTMCell's step) and "Expected inputs.shape[-1] to be known, saw
-// shape: ..." (the *_variables functions) for an unknown input depth, a state of the wrong arity;
-// otherwise what the op builders and get_variable raise.
+// shape: ..." (the *_variables functions) for an unknown input depth, and kValue for a state of
+// the wrong arity or weights missing for the options; otherwise what the op builders and
+// get_variable raise.
 // Building is not thread-safe: one thread builds a graph at a time.
 #pragma once
 
