@@ -1,9 +1,10 @@
-"""The fused LSTM step: op LSTMBlockCell (TF's op of that name, cpp/src/ops/rnn_ops.cc), and
-``tf.contrib.rnn.LSTMBlockCell`` over it."""
+"""The fused LSTM step: op LSTMBlockCell (TF's op of that name, cpp/src/ops/rnn_ops.cc), built by
+``train::lstm_block_cell`` (varflow/train/rnn_cells.h), and ``tf.contrib.rnn.LSTMBlockCell`` over
+it."""
 
 from __future__ import annotations
 
-from varflow import array_ops
+from varflow import _core, array_ops
 from varflow.graph import convert_to_tensor, get_default_graph
 from varflow.rnn_cell_impl import (
     LayerRNNCell,
@@ -66,26 +67,28 @@ def lstm_block_cell(
     dtype = x.dtype.base_dtype
     tensors = [convert_to_tensor(t, dtype=dtype) for t in (cs_prev, h_prev, w)]
     b = convert_to_tensor(b, dtype=dtype)
-    if wci is None or wcf is None or wco is None:
-        cell = b.shape[0].value // 4 if b.shape.ndims == 1 and b.shape[0].value else None
-        if cell is None:
-            cell_size = array_ops.shape(b)[0] // 4
-            zeros = array_ops.zeros(array_ops.expand_dims(cell_size, 0), dtype=dtype)
-        else:
-            zeros = array_ops.zeros([cell], dtype=dtype)
-        wci = zeros if wci is None else wci
-        wcf = zeros if wcf is None else wcf
-        wco = zeros if wco is None else wco
-    peepholes = [convert_to_tensor(t, dtype=dtype) for t in (wci, wcf, wco)]
-    attrs = {
-        "forget_bias": float(forget_bias),
-        "cell_clip": -1.0 if cell_clip is None else float(cell_clip),
-        "use_peephole": bool(use_peephole),
-    }
-    op = get_default_graph().create_op(
-        "LSTMBlockCell", [x, *tensors, *peepholes, b], attrs, name=name or "LSTMBlockCell"
+    peepholes = [wci, wcf, wco]
+    if None in peepholes and not (b.shape.ndims == 1 and b.shape[0].value):
+        # The C++ builder makes the zeros of a static cell size; a dynamic one is shape(b) // 4.
+        cell_size = array_ops.shape(b)[0] // 4
+        zeros = array_ops.zeros(array_ops.expand_dims(cell_size, 0), dtype=dtype)
+        peepholes = [zeros if t is None else t for t in peepholes]
+    peepholes = [
+        None if t is None else convert_to_tensor(t, dtype=dtype)._output for t in peepholes
+    ]
+    graph = get_default_graph()
+    outputs = _core.lstm_block_cell(
+        graph._core,
+        x._output,
+        *(t._output for t in tensors),
+        b._output,
+        *peepholes,
+        float(forget_bias),
+        None if cell_clip is None else float(cell_clip),
+        bool(use_peephole),
+        name or "LSTMBlockCell",
     )
-    return tuple(op.outputs)
+    return tuple(graph._tensor_for(out) for out in outputs)
 
 
 class LSTMBlockCell(LayerRNNCell):
@@ -172,10 +175,9 @@ class LSTMBlockCell(LayerRNNCell):
         if input_size is None:
             raise ValueError("Could not infer input size from inputs.get_shape()[-1]")
         cs_prev, h_prev = states_prev
+        wci = wcf = wco = None  # lstm_block_cell's zeros
         if self._use_peephole:
             wci, wcf, wco = self._w_i_diag, self._w_f_diag, self._w_o_diag
-        else:
-            wci = wcf = wco = array_ops.zeros([self._num_units], dtype=self.dtype)
         _, cs, _, _, _, _, h = lstm_block_cell(
             inputs,
             cs_prev,

@@ -5,6 +5,11 @@ creates ``rnn/basic_lstm_cell/kernel`` and ``.../bias``; a second cell in the sa
 ``basic_lstm_cell_1``; later calls reuse the variables of the first. The scoping rules are
 those of TF1's legacy ``tf.layers.Layer`` (which TF1's RNNCell extends): the variable scope is
 captured at the first call and re-entered, with ``reuse=True``, at every later call.
+
+The cells' step maths (and their checks of dtypes and input sizes) is C++,
+``varflow/train/rnn_cells.h``, which a C++ host calls to build the same cells; this module keeps
+TF1's classes and signatures, the scoping, the variables (through ``tf.get_variable``) and the
+state structures.
 """
 
 from __future__ import annotations
@@ -13,9 +18,16 @@ import collections
 import re
 import weakref
 
-from varflow import array_ops, clip_ops, dtypes, math_ops, nn
+from varflow import _core, array_ops, dtypes, math_ops, nn
 from varflow import rnn_cell_nest as nest
-from varflow.graph import Tensor, constant, convert_to_tensor, get_default_graph, name_scope
+from varflow.graph import (
+    Tensor,
+    constant,
+    convert_to_tensor,
+    core_callback,
+    get_default_graph,
+    name_scope,
+)
 from varflow.tensor_shape import TensorShape
 from varflow.variable_scope import get_variable, get_variable_scope, variable_scope
 from varflow.variables import trainable_variables
@@ -43,9 +55,7 @@ def _unique_layer_name(base: str) -> str:
 def _check_supported_dtypes(dtype) -> None:
     if dtype is None:
         return
-    dtype = dtypes.as_dtype(dtype)
-    if not dtype.is_floating:
-        raise ValueError(f"RNN cell only supports floating point inputs, but saw dtype: {dtype}")
+    _core.check_rnn_cell_dtype(dtypes.as_dtype(dtype)._core)
 
 
 def _check_rnn_cell_input_dtypes(inputs) -> None:
@@ -513,11 +523,29 @@ class LayerRNNCell(RNNCell):
 
 
 def _input_depth(cell, input_shape) -> int:
-    shape = TensorShape(input_shape)
-    depth = shape[-1].value if shape.ndims else None
-    if depth is None:
-        raise ValueError(f"Expected inputs.shape[-1] to be known, saw shape: {shape}")
-    return depth
+    return _core.rnn_cell_input_depth(array_ops._core_shape(TensorShape(input_shape)))
+
+
+def _core_tensor(value):
+    """`value` (a tensor or a variable) as the C++ Output the step functions take."""
+    return convert_to_tensor(value)._output
+
+
+def _core_activation(graph, activation):
+    """The activation for the C++ step: None for tanh (its default), else a callback."""
+    if activation is math_ops.tanh:
+        return None
+    return core_callback(lambda out: convert_to_tensor(activation(graph._tensor_for(out)))._output)
+
+
+def _lstm_state(graph, step, state_is_tuple):
+    """(output, new_state) from a C++ LSTM step's (output, c, h, concatenated)."""
+    output, c, h, concatenated = step
+    if state_is_tuple:
+        new_state = LSTMStateTuple(graph._tensor_for(c), graph._tensor_for(h))
+    else:
+        new_state = graph._tensor_for(concatenated)
+    return graph._tensor_for(output), new_state
 
 
 def _activation_or_tanh(activation):
@@ -583,10 +611,17 @@ class BasicRNNCell(LayerRNNCell):
         self.built = True
 
     def call(self, inputs, state):
-        _check_rnn_cell_input_dtypes([inputs, state])
-        gate_inputs = math_ops.matmul(array_ops.concat([inputs, state], 1), self._kernel)
-        gate_inputs = nn.bias_add(gate_inputs, self._bias)
-        output = self._activation(gate_inputs)
+        inputs = convert_to_tensor(inputs)
+        graph = inputs.graph
+        output = _core.basic_rnn_cell_step(
+            graph._core,
+            inputs._output,
+            _core_tensor(state),
+            _core_tensor(self._kernel),
+            _core_tensor(self._bias),
+            _core_activation(graph, self._activation),
+        )
+        output = graph._tensor_for(output)
         return output, output
 
 
@@ -690,16 +725,19 @@ class GRUCell(LayerRNNCell):
         self.built = True
 
     def call(self, inputs, state):
-        _check_rnn_cell_input_dtypes([inputs, state])
-        gate_inputs = math_ops.matmul(array_ops.concat([inputs, state], 1), self._gate_kernel)
-        gate_inputs = nn.bias_add(gate_inputs, self._gate_bias)
-        value = math_ops.sigmoid(gate_inputs)
-        r, u = array_ops.split(value=value, num_or_size_splits=2, axis=1)
-        r_state = r * state
-        candidate = math_ops.matmul(array_ops.concat([inputs, r_state], 1), self._candidate_kernel)
-        candidate = nn.bias_add(candidate, self._candidate_bias)
-        c = self._activation(candidate)
-        new_h = u * state + (1 - u) * c
+        inputs = convert_to_tensor(inputs)
+        graph = inputs.graph
+        new_h = _core.gru_cell_step(
+            graph._core,
+            inputs._output,
+            _core_tensor(state),
+            _core_tensor(self._gate_kernel),
+            _core_tensor(self._gate_bias),
+            _core_tensor(self._candidate_kernel),
+            _core_tensor(self._candidate_bias),
+            _core_activation(graph, self._activation),
+        )
+        new_h = graph._tensor_for(new_h)
         return new_h, new_h
 
 
@@ -781,33 +819,20 @@ class BasicLSTMCell(LayerRNNCell):
         self.built = True
 
     def call(self, inputs, state):
-        _check_rnn_cell_input_dtypes([inputs, state])
-        if self._state_is_tuple:
-            c, h = state
-        else:
-            c, h = array_ops.split(value=state, num_or_size_splits=2, axis=1)
-        if self._fused:
-            from varflow.rnn_cell_block import lstm_block_cell
-
-            _, new_c, _, _, _, _, new_h = lstm_block_cell(
-                inputs, c, h, self._kernel, self._bias, forget_bias=self._forget_bias
-            )
-        else:
-            gate_inputs = math_ops.matmul(array_ops.concat([inputs, h], 1), self._kernel)
-            gate_inputs = nn.bias_add(gate_inputs, self._bias)
-            i, j, f, o = array_ops.split(value=gate_inputs, num_or_size_splits=4, axis=1)
-            forget_bias_tensor = constant(self._forget_bias, dtype=f.dtype)
-            sigmoid = math_ops.sigmoid
-            new_c = math_ops.add(
-                math_ops.multiply(c, sigmoid(math_ops.add(f, forget_bias_tensor))),
-                math_ops.multiply(sigmoid(i), self._activation(j)),
-            )
-            new_h = math_ops.multiply(self._activation(new_c), sigmoid(o))
-        if self._state_is_tuple:
-            new_state = LSTMStateTuple(new_c, new_h)
-        else:
-            new_state = array_ops.concat([new_c, new_h], 1)
-        return new_h, new_state
+        inputs = convert_to_tensor(inputs)
+        graph = inputs.graph
+        states = list(state) if self._state_is_tuple else [state]
+        step = _core.basic_lstm_cell_step(
+            graph._core,
+            inputs._output,
+            [_core_tensor(s) for s in states],
+            _core_tensor(self._kernel),
+            _core_tensor(self._bias),
+            float(self._forget_bias),
+            self._state_is_tuple,
+            None if self._fused else _core_activation(graph, self._activation),
+        )
+        return _lstm_state(graph, step, self._state_is_tuple)
 
 
 class LSTMCell(LayerRNNCell):
@@ -949,39 +974,34 @@ class LSTMCell(LayerRNNCell):
         Raises:
           ValueError: if the input size cannot be inferred from ``inputs.shape[-1]``.
         """
-        _check_rnn_cell_input_dtypes([inputs, state])
-        n = self._num_units
-        num_proj = n if self._num_proj is None else self._num_proj
-        sigmoid = math_ops.sigmoid
-        if self._state_is_tuple:
-            c_prev, m_prev = state
-        else:
-            c_prev = array_ops.slice(state, [0, 0], [-1, n])
-            m_prev = array_ops.slice(state, [0, n], [-1, num_proj])
-        input_size = inputs.shape[-1].value if inputs.shape.ndims == 2 else None
-        if input_size is None:
-            raise ValueError("Could not infer input size from inputs.get_shape()[-1]")
-        lstm_matrix = math_ops.matmul(array_ops.concat([inputs, m_prev], 1), self._kernel)
-        lstm_matrix = nn.bias_add(lstm_matrix, self._bias)
-        i, j, f, o = array_ops.split(value=lstm_matrix, num_or_size_splits=4, axis=1)
+        inputs = convert_to_tensor(inputs)
+        graph = inputs.graph
+        states = list(state) if self._state_is_tuple else [state]
+
+        def optional(weight):
+            return None if weight is None else _core_tensor(weight)
+
+        peepholes = (None, None, None)
         if self._use_peepholes:
-            c = sigmoid(f + self._forget_bias + self._w_f_diag * c_prev) * c_prev + sigmoid(
-                i + self._w_i_diag * c_prev
-            ) * self._activation(j)
-        else:
-            c = sigmoid(f + self._forget_bias) * c_prev + sigmoid(i) * self._activation(j)
-        if self._cell_clip is not None:
-            c = clip_ops.clip_by_value(c, -self._cell_clip, self._cell_clip)
-        if self._use_peepholes:
-            m = sigmoid(o + self._w_o_diag * c) * self._activation(c)
-        else:
-            m = sigmoid(o) * self._activation(c)
-        if self._num_proj is not None:
-            m = math_ops.matmul(m, self._proj_kernel)
-            if self._proj_clip is not None:
-                m = clip_ops.clip_by_value(m, -self._proj_clip, self._proj_clip)
-        new_state = LSTMStateTuple(c, m) if self._state_is_tuple else array_ops.concat([c, m], 1)
-        return m, new_state
+            peepholes = (self._w_f_diag, self._w_i_diag, self._w_o_diag)
+        step = _core.lstm_cell_step(
+            graph._core,
+            inputs._output,
+            [_core_tensor(s) for s in states],
+            _core_tensor(self._kernel),
+            _core_tensor(self._bias),
+            *(optional(w) for w in peepholes),
+            optional(self._proj_kernel if self._num_proj is not None else None),
+            self._num_units,
+            bool(self._use_peepholes),
+            None if self._cell_clip is None else float(self._cell_clip),
+            self._num_proj,
+            None if self._proj_clip is None else float(self._proj_clip),
+            float(self._forget_bias),
+            self._state_is_tuple,
+            _core_activation(graph, self._activation),
+        )
+        return _lstm_state(graph, step, self._state_is_tuple)
 
 
 class MultiRNNCell(RNNCell):

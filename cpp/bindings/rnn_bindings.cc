@@ -1,0 +1,161 @@
+// tf.nn.rnn_cell's step maths and variables (varflow/train/rnn_cells.h): conversions only.
+#include <pybind11/functional.h>
+#include <pybind11/stl.h>
+
+#include "bindings.h"
+#include "varflow/train/rnn_cells.h"
+
+namespace varflow::bindings {
+
+namespace py = pybind11;
+
+namespace {
+
+// An LSTM step as Python unpacks it: (output, c, h, the concatenated state or None).
+py::tuple lstm_step_tuple(const train::LSTMCellStep& step) {
+  return py::make_tuple(step.output, step.state.c, step.state.h, step.concatenated);
+}
+
+train::RNNCellVariableOptions variable_options(const std::string& scope, DType dtype,
+                                               bool trainable, bool reuse) {
+  train::RNNCellVariableOptions options;
+  options.scope = scope;
+  options.dtype = dtype;
+  options.trainable = trainable;
+  options.reuse = reuse;
+  return options;
+}
+
+std::vector<Output> values(const std::vector<Variable>& variables) {
+  std::vector<Output> out;
+  for (const Variable& v : variables) out.push_back(v.value());
+  return out;
+}
+
+std::vector<Output> lstm_values(const train::LSTMCellVariables& v) {
+  std::vector<Variable> all{v.kernel, v.bias};
+  for (const auto& extra : {v.w_f_diag, v.w_i_diag, v.w_o_diag, v.projection})
+    if (extra) all.push_back(*extra);
+  return values(all);
+}
+
+}  // namespace
+
+void bind_rnn_cells(py::module_& m) {
+  m.def("check_rnn_cell_dtype", &train::check_rnn_cell_dtype, py::arg("dtype"));
+  m.def("rnn_cell_input_depth", &train::rnn_cell_input_depth, py::arg("input_shape"));
+
+  // --- steps -----------------------------------------------------------------------------------
+  m.def("basic_rnn_cell_step", &train::basic_rnn_cell_step, py::arg("graph"), py::arg("inputs"),
+        py::arg("state"), py::arg("kernel"), py::arg("bias"), py::arg("activation"));
+  m.def(
+      "gru_cell_step",
+      [](Graph& g, Output inputs, Output state, Output gate_kernel, Output gate_bias,
+         Output candidate_kernel, Output candidate_bias, const train::Activation& activation) {
+        return train::gru_cell_step(g, inputs, state,
+                                    {gate_kernel, gate_bias, candidate_kernel, candidate_bias},
+                                    activation);
+      },
+      py::arg("graph"), py::arg("inputs"), py::arg("state"), py::arg("gate_kernel"),
+      py::arg("gate_bias"), py::arg("candidate_kernel"), py::arg("candidate_bias"),
+      py::arg("activation"));
+  m.def(
+      "basic_lstm_cell_step",
+      [](Graph& g, Output inputs, const std::vector<Output>& state, Output kernel, Output bias,
+         double forget_bias, bool state_is_tuple, const train::Activation& activation) {
+        train::BasicLSTMCellOptions options;
+        options.forget_bias = forget_bias;
+        options.state_is_tuple = state_is_tuple;
+        options.activation = activation;
+        return lstm_step_tuple(
+            train::basic_lstm_cell_step(g, inputs, state, kernel, bias, options));
+      },
+      py::arg("graph"), py::arg("inputs"), py::arg("state"), py::arg("kernel"), py::arg("bias"),
+      py::arg("forget_bias"), py::arg("state_is_tuple"), py::arg("activation"));
+  m.def(
+      "lstm_cell_step",
+      [](Graph& g, Output inputs, const std::vector<Output>& state, Output kernel, Output bias,
+         std::optional<Output> w_f_diag, std::optional<Output> w_i_diag,
+         std::optional<Output> w_o_diag, std::optional<Output> projection, int64_t num_units,
+         bool use_peepholes, std::optional<double> cell_clip, std::optional<int64_t> num_proj,
+         std::optional<double> proj_clip, double forget_bias, bool state_is_tuple,
+         const train::Activation& activation) {
+        train::LSTMCellOptions options;
+        options.num_units = num_units;
+        options.use_peepholes = use_peepholes;
+        options.cell_clip = cell_clip;
+        options.num_proj = num_proj;
+        options.proj_clip = proj_clip;
+        options.forget_bias = forget_bias;
+        options.state_is_tuple = state_is_tuple;
+        options.activation = activation;
+        const train::LSTMCellWeights weights{kernel,   bias,     w_f_diag,
+                                             w_i_diag, w_o_diag, projection};
+        return lstm_step_tuple(train::lstm_cell_step(g, inputs, state, weights, options));
+      },
+      py::arg("graph"), py::arg("inputs"), py::arg("state"), py::arg("kernel"), py::arg("bias"),
+      py::arg("w_f_diag"), py::arg("w_i_diag"), py::arg("w_o_diag"), py::arg("projection"),
+      py::arg("num_units"), py::arg("use_peepholes"), py::arg("cell_clip"), py::arg("num_proj"),
+      py::arg("proj_clip"), py::arg("forget_bias"), py::arg("state_is_tuple"),
+      py::arg("activation"));
+  m.def(
+      "lstm_block_cell",
+      [](Graph& g, Output x, Output cs_prev, Output h_prev, Output w, Output b,
+         std::optional<Output> wci, std::optional<Output> wcf, std::optional<Output> wco,
+         double forget_bias, std::optional<double> cell_clip, bool use_peephole,
+         const std::string& name) {
+        train::LSTMBlockCellOptions options;
+        options.wci = wci;
+        options.wcf = wcf;
+        options.wco = wco;
+        options.forget_bias = forget_bias;
+        options.cell_clip = cell_clip;
+        options.use_peephole = use_peephole;
+        options.name = name;
+        Node* cell = train::lstm_block_cell(g, x, cs_prev, h_prev, w, b, options);
+        std::vector<Output> outputs;
+        for (int i = 0; i < cell->num_outputs(); ++i) outputs.push_back(cell->output(i));
+        return outputs;
+      },
+      py::arg("graph"), py::arg("x"), py::arg("cs_prev"), py::arg("h_prev"), py::arg("w"),
+      py::arg("b"), py::arg("wci"), py::arg("wcf"), py::arg("wco"), py::arg("forget_bias"),
+      py::arg("cell_clip"), py::arg("use_peephole"), py::arg("name"));
+
+  // --- variables, as a C++ host makes them (default initializers, train::get_variable): the
+  // Python API's tests compare the cells' graphs with the Python cells'. Each returns the
+  // variables' values in creation order.
+  m.def(
+      "basic_rnn_cell_variables",
+      [](Graph& g, const Shape& input_shape, int64_t num_units, const std::string& scope,
+         DType dtype, bool trainable, bool reuse) {
+        const auto v = train::basic_rnn_cell_variables(
+            g, input_shape, num_units, variable_options(scope, dtype, trainable, reuse));
+        return values({v.kernel, v.bias});
+      },
+      py::arg("graph"), py::arg("input_shape"), py::arg("num_units"), py::arg("scope"),
+      py::arg("dtype"), py::arg("trainable"), py::arg("reuse"));
+  m.def(
+      "gru_cell_variables",
+      [](Graph& g, const Shape& input_shape, int64_t num_units, const std::string& scope,
+         DType dtype, bool trainable, bool reuse) {
+        const auto v = train::gru_cell_variables(g, input_shape, num_units,
+                                                 variable_options(scope, dtype, trainable, reuse));
+        return values({v.gate_kernel, v.gate_bias, v.candidate_kernel, v.candidate_bias});
+      },
+      py::arg("graph"), py::arg("input_shape"), py::arg("num_units"), py::arg("scope"),
+      py::arg("dtype"), py::arg("trainable"), py::arg("reuse"));
+  m.def(
+      "lstm_cell_variables",
+      [](Graph& g, const Shape& input_shape, int64_t num_units, bool use_peepholes,
+         std::optional<int64_t> num_proj, const std::string& scope, DType dtype, bool trainable,
+         bool reuse) {
+        return lstm_values(
+            train::lstm_cell_variables(g, input_shape, num_units, use_peepholes, num_proj,
+                                       variable_options(scope, dtype, trainable, reuse)));
+      },
+      py::arg("graph"), py::arg("input_shape"), py::arg("num_units"), py::arg("use_peepholes"),
+      py::arg("num_proj"), py::arg("scope"), py::arg("dtype"), py::arg("trainable"),
+      py::arg("reuse"));
+}
+
+}  // namespace varflow::bindings
