@@ -840,6 +840,166 @@ def conv1d(
         return array_ops.squeeze(y, [spatial], name=scope)
 
 
+def conv3d(
+    input,
+    filter=None,
+    strides=None,
+    padding=None,
+    data_format="NDHWC",
+    dilations=(1, 1, 1, 1, 1),
+    name=None,
+    filters=None,
+) -> Tensor:
+    """Computes a 3-D convolution given 5-D `input` and `filter` tensors.
+
+    In signal processing, cross-correlation is a measure of similarity of two waveforms as a
+    function of a time-lag applied to one of them. This is also known as a sliding dot product
+    or sliding inner-product. Our Conv3D implements a form of cross-correlation.
+
+    Args:
+      input: A 5-D `Tensor` of type `float32` or `float64`, `[batch, in_depth, in_height,
+        in_width, in_channels]`.
+      filter: A 5-D `Tensor` with the same type as `input`, `[filter_depth, filter_height,
+        filter_width, in_channels, out_channels]`.
+      strides: A list of 5 ints (the batch and channel strides must be 1).
+      padding: `"SAME"` or `"VALID"`.
+      data_format: `"NDHWC"` (the default). `"NCDHW"` builds, but runs only where TF1's GPU
+        kernels would: the CPU kernels refuse it, as TF1's.
+      dilations: A list of 5 ints (default 1): the dilation factor per dimension.
+      name: A name for the operation (optional).
+      filters: Alias for `filter`.
+
+    Returns:
+      A `Tensor` with the same type as `input`.
+
+    Raises:
+      ValueError: If the ranks, channels, strides, dilations or padding do not fit.
+    """
+    if filter is None:
+        filter = filters
+    elif filters is not None:
+        raise ValueError("Arguments filters and filter are mutually exclusive.")
+    if strides is None or padding is None:
+        raise TypeError("conv3d() needs strides and padding")
+    attrs = {
+        "strides": [int(v) for v in strides],
+        "padding": padding,
+        "data_format": data_format or "NDHWC",
+        "dilations": [int(v) for v in dilations],
+    }
+    x = convert_to_tensor(input, name="input")
+    f = convert_to_tensor(filter, name="filter")
+    return _op("Conv3D", [x, f], attrs, name=name)
+
+
+def conv3d_backprop_filter_v2(
+    input,
+    filter_sizes,
+    out_backprop,
+    strides,
+    padding,
+    data_format="NDHWC",
+    dilations=(1, 1, 1, 1, 1),
+    name=None,
+) -> Tensor:
+    """Computes the gradient of 3-D convolution with respect to the filter.
+
+    Args:
+      input: A 5-D `Tensor` of type `float32` or `float64`, the convolution's input.
+      filter_sizes: A 1-D int32 `Tensor` of 5 values: the filter's shape.
+      out_backprop: The gradient of the convolution's output.
+      strides: A list of 5 ints.
+      padding: `"SAME"` or `"VALID"`.
+      data_format: `"NDHWC"` (the default).
+      dilations: A list of 5 ints.
+      name: A name for the operation (optional).
+
+    Returns:
+      A `Tensor` of the filter's shape and the type of `input`.
+    """
+    attrs = {
+        "strides": [int(v) for v in strides],
+        "padding": padding,
+        "data_format": data_format,
+        "dilations": [int(v) for v in dilations],
+    }
+    inputs = [
+        convert_to_tensor(input, name="input"),
+        convert_to_tensor(filter_sizes, dtype=dtypes.int32, name="filter_sizes"),
+        convert_to_tensor(out_backprop, name="out_backprop"),
+    ]
+    return _op("Conv3DBackpropFilterV2", inputs, attrs, name=name)
+
+
+def conv3d_transpose(
+    value=None,
+    filter=None,
+    output_shape=None,
+    strides=None,
+    padding="SAME",
+    data_format="NDHWC",
+    name=None,
+    input=None,
+    filters=None,
+    dilations=None,
+) -> Tensor:
+    """The transpose of `conv3d`: its gradient with respect to its input.
+
+    The op is a `Conv3DBackpropInputV2` named `conv3d_transpose`, as in TF1.
+
+    Args:
+      value: A 5-D `Tensor` of type `float`, `[batch, depth, height, width, in_channels]`.
+      filter: A 5-D `Tensor` with the same type as `value`, `[depth, height, width,
+        output_channels, in_channels]`; its `in_channels` must match `value`'s.
+      output_shape: A 1-D `Tensor` of 5 values: the shape of the output.
+      strides: A list of 5 ints.
+      padding: `"SAME"` or `"VALID"`.
+      data_format: `"NDHWC"` (the default).
+      name: A name for the operation (optional).
+      input: Alias for `value`.
+      filters: Alias for `filter`.
+      dilations: A list of 5 ints (default 1).
+
+    Returns:
+      A `Tensor` with the same type as `value`.
+
+    Raises:
+      ValueError: If the channels or `output_shape` do not fit the filter.
+    """
+    import numpy as np
+
+    value = input if value is None else value
+    filter = filters if filter is None else filter
+    with name_scope(name, "conv3d_transpose", [value, filter, output_shape]) as scope:
+        value = convert_to_tensor(value, name="value")
+        filter = convert_to_tensor(filter, name="filter")
+        axis = 1 if data_format == "NCDHW" else 4
+        vshape, fshape = value.shape, filter.shape
+        if vshape.ndims is not None and fshape.ndims is not None:
+            vc, fc = vshape.dims[axis].value, fshape.dims[4].value
+            if vc is not None and fc is not None and vc != fc:
+                raise ValueError(
+                    f"input channels does not match filter's input channels, {vc} != {fc}"
+                )
+        if isinstance(output_shape, (list, tuple, np.ndarray)):
+            if len(output_shape) != 5:
+                raise ValueError(f"output_shape must have shape (5,), got {list(output_shape)}")
+            oc = fshape.dims[3].value if fshape.ndims is not None else None
+            if oc is not None and output_shape[axis] is not None and int(output_shape[axis]) != oc:
+                raise ValueError(
+                    f"output_shape does not match filter's output channels, "
+                    f"{output_shape[axis]} != {oc}"
+                )
+        attrs = {
+            "strides": [int(v) for v in strides],
+            "padding": padding,
+            "data_format": data_format,
+            "dilations": [int(v) for v in (dilations or [1, 1, 1, 1, 1])],
+        }
+        sizes = convert_to_tensor(output_shape, dtype=dtypes.int32, name="output_shape")
+        return _op("Conv3DBackpropInputV2", [sizes, filter, value], attrs, name=scope)
+
+
 def _spatial_sequence(value, n, name):
     """An int or a list of n ints (TF1's convolution `strides`/`dilation_rate`)."""
     if value is None:
@@ -863,10 +1023,11 @@ def convolution(
     filters=None,
     dilations=None,
 ) -> Tensor:
-    """Computes sums of N-D convolutions (actually cross-correlation), for N = 1 or 2.
+    """Computes sums of N-D convolutions (actually cross-correlation), for N = 1, 2 or 3.
 
     `filter` has shape `spatial_filter_shape + [in_channels, out_channels]`; its rank decides
-    N. The op is `conv1d`'s or a `Conv2D` named after the scope (default `"convolution"`), with
+    N. The op is `conv1d`'s, a `Conv2D` or a `Conv3D` named after the scope (default
+    `"convolution"`), with
     `dilation_rate` as the convolution's dilations: the numbers of TF1's space-to-batch
     formulation, computed by one dilated convolution.
 
@@ -879,8 +1040,8 @@ def convolution(
       dilation_rate: An int or a sequence of N positive ints (default 1). Strides and dilation
         rates above 1 do not combine, as in TF1.
       name: A name for the scope of the operation (optional).
-      data_format: `"NWC"`/`"NCW"` for N = 1, `"NHWC"`/`"NCHW"` for N = 2 (default channels
-        last).
+      data_format: `"NWC"`/`"NCW"` for N = 1, `"NHWC"`/`"NCHW"` for N = 2, `"NDHWC"` for
+        N = 3 (default channels last).
       filters: Alias for `filter`.
       dilations: Alias for `dilation_rate`.
 
@@ -889,8 +1050,8 @@ def convolution(
       [out_channels]`.
 
     Raises:
-      ValueError: If the ranks, strides, dilation rates or padding do not fit, or N is not 1 or
-        2 (3-D convolution is not implemented in varflow).
+      ValueError: If the ranks, strides, dilation rates or padding do not fit, or N is not 1,
+        2 or 3.
     """
     if filter is not None and filters is not None:
         raise ValueError("Arguments filters and filter are mutually exclusive.")
@@ -909,11 +1070,8 @@ def convolution(
             raise ValueError(
                 f"input and filter must have the same rank, got {x.shape.ndims} and {rank}"
             )
-        if n not in (1, 2):
-            raise ValueError(
-                f"varflow implements 1-D and 2-D convolution; got {n}-D (tf.nn.conv3d is not "
-                "implemented)"
-            )
+        if n not in (1, 2, 3):
+            raise ValueError(f"convolution is 1-D, 2-D or 3-D; got {n}-D")
         if padding not in ("SAME", "VALID"):
             raise ValueError(f"Unknown padding: {padding!r}; use 'SAME' or 'VALID'")
         strides = _spatial_sequence(strides, n, "strides")
@@ -930,6 +1088,13 @@ def convolution(
                 dilations=rates,
                 name=scope,
             )
+        if n == 3:
+            fmt = data_format or "NDHWC"
+            if fmt not in ("NDHWC", "NCDHW"):
+                raise ValueError(f"data_format must be 'NDHWC' or 'NCDHW' for 3-D, got {fmt!r}")
+            full = [1, *strides, 1] if fmt == "NDHWC" else [1, 1, *strides]
+            rates5 = [1, *rates, 1] if fmt == "NDHWC" else [1, 1, *rates]
+            return conv3d(x, f, full, padding, data_format=fmt, dilations=rates5, name=scope)
         fmt = data_format or "NHWC"
         if fmt not in ("NHWC", "NCHW"):
             raise ValueError(f"data_format must be 'NHWC' or 'NCHW' for 2-D, got {fmt!r}")

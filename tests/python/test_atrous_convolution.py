@@ -83,8 +83,8 @@ def test_bad_arguments():
         tf.nn.convolution(x, f, "SAME", strides=2, dilation_rate=2)
     with pytest.raises(ValueError, match="Unknown padding"):
         tf.nn.convolution(x, f, "same")
-    with pytest.raises(ValueError, match="conv3d is not implemented"):
-        tf.nn.convolution(tf.zeros([1, 4, 4, 4, 2]), tf.zeros([2, 2, 2, 2, 3]), "SAME")
+    with pytest.raises(ValueError, match="convolution is 1-D, 2-D or 3-D; got 4-D"):
+        tf.nn.convolution(tf.zeros([1, 4, 4, 4, 4, 2]), tf.zeros([2, 2, 2, 2, 2, 3]), "SAME")
     with pytest.raises(ValueError, match="dilation_rate must be of length 2"):
         tf.nn.convolution(x, f, "SAME", dilation_rate=[1, 2, 3])
     with pytest.raises(ValueError, match="mutually exclusive"):

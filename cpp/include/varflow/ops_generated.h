@@ -1030,6 +1030,83 @@ Output Conv2DBackpropInput(
     const Conv2DBackpropInputAttrs& attrs = {},
     const std::string& name = "");
 
+// Optional attributes of Conv3D.
+struct Conv3DAttrs {
+  // NDHWC (channels last) or NCDHW
+  std::string data_format = "NDHWC";
+  // the filter's dilation per dimension
+  std::vector<int64_t> dilations = {1, 1, 1, 1, 1};
+  Conv3DAttrs& with_data_format(std::string value) {
+    data_format = std::move(value);
+    return *this;
+  }
+  Conv3DAttrs& with_dilations(std::vector<int64_t> value) {
+    dilations = std::move(value);
+    return *this;
+  }
+};
+// Conv3D(input, filter) -> output. strides (list(int)): the window's step per input dimension (5).
+// padding (string): SAME or VALID.
+Output Conv3D(
+    Output input,
+    Output filter,
+    const std::vector<int64_t>& strides,
+    const std::string& padding,
+    const Conv3DAttrs& attrs = {},
+    const std::string& name = "");
+
+// Optional attributes of Conv3DBackpropFilterV2.
+struct Conv3DBackpropFilterV2Attrs {
+  // NDHWC (channels last) or NCDHW
+  std::string data_format = "NDHWC";
+  // the filter's dilation per dimension
+  std::vector<int64_t> dilations = {1, 1, 1, 1, 1};
+  Conv3DBackpropFilterV2Attrs& with_data_format(std::string value) {
+    data_format = std::move(value);
+    return *this;
+  }
+  Conv3DBackpropFilterV2Attrs& with_dilations(std::vector<int64_t> value) {
+    dilations = std::move(value);
+    return *this;
+  }
+};
+// Conv3DBackpropFilterV2(input, filter_sizes, out_backprop) -> output. strides (list(int)): the
+// window's step per input dimension (5). padding (string): SAME or VALID.
+Output Conv3DBackpropFilterV2(
+    Output input,
+    Output filter_sizes,
+    Output out_backprop,
+    const std::vector<int64_t>& strides,
+    const std::string& padding,
+    const Conv3DBackpropFilterV2Attrs& attrs = {},
+    const std::string& name = "");
+
+// Optional attributes of Conv3DBackpropInputV2.
+struct Conv3DBackpropInputV2Attrs {
+  // NDHWC (channels last) or NCDHW
+  std::string data_format = "NDHWC";
+  // the filter's dilation per dimension
+  std::vector<int64_t> dilations = {1, 1, 1, 1, 1};
+  Conv3DBackpropInputV2Attrs& with_data_format(std::string value) {
+    data_format = std::move(value);
+    return *this;
+  }
+  Conv3DBackpropInputV2Attrs& with_dilations(std::vector<int64_t> value) {
+    dilations = std::move(value);
+    return *this;
+  }
+};
+// Conv3DBackpropInputV2(input_sizes, filter, out_backprop) -> output. strides (list(int)): the
+// window's step per input dimension (5). padding (string): SAME or VALID.
+Output Conv3DBackpropInputV2(
+    Output input_sizes,
+    Output filter,
+    Output out_backprop,
+    const std::vector<int64_t>& strides,
+    const std::string& padding,
+    const Conv3DBackpropInputV2Attrs& attrs = {},
+    const std::string& name = "");
+
 // Cos(x) -> y.
 Output Cos(Output x, const std::string& name = "");
 

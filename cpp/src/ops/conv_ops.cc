@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "kernels/conv.h"
+#include "ops/conv_grads.h"
 #include "ops/op_families.h"
 #include "ops/shape_rules.h"
 #include "ops/window_attrs.h"
@@ -221,56 +222,11 @@ void conv_kernel(KernelContext& c) {
     c.fail(ErrorCode::kInvalidArgument, op, " is not defined for dtype ", dtype_name(dtype));
 }
 
-// --- gradients (TF1's nn_grad.py) -----------------------------------------------------------
+// --- registration (gradients: ops/conv_grads.h) ------------------------------------------
 
-// The shape of x as an int32 vector: a constant when fully known (so the gradient op's shape
-// is static), else a Shape op.
-Output shape_of(Output x) {
-  const Shape& s = x.shape();
-  if (s.fully_defined()) {
-    std::vector<int32_t> dims;
-    for (int64_t d : s.dims()) dims.push_back(static_cast<int32_t>(d));
-    bool fits = true;
-    for (int64_t d : s.dims()) fits = fits && d <= INT32_MAX;
-    if (fits)
-      return constant(x.graph(),
-                      Tensor::from_vector<int32_t>(dims, {static_cast<int64_t>(dims.size())}));
-  }
-  return shape(x);
-}
-
-struct ConvNames {
-  const char* forward;
-  const char* input;
-  const char* filter;
-};
 constexpr ConvNames kConv2D{"Conv2D", "Conv2DBackpropInput", "Conv2DBackpropFilter"};
 constexpr ConvNames kDepthwise{"DepthwiseConv2dNative", "DepthwiseConv2dNativeBackpropInput",
                                "DepthwiseConv2dNativeBackpropFilter"};
-
-GradFn forward_grad(ConvNames n) {
-  return [n](GradContext& c) {
-    Output x = c.input(0), f = c.input(1), dy = c.grad();
-    return Grads{op(c.graph(), n.input, {shape_of(x), f, dy}, c.attrs()),
-                 op(c.graph(), n.filter, {x, shape_of(f), dy}, c.attrs())};
-  };
-}
-
-GradFn backprop_input_grad(ConvNames n) {
-  return [n](GradContext& c) {
-    Output f = c.input(1), dy = c.input(2), g = c.grad();
-    return Grads{std::nullopt, op(c.graph(), n.filter, {g, shape_of(f), dy}, c.attrs()),
-                 op(c.graph(), n.forward, {g, f}, c.attrs())};
-  };
-}
-
-GradFn backprop_filter_grad(ConvNames n) {
-  return [n](GradContext& c) {
-    Output x = c.input(0), dy = c.input(2), g = c.grad();
-    return Grads{op(c.graph(), n.input, {shape_of(x), g, dy}, c.attrs()), std::nullopt,
-                 op(c.graph(), n.forward, {x, g}, c.attrs())};
-  };
-}
 
 OpDefBuilder conv_attrs(OpDefBuilder b, bool cudnn) {
   b.required_attr("strides", AttrType::kIntList, "the window's step per input dimension")
@@ -289,39 +245,39 @@ void register_conv_ops(OpRegistry& r) {
   conv_attrs(r.add("Conv2D").inputs({"input", "filter"}).outputs({"output"}), true)
       .shape(conv_shape<Pass::kForward, false>)
       .kernel(conv_kernel<Pass::kForward, false>)
-      .grad(forward_grad(kConv2D));
+      .grad(conv_forward_grad(kConv2D));
   conv_attrs(r.add("Conv2DBackpropInput")
                  .inputs({"input_sizes", "filter", "out_backprop"})
                  .outputs({"output"}),
              true)
       .shape(conv_shape<Pass::kBackpropInput, false>)
       .kernel(conv_kernel<Pass::kBackpropInput, false>)
-      .grad(backprop_input_grad(kConv2D));
+      .grad(conv_backprop_input_grad(kConv2D));
   conv_attrs(r.add("Conv2DBackpropFilter")
                  .inputs({"input", "filter_sizes", "out_backprop"})
                  .outputs({"output"}),
              true)
       .shape(conv_shape<Pass::kBackpropFilter, false>)
       .kernel(conv_kernel<Pass::kBackpropFilter, false>)
-      .grad(backprop_filter_grad(kConv2D));
+      .grad(conv_backprop_filter_grad(kConv2D));
   conv_attrs(r.add("DepthwiseConv2dNative").inputs({"input", "filter"}).outputs({"output"}), false)
       .shape(conv_shape<Pass::kForward, true>)
       .kernel(conv_kernel<Pass::kForward, true>)
-      .grad(forward_grad(kDepthwise));
+      .grad(conv_forward_grad(kDepthwise));
   conv_attrs(r.add("DepthwiseConv2dNativeBackpropInput")
                  .inputs({"input_sizes", "filter", "out_backprop"})
                  .outputs({"output"}),
              false)
       .shape(conv_shape<Pass::kBackpropInput, true>)
       .kernel(conv_kernel<Pass::kBackpropInput, true>)
-      .grad(backprop_input_grad(kDepthwise));
+      .grad(conv_backprop_input_grad(kDepthwise));
   conv_attrs(r.add("DepthwiseConv2dNativeBackpropFilter")
                  .inputs({"input", "filter_sizes", "out_backprop"})
                  .outputs({"output"}),
              false)
       .shape(conv_shape<Pass::kBackpropFilter, true>)
       .kernel(conv_kernel<Pass::kBackpropFilter, true>)
-      .grad(backprop_filter_grad(kDepthwise));
+      .grad(conv_backprop_filter_grad(kDepthwise));
 }
 
 }  // namespace varflow::ops

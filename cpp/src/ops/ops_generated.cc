@@ -930,6 +930,68 @@ Output Conv2DBackpropInput(
   return node->output(0);
 }
 
+Output Conv3D(
+    Output input,
+    Output filter,
+    const std::vector<int64_t>& strides,
+    const std::string& padding,
+    const Conv3DAttrs& attrs,
+    const std::string& name) {
+  AttrMap op_attrs;
+  op_attrs.set("strides", strides);
+  op_attrs.set("padding", padding);
+  op_attrs.set("data_format", attrs.data_format);
+  op_attrs.set("dilations", attrs.dilations);
+  Node* node = input.graph().add_node("Conv3D", {input, filter}, std::move(op_attrs), name);
+  return node->output(0);
+}
+
+Output Conv3DBackpropFilterV2(
+    Output input,
+    Output filter_sizes,
+    Output out_backprop,
+    const std::vector<int64_t>& strides,
+    const std::string& padding,
+    const Conv3DBackpropFilterV2Attrs& attrs,
+    const std::string& name) {
+  AttrMap op_attrs;
+  op_attrs.set("strides", strides);
+  op_attrs.set("padding", padding);
+  op_attrs.set("data_format", attrs.data_format);
+  op_attrs.set("dilations", attrs.dilations);
+  Node* node = input.graph().add_node(
+    "Conv3DBackpropFilterV2",
+    {input,
+    filter_sizes,
+    out_backprop},
+    std::move(op_attrs),
+    name);
+  return node->output(0);
+}
+
+Output Conv3DBackpropInputV2(
+    Output input_sizes,
+    Output filter,
+    Output out_backprop,
+    const std::vector<int64_t>& strides,
+    const std::string& padding,
+    const Conv3DBackpropInputV2Attrs& attrs,
+    const std::string& name) {
+  AttrMap op_attrs;
+  op_attrs.set("strides", strides);
+  op_attrs.set("padding", padding);
+  op_attrs.set("data_format", attrs.data_format);
+  op_attrs.set("dilations", attrs.dilations);
+  Node* node = input_sizes.graph().add_node(
+    "Conv3DBackpropInputV2",
+    {input_sizes,
+    filter,
+    out_backprop},
+    std::move(op_attrs),
+    name);
+  return node->output(0);
+}
+
 Output Cos(Output x, const std::string& name) {
   AttrMap op_attrs;
   Node* node = x.graph().add_node("Cos", {x}, std::move(op_attrs), name);

@@ -8,6 +8,7 @@
 
 #include "kernels/conv.h"
 #include "kernels/pool.h"
+#include "ops/conv_grads.h"
 #include "ops/op_families.h"
 #include "ops/shape_rules.h"
 #include "ops/window_attrs.h"
@@ -255,22 +256,6 @@ void pool_kernel(KernelContext& c) {
 
 // --- gradients (TF1's nn_grad.py) -----------------------------------------------------------
 
-Output shape_of(Output x) {
-  const Shape& s = x.shape();
-  if (s.fully_defined()) {
-    std::vector<int32_t> dims;
-    bool fits = true;
-    for (int64_t d : s.dims()) {
-      fits = fits && d <= INT32_MAX;
-      dims.push_back(static_cast<int32_t>(d));
-    }
-    if (fits)
-      return constant(x.graph(),
-                      Tensor::from_vector<int32_t>(dims, {static_cast<int64_t>(dims.size())}));
-  }
-  return shape(x);
-}
-
 OpDefBuilder window_attrs(OpDefBuilder b, WindowOpKind kind) {
   b.required_attr("ksize", AttrType::kIntList, "the window's size per input dimension")
       .required_attr("strides", AttrType::kIntList, "the window's step per input dimension")
@@ -320,7 +305,7 @@ void register_pooling_ops(OpRegistry& r) {
       .shape(pool_shape<Role::kPool>)
       .kernel(pool_kernel<Role::kPool>)
       .grad([](GradContext& c) {
-        return Grads{op(c.graph(), "AvgPoolGrad", {shape_of(c.input(0)), c.grad()}, c.attrs())};
+        return Grads{op(c.graph(), "AvgPoolGrad", {shape_vector(c.input(0)), c.grad()}, c.attrs())};
       });
   window_attrs(r.add("AvgPoolGrad").inputs({"orig_input_shape", "grad"}).outputs({"output"}),
                kAvgPool)
