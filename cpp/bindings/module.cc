@@ -23,6 +23,7 @@ void bind_host_functions(py::module_& m);  // host_function_bindings.cc
 void bind_collective(py::module_& m);      // collective_bindings.cc
 void bind_graph_def(py::module_& m);       // graph_def_bindings.cc
 void bind_layers(py::module_& m);          // layer_bindings.cc
+void bind_metrics(py::module_& m);         // metrics_bindings.cc
 }  // namespace varflow::bindings
 
 namespace {
@@ -164,4 +165,5 @@ PYBIND11_MODULE(_core, m) {
   bindings::bind_collective(m);
   bindings::bind_graph_def(m);
   bindings::bind_layers(m);
+  bindings::bind_metrics(m);
 }

@@ -18,13 +18,16 @@ from __future__ import annotations
 
 import functools
 
-from varflow import array_ops, dtypes, math_ops, state_ops
+from varflow import _core, array_ops, dtypes, math_ops, state_ops
+from varflow.clip_ops import core_arg
 from varflow.graph import (
     GraphKeys,
     add_to_collections,
     constant,
     control_dependencies,
     convert_to_tensor,
+    core_callback,
+    get_default_graph,
     name_scope,
 )
 from varflow.tf_logging import warning
@@ -209,6 +212,49 @@ def _collect(collections, tensor) -> None:
         add_to_collections(collections, tensor)
 
 
+def _collection_keys(collections) -> list:
+    """A collections argument as the list of keys C++ adds to (a string is one key)."""
+    if not collections:
+        return []
+    return [collections] if isinstance(collections, str) else list(collections)
+
+
+def _scope_opener(values):
+    """The C++ metrics' MetricScopeFn: enters (and leaves) `tf.variable_scope(name,
+    default_name, values)`, as TF1 opens it, and returns the name scope it opened."""
+
+    def open_scope(name, default_name):
+        with variable_scope(name or None, default_name, values):
+            return get_default_graph()._core.name_scope
+
+    return core_callback(open_scope)
+
+
+def _core_metric(core_fn, scope_values, args, weights, metrics_collections,
+                 updates_collections, name):  # fmt: skip
+    """Builds a metric with the C++ function `core_fn` and returns its (value, update_op)."""
+    graph = get_default_graph()
+    value, update_op = core_fn(
+        graph._core,
+        *args,
+        None if weights is None else core_arg(weights),
+        _collection_keys(metrics_collections),
+        _collection_keys(updates_collections),
+        name or "",
+        _scope_opener(scope_values),
+    )
+    return graph._tensor_for(value), graph._tensor_for(update_op)
+
+
+def _labelled(core_fn, labels, predictions, weights, metrics_collections, updates_collections,
+              name):  # fmt: skip
+    """`_core_metric` of a C++ metric of (labels, predictions)."""
+    return _core_metric(
+        core_fn, (predictions, labels, weights), [core_arg(labels), core_arg(predictions)],
+        weights, metrics_collections, updates_collections, name,
+    )  # fmt: skip
+
+
 def mean(values, weights=None, metrics_collections=None, updates_collections=None, name=None):
     """Computes the (weighted) mean of the given values.
 
@@ -243,32 +289,10 @@ def mean(values, weights=None, metrics_collections=None, updates_collections=Non
         either `metrics_collections` or `updates_collections` are not a list or tuple.
       RuntimeError: If eager execution is enabled.
     """
-    with variable_scope(name, "mean", (values, weights)):
-        values = math_ops.cast(convert_to_tensor(values), dtypes.float32)
-        total = metric_variable([], dtypes.float32, name="total")
-        count = metric_variable([], dtypes.float32, name="count")
-        if weights is None:
-            num_values = math_ops.cast(array_ops.size(values), dtypes.float32)
-        else:
-            values, _, weights = _remove_squeezable_dimensions(values, None, weights, "mean")
-            weights = _broadcast_weights(math_ops.cast(weights, dtypes.float32), values)
-            values = math_ops.multiply(values, weights)
-            num_values = math_ops.reduce_sum(weights)
-        update_total_op = state_ops.assign_add(total, math_ops.reduce_sum(values))
-        after = values
-        if values.op.type in ("Placeholder", "PlaceholderWithDefault"):
-            # varflow's executor runs a fed placeholder named as a control input (and asks for
-            # its feed) where TF1 counts the feed; a data edge to it is fed correctly.
-            after = array_ops.identity(values)
-        with control_dependencies([after]):
-            update_count_op = state_ops.assign_add(count, num_values)
-        mean_t = _div_no_nan(total, math_ops.maximum(count, 0.0), name="value")
-        _collect(metrics_collections, mean_t)
-        update_op = _div_no_nan(
-            update_total_op, math_ops.maximum(update_count_op, 0.0), name="update_op"
-        )
-        _collect(updates_collections, update_op)
-        return mean_t, update_op
+    return _core_metric(
+        _core.metric_mean, (values, weights), [core_arg(values)], weights,
+        metrics_collections, updates_collections, name,
+    )  # fmt: skip
 
 
 def accuracy(
@@ -314,13 +338,10 @@ def accuracy(
         `metrics_collections` or `updates_collections` are not a list or tuple.
       RuntimeError: If eager execution is enabled (TF1's metrics are graph constructs).
     """
-    predictions, labels, weights = _remove_squeezable_dimensions(
-        predictions, labels, weights, "accuracy"
-    )
-    if labels.dtype != predictions.dtype:
-        predictions = math_ops.cast(predictions, labels.dtype)
-    is_correct = math_ops.cast(math_ops.equal(predictions, labels), dtypes.float32)
-    return mean(is_correct, weights, metrics_collections, updates_collections, name or "accuracy")
+    return _labelled(
+        _core.metric_accuracy, labels, predictions, weights, metrics_collections,
+        updates_collections, name,
+    )  # fmt: skip
 
 
 def mean_absolute_error(
@@ -364,13 +385,9 @@ def mean_absolute_error(
         `metrics_collections` or `updates_collections` are not a list or tuple.
       RuntimeError: If eager execution is enabled (TF1's metrics are graph constructs).
     """
-    predictions, labels, weights = _remove_squeezable_dimensions(
-        predictions, labels, weights, "mean_absolute_error"
-    )
-    absolute_errors = math_ops.abs(predictions - labels)
-    return mean(
-        absolute_errors, weights, metrics_collections, updates_collections,
-        name or "mean_absolute_error",
+    return _labelled(
+        _core.metric_mean_absolute_error, labels, predictions, weights, metrics_collections,
+        updates_collections, name,
     )  # fmt: skip
 
 
@@ -415,13 +432,9 @@ def mean_squared_error(
         `metrics_collections` or `updates_collections` are not a list or tuple.
       RuntimeError: If eager execution is enabled (TF1's metrics are graph constructs).
     """
-    predictions, labels, weights = _remove_squeezable_dimensions(
-        predictions, labels, weights, "mean_squared_error"
-    )
-    squared_error = math_ops.squared_difference(labels, predictions)
-    return mean(
-        squared_error, weights, metrics_collections, updates_collections,
-        name or "mean_squared_error",
+    return _labelled(
+        _core.metric_mean_squared_error, labels, predictions, weights, metrics_collections,
+        updates_collections, name,
     )  # fmt: skip
 
 
@@ -467,37 +480,10 @@ def root_mean_squared_error(
         `metrics_collections` or `updates_collections` are not a list or tuple.
       RuntimeError: If eager execution is enabled (TF1's metrics are graph constructs).
     """
-    predictions, labels, weights = _remove_squeezable_dimensions(
-        predictions, labels, weights, "root_mean_squared_error"
-    )
-    mse, update_mse_op = mean_squared_error(
-        labels, predictions, weights, None, None, name or "root_mean_squared_error"
-    )
-    rmse = math_ops.sqrt(mse)
-    _collect(metrics_collections, rmse)
-    update_rmse_op = math_ops.sqrt(update_mse_op)
-    _collect(updates_collections, update_rmse_op)
-    return rmse, update_rmse_op
-
-
-def _count_condition(values, weights, metrics_collections, updates_collections):
-    """The running (weighted) count of true ``values``."""
-    count = metric_variable([], dtypes.float32, name="count")
-    values = math_ops.cast(values, dtypes.float32)
-    if weights is not None:
-        weights = convert_to_tensor(weights)
-        w_rank, v_rank = weights.shape.ndims, values.shape.ndims
-        if w_rank is not None and v_rank is not None and w_rank not in (0, v_rank):
-            raise ValueError(
-                f"weights '{weights.name}' must have rank 0 or {v_rank} (the rank of the "
-                f"values), not {w_rank}"
-            )
-        values = math_ops.multiply(values, math_ops.cast(weights, dtypes.float32))
-    value_tensor = array_ops.identity(count)
-    _collect(metrics_collections, value_tensor)
-    update_op = state_ops.assign_add(count, math_ops.reduce_sum(values))
-    _collect(updates_collections, update_op)
-    return value_tensor, update_op
+    return _labelled(
+        _core.metric_root_mean_squared_error, labels, predictions, weights,
+        metrics_collections, updates_collections, name,
+    )  # fmt: skip
 
 
 # The factories below make several TF1 metrics each; this is their shared docstring.
@@ -537,22 +523,16 @@ _THRESHOLDS_ARG = """
     positive when it is greater than the threshold."""
 
 
-def _condition_metric(condition, default_name):
+def _condition_metric(default_name):
     def metric(
         labels, predictions, weights=None, metrics_collections=None, updates_collections=None,
         name=None,
     ):  # fmt: skip
-        with variable_scope(name, default_name, (predictions, labels, weights)):
-            predictions, labels, weights = _remove_squeezable_dimensions(
-                math_ops.cast(convert_to_tensor(predictions), dtypes.bool),
-                math_ops.cast(convert_to_tensor(labels), dtypes.bool),
-                weights,
-                default_name,
-            )
-            return _count_condition(
-                condition(labels, predictions), weights, metrics_collections,
-                updates_collections,
-            )  # fmt: skip
+        return _core_metric(
+            _core.metric_count_outcome, (predictions, labels, weights),
+            [default_name, core_arg(labels), core_arg(predictions)], weights,
+            metrics_collections, updates_collections, name,
+        )  # fmt: skip
 
     metric.__name__ = default_name
     what = default_name.replace("_", " ")
@@ -567,50 +547,21 @@ def _condition_metric(condition, default_name):
     return metric
 
 
-true_positives = _condition_metric(
-    lambda lab, pred: math_ops.logical_and(lab, pred), "true_positives"
-)
-false_positives = _condition_metric(
-    lambda lab, pred: math_ops.logical_and(math_ops.logical_not(lab), pred), "false_positives"
-)
-true_negatives = _condition_metric(
-    lambda lab, pred: math_ops.logical_and(math_ops.logical_not(lab), math_ops.logical_not(pred)),
-    "true_negatives",
-)
-false_negatives = _condition_metric(
-    lambda lab, pred: math_ops.logical_and(lab, math_ops.logical_not(pred)), "false_negatives"
-)
+true_positives = _condition_metric("true_positives")
+false_positives = _condition_metric("false_positives")
+true_negatives = _condition_metric("true_negatives")
+false_negatives = _condition_metric("false_negatives")
 
 
-def _ratio_metric(numerator_metric, other_metric, default_name, doc):
+def _ratio_metric(core_fn, default_name, doc):
     def metric(
         labels, predictions, weights=None, metrics_collections=None, updates_collections=None,
         name=None,
     ):  # fmt: skip
-        with variable_scope(name, default_name, (predictions, labels, weights)):
-            predictions, labels, weights = _remove_squeezable_dimensions(
-                math_ops.cast(convert_to_tensor(predictions), dtypes.bool),
-                math_ops.cast(convert_to_tensor(labels), dtypes.bool),
-                weights,
-                default_name,
-            )
-            num, num_update = numerator_metric(labels, predictions, weights)
-            other, other_update = other_metric(labels, predictions, weights)
-
-            def ratio(a, b, op_name):
-                denominator = a + b
-                return math_ops.where(
-                    math_ops.greater(denominator, 0.0),
-                    math_ops.div(a, denominator),
-                    array_ops.zeros_like(denominator),
-                    name=op_name,
-                )
-
-            value = ratio(num, other, "value")
-            _collect(metrics_collections, value)
-            update_op = ratio(num_update, other_update, "update_op")
-            _collect(updates_collections, update_op)
-            return value, update_op
+        return _labelled(
+            core_fn, labels, predictions, weights, metrics_collections, updates_collections,
+            name,
+        )  # fmt: skip
 
     metric.__name__ = default_name
     metric.__doc__ = _STREAMING_DOC.format(
@@ -624,12 +575,12 @@ def _ratio_metric(numerator_metric, other_metric, default_name, doc):
 
 
 precision = _ratio_metric(
-    true_positives, false_positives, "precision", "The precision is `true_positives / (true_positives +\n"
+    _core.metric_precision, "precision", "The precision is `true_positives / (true_positives +\n"
     "false_positives)` over every prediction seen so far, 0 while there is no positive\n"
     "prediction. If `weights` is `None`, weights default to 1."
 )  # fmt: skip
 recall = _ratio_metric(
-    true_positives, false_negatives, "recall", "The recall is `true_positives / (true_positives +\n"
+    _core.metric_recall, "recall", "The recall is `true_positives / (true_positives +\n"
     "false_negatives)` over every prediction seen so far, 0 while there is no positive\n"
     "label. If `weights` is `None`, weights default to 1."
 )  # fmt: skip
@@ -638,7 +589,6 @@ recall = _ratio_metric(
 def _checked(x, checks):
     """`x` after TF1's range assertions on it: (check_ops function name, bound, message)."""
     from varflow import check_ops
-    from varflow.graph import control_dependencies
 
     asserts = []
     for fn_name, bound, message in checks:
@@ -1089,35 +1039,10 @@ def mean_tensor(
         either `metrics_collections` or `updates_collections` are not a list or tuple.
       RuntimeError: If eager execution is enabled.
     """
-    with variable_scope(name, "mean", (values, weights)):
-        values = math_ops.cast(convert_to_tensor(values), dtypes.float32)
-        if not values.shape.is_fully_defined():
-            raise ValueError(
-                f"tf.metrics.mean_tensor needs a fully defined shape for its values, got "
-                f"{values.shape}"
-            )
-        shape = values.shape.as_list()
-        total = metric_variable(shape, dtypes.float32, name="total_tensor")
-        count = metric_variable(shape, dtypes.float32, name="count_tensor")
-        num_values = array_ops.ones_like(values)
-        if weights is not None:
-            values, _, weights = _remove_squeezable_dimensions(values, None, weights, "mean_tensor")
-            weights = _broadcast_weights(math_ops.cast(weights, dtypes.float32), values)
-            values = math_ops.multiply(values, weights)
-            num_values = math_ops.multiply(num_values, weights)
-        update_total_op = state_ops.assign_add(total, values)
-        after = values
-        if values.op.type in ("Placeholder", "PlaceholderWithDefault"):
-            after = array_ops.identity(values)  # see mean()
-        with control_dependencies([after]):
-            update_count_op = state_ops.assign_add(count, num_values)
-        mean_t = _div_no_nan(total, math_ops.maximum(count, 0.0), name="value")
-        _collect(metrics_collections, mean_t)
-        update_op = _div_no_nan(
-            update_total_op, math_ops.maximum(update_count_op, 0.0), name="update_op"
-        )
-        _collect(updates_collections, update_op)
-        return mean_t, update_op
+    return _core_metric(
+        _core.metric_mean_tensor, (values, weights), [core_arg(values)], weights,
+        metrics_collections, updates_collections, name,
+    )  # fmt: skip
 
 
 def percentage_below(
@@ -1152,10 +1077,10 @@ def percentage_below(
         either `metrics_collections` or `updates_collections` are not a list or tuple.
       RuntimeError: If eager execution is enabled.
     """
-    is_below = math_ops.cast(math_ops.less(values, threshold), dtypes.float32)
-    return mean(
-        is_below, weights, metrics_collections, updates_collections,
-        name or "percentage_below_threshold",
+    return _core_metric(
+        _core.metric_percentage_below, (values, weights),
+        [core_arg(values), core_arg(threshold)], weights, metrics_collections,
+        updates_collections, name,
     )  # fmt: skip
 
 
@@ -1194,20 +1119,10 @@ def mean_relative_error(
         `metrics_collections` or `updates_collections` are not a list or tuple.
       RuntimeError: If eager execution is enabled (TF1's metrics are graph constructs).
     """
-    predictions, labels, weights = _remove_squeezable_dimensions(
-        predictions, labels, weights, "mean_relative_error"
-    )
-    normalizer, predictions = remove_squeezable_dimensions(normalizer, predictions)
-    predictions.shape.assert_is_compatible_with(normalizer.shape)
-    normalizer = _broadcast_weights(normalizer, labels)
-    relative_errors = math_ops.where(
-        math_ops.equal(normalizer, 0.0),
-        array_ops.zeros_like(labels),
-        math_ops.div(math_ops.abs(labels - predictions), normalizer),
-    )
-    return mean(
-        relative_errors, weights, metrics_collections, updates_collections,
-        name or "mean_relative_error",
+    return _core_metric(
+        _core.metric_mean_relative_error, (predictions, labels, weights),
+        [core_arg(labels), core_arg(predictions), core_arg(normalizer)], weights,
+        metrics_collections, updates_collections, name,
     )  # fmt: skip
 
 
@@ -1246,20 +1161,11 @@ def mean_cosine_distance(
         `metrics_collections` or `updates_collections` are not a list or tuple.
       RuntimeError: If eager execution is enabled (TF1's metrics are graph constructs).
     """
-    predictions, labels, weights = _remove_squeezable_dimensions(
-        predictions, labels, weights, "mean_cosine_distance"
-    )
-    radial_diffs = math_ops.reduce_sum(
-        math_ops.multiply(predictions, labels), axis=[dim], keepdims=True
-    )
-    mean_distance, update_op = mean(
-        radial_diffs, weights, None, None, name or "mean_cosine_distance"
-    )
-    mean_distance = math_ops.subtract(1.0, mean_distance)
-    update_op = math_ops.subtract(1.0, update_op)
-    _collect(metrics_collections, mean_distance)
-    _collect(updates_collections, update_op)
-    return mean_distance, update_op
+    return _core_metric(
+        _core.metric_mean_cosine_distance, (predictions, labels, weights),
+        [core_arg(labels), core_arg(predictions), int(dim)], weights, metrics_collections,
+        updates_collections, name,
+    )  # fmt: skip
 
 
 def mean_per_class_accuracy(

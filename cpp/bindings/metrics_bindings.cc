@@ -1,0 +1,133 @@
+// tf.metrics (varflow/train/metrics.h): conversions only. Each metric returns (value,
+// update_op); the options are keyword arguments.
+#include <pybind11/functional.h>
+#include <pybind11/stl.h>
+
+#include "bindings.h"
+#include "varflow/train/arg.h"
+#include "varflow/train/metrics.h"
+
+namespace varflow::bindings {
+
+namespace py = pybind11;
+using train::Arg;
+using train::Metric;
+using train::MetricOptions;
+using Weights = std::optional<Arg>;
+using ScopeFn = std::optional<train::MetricScopeFn>;
+
+namespace {
+
+MetricOptions metric_options(std::vector<std::string> metrics_collections,
+                             std::vector<std::string> updates_collections, std::string name,
+                             ScopeFn open_scope) {
+  MetricOptions options;
+  options.metrics_collections = std::move(metrics_collections);
+  options.updates_collections = std::move(updates_collections);
+  options.name = std::move(name);
+  if (open_scope) options.open_scope = std::move(*open_scope);
+  return options;
+}
+
+std::pair<Output, Output> pair_of(const Metric& metric) { return {metric.value, metric.update_op}; }
+
+train::Outcome parse_outcome(const std::string& name) {
+  for (train::Outcome o : {train::Outcome::kTruePositives, train::Outcome::kFalsePositives,
+                           train::Outcome::kTrueNegatives, train::Outcome::kFalseNegatives})
+    if (name == train::outcome_name(o)) return o;
+  throw py::value_error("unknown outcome " + name);
+}
+
+using Unary = Metric (*)(Graph&, const Arg&, const Weights&, const MetricOptions&);
+using Binary = Metric (*)(Graph&, const Arg&, const Arg&, const Weights&, const MetricOptions&);
+
+void def_unary(py::module_& m, const char* name, Unary fn) {
+  m.def(
+      name,
+      [fn](Graph& g, const Arg& values, const Weights& weights, std::vector<std::string> mc,
+           std::vector<std::string> uc, std::string scope, ScopeFn open_scope) {
+        return pair_of(fn(
+            g, values, weights,
+            metric_options(std::move(mc), std::move(uc), std::move(scope), std::move(open_scope))));
+      },
+      py::arg("graph"), py::arg("values"), py::arg("weights"), py::arg("metrics_collections"),
+      py::arg("updates_collections"), py::arg("name"), py::arg("open_scope"));
+}
+
+void def_binary(py::module_& m, const char* name, Binary fn) {
+  m.def(
+      name,
+      [fn](Graph& g, const Arg& labels, const Arg& predictions, const Weights& weights,
+           std::vector<std::string> mc, std::vector<std::string> uc, std::string scope,
+           ScopeFn open_scope) {
+        return pair_of(fn(
+            g, labels, predictions, weights,
+            metric_options(std::move(mc), std::move(uc), std::move(scope), std::move(open_scope))));
+      },
+      py::arg("graph"), py::arg("labels"), py::arg("predictions"), py::arg("weights"),
+      py::arg("metrics_collections"), py::arg("updates_collections"), py::arg("name"),
+      py::arg("open_scope"));
+}
+
+}  // namespace
+
+void bind_metrics(py::module_& m) {
+  def_unary(m, "metric_mean", &train::mean);
+  def_unary(m, "metric_mean_tensor", &train::mean_tensor);
+  def_binary(m, "metric_accuracy", &train::accuracy);
+  def_binary(m, "metric_mean_absolute_error", &train::mean_absolute_error);
+  def_binary(m, "metric_mean_squared_error", &train::mean_squared_error);
+  def_binary(m, "metric_root_mean_squared_error", &train::root_mean_squared_error);
+  def_binary(m, "metric_precision", &train::precision);
+  def_binary(m, "metric_recall", &train::recall);
+  m.def(
+      "metric_count_outcome",
+      [](Graph& g, const std::string& outcome, const Arg& labels, const Arg& predictions,
+         const Weights& weights, std::vector<std::string> mc, std::vector<std::string> uc,
+         std::string scope, ScopeFn open_scope) {
+        return pair_of(train::count_outcome(
+            g, parse_outcome(outcome), labels, predictions, weights,
+            metric_options(std::move(mc), std::move(uc), std::move(scope), std::move(open_scope))));
+      },
+      py::arg("graph"), py::arg("outcome"), py::arg("labels"), py::arg("predictions"),
+      py::arg("weights"), py::arg("metrics_collections"), py::arg("updates_collections"),
+      py::arg("name"), py::arg("open_scope"));
+  m.def(
+      "metric_percentage_below",
+      [](Graph& g, const Arg& values, const Arg& threshold, const Weights& weights,
+         std::vector<std::string> mc, std::vector<std::string> uc, std::string scope,
+         ScopeFn open_scope) {
+        return pair_of(train::percentage_below(
+            g, values, threshold, weights,
+            metric_options(std::move(mc), std::move(uc), std::move(scope), std::move(open_scope))));
+      },
+      py::arg("graph"), py::arg("values"), py::arg("threshold"), py::arg("weights"),
+      py::arg("metrics_collections"), py::arg("updates_collections"), py::arg("name"),
+      py::arg("open_scope"));
+  m.def(
+      "metric_mean_relative_error",
+      [](Graph& g, const Arg& labels, const Arg& predictions, const Arg& normalizer,
+         const Weights& weights, std::vector<std::string> mc, std::vector<std::string> uc,
+         std::string scope, ScopeFn open_scope) {
+        return pair_of(train::mean_relative_error(
+            g, labels, predictions, normalizer, weights,
+            metric_options(std::move(mc), std::move(uc), std::move(scope), std::move(open_scope))));
+      },
+      py::arg("graph"), py::arg("labels"), py::arg("predictions"), py::arg("normalizer"),
+      py::arg("weights"), py::arg("metrics_collections"), py::arg("updates_collections"),
+      py::arg("name"), py::arg("open_scope"));
+  m.def(
+      "metric_mean_cosine_distance",
+      [](Graph& g, const Arg& labels, const Arg& predictions, int64_t dim, const Weights& weights,
+         std::vector<std::string> mc, std::vector<std::string> uc, std::string scope,
+         ScopeFn open_scope) {
+        return pair_of(train::mean_cosine_distance(
+            g, labels, predictions, dim, weights,
+            metric_options(std::move(mc), std::move(uc), std::move(scope), std::move(open_scope))));
+      },
+      py::arg("graph"), py::arg("labels"), py::arg("predictions"), py::arg("dim"),
+      py::arg("weights"), py::arg("metrics_collections"), py::arg("updates_collections"),
+      py::arg("name"), py::arg("open_scope"));
+}
+
+}  // namespace varflow::bindings

@@ -1,0 +1,138 @@
+// tf.metrics (TF1's ops/metrics_impl.py): streaming metrics, each a (value, update_op) pair.
+//
+// A metric keeps its running sums in metric variables: zero-initialised, non-trainable, in
+// LOCAL_VARIABLES and METRIC_VARIABLES (so local_variables_initializer resets them), named as
+// TF1 names them ("accuracy/total", "accuracy/count", ...). Running update_op adds a batch and
+// returns the metric over every batch so far; value reads it without adding anything.
+//
+// Inputs are Args (varflow/train/arg.h), converted where TF1 converts them so that nodes are
+// built in TF1's order. As in TF1, a trailing size-1 dimension is squeezed off predictions or
+// labels whose ranks differ by one, and weights are fitted to the predictions' rank the same
+// way; where a rank is unknown at graph-build time that is decided at run time with tf.cond
+// (varflow/control_flow.h). Each metric opens its variable scope (MetricOptions) and adds its
+// value and update_op to MetricOptions' collections.
+//
+// Errors (kValue, TF1's ValueError messages): "Shapes (2,) and (3,) are incompatible" for
+// predictions and labels that cannot match, and those listed with each function.
+// Building is not thread-safe: one thread builds a graph at a time.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "varflow/graph.h"
+#include "varflow/train/arg.h"
+#include "varflow/variable.h"
+
+namespace varflow::train {
+
+// TF1's GraphKeys.METRIC_VARIABLES.
+inline constexpr const char* kMetricVariables = "metric_variables";
+
+// A metric: its current value, and the op that adds a batch and returns the updated value.
+struct Metric {
+  Output value;
+  Output update_op;
+};
+
+// Opens a metric's variable scope: called with the scope name (empty: none given) and the
+// metric's default name where TF1 enters `tf.variable_scope(name, default_name)`; returns the
+// full name scope it opened ("outer/accuracy/"), which the metric re-enters. The Python API
+// passes one that enters its tf.variable_scope (and leaves it again).
+using MetricScopeFn =
+    std::function<std::string(const std::string& name, const std::string& default_name)>;
+
+struct MetricOptions {
+  std::vector<std::string> metrics_collections;  // the value goes into each
+  std::vector<std::string> updates_collections;  // the update_op goes into each
+  // The metric's scope (default the metric's TF1 name, "accuracy", ...), made unique as
+  // tf.name_scope does, unless open_scope opens it.
+  std::string name;
+  MetricScopeFn open_scope;
+};
+
+// A zero-initialised (tf.zeros "zeros"), non-trainable variable `name` of `shape` in
+// LOCAL_VARIABLES and METRIC_VARIABLES: TF1's metric_variable.
+Variable metric_variable(Graph& graph, const Dims& shape, DType dtype, const std::string& name,
+                         bool validate_shape = true);
+
+// TF1's confusion_matrix.remove_squeezable_dimensions, in the scope `name` (default
+// "remove_squeezable_dimensions"): squeezes the last dimension off predictions (or labels)
+// when rank(predictions) - rank(labels) is expected_rank_diff + 1 (or - 1) and that dimension
+// may be 1; a tf.cond on the run-time ranks when either rank is unknown. Returns (labels,
+// predictions).
+std::pair<Output, Output> remove_squeezable_dimensions(Graph& graph, const Arg& labels,
+                                                       const Arg& predictions,
+                                                       int64_t expected_rank_diff = 0,
+                                                       const std::string& name = "");
+
+// tf.metrics.mean: total / count of float32 values (weighted: sum(values * weights) /
+// sum(weights)), 0 while count is 0. Variables "mean/total", "mean/count"; value "value",
+// update_op "update_op". Weights of rank 0 or of the values' rank (+-1 squeezed or expanded)
+// broadcast against them.
+Metric mean(Graph& graph, const Arg& values, const std::optional<Arg>& weights = std::nullopt,
+            const MetricOptions& options = {});
+// tf.metrics.accuracy: the mean of predictions == labels (predictions cast to the labels'
+// dtype), scope "accuracy".
+Metric accuracy(Graph& graph, const Arg& labels, const Arg& predictions,
+                const std::optional<Arg>& weights = std::nullopt,
+                const MetricOptions& options = {});
+// tf.metrics.mean_absolute_error: the mean of |predictions - labels|.
+Metric mean_absolute_error(Graph& graph, const Arg& labels, const Arg& predictions,
+                           const std::optional<Arg>& weights = std::nullopt,
+                           const MetricOptions& options = {});
+// tf.metrics.mean_squared_error: the mean of (labels - predictions)^2.
+Metric mean_squared_error(Graph& graph, const Arg& labels, const Arg& predictions,
+                          const std::optional<Arg>& weights = std::nullopt,
+                          const MetricOptions& options = {});
+// tf.metrics.root_mean_squared_error: Sqrt of mean_squared_error in the scope
+// "root_mean_squared_error".
+Metric root_mean_squared_error(Graph& graph, const Arg& labels, const Arg& predictions,
+                               const std::optional<Arg>& weights = std::nullopt,
+                               const MetricOptions& options = {});
+// tf.metrics.mean_tensor: the element-wise mean (variables "total_tensor", "count_tensor" of
+// the values' shape). kValue "tf.metrics.mean_tensor needs a fully defined shape for its
+// values, got (?,)" when the values' shape is not fully defined.
+Metric mean_tensor(Graph& graph, const Arg& values,
+                   const std::optional<Arg>& weights = std::nullopt,
+                   const MetricOptions& options = {});
+// tf.metrics.percentage_below: the mean of values < threshold (threshold converted to the
+// values' dtype), scope "percentage_below_threshold".
+Metric percentage_below(Graph& graph, const Arg& values, const Arg& threshold,
+                        const std::optional<Arg>& weights = std::nullopt,
+                        const MetricOptions& options = {});
+// tf.metrics.mean_relative_error: the mean of |labels - predictions| / normalizer, 0 where
+// the normalizer is 0.
+Metric mean_relative_error(Graph& graph, const Arg& labels, const Arg& predictions,
+                           const Arg& normalizer, const std::optional<Arg>& weights = std::nullopt,
+                           const MetricOptions& options = {});
+// tf.metrics.mean_cosine_distance: 1 - the mean of sum(labels * predictions, dim) (inputs
+// assumed unit-normalised); the subtractions are built outside the metric's scope, as TF1.
+Metric mean_cosine_distance(Graph& graph, const Arg& labels, const Arg& predictions, int64_t dim,
+                            const std::optional<Arg>& weights = std::nullopt,
+                            const MetricOptions& options = {});
+
+// The outcomes the counting metrics count (labels and predictions cast to bool).
+enum class Outcome { kTruePositives, kFalsePositives, kTrueNegatives, kFalseNegatives };
+// TF1's name of an outcome ("true_positives", ...).
+const char* outcome_name(Outcome outcome);
+// tf.metrics.true_positives / false_positives / true_negatives / false_negatives: the running
+// (weighted) count of the outcome, variable "<outcome>/count"; value an Identity of it,
+// update_op its AssignAdd. kValue "weights '<name>' must have rank 0 or <r> (the rank of the
+// values), not <w>" for weights of another known rank.
+Metric count_outcome(Graph& graph, Outcome outcome, const Arg& labels, const Arg& predictions,
+                     const std::optional<Arg>& weights = std::nullopt,
+                     const MetricOptions& options = {});
+// tf.metrics.precision: tp / (tp + fp), 0 while there is no positive prediction; tp and fp
+// are nested true_positives / false_positives metrics ("precision/true_positives/count").
+Metric precision(Graph& graph, const Arg& labels, const Arg& predictions,
+                 const std::optional<Arg>& weights = std::nullopt,
+                 const MetricOptions& options = {});
+// tf.metrics.recall: tp / (tp + fn), 0 while there is no positive label.
+Metric recall(Graph& graph, const Arg& labels, const Arg& predictions,
+              const std::optional<Arg>& weights = std::nullopt, const MetricOptions& options = {});
+
+}  // namespace varflow::train
