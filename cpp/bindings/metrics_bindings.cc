@@ -128,6 +128,67 @@ void bind_metrics(py::module_& m) {
       py::arg("graph"), py::arg("labels"), py::arg("predictions"), py::arg("dim"),
       py::arg("weights"), py::arg("metrics_collections"), py::arg("updates_collections"),
       py::arg("name"), py::arg("open_scope"));
+
+  // --- at thresholds -------------------------------------------------------------------------
+  m.def(
+      "metric_count_outcome_at_thresholds",
+      [](Graph& g, const std::string& outcome, const Arg& labels, const Arg& predictions,
+         const std::vector<double>& thresholds, const Weights& weights, std::vector<std::string> mc,
+         std::vector<std::string> uc, std::string scope, ScopeFn open_scope) {
+        return pair_of(train::count_outcome_at_thresholds(
+            g, parse_outcome(outcome), labels, predictions, thresholds, weights,
+            metric_options(std::move(mc), std::move(uc), std::move(scope), std::move(open_scope))));
+      },
+      py::arg("graph"), py::arg("outcome"), py::arg("labels"), py::arg("predictions"),
+      py::arg("thresholds"), py::arg("weights"), py::arg("metrics_collections"),
+      py::arg("updates_collections"), py::arg("name"), py::arg("open_scope"));
+  for (bool precision : {true, false}) {
+    m.def(
+        precision ? "metric_precision_at_thresholds" : "metric_recall_at_thresholds",
+        [precision](Graph& g, const Arg& labels, const Arg& predictions,
+                    const std::vector<double>& thresholds, const Weights& weights,
+                    std::vector<std::string> mc, std::vector<std::string> uc, std::string scope,
+                    ScopeFn open_scope) {
+          auto fn = precision ? &train::precision_at_thresholds : &train::recall_at_thresholds;
+          return pair_of(fn(g, labels, predictions, thresholds, weights,
+                            metric_options(std::move(mc), std::move(uc), std::move(scope),
+                                           std::move(open_scope))));
+        },
+        py::arg("graph"), py::arg("labels"), py::arg("predictions"), py::arg("thresholds"),
+        py::arg("weights"), py::arg("metrics_collections"), py::arg("updates_collections"),
+        py::arg("name"), py::arg("open_scope"));
+  }
+  m.def(
+      "metric_auc",
+      [](Graph& g, const Arg& labels, const Arg& predictions, const Weights& weights,
+         int64_t num_thresholds, const std::string& curve, const std::string& summation_method,
+         std::optional<std::vector<double>> thresholds, std::vector<std::string> mc,
+         std::vector<std::string> uc, std::string scope, ScopeFn open_scope) {
+        return pair_of(train::auc(
+            g, labels, predictions, weights, num_thresholds,
+            metric_options(std::move(mc), std::move(uc), std::move(scope), std::move(open_scope)),
+            curve, summation_method, thresholds));
+      },
+      py::arg("graph"), py::arg("labels"), py::arg("predictions"), py::arg("weights"),
+      py::arg("num_thresholds"), py::arg("curve"), py::arg("summation_method"),
+      py::arg("thresholds"), py::arg("metrics_collections"), py::arg("updates_collections"),
+      py::arg("name"), py::arg("open_scope"));
+  for (bool sensitivity : {true, false}) {
+    m.def(
+        sensitivity ? "metric_sensitivity_at_specificity" : "metric_specificity_at_sensitivity",
+        [sensitivity](Graph& g, const Arg& labels, const Arg& predictions, double target,
+                      const Weights& weights, int64_t num_thresholds, std::vector<std::string> mc,
+                      std::vector<std::string> uc, std::string scope, ScopeFn open_scope) {
+          auto fn =
+              sensitivity ? &train::sensitivity_at_specificity : &train::specificity_at_sensitivity;
+          return pair_of(fn(g, labels, predictions, target, weights, num_thresholds,
+                            metric_options(std::move(mc), std::move(uc), std::move(scope),
+                                           std::move(open_scope))));
+        },
+        py::arg("graph"), py::arg("labels"), py::arg("predictions"), py::arg("target"),
+        py::arg("weights"), py::arg("num_thresholds"), py::arg("metrics_collections"),
+        py::arg("updates_collections"), py::arg("name"), py::arg("open_scope"));
+  }
 }
 
 }  // namespace varflow::bindings

@@ -231,13 +231,15 @@ def _scope_opener(values):
 
 
 def _core_metric(core_fn, scope_values, args, weights, metrics_collections,
-                 updates_collections, name):  # fmt: skip
-    """Builds a metric with the C++ function `core_fn` and returns its (value, update_op)."""
+                 updates_collections, name, *options):  # fmt: skip
+    """Builds a metric with the C++ function `core_fn` and returns its (value, update_op):
+    `core_fn(graph, *args, weights, *options, collections..., name, scope opener)`."""
     graph = get_default_graph()
     value, update_op = core_fn(
         graph._core,
         *args,
         None if weights is None else core_arg(weights),
+        *options,
         _collection_keys(metrics_collections),
         _collection_keys(updates_collections),
         name or "",
@@ -601,57 +603,6 @@ def _checked(x, checks):
         return array_ops.identity(x)
 
 
-def _confusion_matrix_at_thresholds(labels, predictions, thresholds, weights, includes, metric):
-    """Running tp/fn/tn/fp counts per threshold: a prediction is positive when it is greater
-    than the threshold."""
-    predictions = convert_to_tensor(predictions)
-    # TF1 makes the [0, 1] checks control dependencies of the cast to float32, so they guard
-    # the update only when that cast is an op (predictions of another dtype).
-    if predictions.dtype.base_dtype != dtypes.float32:
-        predictions = _checked(
-            predictions,
-            [
-                ("assert_greater_equal", 0.0, "predictions must be in [0, 1]"),
-                ("assert_less_equal", 1.0, "predictions must be in [0, 1]"),
-            ],
-        )
-    predictions, labels, weights = _remove_squeezable_dimensions(
-        math_ops.cast(predictions, dtypes.float32),
-        math_ops.cast(convert_to_tensor(labels), dtypes.bool),
-        weights,
-        metric,
-    )
-    num_thresholds = len(thresholds)
-    predictions_row = array_ops.reshape(predictions, [1, -1])
-    labels_row = array_ops.reshape(labels, [1, -1])
-    thresholds_col = array_ops.reshape(constant(thresholds, dtype=dtypes.float32), [-1, 1])
-    # [num_thresholds, num_predictions] by broadcasting (TF1 tiles both to that shape).
-    pred_is_pos = math_ops.greater(predictions_row, thresholds_col)
-    pred_is_neg = math_ops.logical_not(pred_is_pos)
-    label_is_pos = math_ops.logical_and(labels_row, array_ops.ones_like(pred_is_pos))
-    label_is_neg = math_ops.logical_not(label_is_pos)
-    weights_row = None
-    if weights is not None:
-        weights = _broadcast_weights(math_ops.cast(weights, dtypes.float32), predictions)
-        weights_row = array_ops.reshape(weights, [1, -1])
-    conditions = {
-        "tp": ("true_positives", label_is_pos, pred_is_pos),
-        "fn": ("false_negatives", label_is_pos, pred_is_neg),
-        "tn": ("true_negatives", label_is_neg, pred_is_neg),
-        "fp": ("false_positives", label_is_neg, pred_is_pos),
-    }
-    values, update_ops = {}, {}
-    for key in includes:
-        var_name, label_cond, pred_cond = conditions[key]
-        var = metric_variable([num_thresholds], dtypes.float32, name=var_name)
-        hits = math_ops.cast(math_ops.logical_and(label_cond, pred_cond), dtypes.float32)
-        if weights_row is not None:
-            hits = math_ops.multiply(hits, weights_row)
-        update_ops[key] = state_ops.assign_add(var, math_ops.reduce_sum(hits, 1))
-        values[key] = var
-    return values, update_ops
-
-
 def auc(
     labels,
     predictions,
@@ -709,98 +660,29 @@ def auc(
         `metrics_collections` or `updates_collections` are not a list or tuple.
       RuntimeError: If eager execution is enabled (TF1's metrics are graph constructs).
     """
-    with variable_scope(name, "auc", (labels, predictions, weights)):
-        if curve not in ("ROC", "PR"):
-            raise ValueError(f"curve must be either ROC or PR, {curve} unknown")
-        kepsilon = 1e-7
-        if thresholds is not None:
-            thresholds = sorted(thresholds)
-            num_thresholds = len(thresholds) + 2
-        else:
-            thresholds = [(i + 1) * 1.0 / (num_thresholds - 1) for i in range(num_thresholds - 2)]
-        thresholds = [0.0 - kepsilon, *thresholds, 1.0 + kepsilon]
-        values, update_ops = _confusion_matrix_at_thresholds(
-            labels, predictions, thresholds, weights, ("tp", "fn", "tn", "fp"), "auc"
+    if curve == "PR" and summation_method == "trapezoidal":
+        warning(
+            "Trapezoidal rule is known to produce incorrect PR-AUCs; "
+            'please switch to "careful_interpolation" instead.'
         )
-        epsilon = 1.0e-6
-        n = num_thresholds
-
-        def interpolate_pr_auc(tp, fp, fn):
-            dtp = tp[: n - 1] - tp[1:]
-            p = tp + fp
-            prec_slope = _div_no_nan(
-                dtp, math_ops.maximum(p[: n - 1] - p[1:], 0.0), name="prec_slope"
-            )
-            intercept = tp[1:] - math_ops.multiply(prec_slope, p[1:])
-            safe_p_ratio = math_ops.where(
-                math_ops.logical_and(p[: n - 1] > 0.0, p[1:] > 0.0),
-                _div_no_nan(p[: n - 1], math_ops.maximum(p[1:], 0.0), name="recall_relative_ratio"),
-                array_ops.ones_like(p[1:]),
-            )
-            return math_ops.reduce_sum(
-                _div_no_nan(
-                    prec_slope * (dtp + intercept * math_ops.log(safe_p_ratio)),
-                    math_ops.maximum(tp[1:] + fn[1:], 0.0),
-                    name="pr_auc_increment",
-                ),
-                name="interpolate_pr_auc",
-            )
-
-        def compute_auc(tp, fn, tn, fp, op_name):
-            if curve == "PR":
-                if summation_method == "trapezoidal":
-                    warning(
-                        "Trapezoidal rule is known to produce incorrect PR-AUCs; "
-                        'please switch to "careful_interpolation" instead.'
-                    )
-                elif summation_method == "careful_interpolation":
-                    return interpolate_pr_auc(tp, fp, fn)
-            rec = math_ops.div(tp + epsilon, tp + fn + epsilon)
-            if curve == "ROC":
-                x = math_ops.div(fp, fp + tn + epsilon)
-                y = rec
-            else:
-                x = rec
-                y = math_ops.div(tp + epsilon, tp + fp + epsilon)
-            widths = x[: n - 1] - x[1:]
-            if summation_method in ("trapezoidal", "careful_interpolation"):
-                heights = (y[: n - 1] + y[1:]) / 2.0
-            elif summation_method == "minoring":
-                heights = math_ops.minimum(y[: n - 1], y[1:])
-            elif summation_method == "majoring":
-                heights = math_ops.maximum(y[: n - 1], y[1:])
-            else:
-                raise ValueError(f"Invalid summation_method: {summation_method}")
-            return math_ops.reduce_sum(math_ops.multiply(widths, heights), name=op_name)
-
-        auc_value = compute_auc(values["tp"], values["fn"], values["tn"], values["fp"], "value")
-        _collect(metrics_collections, auc_value)
-        update_op = compute_auc(
-            update_ops["tp"], update_ops["fn"], update_ops["tn"], update_ops["fp"], "update_op"
-        )
-        _collect(updates_collections, update_op)
-        return auc_value, update_op
+    return _core_metric(
+        _core.metric_auc, (labels, predictions, weights),
+        [core_arg(labels), core_arg(predictions)], weights, metrics_collections,
+        updates_collections, name, int(num_thresholds), curve, summation_method,
+        None if thresholds is None else [float(t) for t in thresholds],
+    )  # fmt: skip
 
 
-def _ratio_at_thresholds(other_key, default_name, prefix):
+def _ratio_at_thresholds(core_fn, default_name, prefix):
     def metric(
         labels, predictions, thresholds, weights=None, metrics_collections=None,
         updates_collections=None, name=None,
     ):  # fmt: skip
-        with variable_scope(name, default_name, (predictions, labels, weights)):
-            values, update_ops = _confusion_matrix_at_thresholds(
-                labels, predictions, thresholds, weights, ("tp", other_key), default_name
-            )
-            epsilon = 1e-7
-
-            def ratio(tp, other, suffix):
-                return math_ops.div(tp, epsilon + tp + other, name=f"{prefix}_{suffix}")
-
-            value = ratio(values["tp"], values[other_key], "value")
-            _collect(metrics_collections, value)
-            update_op = ratio(update_ops["tp"], update_ops[other_key], "update_op")
-            _collect(updates_collections, update_op)
-            return value, update_op
+        return _core_metric(
+            core_fn, (predictions, labels, weights),
+            [core_arg(labels), core_arg(predictions), [float(t) for t in thresholds]], weights,
+            metrics_collections, updates_collections, name,
+        )  # fmt: skip
 
     metric.__name__ = default_name
     metric.__doc__ = _STREAMING_DOC.format(
@@ -815,23 +697,25 @@ def _ratio_at_thresholds(other_key, default_name, prefix):
     return metric
 
 
-precision_at_thresholds = _ratio_at_thresholds("fp", "precision_at_thresholds", "precision")
-recall_at_thresholds = _ratio_at_thresholds("fn", "recall_at_thresholds", "recall")
+precision_at_thresholds = _ratio_at_thresholds(
+    _core.metric_precision_at_thresholds, "precision_at_thresholds", "precision"
+)
+recall_at_thresholds = _ratio_at_thresholds(
+    _core.metric_recall_at_thresholds, "recall_at_thresholds", "recall"
+)
 
 
-def _count_at_thresholds(key, default_name):
+def _count_at_thresholds(default_name):
     def metric(
         labels, predictions, thresholds, weights=None, metrics_collections=None,
         updates_collections=None, name=None,
     ):  # fmt: skip
-        with variable_scope(name, default_name, (predictions, labels, weights)):
-            values, update_ops = _confusion_matrix_at_thresholds(
-                labels, predictions, thresholds, weights, (key,), default_name
-            )
-            value = array_ops.identity(values[key])
-            _collect(metrics_collections, value)
-            _collect(updates_collections, update_ops[key])
-            return value, update_ops[key]
+        return _core_metric(
+            _core.metric_count_outcome_at_thresholds, (predictions, labels, weights),
+            [default_name, core_arg(labels), core_arg(predictions),
+             [float(t) for t in thresholds]],
+            weights, metrics_collections, updates_collections, name,
+        )  # fmt: skip
 
     metric.__name__ = f"{default_name}_at_thresholds"
     what = default_name.replace("_", " ")
@@ -846,58 +730,25 @@ def _count_at_thresholds(key, default_name):
     return metric
 
 
-true_positives_at_thresholds = _count_at_thresholds("tp", "true_positives")
-false_positives_at_thresholds = _count_at_thresholds("fp", "false_positives")
-true_negatives_at_thresholds = _count_at_thresholds("tn", "true_negatives")
-false_negatives_at_thresholds = _count_at_thresholds("fn", "false_negatives")
+true_positives_at_thresholds = _count_at_thresholds("true_positives")
+false_positives_at_thresholds = _count_at_thresholds("false_positives")
+true_negatives_at_thresholds = _count_at_thresholds("true_negatives")
+false_negatives_at_thresholds = _count_at_thresholds("false_negatives")
 
 
 def _at_sensitivity_or_specificity(kind, target, num_thresholds, labels, predictions, weights,
                                    metrics_collections, updates_collections, name):  # fmt: skip
     """sensitivity_at_specificity (kind "sensitivity") or specificity_at_sensitivity."""
-    default_name = (
-        "sensitivity_at_specificity" if kind == "sensitivity" else "specificity_at_sensitivity"
+    core_fn = (
+        _core.metric_sensitivity_at_specificity
+        if kind == "sensitivity"
+        else _core.metric_specificity_at_sensitivity
     )
-    given = "specificity" if kind == "sensitivity" else "sensitivity"
-    if target < 0 or target > 1:
-        raise ValueError(
-            f"`{given}` must be in the range [0, 1]. Currently, `{given}` got {target}."
-        )
-    with variable_scope(name, default_name, (predictions, labels, weights)):
-        kepsilon = 1e-7
-        inner = [(i + 1) * 1.0 / (num_thresholds - 1) for i in range(num_thresholds - 2)]
-        # TF1 ends the sensitivity thresholds at 1 + epsilon, the specificity ones at 1 - epsilon.
-        last = 1.0 + kepsilon if kind == "sensitivity" else 1.0 - kepsilon
-        thresholds = [0.0 - kepsilon, *inner, last]
-        values, update_ops = _confusion_matrix_at_thresholds(
-            labels, predictions, thresholds, weights, ("tp", "fn", "tn", "fp"), default_name
-        )
-
-        def compute(c, op_name):
-            tp, fn, tn, fp = (convert_to_tensor(c[key]) for key in ("tp", "fn", "tn", "fp"))
-            if kind == "sensitivity":
-                specificities = math_ops.div(tn, tn + fp + kepsilon)
-                index = math_ops.argmin(math_ops.abs(specificities - target), 0)
-                num, other = tp, fn
-            else:
-                sensitivities = math_ops.div(tp, tp + fn + kepsilon)
-                # The last threshold among those closest to the target (TF1's cumsum trick).
-                distance = math_ops.abs(sensitivities - target)
-                at_min = math_ops.cast(
-                    math_ops.equal(distance, math_ops.reduce_min(distance)), dtypes.int64
-                )
-                index = math_ops.argmax(math_ops.cumsum(at_min), 0)
-                num, other = tn, fp
-            index = math_ops.cast(index, dtypes.int32)
-            num_at = array_ops.gather(num, index)
-            return math_ops.div(num_at, num_at + array_ops.gather(other, index) + kepsilon,
-                                name=op_name)  # fmt: skip
-
-        value = compute(values, "value")
-        _collect(metrics_collections, value)
-        update_op = compute(update_ops, "update_op")
-        _collect(updates_collections, update_op)
-        return value, update_op
+    return _core_metric(
+        core_fn, (predictions, labels, weights),
+        [core_arg(labels), core_arg(predictions), float(target)], weights, metrics_collections,
+        updates_collections, name, int(num_thresholds),
+    )  # fmt: skip
 
 
 def sensitivity_at_specificity(

@@ -4,6 +4,7 @@
 // that the Python API builds the same nodes.)
 #include "varflow/train/metrics.h"
 
+#include <algorithm>
 #include <cmath>
 #include <string>
 #include <utility>
@@ -236,6 +237,91 @@ VF_TEST(remove_squeezable_dimensions_squeezes_the_longer_input) {
   EXPECT_TRUE(labels == l);
   EXPECT_EQ(predictions.node->name(), std::string("remove_squeezable_dimensions/Squeeze"));
   EXPECT_TRUE(predictions.shape() == Shape({-1}));
+}
+
+VF_TEST(counts_precision_and_recall_at_thresholds) {
+  auto g = std::make_shared<Graph>();
+  Output labels = ops::placeholder(*g, DType::kBool, Shape({-1}), "labels");
+  Output predictions = ops::placeholder(*g, DType::kFloat32, Shape({-1}), "predictions");
+  const std::vector<double> thresholds = {0.5, 0.1};
+  train::Metric tp = train::count_outcome_at_thresholds(*g, train::Outcome::kTruePositives, labels,
+                                                        predictions, thresholds);
+  train::Metric fp = train::count_outcome_at_thresholds(*g, train::Outcome::kFalsePositives, labels,
+                                                        predictions, thresholds);
+  train::Metric p = train::precision_at_thresholds(*g, labels, predictions, thresholds);
+  train::Metric r = train::recall_at_thresholds(*g, labels, predictions, thresholds);
+  EXPECT_TRUE(
+      names_in(*g, train::kMetricVariables) ==
+      (std::vector<std::string>{
+          "true_positives/true_positives", "false_positives/false_positives",
+          "precision_at_thresholds/true_positives", "precision_at_thresholds/false_positives",
+          "recall_at_thresholds/true_positives", "recall_at_thresholds/false_negatives"}));
+  EXPECT_EQ(p.value.name(), std::string("precision_at_thresholds/precision_value:0"));
+  EXPECT_TRUE(tp.update_op.shape() == Shape({2}));
+  Session s(g);
+  init_locals(s, *g);
+  Tensor l = Tensor::from_vector<bool>({true, false, true, false}, {4});
+  FeedMap batch = {{labels, l}, {predictions, floats({0.2f, 0.6f, 0.8f, 0.4f})}};
+  // Positive above 0.5: items 1, 2; above 0.1: all four.
+  std::vector<double> tps = values_of(s, tp.update_op, batch);
+  EXPECT_NEAR(tps[0], 1, 0);
+  EXPECT_NEAR(tps[1], 2, 0);
+  std::vector<double> fps = values_of(s, fp.update_op, batch);
+  EXPECT_NEAR(fps[0], 1, 0);
+  EXPECT_NEAR(fps[1], 2, 0);
+  std::vector<double> ps = values_of(s, p.update_op, batch);
+  EXPECT_NEAR(ps[0], 1 / (1e-7 + 2), 1e-6);
+  EXPECT_NEAR(ps[1], 2 / (1e-7 + 4), 1e-6);
+  values_of(s, r.update_op, batch);
+  std::vector<double> rs = values_of(s, r.update_op, batch);  // the same batch twice
+  EXPECT_NEAR(rs[0], 2 / (1e-7 + 4), 1e-6);
+  EXPECT_NEAR(rs[1], 4 / (1e-7 + 4), 1e-6);
+}
+
+VF_TEST(auc_and_the_rates_at_each_other) {
+  auto g = std::make_shared<Graph>();
+  Output labels = ops::placeholder(*g, DType::kInt64, Shape({-1}), "labels");
+  Output predictions = ops::placeholder(*g, DType::kFloat64, Shape({-1}), "predictions");
+  train::Metric roc = train::auc(*g, labels, predictions, std::nullopt, 3);
+  train::Metric pr = train::auc(*g, labels, predictions, std::nullopt, 3, {}, "PR", "minoring");
+  train::Metric sens = train::sensitivity_at_specificity(*g, labels, predictions, 0.6, {}, 3);
+  EXPECT_TRUE(names_in(*g, train::kMetricVariables)[0] == "auc/true_positives");
+  EXPECT_TRUE(names_in(*g, train::kMetricVariables)[3] == "auc/false_positives");
+  // Float64 predictions are checked to lie in [0, 1] before their cast to float32.
+  EXPECT_TRUE(g->find_node("auc/assert_less_equal/Assert/Assert") != nullptr);
+  Session s(g);
+  init_locals(s, *g);
+  Tensor l = Tensor::from_vector<int64_t>({1, 0, 1, 0}, {4});
+  Tensor x = Tensor::from_vector<double>({0.2, 0.6, 0.8, 0.4}, {4});
+  FeedMap batch = {{labels, l}, {predictions, x}};
+  // Thresholds -1e-7, 0.5, 1 + 1e-7: tp 2, 1, 0; fn 0, 1, 2; tn 0, 1, 2; fp 2, 1, 0.
+  const double tp[] = {2, 1, 0}, fn[] = {0, 1, 2}, tn[] = {0, 1, 2}, fp[] = {2, 1, 0};
+  const double e = 1e-6;
+  double rec[3], fpr[3], prec[3];
+  for (int i = 0; i < 3; ++i) {
+    rec[i] = (tp[i] + e) / (tp[i] + fn[i] + e);
+    fpr[i] = fp[i] / (fp[i] + tn[i] + e);
+    prec[i] = (tp[i] + e) / (tp[i] + fp[i] + e);
+  }
+  double want_roc = 0, want_pr = 0;
+  for (int i = 0; i < 2; ++i) {
+    want_roc += (fpr[i] - fpr[i + 1]) * (rec[i] + rec[i + 1]) / 2;
+    want_pr += (rec[i] - rec[i + 1]) * std::min(prec[i], prec[i + 1]);
+  }
+  EXPECT_NEAR(scalar_of(s, roc.update_op, batch), want_roc, 1e-5);
+  EXPECT_NEAR(scalar_of(s, pr.update_op, batch), want_pr, 1e-5);
+  // Specificities 0, 1/2, 1: the closest to 0.6 is 1/2, where the sensitivity is 1/2.
+  EXPECT_NEAR(scalar_of(s, sens.update_op, batch), 1 / (2 + 1e-7), 1e-6);
+  Tensor out_of_range = Tensor::from_vector<double>({0.2, 1.5, 0.8, 0.4}, {4});
+  EXPECT_ERROR(s.run({{labels, l}, {predictions, out_of_range}}, {roc.update_op}),
+               ErrorCode::kInvalidArgument, "predictions must be in [0, 1]");
+
+  EXPECT_ERROR(train::auc(*g, labels, predictions, std::nullopt, 3, {}, "XX"), ErrorCode::kValue,
+               "curve must be either ROC or PR, XX unknown");
+  EXPECT_ERROR(train::auc(*g, labels, predictions, std::nullopt, 3, {}, "ROC", "XX"),
+               ErrorCode::kValue, "Invalid summation_method: XX");
+  EXPECT_ERROR(train::specificity_at_sensitivity(*g, labels, predictions, 1.5), ErrorCode::kValue,
+               "`sensitivity` must be in the range [0, 1]. Currently, `sensitivity` got 1.5.");
 }
 
 VF_TEST_MAIN()

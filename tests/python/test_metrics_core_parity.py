@@ -124,3 +124,60 @@ def test_means_and_distances_build_the_same_nodes():
         _core.metric_mean_cosine_distance(c, v, p, 1, w, [], [], "", None)
 
     _assert_same(*_build_twice(python_build, core_build))
+
+
+_CURVES = [
+    ("ROC", "trapezoidal"),
+    ("ROC", "minoring"),
+    ("PR", "majoring"),
+    ("PR", "careful_interpolation"),
+]
+
+
+@pytest.mark.parametrize("unknown", [False, True])
+@pytest.mark.parametrize(("curve", "summation_method"), _CURVES)
+def test_auc_builds_the_same_nodes(curve, summation_method, unknown):
+    def python_build(g):
+        labels, predictions, weights = _inputs(unknown, tf.bool, tf.float64, True)
+        tf.metrics.auc(
+            labels, predictions, weights, num_thresholds=5, curve=curve,
+            summation_method=summation_method, metrics_collections=["m"],
+            updates_collections=["u"],
+        )  # fmt: skip
+
+    def core_build(g):
+        labels, predictions, weights = _inputs(unknown, tf.bool, tf.float64, True)
+        _core.metric_auc(
+            g._core, _arg(labels), _arg(predictions), _arg(weights), 5, curve,
+            summation_method, None, ["m"], ["u"], "", None,
+        )  # fmt: skip
+
+    _assert_same(*_build_twice(python_build, core_build))
+
+
+def test_threshold_metrics_build_the_same_nodes():
+    thresholds = [0.3, 0.7]
+
+    def python_build(g):
+        labels, predictions, weights = _inputs(False, tf.int64, tf.float32, True)
+        tf.metrics.false_negatives_at_thresholds(labels, predictions, thresholds, weights)
+        tf.metrics.precision_at_thresholds(labels, predictions, thresholds, weights)
+        tf.metrics.recall_at_thresholds(labels, predictions, thresholds)
+        tf.metrics.auc(labels, predictions, thresholds=[0.6, 0.2])
+        tf.metrics.sensitivity_at_specificity(labels, predictions, 0.4, weights, 7)
+        tf.metrics.specificity_at_sensitivity(labels, predictions, 0.4, None, 7)
+
+    def core_build(g):
+        labels, predictions, weights = (_arg(t) for t in _inputs(False, tf.int64, tf.float32, True))
+        c = g._core
+        none = ([], [], "", None)
+        _core.metric_count_outcome_at_thresholds(
+            c, "false_negatives", labels, predictions, thresholds, weights, *none
+        )
+        _core.metric_precision_at_thresholds(c, labels, predictions, thresholds, weights, *none)
+        _core.metric_recall_at_thresholds(c, labels, predictions, thresholds, None, *none)
+        _core.metric_auc(c, labels, predictions, None, 200, "ROC", "trapezoidal", [0.6, 0.2], *none)
+        _core.metric_sensitivity_at_specificity(c, labels, predictions, 0.4, weights, 7, *none)
+        _core.metric_specificity_at_sensitivity(c, labels, predictions, 0.4, None, 7, *none)
+
+    _assert_same(*_build_twice(python_build, core_build))

@@ -36,6 +36,19 @@ Squeezed squeeze_inputs(Graph& graph, const Arg& predictions, const std::optiona
 Output broadcast_weights(Output weights, Output values);
 // x / y, 0 where y is 0; the last Select named `name`.
 Output div_no_nan(Output x, Output y, const std::string& name = "");
+// One of TF1's check_ops range assertions on a tensor x: `name` ("assert_less_equal") opens
+// its scope, `comparison` the op ("LessEqual") of x against the bound (a Python number's
+// Const of bound_dtype, cast to x's dtype), `symbol` ("<=") its message.
+struct RangeCheck {
+  const char* name;
+  const char* comparison;
+  const char* symbol;
+  double bound;
+  DType bound_dtype;
+  std::string message;
+};
+// `x` after the checks: an Identity with their Assert ops as control inputs.
+Output checked(Output x, const std::vector<RangeCheck>& checks);
 // kValue "Shapes a and b are incompatible" unless they are.
 void assert_compatible(const Shape& a, const Shape& b);
 

@@ -135,4 +135,59 @@ Metric precision(Graph& graph, const Arg& labels, const Arg& predictions,
 Metric recall(Graph& graph, const Arg& labels, const Arg& predictions,
               const std::optional<Arg>& weights = std::nullopt, const MetricOptions& options = {});
 
+// --- at thresholds (metrics_thresholds.cc) ---------------------------------------------------
+// A prediction is positive at a threshold when it is greater than it. Predictions are cast to
+// float32 and labels to bool; predictions of another dtype than float32 are first checked to be
+// in [0, 1] by run-time Asserts (assert_greater_equal / assert_less_equal, "predictions must be
+// in [0, 1]"), as TF1 does. The running counts are float32 variables of [len(thresholds)]
+// named "true_positives", "false_negatives", "true_negatives", "false_positives" in the
+// metric's scope.
+
+// tf.metrics.true_positives_at_thresholds (and the other outcomes): the counts per threshold,
+// value an Identity of the variable, update_op its AssignAdd. Default scope the outcome's name.
+Metric count_outcome_at_thresholds(Graph& graph, Outcome outcome, const Arg& labels,
+                                   const Arg& predictions, const std::vector<double>& thresholds,
+                                   const std::optional<Arg>& weights = std::nullopt,
+                                   const MetricOptions& options = {});
+// tf.metrics.precision_at_thresholds: tp / (1e-7 + tp + fp) per threshold ("precision_value",
+// "precision_update_op"), scope "precision_at_thresholds".
+Metric precision_at_thresholds(Graph& graph, const Arg& labels, const Arg& predictions,
+                               const std::vector<double>& thresholds,
+                               const std::optional<Arg>& weights = std::nullopt,
+                               const MetricOptions& options = {});
+// tf.metrics.recall_at_thresholds: tp / (1e-7 + tp + fn) per threshold, scope
+// "recall_at_thresholds".
+Metric recall_at_thresholds(Graph& graph, const Arg& labels, const Arg& predictions,
+                            const std::vector<double>& thresholds,
+                            const std::optional<Arg>& weights = std::nullopt,
+                            const MetricOptions& options = {});
+
+// tf.metrics.auc: the area under the ROC curve (curve "ROC") or the precision-recall curve
+// ("PR") by a Riemann sum over num_thresholds thresholds (evenly spaced in (0, 1), plus -1e-7
+// and 1 + 1e-7; or the sorted `thresholds` between those two). summation_method is
+// "trapezoidal", "minoring", "majoring" or, for PR, "careful_interpolation" (TF1's interpolated
+// PR-AUC; for ROC the same as trapezoidal). Scope "auc". kValue "curve must be either ROC or
+// PR, <curve> unknown" and "Invalid summation_method: <method>". (TF1 also logs a warning for
+// PR with trapezoidal; the Python API does.)
+Metric auc(Graph& graph, const Arg& labels, const Arg& predictions,
+           const std::optional<Arg>& weights = std::nullopt, int64_t num_thresholds = 200,
+           const MetricOptions& options = {}, const std::string& curve = "ROC",
+           const std::string& summation_method = "trapezoidal",
+           const std::optional<std::vector<double>>& thresholds = std::nullopt);
+// tf.metrics.sensitivity_at_specificity: the sensitivity tp / (tp + fn + 1e-7) at the
+// threshold whose specificity is closest to `specificity` (the first such). kValue
+// "`specificity` must be in the range [0, 1]. Currently, `specificity` got <x>." outside
+// [0, 1]. Scope "sensitivity_at_specificity".
+Metric sensitivity_at_specificity(Graph& graph, const Arg& labels, const Arg& predictions,
+                                  double specificity,
+                                  const std::optional<Arg>& weights = std::nullopt,
+                                  int64_t num_thresholds = 200, const MetricOptions& options = {});
+// tf.metrics.specificity_at_sensitivity: the specificity tn / (tn + fp + 1e-7) at the last
+// threshold whose sensitivity is closest to `sensitivity`. kValue as above for `sensitivity`.
+// Scope "specificity_at_sensitivity".
+Metric specificity_at_sensitivity(Graph& graph, const Arg& labels, const Arg& predictions,
+                                  double sensitivity,
+                                  const std::optional<Arg>& weights = std::nullopt,
+                                  int64_t num_thresholds = 200, const MetricOptions& options = {});
+
 }  // namespace varflow::train
