@@ -72,6 +72,14 @@ void def_binary(py::module_& m, const char* name, Binary fn) {
 }  // namespace
 
 void bind_metrics(py::module_& m) {
+  m.def(
+      "metric_variable",
+      [](Graph& g, const std::vector<int64_t>& shape, DType dtype, const std::string& name,
+         bool validate_shape) {
+        return train::metric_variable(g, shape, dtype, name, validate_shape).node();
+      },
+      py::arg("graph"), py::arg("shape"), py::arg("dtype"), py::arg("name"),
+      py::arg("validate_shape"));
   def_unary(m, "metric_mean", &train::mean);
   def_unary(m, "metric_mean_tensor", &train::mean_tensor);
   def_binary(m, "metric_accuracy", &train::accuracy);
@@ -189,6 +197,27 @@ void bind_metrics(py::module_& m) {
         py::arg("weights"), py::arg("num_thresholds"), py::arg("metrics_collections"),
         py::arg("updates_collections"), py::arg("name"), py::arg("open_scope"));
   }
+  // --- over class ids ------------------------------------------------------------------------
+  m.def("confusion_matrix", &train::confusion_matrix, py::arg("graph"), py::arg("labels"),
+        py::arg("predictions"), py::arg("num_classes"), py::arg("dtype"), py::arg("name"),
+        py::arg("weights"));
+  for (bool iou : {true, false}) {
+    m.def(
+        iou ? "metric_mean_iou" : "metric_mean_per_class_accuracy",
+        [iou](Graph& g, const Arg& labels, const Arg& predictions, int64_t num_classes,
+              const Weights& weights, std::vector<std::string> mc, std::vector<std::string> uc,
+              std::string scope, ScopeFn open_scope) {
+          auto fn = iou ? &train::mean_iou : &train::mean_per_class_accuracy;
+          return pair_of(fn(g, labels, predictions, num_classes, weights,
+                            metric_options(std::move(mc), std::move(uc), std::move(scope),
+                                           std::move(open_scope))));
+        },
+        py::arg("graph"), py::arg("labels"), py::arg("predictions"), py::arg("num_classes"),
+        py::arg("weights"), py::arg("metrics_collections"), py::arg("updates_collections"),
+        py::arg("name"), py::arg("open_scope"));
+  }
+  m.def("remove_squeezable_dimensions", &train::remove_squeezable_dimensions, py::arg("graph"),
+        py::arg("labels"), py::arg("predictions"), py::arg("expected_rank_diff"), py::arg("name"));
 }
 
 }  // namespace varflow::bindings

@@ -18,17 +18,12 @@ from __future__ import annotations
 
 import functools
 
-from varflow import _core, array_ops, dtypes, math_ops, state_ops
+from varflow import _core, dtypes
 from varflow.clip_ops import core_arg
 from varflow.graph import (
-    GraphKeys,
     add_to_collections,
-    constant,
-    control_dependencies,
-    convert_to_tensor,
     core_callback,
     get_default_graph,
-    name_scope,
 )
 from varflow.tf_logging import warning
 from varflow.variable_scope import variable_scope
@@ -74,33 +69,15 @@ def metric_variable(shape, dtype, validate_shape=True, name=None) -> Variable:
     Returns:
       A `Variable`.
     """
-    return Variable(
-        lambda: array_ops.zeros(shape, dtype),
-        trainable=False,
-        collections=[GraphKeys.LOCAL_VARIABLES, GraphKeys.METRIC_VARIABLES],
-        validate_shape=validate_shape,
-        name=name,
+    graph = get_default_graph()
+    node = _core.metric_variable(
+        graph._core,
+        [int(d) for d in shape],
+        dtypes.as_dtype(dtype)._core,
+        name or "Variable",
+        bool(validate_shape),
     )
-
-
-def _last_dim_may_be_one(t) -> bool:
-    if t.shape.ndims is None:
-        return True
-    dims = t.shape.as_list()
-    if not dims:
-        return False
-    return dims[-1] is None or dims[-1] == 1
-
-
-def _rank_may_exceed_one(t) -> bool:
-    return t.shape.ndims is None or t.shape.ndims > 1
-
-
-def _maybe_squeeze(t, squeeze):
-    """``t`` without its last dimension when the boolean scalar `squeeze` holds (run time)."""
-    from varflow.control_flow_ops import cond
-
-    return cond(squeeze, lambda: array_ops.squeeze(t, [-1]), lambda: array_ops.identity(t))
+    return graph._variable_for(node)
 
 
 def remove_squeezable_dimensions(labels, predictions, expected_rank_diff=0, name=None):
@@ -119,92 +96,11 @@ def remove_squeezable_dimensions(labels, predictions, expected_rank_diff=0, name
     Returns:
       Tuple of `labels` and `predictions`, possibly with last dim squeezed.
     """
-    with name_scope(name, "remove_squeezable_dimensions", [labels, predictions]):
-        predictions = convert_to_tensor(predictions)
-        labels = convert_to_tensor(labels)
-        predictions_rank = predictions.shape.ndims
-        labels_rank = labels.shape.ndims
-        if predictions_rank is not None and labels_rank is not None:
-            rank_diff = predictions_rank - labels_rank
-            if rank_diff == expected_rank_diff + 1 and _last_dim_may_be_one(predictions):
-                predictions = array_ops.squeeze(predictions, [-1])
-            elif rank_diff == expected_rank_diff - 1 and _last_dim_may_be_one(labels):
-                labels = array_ops.squeeze(labels, [-1])
-            return labels, predictions
-        rank_diff = array_ops.rank(predictions) - array_ops.rank(labels)
-        if _last_dim_may_be_one(predictions):
-            predictions = _maybe_squeeze(
-                predictions, math_ops.equal(expected_rank_diff + 1, rank_diff)
-            )
-        if _last_dim_may_be_one(labels):
-            labels = _maybe_squeeze(labels, math_ops.equal(expected_rank_diff - 1, rank_diff))
-        return labels, predictions
-
-
-def _remove_squeezable_dimensions(predictions, labels, weights, metric):
-    """TF1's rule: squeeze a trailing size-1 dimension off predictions or labels when their
-    ranks differ by one, and fit the weights' rank to the predictions' the same way (at run
-    time with `tf.cond` where a rank is unknown at graph-build time)."""
-    from varflow.control_flow_ops import cond
-
-    predictions = convert_to_tensor(predictions)
-    if labels is not None:
-        labels, predictions = remove_squeezable_dimensions(labels, predictions)
-        predictions.shape.assert_is_compatible_with(labels.shape)
-    if weights is None:
-        return predictions, labels, None
-    weights = convert_to_tensor(weights)
-    weights_rank = weights.shape.ndims
-    if weights_rank == 0:
-        return predictions, labels, weights
-    predictions_rank = predictions.shape.ndims
-    if predictions_rank is not None and weights_rank is not None:
-        if weights_rank - predictions_rank == 1:
-            weights = array_ops.squeeze(weights, [-1])
-        elif predictions_rank - weights_rank == 1:
-            weights = array_ops.expand_dims(weights, -1)
-        return predictions, labels, weights
-    weights_rank_t = array_ops.rank(weights)
-    rank_diff = weights_rank_t - array_ops.rank(predictions)
-    w = weights
-
-    def maybe_expand():
-        return cond(
-            math_ops.equal(rank_diff, -1),
-            lambda: array_ops.expand_dims(w, -1),
-            lambda: array_ops.identity(w),
-        )
-
-    def maybe_squeeze():
-        if weights_rank is not None and not _last_dim_may_be_one(w):
-            return array_ops.identity(w)
-        return array_ops.squeeze(w, [-1])
-
-    weights = cond(
-        math_ops.equal(weights_rank_t, 0),
-        lambda: array_ops.identity(w),
-        lambda: cond(math_ops.equal(rank_diff, 1), maybe_squeeze, maybe_expand),
+    graph = get_default_graph()
+    labels, predictions = _core.remove_squeezable_dimensions(
+        graph._core, core_arg(labels), core_arg(predictions), int(expected_rank_diff), name or ""
     )
-    return predictions, labels, weights
-
-
-def _broadcast_weights(weights, values):
-    """``weights`` broadcast to the shape of ``values`` (unchanged when already equal)."""
-    if (
-        weights.shape.is_fully_defined()
-        and values.shape.is_fully_defined()
-        and weights.shape.as_list() == values.shape.as_list()
-    ):
-        return weights
-    return math_ops.multiply(weights, array_ops.ones_like(values))
-
-
-def _div_no_nan(x, y, name=None):
-    """x / y, and 0 where y is 0 (TF1's div_no_nan)."""
-    y_is_zero = math_ops.equal(y, array_ops.zeros_like(y))
-    safe_y = math_ops.where(y_is_zero, array_ops.ones_like(y), y)
-    quotient = math_ops.div(x, safe_y)
-    return math_ops.where(y_is_zero, array_ops.zeros_like(quotient), quotient, name=name)
+    return graph._tensor_for(labels), graph._tensor_for(predictions)
 
 
 def _collect(collections, tensor) -> None:
@@ -586,21 +482,6 @@ recall = _ratio_metric(
     "false_negatives)` over every prediction seen so far, 0 while there is no positive\n"
     "label. If `weights` is `None`, weights default to 1."
 )  # fmt: skip
-
-
-def _checked(x, checks):
-    """`x` after TF1's range assertions on it: (check_ops function name, bound, message)."""
-    from varflow import check_ops
-
-    asserts = []
-    for fn_name, bound, message in checks:
-        fn = getattr(check_ops, fn_name)
-        if bound is None:
-            asserts.append(fn(x, message=message))
-        else:
-            asserts.append(fn(x, math_ops.cast(bound, x.dtype), message=message))
-    with control_dependencies(asserts):
-        return array_ops.identity(x)
 
 
 def auc(
@@ -1056,43 +937,11 @@ def mean_per_class_accuracy(
         `metrics_collections` or `updates_collections` are not a list or tuple.
       RuntimeError: If eager execution is enabled (TF1's metrics are graph constructs).
     """
-    with variable_scope(name, "mean_accuracy", (predictions, labels, weights)):
-        labels = math_ops.cast(convert_to_tensor(labels), dtypes.int64)
-        predictions = convert_to_tensor(predictions)
-        if _rank_may_exceed_one(labels):
-            labels = array_ops.reshape(labels, [-1])
-        if _rank_may_exceed_one(predictions):
-            predictions = array_ops.reshape(predictions, [-1])
-        predictions.shape.assert_is_compatible_with(labels.shape)
-        total = metric_variable([num_classes], dtypes.float32, name="total")
-        count = metric_variable([num_classes], dtypes.float32, name="count")
-        if labels.dtype != predictions.dtype:
-            predictions = math_ops.cast(predictions, labels.dtype)
-        is_correct = math_ops.cast(math_ops.equal(predictions, labels), dtypes.float32)
-        ones = array_ops.ones_like(is_correct)
-        if weights is not None:
-            weights = convert_to_tensor(weights)
-            if _rank_may_exceed_one(weights):
-                weights = array_ops.reshape(weights, [-1])
-            weights = math_ops.cast(weights, dtypes.float32)
-            is_correct = is_correct * weights
-            ones = ones * weights
-        # TF1 scatter-adds into the rows named by the labels; a one-hot sum adds the same.
-        rows = array_ops.one_hot(labels, int(num_classes), dtype=dtypes.float32)
-        update_total_op = state_ops.assign_add(
-            total, math_ops.reduce_sum(rows * array_ops.expand_dims(ones, -1), 0)
-        )
-        update_count_op = state_ops.assign_add(
-            count, math_ops.reduce_sum(rows * array_ops.expand_dims(is_correct, -1), 0)
-        )
-        per_class = _div_no_nan(count, math_ops.maximum(total, 0.0))
-        mean_accuracy_v = math_ops.reduce_mean(per_class, name="mean_accuracy")
-        _collect(metrics_collections, mean_accuracy_v)
-        update_op = _div_no_nan(
-            update_count_op, math_ops.maximum(update_total_op, 0.0), name="update_op"
-        )
-        _collect(updates_collections, update_op)
-        return mean_accuracy_v, update_op
+    return _core_metric(
+        _core.metric_mean_per_class_accuracy, (predictions, labels, weights),
+        [core_arg(labels), core_arg(predictions), int(num_classes)], weights,
+        metrics_collections, updates_collections, name,
+    )  # fmt: skip
 
 
 def confusion_matrix(
@@ -1130,36 +979,14 @@ def confusion_matrix(
             "varflow's confusion_matrix needs num_classes (TF1 computes it from the largest "
             "label or prediction at run time)"
         )
-    with name_scope(name, "confusion_matrix", (predictions, labels, num_classes, weights)):
-        labels = convert_to_tensor(labels, name="labels")
-        predictions = convert_to_tensor(predictions, name="predictions")
-        labels, predictions = remove_squeezable_dimensions(labels, predictions)
-        labels = math_ops.cast(labels, dtypes.int64)
-        predictions = math_ops.cast(predictions, dtypes.int64)
-        # TF1's sanity checks: a class id outside [0, num_classes) fails the run instead of
-        # being dropped from the matrix.
-        labels = _checked(
-            labels,
-            [
-                ("assert_non_negative", None, "`labels` contains negative values"),
-                ("assert_less", int(num_classes), "`labels` out of bound"),
-            ],
+    graph = get_default_graph()
+    return graph._tensor_for(
+        _core.confusion_matrix(
+            graph._core, core_arg(labels), core_arg(predictions), int(num_classes),
+            dtypes.as_dtype(dtype)._core, name or "",
+            None if weights is None else core_arg(weights),
         )
-        predictions = _checked(
-            predictions,
-            [
-                ("assert_non_negative", None, "`predictions` contains negative values"),
-                ("assert_less", int(num_classes), "`predictions` out of bound"),
-            ],
-        )
-        compute = dtypes.float64
-        labels_oh = array_ops.one_hot(labels, int(num_classes), dtype=compute)
-        preds_oh = array_ops.one_hot(predictions, int(num_classes), dtype=compute)
-        if weights is not None:
-            w = math_ops.cast(convert_to_tensor(weights, name="weights"), compute)
-            labels_oh = math_ops.multiply(labels_oh, array_ops.expand_dims(w, -1))
-        counts = math_ops.matmul(labels_oh, preds_oh, transpose_a=True)
-        return math_ops.cast(counts, dtypes.as_dtype(dtype))
+    )  # fmt: skip
 
 
 def mean_iou(
@@ -1201,46 +1028,8 @@ def mean_iou(
         `metrics_collections` or `updates_collections` are not a list or tuple.
       RuntimeError: If eager execution is enabled (TF1's metrics are graph constructs).
     """
-    with variable_scope(name, "mean_iou", (predictions, labels, weights)):
-        predictions = convert_to_tensor(predictions)
-        labels = convert_to_tensor(labels)
-        predictions.shape.assert_is_compatible_with(labels.shape)
-        total_cm = metric_variable(
-            [num_classes, num_classes], dtypes.float64, name="total_confusion_matrix"
-        )
-        predictions = math_ops.cast(predictions, dtypes.int64)
-        labels = math_ops.cast(labels, dtypes.int64)
-        if _rank_may_exceed_one(predictions):
-            predictions = array_ops.reshape(predictions, [-1])
-        if _rank_may_exceed_one(labels):
-            labels = array_ops.reshape(labels, [-1])
-        if weights is not None:
-            weights = convert_to_tensor(weights)
-            if _rank_may_exceed_one(weights):
-                weights = array_ops.reshape(weights, [-1])
-        current_cm = confusion_matrix(
-            labels, predictions, num_classes, weights=weights, dtype=dtypes.float64
-        )
-        update_op = state_ops.assign_add(total_cm, current_cm)
-
-        sum_over_row = math_ops.cast(math_ops.reduce_sum(total_cm, 0), dtypes.float32)
-        sum_over_col = math_ops.cast(math_ops.reduce_sum(total_cm, 1), dtypes.float32)
-        eye = constant(
-            [[1.0 if i == j else 0.0 for j in range(num_classes)] for i in range(num_classes)],
-            dtype=dtypes.float64,
-        )
-        cm_diag = math_ops.cast(
-            math_ops.reduce_sum(math_ops.multiply(total_cm, eye), 1), dtypes.float32
-        )
-        denominator = sum_over_row + sum_over_col - cm_diag
-        num_valid_entries = math_ops.reduce_sum(
-            math_ops.cast(math_ops.not_equal(denominator, 0.0), dtypes.float32)
-        )
-        denominator = math_ops.where(
-            math_ops.greater(denominator, 0.0), denominator, array_ops.ones_like(denominator)
-        )
-        iou = math_ops.div(cm_diag, denominator)
-        mean_iou_v = _div_no_nan(math_ops.reduce_sum(iou, name="mean_iou"), num_valid_entries)
-        _collect(metrics_collections, mean_iou_v)
-        _collect(updates_collections, update_op)
-        return mean_iou_v, update_op
+    return _core_metric(
+        _core.metric_mean_iou, (predictions, labels, weights),
+        [core_arg(labels), core_arg(predictions), int(num_classes)], weights,
+        metrics_collections, updates_collections, name,
+    )  # fmt: skip

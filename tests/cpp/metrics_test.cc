@@ -324,4 +324,60 @@ VF_TEST(auc_and_the_rates_at_each_other) {
                "`sensitivity` must be in the range [0, 1]. Currently, `sensitivity` got 1.5.");
 }
 
+VF_TEST(confusion_matrix_mean_iou_and_mean_per_class_accuracy) {
+  auto g = std::make_shared<Graph>();
+  Output labels = ops::placeholder(*g, DType::kInt64, Shape({-1}), "labels");
+  Output predictions = ops::placeholder(*g, DType::kInt32, Shape({-1}), "predictions");
+  Output weights = ops::placeholder(*g, DType::kFloat32, Shape({-1}), "weights");
+  Output cm = train::confusion_matrix(*g, labels, predictions, 3);
+  Output weighted = train::confusion_matrix(*g, labels, predictions, 3, DType::kFloat64, "w",
+                                            train::Arg(weights));
+  train::Metric iou = train::mean_iou(*g, labels, predictions, 3);
+  train::Metric acc =
+      train::mean_per_class_accuracy(*g, labels, predictions, 3, train::Arg(weights));
+  EXPECT_EQ(cm.dtype(), DType::kInt32);
+  EXPECT_TRUE(cm.shape() == Shape({3, 3}));
+  EXPECT_TRUE(
+      g->find_node("confusion_matrix/assert_non_negative/assert_less_equal/Assert/Assert") !=
+      nullptr);
+  EXPECT_TRUE(g->find_node("confusion_matrix/assert_less_1/Assert/Assert") != nullptr);
+  EXPECT_TRUE(names_in(*g, train::kMetricVariables) ==
+              (std::vector<std::string>{"mean_iou/total_confusion_matrix", "mean_accuracy/total",
+                                        "mean_accuracy/count"}));
+  Session s(g);
+  init_locals(s, *g);
+  auto ids64 = [](std::vector<int64_t> v) {
+    const int64_t n = static_cast<int64_t>(v.size());
+    return Tensor::from_vector<int64_t>(v, {n});
+  };
+  auto ids32 = [](std::vector<int32_t> v) {
+    const int64_t n = static_cast<int64_t>(v.size());
+    return Tensor::from_vector<int32_t>(v, {n});
+  };
+  FeedMap batch = {{labels, ids64({0, 1, 1, 2})},
+                   {predictions, ids32({0, 1, 2, 2})},
+                   {weights, floats({1, 2, 3, 4})}};
+  // Rows are labels, columns predictions.
+  std::vector<double> counts = values_of(s, cm, batch);
+  EXPECT_TRUE(counts == (std::vector<double>{1, 0, 0, 0, 1, 1, 0, 0, 1}));
+  std::vector<double> w = values_of(s, weighted, batch);
+  EXPECT_TRUE(w == (std::vector<double>{1, 0, 0, 0, 2, 3, 0, 0, 4}));
+  // IoU per class: 1/1, 1/2, 1/2; mean 2/3.
+  s.run(batch, {}, {iou.update_op.node});
+  EXPECT_NEAR(scalar_of(s, iou.value), 2.0 / 3, 1e-6);
+  // Weighted accuracy per class: 1/1, 2/5, 4/4 (update_op is per class, as TF1's); value
+  // their mean.
+  std::vector<double> per_class = values_of(s, acc.update_op, batch);
+  EXPECT_NEAR(per_class[0], 1, 1e-6);
+  EXPECT_NEAR(per_class[1], 0.4, 1e-6);
+  EXPECT_NEAR(per_class[2], 1, 1e-6);
+  EXPECT_NEAR(scalar_of(s, acc.value), 2.4 / 3, 1e-6);
+  FeedMap bad = {{labels, ids64({0, 3})}, {predictions, ids32({0, 1})}, {weights, floats({1, 1})}};
+  EXPECT_ERROR(s.run(bad, {cm}), ErrorCode::kInvalidArgument, "`labels` out of bound");
+  FeedMap negative = {
+      {labels, ids64({0, 1})}, {predictions, ids32({-1, 1})}, {weights, floats({1, 1})}};
+  EXPECT_ERROR(s.run(negative, {cm}), ErrorCode::kInvalidArgument,
+               "`predictions` contains negative values");
+}
+
 VF_TEST_MAIN()

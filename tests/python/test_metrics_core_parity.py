@@ -181,3 +181,33 @@ def test_threshold_metrics_build_the_same_nodes():
         _core.metric_specificity_at_sensitivity(c, labels, predictions, 0.4, None, 7, *none)
 
     _assert_same(*_build_twice(python_build, core_build))
+
+
+@pytest.mark.parametrize("weighted", [False, True])
+def test_class_id_metrics_build_the_same_nodes(weighted):
+    def ids():
+        labels = tf.placeholder(tf.int64, [None, 2], name="labels")
+        predictions = tf.placeholder(tf.int32, [None, 2], name="predictions")
+        weights = tf.placeholder(tf.float32, [None, 2], name="weights") if weighted else None
+        return labels, predictions, weights
+
+    def python_build(g):
+        labels, predictions, weights = ids()
+        tf.metrics.mean_iou(labels, predictions, 4, weights)
+        tf.metrics.mean_per_class_accuracy(labels, predictions, 4, weights)
+        tf.confusion_matrix(labels[:, 0], predictions[:, 0], num_classes=4, dtype=tf.float32)
+
+    def core_build(g):
+        labels, predictions, weights = ids()
+        c = g._core
+        w = None if weights is None else _arg(weights)
+        _core.metric_mean_iou(c, _arg(labels), _arg(predictions), 4, w, [], [], "", None)
+        _core.metric_mean_per_class_accuracy(
+            c, _arg(labels), _arg(predictions), 4, w, [], [], "", None
+        )
+        first_labels, first_predictions = labels[:, 0], predictions[:, 0]
+        _core.confusion_matrix(
+            c, _arg(first_labels), _arg(first_predictions), 4, tf.float32._core, "", None
+        )
+
+    _assert_same(*_build_twice(python_build, core_build))

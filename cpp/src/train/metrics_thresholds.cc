@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <array>
 #include <sstream>
+#include <variant>
 
 #include "train/metrics_util.h"
 #include "train/tf_math.h"
@@ -15,28 +16,54 @@ namespace varflow::train {
 
 namespace metrics_util {
 
+namespace {
+
+Output text(Graph& g, const std::string& s) {
+  Tensor t(DType::kString, {});
+  *t.data<std::string>() = s;
+  return ops::constant(g, t, "Const");
+}
+
+// TF1's _binary_assert of `left comparison right` (scope already open): All of the comparison
+// and an Assert of it printing `data` (strings become Consts, in order, in "Assert").
+Node* binary_assert(Output left, Output right, const std::string& comparison,
+                    const std::vector<std::variant<std::string, Output>>& data) {
+  Graph& g = left.graph();
+  Output all = tf::reduce("All", tf::op(comparison, {left, right}), std::nullopt, false);
+  NameScope scope(g, "Assert");
+  std::vector<Output> inputs = {all};
+  for (const auto& item : data)
+    inputs.push_back(std::holds_alternative<Output>(item) ? std::get<Output>(item)
+                                                          : text(g, std::get<std::string>(item)));
+  return ops::add_op(g, "Assert", inputs, {}, "Assert");
+}
+
+}  // namespace
+
 Output checked(Output x, const std::vector<RangeCheck>& checks) {
   Graph& g = x.graph();
   std::vector<Node*> asserts;
   for (const RangeCheck& check : checks) {
+    const std::string x_text = "x (" + x.name() + ") = ";
+    if (!check.bound) {
+      NameScope scope(g, check.name);
+      Output zero = ops::constant(g, Tensor::scalar<double>(0).cast(x.dtype()), "Const");
+      NameScope inner(g, "assert_less_equal");
+      asserts.push_back(binary_assert(
+          zero, x, check.comparison,
+          {check.message + ".  ",
+           std::string("Condition x ") + check.symbol + " did not hold element-wise:", x_text, x}));
+      continue;
+    }
     // The bound: a Python number's Const, cast to x's dtype before the check's scope opens.
-    Tensor number = Tensor::scalar<double>(check.bound).cast(check.bound_dtype);
+    Tensor number = Tensor::scalar<double>(*check.bound).cast(check.bound_dtype);
     Output bound = tf::cast(ops::constant(g, number, "Const"), x.dtype());
     NameScope scope(g, check.name);
-    Output all = tf::reduce("All", tf::op(check.comparison, {x, bound}), std::nullopt, false);
-    NameScope assert_scope(g, "Assert");
-    auto text = [&](const std::string& s) {
-      Tensor t(DType::kString, {});
-      *t.data<std::string>() = s;
-      return ops::constant(g, t, "Const");
-    };
-    Output message = text(check.message);
-    Output condition =
-        text(std::string("Condition x ") + check.symbol + " y did not hold element-wise:");
-    Output x_text = text("x (" + x.name() + ") = ");
-    Output y_text = text("y (" + bound.name() + ") = ");
-    asserts.push_back(ops::add_op(g, "Assert", {all, message, condition, x_text, x, y_text, bound},
-                                  {}, "Assert"));
+    asserts.push_back(binary_assert(
+        x, bound, check.comparison,
+        {check.message,
+         std::string("Condition x ") + check.symbol + " y did not hold element-wise:", x_text, x,
+         "y (" + bound.name() + ") = ", bound}));
   }
   ControlDependencies deps(g, asserts);
   return tf::op("Identity", {x});

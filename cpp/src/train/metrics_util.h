@@ -36,14 +36,16 @@ Squeezed squeeze_inputs(Graph& graph, const Arg& predictions, const std::optiona
 Output broadcast_weights(Output weights, Output values);
 // x / y, 0 where y is 0; the last Select named `name`.
 Output div_no_nan(Output x, Output y, const std::string& name = "");
-// One of TF1's check_ops range assertions on a tensor x: `name` ("assert_less_equal") opens
-// its scope, `comparison` the op ("LessEqual") of x against the bound (a Python number's
-// Const of bound_dtype, cast to x's dtype), `symbol` ("<=") its message.
+// One of TF1's check_ops range assertions on a tensor x: `name` ("assert_less") opens its
+// scope, `comparison` the op ("Less") of x against the bound (a Python number's Const of
+// bound_dtype, cast to x's dtype), `symbol` ("<") its message. Without a bound it is
+// assert_non_negative: `0 <= x` (comparison "LessEqual", symbol ">= 0") in an
+// "assert_less_equal" scope inside `name`, its message prefixed "<message>.  ".
 struct RangeCheck {
   const char* name;
   const char* comparison;
   const char* symbol;
-  double bound;
+  std::optional<double> bound;
   DType bound_dtype;
   std::string message;
 };

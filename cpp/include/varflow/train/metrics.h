@@ -190,4 +190,31 @@ Metric specificity_at_sensitivity(Graph& graph, const Arg& labels, const Arg& pr
                                   const std::optional<Arg>& weights = std::nullopt,
                                   int64_t num_thresholds = 200, const MetricOptions& options = {});
 
+// --- over class ids (metrics_classes.cc) -----------------------------------------------------
+// Class ids are cast to int64 and checked at run time to lie in [0, num_classes) (Asserts
+// assert_non_negative "`labels` contains negative values" and assert_less "`labels` out of
+// bound", the same for `predictions`), as TF1's confusion_matrix does.
+
+// tf.confusion_matrix with num_classes given: rows the labels, columns the predictions,
+// weighted by `weights` (of the predictions' shape), cast to `dtype`, in the scope `name`
+// (default "confusion_matrix"). Labels and predictions are squeezed by
+// remove_squeezable_dimensions.
+Output confusion_matrix(Graph& graph, const Arg& labels, const Arg& predictions,
+                        int64_t num_classes, DType dtype = DType::kInt32,
+                        const std::string& name = "",
+                        const std::optional<Arg>& weights = std::nullopt);
+// tf.metrics.mean_iou: the mean over classes that occur of tp / (tp + fp + fn), from a
+// float64 variable "total_confusion_matrix" of [num_classes, num_classes]; inputs of rank > 1
+// are flattened. update_op is the AssignAdd of the batch's confusion matrix. Scope "mean_iou".
+Metric mean_iou(Graph& graph, const Arg& labels, const Arg& predictions, int64_t num_classes,
+                const std::optional<Arg>& weights = std::nullopt,
+                const MetricOptions& options = {});
+// tf.metrics.mean_per_class_accuracy: the mean over classes of correct / seen (0 for a class
+// never seen), from float32 variables "total" and "count" of [num_classes]. Scope
+// "mean_accuracy".
+Metric mean_per_class_accuracy(Graph& graph, const Arg& labels, const Arg& predictions,
+                               int64_t num_classes,
+                               const std::optional<Arg>& weights = std::nullopt,
+                               const MetricOptions& options = {});
+
 }  // namespace varflow::train
