@@ -38,6 +38,15 @@ train::Outcome parse_outcome(const std::string& name) {
   throw py::value_error("unknown outcome " + name);
 }
 
+using SparseParts = std::function<std::array<Output, 3>()>;
+
+train::TopKLabels top_k_labels(const std::optional<Arg>& dense,
+                               const std::optional<SparseParts>& sparse) {
+  if (sparse) return train::TopKLabels(*sparse);
+  if (!dense) throw py::value_error("top-k labels: give dense or sparse labels");
+  return train::TopKLabels(*dense);
+}
+
 using Unary = Metric (*)(Graph&, const Arg&, const Weights&, const MetricOptions&);
 using Binary = Metric (*)(Graph&, const Arg&, const Arg&, const Weights&, const MetricOptions&);
 
@@ -218,6 +227,51 @@ void bind_metrics(py::module_& m) {
   }
   m.def("remove_squeezable_dimensions", &train::remove_squeezable_dimensions, py::arg("graph"),
         py::arg("labels"), py::arg("predictions"), py::arg("expected_rank_diff"), py::arg("name"));
+  // --- top k ---------------------------------------------------------------------------------
+  for (bool precision : {true, false}) {
+    m.def(
+        precision ? "metric_precision_at_top_k" : "metric_recall_at_top_k",
+        [precision](Graph& g, const std::optional<Arg>& labels,
+                    const std::optional<SparseParts>& sparse_labels, const Arg& predictions_idx,
+                    std::optional<int64_t> k, std::optional<int64_t> class_id,
+                    const Weights& weights, std::vector<std::string> mc,
+                    std::vector<std::string> uc, std::string scope) {
+          auto fn = precision ? &train::precision_at_top_k : &train::recall_at_top_k;
+          return pair_of(fn(g, top_k_labels(labels, sparse_labels), predictions_idx, k, class_id,
+                            weights,
+                            metric_options(std::move(mc), std::move(uc), std::move(scope), {})));
+        },
+        py::arg("graph"), py::arg("labels"), py::arg("sparse_labels"), py::arg("predictions_idx"),
+        py::arg("k"), py::arg("class_id"), py::arg("weights"), py::arg("metrics_collections"),
+        py::arg("updates_collections"), py::arg("name"));
+    m.def(
+        precision ? "metric_precision_at_k" : "metric_recall_at_k",
+        [precision](Graph& g, const std::optional<Arg>& labels,
+                    const std::optional<SparseParts>& sparse_labels, const Arg& predictions,
+                    int64_t k, std::optional<int64_t> class_id, const Weights& weights,
+                    std::vector<std::string> mc, std::vector<std::string> uc, std::string scope) {
+          auto fn = precision ? &train::precision_at_k : &train::recall_at_k;
+          return pair_of(fn(g, top_k_labels(labels, sparse_labels), predictions, k, class_id,
+                            weights,
+                            metric_options(std::move(mc), std::move(uc), std::move(scope), {})));
+        },
+        py::arg("graph"), py::arg("labels"), py::arg("sparse_labels"), py::arg("predictions"),
+        py::arg("k"), py::arg("class_id"), py::arg("weights"), py::arg("metrics_collections"),
+        py::arg("updates_collections"), py::arg("name"));
+  }
+  m.def(
+      "metric_average_precision_at_k",
+      [](Graph& g, const std::optional<Arg>& labels,
+         const std::optional<SparseParts>& sparse_labels, const Arg& predictions, int64_t k,
+         const Weights& weights, std::vector<std::string> mc, std::vector<std::string> uc,
+         std::string scope) {
+        return pair_of(train::average_precision_at_k(
+            g, top_k_labels(labels, sparse_labels), predictions, k, weights,
+            metric_options(std::move(mc), std::move(uc), std::move(scope), {})));
+      },
+      py::arg("graph"), py::arg("labels"), py::arg("sparse_labels"), py::arg("predictions"),
+      py::arg("k"), py::arg("weights"), py::arg("metrics_collections"),
+      py::arg("updates_collections"), py::arg("name"));
 }
 
 }  // namespace varflow::bindings

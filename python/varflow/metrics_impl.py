@@ -12,6 +12,9 @@ TF1's run-time range checks are Assert ops here too: predictions in [0, 1] for `
 with ``shape=None``) are squeezed or expanded at run time with ``tf.cond``, as TF1 does. The
 top-k family (``precision_at_k``, ``recall_at_k``, ``average_precision_at_k``, ...) is in
 ``varflow.metrics_topk``.
+
+The graphs are built in C++ (``varflow/train/metrics.h``, which a C++ host calls directly);
+this module gives them TF1's Python signatures and opens TF1's ``tf.variable_scope`` for them.
 """
 
 from __future__ import annotations
@@ -126,10 +129,10 @@ def _scope_opener(values):
     return core_callback(open_scope)
 
 
-def _core_metric(core_fn, scope_values, args, weights, metrics_collections,
-                 updates_collections, name, *options):  # fmt: skip
-    """Builds a metric with the C++ function `core_fn` and returns its (value, update_op):
-    `core_fn(graph, *args, weights, *options, collections..., name, scope opener)`."""
+def _call_core_metric(core_fn, args, weights, options, metrics_collections, updates_collections,
+                     name, *scope):  # fmt: skip
+    """Calls the C++ metric `core_fn(graph, *args, weights, *options, metrics keys, updates
+    keys, name, *scope)` and returns its (value, update_op) as tensors."""
     graph = get_default_graph()
     value, update_op = core_fn(
         graph._core,
@@ -139,9 +142,18 @@ def _core_metric(core_fn, scope_values, args, weights, metrics_collections,
         _collection_keys(metrics_collections),
         _collection_keys(updates_collections),
         name or "",
-        _scope_opener(scope_values),
+        *scope,
     )
     return graph._tensor_for(value), graph._tensor_for(update_op)
+
+
+def _core_metric(core_fn, scope_values, args, weights, metrics_collections,
+                 updates_collections, name, *options):  # fmt: skip
+    """`_call_core_metric` of a metric that opens its variable scope like TF1's."""
+    return _call_core_metric(
+        core_fn, args, weights, options, metrics_collections, updates_collections, name,
+        _scope_opener(scope_values),
+    )  # fmt: skip
 
 
 def _labelled(core_fn, labels, predictions, weights, metrics_collections, updates_collections,

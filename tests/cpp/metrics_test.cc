@@ -5,6 +5,7 @@
 #include "varflow/train/metrics.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <string>
 #include <utility>
@@ -378,6 +379,58 @@ VF_TEST(confusion_matrix_mean_iou_and_mean_per_class_accuracy) {
       {labels, ids64({0, 1})}, {predictions, ids32({-1, 1})}, {weights, floats({1, 1})}};
   EXPECT_ERROR(s.run(negative, {cm}), ErrorCode::kInvalidArgument,
                "`predictions` contains negative values");
+}
+
+VF_TEST(precision_recall_and_average_precision_at_k) {
+  auto g = std::make_shared<Graph>();
+  Output labels = ops::placeholder(*g, DType::kInt64, Shape({-1, 2}), "labels");
+  Output scores = ops::placeholder(*g, DType::kFloat32, Shape({-1, 4}), "scores");
+  Output weights = ops::placeholder(*g, DType::kFloat32, Shape({-1, 1}), "weights");
+  train::Metric p = train::precision_at_k(*g, labels, scores, 2);
+  train::Metric r = train::recall_at_k(*g, labels, scores, 2);
+  train::Metric p1 = train::precision_at_k(*g, labels, scores, 2, 1);
+  train::Metric ap = train::average_precision_at_k(*g, labels, scores, 2);
+  // Sparse labels: row 0 holds {1, 3}, row 1 only {2}.
+  train::TopKLabels sparse([&] {
+    return std::array<Output, 3>{
+        ops::constant(*g, Tensor::from_vector<int64_t>({0, 0, 0, 1, 1, 0}, {3, 2}), "Const"),
+        ops::constant(*g, Tensor::from_vector<int64_t>({1, 3, 2}, {3}), "Const"),
+        ops::constant(*g, Tensor::from_vector<int64_t>({2, 2}, {2}), "Const")};
+  });
+  train::Metric sparse_r = train::recall_at_k(*g, sparse, scores, 2);
+  train::Metric sparse_ap = train::average_precision_at_k(*g, sparse, scores, 2);
+  train::Metric weighted = train::precision_at_k(*g, labels, scores, 2, std::nullopt, weights);
+  const std::vector<std::string> vars = names_in(*g, train::kMetricVariables);
+  EXPECT_EQ(vars[0], std::string("precision_at_2/true_positive_at_2"));
+  EXPECT_EQ(vars[1], std::string("precision_at_2/false_positive_at_2"));
+  EXPECT_EQ(vars[3], std::string("recall_at_2/false_negative_at_2"));
+  EXPECT_EQ(vars[4], std::string("precision_at_2_class1/true_positive_at_2_class1"));
+  // "max" is taken (case-blind) by the Max of the labels, in TF1 too.
+  EXPECT_EQ(vars[6], std::string("average_precision_at_2/max_1"));
+  EXPECT_EQ(vars[7], std::string("average_precision_at_2/total"));
+  EXPECT_EQ(p.value.name(), std::string("precision_at_2:0"));
+  Session s(g);
+  init_locals(s, *g);
+  // Top 2 of row 0: ids 1, 2 (labels 1, 3); of row 1: ids 0, 3 (labels 2, 2).
+  Tensor x = Tensor::from_vector<float>({0.1f, 0.9f, 0.3f, 0.2f, 0.8f, 0.1f, 0.3f, 0.5f}, {2, 4});
+  Tensor l = Tensor::from_vector<int64_t>({1, 3, 2, 2}, {2, 2});
+  FeedMap batch = {{labels, l}, {scores, x}};
+  EXPECT_NEAR(scalar_of(s, p.update_op, batch), 1.0 / 4, 1e-12);  // tp 1, fp 1 + 2
+  EXPECT_NEAR(scalar_of(s, r.update_op, batch), 1.0 / 3, 1e-12);  // distinct labels 1, 3 | 2
+  EXPECT_NEAR(scalar_of(s, p1.update_op, batch), 1.0, 1e-12);     // class 1: predicted once, right
+  // Row 0: precision 1 at rank 1 over min(2 labels, k) = 1/2; row 1: 0.
+  EXPECT_NEAR(scalar_of(s, ap.update_op, batch), 0.25, 1e-12);
+  EXPECT_NEAR(scalar_of(s, sparse_r.update_op, {{scores, x}}), 1.0 / 3, 1e-12);
+  EXPECT_NEAR(scalar_of(s, sparse_ap.update_op, {{scores, x}}), 0.25, 1e-12);
+  EXPECT_NEAR(scalar_of(s, p.update_op, batch), 2.0 / 8, 1e-12);  // the same batch again
+  FeedMap with_weights = {{labels, l}, {scores, x}, {weights, column({3, 1})}};
+  EXPECT_ERROR(s.run(with_weights, {weighted.update_op}), ErrorCode::kInvalidArgument,
+               "weights can not be broadcast to values.");
+  EXPECT_ERROR(train::average_precision_at_k(*g, labels, scores, 0), ErrorCode::kValue,
+               "Invalid k=0. `k` should be >= 1.");
+  Output cube = ops::placeholder(*g, DType::kInt64, Shape({-1, 2, 2, 2}));
+  EXPECT_ERROR(train::precision_at_k(*g, cube, scores, 2), ErrorCode::kValue,
+               "Unexpected labels shape (?, 2, 2, 2) for predictions shape (?, 2)");
 }
 
 VF_TEST_MAIN()

@@ -211,3 +211,40 @@ def test_class_id_metrics_build_the_same_nodes(weighted):
         )
 
     _assert_same(*_build_twice(python_build, core_build))
+
+
+@pytest.mark.parametrize("sparse", [False, True])
+def test_top_k_metrics_build_the_same_nodes(sparse):
+    def inputs():
+        if sparse:
+            labels = tf.SparseTensor([[0, 0], [0, 1], [1, 0]], [1, 3, 2], [2, 2])
+        else:
+            labels = tf.placeholder(tf.int64, [None, 2], name="labels")
+        scores = tf.placeholder(tf.float32, [None, 4], name="scores")
+        weights = tf.placeholder(tf.float32, [None, 1], name="weights")
+        return labels, scores, weights
+
+    def python_build(g):
+        labels, scores, weights = inputs()
+        tf.metrics.precision_at_k(labels, scores, 2, class_id=1, weights=weights)
+        tf.metrics.recall_at_top_k(labels, tf.nn.top_k(scores, 2)[1], k=2)
+        tf.metrics.average_precision_at_k(labels, scores, 2, weights, name="ap")
+
+    def core_build(g):
+        labels, scores, weights = inputs()
+        c = g._core
+        if sparse:
+            dense = None
+
+            def parts():
+                return (labels.indices._output, labels.values._output, labels.dense_shape._output)
+        else:
+            dense, parts = _arg(labels), None
+        s, w = _arg(scores), _arg(weights)
+        _core.metric_precision_at_k(c, dense, parts, s, 2, 1, w, [], [], "")
+        _core.metric_recall_at_top_k(
+            c, dense, parts, _arg(tf.nn.top_k(scores, 2)[1]), 2, None, None, [], [], ""
+        )
+        _core.metric_average_precision_at_k(c, dense, parts, s, 2, w, [], [], "ap")
+
+    _assert_same(*_build_twice(python_build, core_build))

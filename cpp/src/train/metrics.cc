@@ -31,6 +31,30 @@ Output squeeze_last(Output t) {
   return tf::op("Squeeze", {t}, "", {{"squeeze_dims", std::vector<int64_t>{-1}}});
 }
 
+Output expand_dims(Output t, int32_t axis) {
+  Output a = ops::scalar<int32_t>(t.graph(), axis, "Const");
+  return tf::op("ExpandDims", {t, a});
+}
+
+Output strided_slice_1d(Output x, int64_t begin, int64_t end, int64_t begin_mask, int64_t end_mask,
+                        int64_t shrink_axis_mask) {
+  Graph& g = x.graph();
+  NameScope scope(g, "strided_slice");
+  auto stack = [&](int64_t v, const char* name) {
+    return ops::constant(g, Tensor::from_vector<int32_t>({static_cast<int32_t>(v)}, {1}), name);
+  };
+  Output b = stack(begin, "stack");
+  Output e = stack(end, "stack_1");
+  Output s = stack(1, "stack_2");
+  return ops::op(g, "StridedSlice", {x, b, e, s},
+                 {{"begin_mask", begin_mask},
+                  {"end_mask", end_mask},
+                  {"ellipsis_mask", int64_t{0}},
+                  {"new_axis_mask", int64_t{0}},
+                  {"shrink_axis_mask", shrink_axis_mask}},
+                 scope.scope());
+}
+
 namespace {
 
 bool last_dim_may_be_one(const Shape& s) {
@@ -55,11 +79,6 @@ Output equal_int(Output t, int64_t value, bool number_first) {
   return number_first ? tf::op("Equal", {c, t}) : tf::op("Equal", {t, c});
 }
 
-Output expand_last(Output t) {
-  Output axis = ops::scalar<int32_t>(t.graph(), -1, "Const");
-  return tf::op("ExpandDims", {t, axis});
-}
-
 // The weights fitted to the predictions' rank at run time (a rank is unknown).
 Output fit_weights_at_run_time(Output w, Output predictions) {
   Output weights_rank = tf::op("Rank", {w});
@@ -71,7 +90,7 @@ Output fit_weights_at_run_time(Output w, Output predictions) {
   };
   auto maybe_expand_w = [w, rank_diff] {
     return ops::cond(
-        equal_int(rank_diff, -1, false), [w] { return std::vector<Output>{expand_last(w)}; },
+        equal_int(rank_diff, -1, false), [w] { return std::vector<Output>{expand_dims(w, -1)}; },
         [w] { return std::vector<Output>{identity(w)}; });
   };
   return ops::cond(
@@ -109,7 +128,7 @@ Squeezed squeeze_inputs(Graph& g, const Arg& predictions_arg, const std::optiona
     if (ws.rank() - ps.rank() == 1)
       out.weights = squeeze_last(weights);
     else if (ps.rank() - ws.rank() == 1)
-      out.weights = expand_last(weights);
+      out.weights = expand_dims(weights, -1);
     return out;
   }
   out.weights = fit_weights_at_run_time(weights, out.predictions);

@@ -82,21 +82,8 @@ constexpr double kAucEpsilon = 1e-7;
 
 // x[begin:end] of a vector (Python slicing): nullopt leaves that end open.
 Output slice(Output x, std::optional<int64_t> begin, std::optional<int64_t> end) {
-  Graph& g = x.graph();
-  NameScope scope(g, "strided_slice");
-  auto stack = [&](int64_t v, const char* name) {
-    return ops::constant(g, Tensor::from_vector<int32_t>({static_cast<int32_t>(v)}, {1}), name);
-  };
-  Output b = stack(begin.value_or(0), "stack");
-  Output e = stack(end.value_or(0), "stack_1");
-  Output s = stack(1, "stack_2");
-  return ops::op(g, "StridedSlice", {x, b, e, s},
-                 {{"begin_mask", int64_t{begin ? 0 : 1}},
-                  {"end_mask", int64_t{end ? 0 : 1}},
-                  {"ellipsis_mask", int64_t{0}},
-                  {"new_axis_mask", int64_t{0}},
-                  {"shrink_axis_mask", int64_t{0}}},
-                 scope.scope());
+  return metrics_util::strided_slice_1d(x, begin.value_or(0), end.value_or(0), begin ? 0 : 1,
+                                        end ? 0 : 1, 0);
 }
 
 Output reshape(Output x, std::vector<int32_t> shape) {

@@ -17,6 +17,7 @@
 // Building is not thread-safe: one thread builds a graph at a time.
 #pragma once
 
+#include <array>
 #include <functional>
 #include <optional>
 #include <string>
@@ -55,7 +56,8 @@ struct MetricOptions {
 };
 
 // A zero-initialised (tf.zeros "zeros"), non-trainable variable `name` of `shape` in
-// LOCAL_VARIABLES and METRIC_VARIABLES: TF1's metric_variable.
+// LOCAL_VARIABLES and METRIC_VARIABLES: TF1's metric_variable. A name ending in "/" is taken
+// verbatim (the top-k metrics name theirs after their scope). kValue for a negative dimension.
 Variable metric_variable(Graph& graph, const Dims& shape, DType dtype, const std::string& name,
                          bool validate_shape = true);
 
@@ -216,5 +218,61 @@ Metric mean_per_class_accuracy(Graph& graph, const Arg& labels, const Arg& predi
                                int64_t num_classes,
                                const std::optional<Arg>& weights = std::nullopt,
                                const MetricOptions& options = {});
+
+// --- top k (metrics_topk.cc) -------------------------------------------------------------------
+// TF1 counts per row the sizes of set operations (tf.sets) between the top-k class ids and the
+// row's labels: true positives are the ids in both, false positives the predicted ids not
+// among the labels, false negatives the labels not predicted; repeated ids count once. Here
+// the same counts come from dense comparisons (each row's labels a padded id matrix with a
+// validity mask). The running sums are float64 variables named after their scopes
+// ("precision_at_5/true_positive_at_5", "average_precision_at_5/total", ...). Unlike the other
+// metrics these open a name scope (TF1's), not a variable scope: MetricOptions::open_scope is
+// not used. Weights of another rank than the counts are checked at run time
+// (assert_broadcastable, "weights can not be broadcast to values.").
+
+// The labels of a top-k metric: a dense id tensor ([D1, ... DN, num_labels] or [D1, ... DN]),
+// or a SparseTensor's (indices, values, dense_shape), built where TF1 converts it.
+struct TopKLabels {
+  TopKLabels(const Arg& ids) : dense(ids) {}   // NOLINT: a dense tensor converts implicitly
+  TopKLabels(Output ids) : dense(Arg(ids)) {}  // NOLINT
+  explicit TopKLabels(std::function<std::array<Output, 3>()> sparse_parts)
+      : sparse(std::move(sparse_parts)) {}
+  std::optional<Arg> dense;
+  std::function<std::array<Output, 3>()> sparse;
+};
+
+// tf.metrics.precision_at_top_k: tp / (tp + fp) of the predicted ids (the last dimension of
+// predictions_idx) against the labels; with class_id only that class counts. Scope
+// "precision_at_<k>[_class<id>]" ("precision_at_k" without k). kValue "Unexpected labels shape
+// ..." for labels whose rank is neither the predictions' nor one less.
+Metric precision_at_top_k(Graph& graph, const TopKLabels& labels, const Arg& predictions_idx,
+                          std::optional<int64_t> k = std::nullopt,
+                          std::optional<int64_t> class_id = std::nullopt,
+                          const std::optional<Arg>& weights = std::nullopt,
+                          const MetricOptions& options = {});
+// tf.metrics.recall_at_top_k: tp / (tp + fn), scope "recall_at_<k>[_class<id>]".
+Metric recall_at_top_k(Graph& graph, const TopKLabels& labels, const Arg& predictions_idx,
+                       std::optional<int64_t> k = std::nullopt,
+                       std::optional<int64_t> class_id = std::nullopt,
+                       const std::optional<Arg>& weights = std::nullopt,
+                       const MetricOptions& options = {});
+// tf.metrics.precision_at_k: precision_at_top_k of the top-k ids of `predictions` (TopKV2).
+Metric precision_at_k(Graph& graph, const TopKLabels& labels, const Arg& predictions, int64_t k,
+                      std::optional<int64_t> class_id = std::nullopt,
+                      const std::optional<Arg>& weights = std::nullopt,
+                      const MetricOptions& options = {});
+// tf.metrics.recall_at_k: recall_at_top_k of the top-k ids of `predictions`.
+Metric recall_at_k(Graph& graph, const TopKLabels& labels, const Arg& predictions, int64_t k,
+                   std::optional<int64_t> class_id = std::nullopt,
+                   const std::optional<Arg>& weights = std::nullopt,
+                   const MetricOptions& options = {});
+// tf.metrics.average_precision_at_k: the mean over rows of each row's average precision of
+// its top-k predictions (label ids >= the number of classes become -1 first; a row without
+// labels gives NaN, as in TF1); variables "average_precision_at_<k>/max_1" (TF1's name: the
+// labels' Max op took "max", case-blind) and ".../total".
+// kValue "Invalid k=<k>. `k` should be >= 1." for k < 1.
+Metric average_precision_at_k(Graph& graph, const TopKLabels& labels, const Arg& predictions,
+                              int64_t k, const std::optional<Arg>& weights = std::nullopt,
+                              const MetricOptions& options = {});
 
 }  // namespace varflow::train
