@@ -24,6 +24,7 @@ void bind_collective(py::module_& m);      // collective_bindings.cc
 void bind_graph_def(py::module_& m);       // graph_def_bindings.cc
 void bind_layers(py::module_& m);          // layer_bindings.cc
 void bind_rnn_cells(py::module_& m);       // rnn_bindings.cc
+void bind_metrics(py::module_& m);         // metrics_bindings.cc
 }  // namespace varflow::bindings
 
 namespace {
@@ -166,4 +167,5 @@ PYBIND11_MODULE(_core, m) {
   bindings::bind_graph_def(m);
   bindings::bind_layers(m);
   bindings::bind_rnn_cells(m);
+  bindings::bind_metrics(m);
 }

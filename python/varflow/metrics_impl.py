@@ -12,20 +12,21 @@ TF1's run-time range checks are Assert ops here too: predictions in [0, 1] for `
 with ``shape=None``) are squeezed or expanded at run time with ``tf.cond``, as TF1 does. The
 top-k family (``precision_at_k``, ``recall_at_k``, ``average_precision_at_k``, ...) is in
 ``varflow.metrics_topk``.
+
+The graphs are built in C++ (``varflow/train/metrics.h``, which a C++ host calls directly);
+this module gives them TF1's Python signatures and opens TF1's ``tf.variable_scope`` for them.
 """
 
 from __future__ import annotations
 
 import functools
 
-from varflow import array_ops, dtypes, math_ops, state_ops
+from varflow import _core, dtypes
+from varflow.clip_ops import core_arg
 from varflow.graph import (
-    GraphKeys,
     add_to_collections,
-    constant,
-    control_dependencies,
-    convert_to_tensor,
-    name_scope,
+    core_callback,
+    get_default_graph,
 )
 from varflow.tf_logging import warning
 from varflow.variable_scope import variable_scope
@@ -71,33 +72,15 @@ def metric_variable(shape, dtype, validate_shape=True, name=None) -> Variable:
     Returns:
       A `Variable`.
     """
-    return Variable(
-        lambda: array_ops.zeros(shape, dtype),
-        trainable=False,
-        collections=[GraphKeys.LOCAL_VARIABLES, GraphKeys.METRIC_VARIABLES],
-        validate_shape=validate_shape,
-        name=name,
+    graph = get_default_graph()
+    node = _core.metric_variable(
+        graph._core,
+        [int(d) for d in shape],
+        dtypes.as_dtype(dtype)._core,
+        name or "Variable",
+        bool(validate_shape),
     )
-
-
-def _last_dim_may_be_one(t) -> bool:
-    if t.shape.ndims is None:
-        return True
-    dims = t.shape.as_list()
-    if not dims:
-        return False
-    return dims[-1] is None or dims[-1] == 1
-
-
-def _rank_may_exceed_one(t) -> bool:
-    return t.shape.ndims is None or t.shape.ndims > 1
-
-
-def _maybe_squeeze(t, squeeze):
-    """``t`` without its last dimension when the boolean scalar `squeeze` holds (run time)."""
-    from varflow.control_flow_ops import cond
-
-    return cond(squeeze, lambda: array_ops.squeeze(t, [-1]), lambda: array_ops.identity(t))
+    return graph._variable_for(node)
 
 
 def remove_squeezable_dimensions(labels, predictions, expected_rank_diff=0, name=None):
@@ -116,97 +99,70 @@ def remove_squeezable_dimensions(labels, predictions, expected_rank_diff=0, name
     Returns:
       Tuple of `labels` and `predictions`, possibly with last dim squeezed.
     """
-    with name_scope(name, "remove_squeezable_dimensions", [labels, predictions]):
-        predictions = convert_to_tensor(predictions)
-        labels = convert_to_tensor(labels)
-        predictions_rank = predictions.shape.ndims
-        labels_rank = labels.shape.ndims
-        if predictions_rank is not None and labels_rank is not None:
-            rank_diff = predictions_rank - labels_rank
-            if rank_diff == expected_rank_diff + 1 and _last_dim_may_be_one(predictions):
-                predictions = array_ops.squeeze(predictions, [-1])
-            elif rank_diff == expected_rank_diff - 1 and _last_dim_may_be_one(labels):
-                labels = array_ops.squeeze(labels, [-1])
-            return labels, predictions
-        rank_diff = array_ops.rank(predictions) - array_ops.rank(labels)
-        if _last_dim_may_be_one(predictions):
-            predictions = _maybe_squeeze(
-                predictions, math_ops.equal(expected_rank_diff + 1, rank_diff)
-            )
-        if _last_dim_may_be_one(labels):
-            labels = _maybe_squeeze(labels, math_ops.equal(expected_rank_diff - 1, rank_diff))
-        return labels, predictions
-
-
-def _remove_squeezable_dimensions(predictions, labels, weights, metric):
-    """TF1's rule: squeeze a trailing size-1 dimension off predictions or labels when their
-    ranks differ by one, and fit the weights' rank to the predictions' the same way (at run
-    time with `tf.cond` where a rank is unknown at graph-build time)."""
-    from varflow.control_flow_ops import cond
-
-    predictions = convert_to_tensor(predictions)
-    if labels is not None:
-        labels, predictions = remove_squeezable_dimensions(labels, predictions)
-        predictions.shape.assert_is_compatible_with(labels.shape)
-    if weights is None:
-        return predictions, labels, None
-    weights = convert_to_tensor(weights)
-    weights_rank = weights.shape.ndims
-    if weights_rank == 0:
-        return predictions, labels, weights
-    predictions_rank = predictions.shape.ndims
-    if predictions_rank is not None and weights_rank is not None:
-        if weights_rank - predictions_rank == 1:
-            weights = array_ops.squeeze(weights, [-1])
-        elif predictions_rank - weights_rank == 1:
-            weights = array_ops.expand_dims(weights, -1)
-        return predictions, labels, weights
-    weights_rank_t = array_ops.rank(weights)
-    rank_diff = weights_rank_t - array_ops.rank(predictions)
-    w = weights
-
-    def maybe_expand():
-        return cond(
-            math_ops.equal(rank_diff, -1),
-            lambda: array_ops.expand_dims(w, -1),
-            lambda: array_ops.identity(w),
-        )
-
-    def maybe_squeeze():
-        if weights_rank is not None and not _last_dim_may_be_one(w):
-            return array_ops.identity(w)
-        return array_ops.squeeze(w, [-1])
-
-    weights = cond(
-        math_ops.equal(weights_rank_t, 0),
-        lambda: array_ops.identity(w),
-        lambda: cond(math_ops.equal(rank_diff, 1), maybe_squeeze, maybe_expand),
+    graph = get_default_graph()
+    labels, predictions = _core.remove_squeezable_dimensions(
+        graph._core, core_arg(labels), core_arg(predictions), int(expected_rank_diff), name or ""
     )
-    return predictions, labels, weights
-
-
-def _broadcast_weights(weights, values):
-    """``weights`` broadcast to the shape of ``values`` (unchanged when already equal)."""
-    if (
-        weights.shape.is_fully_defined()
-        and values.shape.is_fully_defined()
-        and weights.shape.as_list() == values.shape.as_list()
-    ):
-        return weights
-    return math_ops.multiply(weights, array_ops.ones_like(values))
-
-
-def _div_no_nan(x, y, name=None):
-    """x / y, and 0 where y is 0 (TF1's div_no_nan)."""
-    y_is_zero = math_ops.equal(y, array_ops.zeros_like(y))
-    safe_y = math_ops.where(y_is_zero, array_ops.ones_like(y), y)
-    quotient = math_ops.div(x, safe_y)
-    return math_ops.where(y_is_zero, array_ops.zeros_like(quotient), quotient, name=name)
+    return graph._tensor_for(labels), graph._tensor_for(predictions)
 
 
 def _collect(collections, tensor) -> None:
     if collections:
         add_to_collections(collections, tensor)
+
+
+def _collection_keys(collections) -> list:
+    """A collections argument as the list of keys C++ adds to (a string is one key)."""
+    if not collections:
+        return []
+    return [collections] if isinstance(collections, str) else list(collections)
+
+
+def _scope_opener(values):
+    """The C++ metrics' MetricScopeFn: enters (and leaves) `tf.variable_scope(name,
+    default_name, values)`, as TF1 opens it, and returns the name scope it opened."""
+
+    def open_scope(name, default_name):
+        with variable_scope(name or None, default_name, values):
+            return get_default_graph()._core.name_scope
+
+    return core_callback(open_scope)
+
+
+def _call_core_metric(core_fn, args, weights, options, metrics_collections, updates_collections,
+                     name, *scope):  # fmt: skip
+    """Calls the C++ metric `core_fn(graph, *args, weights, *options, metrics keys, updates
+    keys, name, *scope)` and returns its (value, update_op) as tensors."""
+    graph = get_default_graph()
+    value, update_op = core_fn(
+        graph._core,
+        *args,
+        None if weights is None else core_arg(weights),
+        *options,
+        _collection_keys(metrics_collections),
+        _collection_keys(updates_collections),
+        name or "",
+        *scope,
+    )
+    return graph._tensor_for(value), graph._tensor_for(update_op)
+
+
+def _core_metric(core_fn, scope_values, args, weights, metrics_collections,
+                 updates_collections, name, *options):  # fmt: skip
+    """`_call_core_metric` of a metric that opens its variable scope like TF1's."""
+    return _call_core_metric(
+        core_fn, args, weights, options, metrics_collections, updates_collections, name,
+        _scope_opener(scope_values),
+    )  # fmt: skip
+
+
+def _labelled(core_fn, labels, predictions, weights, metrics_collections, updates_collections,
+              name):  # fmt: skip
+    """`_core_metric` of a C++ metric of (labels, predictions)."""
+    return _core_metric(
+        core_fn, (predictions, labels, weights), [core_arg(labels), core_arg(predictions)],
+        weights, metrics_collections, updates_collections, name,
+    )  # fmt: skip
 
 
 def mean(values, weights=None, metrics_collections=None, updates_collections=None, name=None):
@@ -243,32 +199,10 @@ def mean(values, weights=None, metrics_collections=None, updates_collections=Non
         either `metrics_collections` or `updates_collections` are not a list or tuple.
       RuntimeError: If eager execution is enabled.
     """
-    with variable_scope(name, "mean", (values, weights)):
-        values = math_ops.cast(convert_to_tensor(values), dtypes.float32)
-        total = metric_variable([], dtypes.float32, name="total")
-        count = metric_variable([], dtypes.float32, name="count")
-        if weights is None:
-            num_values = math_ops.cast(array_ops.size(values), dtypes.float32)
-        else:
-            values, _, weights = _remove_squeezable_dimensions(values, None, weights, "mean")
-            weights = _broadcast_weights(math_ops.cast(weights, dtypes.float32), values)
-            values = math_ops.multiply(values, weights)
-            num_values = math_ops.reduce_sum(weights)
-        update_total_op = state_ops.assign_add(total, math_ops.reduce_sum(values))
-        after = values
-        if values.op.type in ("Placeholder", "PlaceholderWithDefault"):
-            # varflow's executor runs a fed placeholder named as a control input (and asks for
-            # its feed) where TF1 counts the feed; a data edge to it is fed correctly.
-            after = array_ops.identity(values)
-        with control_dependencies([after]):
-            update_count_op = state_ops.assign_add(count, num_values)
-        mean_t = _div_no_nan(total, math_ops.maximum(count, 0.0), name="value")
-        _collect(metrics_collections, mean_t)
-        update_op = _div_no_nan(
-            update_total_op, math_ops.maximum(update_count_op, 0.0), name="update_op"
-        )
-        _collect(updates_collections, update_op)
-        return mean_t, update_op
+    return _core_metric(
+        _core.metric_mean, (values, weights), [core_arg(values)], weights,
+        metrics_collections, updates_collections, name,
+    )  # fmt: skip
 
 
 def accuracy(
@@ -314,13 +248,10 @@ def accuracy(
         `metrics_collections` or `updates_collections` are not a list or tuple.
       RuntimeError: If eager execution is enabled (TF1's metrics are graph constructs).
     """
-    predictions, labels, weights = _remove_squeezable_dimensions(
-        predictions, labels, weights, "accuracy"
-    )
-    if labels.dtype != predictions.dtype:
-        predictions = math_ops.cast(predictions, labels.dtype)
-    is_correct = math_ops.cast(math_ops.equal(predictions, labels), dtypes.float32)
-    return mean(is_correct, weights, metrics_collections, updates_collections, name or "accuracy")
+    return _labelled(
+        _core.metric_accuracy, labels, predictions, weights, metrics_collections,
+        updates_collections, name,
+    )  # fmt: skip
 
 
 def mean_absolute_error(
@@ -364,13 +295,9 @@ def mean_absolute_error(
         `metrics_collections` or `updates_collections` are not a list or tuple.
       RuntimeError: If eager execution is enabled (TF1's metrics are graph constructs).
     """
-    predictions, labels, weights = _remove_squeezable_dimensions(
-        predictions, labels, weights, "mean_absolute_error"
-    )
-    absolute_errors = math_ops.abs(predictions - labels)
-    return mean(
-        absolute_errors, weights, metrics_collections, updates_collections,
-        name or "mean_absolute_error",
+    return _labelled(
+        _core.metric_mean_absolute_error, labels, predictions, weights, metrics_collections,
+        updates_collections, name,
     )  # fmt: skip
 
 
@@ -415,13 +342,9 @@ def mean_squared_error(
         `metrics_collections` or `updates_collections` are not a list or tuple.
       RuntimeError: If eager execution is enabled (TF1's metrics are graph constructs).
     """
-    predictions, labels, weights = _remove_squeezable_dimensions(
-        predictions, labels, weights, "mean_squared_error"
-    )
-    squared_error = math_ops.squared_difference(labels, predictions)
-    return mean(
-        squared_error, weights, metrics_collections, updates_collections,
-        name or "mean_squared_error",
+    return _labelled(
+        _core.metric_mean_squared_error, labels, predictions, weights, metrics_collections,
+        updates_collections, name,
     )  # fmt: skip
 
 
@@ -467,37 +390,10 @@ def root_mean_squared_error(
         `metrics_collections` or `updates_collections` are not a list or tuple.
       RuntimeError: If eager execution is enabled (TF1's metrics are graph constructs).
     """
-    predictions, labels, weights = _remove_squeezable_dimensions(
-        predictions, labels, weights, "root_mean_squared_error"
-    )
-    mse, update_mse_op = mean_squared_error(
-        labels, predictions, weights, None, None, name or "root_mean_squared_error"
-    )
-    rmse = math_ops.sqrt(mse)
-    _collect(metrics_collections, rmse)
-    update_rmse_op = math_ops.sqrt(update_mse_op)
-    _collect(updates_collections, update_rmse_op)
-    return rmse, update_rmse_op
-
-
-def _count_condition(values, weights, metrics_collections, updates_collections):
-    """The running (weighted) count of true ``values``."""
-    count = metric_variable([], dtypes.float32, name="count")
-    values = math_ops.cast(values, dtypes.float32)
-    if weights is not None:
-        weights = convert_to_tensor(weights)
-        w_rank, v_rank = weights.shape.ndims, values.shape.ndims
-        if w_rank is not None and v_rank is not None and w_rank not in (0, v_rank):
-            raise ValueError(
-                f"weights '{weights.name}' must have rank 0 or {v_rank} (the rank of the "
-                f"values), not {w_rank}"
-            )
-        values = math_ops.multiply(values, math_ops.cast(weights, dtypes.float32))
-    value_tensor = array_ops.identity(count)
-    _collect(metrics_collections, value_tensor)
-    update_op = state_ops.assign_add(count, math_ops.reduce_sum(values))
-    _collect(updates_collections, update_op)
-    return value_tensor, update_op
+    return _labelled(
+        _core.metric_root_mean_squared_error, labels, predictions, weights,
+        metrics_collections, updates_collections, name,
+    )  # fmt: skip
 
 
 # The factories below make several TF1 metrics each; this is their shared docstring.
@@ -537,22 +433,16 @@ _THRESHOLDS_ARG = """
     positive when it is greater than the threshold."""
 
 
-def _condition_metric(condition, default_name):
+def _condition_metric(default_name):
     def metric(
         labels, predictions, weights=None, metrics_collections=None, updates_collections=None,
         name=None,
     ):  # fmt: skip
-        with variable_scope(name, default_name, (predictions, labels, weights)):
-            predictions, labels, weights = _remove_squeezable_dimensions(
-                math_ops.cast(convert_to_tensor(predictions), dtypes.bool),
-                math_ops.cast(convert_to_tensor(labels), dtypes.bool),
-                weights,
-                default_name,
-            )
-            return _count_condition(
-                condition(labels, predictions), weights, metrics_collections,
-                updates_collections,
-            )  # fmt: skip
+        return _core_metric(
+            _core.metric_count_outcome, (predictions, labels, weights),
+            [default_name, core_arg(labels), core_arg(predictions)], weights,
+            metrics_collections, updates_collections, name,
+        )  # fmt: skip
 
     metric.__name__ = default_name
     what = default_name.replace("_", " ")
@@ -567,50 +457,21 @@ def _condition_metric(condition, default_name):
     return metric
 
 
-true_positives = _condition_metric(
-    lambda lab, pred: math_ops.logical_and(lab, pred), "true_positives"
-)
-false_positives = _condition_metric(
-    lambda lab, pred: math_ops.logical_and(math_ops.logical_not(lab), pred), "false_positives"
-)
-true_negatives = _condition_metric(
-    lambda lab, pred: math_ops.logical_and(math_ops.logical_not(lab), math_ops.logical_not(pred)),
-    "true_negatives",
-)
-false_negatives = _condition_metric(
-    lambda lab, pred: math_ops.logical_and(lab, math_ops.logical_not(pred)), "false_negatives"
-)
+true_positives = _condition_metric("true_positives")
+false_positives = _condition_metric("false_positives")
+true_negatives = _condition_metric("true_negatives")
+false_negatives = _condition_metric("false_negatives")
 
 
-def _ratio_metric(numerator_metric, other_metric, default_name, doc):
+def _ratio_metric(core_fn, default_name, doc):
     def metric(
         labels, predictions, weights=None, metrics_collections=None, updates_collections=None,
         name=None,
     ):  # fmt: skip
-        with variable_scope(name, default_name, (predictions, labels, weights)):
-            predictions, labels, weights = _remove_squeezable_dimensions(
-                math_ops.cast(convert_to_tensor(predictions), dtypes.bool),
-                math_ops.cast(convert_to_tensor(labels), dtypes.bool),
-                weights,
-                default_name,
-            )
-            num, num_update = numerator_metric(labels, predictions, weights)
-            other, other_update = other_metric(labels, predictions, weights)
-
-            def ratio(a, b, op_name):
-                denominator = a + b
-                return math_ops.where(
-                    math_ops.greater(denominator, 0.0),
-                    math_ops.div(a, denominator),
-                    array_ops.zeros_like(denominator),
-                    name=op_name,
-                )
-
-            value = ratio(num, other, "value")
-            _collect(metrics_collections, value)
-            update_op = ratio(num_update, other_update, "update_op")
-            _collect(updates_collections, update_op)
-            return value, update_op
+        return _labelled(
+            core_fn, labels, predictions, weights, metrics_collections, updates_collections,
+            name,
+        )  # fmt: skip
 
     metric.__name__ = default_name
     metric.__doc__ = _STREAMING_DOC.format(
@@ -624,82 +485,15 @@ def _ratio_metric(numerator_metric, other_metric, default_name, doc):
 
 
 precision = _ratio_metric(
-    true_positives, false_positives, "precision", "The precision is `true_positives / (true_positives +\n"
+    _core.metric_precision, "precision", "The precision is `true_positives / (true_positives +\n"
     "false_positives)` over every prediction seen so far, 0 while there is no positive\n"
     "prediction. If `weights` is `None`, weights default to 1."
 )  # fmt: skip
 recall = _ratio_metric(
-    true_positives, false_negatives, "recall", "The recall is `true_positives / (true_positives +\n"
+    _core.metric_recall, "recall", "The recall is `true_positives / (true_positives +\n"
     "false_negatives)` over every prediction seen so far, 0 while there is no positive\n"
     "label. If `weights` is `None`, weights default to 1."
 )  # fmt: skip
-
-
-def _checked(x, checks):
-    """`x` after TF1's range assertions on it: (check_ops function name, bound, message)."""
-    from varflow import check_ops
-    from varflow.graph import control_dependencies
-
-    asserts = []
-    for fn_name, bound, message in checks:
-        fn = getattr(check_ops, fn_name)
-        if bound is None:
-            asserts.append(fn(x, message=message))
-        else:
-            asserts.append(fn(x, math_ops.cast(bound, x.dtype), message=message))
-    with control_dependencies(asserts):
-        return array_ops.identity(x)
-
-
-def _confusion_matrix_at_thresholds(labels, predictions, thresholds, weights, includes, metric):
-    """Running tp/fn/tn/fp counts per threshold: a prediction is positive when it is greater
-    than the threshold."""
-    predictions = convert_to_tensor(predictions)
-    # TF1 makes the [0, 1] checks control dependencies of the cast to float32, so they guard
-    # the update only when that cast is an op (predictions of another dtype).
-    if predictions.dtype.base_dtype != dtypes.float32:
-        predictions = _checked(
-            predictions,
-            [
-                ("assert_greater_equal", 0.0, "predictions must be in [0, 1]"),
-                ("assert_less_equal", 1.0, "predictions must be in [0, 1]"),
-            ],
-        )
-    predictions, labels, weights = _remove_squeezable_dimensions(
-        math_ops.cast(predictions, dtypes.float32),
-        math_ops.cast(convert_to_tensor(labels), dtypes.bool),
-        weights,
-        metric,
-    )
-    num_thresholds = len(thresholds)
-    predictions_row = array_ops.reshape(predictions, [1, -1])
-    labels_row = array_ops.reshape(labels, [1, -1])
-    thresholds_col = array_ops.reshape(constant(thresholds, dtype=dtypes.float32), [-1, 1])
-    # [num_thresholds, num_predictions] by broadcasting (TF1 tiles both to that shape).
-    pred_is_pos = math_ops.greater(predictions_row, thresholds_col)
-    pred_is_neg = math_ops.logical_not(pred_is_pos)
-    label_is_pos = math_ops.logical_and(labels_row, array_ops.ones_like(pred_is_pos))
-    label_is_neg = math_ops.logical_not(label_is_pos)
-    weights_row = None
-    if weights is not None:
-        weights = _broadcast_weights(math_ops.cast(weights, dtypes.float32), predictions)
-        weights_row = array_ops.reshape(weights, [1, -1])
-    conditions = {
-        "tp": ("true_positives", label_is_pos, pred_is_pos),
-        "fn": ("false_negatives", label_is_pos, pred_is_neg),
-        "tn": ("true_negatives", label_is_neg, pred_is_neg),
-        "fp": ("false_positives", label_is_neg, pred_is_pos),
-    }
-    values, update_ops = {}, {}
-    for key in includes:
-        var_name, label_cond, pred_cond = conditions[key]
-        var = metric_variable([num_thresholds], dtypes.float32, name=var_name)
-        hits = math_ops.cast(math_ops.logical_and(label_cond, pred_cond), dtypes.float32)
-        if weights_row is not None:
-            hits = math_ops.multiply(hits, weights_row)
-        update_ops[key] = state_ops.assign_add(var, math_ops.reduce_sum(hits, 1))
-        values[key] = var
-    return values, update_ops
 
 
 def auc(
@@ -759,98 +553,29 @@ def auc(
         `metrics_collections` or `updates_collections` are not a list or tuple.
       RuntimeError: If eager execution is enabled (TF1's metrics are graph constructs).
     """
-    with variable_scope(name, "auc", (labels, predictions, weights)):
-        if curve not in ("ROC", "PR"):
-            raise ValueError(f"curve must be either ROC or PR, {curve} unknown")
-        kepsilon = 1e-7
-        if thresholds is not None:
-            thresholds = sorted(thresholds)
-            num_thresholds = len(thresholds) + 2
-        else:
-            thresholds = [(i + 1) * 1.0 / (num_thresholds - 1) for i in range(num_thresholds - 2)]
-        thresholds = [0.0 - kepsilon, *thresholds, 1.0 + kepsilon]
-        values, update_ops = _confusion_matrix_at_thresholds(
-            labels, predictions, thresholds, weights, ("tp", "fn", "tn", "fp"), "auc"
+    if curve == "PR" and summation_method == "trapezoidal":
+        warning(
+            "Trapezoidal rule is known to produce incorrect PR-AUCs; "
+            'please switch to "careful_interpolation" instead.'
         )
-        epsilon = 1.0e-6
-        n = num_thresholds
-
-        def interpolate_pr_auc(tp, fp, fn):
-            dtp = tp[: n - 1] - tp[1:]
-            p = tp + fp
-            prec_slope = _div_no_nan(
-                dtp, math_ops.maximum(p[: n - 1] - p[1:], 0.0), name="prec_slope"
-            )
-            intercept = tp[1:] - math_ops.multiply(prec_slope, p[1:])
-            safe_p_ratio = math_ops.where(
-                math_ops.logical_and(p[: n - 1] > 0.0, p[1:] > 0.0),
-                _div_no_nan(p[: n - 1], math_ops.maximum(p[1:], 0.0), name="recall_relative_ratio"),
-                array_ops.ones_like(p[1:]),
-            )
-            return math_ops.reduce_sum(
-                _div_no_nan(
-                    prec_slope * (dtp + intercept * math_ops.log(safe_p_ratio)),
-                    math_ops.maximum(tp[1:] + fn[1:], 0.0),
-                    name="pr_auc_increment",
-                ),
-                name="interpolate_pr_auc",
-            )
-
-        def compute_auc(tp, fn, tn, fp, op_name):
-            if curve == "PR":
-                if summation_method == "trapezoidal":
-                    warning(
-                        "Trapezoidal rule is known to produce incorrect PR-AUCs; "
-                        'please switch to "careful_interpolation" instead.'
-                    )
-                elif summation_method == "careful_interpolation":
-                    return interpolate_pr_auc(tp, fp, fn)
-            rec = math_ops.div(tp + epsilon, tp + fn + epsilon)
-            if curve == "ROC":
-                x = math_ops.div(fp, fp + tn + epsilon)
-                y = rec
-            else:
-                x = rec
-                y = math_ops.div(tp + epsilon, tp + fp + epsilon)
-            widths = x[: n - 1] - x[1:]
-            if summation_method in ("trapezoidal", "careful_interpolation"):
-                heights = (y[: n - 1] + y[1:]) / 2.0
-            elif summation_method == "minoring":
-                heights = math_ops.minimum(y[: n - 1], y[1:])
-            elif summation_method == "majoring":
-                heights = math_ops.maximum(y[: n - 1], y[1:])
-            else:
-                raise ValueError(f"Invalid summation_method: {summation_method}")
-            return math_ops.reduce_sum(math_ops.multiply(widths, heights), name=op_name)
-
-        auc_value = compute_auc(values["tp"], values["fn"], values["tn"], values["fp"], "value")
-        _collect(metrics_collections, auc_value)
-        update_op = compute_auc(
-            update_ops["tp"], update_ops["fn"], update_ops["tn"], update_ops["fp"], "update_op"
-        )
-        _collect(updates_collections, update_op)
-        return auc_value, update_op
+    return _core_metric(
+        _core.metric_auc, (labels, predictions, weights),
+        [core_arg(labels), core_arg(predictions)], weights, metrics_collections,
+        updates_collections, name, int(num_thresholds), curve, summation_method,
+        None if thresholds is None else [float(t) for t in thresholds],
+    )  # fmt: skip
 
 
-def _ratio_at_thresholds(other_key, default_name, prefix):
+def _ratio_at_thresholds(core_fn, default_name, prefix):
     def metric(
         labels, predictions, thresholds, weights=None, metrics_collections=None,
         updates_collections=None, name=None,
     ):  # fmt: skip
-        with variable_scope(name, default_name, (predictions, labels, weights)):
-            values, update_ops = _confusion_matrix_at_thresholds(
-                labels, predictions, thresholds, weights, ("tp", other_key), default_name
-            )
-            epsilon = 1e-7
-
-            def ratio(tp, other, suffix):
-                return math_ops.div(tp, epsilon + tp + other, name=f"{prefix}_{suffix}")
-
-            value = ratio(values["tp"], values[other_key], "value")
-            _collect(metrics_collections, value)
-            update_op = ratio(update_ops["tp"], update_ops[other_key], "update_op")
-            _collect(updates_collections, update_op)
-            return value, update_op
+        return _core_metric(
+            core_fn, (predictions, labels, weights),
+            [core_arg(labels), core_arg(predictions), [float(t) for t in thresholds]], weights,
+            metrics_collections, updates_collections, name,
+        )  # fmt: skip
 
     metric.__name__ = default_name
     metric.__doc__ = _STREAMING_DOC.format(
@@ -865,23 +590,25 @@ def _ratio_at_thresholds(other_key, default_name, prefix):
     return metric
 
 
-precision_at_thresholds = _ratio_at_thresholds("fp", "precision_at_thresholds", "precision")
-recall_at_thresholds = _ratio_at_thresholds("fn", "recall_at_thresholds", "recall")
+precision_at_thresholds = _ratio_at_thresholds(
+    _core.metric_precision_at_thresholds, "precision_at_thresholds", "precision"
+)
+recall_at_thresholds = _ratio_at_thresholds(
+    _core.metric_recall_at_thresholds, "recall_at_thresholds", "recall"
+)
 
 
-def _count_at_thresholds(key, default_name):
+def _count_at_thresholds(default_name):
     def metric(
         labels, predictions, thresholds, weights=None, metrics_collections=None,
         updates_collections=None, name=None,
     ):  # fmt: skip
-        with variable_scope(name, default_name, (predictions, labels, weights)):
-            values, update_ops = _confusion_matrix_at_thresholds(
-                labels, predictions, thresholds, weights, (key,), default_name
-            )
-            value = array_ops.identity(values[key])
-            _collect(metrics_collections, value)
-            _collect(updates_collections, update_ops[key])
-            return value, update_ops[key]
+        return _core_metric(
+            _core.metric_count_outcome_at_thresholds, (predictions, labels, weights),
+            [default_name, core_arg(labels), core_arg(predictions),
+             [float(t) for t in thresholds]],
+            weights, metrics_collections, updates_collections, name,
+        )  # fmt: skip
 
     metric.__name__ = f"{default_name}_at_thresholds"
     what = default_name.replace("_", " ")
@@ -896,58 +623,25 @@ def _count_at_thresholds(key, default_name):
     return metric
 
 
-true_positives_at_thresholds = _count_at_thresholds("tp", "true_positives")
-false_positives_at_thresholds = _count_at_thresholds("fp", "false_positives")
-true_negatives_at_thresholds = _count_at_thresholds("tn", "true_negatives")
-false_negatives_at_thresholds = _count_at_thresholds("fn", "false_negatives")
+true_positives_at_thresholds = _count_at_thresholds("true_positives")
+false_positives_at_thresholds = _count_at_thresholds("false_positives")
+true_negatives_at_thresholds = _count_at_thresholds("true_negatives")
+false_negatives_at_thresholds = _count_at_thresholds("false_negatives")
 
 
 def _at_sensitivity_or_specificity(kind, target, num_thresholds, labels, predictions, weights,
                                    metrics_collections, updates_collections, name):  # fmt: skip
     """sensitivity_at_specificity (kind "sensitivity") or specificity_at_sensitivity."""
-    default_name = (
-        "sensitivity_at_specificity" if kind == "sensitivity" else "specificity_at_sensitivity"
+    core_fn = (
+        _core.metric_sensitivity_at_specificity
+        if kind == "sensitivity"
+        else _core.metric_specificity_at_sensitivity
     )
-    given = "specificity" if kind == "sensitivity" else "sensitivity"
-    if target < 0 or target > 1:
-        raise ValueError(
-            f"`{given}` must be in the range [0, 1]. Currently, `{given}` got {target}."
-        )
-    with variable_scope(name, default_name, (predictions, labels, weights)):
-        kepsilon = 1e-7
-        inner = [(i + 1) * 1.0 / (num_thresholds - 1) for i in range(num_thresholds - 2)]
-        # TF1 ends the sensitivity thresholds at 1 + epsilon, the specificity ones at 1 - epsilon.
-        last = 1.0 + kepsilon if kind == "sensitivity" else 1.0 - kepsilon
-        thresholds = [0.0 - kepsilon, *inner, last]
-        values, update_ops = _confusion_matrix_at_thresholds(
-            labels, predictions, thresholds, weights, ("tp", "fn", "tn", "fp"), default_name
-        )
-
-        def compute(c, op_name):
-            tp, fn, tn, fp = (convert_to_tensor(c[key]) for key in ("tp", "fn", "tn", "fp"))
-            if kind == "sensitivity":
-                specificities = math_ops.div(tn, tn + fp + kepsilon)
-                index = math_ops.argmin(math_ops.abs(specificities - target), 0)
-                num, other = tp, fn
-            else:
-                sensitivities = math_ops.div(tp, tp + fn + kepsilon)
-                # The last threshold among those closest to the target (TF1's cumsum trick).
-                distance = math_ops.abs(sensitivities - target)
-                at_min = math_ops.cast(
-                    math_ops.equal(distance, math_ops.reduce_min(distance)), dtypes.int64
-                )
-                index = math_ops.argmax(math_ops.cumsum(at_min), 0)
-                num, other = tn, fp
-            index = math_ops.cast(index, dtypes.int32)
-            num_at = array_ops.gather(num, index)
-            return math_ops.div(num_at, num_at + array_ops.gather(other, index) + kepsilon,
-                                name=op_name)  # fmt: skip
-
-        value = compute(values, "value")
-        _collect(metrics_collections, value)
-        update_op = compute(update_ops, "update_op")
-        _collect(updates_collections, update_op)
-        return value, update_op
+    return _core_metric(
+        core_fn, (predictions, labels, weights),
+        [core_arg(labels), core_arg(predictions), float(target)], weights, metrics_collections,
+        updates_collections, name, int(num_thresholds),
+    )  # fmt: skip
 
 
 def sensitivity_at_specificity(
@@ -1089,35 +783,10 @@ def mean_tensor(
         either `metrics_collections` or `updates_collections` are not a list or tuple.
       RuntimeError: If eager execution is enabled.
     """
-    with variable_scope(name, "mean", (values, weights)):
-        values = math_ops.cast(convert_to_tensor(values), dtypes.float32)
-        if not values.shape.is_fully_defined():
-            raise ValueError(
-                f"tf.metrics.mean_tensor needs a fully defined shape for its values, got "
-                f"{values.shape}"
-            )
-        shape = values.shape.as_list()
-        total = metric_variable(shape, dtypes.float32, name="total_tensor")
-        count = metric_variable(shape, dtypes.float32, name="count_tensor")
-        num_values = array_ops.ones_like(values)
-        if weights is not None:
-            values, _, weights = _remove_squeezable_dimensions(values, None, weights, "mean_tensor")
-            weights = _broadcast_weights(math_ops.cast(weights, dtypes.float32), values)
-            values = math_ops.multiply(values, weights)
-            num_values = math_ops.multiply(num_values, weights)
-        update_total_op = state_ops.assign_add(total, values)
-        after = values
-        if values.op.type in ("Placeholder", "PlaceholderWithDefault"):
-            after = array_ops.identity(values)  # see mean()
-        with control_dependencies([after]):
-            update_count_op = state_ops.assign_add(count, num_values)
-        mean_t = _div_no_nan(total, math_ops.maximum(count, 0.0), name="value")
-        _collect(metrics_collections, mean_t)
-        update_op = _div_no_nan(
-            update_total_op, math_ops.maximum(update_count_op, 0.0), name="update_op"
-        )
-        _collect(updates_collections, update_op)
-        return mean_t, update_op
+    return _core_metric(
+        _core.metric_mean_tensor, (values, weights), [core_arg(values)], weights,
+        metrics_collections, updates_collections, name,
+    )  # fmt: skip
 
 
 def percentage_below(
@@ -1152,10 +821,10 @@ def percentage_below(
         either `metrics_collections` or `updates_collections` are not a list or tuple.
       RuntimeError: If eager execution is enabled.
     """
-    is_below = math_ops.cast(math_ops.less(values, threshold), dtypes.float32)
-    return mean(
-        is_below, weights, metrics_collections, updates_collections,
-        name or "percentage_below_threshold",
+    return _core_metric(
+        _core.metric_percentage_below, (values, weights),
+        [core_arg(values), core_arg(threshold)], weights, metrics_collections,
+        updates_collections, name,
     )  # fmt: skip
 
 
@@ -1194,20 +863,10 @@ def mean_relative_error(
         `metrics_collections` or `updates_collections` are not a list or tuple.
       RuntimeError: If eager execution is enabled (TF1's metrics are graph constructs).
     """
-    predictions, labels, weights = _remove_squeezable_dimensions(
-        predictions, labels, weights, "mean_relative_error"
-    )
-    normalizer, predictions = remove_squeezable_dimensions(normalizer, predictions)
-    predictions.shape.assert_is_compatible_with(normalizer.shape)
-    normalizer = _broadcast_weights(normalizer, labels)
-    relative_errors = math_ops.where(
-        math_ops.equal(normalizer, 0.0),
-        array_ops.zeros_like(labels),
-        math_ops.div(math_ops.abs(labels - predictions), normalizer),
-    )
-    return mean(
-        relative_errors, weights, metrics_collections, updates_collections,
-        name or "mean_relative_error",
+    return _core_metric(
+        _core.metric_mean_relative_error, (predictions, labels, weights),
+        [core_arg(labels), core_arg(predictions), core_arg(normalizer)], weights,
+        metrics_collections, updates_collections, name,
     )  # fmt: skip
 
 
@@ -1246,20 +905,11 @@ def mean_cosine_distance(
         `metrics_collections` or `updates_collections` are not a list or tuple.
       RuntimeError: If eager execution is enabled (TF1's metrics are graph constructs).
     """
-    predictions, labels, weights = _remove_squeezable_dimensions(
-        predictions, labels, weights, "mean_cosine_distance"
-    )
-    radial_diffs = math_ops.reduce_sum(
-        math_ops.multiply(predictions, labels), axis=[dim], keepdims=True
-    )
-    mean_distance, update_op = mean(
-        radial_diffs, weights, None, None, name or "mean_cosine_distance"
-    )
-    mean_distance = math_ops.subtract(1.0, mean_distance)
-    update_op = math_ops.subtract(1.0, update_op)
-    _collect(metrics_collections, mean_distance)
-    _collect(updates_collections, update_op)
-    return mean_distance, update_op
+    return _core_metric(
+        _core.metric_mean_cosine_distance, (predictions, labels, weights),
+        [core_arg(labels), core_arg(predictions), int(dim)], weights, metrics_collections,
+        updates_collections, name,
+    )  # fmt: skip
 
 
 def mean_per_class_accuracy(
@@ -1299,43 +949,11 @@ def mean_per_class_accuracy(
         `metrics_collections` or `updates_collections` are not a list or tuple.
       RuntimeError: If eager execution is enabled (TF1's metrics are graph constructs).
     """
-    with variable_scope(name, "mean_accuracy", (predictions, labels, weights)):
-        labels = math_ops.cast(convert_to_tensor(labels), dtypes.int64)
-        predictions = convert_to_tensor(predictions)
-        if _rank_may_exceed_one(labels):
-            labels = array_ops.reshape(labels, [-1])
-        if _rank_may_exceed_one(predictions):
-            predictions = array_ops.reshape(predictions, [-1])
-        predictions.shape.assert_is_compatible_with(labels.shape)
-        total = metric_variable([num_classes], dtypes.float32, name="total")
-        count = metric_variable([num_classes], dtypes.float32, name="count")
-        if labels.dtype != predictions.dtype:
-            predictions = math_ops.cast(predictions, labels.dtype)
-        is_correct = math_ops.cast(math_ops.equal(predictions, labels), dtypes.float32)
-        ones = array_ops.ones_like(is_correct)
-        if weights is not None:
-            weights = convert_to_tensor(weights)
-            if _rank_may_exceed_one(weights):
-                weights = array_ops.reshape(weights, [-1])
-            weights = math_ops.cast(weights, dtypes.float32)
-            is_correct = is_correct * weights
-            ones = ones * weights
-        # TF1 scatter-adds into the rows named by the labels; a one-hot sum adds the same.
-        rows = array_ops.one_hot(labels, int(num_classes), dtype=dtypes.float32)
-        update_total_op = state_ops.assign_add(
-            total, math_ops.reduce_sum(rows * array_ops.expand_dims(ones, -1), 0)
-        )
-        update_count_op = state_ops.assign_add(
-            count, math_ops.reduce_sum(rows * array_ops.expand_dims(is_correct, -1), 0)
-        )
-        per_class = _div_no_nan(count, math_ops.maximum(total, 0.0))
-        mean_accuracy_v = math_ops.reduce_mean(per_class, name="mean_accuracy")
-        _collect(metrics_collections, mean_accuracy_v)
-        update_op = _div_no_nan(
-            update_count_op, math_ops.maximum(update_total_op, 0.0), name="update_op"
-        )
-        _collect(updates_collections, update_op)
-        return mean_accuracy_v, update_op
+    return _core_metric(
+        _core.metric_mean_per_class_accuracy, (predictions, labels, weights),
+        [core_arg(labels), core_arg(predictions), int(num_classes)], weights,
+        metrics_collections, updates_collections, name,
+    )  # fmt: skip
 
 
 def confusion_matrix(
@@ -1373,36 +991,14 @@ def confusion_matrix(
             "varflow's confusion_matrix needs num_classes (TF1 computes it from the largest "
             "label or prediction at run time)"
         )
-    with name_scope(name, "confusion_matrix", (predictions, labels, num_classes, weights)):
-        labels = convert_to_tensor(labels, name="labels")
-        predictions = convert_to_tensor(predictions, name="predictions")
-        labels, predictions = remove_squeezable_dimensions(labels, predictions)
-        labels = math_ops.cast(labels, dtypes.int64)
-        predictions = math_ops.cast(predictions, dtypes.int64)
-        # TF1's sanity checks: a class id outside [0, num_classes) fails the run instead of
-        # being dropped from the matrix.
-        labels = _checked(
-            labels,
-            [
-                ("assert_non_negative", None, "`labels` contains negative values"),
-                ("assert_less", int(num_classes), "`labels` out of bound"),
-            ],
+    graph = get_default_graph()
+    return graph._tensor_for(
+        _core.confusion_matrix(
+            graph._core, core_arg(labels), core_arg(predictions), int(num_classes),
+            dtypes.as_dtype(dtype)._core, name or "",
+            None if weights is None else core_arg(weights),
         )
-        predictions = _checked(
-            predictions,
-            [
-                ("assert_non_negative", None, "`predictions` contains negative values"),
-                ("assert_less", int(num_classes), "`predictions` out of bound"),
-            ],
-        )
-        compute = dtypes.float64
-        labels_oh = array_ops.one_hot(labels, int(num_classes), dtype=compute)
-        preds_oh = array_ops.one_hot(predictions, int(num_classes), dtype=compute)
-        if weights is not None:
-            w = math_ops.cast(convert_to_tensor(weights, name="weights"), compute)
-            labels_oh = math_ops.multiply(labels_oh, array_ops.expand_dims(w, -1))
-        counts = math_ops.matmul(labels_oh, preds_oh, transpose_a=True)
-        return math_ops.cast(counts, dtypes.as_dtype(dtype))
+    )  # fmt: skip
 
 
 def mean_iou(
@@ -1444,46 +1040,8 @@ def mean_iou(
         `metrics_collections` or `updates_collections` are not a list or tuple.
       RuntimeError: If eager execution is enabled (TF1's metrics are graph constructs).
     """
-    with variable_scope(name, "mean_iou", (predictions, labels, weights)):
-        predictions = convert_to_tensor(predictions)
-        labels = convert_to_tensor(labels)
-        predictions.shape.assert_is_compatible_with(labels.shape)
-        total_cm = metric_variable(
-            [num_classes, num_classes], dtypes.float64, name="total_confusion_matrix"
-        )
-        predictions = math_ops.cast(predictions, dtypes.int64)
-        labels = math_ops.cast(labels, dtypes.int64)
-        if _rank_may_exceed_one(predictions):
-            predictions = array_ops.reshape(predictions, [-1])
-        if _rank_may_exceed_one(labels):
-            labels = array_ops.reshape(labels, [-1])
-        if weights is not None:
-            weights = convert_to_tensor(weights)
-            if _rank_may_exceed_one(weights):
-                weights = array_ops.reshape(weights, [-1])
-        current_cm = confusion_matrix(
-            labels, predictions, num_classes, weights=weights, dtype=dtypes.float64
-        )
-        update_op = state_ops.assign_add(total_cm, current_cm)
-
-        sum_over_row = math_ops.cast(math_ops.reduce_sum(total_cm, 0), dtypes.float32)
-        sum_over_col = math_ops.cast(math_ops.reduce_sum(total_cm, 1), dtypes.float32)
-        eye = constant(
-            [[1.0 if i == j else 0.0 for j in range(num_classes)] for i in range(num_classes)],
-            dtype=dtypes.float64,
-        )
-        cm_diag = math_ops.cast(
-            math_ops.reduce_sum(math_ops.multiply(total_cm, eye), 1), dtypes.float32
-        )
-        denominator = sum_over_row + sum_over_col - cm_diag
-        num_valid_entries = math_ops.reduce_sum(
-            math_ops.cast(math_ops.not_equal(denominator, 0.0), dtypes.float32)
-        )
-        denominator = math_ops.where(
-            math_ops.greater(denominator, 0.0), denominator, array_ops.ones_like(denominator)
-        )
-        iou = math_ops.div(cm_diag, denominator)
-        mean_iou_v = _div_no_nan(math_ops.reduce_sum(iou, name="mean_iou"), num_valid_entries)
-        _collect(metrics_collections, mean_iou_v)
-        _collect(updates_collections, update_op)
-        return mean_iou_v, update_op
+    return _core_metric(
+        _core.metric_mean_iou, (predictions, labels, weights),
+        [core_arg(labels), core_arg(predictions), int(num_classes)], weights,
+        metrics_collections, updates_collections, name,
+    )  # fmt: skip

@@ -45,6 +45,7 @@
 #include "varflow/train/initializers.h"
 #include "varflow/train/layers.h"
 #include "varflow/train/losses.h"
+#include "varflow/train/metrics.h"
 #include "varflow/train/moving_averages.h"
 #include "varflow/train/nn.h"
 #include "varflow/train/optimizer.h"
