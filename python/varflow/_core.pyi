@@ -517,6 +517,8 @@ def basic_rnn_cell_variables(graph: Graph, input_shape: Shape, num_units: int, s
 def gru_cell_variables(graph: Graph, input_shape: Shape, num_units: int, scope: str, dtype: DType, trainable: bool, reuse: bool) -> list[Output]:
     ...
 def lstm_cell_variables(graph: Graph, input_shape: Shape, num_units: int, use_peepholes: bool, num_proj: int | None, scope: str, dtype: DType, trainable: bool, reuse: bool) -> list[Output]:
+    ...
+
 # --- tf.metrics (metrics_bindings.cc) -------------------------------------------------------
 _MetricScopeFn = collections.abc.Callable[[str, str], str]
 def metric_variable(graph: Graph, shape: list[int], dtype: DType, name: str, validate_shape: bool) -> Node:

@@ -1000,6 +1000,60 @@ def conv3d_transpose(
         return _op("Conv3DBackpropInputV2", [sizes, filter, value], attrs, name=scope)
 
 
+def _pool3d(op_type, input, ksize, strides, padding, data_format, name):
+    attrs = {
+        "ksize": _get_sequence(ksize, 3, 1 if data_format == "NCDHW" else -1, "ksize"),
+        "strides": _get_sequence(strides, 3, 1 if data_format == "NCDHW" else -1, "strides"),
+        "padding": padding,
+        "data_format": data_format,
+    }
+    return _op(op_type, [convert_to_tensor(input, name="input")], attrs, name=name)
+
+
+def max_pool3d(input, ksize, strides, padding, data_format="NDHWC", name=None) -> Tensor:
+    """Performs 3-D max pooling on the input.
+
+    Args:
+      input: A 5-D `Tensor` of type `float32` or `float64`, `[batch, depth, rows, cols,
+        channels]`.
+      ksize: An int or list of 1, 3 or 5 ints: the size of the window for each dimension.
+      strides: An int or list of 1, 3 or 5 ints: the stride of the window per dimension.
+      padding: `"SAME"` or `"VALID"`.
+      data_format: `"NDHWC"` (the default; the CPU kernels take only it).
+      name: A name for the operation (optional).
+
+    Returns:
+      A `Tensor` with the type of `input`: the max-pooled volume (op `MaxPool3D`).
+
+    Raises:
+      ValueError: If the window, strides or padding do not fit the input.
+    """
+    return _pool3d("MaxPool3D", input, ksize, strides, padding, data_format, name)
+
+
+def avg_pool3d(input, ksize, strides, padding, data_format="NDHWC", name=None) -> Tensor:
+    """Performs 3-D average pooling on the input.
+
+    Each output is the mean of its window's inputs inside the volume (padding is not counted).
+
+    Args:
+      input: A 5-D `Tensor` of type `float32` or `float64`, `[batch, depth, rows, cols,
+        channels]`.
+      ksize: An int or list of 1, 3 or 5 ints: the size of the window for each dimension.
+      strides: An int or list of 1, 3 or 5 ints: the stride of the window per dimension.
+      padding: `"SAME"` or `"VALID"`.
+      data_format: `"NDHWC"` (the default; the CPU kernels take only it).
+      name: A name for the operation (optional).
+
+    Returns:
+      A `Tensor` with the type of `input`: the average-pooled volume (op `AvgPool3D`).
+
+    Raises:
+      ValueError: If the window, strides or padding do not fit the input.
+    """
+    return _pool3d("AvgPool3D", input, ksize, strides, padding, data_format, name)
+
+
 def _spatial_sequence(value, n, name):
     """An int or a list of n ints (TF1's convolution `strides`/`dilation_rate`)."""
     if value is None:

@@ -79,6 +79,22 @@ CASES = {
         [u(1, 3, 3, 3, 2), u(1, 2, 2, 2, 3)],
     ),
     "Cos": (tf.cos, [u(3)]),
+    "MaxPool3D": (lambda x: tf.nn.max_pool3d(x, 2, [1, 2, 1, 2, 1], "SAME"), [u(1, 3, 3, 4, 2)]),
+    "MaxPool3DGrad": (
+        lambda x, g: tf.gradients(tf.nn.max_pool3d(x, 2, 1, "VALID"), x, grad_ys=g)[0] * x,
+        [u(1, 3, 3, 3, 2), u(1, 2, 2, 2, 2)],
+    ),
+    "MaxPool3DGradGrad": (
+        lambda x, g: tf.gradients(
+            tf.gradients(tf.nn.max_pool3d(x, 2, 1, "VALID"), x, grad_ys=g)[0] * x, g
+        )[0],
+        [u(1, 3, 3, 3, 2), u(1, 2, 2, 2, 2)],
+    ),
+    "AvgPool3D": (lambda x: tf.nn.avg_pool3d(x, 3, 2, "SAME"), [u(2, 3, 4, 5, 2)]),
+    "AvgPool3DGrad": (
+        lambda x, g: tf.gradients(tf.nn.avg_pool3d(x, 2, 1, "SAME"), x, grad_ys=g)[0] * x,
+        [u(1, 3, 3, 3, 2), u(1, 3, 3, 3, 2)],
+    ),
     "Cumprod": (lambda a: tf.cumprod(a, axis=1, exclusive=True, reverse=True), [away(2, 4)]),
     "Cumsum": (lambda a: tf.cumsum(a, axis=0, exclusive=True), [u(3, 2)]),
     "DepthwiseConv2dNative": (

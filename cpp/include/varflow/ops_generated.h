@@ -726,6 +726,46 @@ Output AvgPool(
     const AvgPoolAttrs& attrs = {},
     const std::string& name = "");
 
+// Optional attributes of AvgPool3D.
+struct AvgPool3DAttrs {
+  // NDHWC (channels last) or NCDHW
+  std::string data_format = "NDHWC";
+  AvgPool3DAttrs& with_data_format(std::string value) {
+    data_format = std::move(value);
+    return *this;
+  }
+};
+// AvgPool3D(input) -> output. ksize (list(int)): the window's size per input dimension (5). strides
+// (list(int)): the window's step per input dimension (5). padding (string): SAME or VALID.
+Output AvgPool3D(
+    Output input,
+    const std::vector<int64_t>& ksize,
+    const std::vector<int64_t>& strides,
+    const std::string& padding,
+    const AvgPool3DAttrs& attrs = {},
+    const std::string& name = "");
+
+// Optional attributes of AvgPool3DGrad.
+struct AvgPool3DGradAttrs {
+  // NDHWC (channels last) or NCDHW
+  std::string data_format = "NDHWC";
+  AvgPool3DGradAttrs& with_data_format(std::string value) {
+    data_format = std::move(value);
+    return *this;
+  }
+};
+// AvgPool3DGrad(orig_input_shape, grad) -> output. ksize (list(int)): the window's size per input
+// dimension (5). strides (list(int)): the window's step per input dimension (5). padding (string):
+// SAME or VALID.
+Output AvgPool3DGrad(
+    Output orig_input_shape,
+    Output grad,
+    const std::vector<int64_t>& ksize,
+    const std::vector<int64_t>& strides,
+    const std::string& padding,
+    const AvgPool3DGradAttrs& attrs = {},
+    const std::string& name = "");
+
 // Optional attributes of AvgPoolGrad.
 struct AvgPoolGradAttrs {
   // NHWC (channels last) or NCHW
@@ -2024,6 +2064,69 @@ Output MaxPool(
     const std::vector<int64_t>& strides,
     const std::string& padding,
     const MaxPoolAttrs& attrs = {},
+    const std::string& name = "");
+
+// Optional attributes of MaxPool3D.
+struct MaxPool3DAttrs {
+  // NDHWC (channels last) or NCDHW
+  std::string data_format = "NDHWC";
+  MaxPool3DAttrs& with_data_format(std::string value) {
+    data_format = std::move(value);
+    return *this;
+  }
+};
+// MaxPool3D(input) -> output. ksize (list(int)): the window's size per input dimension (5). strides
+// (list(int)): the window's step per input dimension (5). padding (string): SAME or VALID.
+Output MaxPool3D(
+    Output input,
+    const std::vector<int64_t>& ksize,
+    const std::vector<int64_t>& strides,
+    const std::string& padding,
+    const MaxPool3DAttrs& attrs = {},
+    const std::string& name = "");
+
+// Optional attributes of MaxPool3DGrad.
+struct MaxPool3DGradAttrs {
+  // NDHWC (channels last) or NCDHW
+  std::string data_format = "NDHWC";
+  MaxPool3DGradAttrs& with_data_format(std::string value) {
+    data_format = std::move(value);
+    return *this;
+  }
+};
+// MaxPool3DGrad(orig_input, orig_output, grad) -> output. ksize (list(int)): the window's size per
+// input dimension (5). strides (list(int)): the window's step per input dimension (5). padding
+// (string): SAME or VALID.
+Output MaxPool3DGrad(
+    Output orig_input,
+    Output orig_output,
+    Output grad,
+    const std::vector<int64_t>& ksize,
+    const std::vector<int64_t>& strides,
+    const std::string& padding,
+    const MaxPool3DGradAttrs& attrs = {},
+    const std::string& name = "");
+
+// Optional attributes of MaxPool3DGradGrad.
+struct MaxPool3DGradGradAttrs {
+  // NDHWC (channels last) or NCDHW
+  std::string data_format = "NDHWC";
+  MaxPool3DGradGradAttrs& with_data_format(std::string value) {
+    data_format = std::move(value);
+    return *this;
+  }
+};
+// MaxPool3DGradGrad(orig_input, orig_output, grad) -> output. ksize (list(int)): the window's size
+// per input dimension (5). strides (list(int)): the window's step per input dimension (5). padding
+// (string): SAME or VALID.
+Output MaxPool3DGradGrad(
+    Output orig_input,
+    Output orig_output,
+    Output grad,
+    const std::vector<int64_t>& ksize,
+    const std::vector<int64_t>& strides,
+    const std::string& padding,
+    const MaxPool3DGradGradAttrs& attrs = {},
     const std::string& name = "");
 
 // Optional attributes of MaxPoolGrad.

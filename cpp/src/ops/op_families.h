@@ -29,6 +29,7 @@ void register_schedule_ops(OpRegistry& registry);
 void register_moving_average_ops(OpRegistry& registry);
 void register_conv_ops(OpRegistry& registry);
 void register_conv3d_ops(OpRegistry& registry);
+void register_pool3d_ops(OpRegistry& registry);
 void register_pooling_ops(OpRegistry& registry);
 void register_lrn_ops(OpRegistry& registry);
 void register_queue_ops(OpRegistry& registry);
@@ -67,6 +68,7 @@ inline void register_all_ops(OpRegistry& registry) {
   register_moving_average_ops(registry);
   register_conv_ops(registry);
   register_conv3d_ops(registry);
+  register_pool3d_ops(registry);
   register_pooling_ops(registry);
   register_lrn_ops(registry);
   register_queue_ops(registry);

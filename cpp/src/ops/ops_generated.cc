@@ -707,6 +707,44 @@ Output AvgPool(
   return node->output(0);
 }
 
+Output AvgPool3D(
+    Output input,
+    const std::vector<int64_t>& ksize,
+    const std::vector<int64_t>& strides,
+    const std::string& padding,
+    const AvgPool3DAttrs& attrs,
+    const std::string& name) {
+  AttrMap op_attrs;
+  op_attrs.set("ksize", ksize);
+  op_attrs.set("strides", strides);
+  op_attrs.set("padding", padding);
+  op_attrs.set("data_format", attrs.data_format);
+  Node* node = input.graph().add_node("AvgPool3D", {input}, std::move(op_attrs), name);
+  return node->output(0);
+}
+
+Output AvgPool3DGrad(
+    Output orig_input_shape,
+    Output grad,
+    const std::vector<int64_t>& ksize,
+    const std::vector<int64_t>& strides,
+    const std::string& padding,
+    const AvgPool3DGradAttrs& attrs,
+    const std::string& name) {
+  AttrMap op_attrs;
+  op_attrs.set("ksize", ksize);
+  op_attrs.set("strides", strides);
+  op_attrs.set("padding", padding);
+  op_attrs.set("data_format", attrs.data_format);
+  Node* node = orig_input_shape.graph().add_node(
+    "AvgPool3DGrad",
+    {orig_input_shape,
+    grad},
+    std::move(op_attrs),
+    name);
+  return node->output(0);
+}
+
 Output AvgPoolGrad(
     Output orig_input_shape,
     Output grad,
@@ -1885,6 +1923,70 @@ Output MaxPool(
   op_attrs.set("explicit_paddings", attrs.explicit_paddings);
   op_attrs.set("data_format", attrs.data_format);
   Node* node = input.graph().add_node("MaxPool", {input}, std::move(op_attrs), name);
+  return node->output(0);
+}
+
+Output MaxPool3D(
+    Output input,
+    const std::vector<int64_t>& ksize,
+    const std::vector<int64_t>& strides,
+    const std::string& padding,
+    const MaxPool3DAttrs& attrs,
+    const std::string& name) {
+  AttrMap op_attrs;
+  op_attrs.set("ksize", ksize);
+  op_attrs.set("strides", strides);
+  op_attrs.set("padding", padding);
+  op_attrs.set("data_format", attrs.data_format);
+  Node* node = input.graph().add_node("MaxPool3D", {input}, std::move(op_attrs), name);
+  return node->output(0);
+}
+
+Output MaxPool3DGrad(
+    Output orig_input,
+    Output orig_output,
+    Output grad,
+    const std::vector<int64_t>& ksize,
+    const std::vector<int64_t>& strides,
+    const std::string& padding,
+    const MaxPool3DGradAttrs& attrs,
+    const std::string& name) {
+  AttrMap op_attrs;
+  op_attrs.set("ksize", ksize);
+  op_attrs.set("strides", strides);
+  op_attrs.set("padding", padding);
+  op_attrs.set("data_format", attrs.data_format);
+  Node* node = orig_input.graph().add_node(
+    "MaxPool3DGrad",
+    {orig_input,
+    orig_output,
+    grad},
+    std::move(op_attrs),
+    name);
+  return node->output(0);
+}
+
+Output MaxPool3DGradGrad(
+    Output orig_input,
+    Output orig_output,
+    Output grad,
+    const std::vector<int64_t>& ksize,
+    const std::vector<int64_t>& strides,
+    const std::string& padding,
+    const MaxPool3DGradGradAttrs& attrs,
+    const std::string& name) {
+  AttrMap op_attrs;
+  op_attrs.set("ksize", ksize);
+  op_attrs.set("strides", strides);
+  op_attrs.set("padding", padding);
+  op_attrs.set("data_format", attrs.data_format);
+  Node* node = orig_input.graph().add_node(
+    "MaxPool3DGradGrad",
+    {orig_input,
+    orig_output,
+    grad},
+    std::move(op_attrs),
+    name);
   return node->output(0);
 }
 

@@ -329,7 +329,6 @@ Output cumsum_last(Output x) {
 
 // [D1, ... DN] float64: the average precision of each row's ranked predictions.
 Output average_precision_per_row(const Ids& labels_in, bool sparse, Output predictions_idx) {
-  Graph& g = predictions_idx.graph();
   predictions_idx = tf::cast(predictions_idx, DType::kInt64);
   const Shape& ps = predictions_idx.shape();
   if (ps.has_rank() && ps.rank() == 0)
