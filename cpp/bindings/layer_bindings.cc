@@ -3,6 +3,10 @@
 #include <pybind11/functional.h>
 #include <pybind11/stl.h>
 
+#include <algorithm>
+#include <type_traits>
+#include <vector>
+
 #include "bindings.h"
 #include "varflow/train/arg.h"
 #include "varflow/train/conv_layers.h"
@@ -20,6 +24,24 @@ train::DataFormat data_format(bool channels_first) {
   return channels_first ? train::DataFormat::kChannelsFirst : train::DataFormat::kChannelsLast;
 }
 
+using Sizes = std::vector<int64_t>;
+
+// The number of spatial dimensions a layer's sizes give: one of `allowed`, else kValue.
+size_t spatial_rank(const Sizes& sizes, const std::vector<size_t>& allowed) {
+  for (size_t n : allowed)
+    if (sizes.size() == n) return n;
+  raise(ErrorCode::kValue, "varflow: a layer takes 1, 2 or 3 spatial sizes, got ", sizes.size());
+}
+
+template <size_t N>
+train::SizeN<N> sized(const Sizes& sizes) {
+  VF_CHECK(sizes.size() == N, ErrorCode::kValue, "varflow: expected ", N, " sizes, got ",
+           sizes.size());
+  train::SizeN<N> out{};
+  std::copy(sizes.begin(), sizes.end(), out.begin());
+  return out;
+}
+
 train::LossOptions loss_options(std::optional<std::string> loss_collection,
                                 const std::string& reduction) {
   train::LossOptions options;
@@ -33,59 +55,97 @@ train::LossOptions loss_options(std::optional<std::string> loss_collection,
 void bind_layers(py::module_& m) {
   // --- convolution, pooling, flatten ---------------------------------------------------------
   m.def(
-      "conv2d_output",
-      [](Graph& g, Output inputs, Output kernel, std::optional<Output> bias, train::Size2 strides,
-         const std::string& padding, train::Size2 dilation_rate, bool channels_first) {
-        return train::conv2d_output(g, inputs, kernel, bias, strides,
-                                    train::normalize_padding(padding), dilation_rate,
-                                    data_format(channels_first));
+      "conv_output",
+      [](Graph& g, Output inputs, Output kernel, std::optional<Output> bias, const Sizes& strides,
+         const std::string& padding, const Sizes& dilation_rate, bool channels_first) {
+        const std::string pad = train::normalize_padding(padding);
+        const train::DataFormat format = data_format(channels_first);
+        switch (spatial_rank(strides, {1, 2, 3})) {
+          case 1:
+            return train::conv1d_output(g, inputs, kernel, bias, sized<1>(strides), pad,
+                                        sized<1>(dilation_rate), format);
+          case 2:
+            return train::conv2d_output(g, inputs, kernel, bias, sized<2>(strides), pad,
+                                        sized<2>(dilation_rate), format);
+          default:
+            return train::conv3d_output(g, inputs, kernel, bias, sized<3>(strides), pad,
+                                        sized<3>(dilation_rate), format);
+        }
       },
       py::arg("graph"), py::arg("inputs"), py::arg("kernel"), py::arg("bias"), py::arg("strides"),
       py::arg("padding"), py::arg("dilation_rate"), py::arg("channels_first"));
   m.def(
-      "conv2d_transpose_output",
+      "conv_transpose_output",
       [](Graph& g, Output inputs, Output kernel, std::optional<Output> bias,
-         train::Size2 kernel_size, train::Size2 strides, const std::string& padding,
+         const Sizes& kernel_size, const Sizes& strides, const std::string& padding,
          bool channels_first) {
-        return train::conv2d_transpose_output(g, inputs, kernel, bias, kernel_size, strides,
-                                              train::normalize_padding(padding),
-                                              data_format(channels_first));
+        const std::string pad = train::normalize_padding(padding);
+        const train::DataFormat format = data_format(channels_first);
+        if (spatial_rank(strides, {2, 3}) == 2)
+          return train::conv2d_transpose_output(g, inputs, kernel, bias, sized<2>(kernel_size),
+                                                sized<2>(strides), pad, format);
+        return train::conv3d_transpose_output(g, inputs, kernel, bias, sized<3>(kernel_size),
+                                              sized<3>(strides), pad, format);
       },
       py::arg("graph"), py::arg("inputs"), py::arg("kernel"), py::arg("bias"),
       py::arg("kernel_size"), py::arg("strides"), py::arg("padding"), py::arg("channels_first"));
   m.def(
       "spatial_input_channels",
-      [](Output inputs, const std::string& layer, bool channels_first) {
-        return train::spatial_input_channels(inputs, layer, data_format(channels_first));
+      [](Output inputs, const std::string& layer, bool channels_first, int rank) {
+        return train::spatial_input_channels(inputs, layer, data_format(channels_first), rank);
       },
-      py::arg("inputs"), py::arg("layer"), py::arg("channels_first"));
+      py::arg("inputs"), py::arg("layer"), py::arg("channels_first"), py::arg("rank"));
   // The C++ layers as a C++ host calls them (default initializers, variables made by
   // train::get_variable): the Python API's tests compare their graphs with tf.layers'.
   m.def(
-      "conv2d_layer",
-      [](Graph& g, Output inputs, int64_t filters, train::Size2 kernel_size, bool transpose,
-         const std::string& name, train::Size2 strides, const std::string& padding,
-         bool channels_first, train::Size2 dilation_rate, bool use_bias) {
-        train::Conv2DOptions options;
-        options.name = name;
-        options.strides = strides;
-        options.padding = padding;
-        options.data_format = data_format(channels_first);
-        options.dilation_rate = dilation_rate;
-        options.use_bias = use_bias;
-        return (transpose ? train::conv2d_transpose : train::conv2d)(g, inputs, filters,
-                                                                     kernel_size, options)
-            .output;
+      "conv_layer",
+      [](Graph& g, Output inputs, int64_t filters, const Sizes& kernel_size, bool transpose,
+         const std::string& name, const Sizes& strides, const std::string& padding,
+         bool channels_first, const Sizes& dilation_rate, bool use_bias) {
+        auto call = [&](auto rank, auto conv, auto conv_transpose) {
+          constexpr size_t N = decltype(rank)::value;
+          train::ConvOptions<N> options;
+          options.name = name;
+          options.strides = sized<N>(strides);
+          options.padding = padding;
+          options.data_format = data_format(channels_first);
+          options.dilation_rate = sized<N>(dilation_rate);
+          options.use_bias = use_bias;
+          return (transpose ? conv_transpose : conv)(g, inputs, filters, sized<N>(kernel_size),
+                                                     options)
+              .output;
+        };
+        switch (spatial_rank(
+            kernel_size, transpose ? std::vector<size_t>{2, 3} : std::vector<size_t>{1, 2, 3})) {
+          case 1:
+            return call(std::integral_constant<size_t, 1>{}, train::conv1d, train::conv1d);
+          case 2:
+            return call(std::integral_constant<size_t, 2>{}, train::conv2d,
+                        train::conv2d_transpose);
+          default:
+            return call(std::integral_constant<size_t, 3>{}, train::conv3d,
+                        train::conv3d_transpose);
+        }
       },
       py::arg("graph"), py::arg("inputs"), py::arg("filters"), py::arg("kernel_size"),
       py::arg("transpose"), py::arg("name"), py::arg("strides"), py::arg("padding"),
       py::arg("channels_first"), py::arg("dilation_rate"), py::arg("use_bias"));
   m.def(
-      "pooling2d",
-      [](Graph& g, Output inputs, bool max, train::Size2 pool_size, train::Size2 strides,
+      "pooling",
+      [](Graph& g, Output inputs, bool max, const Sizes& pool_size, const Sizes& strides,
          const std::string& padding, bool channels_first, const std::string& name) {
-        return (max ? train::max_pooling2d : train::average_pooling2d)(
-            g, inputs, pool_size, strides, padding, data_format(channels_first), name);
+        const train::DataFormat format = data_format(channels_first);
+        switch (spatial_rank(pool_size, {1, 2, 3})) {
+          case 1:
+            return (max ? train::max_pooling1d : train::average_pooling1d)(
+                g, inputs, sized<1>(pool_size), sized<1>(strides), padding, format, name);
+          case 2:
+            return (max ? train::max_pooling2d : train::average_pooling2d)(
+                g, inputs, sized<2>(pool_size), sized<2>(strides), padding, format, name);
+          default:
+            return (max ? train::max_pooling3d : train::average_pooling3d)(
+                g, inputs, sized<3>(pool_size), sized<3>(strides), padding, format, name);
+        }
       },
       py::arg("graph"), py::arg("inputs"), py::arg("max"), py::arg("pool_size"), py::arg("strides"),
       py::arg("padding"), py::arg("channels_first"), py::arg("name"));

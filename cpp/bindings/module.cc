@@ -121,12 +121,13 @@ PYBIND11_MODULE(_core, m) {
         d["version"] = info.version;
         d["compiler"] = info.compiler;
         d["compiled_isas"] = info.compiled_isas;
+        d["runnable_isas"] = info.runnable_isas;
         d["selected_isa"] = info.selected_isa;
         d["blas"] = info.blas;
         d["num_threads"] = info.num_threads;
         return d;
       },
-      "Version, compiler, compiled and selected SIMD variants, BLAS and thread count.");
+      "Version, compiler, compiled, runnable and selected SIMD variants, BLAS and thread count.");
   m.def("set_num_threads", &varflow::set_num_threads, py::arg("n"),
         "Sets the intra-op thread pool size (0 = every core).");
   m.def("owned_buffer_allocations", &varflow::owned_buffer_allocations,

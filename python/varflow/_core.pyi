@@ -318,7 +318,7 @@ def _register_error_class(arg0: typing.SupportsInt | typing.SupportsIndex, arg1:
     """
 def build_info() -> dict:
     """
-    Version, compiler, compiled and selected SIMD variants, BLAS and thread count.
+    Version, compiler, compiled, runnable and selected SIMD variants, BLAS and thread count.
     """
 def create_variable(graph: Graph, initial_value: collections.abc.Callable[[], Output], name: str, trainable: bool, collections: collections.abc.Sequence[str], validate_shape: bool, dtype: DType | None) -> VariableInfo:
     """
@@ -472,15 +472,15 @@ def batch_normalization_layer(graph: Graph, inputs: Output, axis: int, gamma: No
     ...
 
 # --- convolution layers, softmax, loss collections (layer_bindings.cc) -------------------------
-def conv2d_output(graph: Graph, inputs: Output, kernel: Output, bias: Output | None, strides: tuple[int, int], padding: str, dilation_rate: tuple[int, int], channels_first: bool) -> Output:
+def conv_output(graph: Graph, inputs: Output, kernel: Output, bias: Output | None, strides: collections.abc.Sequence[int], padding: str, dilation_rate: collections.abc.Sequence[int], channels_first: bool) -> Output:
     ...
-def conv2d_transpose_output(graph: Graph, inputs: Output, kernel: Output, bias: Output | None, kernel_size: tuple[int, int], strides: tuple[int, int], padding: str, channels_first: bool) -> Output:
+def conv_transpose_output(graph: Graph, inputs: Output, kernel: Output, bias: Output | None, kernel_size: collections.abc.Sequence[int], strides: collections.abc.Sequence[int], padding: str, channels_first: bool) -> Output:
     ...
-def spatial_input_channels(inputs: Output, layer: str, channels_first: bool) -> int:
+def spatial_input_channels(inputs: Output, layer: str, channels_first: bool, rank: int) -> int:
     ...
-def conv2d_layer(graph: Graph, inputs: Output, filters: int, kernel_size: tuple[int, int], transpose: bool, name: str, strides: tuple[int, int], padding: str, channels_first: bool, dilation_rate: tuple[int, int], use_bias: bool) -> Output:
+def conv_layer(graph: Graph, inputs: Output, filters: int, kernel_size: collections.abc.Sequence[int], transpose: bool, name: str, strides: collections.abc.Sequence[int], padding: str, channels_first: bool, dilation_rate: collections.abc.Sequence[int], use_bias: bool) -> Output:
     ...
-def pooling2d(graph: Graph, inputs: Output, max: bool, pool_size: tuple[int, int], strides: tuple[int, int], padding: str, channels_first: bool, name: str) -> Output:
+def pooling(graph: Graph, inputs: Output, max: bool, pool_size: collections.abc.Sequence[int], strides: collections.abc.Sequence[int], padding: str, channels_first: bool, name: str) -> Output:
     ...
 def flatten(graph: Graph, inputs: Output, channels_first: bool, name: str) -> Output:
     ...

@@ -1,5 +1,6 @@
 """``tf.layers`` (TF1's functional layers): ``dense``, ``batch_normalization``, ``flatten``,
-``dropout``, ``conv2d``, ``conv2d_transpose``, ``max_pooling2d``, ``average_pooling2d``.
+``dropout``, ``conv1d``/``conv2d``/``conv3d``, ``conv2d_transpose``/``conv3d_transpose``,
+``max_pooling1d/2d/3d``, ``average_pooling1d/2d/3d``.
 
 Variables are created with ``tf.get_variable`` inside ``variable_scope(name,
 default_name=<layer>)``, so they get TF1's names (``dense/kernel:0``, ``dense/bias:0``,
@@ -403,10 +404,12 @@ def _normalize_data_format(data_format):
     return value
 
 
-def _spatial_input(inputs, layer, data_format):
-    """Checks a 4-D input (Keras' InputSpec) and returns its channel count."""
+def _spatial_input(inputs, layer, data_format, rank):
+    """Checks an input of `rank` dimensions (Keras' InputSpec) and returns its channel count."""
     inputs = convert_to_tensor(inputs)
-    channels = _core.spatial_input_channels(inputs._output, layer, data_format == "channels_first")
+    channels = _core.spatial_input_channels(
+        inputs._output, layer, data_format == "channels_first", rank
+    )
     return inputs, None if channels < 0 else channels
 
 
@@ -446,47 +449,65 @@ def _conv_variables(shape, filters, dtype, use_bias, init, trainable):
     return kernel, bias
 
 
-def conv2d(
-    inputs,
-    filters,
-    kernel_size,
-    strides=(1, 1),
-    padding="valid",
-    data_format="channels_last",
-    dilation_rate=(1, 1),
-    activation=None,
-    use_bias=True,
-    kernel_initializer=None,
-    bias_initializer=init_ops.zeros_initializer(),
-    kernel_regularizer=None,
-    bias_regularizer=None,
-    activity_regularizer=None,
-    kernel_constraint=None,
-    bias_constraint=None,
-    trainable=True,
-    name=None,
-    reuse=None,
-):
-    """Functional interface for the 2D convolution layer.
+def _conv(layer, rank, transpose, args):
+    """The convolution layers: TF1's argument checks, the variables in the layer's
+    variable_scope, the C++ computation (``train::conv*d_output``) and the activation."""
+    data_format = _normalize_data_format(args["data_format"])
+    kernel_size = _normalize_tuple(args["kernel_size"], rank, "kernel_size")
+    strides = _normalize_tuple(args["strides"], rank, "strides")
+    padding = _normalize_padding(args["padding"])
+    if not transpose:
+        dilation_rate = _normalize_tuple(args["dilation_rate"], rank, "dilation_rate")
+    inputs, channels = _spatial_input(args["inputs"], layer, data_format, rank + 2)
+    if channels is None:
+        raise ValueError("The channel dimension of the inputs should be defined. Found `None`.")
+    dtype = inputs.dtype.base_dtype if inputs.dtype.base_dtype.is_floating else dtypes.float32
+    filters = args["filters"]
+    if filters is not None and int(filters) <= 0:
+        raise ValueError(
+            "Invalid value for argument `filters`. Expected a strictly positive value. "
+            f"Received filters={filters}."
+        )
+    shape = (*kernel_size, filters, channels) if transpose else (*kernel_size, channels, filters)
+    first = data_format == "channels_first"
+    with variable_scope(args["name"], default_name=layer, values=[inputs], reuse=args["reuse"]):
+        kernel, bias = _conv_variables(
+            shape, filters, dtype, args["use_bias"], args, args["trainable"]
+        )
+        kernel = convert_to_tensor(kernel)._output
+        bias = None if bias is None else convert_to_tensor(bias)._output
+        graph = inputs.graph
+        with graph.as_default():  # TF1: the inputs' graph is the default one
+            if transpose:
+                out = _core.conv_transpose_output(
+                    graph._core, inputs._output, kernel, bias, kernel_size, strides, padding, first
+                )
+            else:
+                out = _core.conv_output(
+                    graph._core,
+                    inputs._output,
+                    kernel,
+                    bias,
+                    strides,
+                    padding,
+                    dilation_rate,
+                    first,
+                )
+            outputs = graph._tensor_for(out)
+        return _activity(outputs, args["activation"], args["activity_regularizer"])
 
-    This layer creates a convolution kernel `[kh, kw, in_channels, filters]` that is
-    convolved (actually cross-correlated) with the layer input to produce a tensor of
-    outputs. If `use_bias` is True (and a `bias_initializer` is provided), a bias vector is
-    created and added to the outputs. Finally, if `activation` is not `None`, it is applied
-    to the outputs as well. The ops are named `conv2d/Conv2D` and `conv2d/BiasAdd`, as in TF1.
 
+_CONV_ARGS = """
     Args:
       inputs: Tensor input.
       filters: Integer, the dimensionality of the output space (i.e. the number of filters
         in the convolution).
-      kernel_size: An integer or tuple/list of 2 integers, specifying the height and width
-        of the 2D convolution window.
-      strides: An integer or tuple/list of 2 integers, specifying the strides of the
-        convolution along the height and width.
+      kernel_size: An integer or tuple/list of {n} integers, specifying the size of the
+        convolution window.
+      strides: An integer or tuple/list of {n} integers, specifying the strides of the
+        convolution.
       padding: One of `"valid"` or `"same"` (case-insensitive).
-      data_format: A string, one of `channels_last` (default) or `channels_first`.
-      dilation_rate: An integer or tuple/list of 2 integers, specifying the dilation rate to
-        use for dilated convolution.
+      data_format: A string, one of `channels_last` (default) or `channels_first`.{dilation}
       activation: Activation function. Set it to None to maintain a linear activation.
       use_bias: Boolean, whether the layer uses a bias.
       kernel_initializer: An initializer for the convolution kernel (glorot-uniform if None).
@@ -511,35 +532,120 @@ def conv2d(
       ValueError: If the channel dimension of the inputs is not defined, or an argument is
         invalid.
     """
-    data_format = _normalize_data_format(data_format)
-    kernel_size = _normalize_tuple(kernel_size, 2, "kernel_size")
-    strides = _normalize_tuple(strides, 2, "strides")
-    dilation_rate = _normalize_tuple(dilation_rate, 2, "dilation_rate")
-    padding = _normalize_padding(padding)
-    inputs, channels = _spatial_input(inputs, "conv2d", data_format)
-    if channels is None:
-        raise ValueError("The channel dimension of the inputs should be defined. Found `None`.")
-    dtype = inputs.dtype.base_dtype if inputs.dtype.base_dtype.is_floating else dtypes.float32
-    fmt = "NCHW" if data_format == "channels_first" else "NHWC"
-    with variable_scope(name, default_name="conv2d", values=[inputs], reuse=reuse):
-        kernel, bias = _conv_variables(
-            (*kernel_size, channels, filters), filters, dtype, use_bias, locals(), trainable
-        )
-        graph = inputs.graph
-        with graph.as_default():  # TF1: the inputs' graph is the default one
-            outputs = graph._tensor_for(
-                _core.conv2d_output(
-                    graph._core,
-                    inputs._output,
-                    convert_to_tensor(kernel)._output,
-                    None if bias is None else convert_to_tensor(bias)._output,
-                    strides,
-                    padding,
-                    dilation_rate,
-                    data_format == "channels_first",
-                )
-            )
-        return _activity(outputs, activation, activity_regularizer)
+
+_DILATION_ARG = """
+      dilation_rate: An integer or tuple/list of {n} integers, specifying the dilation rate
+        to use for dilated convolution."""
+
+
+def _conv_doc(summary, n, dilation=True):
+    """A layer's docstring: its summary and the arguments every convolution layer shares."""
+    return summary + _CONV_ARGS.format(n=n, dilation=_DILATION_ARG.format(n=n) if dilation else "")
+
+
+def conv1d(
+    inputs,
+    filters,
+    kernel_size,
+    strides=1,
+    padding="valid",
+    data_format="channels_last",
+    dilation_rate=1,
+    activation=None,
+    use_bias=True,
+    kernel_initializer=None,
+    bias_initializer=init_ops.zeros_initializer(),
+    kernel_regularizer=None,
+    bias_regularizer=None,
+    activity_regularizer=None,
+    kernel_constraint=None,
+    bias_constraint=None,
+    trainable=True,
+    name=None,
+    reuse=None,
+):
+    return _conv("conv1d", 1, False, locals())
+
+
+conv1d.__doc__ = _conv_doc(
+    """Functional interface for 1D convolution layer (e.g. temporal convolution).
+
+    The kernel is `[k, in_channels, filters]`; the inputs and kernel are expanded to 2-D and
+    convolved by a `Conv2D` named `conv1d/Conv1D`, as in TF1.
+""",
+    1,
+)
+
+
+def conv2d(
+    inputs,
+    filters,
+    kernel_size,
+    strides=(1, 1),
+    padding="valid",
+    data_format="channels_last",
+    dilation_rate=(1, 1),
+    activation=None,
+    use_bias=True,
+    kernel_initializer=None,
+    bias_initializer=init_ops.zeros_initializer(),
+    kernel_regularizer=None,
+    bias_regularizer=None,
+    activity_regularizer=None,
+    kernel_constraint=None,
+    bias_constraint=None,
+    trainable=True,
+    name=None,
+    reuse=None,
+):
+    return _conv("conv2d", 2, False, locals())
+
+
+conv2d.__doc__ = _conv_doc(
+    """Functional interface for the 2D convolution layer.
+
+    This layer creates a convolution kernel `[kh, kw, in_channels, filters]` that is
+    convolved (actually cross-correlated) with the layer input to produce a tensor of
+    outputs. If `use_bias` is True (and a `bias_initializer` is provided), a bias vector is
+    created and added to the outputs. Finally, if `activation` is not `None`, it is applied
+    to the outputs as well. The ops are named `conv2d/Conv2D` and `conv2d/BiasAdd`, as in TF1.
+""",
+    2,
+)
+
+
+def conv3d(
+    inputs,
+    filters,
+    kernel_size,
+    strides=(1, 1, 1),
+    padding="valid",
+    data_format="channels_last",
+    dilation_rate=(1, 1, 1),
+    activation=None,
+    use_bias=True,
+    kernel_initializer=None,
+    bias_initializer=init_ops.zeros_initializer(),
+    kernel_regularizer=None,
+    bias_regularizer=None,
+    activity_regularizer=None,
+    kernel_constraint=None,
+    bias_constraint=None,
+    trainable=True,
+    name=None,
+    reuse=None,
+):
+    return _conv("conv3d", 3, False, locals())
+
+
+conv3d.__doc__ = _conv_doc(
+    """Functional interface for the 3D convolution layer.
+
+    The kernel is `[kd, kh, kw, in_channels, filters]` and the ops `conv3d/Conv3D` and
+    `conv3d/BiasAdd`, as in TF1. CPU kernels take only `channels_last`.
+""",
+    3,
+)
 
 
 def conv2d_transpose(
@@ -562,89 +668,65 @@ def conv2d_transpose(
     name=None,
     reuse=None,
 ):
+    return _conv("conv2d_transpose", 2, True, locals())
+
+
+conv2d_transpose.__doc__ = _conv_doc(
     """Functional interface for transposed 2D convolution layer.
 
     The need for transposed convolutions generally arises from the desire to use a
     transformation going in the opposite direction of a normal convolution. The kernel is
     `[kh, kw, filters, in_channels]` and the op `conv2d_transpose/conv2d_transpose` (a
     `Conv2DBackpropInput`).
+""",
+    2,
+    dilation=False,
+)
 
-    Args:
-      inputs: Input tensor.
-      filters: Integer, the dimensionality of the output space (i.e. the number of filters
-        in the convolution).
-      kernel_size: A tuple or list of 2 positive integers specifying the spatial dimensions
-        of the filters. Can be a single integer to specify the same value for all spatial
-        dimensions.
-      strides: A tuple or list of 2 positive integers specifying the strides of the
-        convolution. Can be a single integer to specify the same value for all spatial
-        dimensions.
-      padding: One of `"valid"` or `"same"` (case-insensitive).
-      data_format: A string, one of `channels_last` (default) or `channels_first`.
-      activation: Activation function. Set it to `None` to maintain a linear activation.
-      use_bias: Boolean, whether the layer uses a bias.
-      kernel_initializer: An initializer for the convolution kernel (glorot-uniform if None).
-      bias_initializer: An initializer for the bias vector. If None, the default initializer
-        will be used.
-      kernel_regularizer: Optional regularizer for the convolution kernel.
-      bias_regularizer: Optional regularizer for the bias vector.
-      activity_regularizer: Optional regularizer function for the output.
-      kernel_constraint: Optional projection function to be applied to the kernel after
-        being updated by an `Optimizer`.
-      bias_constraint: Optional projection function to be applied to the bias after being
-        updated by an `Optimizer`.
-      trainable: Boolean, if `True` also add variables to the graph collection
-        `GraphKeys.TRAINABLE_VARIABLES` (see `tf.Variable`).
-      name: A string, the name of the layer.
-      reuse: Boolean, whether to reuse the weights of a previous layer by the same name.
 
-    Returns:
-      Output tensor.
+def conv3d_transpose(
+    inputs,
+    filters,
+    kernel_size,
+    strides=(1, 1, 1),
+    padding="valid",
+    data_format="channels_last",
+    activation=None,
+    use_bias=True,
+    kernel_initializer=None,
+    bias_initializer=init_ops.zeros_initializer(),
+    kernel_regularizer=None,
+    bias_regularizer=None,
+    activity_regularizer=None,
+    kernel_constraint=None,
+    bias_constraint=None,
+    trainable=True,
+    name=None,
+    reuse=None,
+):
+    return _conv("conv3d_transpose", 3, True, locals())
 
-    Raises:
-      ValueError: If the channel dimension of the inputs is not defined, or an argument is
-        invalid.
-    """
+
+conv3d_transpose.__doc__ = _conv_doc(
+    """Functional interface for transposed 3D convolution layer.
+
+    The kernel is `[kd, kh, kw, filters, in_channels]` and the op
+    `conv3d_transpose/conv3d_transpose` (a `Conv3DBackpropInputV2`).
+""",
+    3,
+    dilation=False,
+)
+
+
+def _pooling(max_pool, rank, inputs, pool_size, strides, padding, data_format, name):
     data_format = _normalize_data_format(data_format)
-    kernel_size = _normalize_tuple(kernel_size, 2, "kernel_size")
-    strides = _normalize_tuple(strides, 2, "strides")
-    padding = _normalize_padding(padding)
-    inputs, channels = _spatial_input(inputs, "conv2d_transpose", data_format)
-    if channels is None:
-        raise ValueError("The channel dimension of the inputs should be defined. Found `None`.")
-    dtype = inputs.dtype.base_dtype if inputs.dtype.base_dtype.is_floating else dtypes.float32
-    first = data_format == "channels_first"
-    fmt = "NCHW" if first else "NHWC"
-    with variable_scope(name, default_name="conv2d_transpose", values=[inputs], reuse=reuse):
-        kernel, bias = _conv_variables(
-            (*kernel_size, filters, channels), filters, dtype, use_bias, locals(), trainable
-        )
-        graph = inputs.graph
-        with graph.as_default():  # TF1: the inputs' graph is the default one
-            outputs = graph._tensor_for(
-                _core.conv2d_transpose_output(
-                    graph._core,
-                    inputs._output,
-                    convert_to_tensor(kernel)._output,
-                    None if bias is None else convert_to_tensor(bias)._output,
-                    kernel_size,
-                    strides,
-                    padding,
-                    data_format == "channels_first",
-                )
-            )
-        return _activity(outputs, activation, activity_regularizer)
-
-
-def _pooling2d(max_pool, layer, inputs, pool_size, strides, padding, data_format, name):
-    data_format = _normalize_data_format(data_format)
-    pool_size = _normalize_tuple(pool_size, 2, "pool_size")
-    strides = _normalize_tuple(strides, 2, "strides")
+    pool_size = _normalize_tuple(pool_size, rank, "pool_size")
+    strides = _normalize_tuple(strides, rank, "strides")
     padding = _normalize_padding(padding)
     inputs = convert_to_tensor(inputs)
     graph = inputs.graph
     with graph.as_default():  # TF1: the inputs' graph is the default one
-        out = _core.pooling2d(
+        out = _core.pooling(
             graph._core,
             inputs._output,
             max_pool,
@@ -657,17 +739,13 @@ def _pooling2d(max_pool, layer, inputs, pool_size, strides, padding, data_format
     return graph._tensor_for(out)
 
 
-def max_pooling2d(
-    inputs, pool_size, strides, padding="valid", data_format="channels_last", name=None
-):
-    """Max pooling layer for 2D inputs (e.g. images).
+_POOLING_DOC = """{kind} pooling layer for {n}D inputs ({what}).
 
     Args:
-      inputs: The tensor over which to pool. Must have rank 4.
-      pool_size: An integer or tuple/list of 2 integers: `(pool_height, pool_width)`
-        specifying the size of the pooling window. Can be a single integer to specify the
-        same value for all spatial dimensions.
-      strides: An integer or tuple/list of 2 integers, specifying the strides of the pooling
+      inputs: The tensor over which to pool. Must have rank {rank}.
+      pool_size: An integer or tuple/list of {n} integers specifying the size of the pooling
+        window. Can be a single integer to specify the same value for all spatial dimensions.
+      strides: An integer or tuple/list of {n} integers, specifying the strides of the pooling
         operation. Can be a single integer to specify the same value for all spatial
         dimensions.
       padding: A string. The padding method, either 'valid' or 'same'. Case-insensitive.
@@ -676,60 +754,74 @@ def max_pooling2d(
       name: A string, the name of the layer.
 
     Returns:
-      Output tensor (op `max_pooling2d/MaxPool`).
+      Output tensor (op `{layer}/{op}`).
 
     Raises:
-      ValueError: If `padding` or `data_format` is invalid.
+      ValueError: If the inputs' rank, `padding` or `data_format` is invalid.
     """
-    return _pooling2d(
-        True,
-        "max_pooling2d",
-        inputs,
-        pool_size,
-        strides,
-        padding,
-        data_format,
-        name,
-    )
+
+
+def _pooling_doc(kind, n, layer, op):
+    what = {1: "e.g. sequences", 2: "e.g. images", 3: "e.g. volumes"}[n]
+    return _POOLING_DOC.format(kind=kind, n=n, what=what, rank=n + 2, layer=layer, op=op)
+
+
+def max_pooling1d(
+    inputs, pool_size, strides, padding="valid", data_format="channels_last", name=None
+):
+    return _pooling(True, 1, inputs, pool_size, strides, padding, data_format, name)
+
+
+def average_pooling1d(
+    inputs, pool_size, strides, padding="valid", data_format="channels_last", name=None
+):
+    return _pooling(False, 1, inputs, pool_size, strides, padding, data_format, name)
+
+
+def max_pooling2d(
+    inputs, pool_size, strides, padding="valid", data_format="channels_last", name=None
+):
+    return _pooling(True, 2, inputs, pool_size, strides, padding, data_format, name)
 
 
 def average_pooling2d(
     inputs, pool_size, strides, padding="valid", data_format="channels_last", name=None
 ):
-    """Average pooling layer for 2D inputs (e.g. images).
-
-    Args:
-      inputs: The tensor over which to pool. Must have rank 4.
-      pool_size: An integer or tuple/list of 2 integers: `(pool_height, pool_width)`
-        specifying the size of the pooling window. Can be a single integer to specify the
-        same value for all spatial dimensions.
-      strides: An integer or tuple/list of 2 integers, specifying the strides of the pooling
-        operation. Can be a single integer to specify the same value for all spatial
-        dimensions.
-      padding: A string. The padding method, either 'valid' or 'same'. Case-insensitive.
-      data_format: A string. The ordering of the dimensions in the inputs. `channels_last`
-        (default) and `channels_first` are supported.
-      name: A string, the name of the layer.
-
-    Returns:
-      Output tensor (op `average_pooling2d/AvgPool`).
-
-    Raises:
-      ValueError: If `padding` or `data_format` is invalid.
-    """
-    return _pooling2d(
-        False,
-        "average_pooling2d",
-        inputs,
-        pool_size,
-        strides,
-        padding,
-        data_format,
-        name,
-    )
+    return _pooling(False, 2, inputs, pool_size, strides, padding, data_format, name)
 
 
-__all__ += ["average_pooling2d", "conv2d", "conv2d_transpose", "max_pooling2d"]
+def max_pooling3d(
+    inputs, pool_size, strides, padding="valid", data_format="channels_last", name=None
+):
+    return _pooling(True, 3, inputs, pool_size, strides, padding, data_format, name)
+
+
+def average_pooling3d(
+    inputs, pool_size, strides, padding="valid", data_format="channels_last", name=None
+):
+    return _pooling(False, 3, inputs, pool_size, strides, padding, data_format, name)
+
+
+max_pooling1d.__doc__ = _pooling_doc("Max", 1, "max_pooling1d", "MaxPool")
+average_pooling1d.__doc__ = _pooling_doc("Average", 1, "average_pooling1d", "AvgPool")
+max_pooling2d.__doc__ = _pooling_doc("Max", 2, "max_pooling2d", "MaxPool")
+average_pooling2d.__doc__ = _pooling_doc("Average", 2, "average_pooling2d", "AvgPool")
+max_pooling3d.__doc__ = _pooling_doc("Max", 3, "max_pooling3d", "MaxPool3D")
+average_pooling3d.__doc__ = _pooling_doc("Average", 3, "average_pooling3d", "AvgPool3D")
+
+__all__ += [
+    "average_pooling1d",
+    "average_pooling2d",
+    "average_pooling3d",
+    "conv1d",
+    "conv2d",
+    "conv2d_transpose",
+    "conv3d",
+    "conv3d_transpose",
+    "max_pooling1d",
+    "max_pooling2d",
+    "max_pooling3d",
+]
 
 
 def __getattr__(name: str):

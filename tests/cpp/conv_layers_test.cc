@@ -1,4 +1,5 @@
-// The C++ convolution, pooling and flatten layers (train/conv_layers.h), the softmax family over
+// The C++ convolution (1-D, 2-D, 3-D, transposed), pooling and flatten layers
+// (train/conv_layers.h), the softmax family over
 // any axis (train/nn.h) and the loss collections' sums (train/losses.h), as a C++ host uses them:
 // TF1's names and shapes, values against sums written out here, the errors, and a small CNN that
 // learns. (tests/python/test_layers_core_parity.py checks that tf.layers builds the same nodes.)
@@ -131,7 +132,7 @@ VF_TEST(conv2d_channels_first_and_transpose_shapes) {
   EXPECT_ERROR(train::conv2d(*g, y, 0, {3, 3}), ErrorCode::kValue, "`filters` must be positive");
   EXPECT_ERROR(train::conv2d_transpose(
                    *g, ops::placeholder(*g, DType::kFloat32, Shape({1, -1, 4, 3})), 2, {3, 3}),
-               ErrorCode::kValue, "conv2d_transpose needs inputs of known height and width");
+               ErrorCode::kValue, "conv2d_transpose needs inputs of known spatial sizes");
 }
 
 VF_TEST(pooling_and_flatten_layers) {
@@ -171,6 +172,75 @@ VF_TEST(pooling_and_flatten_layers) {
   std::vector<double> f = values_of(s, cf_flat, {{cf, iota({1, 2, 2, 2})}});
   const std::vector<double> f_expected{0.0, 0.4, 0.1, 0.5, 0.2, 0.6, 0.3, 0.7};
   for (size_t i = 0; i < f.size(); ++i) EXPECT_NEAR(f[i], f_expected[i], 1e-6);
+}
+
+VF_TEST(conv1d_and_conv3d_layers_sum_their_windows) {
+  auto g = std::make_shared<Graph>();
+  Output seq = ops::placeholder(*g, DType::kFloat32, Shape({-1, 5, 2}), "seq");
+  train::Conv1DOptions one;
+  one.kernel_initializer = train::ones_initializer();
+  one.bias_initializer = train::constant_initializer(0.5);
+  train::ConvLayer c1 = train::conv1d(*g, seq, 3, {2}, one);
+  EXPECT_EQ(c1.kernel.op_name(), std::string("conv1d/kernel"));
+  EXPECT_TRUE(c1.kernel.shape() == Shape({2, 2, 3}));
+  EXPECT_TRUE(g->find_node("conv1d/Conv1D") != nullptr);
+  EXPECT_TRUE(c1.output.shape() == Shape({-1, 4, 3}));
+
+  Output vol = ops::placeholder(*g, DType::kFloat32, Shape({-1, 3, 4, 4, 1}), "vol");
+  train::Conv3DOptions three;
+  three.kernel_initializer = train::ones_initializer();
+  three.padding = "same";
+  three.strides = {1, 2, 2};
+  train::ConvLayer c3 = train::conv3d(*g, vol, 2, {1, 2, 2}, three);
+  EXPECT_EQ(c3.output.node->name(), std::string("conv3d/BiasAdd"));
+  EXPECT_TRUE(c3.output.shape() == Shape({-1, 3, 2, 2, 2}));
+  train::ConvLayer t3 = train::conv3d_transpose(*g, c3.output, 1, {1, 2, 2}, three);
+  EXPECT_EQ(t3.kernel.op_name(), std::string("conv3d_transpose/kernel"));
+  EXPECT_TRUE(t3.kernel.shape() == Shape({1, 2, 2, 1, 2}));
+  EXPECT_TRUE(t3.output.shape() == Shape({-1, 3, 4, 4, 1}));
+  EXPECT_ERROR(train::conv3d(*g, seq, 2, {1, 1, 1}), ErrorCode::kValue,
+               "expected ndim=5, found ndim=3");
+  EXPECT_ERROR(train::conv1d(*g, vol, 2, {1}), ErrorCode::kValue, "expected ndim=3, found ndim=5");
+
+  Session s(g);
+  s.run({}, {}, {global_variables_initializer(*g)});
+  // Each output is its 2 x 2 window's sum plus 0.5, for every filter.
+  std::vector<double> y1 = values_of(s, c1.output, {{seq, iota({1, 5, 2})}});
+  for (int64_t t = 0; t < 4; ++t)
+    for (int64_t f = 0; f < 3; ++f)
+      EXPECT_NEAR(y1[static_cast<size_t>(t * 3 + f)], 0.1 * static_cast<double>(8 * t + 6) + 0.5,
+                  1e-5);
+  // A [1, 2, 2] window of a 4 x 4 plane, stride 2, no bias: the sum of each 2 x 2 block.
+  std::vector<double> y3 = values_of(s, c3.output, {{vol, iota({1, 3, 4, 4, 1})}});
+  EXPECT_NEAR(y3[0], 0.0 + 0.1 + 0.4 + 0.5, 1e-5);
+  EXPECT_NEAR(y3[2 * 4 * 2 + 3 * 2], 4.2 + 4.3 + 4.6 + 4.7, 1e-5);  // d 2, h 1, w 1
+}
+
+VF_TEST(pooling1d_and_3d_layers) {
+  auto g = std::make_shared<Graph>();
+  Output seq = ops::placeholder(*g, DType::kFloat32, Shape({1, 2, 6}), "seq");
+  Output max1 = train::max_pooling1d(*g, seq, {2}, {2}, "valid", train::DataFormat::kChannelsFirst);
+  EXPECT_EQ(max1.node->name(), std::string("max_pooling1d/Squeeze"));
+  EXPECT_TRUE(max1.shape() == Shape({1, 2, 3}));
+  Output vol = ops::placeholder(*g, DType::kFloat32, Shape({1, 2, 2, 2, 1}), "vol");
+  Output avg3 = train::average_pooling3d(*g, vol, {2, 2, 2}, {1, 1, 1}, "same");
+  EXPECT_EQ(avg3.node->name(), std::string("average_pooling3d/AvgPool3D"));
+  Output max3 = train::max_pooling3d(*g, vol, {2, 2, 2}, {2, 2, 2});
+  EXPECT_TRUE(max3.shape() == Shape({1, 1, 1, 1, 1}));
+  EXPECT_ERROR(train::max_pooling3d(*g, seq, {2, 2, 2}, {2, 2, 2}), ErrorCode::kValue,
+               "Input 0 of layer max_pooling3d is incompatible with the layer");
+  EXPECT_ERROR(train::average_pooling1d(*g, seq, {0}, {1}), ErrorCode::kValue,
+               "`pool_size` must be positive");
+
+  Session s(g);
+  std::vector<double> m = values_of(s, max1, {{seq, iota({1, 2, 6})}});
+  const std::vector<double> m_expected{0.1, 0.3, 0.5, 0.7, 0.9, 1.1};
+  for (size_t i = 0; i < m.size(); ++i) EXPECT_NEAR(m[i], m_expected[i], 1e-6);
+  // SAME: the first output averages all 8 inputs, the last only itself.
+  std::vector<double> a = values_of(s, avg3, {{vol, iota({1, 2, 2, 2, 1})}});
+  EXPECT_NEAR(a[0], 0.35, 1e-6);
+  EXPECT_NEAR(a[7], 0.7, 1e-6);
+  EXPECT_NEAR(values_of(s, max3, {{vol, iota({1, 2, 2, 2, 1})}})[0], 0.7, 1e-6);
 }
 
 VF_TEST(softmax_over_any_axis) {

@@ -312,14 +312,14 @@ def _cpp_cnn(channels_first):
         shape = (None, 3, 8, 8) if channels_first else (None, 8, 8, 3)
         x = tf.placeholder(tf.float32, shape=shape, name="x")
     core = g._core
-    h = _core.conv2d_layer(
+    h = _core.conv_layer(
         core, x._output, 4, (3, 3), False, "", (1, 1), "same", channels_first, (1, 1), True
     )
-    h = _core.pooling2d(core, h, True, (2, 2), (2, 2), "valid", channels_first, "")
-    h = _core.conv2d_layer(
+    h = _core.pooling(core, h, True, (2, 2), (2, 2), "valid", channels_first, "")
+    h = _core.conv_layer(
         core, h, 2, (3, 3), True, "", (2, 2), "valid", channels_first, (1, 1), False
     )
-    h = _core.pooling2d(core, h, False, (3, 3), (1, 1), "valid", channels_first, "")
+    h = _core.pooling(core, h, False, (3, 3), (1, 1), "valid", channels_first, "")
     y = _core.flatten(core, h, channels_first, "")
     return g, g._tensor_for(y)
 
@@ -344,4 +344,51 @@ def test_conv_pool_flatten_graphs_and_values_are_the_cores(channels_first):
             sess.run(tf.global_variables_initializer())
             outs.append(sess.run(y, {g.get_tensor_by_name("x:0"): xv}))
     assert outs[0].shape == (2, 2 * 7 * 7)
+    np.testing.assert_array_equal(outs[0], outs[1])
+
+
+def _python_nd(rank):
+    g = tf.Graph()
+    with g.as_default():
+        tf.set_random_seed(5)
+        x = tf.placeholder(tf.float32, shape=(None, *([6] * rank), 2), name="x")
+        conv = tf.layers.conv1d if rank == 1 else tf.layers.conv3d
+        pool = tf.layers.max_pooling1d if rank == 1 else tf.layers.max_pooling3d
+        h = conv(x, 3, 2, padding="same", strides=2)
+        h = pool(h, 2, 1)
+        if rank == 3:
+            h = tf.layers.conv3d_transpose(h, 2, 2, strides=2, use_bias=False)
+        avg = tf.layers.average_pooling1d if rank == 1 else tf.layers.average_pooling3d
+        y = avg(h, 2, 2, padding="same", data_format="channels_first")
+    return g, y
+
+
+def _cpp_nd(rank):
+    g = tf.Graph()
+    with g.as_default():
+        tf.set_random_seed(5)
+        x = tf.placeholder(tf.float32, shape=(None, *([6] * rank), 2), name="x")
+    core, ones = g._core, (1,) * rank
+    h = _core.conv_layer(
+        core, x._output, 3, (2,) * rank, False, "", (2,) * rank, "same", False, ones, True
+    )
+    h = _core.pooling(core, h, True, (2,) * rank, ones, "valid", False, "")
+    if rank == 3:
+        h = _core.conv_layer(core, h, 2, (2,) * 3, True, "", (2,) * 3, "valid", False, ones, False)
+    y = _core.pooling(core, h, False, (2,) * rank, (2,) * rank, "same", True, "")
+    return g, g._tensor_for(y)
+
+
+@pytest.mark.parametrize("rank", [1, 3])
+def test_1d_and_3d_layers_are_the_cores(rank):
+    """conv1d/conv3d, conv3d_transpose and the 1-D/3-D pooling layers are train/conv_layers.h:
+    the same nodes in the same order and the same outputs."""
+    (gp, yp), (gc, yc) = _python_nd(rank), _cpp_nd(rank)
+    assert _nodes(gp) == _nodes(gc)
+    xv = np.random.default_rng(6).normal(size=(2, *([6] * rank), 2)).astype(np.float32)
+    outs = []
+    for g, y in ((gp, yp), (gc, yc)):
+        with g.as_default(), tf.Session(graph=g) as sess:
+            sess.run(tf.global_variables_initializer())
+            outs.append(sess.run(y, {g.get_tensor_by_name("x:0"): xv}))
     np.testing.assert_array_equal(outs[0], outs[1])

@@ -11,6 +11,7 @@ struct BuildInfo {
   std::string version;
   std::string compiler;
   std::vector<std::string> compiled_isas;  // "baseline", "avx2", "avx512"
+  std::vector<std::string> runnable_isas;  // the compiled ones this CPU can run
   std::string selected_isa;
   std::string blas;
   int num_threads = 1;

@@ -20,8 +20,10 @@ BuildInfo build_info() {
 #else
   info.compiler = "unknown";
 #endif
-  for (kernels::Isa isa : kernels::compiled_isas())
+  for (kernels::Isa isa : kernels::compiled_isas()) {
     info.compiled_isas.push_back(kernels::isa_name(isa));
+    if (kernels::cpu_supports(isa)) info.runnable_isas.push_back(kernels::isa_name(isa));
+  }
   info.selected_isa = kernels::isa_name(kernels::selected_isa());
   info.blas = kernels::blas_description();
   info.num_threads = ThreadPool::global().num_threads();

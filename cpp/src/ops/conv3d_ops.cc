@@ -30,11 +30,7 @@ void conv3d_shape(InferenceContext& c) {
   for (int i = 0; i < c.num_inputs(); ++i) {
     const bool sizes =
         (P == Pass::kBackpropInput && i == 0) || (P == Pass::kBackpropFilter && i == 1);
-    if (!sizes && c.input_dtype(i) != dtype)
-      c.type_error("Input '", c.op_def().input_names[static_cast<size_t>(i)], "' of '", c.op_type(),
-                   "' Op has type ", dtype_name(c.input_dtype(i)), " that does not match type ",
-                   dtype_name(dtype), " of argument '",
-                   c.op_def().input_names[static_cast<size_t>(data)], "'");
+    if (!sizes) shape_rules::require_same_dtype_as(c, i, data);
   }
   Window3DAttrs a;
   const std::string err = parse_window3d_attrs(c.attrs(), c.op_type(), kConv3DKind, &a);

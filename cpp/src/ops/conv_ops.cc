@@ -29,23 +29,14 @@ std::string dims_string(const int64_t* d, int n) {
 // --- shape rules ----------------------------------------------------------------------------
 
 // A rank-4 shape given as a sizes input: a constant, the Shape of a tensor whose shape is known
-// (the gradients build these), or unknown.
+// (the gradients build these), a tf.stack with some sizes constant (the conv2d_transpose
+// layers), or unknown.
 Shape sizes_input_shape(InferenceContext& c, int i) {
   shape_rules::require_dtype(c, i, {DType::kInt32, DType::kInt64});
   const Node* node = c.input(i).node;
   Shape s = Shape::unknown_rank();
   if (node->type() == "Shape") {
     s = node->inputs()[0].shape();
-  } else if (node->type() == "Pack" && node->inputs().size() == 4) {
-    // tf.stack([batch, h, w, c]) with some entries constant (conv2d_transpose layers).
-    Dims d;
-    for (const Output& part : node->inputs()) {
-      const Tensor* v =
-          part.node->type() == "Const" ? &part.node->attrs().get<Tensor>("value") : nullptr;
-      const int64_t size = v && v->rank() == 0 ? v->scalar_as_int() : kUnknownDim;
-      d.push_back(size >= 0 ? size : kUnknownDim);
-    }
-    s = Shape(d);
   } else {
     s = shape_rules::shape_from_input(c, i);
   }

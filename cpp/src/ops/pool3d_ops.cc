@@ -28,12 +28,7 @@ void pool3d_shape(InferenceContext& c) {
   const int data = dtype_input(R);
   shape_rules::require_dtype(c, data, {DType::kFloat32, DType::kFloat64});
   const DType dtype = c.input_dtype(data);
-  for (int i = data + 1; i < c.num_inputs(); ++i)
-    if (c.input_dtype(i) != dtype)
-      c.type_error("Input '", c.op_def().input_names[static_cast<size_t>(i)], "' of '", c.op_type(),
-                   "' Op has type ", dtype_name(c.input_dtype(i)), " that does not match type ",
-                   dtype_name(dtype), " of argument '",
-                   c.op_def().input_names[static_cast<size_t>(data)], "'");
+  for (int i = data + 1; i < c.num_inputs(); ++i) shape_rules::require_same_dtype_as(c, i, data);
   Window3DAttrs a;
   const std::string err = parse_window3d_attrs(c.attrs(), c.op_type(), kPool3DKind, &a);
   if (!err.empty()) c.value_error(err);

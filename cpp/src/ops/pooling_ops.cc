@@ -73,11 +73,8 @@ void pool_shape(InferenceContext& c) {
   for (int i = 1; i < c.num_inputs(); ++i) {
     if ((R == Role::kArgmaxGrad || R == Role::kArgmaxGradGrad) && i == 2) {
       shape_rules::require_dtype(c, 2, {DType::kInt64});
-    } else if (c.input_dtype(i) != dtype) {
-      c.type_error("Input '", c.op_def().input_names[static_cast<size_t>(i)], "' of '", op,
-                   "' Op has type ", dtype_name(c.input_dtype(i)), " that does not match type ",
-                   dtype_name(dtype), " of argument '",
-                   c.op_def().input_names[static_cast<size_t>(data)], "'");
+    } else {
+      shape_rules::require_same_dtype_as(c, i, data);
     }
     rank4(c, c.input_shape(i));
   }

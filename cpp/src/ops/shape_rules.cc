@@ -22,6 +22,15 @@ DType same_dtype(InferenceContext& c) {
   return first;
 }
 
+void require_same_dtype_as(InferenceContext& c, int i, int reference) {
+  if (c.input_dtype(i) == c.input_dtype(reference)) return;
+  const auto& names = c.op_def().input_names;
+  c.type_error("Input '", names[static_cast<size_t>(i)], "' of '", c.op_type(), "' Op has type ",
+               dtype_name(c.input_dtype(i)), " that does not match type ",
+               dtype_name(c.input_dtype(reference)), " of argument '",
+               names[static_cast<size_t>(reference)], "'");
+}
+
 void require_dtype(InferenceContext& c, int i, std::initializer_list<DType> allowed) {
   DType d = c.input_dtype(i);
   if (std::find(allowed.begin(), allowed.end(), d) != allowed.end()) return;
@@ -104,8 +113,41 @@ void reduction(InferenceContext& c) {
   c.set_output(0, c.input_dtype(0), Shape(out));
 }
 
+namespace {
+
+// A scalar size when building tells it: a Const, or an element of tf.unstack(tf.shape(x)) whose
+// dimension of x is known; else kUnknownDim.
+int64_t known_size(const Output& part) {
+  const Node* node = part.node;
+  if (node->type() == "Const") {
+    const Tensor& value = node->attrs().get<Tensor>("value");
+    if (value.rank() != 0) return kUnknownDim;
+    const int64_t size = value.scalar_as_int();
+    return size >= 0 ? size : kUnknownDim;
+  }
+  if (node->type() == "Unpack" && node->inputs()[0].node->type() == "Shape" &&
+      node->attrs().get_or<int64_t>("axis", 0) == 0) {
+    const Shape& shape = node->inputs()[0].node->inputs()[0].shape();
+    if (shape.has_rank() && part.index < shape.rank()) return shape.dim(part.index);
+  }
+  return kUnknownDim;
+}
+
+}  // namespace
+
 Shape shape_from_input(InferenceContext& c, int i) {
   const Tensor* t = c.constant_input(i);
+  const Node* node = c.input(i).node;
+  if (!t && node->type() == "Pack") {
+    // tf.stack of scalars, some of them constants (TF1's partial shape of a packed vector):
+    // the constants are known sizes, the rest unknown.
+    Dims dims;
+    for (const Output& part : node->inputs()) {
+      if (!part.shape().has_rank() || part.shape().rank() != 0) return Shape::unknown_rank();
+      dims.push_back(known_size(part));
+    }
+    return Shape(dims);
+  }
   if (!t) {
     const Shape& s = c.input_shape(i);
     // A shape vector of known length gives that many unknown dims; lengths beyond any real

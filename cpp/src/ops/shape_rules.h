@@ -15,6 +15,8 @@ void broadcast_binary(InferenceContext& c);
 void broadcast_compare(InferenceContext& c);  // bool output
 // Every input must have the same dtype; returns it.
 DType same_dtype(InferenceContext& c);
+// Input i must have input `reference`'s dtype (TF1's "Input 'x' of 'Op' Op has type ...").
+void require_same_dtype_as(InferenceContext& c, int i, int reference);
 // Input i must be one of `allowed`.
 void require_dtype(InferenceContext& c, int i, std::initializer_list<DType> allowed);
 Shape broadcast_shapes(InferenceContext& c, const Shape& a, const Shape& b);

@@ -1,11 +1,12 @@
-// tf.layers' convolution, pooling and flatten layers of varflow/train/conv_layers.h, node for
-// node as TF1's layers/convolutional.py, pooling.py and core.py over Keras' layers.
+// tf.layers' convolution and flatten layers of varflow/train/conv_layers.h, node for node as
+// TF1's layers/convolutional.py and core.py over Keras' layers.
 #include "varflow/train/conv_layers.h"
 
 #include <algorithm>
 #include <cctype>
 #include <vector>
 
+#include "train/conv_layer_parts.h"
 #include "train/tf_math.h"
 #include "varflow/errors.h"
 #include "varflow/ops.h"
@@ -15,36 +16,17 @@ namespace varflow::train {
 
 namespace {
 
-bool channels_first(DataFormat format) { return format == DataFormat::kChannelsFirst; }
-
-const char* op_data_format(DataFormat format) { return channels_first(format) ? "NCHW" : "NHWC"; }
-
-// TF1's 4-element window parameters: 1 in the batch and channel positions.
-std::vector<int64_t> window(Size2 hw, DataFormat format) {
-  if (channels_first(format)) return {1, 1, hw[0], hw[1]};
-  return {1, hw[0], hw[1], 1};
-}
-
-void check_positive(Size2 values, const char* what, const std::string& layer) {
-  for (int64_t v : values)
-    VF_CHECK(v > 0, ErrorCode::kValue, layer, ": `", what, "` must be positive, got (", values[0],
-             ", ", values[1], ")");
-}
-
-Output int32_const(Graph& graph, const std::vector<int32_t>& values) {
-  return ops::constant(
-      graph, Tensor::from_vector<int32_t>(values, {static_cast<int64_t>(values.size())}), "Const");
-}
-
 Output add_bias(Graph& graph, Output value, std::optional<Output> bias, DataFormat format) {
   if (!bias) return value;
   NameScope scope(graph, "BiasAdd");  // tf.nn.bias_add names its op after its scope
-  return ops::BiasAdd(value, *bias, ops::BiasAddAttrs().with_data_format(op_data_format(format)),
-                      scope.scope());
+  return ops::BiasAdd(
+      value, *bias, ops::BiasAddAttrs().with_data_format(channels_first(format) ? "NCHW" : "NHWC"),
+      scope.scope());
 }
 
 // The layer's name: options.name, or the default's first unused numbering (as dense()).
-std::string layer_name(Graph& graph, const Conv2DOptions& options, const std::string& base) {
+template <size_t N>
+std::string layer_name(Graph& graph, const ConvOptions<N>& options, const std::string& base) {
   if (!options.name.empty()) return options.name;
   const std::string prefix = options.variable_scope.empty() ? "" : options.variable_scope + "/";
   std::string name = base;
@@ -55,8 +37,9 @@ std::string layer_name(Graph& graph, const Conv2DOptions& options, const std::st
 
 // Creates the kernel of `kernel_shape` and the bias of `filters` under the layer's variable
 // scope, with the options' initializers, regularizers and trainability.
+template <size_t N>
 ConvLayer make_conv_variables(Graph& graph, const std::string& scope, const Dims& kernel_shape,
-                              int64_t filters, DType dtype, const Conv2DOptions& options) {
+                              int64_t filters, DType dtype, const ConvOptions<N>& options) {
   ConvLayer layer;
   GetVariableOptions kernel;
   kernel.dtype = dtype;
@@ -75,11 +58,11 @@ ConvLayer make_conv_variables(Graph& graph, const std::string& scope, const Dims
   return layer;
 }
 
-// What conv2d and conv2d_transpose share: the checks, the variables, the layer's name scope and
+// What every convolution layer shares: the checks, the variables, the layer's name scope and
 // the activation around `compute`.
-template <typename Compute>
-ConvLayer conv_layer(Graph& graph, Output inputs, int64_t filters, Size2 kernel_size,
-                     const Conv2DOptions& options, const std::string& base, bool transpose,
+template <size_t N, typename Compute>
+ConvLayer conv_layer(Graph& graph, Output inputs, int64_t filters, SizeN<N> kernel_size,
+                     const ConvOptions<N>& options, const std::string& base, bool transpose,
                      Compute compute) {
   const std::string padding = normalize_padding(options.padding);
   const std::string name = layer_name(graph, options, base);
@@ -87,12 +70,14 @@ ConvLayer conv_layer(Graph& graph, Output inputs, int64_t filters, Size2 kernel_
   check_positive(options.strides, "strides", name);
   check_positive(options.dilation_rate, "dilation_rate", name);
   VF_CHECK(filters > 0, ErrorCode::kValue, name, ": `filters` must be positive, got ", filters);
-  const int64_t channels = spatial_input_channels(inputs, base, options.data_format);
+  const int64_t channels =
+      spatial_input_channels(inputs, base, options.data_format, static_cast<int>(N) + 2);
   VF_CHECK(channels >= 0, ErrorCode::kValue,
            "The channel dimension of the inputs should be defined. Found `None`.");
   const DType dtype = is_any_floating(inputs.dtype()) ? inputs.dtype() : DType::kFloat32;
-  const Dims kernel_shape = transpose ? Dims{kernel_size[0], kernel_size[1], filters, channels}
-                                      : Dims{kernel_size[0], kernel_size[1], channels, filters};
+  Dims kernel_shape(kernel_size.begin(), kernel_size.end());
+  kernel_shape.push_back(transpose ? filters : channels);
+  kernel_shape.push_back(transpose ? channels : filters);
   const std::string prefix = options.variable_scope.empty() ? "" : options.variable_scope + "/";
   ConvLayer layer =
       make_conv_variables(graph, prefix + name, kernel_shape, filters, dtype, options);
@@ -110,20 +95,39 @@ int64_t deconv_length(int64_t size, int64_t kernel, const std::string& padding, 
   return size * stride;
 }
 
-Output pooling2d(Graph& graph, Output inputs, Size2 pool_size, Size2 strides,
-                 const std::string& padding_arg, DataFormat format, const std::string& name,
-                 const char* layer, bool max) {
-  const std::string padding = normalize_padding(padding_arg);
-  check_positive(pool_size, "pool_size", layer);
-  check_positive(strides, "strides", layer);
-  spatial_input_channels(inputs, layer, format);
-  NameScope scope(graph, name.empty() ? layer : name);
-  NameScope op(graph, max ? "MaxPool" : "AvgPool");
-  if (max)
-    return ops::MaxPool(inputs, window(pool_size, format), window(strides, format), padding,
-                        ops::MaxPoolAttrs().with_data_format(op_data_format(format)), op.scope());
-  return ops::AvgPool(inputs, window(pool_size, format), window(strides, format), padding,
-                      ops::AvgPoolAttrs().with_data_format(op_data_format(format)), op.scope());
+// conv2d_transpose_output and conv3d_transpose_output: the output shape from the inputs' batch
+// and the static spatial sizes, then `backprop_input(output_shape, x)`.
+template <size_t N, typename BackpropInput>
+Output conv_transpose_output(Graph& graph, Output inputs, Output kernel, std::optional<Output> bias,
+                             SizeN<N> kernel_size, SizeN<N> strides, const std::string& padding,
+                             DataFormat data_format, const char* layer,
+                             BackpropInput backprop_input) {
+  constexpr int kRank = static_cast<int>(N) + 2;
+  const bool first = channels_first(data_format);
+  Output x = tf::cast(inputs, kernel.dtype());
+  const Shape& shape = x.shape();
+  const int spatial_start = first ? 2 : 1;
+  Output dynamic_shape = ops::Shape(x);  // before the check, as TF1 builds it
+  bool known = shape.has_rank() && shape.rank() == kRank;
+  for (size_t i = 0; known && i < N; ++i) known = shape.dim(spatial_start + int(i)) >= 0;
+  VF_CHECK(known, ErrorCode::kValue, "varflow: ", layer,
+           " needs inputs of known spatial sizes, got ", tf::shape_str(shape));
+  const Shape& k_shape = kernel.shape();
+  VF_CHECK(k_shape.has_rank() && k_shape.rank() == kRank && k_shape.dim(int(N)) >= 0,
+           ErrorCode::kValue, layer, ": the kernel must be [k..., filters, in_channels], got ",
+           tf::shape_str(k_shape));
+  const int64_t filters = k_shape.dim(int(N));
+  std::vector<int64_t> rest;
+  if (first) rest.push_back(filters);
+  for (size_t i = 0; i < N; ++i)
+    rest.push_back(
+        deconv_length(shape.dim(spatial_start + int(i)), kernel_size[i], padding, strides[i]));
+  if (!first) rest.push_back(filters);
+  Node* parts = ops::Unpack(dynamic_shape, ops::UnpackAttrs().with_num(kRank), "unstack").node;
+  std::vector<Output> dims{parts->output(0)};
+  for (int64_t d : rest) dims.push_back(tf::int32_scalar(graph, static_cast<int32_t>(d)));
+  Output output_shape = ops::Pack(dims, {}, "stack");
+  return add_bias(graph, backprop_input(output_shape, x), bias, data_format);
 }
 
 }  // namespace
@@ -139,66 +143,115 @@ std::string normalize_padding(const std::string& padding) {
   return lower == "valid" ? "VALID" : "SAME";
 }
 
-int64_t spatial_input_channels(Output inputs, const std::string& layer, DataFormat data_format) {
+int64_t spatial_input_channels(Output inputs, const std::string& layer, DataFormat data_format,
+                               int rank) {
   const Shape& shape = inputs.shape();
   if (!shape.has_rank()) return -1;
-  if (shape.rank() != 4) {
+  if (shape.rank() != rank) {
     std::string dims = "[";
     for (int i = 0; i < shape.rank(); ++i) {
       if (i) dims += ", ";
       dims += shape.dim(i) < 0 ? "None" : std::to_string(shape.dim(i));
     }
     raise(ErrorCode::kValue, "Input 0 of layer ", layer,
-          " is incompatible with the layer: expected ndim=4, found ndim=", shape.rank(),
+          " is incompatible with the layer: expected ndim=", rank, ", found ndim=", shape.rank(),
           ". Full shape received: ", dims, "]");
   }
-  const int64_t channels = shape.dim(channels_first(data_format) ? 1 : 3);
+  const int64_t channels = shape.dim(channels_first(data_format) ? 1 : rank - 1);
   return channels < 0 ? -1 : channels;
+}
+
+Output conv1d_output(Graph& graph, Output inputs, Output kernel, std::optional<Output> bias,
+                     Size1 strides, const std::string& padding, Size1 dilation_rate,
+                     DataFormat data_format) {
+  const bool first = channels_first(data_format);
+  Output x = tf::cast(inputs, kernel.dtype());
+  Output out;
+  {
+    NameScope scope(graph, "Conv1D");
+    const int32_t axis = first ? -2 : -3;  // the added height axis
+    Output x2 = tf::expand_dims(graph, x, axis);
+    Output kernel2 = tf::expand_dims(graph, kernel, 0);
+    out = ops::Conv2D(x2, kernel2, window<2>({1, strides[0]}, data_format), padding,
+                      ops::Conv2DAttrs()
+                          .with_data_format(first ? "NCHW" : "NHWC")
+                          .with_dilations(window<2>({1, dilation_rate[0]}, data_format)),
+                      scope.scope());
+    out = ops::Squeeze(out, ops::SqueezeAttrs().with_squeeze_dims({axis}), "Squeeze");
+  }
+  if (!bias || !first) return add_bias(graph, out, bias, data_format);
+  // BiasAdd takes no 3-D channels-first value: TF1 adds the bias reshaped to [1, filters, 1].
+  Output reshaped;
+  {
+    NameScope scope(graph, "Reshape");
+    Output shape = ops::constant(
+        graph,
+        Tensor::from_vector<int32_t>(
+            {1, static_cast<int32_t>(bias->shape().has_rank() ? bias->shape().dim(0) : -1), 1},
+            {3}),
+        "shape");
+    reshaped = ops::Reshape(*bias, shape, scope.scope());
+  }
+  return tf::add(out, reshaped);
 }
 
 Output conv2d_output(Graph& graph, Output inputs, Output kernel, std::optional<Output> bias,
                      Size2 strides, const std::string& padding, Size2 dilation_rate,
                      DataFormat data_format) {
   Output x = tf::cast(inputs, kernel.dtype());
-  Output out = ops::Conv2D(x, kernel, window(strides, data_format), padding,
+  Output out = ops::Conv2D(x, kernel, window<2>(strides, data_format), padding,
                            ops::Conv2DAttrs()
-                               .with_data_format(op_data_format(data_format))
-                               .with_dilations(window(dilation_rate, data_format)),
+                               .with_data_format(op_data_format<2>(data_format))
+                               .with_dilations(window<2>(dilation_rate, data_format)),
                            "Conv2D");
+  return add_bias(graph, out, bias, data_format);
+}
+
+Output conv3d_output(Graph& graph, Output inputs, Output kernel, std::optional<Output> bias,
+                     Size3 strides, const std::string& padding, Size3 dilation_rate,
+                     DataFormat data_format) {
+  Output x = tf::cast(inputs, kernel.dtype());
+  Output out = ops::Conv3D(x, kernel, window<3>(strides, data_format), padding,
+                           ops::Conv3DAttrs()
+                               .with_data_format(op_data_format<3>(data_format))
+                               .with_dilations(window<3>(dilation_rate, data_format)),
+                           "Conv3D");
   return add_bias(graph, out, bias, data_format);
 }
 
 Output conv2d_transpose_output(Graph& graph, Output inputs, Output kernel,
                                std::optional<Output> bias, Size2 kernel_size, Size2 strides,
                                const std::string& padding, DataFormat data_format) {
-  const bool first = channels_first(data_format);
-  Output x = tf::cast(inputs, kernel.dtype());
-  const Shape& shape = x.shape();
-  const int h_axis = first ? 2 : 1, w_axis = first ? 3 : 2;
-  Output dynamic_shape = ops::Shape(x);  // before the check, as TF1 builds it
-  VF_CHECK(
-      shape.has_rank() && shape.rank() == 4 && shape.dim(h_axis) >= 0 && shape.dim(w_axis) >= 0,
-      ErrorCode::kValue, "varflow: conv2d_transpose needs inputs of known height and width, got ",
-      tf::shape_str(shape));
-  const Shape& k_shape = kernel.shape();
-  VF_CHECK(k_shape.has_rank() && k_shape.rank() == 4 && k_shape.dim(2) >= 0, ErrorCode::kValue,
-           "conv2d_transpose: the kernel must be [kh, kw, filters, in_channels], got ",
-           tf::shape_str(k_shape));
-  const int64_t filters = k_shape.dim(2);
-  const int64_t out_h = deconv_length(shape.dim(h_axis), kernel_size[0], padding, strides[0]);
-  const int64_t out_w = deconv_length(shape.dim(w_axis), kernel_size[1], padding, strides[1]);
-  Node* parts = ops::Unpack(dynamic_shape, ops::UnpackAttrs().with_num(4), "unstack").node;
-  std::vector<Output> dims{parts->output(0)};
-  const std::vector<int64_t> rest = first ? std::vector<int64_t>{filters, out_h, out_w}
-                                          : std::vector<int64_t>{out_h, out_w, filters};
-  for (int64_t d : rest)
-    dims.push_back(ops::constant(graph, Tensor::scalar<int32_t>(static_cast<int32_t>(d)), "Const"));
-  Output output_shape = ops::Pack(dims, {}, "stack");
-  Output out = ops::Conv2DBackpropInput(
-      output_shape, kernel, x, window(strides, data_format), padding,
-      ops::Conv2DBackpropInputAttrs().with_data_format(op_data_format(data_format)),
-      "conv2d_transpose");
-  return add_bias(graph, out, bias, data_format);
+  return conv_transpose_output<2>(
+      graph, inputs, kernel, bias, kernel_size, strides, padding, data_format, "conv2d_transpose",
+      [&](Output output_shape, Output x) {
+        return ops::Conv2DBackpropInput(
+            output_shape, kernel, x, window<2>(strides, data_format), padding,
+            ops::Conv2DBackpropInputAttrs().with_data_format(op_data_format<2>(data_format)),
+            "conv2d_transpose");
+      });
+}
+
+Output conv3d_transpose_output(Graph& graph, Output inputs, Output kernel,
+                               std::optional<Output> bias, Size3 kernel_size, Size3 strides,
+                               const std::string& padding, DataFormat data_format) {
+  return conv_transpose_output<3>(
+      graph, inputs, kernel, bias, kernel_size, strides, padding, data_format, "conv3d_transpose",
+      [&](Output output_shape, Output x) {
+        return ops::Conv3DBackpropInputV2(
+            output_shape, kernel, x, window<3>(strides, data_format), padding,
+            ops::Conv3DBackpropInputV2Attrs().with_data_format(op_data_format<3>(data_format)),
+            "conv3d_transpose");
+      });
+}
+
+ConvLayer conv1d(Graph& graph, Output inputs, int64_t filters, Size1 kernel_size,
+                 const Conv1DOptions& options) {
+  return conv_layer(graph, inputs, filters, kernel_size, options, "conv1d", false,
+                    [&](Output kernel, std::optional<Output> bias, const std::string& padding) {
+                      return conv1d_output(graph, inputs, kernel, bias, options.strides, padding,
+                                           options.dilation_rate, options.data_format);
+                    });
 }
 
 ConvLayer conv2d(Graph& graph, Output inputs, int64_t filters, Size2 kernel_size,
@@ -210,9 +263,18 @@ ConvLayer conv2d(Graph& graph, Output inputs, int64_t filters, Size2 kernel_size
                     });
 }
 
+ConvLayer conv3d(Graph& graph, Output inputs, int64_t filters, Size3 kernel_size,
+                 const Conv3DOptions& options) {
+  return conv_layer(graph, inputs, filters, kernel_size, options, "conv3d", false,
+                    [&](Output kernel, std::optional<Output> bias, const std::string& padding) {
+                      return conv3d_output(graph, inputs, kernel, bias, options.strides, padding,
+                                           options.dilation_rate, options.data_format);
+                    });
+}
+
 ConvLayer conv2d_transpose(Graph& graph, Output inputs, int64_t filters, Size2 kernel_size,
                            const Conv2DOptions& options) {
-  VF_CHECK(options.dilation_rate == (Size2{1, 1}), ErrorCode::kValue,
+  VF_CHECK(options.dilation_rate == ones<2>(), ErrorCode::kValue,
            "conv2d_transpose: a dilation_rate other than (1, 1) is not supported");
   return conv_layer(graph, inputs, filters, kernel_size, options, "conv2d_transpose", true,
                     [&](Output kernel, std::optional<Output> bias, const std::string& padding) {
@@ -221,17 +283,15 @@ ConvLayer conv2d_transpose(Graph& graph, Output inputs, int64_t filters, Size2 k
                     });
 }
 
-Output max_pooling2d(Graph& graph, Output inputs, Size2 pool_size, Size2 strides,
-                     const std::string& padding, DataFormat data_format, const std::string& name) {
-  return pooling2d(graph, inputs, pool_size, strides, padding, data_format, name, "max_pooling2d",
-                   true);
-}
-
-Output average_pooling2d(Graph& graph, Output inputs, Size2 pool_size, Size2 strides,
-                         const std::string& padding, DataFormat data_format,
-                         const std::string& name) {
-  return pooling2d(graph, inputs, pool_size, strides, padding, data_format, name,
-                   "average_pooling2d", false);
+ConvLayer conv3d_transpose(Graph& graph, Output inputs, int64_t filters, Size3 kernel_size,
+                           const Conv3DOptions& options) {
+  VF_CHECK(options.dilation_rate == ones<3>(), ErrorCode::kValue,
+           "conv3d_transpose: a dilation_rate other than (1, 1, 1) is not supported");
+  return conv_layer(graph, inputs, filters, kernel_size, options, "conv3d_transpose", true,
+                    [&](Output kernel, std::optional<Output> bias, const std::string& padding) {
+                      return conv3d_transpose_output(graph, inputs, kernel, bias, kernel_size,
+                                                     options.strides, padding, options.data_format);
+                    });
 }
 
 Output flatten(Graph& graph, Output inputs, DataFormat data_format, const std::string& name) {
@@ -246,7 +306,7 @@ Output flatten(Graph& graph, Output inputs, DataFormat data_format, const std::s
     std::vector<int32_t> perm{0};
     for (int i = 2; i < rank; ++i) perm.push_back(i);
     perm.push_back(1);
-    Output perm_const = int32_const(graph, perm);
+    Output perm_const = tf::int32_vector(graph, perm);
     x = ops::Transpose(x, perm_const, "transpose");
   }
   const Shape& shape = x.shape();
@@ -259,11 +319,11 @@ Output flatten(Graph& graph, Output inputs, DataFormat data_format, const std::s
   }
   Output target;
   if (batch >= 0 || rest_known) {
-    target = int32_const(graph, {batch >= 0 ? static_cast<int32_t>(batch) : -1,
-                                 batch >= 0 ? -1 : static_cast<int32_t>(product)});
+    target = tf::int32_vector(graph, {batch >= 0 ? static_cast<int32_t>(batch) : -1,
+                                      batch >= 0 ? -1 : static_cast<int32_t>(product)});
   } else {
     Node* parts = ops::Unpack(ops::Shape(x), ops::UnpackAttrs().with_num(rank), "unstack").node;
-    Output minus_one = ops::constant(graph, Tensor::scalar<int32_t>(-1), "Const");
+    Output minus_one = tf::int32_scalar(graph, -1);
     target = ops::Pack({parts->output(0), minus_one}, {}, "stack");
   }
   return ops::Reshape(x, target, "Reshape");

@@ -1,5 +1,6 @@
 #include "varflow/train/layers.h"
 
+#include "train/tf_math.h"
 #include "varflow/ops.h"
 #include "varflow/ops_generated.h"
 
@@ -220,15 +221,6 @@ void check_label_rank(const Shape& labels, const Shape& logits) {
              ") should equal rank of logits minus 1 (received ", logits.rank(), ").");
 }
 
-Output int32_vector(Graph& graph, const std::vector<int32_t>& values) {
-  return ops::constant(
-      graph, Tensor::from_vector<int32_t>(values, {static_cast<int64_t>(values.size())}), "Const");
-}
-
-Output int32_scalar(Graph& graph, int32_t value) {
-  return ops::constant(graph, Tensor::scalar<int32_t>(value), "Const");
-}
-
 }  // namespace
 
 Output sparse_softmax_cross_entropy_with_logits(Graph& graph, const Arg& labels_arg,
@@ -245,13 +237,14 @@ Output sparse_softmax_cross_entropy_with_logits(Graph& graph, const Arg& labels_
   // Any other rank, known or not: rows of the last axis, [-1, shape(logits)[rank - 1:]].
   Output shape = ops::Shape(logits);
   Output rank = ops::Rank(logits);  // before the constant: arguments are not sequenced
-  Output last_axis = ops::Sub(rank, int32_scalar(graph, 1), "sub");
-  Output begin = ops::ExpandDims(last_axis, int32_scalar(graph, 0));
-  Output last = ops::Slice(shape, begin, int32_vector(graph, {1}));
-  Output rows_shape = ops::ConcatV2({int32_vector(graph, {-1}), last, int32_scalar(graph, 0)},
-                                    ops::ConcatV2Attrs().with_N(2), "concat");
+  Output last_axis = ops::Sub(rank, tf::int32_scalar(graph, 1), "sub");
+  Output begin = ops::ExpandDims(last_axis, tf::int32_scalar(graph, 0));
+  Output last = ops::Slice(shape, begin, tf::int32_vector(graph, {1}));
+  Output rows_shape =
+      ops::ConcatV2({tf::int32_vector(graph, {-1}), last, tf::int32_scalar(graph, 0)},
+                    ops::ConcatV2Attrs().with_N(2), "concat");
   Output flat_logits = ops::Reshape(logits, rows_shape);
-  Output flat_labels = ops::Reshape(labels, int32_vector(graph, {-1}));
+  Output flat_labels = ops::Reshape(labels, tf::int32_vector(graph, {-1}));
   Output loss = ops::SparseSoftmaxCrossEntropyWithLogits(flat_logits, flat_labels)->output(0);
   return ops::Reshape(loss, ops::Shape(labels), out_name);
 }

@@ -16,11 +16,6 @@ namespace varflow::train {
 
 namespace {
 
-Output int32_vector(Graph& graph, const std::vector<int32_t>& values) {
-  return ops::constant(
-      graph, Tensor::from_vector<int32_t>(values, {static_cast<int64_t>(values.size())}), "Const");
-}
-
 Output axis_one(Graph& graph) { return ops::constant(graph, Tensor::scalar<int32_t>(1), "Const"); }
 
 // array_ops.concat([a, b], 1): the axis "Const", then "concat".
@@ -40,8 +35,8 @@ std::vector<Output> split_columns(Graph& graph, Output value, int parts) {
 
 // array_ops.slice(state, [0, begin], [-1, size]).
 Output state_columns(Graph& graph, Output state, int64_t begin, int64_t size) {
-  Output begin_t = int32_vector(graph, {0, static_cast<int32_t>(begin)});
-  Output size_t_ = int32_vector(graph, {-1, static_cast<int32_t>(size)});
+  Output begin_t = tf::int32_vector(graph, {0, static_cast<int32_t>(begin)});
+  Output size_t_ = tf::int32_vector(graph, {-1, static_cast<int32_t>(size)});
   return ops::Slice(state, begin_t, size_t_, "Slice");
 }
 

@@ -14,15 +14,6 @@ namespace varflow::train {
 
 namespace {
 
-Output int32_vector(Graph& graph, const std::vector<int32_t>& values) {
-  return ops::constant(
-      graph, Tensor::from_vector<int32_t>(values, {static_cast<int64_t>(values.size())}), "Const");
-}
-
-Output int32_scalar(Graph& graph, int32_t value) {
-  return ops::constant(graph, Tensor::scalar<int32_t>(value), "Const");
-}
-
 // The axis as a non-negative index of a rank-`rank` tensor; TF1's InvalidArgumentError outside
 // [-rank, rank), naming the op and the node.
 int64_t checked_axis(int64_t axis, int rank, const char* op_type, const std::string& node) {
@@ -47,19 +38,19 @@ Output softmax_op(Graph& graph, const char* op_type, const Arg& logits_arg, int6
   std::vector<int32_t> perm;
   for (int i = 0; i < rank; ++i) perm.push_back(i);
   std::swap(perm[static_cast<size_t>(dim)], perm.back());  // a swap is its own inverse
-  Output moved = ops::Transpose(logits, int32_vector(graph, perm), "transpose");
+  Output moved = ops::Transpose(logits, tf::int32_vector(graph, perm), "transpose");
   Output out = tf::op(op_type, {moved});
-  return ops::Transpose(out, int32_vector(graph, perm), node);
+  return ops::Transpose(out, tf::int32_vector(graph, perm), node);
 }
 
 // `t` as rows of its last axis, [-1, shape(t)[rank - 1:]], for any (even unknown) rank.
 Output flatten_outer_dims(Graph& graph, Output t) {
   Output shape = ops::Shape(t);
   Output rank = ops::Rank(t);
-  Output last_axis = ops::Sub(rank, int32_scalar(graph, 1), "sub");
-  Output begin = ops::ExpandDims(last_axis, int32_scalar(graph, 0));
-  Output last = ops::Slice(shape, begin, int32_vector(graph, {1}));
-  Output rows = ops::ConcatV2({int32_vector(graph, {-1}), last, int32_scalar(graph, 0)},
+  Output last_axis = ops::Sub(rank, tf::int32_scalar(graph, 1), "sub");
+  Output begin = ops::ExpandDims(last_axis, tf::int32_scalar(graph, 0));
+  Output last = ops::Slice(shape, begin, tf::int32_vector(graph, {1}));
+  Output rows = ops::ConcatV2({tf::int32_vector(graph, {-1}), last, tf::int32_scalar(graph, 0)},
                               ops::ConcatV2Attrs().with_N(2), "concat");
   return ops::Reshape(t, rows);
 }
@@ -99,21 +90,21 @@ Output softmax_cross_entropy_with_logits(Graph& graph, const Arg& labels_arg, co
       for (int i = 0; i < rank; ++i)
         if (i != dim) perm.push_back(i);
       perm.push_back(static_cast<int32_t>(dim));
-      logits = ops::Transpose(logits, int32_vector(graph, perm), "transpose");
-      labels = ops::Transpose(labels, int32_vector(graph, perm), "transpose");
+      logits = ops::Transpose(logits, tf::int32_vector(graph, perm), "transpose");
+      labels = ops::Transpose(labels, tf::int32_vector(graph, perm), "transpose");
     }
     if (rank == 2) return ops::SoftmaxCrossEntropyWithLogits(logits, labels, out_name)->output(0);
   }
   const Shape& moved = logits.shape();
   if (moved.fully_defined()) {
     const Dims& dims = moved.dims();
-    Output rows = int32_vector(graph, {-1, static_cast<int32_t>(dims.back())});
+    Output rows = tf::int32_vector(graph, {-1, static_cast<int32_t>(dims.back())});
     Output flat_logits = ops::Reshape(logits, rows);
     Output flat_labels = ops::Reshape(labels, rows);
     Output loss = ops::SoftmaxCrossEntropyWithLogits(flat_logits, flat_labels)->output(0);
     std::vector<int32_t> outer;
     for (size_t i = 0; i + 1 < dims.size(); ++i) outer.push_back(static_cast<int32_t>(dims[i]));
-    return ops::Reshape(loss, int32_vector(graph, outer), out_name);
+    return ops::Reshape(loss, tf::int32_vector(graph, outer), out_name);
   }
   // Any other rank, known or not, as TF1 does it: rows of the last axis, then the outer shape.
   Output flat_logits = flatten_outer_dims(graph, logits);
@@ -121,9 +112,9 @@ Output softmax_cross_entropy_with_logits(Graph& graph, const Arg& labels_arg, co
   Output loss = ops::SoftmaxCrossEntropyWithLogits(flat_logits, flat_labels)->output(0);
   Output shape_t = ops::Shape(logits);
   Output rank = ops::Rank(logits);
-  Output last_axis = ops::Sub(rank, int32_scalar(graph, 1), "sub");
-  Output size = ops::ExpandDims(last_axis, int32_scalar(graph, 0));
-  Output outer = ops::Slice(shape_t, int32_vector(graph, {0}), size);
+  Output last_axis = ops::Sub(rank, tf::int32_scalar(graph, 1), "sub");
+  Output size = ops::ExpandDims(last_axis, tf::int32_scalar(graph, 0));
+  Output outer = ops::Slice(shape_t, tf::int32_vector(graph, {0}), size);
   return ops::Reshape(loss, outer, out_name);
 }
 

@@ -4,6 +4,7 @@
 #include <cstdint>
 
 #include "varflow/errors.h"
+#include "varflow/ops_generated.h"
 #include "varflow/train/arg.h"
 
 namespace varflow::train {
@@ -126,6 +127,28 @@ Output reduce(const std::string& type, Output x, const std::optional<std::vector
     axes_t = ops::op(g, "Range", {start, rank, delta}, {}, "range");
   }
   return reduce(type, x, axes_t, keep_dims, name);
+}
+
+Output int32_vector(Graph& graph, const std::vector<int32_t>& values) {
+  return ops::constant(
+      graph, Tensor::from_vector<int32_t>(values, {static_cast<int64_t>(values.size())}), "Const");
+}
+
+Output int32_scalar(Graph& graph, int32_t value) {
+  return ops::constant(graph, Tensor::scalar<int32_t>(value), "Const");
+}
+
+Output expand_dims(Graph& graph, Output x, int32_t axis) {
+  NameScope scope(graph, "ExpandDims");
+  Output dim = ops::constant(graph, Tensor::scalar<int32_t>(axis), "dim");
+  return ops::ExpandDims(x, dim, scope.scope());
+}
+
+Output transpose(Graph& graph, Output x, const std::vector<int32_t>& perm) {
+  NameScope scope(graph, "transpose");
+  Output perm_const = ops::constant(
+      graph, Tensor::from_vector<int32_t>(perm, {static_cast<int64_t>(perm.size())}), "perm");
+  return ops::Transpose(x, perm_const, scope.scope());
 }
 
 std::string shape_str(const Shape& shape) {

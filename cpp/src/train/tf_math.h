@@ -5,6 +5,7 @@
 // identical to TF1's.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -45,6 +46,16 @@ Output reduce(const std::string& type, Output x, const std::optional<std::vector
               bool keep_dims, const std::string& name = "");
 Output reduce(const std::string& type, Output x, Output axes, bool keep_dims,
               const std::string& name = "");
+
+// int32 Consts named "Const" (TF1's conversion of a Python list or int where a shape, perm or
+// axis is wanted).
+Output int32_vector(Graph& graph, const std::vector<int32_t>& values);
+Output int32_scalar(Graph& graph, int32_t value);
+
+// tf.expand_dims: ExpandDims "ExpandDims" with its axis Const "ExpandDims/dim".
+Output expand_dims(Graph& graph, Output x, int32_t axis);
+// tf.transpose: Transpose "transpose" with its permutation Const "transpose/perm".
+Output transpose(Graph& graph, Output x, const std::vector<int32_t>& perm);
 
 // A shape as TF1's Python prints it in errors: "(2, 3)", "(2,)", "()", "<unknown>".
 std::string shape_str(const Shape& shape);
