@@ -1,6 +1,7 @@
 // Dense-layer fusion in compiled plans (exec/dense_fusion.h): an MLP's forward layers and the
-// ReluGrad + bias gradient of its backward pass become fused steps, only where the
-// intermediate values are read by nothing else, and the results are the unfused plan's bits.
+// ReluGrad + bias gradient of its backward pass (and of a convolution's) become fused steps, only
+// where the intermediate values are read by nothing else, and the results are the unfused plan's
+// bits.
 #include "exec/dense_fusion.h"
 
 #include <cstdlib>
@@ -148,6 +149,74 @@ VF_TEST(transposed_products_fuse_and_match) {
             session.run(*plan, {random_tensor(ta ? Dims{9, 33} : Dims{33, 9}, 6)})[0]);
       }
       EXPECT_TRUE(same_bits(results[0], results[1]));
+    }
+}
+
+VF_TEST(a_convolutions_relu_and_bias_gradients_fuse_and_match) {
+  // conv2d -> BiasAdd -> Relu on NHWC: the backward's ReluGrad over [batch, h, w, channels] and
+  // its bias gradient are one fused step, bit for bit the unfused ones.
+  const Tensor xs = random_tensor({3, 6, 6, 2}, 5);
+  std::vector<std::vector<Tensor>> results;
+  for (const char* mode : {static_cast<const char*>(nullptr), "0"}) {
+    set_optimize(mode);
+    auto g = std::make_shared<Graph>();
+    Output x = ops::placeholder(*g, DType::kFloat32, Shape({-1, 6, 6, 2}), "x");
+    Output w = ops::constant(*g, random_tensor({3, 3, 2, 4}, 6));
+    Output b = ops::constant(*g, random_tensor({4}, 7));
+    Output h = ops::Conv2D(x, w, {1, 1, 1, 1}, "SAME");
+    h = ops::Relu(ops::BiasAdd(h, b));
+    Output loss = ops::reduce_mean(ops::mul(h, h), {0, 1, 2, 3});
+    std::vector<Output> fetches{loss};
+    for (auto& grad : gradients({loss}, {w, b, x})) fetches.push_back(*grad);
+    Session session(g);
+    auto plan = session.prepare({x}, fetches, {});
+    set_optimize(nullptr);
+    EXPECT_EQ(dense_steps(*plan, 2), mode ? 0 : 1);
+    EXPECT_EQ(dense_steps(*plan, 1), mode ? 0 : 1);  // the forward Conv2D + BiasAdd + Relu
+    for (const PlanStep& step : plan->steps)
+      EXPECT_TRUE(mode || (step.node->type() != "Conv2D" && step.node->type() != "BiasAdd"));
+    results.push_back(session.run(*plan, {xs}));
+  }
+  for (size_t i = 0; i < results[0].size(); ++i)
+    EXPECT_TRUE(same_bits(results[0][i], results[1][i]));
+}
+
+VF_TEST(a_conv_bias_of_another_length_takes_the_unfused_path) {
+  // A bias of unknown length: fed as [4] the fused convolution runs, fed as [1] the Add
+  // broadcasts it; through a BiasAdd a [3] bias fails naming the BiasAdd, fused or not.
+  const Tensor xs = random_tensor({2, 5, 5, 3}, 8);
+  for (bool bias_add : {false, true})
+    for (Dims bias_dims : {Dims{4}, Dims{1}, Dims{3}}) {
+      std::vector<std::vector<Tensor>> results;
+      std::vector<std::string> errors;
+      for (const char* mode : {static_cast<const char*>(nullptr), "0"}) {
+        set_optimize(mode);
+        auto g = std::make_shared<Graph>();
+        Output x = ops::placeholder(*g, DType::kFloat32, Shape({-1, 5, 5, 3}), "x");
+        Output bias = ops::placeholder(*g, DType::kFloat32, Shape({-1}), "bias");
+        Output w = ops::constant(*g, random_tensor({3, 3, 3, 4}, 9));
+        Output conv = ops::Conv2D(x, w, {1, 1, 1, 1}, "VALID");
+        Output y = ops::Relu(bias_add ? ops::BiasAdd(conv, bias, {}, "bias_add")
+                                      : ops::add(conv, bias, "bias_add"));
+        Session session(g);
+        auto plan = session.prepare({x, bias}, {y}, {});
+        set_optimize(nullptr);
+        EXPECT_EQ(dense_steps(*plan, 1), mode ? 0 : 1);
+        try {
+          results.push_back(session.run(*plan, {xs, random_tensor(bias_dims, 10)}));
+        } catch (const Error& e) {
+          errors.push_back(e.what());
+        }
+      }
+      const bool fails = bias_add && bias_dims == Dims{1} ? true : bias_dims == Dims{3};
+      if (fails) {
+        EXPECT_EQ(errors.size(), size_t{2});
+        for (const std::string& e : errors)
+          EXPECT_TRUE(e.find("[[node bias_add]]") != std::string::npos);
+      } else {
+        EXPECT_EQ(results.size(), size_t{2});
+        EXPECT_TRUE(same_bits(results[0][0], results[1][0]));
+      }
     }
 }
 

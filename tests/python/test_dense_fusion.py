@@ -150,3 +150,30 @@ def test_a_wrong_inner_dimension_names_the_matmul():
             pytest.raises(tf.errors.InvalidArgumentError, match="layer_matmul"),
         ):
             sess.run(h, {x: np.ones((2, 5), np.float32)})
+
+
+@pytest.mark.parametrize("batch", [2, 33])
+def test_a_cnns_relu_and_bias_gradients_fused_give_the_unfused_bits(batch):
+    """conv2d -> bias_add -> relu -> max_pool: the ReluGrad over [batch, h, w, channels] and
+    its bias gradient run as one fused pass."""
+    rng = np.random.default_rng(3)
+    xs = [rng.standard_normal((batch, 12, 12, 3)).astype(np.float32) for _ in range(3)]
+    labels = [rng.integers(0, 5, batch) for _ in range(3)]
+    w1 = rng.standard_normal((3, 3, 3, 8)).astype(np.float32) * 0.3
+    b1 = rng.standard_normal(8).astype(np.float32) * 0.1
+    w2 = rng.standard_normal((6 * 6 * 8, 5)).astype(np.float32) * 0.1
+
+    def build():
+        x = tf.placeholder(tf.float32, [None, 12, 12, 3])
+        y = tf.placeholder(tf.int64, [None])
+        h = tf.nn.relu(tf.nn.bias_add(tf.nn.conv2d(x, tf.Variable(w1), 1, "SAME"), tf.Variable(b1)))
+        h = tf.reshape(tf.nn.max_pool(h, 2, 2, "VALID"), [-1, 6 * 6 * 8])
+        logits = tf.matmul(h, tf.Variable(w2))
+        loss = tf.reduce_mean(
+            tf.nn.sparse_softmax_cross_entropy_with_logits(labels=y, logits=logits)
+        )
+        train = tf.train.AdamOptimizer(0.01).minimize(loss)
+        return [loss, train], lambda i: {x: xs[i], y: labels[i]}
+
+    fused, unfused = run_both(build)
+    assert_identical(fused, unfused)

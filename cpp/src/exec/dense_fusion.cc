@@ -8,6 +8,7 @@
 #include "kernels/fused_dense.h"
 #include "kernels/matmul.h"
 #include "kernels/reduce.h"
+#include "ops/conv_forward.h"
 #include "varflow/errors.h"
 
 namespace varflow {
@@ -97,6 +98,55 @@ KernelFn forward_kernel(int act, bool ta, bool tb) {
   }
 }
 
+// Runs `node`'s own kernel on `values` (its `arity` inputs, then its output) from the fused
+// step `c`; an error names `node`, as it would unfused.
+void run_node_kernel(const KernelContext& c, const Node& node, Tensor* values, int arity) {
+  const int inputs[2] = {0, 1};
+  ResourceSlot* const resources[3] = {nullptr, nullptr, nullptr};
+  KernelContext node_c(node, values, inputs, arity, resources, c.pool());
+  try {
+    node.op_def().kernel(node_c);
+  } catch (const Error& e) {
+    const std::string what = e.what();
+    if (what.find("[[node") != std::string::npos) throw;
+    raise(e.code(), what, "\n\t [[node ", node.name(), "]]");
+  }
+}
+
+// Inputs: x, filter, bias; output: act(conv2d(x, filter) + bias), the bias and the activation
+// applied to each block of the convolution while it is in cache. The fused step's node is the
+// BiasAdd or the Relu; the convolution runs as its Conv2D node, with that node's checks.
+template <bool Relu>
+void conv_forward_kernel(KernelContext& c) {
+  const Node& tail = c.node();
+  const Node& add = Relu ? *tail.inputs()[0].node : tail;
+  const Node& conv = *add.inputs()[0].node;
+  const Tensor& filter = c.input(1);
+  const Tensor& bias = c.input(2);
+  // The output buffer of the last run goes round through the Conv2D's context to be reused.
+  Tensor values[3] = {c.input(0), filter, std::move(c.output(0))};
+  if (bias.rank() == 1 && filter.rank() == 4 && bias.dim(0) == filter.dim(3)) {
+    const int inputs[2] = {0, 1};
+    ResourceSlot* const resources[3] = {nullptr, nullptr, nullptr};
+    KernelContext conv_c(conv, values, inputs, 2, resources, c.pool());
+    ops::conv2d_with_epilogue(conv_c, k::ConvEpilogue{bias.data<float>(), Relu});
+    c.set_output(0, std::move(values[2]));
+    return;
+  }
+  // A bias of another shape than the plan was compiled for: the three kernels in turn, with
+  // their own errors.
+  run_node_kernel(c, conv, values, 2);
+  Tensor add_values[3] = {std::move(values[2]), bias, Tensor()};
+  run_node_kernel(c, add, add_values, 2);
+  if (Relu) {
+    Tensor relu_values[2] = {std::move(add_values[2]), Tensor()};
+    run_node_kernel(c, tail, relu_values, 1);
+    c.set_output(0, std::move(relu_values[1]));
+  } else {
+    c.set_output(0, std::move(add_values[2]));
+  }
+}
+
 // Inputs: dy, y, the bias's shape; outputs: d = ReluGrad(dy, y) and d summed to that shape.
 // The fused step's node is the SumToShape; its input 0 is the ReluGrad.
 void dense_backward_kernel(KernelContext& c) {
@@ -105,10 +155,10 @@ void dense_backward_kernel(KernelContext& c) {
   const Tensor& shape = c.input(2);
   const Node& sum = c.node();
   const Node& relu_grad = *sum.inputs()[0].node;
-  if (dy.dims() == y.dims() && dy.rank() == 2 && shape.rank() == 1 && shape.num_elements() == 1 &&
-      shape.as_dims() == Dims{dy.dim(1)}) {
+  if (dy.dims() == y.dims() && dy.rank() >= 2 && shape.rank() == 1 && shape.num_elements() == 1 &&
+      shape.as_dims() == Dims{dy.dim(dy.rank() - 1)}) {
     Tensor& d = c.allocate_output(0, DType::kFloat32, dy.dims());
-    Tensor& db = c.allocate_output(1, DType::kFloat32, {dy.dim(1)});
+    Tensor& db = c.allocate_output(1, DType::kFloat32, {dy.dim(dy.rank() - 1)});
     k::relu_grad_bias_add_grad(dy, y, d, db, c.pool());
     return;
   }
@@ -175,12 +225,15 @@ int activation_of(const std::string& type) {
   return -1;
 }
 
+bool nhwc(const Node& node) {
+  return !node.op_def().find_attr("data_format") ||
+         node.attrs().get<std::string>("data_format") == "NHWC";
+}
+
 bool bias_add(const Node& node) {
   const std::string& type = node.type();
   if (type == "Add" || type == "AddV2") return true;
-  if (type != "BiasAdd" && type != "BiasAddV1") return false;
-  return !node.op_def().find_attr("data_format") ||
-         node.attrs().get<std::string>("data_format") == "NHWC";
+  return (type == "BiasAdd" || type == "BiasAddV1") && nhwc(node);
 }
 
 struct Analysis {
@@ -226,6 +279,29 @@ struct Rewrite {
   std::vector<std::pair<int, PlanStep>> replaced;  // step index -> fused step
 };
 
+// The steps of a forward chain: the product (MatMul or Conv2D), the bias add, and the last
+// step (the activation, or the bias add itself).
+struct ForwardChain {
+  int product, add, tail;
+};
+
+// Replaces the chain by one step of `kernel` at the tail's position, reading the product's
+// two inputs and the bias and writing the tail's output.
+void replace_forward_chain(const Plan& plan, Rewrite& rw, ForwardChain chain, KernelFn kernel) {
+  const PlanStep& product = plan.steps[static_cast<size_t>(chain.product)];
+  const PlanStep& add = plan.steps[static_cast<size_t>(chain.add)];
+  const PlanStep& tail = plan.steps[static_cast<size_t>(chain.tail)];
+  PlanStep fused;
+  fused.node = tail.node;
+  fused.kernel = kernel;
+  fused.input_slots = {product.input_slots[0], product.input_slots[1], add.input_slots[1]};
+  fused.first_output = tail.first_output;
+  fused.resources.assign(fused.input_slots.size() + 1, nullptr);
+  fused.checked_inputs = {0, 1, 2};
+  for (int step : {chain.product, chain.add, chain.tail}) rw.removed[static_cast<size_t>(step)] = 1;
+  rw.replaced.emplace_back(chain.tail, std::move(fused));
+}
+
 void fuse_forward(const Plan& plan, const Analysis& an, Rewrite& rw, size_t t) {
   const PlanStep& mm = plan.steps[t];
   const Node& mm_node = *mm.node;
@@ -256,29 +332,57 @@ void fuse_forward(const Plan& plan, const Analysis& an, Rewrite& rw, size_t t) {
     }
   }
   if (!quiet_between(plan, static_cast<int>(t), tail_t)) return;
-  const PlanStep& tail = plan.steps[static_cast<size_t>(tail_t)];
-  PlanStep fused;
-  fused.node = tail.node;
-  fused.kernel = forward_kernel(act, mm_node.attrs().get<bool>("transpose_a"),
-                                mm_node.attrs().get<bool>("transpose_b"));
-  fused.input_slots = {mm.input_slots[0], mm.input_slots[1], add.input_slots[1]};
-  fused.first_output = tail.first_output;
-  fused.resources.assign(fused.input_slots.size() + 1, nullptr);
-  fused.checked_inputs = {0, 1, 2};
-  rw.removed[t] = 1;
-  rw.removed[static_cast<size_t>(add_t)] = 1;
-  rw.removed[static_cast<size_t>(tail_t)] = 1;
-  rw.replaced.emplace_back(tail_t, std::move(fused));
+  replace_forward_chain(plan, rw, {static_cast<int>(t), add_t, tail_t},
+                        forward_kernel(act, mm_node.attrs().get<bool>("transpose_a"),
+                                       mm_node.attrs().get<bool>("transpose_b")));
+}
+
+// Conv2D (NHWC) -> BiasAdd / Add of a [channels] bias [-> Relu] => conv_forward_kernel.
+void fuse_conv_forward(const Plan& plan, const Analysis& an, Rewrite& rw, size_t t) {
+  const PlanStep& conv = plan.steps[t];
+  const Node& conv_node = *conv.node;
+  if (conv_node.type() != "Conv2D" || !all_f32(conv_node) || !nhwc(conv_node)) return;
+  const Shape& out = conv_node.output_shape(0);
+  if (!out.has_rank() || out.rank() != 4 || out.dim(3) < 0) return;
+  const int add_t = an.only_reader(conv.first_output);
+  if (add_t < 0 || rw.removed[static_cast<size_t>(add_t)]) return;
+  const PlanStep& add = plan.steps[static_cast<size_t>(add_t)];
+  if (!plain_step(add) || !bias_add(*add.node) || !all_f32(*add.node)) return;
+  if (add.input_slots[0] != conv.first_output || add.input_slots[1] == conv.first_output) return;
+  // A bias of unknown length fuses too: the kernel takes the unfused path for another one.
+  const Shape& bias = add.node->inputs()[1].shape();
+  if (!bias.has_rank() || bias.rank() != 1 || (bias.dim(0) >= 0 && bias.dim(0) != out.dim(3)) ||
+      !add.node->output_shape(0).compatible_with(out))
+    return;
+  bool relu = false;
+  int tail_t = add_t;
+  const int act_t = an.only_reader(add.first_output);
+  if (act_t >= 0 && !rw.removed[static_cast<size_t>(act_t)]) {
+    const PlanStep& a = plan.steps[static_cast<size_t>(act_t)];
+    if (plain_step(a) && a.node->type() == "Relu" && all_f32(*a.node) &&
+        a.input_slots[0] == add.first_output) {
+      relu = true;
+      tail_t = act_t;
+    }
+  }
+  if (!quiet_between(plan, static_cast<int>(t), tail_t)) return;
+  replace_forward_chain(plan, rw, {static_cast<int>(t), add_t, tail_t},
+                        relu ? conv_forward_kernel<true> : conv_forward_kernel<false>);
 }
 
 void fuse_backward(Plan& plan, Rewrite& rw, size_t t) {
   const PlanStep& rg = plan.steps[t];
   const Node& rg_node = *rg.node;
   if (rg_node.type() != "ReluGrad" || !all_f32(rg_node)) return;
+  // A dense layer's [batch, units] or a channels-last convolution's [batch, ..., channels]:
+  // rows of the bias's length either way.
   const Shape& shape = rg_node.output_shape(0);
-  if (!is_f32_matrix(shape) || shape.dim(1) < 0 || rg_node.inputs()[0].shape() != shape ||
-      rg_node.inputs()[1].shape() != shape)
+  // The incoming gradient's static shape may be less known (a mean's Tile, a Mul's broadcast):
+  // the kernel checks the shapes at run time and takes the unfused path if they differ.
+  if (!shape.has_rank() || shape.rank() < 2 || shape.dim(shape.rank() - 1) < 0 ||
+      !rg_node.inputs()[0].shape().compatible_with(shape) || rg_node.inputs()[1].shape() != shape)
     return;
+  const int64_t channels = shape.dim(shape.rank() - 1);
   // The SumToShape reading d (the bias gradient), the first one after the ReluGrad.
   const int d = rg.first_output;
   int sum_t = -1;
@@ -297,7 +401,7 @@ void fuse_backward(Plan& plan, Rewrite& rw, size_t t) {
   // The target is the bias's shape, known when the kernel runs (the fallback takes others).
   const Shape& target = sum.node->output_shape(0);
   if (sum.node->output_dtype(0) != DType::kFloat32 || !target.has_rank() || target.rank() != 1 ||
-      (target.dim(0) >= 0 && target.dim(0) != shape.dim(1)))
+      (target.dim(0) >= 0 && target.dim(0) != channels))
     return;
   if (!quiet_between(plan, static_cast<int>(t), sum_t)) return;
   // d and the bias gradient become the fused step's two outputs, in two new adjacent slots;
@@ -340,6 +444,8 @@ void fuse_backward(Plan& plan, Rewrite& rw, size_t t) {
 int dense_fused_outputs(const PlanStep& step) {
   if (!step.kernel || step.control || step.fused) return 0;
   if (step.kernel == dense_backward_kernel) return 2;
+  if (step.kernel == conv_forward_kernel<true> || step.kernel == conv_forward_kernel<false>)
+    return 1;
   for (int act : {k::kActNone, k::kActRelu, k::kActRelu6, k::kActTanh, k::kActSigmoid})
     for (bool ta : {false, true})
       for (bool tb : {false, true})
@@ -353,7 +459,10 @@ void fuse_dense(Plan& plan) {
   {
     const Analysis an(plan);
     for (size_t t = 0; t < plan.steps.size(); ++t)
-      if (!rw.removed[t] && plain_step(plan.steps[t])) fuse_forward(plan, an, rw, t);
+      if (!rw.removed[t] && plain_step(plan.steps[t])) {
+        fuse_forward(plan, an, rw, t);
+        if (!rw.removed[t]) fuse_conv_forward(plan, an, rw, t);
+      }
   }
   for (size_t t = 0; t < plan.steps.size(); ++t)
     if (!rw.removed[t] && plain_step(plan.steps[t])) fuse_backward(plan, rw, t);

@@ -3,8 +3,12 @@
 //   forward   MatMul(a, b) -> Add/BiasAdd(., bias) [-> Relu/Relu6/Tanh/Sigmoid]
 //             => one GEMM with the bias and the activation applied to each block of the
 //                product while it is in cache (matmul_bias_act);
+//   conv      Conv2D(x, filter) -> BiasAdd/Add(., bias) [-> Relu], NHWC
+//             => the convolution with the bias and the ReLU applied to each part of its output
+//                while it is in cache (kernels::ConvEpilogue);
 //   backward  ReluGrad(dy, y) -> SumToShape(., Shape(bias))   (the bias gradient of the Add,
-//             BiasAdd's "BiasAddGrad") => one pass (relu_grad_bias_add_grad).
+//             BiasAdd's "BiasAddGrad"), for a dense layer's [batch, units] or a channels-last
+//             convolution's [batch, ..., channels] => one pass (relu_grad_bias_add_grad).
 // The products of the backward pass (dA = dY B^T, dB = A^T dY) are MatMul steps with
 // transpose flags, which go to BLAS as transposes: nothing is transposed in memory.
 // A chain fuses only where its intermediate values are read by nothing else and not fetched,

@@ -8,6 +8,7 @@
 #include "core/thread_pool.h"
 #include "kernels/blas.h"
 #include "kernels/conv_onednn.h"
+#include "kernels/elementwise.h"
 
 namespace varflow::kernels {
 
@@ -123,16 +124,21 @@ int split_into_parts(int64_t n, int64_t grain, Fn&& fn) {
 
 }  // namespace
 
+namespace {
+
 template <typename T>
-void conv2d(const Window2D& g, const T* in, const T* filter, T* out) {
+void conv2d_with(const Window2D& g, const T* in, const T* filter, T* out,
+                 const ConvEpilogue* epilogue) {
   const int64_t rows = g.batch * g.out_pixels(), k = patch_size(g);
   if (rows == 0 || g.out_c == 0) return;
   if (k == 0) {
     std::memset(out, 0, static_cast<size_t>(rows * g.out_c) * sizeof(T));
+    if constexpr (std::is_same_v<T, float>)
+      if (epilogue) apply_conv_epilogue(*epilogue, out, rows, g.out_c);
     return;
   }
   if constexpr (std::is_same_v<T, float>)
-    if (onednn::conv2d(g, in, filter, out)) return;
+    if (onednn::conv2d(g, in, filter, out, epilogue)) return;
   const bool direct = g.pointwise();
   const int64_t block = block_rows(g, sizeof(T));
   auto task = [&](int64_t r0, int64_t r1) {
@@ -146,9 +152,34 @@ void conv2d(const Window2D& g, const T* in, const T* filter, T* out) {
       }
       gemm<T>(false, false, e - b, g.out_c, k, col, k, filter, g.out_c, T(0), out + b * g.out_c,
               g.out_c);
+      if constexpr (std::is_same_v<T, float>)
+        if (epilogue) apply_conv_epilogue(*epilogue, out + b * g.out_c, e - b, g.out_c);
     }
   };
   ThreadPool::global().parallel_for(rows, row_grain(k * g.out_c), task, 1);
+}
+
+}  // namespace
+
+void apply_conv_epilogue(const ConvEpilogue& e, float* out, int64_t rows, int64_t channels) {
+  const ElementwiseTable& table = elementwise_table();
+  const int f32 = static_cast<int>(DType::kFloat32);
+  if (e.bias) {
+    BinaryLoop add = table.binary[static_cast<int>(BinaryOp::kAdd)][f32];
+    for (int64_t r = 0; r < rows; ++r)
+      add(out + r * channels, 1, e.bias, 1, out + r * channels, channels);
+  }
+  if (e.relu) table.unary[static_cast<int>(UnaryOp::kRelu)][f32](out, out, rows * channels);
+}
+
+template <typename T>
+void conv2d(const Window2D& g, const T* in, const T* filter, T* out) {
+  conv2d_with<T>(g, in, filter, out, nullptr);
+}
+
+void conv2d(const Window2D& g, const float* in, const float* filter, float* out,
+            const ConvEpilogue& epilogue) {
+  conv2d_with<float>(g, in, filter, out, &epilogue);
 }
 
 template <typename T>

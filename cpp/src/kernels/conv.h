@@ -16,6 +16,9 @@ namespace varflow::kernels {
 // out_c])
 template <typename T>
 void conv2d(const Window2D& g, const T* in, const T* filter, T* out);
+// The same with `epilogue` applied to the output as it is computed (float32 only).
+void conv2d(const Window2D& g, const float* in, const float* filter, float* out,
+            const ConvEpilogue& epilogue);
 // d in from d out (also the forward pass of conv2d_transpose).
 template <typename T>
 void conv2d_backprop_input(const Window2D& g, const T* filter, const T* out_backprop,

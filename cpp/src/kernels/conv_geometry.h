@@ -11,6 +11,18 @@ namespace varflow::kernels {
 
 enum class Padding { kSame, kValid, kExplicit };
 
+// What a forward convolution applies to its float32 output a block of output pixels at a time,
+// while the block is still in cache: y = y + bias[c] (when `bias`), then max(y, 0) (when
+// `relu`), with the elementwise kernels' own add and Relu, so the bits are those of BiasAdd and
+// Relu run after it (the plan's fused Conv2D -> BiasAdd -> Relu, exec/dense_fusion.h).
+struct ConvEpilogue {
+  const float* bias = nullptr;  // [out_c]
+  bool relu = false;
+};
+
+// Applies `e` to `rows` output pixels of `channels` values each.
+void apply_conv_epilogue(const ConvEpilogue& e, float* out, int64_t rows, int64_t channels);
+
 struct Window2D {
   int64_t batch = 0, in_h = 0, in_w = 0, in_c = 0;
   int64_t out_h = 0, out_w = 0, out_c = 0;

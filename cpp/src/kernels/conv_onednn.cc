@@ -321,7 +321,8 @@ struct AlignedFloats {
 // part order). When every part's primitive packs the weights the same way, they are packed
 // once (forward, input gradient) or the parts' packed filter gradients are summed and unpacked
 // once, instead of a reorder per part.
-bool run(Pass pass, const Window2D& g, float* act, float* weights, float* other) {
+bool run(Pass pass, const Window2D& g, float* act, float* weights, float* other,
+         const ConvEpilogue* epilogue = nullptr) {
   // VARFLOW_ONEDNN=0 sends every convolution down the im2col path (to compare the two).
   static const bool enabled = [] {
     const char* v = std::getenv("VARFLOW_ONEDNN");
@@ -334,7 +335,11 @@ bool run(Pass pass, const Window2D& g, float* act, float* weights, float* other)
   int64_t parts = std::max<int64_t>(
       1, std::min<int64_t>({kPartsPerThread * threads, g.batch, madds / kMaddsPerPart}));
   if (parts > threads) parts -= parts % threads;  // even shares when every thread is on time
-  if (parts == 1) return run_part(pass, g, act, weights, other);
+  if (parts == 1) {
+    if (!run_part(pass, g, act, weights, other)) return false;
+    if (epilogue) apply_conv_epilogue(*epilogue, other, g.batch * g.out_pixels(), g.out_c);
+    return true;
+  }
   auto part_of = [&](int64_t p) {
     Window2D part = g;
     part.batch = g.batch * (p + 1) / parts - g.batch * p / parts;
@@ -371,9 +376,12 @@ bool run(Pass pass, const Window2D& g, float* act, float* weights, float* other)
           } else if (filter && p > 0) {
             w = buffer.data + (p - 1) * filter_size;
           }
-          if (!run_part(pass, part_of(p), act + n0 * g.in_image(), w,
-                        other + n0 * g.out_pixels() * g.out_c, packed))
+          float* part_out = other + n0 * g.out_pixels() * g.out_c;
+          if (!run_part(pass, part_of(p), act + n0 * g.in_image(), w, part_out, packed)) {
             ok = false;
+          } else if (epilogue) {
+            apply_conv_epilogue(*epilogue, part_out, part_of(p).batch * g.out_pixels(), g.out_c);
+          }
         }
       },
       1);
@@ -399,8 +407,9 @@ bool run(Pass pass, const Window2D& g, float* act, float* weights, float* other)
 
 bool available() { return true; }
 
-bool conv2d(const Window2D& g, const float* in, const float* filter, float* out) {
-  return run(Pass::kForward, g, const_cast<float*>(in), const_cast<float*>(filter), out);
+bool conv2d(const Window2D& g, const float* in, const float* filter, float* out,
+            const ConvEpilogue* epilogue) {
+  return run(Pass::kForward, g, const_cast<float*>(in), const_cast<float*>(filter), out, epilogue);
 }
 
 bool conv2d_backprop_input(const Window2D& g, const float* filter, const float* out_backprop,
@@ -422,7 +431,9 @@ bool conv2d_backprop_filter(const Window2D& g, const float* in, const float* out
 namespace varflow::kernels::onednn {
 
 bool available() { return false; }
-bool conv2d(const Window2D&, const float*, const float*, float*) { return false; }
+bool conv2d(const Window2D&, const float*, const float*, float*, const ConvEpilogue*) {
+  return false;
+}
 bool conv2d_backprop_input(const Window2D&, const float*, const float*, float*) { return false; }
 bool conv2d_backprop_filter(const Window2D&, const float*, const float*, float*) { return false; }
 

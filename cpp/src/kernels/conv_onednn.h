@@ -11,7 +11,9 @@ namespace varflow::kernels::onednn {
 // True when this build links oneDNN (VARFLOW_HAVE_ONEDNN).
 bool available();
 
-bool conv2d(const Window2D& g, const float* in, const float* filter, float* out);
+// `epilogue` (optional) is applied to each part of the batch's output as soon as it is computed.
+bool conv2d(const Window2D& g, const float* in, const float* filter, float* out,
+            const ConvEpilogue* epilogue = nullptr);
 bool conv2d_backprop_input(const Window2D& g, const float* filter, const float* out_backprop,
                            float* in_backprop);
 bool conv2d_backprop_filter(const Window2D& g, const float* in, const float* out_backprop,

@@ -3,9 +3,11 @@
 // kernels/conv.h (NHWC; NCHW through a layout change on the way in and out).
 #include <climits>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "kernels/conv.h"
+#include "ops/conv_forward.h"
 #include "ops/conv_grads.h"
 #include "ops/op_families.h"
 #include "ops/shape_rules.h"
@@ -128,7 +130,7 @@ Tensor to_nhwc_tensor(const Tensor& t) {
 }
 
 template <Pass P, bool Depthwise>
-void conv_kernel(KernelContext& c) {
+void conv_run(KernelContext& c, const kernels::ConvEpilogue* epilogue) {
   const std::string& op = c.node().type();
   WindowAttrs a;
   const std::string err = parse_window_attrs(c.attrs(), op, kConvKind, &a);
@@ -180,6 +182,10 @@ void conv_kernel(KernelContext& c) {
       Tensor y_nhwc = a.nchw ? Tensor(dtype, {g.batch, g.out_h, g.out_w, g.out_c}) : y;
       if (Depthwise)
         kernels::depthwise_conv2d(g, x.data<T>(), c.input(1).data<T>(), y_nhwc.data<T>());
+      else if constexpr (std::is_same_v<T, float>)
+        epilogue
+            ? kernels::conv2d(g, x.data<T>(), c.input(1).data<T>(), y_nhwc.data<T>(), *epilogue)
+            : kernels::conv2d(g, x.data<T>(), c.input(1).data<T>(), y_nhwc.data<T>());
       else
         kernels::conv2d(g, x.data<T>(), c.input(1).data<T>(), y_nhwc.data<T>());
       if (a.nchw)
@@ -213,6 +219,11 @@ void conv_kernel(KernelContext& c) {
     c.fail(ErrorCode::kInvalidArgument, op, " is not defined for dtype ", dtype_name(dtype));
 }
 
+template <Pass P, bool Depthwise>
+void conv_kernel(KernelContext& c) {
+  conv_run<P, Depthwise>(c, nullptr);
+}
+
 // --- registration (gradients: ops/conv_grads.h) ------------------------------------------
 
 constexpr ConvNames kConv2D{"Conv2D", "Conv2DBackpropInput", "Conv2DBackpropFilter"};
@@ -231,6 +242,10 @@ OpDefBuilder conv_attrs(OpDefBuilder b, bool cudnn) {
 }
 
 }  // namespace
+
+void conv2d_with_epilogue(KernelContext& c, const kernels::ConvEpilogue& epilogue) {
+  conv_run<Pass::kForward, false>(c, &epilogue);
+}
 
 void register_conv_ops(OpRegistry& r) {
   conv_attrs(r.add("Conv2D").inputs({"input", "filter"}).outputs({"output"}), true)
