@@ -90,6 +90,48 @@ void bind_layers(py::module_& m) {
       py::arg("graph"), py::arg("inputs"), py::arg("kernel"), py::arg("bias"),
       py::arg("kernel_size"), py::arg("strides"), py::arg("padding"), py::arg("channels_first"));
   m.def(
+      "separable_conv_output",
+      [](Graph& g, Output inputs, Output depthwise_kernel, Output pointwise_kernel,
+         std::optional<Output> bias, const Sizes& strides, const std::string& padding,
+         const Sizes& dilation_rate, bool channels_first) {
+        const std::string pad = train::normalize_padding(padding);
+        const train::DataFormat format = data_format(channels_first);
+        if (spatial_rank(strides, {1, 2}) == 1)
+          return train::separable_conv1d_output(g, inputs, depthwise_kernel, pointwise_kernel, bias,
+                                                sized<1>(strides), pad, sized<1>(dilation_rate),
+                                                format);
+        return train::separable_conv2d_output(g, inputs, depthwise_kernel, pointwise_kernel, bias,
+                                              sized<2>(strides), pad, sized<2>(dilation_rate),
+                                              format);
+      },
+      py::arg("graph"), py::arg("inputs"), py::arg("depthwise_kernel"), py::arg("pointwise_kernel"),
+      py::arg("bias"), py::arg("strides"), py::arg("padding"), py::arg("dilation_rate"),
+      py::arg("channels_first"));
+  m.def(
+      "separable_conv_layer",
+      [](Graph& g, Output inputs, int64_t filters, const Sizes& kernel_size,
+         const std::string& name, const Sizes& strides, const std::string& padding,
+         bool channels_first, const Sizes& dilation_rate, int64_t depth_multiplier, bool use_bias) {
+        auto call = [&](auto rank, auto layer) {
+          constexpr size_t N = decltype(rank)::value;
+          train::SeparableConvOptions<N> options;
+          options.name = name;
+          options.strides = sized<N>(strides);
+          options.padding = padding;
+          options.data_format = data_format(channels_first);
+          options.dilation_rate = sized<N>(dilation_rate);
+          options.depth_multiplier = depth_multiplier;
+          options.use_bias = use_bias;
+          return layer(g, inputs, filters, sized<N>(kernel_size), options).output;
+        };
+        if (spatial_rank(kernel_size, {1, 2}) == 1)
+          return call(std::integral_constant<size_t, 1>{}, train::separable_conv1d);
+        return call(std::integral_constant<size_t, 2>{}, train::separable_conv2d);
+      },
+      py::arg("graph"), py::arg("inputs"), py::arg("filters"), py::arg("kernel_size"),
+      py::arg("name"), py::arg("strides"), py::arg("padding"), py::arg("channels_first"),
+      py::arg("dilation_rate"), py::arg("depth_multiplier"), py::arg("use_bias"));
+  m.def(
       "spatial_input_channels",
       [](Output inputs, const std::string& layer, bool channels_first, int rank) {
         return train::spatial_input_channels(inputs, layer, data_format(channels_first), rank);

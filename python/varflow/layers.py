@@ -1,6 +1,7 @@
 """``tf.layers`` (TF1's functional layers): ``dense``, ``batch_normalization``, ``flatten``,
 ``dropout``, ``conv1d``/``conv2d``/``conv3d``, ``conv2d_transpose``/``conv3d_transpose``,
-``max_pooling1d/2d/3d``, ``average_pooling1d/2d/3d``.
+``separable_conv1d``/``separable_conv2d``, ``max_pooling1d/2d/3d``,
+``average_pooling1d/2d/3d``.
 
 Variables are created with ``tf.get_variable`` inside ``variable_scope(name,
 default_name=<layer>)``, so they get TF1's names (``dense/kernel:0``, ``dense/bias:0``,
@@ -718,6 +719,173 @@ conv3d_transpose.__doc__ = _conv_doc(
 )
 
 
+def _separable_conv(layer, rank, args):
+    """The separable convolution layers: the depthwise and pointwise kernels and the bias in
+    the layer's variable_scope, the C++ computation (``train::separable_conv*d_output``) and
+    the activation."""
+    data_format = _normalize_data_format(args["data_format"])
+    kernel_size = _normalize_tuple(args["kernel_size"], rank, "kernel_size")
+    strides = _normalize_tuple(args["strides"], rank, "strides")
+    dilation_rate = _normalize_tuple(args["dilation_rate"], rank, "dilation_rate")
+    padding = _normalize_padding(args["padding"])
+    inputs, channels = _spatial_input(args["inputs"], layer, data_format, rank + 2)
+    if channels is None:
+        raise ValueError("The channel dimension of the inputs should be defined. Found `None`.")
+    filters, multiplier = args["filters"], int(args["depth_multiplier"])
+    if filters is not None and int(filters) <= 0:
+        raise ValueError(
+            "Invalid value for argument `filters`. Expected a strictly positive value. "
+            f"Received filters={filters}."
+        )
+    if multiplier <= 0:
+        raise ValueError(f"{layer}: `depth_multiplier` must be positive, got {multiplier}")
+    dtype = inputs.dtype.base_dtype if inputs.dtype.base_dtype.is_floating else dtypes.float32
+    with variable_scope(args["name"], default_name=layer, values=[inputs], reuse=args["reuse"]):
+        kernels = [
+            get_variable(
+                f"{part}_kernel",
+                shape=list(shape),
+                dtype=dtype,
+                initializer=args[f"{part}_initializer"],
+                regularizer=args[f"{part}_regularizer"],
+                trainable=args["trainable"],
+                constraint=args[f"{part}_constraint"],
+            )
+            for part, shape in (
+                ("depthwise", (*kernel_size, channels, multiplier)),
+                ("pointwise", (*(1,) * rank, channels * multiplier, filters)),
+            )
+        ]
+        bias = None
+        if args["use_bias"]:
+            bias = get_variable(
+                "bias",
+                shape=[filters],
+                dtype=dtype,
+                initializer=args["bias_initializer"],
+                regularizer=args["bias_regularizer"],
+                trainable=args["trainable"],
+                constraint=args["bias_constraint"],
+            )
+        graph = inputs.graph
+        with graph.as_default():  # TF1: the inputs' graph is the default one
+            out = _core.separable_conv_output(
+                graph._core,
+                inputs._output,
+                *(convert_to_tensor(k)._output for k in kernels),
+                None if bias is None else convert_to_tensor(bias)._output,
+                strides,
+                padding,
+                dilation_rate,
+                data_format == "channels_first",
+            )
+            outputs = graph._tensor_for(out)
+        return _activity(outputs, args["activation"], args["activity_regularizer"])
+
+
+_SEPARABLE_DOC = """Functional interface for the depthwise separable {n}D convolution layer.
+
+    A depthwise convolution (kernel `depthwise_kernel` `[k..., in_channels,
+    depth_multiplier]`) that acts separately on the channels, then a pointwise convolution
+    (`pointwise_kernel` `[1..., in_channels * depth_multiplier, filters]`) that mixes them,
+    the bias and the activation, as in TF1.
+
+    Args:
+      inputs: Input tensor.
+      filters: Integer, the dimensionality of the output space.
+      kernel_size: An integer or tuple/list of {n} integers, the depthwise window's size.
+      strides: An integer or tuple/list of {n} integers, the depthwise convolution's strides.
+      padding: One of `"valid"` or `"same"` (case-insensitive).
+      data_format: A string, one of `channels_last` (default) or `channels_first`.
+      dilation_rate: An integer or tuple/list of {n} integers, the depthwise dilation rate.
+      depth_multiplier: The number of depthwise convolution output channels for each input
+        channel.
+      activation: Activation function. Set it to None to maintain a linear activation.
+      use_bias: Boolean, whether the layer uses a bias.
+      depthwise_initializer: An initializer for the depthwise kernel (glorot-uniform if None).
+      pointwise_initializer: An initializer for the pointwise kernel (glorot-uniform if None).
+      bias_initializer: An initializer for the bias vector.
+      depthwise_regularizer: Optional regularizer for the depthwise kernel.
+      pointwise_regularizer: Optional regularizer for the pointwise kernel.
+      bias_regularizer: Optional regularizer for the bias vector.
+      activity_regularizer: Optional regularizer function for the output.
+      depthwise_constraint: Optional projection function for the depthwise kernel.
+      pointwise_constraint: Optional projection function for the pointwise kernel.
+      bias_constraint: Optional projection function for the bias.
+      trainable: Boolean, if `True` also add variables to the graph collection
+        `GraphKeys.TRAINABLE_VARIABLES` (see `tf.Variable`).
+      name: A string, the name of the layer.
+      reuse: Boolean, whether to reuse the weights of a previous layer by the same name.
+
+    Returns:
+      Output tensor.
+
+    Raises:
+      ValueError: If the channel dimension of the inputs is not defined, or an argument is
+        invalid.
+    """
+
+
+def separable_conv1d(
+    inputs,
+    filters,
+    kernel_size,
+    strides=1,
+    padding="valid",
+    data_format="channels_last",
+    dilation_rate=1,
+    depth_multiplier=1,
+    activation=None,
+    use_bias=True,
+    depthwise_initializer=None,
+    pointwise_initializer=None,
+    bias_initializer=init_ops.zeros_initializer(),
+    depthwise_regularizer=None,
+    pointwise_regularizer=None,
+    bias_regularizer=None,
+    activity_regularizer=None,
+    depthwise_constraint=None,
+    pointwise_constraint=None,
+    bias_constraint=None,
+    trainable=True,
+    name=None,
+    reuse=None,
+):
+    return _separable_conv("separable_conv1d", 1, locals())
+
+
+def separable_conv2d(
+    inputs,
+    filters,
+    kernel_size,
+    strides=(1, 1),
+    padding="valid",
+    data_format="channels_last",
+    dilation_rate=(1, 1),
+    depth_multiplier=1,
+    activation=None,
+    use_bias=True,
+    depthwise_initializer=None,
+    pointwise_initializer=None,
+    bias_initializer=init_ops.zeros_initializer(),
+    depthwise_regularizer=None,
+    pointwise_regularizer=None,
+    bias_regularizer=None,
+    activity_regularizer=None,
+    depthwise_constraint=None,
+    pointwise_constraint=None,
+    bias_constraint=None,
+    trainable=True,
+    name=None,
+    reuse=None,
+):
+    return _separable_conv("separable_conv2d", 2, locals())
+
+
+separable_conv1d.__doc__ = _SEPARABLE_DOC.format(n=1)
+separable_conv2d.__doc__ = _SEPARABLE_DOC.format(n=2)
+
+
 def _pooling(max_pool, rank, inputs, pool_size, strides, padding, data_format, name):
     data_format = _normalize_data_format(data_format)
     pool_size = _normalize_tuple(pool_size, rank, "pool_size")
@@ -821,6 +989,8 @@ __all__ += [
     "max_pooling1d",
     "max_pooling2d",
     "max_pooling3d",
+    "separable_conv1d",
+    "separable_conv2d",
 ]
 
 

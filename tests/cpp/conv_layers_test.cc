@@ -243,6 +243,43 @@ VF_TEST(pooling1d_and_3d_layers) {
   EXPECT_NEAR(values_of(s, max3, {{vol, iota({1, 2, 2, 2, 1})}})[0], 0.7, 1e-6);
 }
 
+VF_TEST(separable_conv_layers_are_depthwise_then_pointwise) {
+  auto g = std::make_shared<Graph>();
+  Output x = ops::placeholder(*g, DType::kFloat32, Shape({-1, 4, 4, 2}), "x");
+  train::SeparableConv2DOptions options;
+  options.depth_multiplier = 3;
+  options.kernel_initializer = train::ones_initializer();
+  options.pointwise_initializer = train::ones_initializer();
+  options.bias_initializer = train::constant_initializer(0.25);
+  train::SeparableConvLayer a = train::separable_conv2d(*g, x, 2, {2, 2}, options);
+  EXPECT_EQ(a.depthwise_kernel.op_name(), std::string("separable_conv2d/depthwise_kernel"));
+  EXPECT_TRUE(a.depthwise_kernel.shape() == Shape({2, 2, 2, 3}));
+  EXPECT_TRUE(a.pointwise_kernel.shape() == Shape({1, 1, 6, 2}));
+  EXPECT_TRUE(a.output.shape() == Shape({-1, 3, 3, 2}));
+  EXPECT_TRUE(g->find_node("separable_conv2d/separable_conv2d/depthwise") != nullptr);
+  Output seq = ops::placeholder(*g, DType::kFloat32, Shape({1, 5, 2}), "seq");
+  train::SeparableConv1DOptions one;
+  one.use_bias = false;
+  train::SeparableConvLayer b = train::separable_conv1d(*g, seq, 3, {2}, one);
+  EXPECT_EQ(b.output.node->name(), std::string("separable_conv1d/Squeeze"));
+  EXPECT_TRUE(b.output.shape() == Shape({1, 4, 3}));
+  train::SeparableConv2DOptions bad;
+  bad.depth_multiplier = 0;
+  EXPECT_ERROR(train::separable_conv2d(*g, x, 2, {2, 2}, bad), ErrorCode::kValue,
+               "`depth_multiplier` must be positive");
+
+  Session s(g);
+  s.run({}, {}, {global_variables_initializer(*g)});
+  // Ones everywhere: each output sums its 2 x 2 x 2 window three times, plus the bias.
+  std::vector<double> y = values_of(s, a.output, {{x, iota({1, 4, 4, 2})}});
+  double window = 0;
+  for (int h = 0; h < 2; ++h)
+    for (int w = 0; w < 2; ++w)
+      for (int c = 0; c < 2; ++c) window += 0.1 * static_cast<double>((h * 4 + w) * 2 + c);
+  EXPECT_NEAR(y[0], 3 * window + 0.25, 1e-4);
+  EXPECT_NEAR(y[1], 3 * window + 0.25, 1e-4);
+}
+
 VF_TEST(softmax_over_any_axis) {
   auto g = std::make_shared<Graph>();
   Output x = ops::placeholder(*g, DType::kFloat32, Shape({2, 3, 2}), "x");

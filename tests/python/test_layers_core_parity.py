@@ -392,3 +392,43 @@ def test_1d_and_3d_layers_are_the_cores(rank):
             sess.run(tf.global_variables_initializer())
             outs.append(sess.run(y, {g.get_tensor_by_name("x:0"): xv}))
     np.testing.assert_array_equal(outs[0], outs[1])
+
+
+@pytest.mark.parametrize("rank", [1, 2])
+def test_separable_layers_are_the_cores(rank):
+    """separable_conv1d/2d are train/conv_layers.h: the same nodes and the same outputs."""
+    shape = (None, *([7] * rank), 3)
+    graphs = []
+    for via_core in (False, True):
+        g = tf.Graph()
+        with g.as_default():
+            tf.set_random_seed(8)
+            x = tf.placeholder(tf.float32, shape=shape, name="x")
+            if via_core:
+                y = g._tensor_for(
+                    _core.separable_conv_layer(
+                        g._core,
+                        x._output,
+                        4,
+                        (3,) * rank,
+                        "",
+                        (2,) * rank,
+                        "same",
+                        False,
+                        (1,) * rank,
+                        2,
+                        True,
+                    )
+                )
+            else:
+                layer = tf.layers.separable_conv1d if rank == 1 else tf.layers.separable_conv2d
+                y = layer(x, 4, 3, strides=2, padding="same", depth_multiplier=2)
+        graphs.append((g, y))
+    assert _nodes(graphs[0][0]) == _nodes(graphs[1][0])
+    xv = np.random.default_rng(9).normal(size=(2, *([7] * rank), 3)).astype(np.float32)
+    outs = []
+    for g, y in graphs:
+        with g.as_default(), tf.Session(graph=g) as sess:
+            sess.run(tf.global_variables_initializer())
+            outs.append(sess.run(y, {g.get_tensor_by_name("x:0"): xv}))
+    np.testing.assert_array_equal(outs[0], outs[1])

@@ -24,38 +24,61 @@ Output add_bias(Graph& graph, Output value, std::optional<Output> bias, DataForm
       scope.scope());
 }
 
-// The layer's name: options.name, or the default's first unused numbering (as dense()).
+// The layer's name: options.name, or the default's first unused numbering (as dense()), told
+// by its variable `first_variable`.
 template <size_t N>
-std::string layer_name(Graph& graph, const ConvOptions<N>& options, const std::string& base) {
+std::string layer_name(Graph& graph, const ConvOptions<N>& options, const std::string& base,
+                       const std::string& first_variable) {
   if (!options.name.empty()) return options.name;
   const std::string prefix = options.variable_scope.empty() ? "" : options.variable_scope + "/";
   std::string name = base;
-  for (int i = 1; graph.find_node(prefix + name + "/kernel"); ++i)
+  for (int i = 1; graph.find_node(prefix + name + "/" + first_variable); ++i)
     name = base + "_" + std::to_string(i);
   return name;
 }
 
-// Creates the kernel of `kernel_shape` and the bias of `filters` under the layer's variable
-// scope, with the options' initializers, regularizers and trainability.
+// A layer variable "<scope>/<name>" of `shape` with the initializer (default glorot_uniform),
+// the regularizer and the options' trainability.
 template <size_t N>
-ConvLayer make_conv_variables(Graph& graph, const std::string& scope, const Dims& kernel_shape,
-                              int64_t filters, DType dtype, const ConvOptions<N>& options) {
-  ConvLayer layer;
-  GetVariableOptions kernel;
-  kernel.dtype = dtype;
-  kernel.initializer = options.kernel_initializer;
-  kernel.regularizer = options.kernel_regularizer;
-  kernel.trainable = options.trainable;
-  layer.kernel = get_variable(graph, scope + "/kernel", kernel_shape, kernel);
-  if (options.use_bias) {
-    GetVariableOptions bias;
-    bias.dtype = dtype;
-    bias.initializer = options.bias_initializer ? options.bias_initializer : zeros_initializer();
-    bias.regularizer = options.bias_regularizer;
-    bias.trainable = options.trainable;
-    layer.bias = get_variable(graph, scope + "/bias", {filters}, bias);
-  }
-  return layer;
+Variable layer_variable(Graph& graph, const std::string& scope, const std::string& name,
+                        const Dims& shape, DType dtype, const Initializer& initializer,
+                        const Regularizer& regularizer, const ConvOptions<N>& options) {
+  GetVariableOptions v;
+  v.dtype = dtype;
+  v.initializer = initializer;
+  v.regularizer = regularizer;
+  v.trainable = options.trainable;
+  return get_variable(graph, scope + "/" + name, shape, v);
+}
+
+// The bias of `filters` (default zeros), when the options use one.
+template <size_t N>
+std::optional<Variable> make_bias(Graph& graph, const std::string& scope, int64_t filters,
+                                  DType dtype, const ConvOptions<N>& options) {
+  if (!options.use_bias) return std::nullopt;
+  return layer_variable(graph, scope, "bias", {filters}, dtype,
+                        options.bias_initializer ? options.bias_initializer : zeros_initializer(),
+                        options.bias_regularizer, options);
+}
+
+// The checks every convolution layer makes, and its input's channel count.
+template <size_t N>
+int64_t checked_channels(Output inputs, int64_t filters, SizeN<N> kernel_size,
+                         const ConvOptions<N>& options, const std::string& name,
+                         const std::string& base) {
+  check_positive(kernel_size, "kernel_size", name);
+  check_positive(options.strides, "strides", name);
+  check_positive(options.dilation_rate, "dilation_rate", name);
+  VF_CHECK(filters > 0, ErrorCode::kValue, name, ": `filters` must be positive, got ", filters);
+  const int64_t channels =
+      spatial_input_channels(inputs, base, options.data_format, static_cast<int>(N) + 2);
+  VF_CHECK(channels >= 0, ErrorCode::kValue,
+           "The channel dimension of the inputs should be defined. Found `None`.");
+  return channels;
+}
+
+std::string scope_prefix(const std::string& variable_scope) {
+  return variable_scope.empty() ? "" : variable_scope + "/";
 }
 
 // What every convolution layer shares: the checks, the variables, the layer's name scope and
@@ -65,22 +88,17 @@ ConvLayer conv_layer(Graph& graph, Output inputs, int64_t filters, SizeN<N> kern
                      const ConvOptions<N>& options, const std::string& base, bool transpose,
                      Compute compute) {
   const std::string padding = normalize_padding(options.padding);
-  const std::string name = layer_name(graph, options, base);
-  check_positive(kernel_size, "kernel_size", name);
-  check_positive(options.strides, "strides", name);
-  check_positive(options.dilation_rate, "dilation_rate", name);
-  VF_CHECK(filters > 0, ErrorCode::kValue, name, ": `filters` must be positive, got ", filters);
-  const int64_t channels =
-      spatial_input_channels(inputs, base, options.data_format, static_cast<int>(N) + 2);
-  VF_CHECK(channels >= 0, ErrorCode::kValue,
-           "The channel dimension of the inputs should be defined. Found `None`.");
+  const std::string name = layer_name(graph, options, base, "kernel");
+  const int64_t channels = checked_channels(inputs, filters, kernel_size, options, name, base);
   const DType dtype = is_any_floating(inputs.dtype()) ? inputs.dtype() : DType::kFloat32;
   Dims kernel_shape(kernel_size.begin(), kernel_size.end());
   kernel_shape.push_back(transpose ? filters : channels);
   kernel_shape.push_back(transpose ? channels : filters);
-  const std::string prefix = options.variable_scope.empty() ? "" : options.variable_scope + "/";
-  ConvLayer layer =
-      make_conv_variables(graph, prefix + name, kernel_shape, filters, dtype, options);
+  const std::string scope_name = scope_prefix(options.variable_scope) + name;
+  ConvLayer layer;
+  layer.kernel = layer_variable(graph, scope_name, "kernel", kernel_shape, dtype,
+                                options.kernel_initializer, options.kernel_regularizer, options);
+  layer.bias = make_bias(graph, scope_name, filters, dtype, options);
   NameScope scope(graph, name);
   std::optional<Output> bias;
   if (layer.bias) bias = layer.bias->value();
@@ -243,6 +261,104 @@ Output conv3d_transpose_output(Graph& graph, Output inputs, Output kernel,
             ops::Conv3DBackpropInputV2Attrs().with_data_format(op_data_format<3>(data_format)),
             "conv3d_transpose");
       });
+}
+
+Output separable_conv2d_output(Graph& graph, Output inputs, Output depthwise_kernel,
+                               Output pointwise_kernel, std::optional<Output> bias, Size2 strides,
+                               const std::string& padding, Size2 dilation_rate,
+                               DataFormat data_format) {
+  Output x = tf::cast(inputs, depthwise_kernel.dtype());
+  const char* format = op_data_format<2>(data_format);
+  Output out;
+  {
+    NameScope scope(graph, "separable_conv2d");
+    Output depthwise;
+    {
+      NameScope op(graph, "depthwise");
+      depthwise = ops::DepthwiseConv2dNative(
+          x, depthwise_kernel, window<2>(strides, data_format), padding,
+          ops::DepthwiseConv2dNativeAttrs().with_data_format(format).with_dilations(
+              window<2>(dilation_rate, data_format)),
+          op.scope());
+    }
+    out = ops::Conv2D(depthwise, pointwise_kernel, {1, 1, 1, 1}, "VALID",
+                      ops::Conv2DAttrs().with_data_format(format), scope.scope());
+  }
+  return add_bias(graph, out, bias, data_format);
+}
+
+Output separable_conv1d_output(Graph& graph, Output inputs, Output depthwise_kernel,
+                               Output pointwise_kernel, std::optional<Output> bias, Size1 strides,
+                               const std::string& padding, Size1 dilation_rate,
+                               DataFormat data_format) {
+  const int32_t axis = channels_first(data_format) ? 2 : 1;  // the added height axis
+  Output x = tf::expand_dims(graph, tf::cast(inputs, depthwise_kernel.dtype()), axis);
+  Output depthwise = tf::expand_dims(graph, depthwise_kernel, 0);
+  Output pointwise = tf::expand_dims(graph, pointwise_kernel, 0);
+  Output out =
+      separable_conv2d_output(graph, x, depthwise, pointwise, bias, {strides[0], strides[0]},
+                              padding, {1, dilation_rate[0]}, data_format);
+  return ops::Squeeze(out, ops::SqueezeAttrs().with_squeeze_dims({axis}), "Squeeze");
+}
+
+namespace {
+
+template <size_t N, typename Compute>
+SeparableConvLayer separable_layer(Graph& graph, Output inputs, int64_t filters,
+                                   SizeN<N> kernel_size, const SeparableConvOptions<N>& options,
+                                   const std::string& base, Compute compute) {
+  const std::string padding = normalize_padding(options.padding);
+  const std::string name = layer_name<N>(graph, options, base, "depthwise_kernel");
+  const int64_t channels = checked_channels<N>(inputs, filters, kernel_size, options, name, base);
+  VF_CHECK(options.depth_multiplier > 0, ErrorCode::kValue, name,
+           ": `depth_multiplier` must be positive, got ", options.depth_multiplier);
+  const DType dtype = is_any_floating(inputs.dtype()) ? inputs.dtype() : DType::kFloat32;
+  Dims depthwise_shape(kernel_size.begin(), kernel_size.end());
+  depthwise_shape.push_back(channels);
+  depthwise_shape.push_back(options.depth_multiplier);
+  Dims pointwise_shape(N, 1);
+  pointwise_shape.push_back(channels * options.depth_multiplier);
+  pointwise_shape.push_back(filters);
+  const std::string scope_name = scope_prefix(options.variable_scope) + name;
+  SeparableConvLayer layer;
+  layer.depthwise_kernel =
+      layer_variable(graph, scope_name, "depthwise_kernel", depthwise_shape, dtype,
+                     options.kernel_initializer, options.kernel_regularizer, options);
+  layer.pointwise_kernel =
+      layer_variable(graph, scope_name, "pointwise_kernel", pointwise_shape, dtype,
+                     options.pointwise_initializer, options.pointwise_regularizer, options);
+  layer.bias = make_bias(graph, scope_name, filters, dtype, options);
+  NameScope scope(graph, name);
+  std::optional<Output> bias;
+  if (layer.bias) bias = layer.bias->value();
+  layer.output =
+      compute(layer.depthwise_kernel.value(), layer.pointwise_kernel.value(), bias, padding);
+  if (options.activation) layer.output = options.activation(layer.output);
+  return layer;
+}
+
+}  // namespace
+
+SeparableConvLayer separable_conv1d(Graph& graph, Output inputs, int64_t filters, Size1 kernel_size,
+                                    const SeparableConv1DOptions& options) {
+  return separable_layer<1>(graph, inputs, filters, kernel_size, options, "separable_conv1d",
+                            [&](Output depthwise, Output pointwise, std::optional<Output> bias,
+                                const std::string& padding) {
+                              return separable_conv1d_output(
+                                  graph, inputs, depthwise, pointwise, bias, options.strides,
+                                  padding, options.dilation_rate, options.data_format);
+                            });
+}
+
+SeparableConvLayer separable_conv2d(Graph& graph, Output inputs, int64_t filters, Size2 kernel_size,
+                                    const SeparableConv2DOptions& options) {
+  return separable_layer<2>(graph, inputs, filters, kernel_size, options, "separable_conv2d",
+                            [&](Output depthwise, Output pointwise, std::optional<Output> bias,
+                                const std::string& padding) {
+                              return separable_conv2d_output(
+                                  graph, inputs, depthwise, pointwise, bias, options.strides,
+                                  padding, options.dilation_rate, options.data_format);
+                            });
 }
 
 ConvLayer conv1d(Graph& graph, Output inputs, int64_t filters, Size1 kernel_size,

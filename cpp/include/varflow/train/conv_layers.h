@@ -74,6 +74,24 @@ struct ConvLayer {
   Output output;
 };
 
+// The options of a separable convolution layer (separable_conv1d, separable_conv2d): those of
+// ConvOptions, whose kernel_initializer and kernel_regularizer are the depthwise kernel's, and
+// the pointwise kernel's own.
+template <size_t N>
+struct SeparableConvOptions : ConvOptions<N> {
+  int64_t depth_multiplier = 1;
+  Initializer pointwise_initializer;  // default glorot_uniform
+  Regularizer pointwise_regularizer;
+};
+using SeparableConv1DOptions = SeparableConvOptions<1>;
+using SeparableConv2DOptions = SeparableConvOptions<2>;
+
+struct SeparableConvLayer {
+  Variable depthwise_kernel, pointwise_kernel;
+  std::optional<Variable> bias;
+  Output output;
+};
+
 // "VALID" or "SAME" for tf.layers' case-insensitive padding; kValue for anything else, with
 // Keras' message.
 std::string normalize_padding(const std::string& padding);
@@ -112,6 +130,29 @@ Output conv2d_output(Graph& graph, Output inputs, Output kernel, std::optional<O
 Output conv3d_output(Graph& graph, Output inputs, Output kernel, std::optional<Output> bias,
                      Size3 strides, const std::string& padding, Size3 dilation_rate,
                      DataFormat data_format);
+
+// tf.layers.separable_conv1d / separable_conv2d: a depthwise convolution (kernel
+// "depthwise_kernel" [k..., in_channels, depth_multiplier]) then a pointwise one
+// ("pointwise_kernel" [1..., in_channels * depth_multiplier, filters]), the bias and the
+// activation. kValue for filters or depth_multiplier < 1, and as conv2d.
+SeparableConvLayer separable_conv1d(Graph& graph, Output inputs, int64_t filters, Size1 kernel_size,
+                                    const SeparableConv1DOptions& options = {});
+SeparableConvLayer separable_conv2d(Graph& graph, Output inputs, int64_t filters, Size2 kernel_size,
+                                    const SeparableConv2DOptions& options = {});
+
+// Their computation given the variables, in the current name scope, as TF1's Keras builds it:
+// the Cast; for 1-D, ExpandDims "ExpandDims" of the inputs at 1 (2 for channels first) and
+// "ExpandDims_1"/"ExpandDims_2" of the kernels at 0, the strides doubled as (s, s) and the
+// dilation (1, d); in scope "separable_conv2d", DepthwiseConv2dNative "depthwise" and Conv2D
+// named after the scope (1x1, VALID); the BiasAdd; for 1-D, Squeeze "Squeeze" of the added axis.
+Output separable_conv1d_output(Graph& graph, Output inputs, Output depthwise_kernel,
+                               Output pointwise_kernel, std::optional<Output> bias, Size1 strides,
+                               const std::string& padding, Size1 dilation_rate,
+                               DataFormat data_format);
+Output separable_conv2d_output(Graph& graph, Output inputs, Output depthwise_kernel,
+                               Output pointwise_kernel, std::optional<Output> bias, Size2 strides,
+                               const std::string& padding, Size2 dilation_rate,
+                               DataFormat data_format);
 
 // tf.layers.conv2d_transpose / conv3d_transpose: the transposed convolution (a
 // Conv2DBackpropInput / Conv3DBackpropInputV2) with kernel [k..., filters, in_channels]; each
