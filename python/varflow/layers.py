@@ -450,6 +450,14 @@ def _conv_variables(shape, filters, dtype, use_bias, init, trainable):
     return kernel, bias
 
 
+def _check_filters(filters):
+    if filters is not None and int(filters) <= 0:
+        raise ValueError(
+            "Invalid value for argument `filters`. Expected a strictly positive value. "
+            f"Received filters={filters}."
+        )
+
+
 def _conv(layer, rank, transpose, args):
     """The convolution layers: TF1's argument checks, the variables in the layer's
     variable_scope, the C++ computation (``train::conv*d_output``) and the activation."""
@@ -464,11 +472,7 @@ def _conv(layer, rank, transpose, args):
         raise ValueError("The channel dimension of the inputs should be defined. Found `None`.")
     dtype = inputs.dtype.base_dtype if inputs.dtype.base_dtype.is_floating else dtypes.float32
     filters = args["filters"]
-    if filters is not None and int(filters) <= 0:
-        raise ValueError(
-            "Invalid value for argument `filters`. Expected a strictly positive value. "
-            f"Received filters={filters}."
-        )
+    _check_filters(filters)
     shape = (*kernel_size, filters, channels) if transpose else (*kernel_size, channels, filters)
     first = data_format == "channels_first"
     with variable_scope(args["name"], default_name=layer, values=[inputs], reuse=args["reuse"]):
@@ -732,11 +736,7 @@ def _separable_conv(layer, rank, args):
     if channels is None:
         raise ValueError("The channel dimension of the inputs should be defined. Found `None`.")
     filters, multiplier = args["filters"], int(args["depth_multiplier"])
-    if filters is not None and int(filters) <= 0:
-        raise ValueError(
-            "Invalid value for argument `filters`. Expected a strictly positive value. "
-            f"Received filters={filters}."
-        )
+    _check_filters(filters)
     if multiplier <= 0:
         raise ValueError(f"{layer}: `depth_multiplier` must be positive, got {multiplier}")
     dtype = inputs.dtype.base_dtype if inputs.dtype.base_dtype.is_floating else dtypes.float32
