@@ -88,6 +88,23 @@ def _busy_cpu_s() -> float:
     return (sum(vals) - vals[3] - vals[4]) / os.sysconf("SC_CLK_TCK")
 
 
+def wait_until_quiet(
+    max_s: float = 0.5, window_s: float = 0.02, busy: float = 0.15
+) -> tuple[float, float]:
+    """Waits until the machine is idle (busy below `busy` of its cores over a window), at most
+    `max_s`; returns the time waited and the machine's busy CPU seconds meanwhile. The workers' thread pools (OpenMP's, OpenBLAS's, TF's,
+    varflow's) spin for a while after a sample: without the wait, the next implementation's
+    sample would share the cores with the previous one's spinning threads."""
+    cores = os.cpu_count() or 1
+    start, busy_start = time.perf_counter(), _busy_cpu_s()
+    while time.perf_counter() - start < max_s:
+        b0, t0 = _busy_cpu_s(), time.perf_counter()
+        time.sleep(window_s)
+        if (_busy_cpu_s() - b0) / max(1e-9, (time.perf_counter() - t0) * cores) < busy:
+            break
+    return time.perf_counter() - start, _busy_cpu_s() - busy_start
+
+
 class ForeignLoad:
     """Measures CPU time used by *other* processes while a block runs (noise detector).
 

@@ -3,7 +3,9 @@
 The rows come from the workers (each builds the scenario's rows for its own implementation) and
 are merged by key; each entry is set up in its worker, then the entries are timed round-robin
 exactly as harness.run_row does, one command at a time, so only one process runs at any moment.
-The noise detector counts the workers' CPU time as this run's, not as foreign load.
+The noise detector counts the workers' CPU time as this run's, not as foreign load. Before each
+sample the parent waits (at most 0.5 s) until the machine is idle: the previous worker's thread
+pools spin for a while after its sample, and would otherwise share the cores with the next.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from harness import ForeignLoad, TimingConfig
+from harness import ForeignLoad, TimingConfig, wait_until_quiet
 
 HERE = Path(__file__).resolve().parent
 
@@ -135,6 +137,7 @@ def run_row_isolated(
 
     load = ForeignLoad()
     worker_cpu = 0.0
+    wait_wall = wait_cpu = 0.0  # the pauses between samples, and what spun during them
     with load:
         for rep in range(cfg.reps):
             k = len(live)
@@ -142,6 +145,11 @@ def run_row_isolated(
                 res, w, ident = live[(i + rep) % k]
                 if res["status"] != "ok":
                     continue
+                # The previous sample's process may still be spinning: its busy threads'
+                # CPU would count as foreign load and slow this sample down.
+                waited, spun = wait_until_quiet()
+                wait_wall += waited
+                wait_cpu += spun
                 try:
                     reply = w.call(op="sample", id=ident)
                 except RuntimeError as exc:
@@ -151,7 +159,8 @@ def run_row_isolated(
                 worker_cpu += reply["cpu_s"]
     # The workers' CPU time is this row's own, not another tenant's.
     cores = os.cpu_count() or 1
-    foreign = max(0.0, load.fraction - worker_cpu / max(1e-9, load.wall * cores))
+    other = load.fraction * load.wall * cores - worker_cpu - wait_cpu
+    foreign = max(0.0, other / max(1e-9, (load.wall - wait_wall) * cores))
 
     for res, w, ident in live:
         with contextlib.suppress(RuntimeError):
