@@ -163,7 +163,7 @@ def launch(ranks: int, args: list[str], env: dict | None = None) -> object:
     return result
 
 
-def markdown(varflow_rows, mpi4py_rows, mlp) -> str:
+def markdown(varflow_rows, mpi4py_rows, mlp, loads) -> str:
     lines = [
         "<!-- bench_allreduce:begin -->",
         "## Allreduce over MPI and a data-parallel MLP step (`benchmarks/bench_allreduce.py`)",
@@ -177,7 +177,8 @@ def markdown(varflow_rows, mpi4py_rows, mlp) -> str:
         "",
         "",
         (
-            "The machine is shared (load average ~20 on 2 cores during the run), and both "
+            f"Load average (1 min) at the start and end of the run: {loads[0]:.1f}, {loads[1]:.1f} "
+            f"on {os.cpu_count()} CPUs. Both "
             "implementations busy-poll, so a descheduled peer stretches single ops by "
             "milliseconds: the table gives the best op over all repeats of three interleaved "
             "rounds (the cost when both ranks are on a core), the ratio of the medians, and "
@@ -288,6 +289,7 @@ def main() -> int:
         else:
             child_mlp(out, int(args.child[1]), args.child[2])
         return 0
+    load_start = os.getloadavg()[0]
     runs = {"varflow": [], "mpi4py": []}
     for _ in range(3):
         for kind, results in runs.items():
@@ -317,7 +319,7 @@ def main() -> int:
         }
         for key, t in rounds.items()
     }
-    block = markdown(varflow_rows, mpi4py_rows, mlp)
+    block = markdown(varflow_rows, mpi4py_rows, mlp, (load_start, os.getloadavg()[0]))
     print(block)
     if args.write_results:
         write_block(Path(args.write_results), block)
