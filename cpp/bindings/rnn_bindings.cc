@@ -1,8 +1,10 @@
-// tf.nn.rnn_cell's step maths and variables (varflow/train/rnn_cells.h): conversions only.
+// tf.nn.rnn_cell's step maths and variables (varflow/train/rnn_cells.h) and the RNN drivers
+// (varflow/train/rnn.h) over a Python cell called back for each step: conversions only.
 #include <pybind11/functional.h>
 #include <pybind11/stl.h>
 
 #include "bindings.h"
+#include "varflow/train/rnn.h"
 #include "varflow/train/rnn_cells.h"
 
 namespace varflow::bindings {
@@ -39,9 +41,94 @@ std::vector<Output> lstm_values(const train::LSTMCellVariables& v) {
   return values(all);
 }
 
+// A Python cell's step: (flat inputs, flat state) -> (flat outputs, flat new state).
+using PythonStep = std::function<std::pair<std::vector<Output>, std::vector<Output>>(
+    const std::vector<Output>&, const std::vector<Output>&)>;
+// A Python cell's zero_state(batch_size, dtype), flattened.
+using PythonZeroState = std::function<std::vector<Output>(const train::BatchSize&, DType)>;
+
+std::vector<Dims> dims_list(const std::vector<std::vector<int64_t>>& sizes) {
+  std::vector<Dims> out;
+  for (const auto& s : sizes) out.emplace_back(s.begin(), s.end());
+  return out;
+}
+
+train::RNNCell python_cell(const std::string& name,
+                           const std::vector<std::vector<int64_t>>& outputs,
+                           const std::vector<std::vector<int64_t>>& states, PythonStep step,
+                           PythonZeroState zero_state) {
+  train::RNNCell cell;
+  cell.name = name;
+  cell.output_sizes = dims_list(outputs);
+  cell.state_sizes = dims_list(states);
+  cell.step = [step = std::move(step)](Graph&, const std::vector<Output>& inputs,
+                                       const std::vector<Output>& state) {
+    auto [out, next] = step(inputs, state);
+    return train::RNNCellStep{std::move(out), std::move(next)};
+  };
+  cell.zero_state = [zero_state = std::move(zero_state)](Graph&, const train::BatchSize& batch,
+                                                         DType dtype) {
+    return zero_state(batch, dtype);
+  };
+  return cell;
+}
+
+train::RNNOptions rnn_options(std::optional<Output> sequence_length,
+                              std::vector<Output> initial_state, std::optional<DType> dtype,
+                              bool time_major) {
+  train::RNNOptions options;
+  options.sequence_length = sequence_length;
+  options.initial_state = std::move(initial_state);
+  options.dtype = dtype;
+  options.time_major = time_major;
+  options.scope.clear();  // the Python API has opened TF1's variable scope
+  return options;
+}
+
 }  // namespace
 
 void bind_rnn_cells(py::module_& m) {
+  // --- drivers ---------------------------------------------------------------------------------
+  m.def(
+      "dynamic_rnn",
+      [](Graph& g, const std::string& cell_name,
+         const std::vector<std::vector<int64_t>>& output_sizes,
+         const std::vector<std::vector<int64_t>>& state_sizes, PythonStep step,
+         PythonZeroState zero_state, const std::vector<Output>& inputs,
+         std::optional<Output> sequence_length, std::vector<Output> initial_state,
+         std::optional<DType> dtype, bool time_major) {
+        const train::RNNOutputs r = train::dynamic_rnn(
+            g,
+            python_cell(cell_name, output_sizes, state_sizes, std::move(step),
+                        std::move(zero_state)),
+            inputs, rnn_options(sequence_length, std::move(initial_state), dtype, time_major));
+        return py::make_tuple(r.outputs, r.state);
+      },
+      py::arg("graph"), py::arg("cell_name"), py::arg("output_sizes"), py::arg("state_sizes"),
+      py::arg("step"), py::arg("zero_state"), py::arg("inputs"), py::arg("sequence_length"),
+      py::arg("initial_state"), py::arg("dtype"), py::arg("time_major"),
+      "tf.nn.dynamic_rnn over flat inputs; returns (flat outputs, flat final state).");
+  m.def(
+      "static_rnn",
+      [](Graph& g, const std::string& cell_name,
+         const std::vector<std::vector<int64_t>>& output_sizes,
+         const std::vector<std::vector<int64_t>>& state_sizes, PythonStep step,
+         PythonZeroState zero_state, const std::vector<std::vector<Output>>& inputs,
+         std::optional<Output> sequence_length, std::vector<Output> initial_state,
+         std::optional<DType> dtype) {
+        const train::RNNOutputs r = train::static_rnn(
+            g,
+            python_cell(cell_name, output_sizes, state_sizes, std::move(step),
+                        std::move(zero_state)),
+            inputs, rnn_options(sequence_length, std::move(initial_state), dtype, false));
+        return py::make_tuple(r.step_outputs, r.state);
+      },
+      py::arg("graph"), py::arg("cell_name"), py::arg("output_sizes"), py::arg("state_sizes"),
+      py::arg("step"), py::arg("zero_state"), py::arg("inputs"), py::arg("sequence_length"),
+      py::arg("initial_state"), py::arg("dtype"),
+      "tf.nn.static_rnn over time steps of flat inputs; returns (each step's flat outputs, the "
+      "flat final state).");
+
   m.def("check_rnn_cell_dtype", &train::check_rnn_cell_dtype, py::arg("dtype"));
   m.def("rnn_cell_input_depth", &train::rnn_cell_input_depth, py::arg("input_shape"));
 

@@ -2,6 +2,10 @@
 ``bidirectional_dynamic_rnn`` (TF1's rnn.py). static_rnn unrolls the cell in the graph;
 dynamic_rnn runs it in a ``tf.while_loop`` over TensorArrays, as TF1 does.
 
+The drivers are C++ (``varflow/train/rnn.h``, which a C++ host calls with its own cells): this
+module keeps TF1's signatures and variable scopes, flattens the nested inputs and states, and
+calls the Python cell back for each step.
+
 Past a row's ``sequence_length`` the output is zero and the state is copied through. TF1's
 static_rnn wraps that selection in ``tf.cond``s that skip the cell once every row has ended (and
 the selection while none has); here the selection always runs, which gives the same numbers and
@@ -10,133 +14,76 @@ gradients.
 
 from __future__ import annotations
 
-from varflow import array_ops, dtypes, math_ops, reverse_ops
+from varflow import _core, array_ops, dtypes, reverse_ops
 from varflow import rnn_cell_nest as nest
-from varflow.graph import Tensor, constant, convert_to_tensor, name_scope
-from varflow.rnn_cell_impl import _concat, assert_like_rnncell
+from varflow.graph import convert_to_tensor, core_callback, get_default_graph
+from varflow.rnn_cell_impl import assert_like_rnncell
 from varflow.tensor_shape import TensorShape
 from varflow.variable_scope import variable_scope
 
 
-def _infer_state_dtype(explicit_dtype, state):
-    if explicit_dtype is not None:
-        return explicit_dtype
-    if nest.is_sequence(state):
-        inferred = [element.dtype for element in nest.flatten(state)]
-        if not inferred:
-            raise ValueError(f"Unable to infer dtype from empty state={state}.")
-        if not all(d == inferred[0] for d in inferred):
-            raise ValueError(
-                f"State has tensors of different inferred_dtypes. Unable to infer a single "
-                f"representative dtype. State: {state}"
-            )
-        return inferred[0]
-    return state.dtype
+def _sizes(size) -> list:
+    """The flat sizes of a cell's output_size or state_size, each as a list of dimensions."""
+    return [TensorShape([s] if isinstance(s, int) else s).as_list() for s in nest.flatten(size)]
 
 
-def _transpose_batch_time(x):
-    """[batch, time, ...] <-> [time, batch, ...]."""
-    ndims = x.shape.ndims
-    if ndims is not None and ndims < 2:
-        return x
-    if ndims is not None:
-        perm = constant([1, 0, *list(range(2, ndims))], dtype=dtypes.int32)
-    else:
-        perm = array_ops.concat(([1, 0], math_ops.range(2, array_ops.rank(x))), axis=0)
-    return array_ops.transpose(x, perm)
+class _CoreCell:
+    """A Python cell as the C++ drivers take it: its name, flat sizes and two callbacks, and the
+    structure of its state (the initial state's, else the zero state's) to pack results in."""
 
-
-def _best_effort_input_batch_size(flat_input):
-    for input_ in flat_input:
-        shape = input_.shape
-        if shape.ndims is None:
-            continue
-        if shape.ndims < 2:
-            raise ValueError(f"Expected input tensor {input_} to have rank at least 2")
-        batch_size = shape.dims[1].value
-        if batch_size is not None:
-            return batch_size
-    return array_ops.shape(flat_input[0])[1]
-
-
-def _with_static_shape(t, shape):
-    """`t` with the static `shape` (TF1's set_shape refines a shape; a reshape does it here when
-    shape inference knows less than the caller)."""
-    shape = TensorShape(shape)
-    t.get_shape().assert_is_compatible_with(shape)
-    if t.shape.is_fully_defined() or shape.ndims is None:
-        return t
-    want = shape.as_list()
-    have = t.shape.as_list() if t.shape.ndims is not None else [None] * len(want)
-    merged = [h if h is not None else w for h, w in zip(have, want, strict=True)]
-    if merged == have or sum(d is None for d in merged) > 1:
-        return t
-    return array_ops.reshape(t, [-1 if d is None else d for d in merged])
-
-
-def _rnn_step(time, sequence_length, zero_output, state, call_cell):
-    """One step with sequence_length: rows whose sequence has ended (time >= length) get a zero
-    output and keep their state."""
-    new_output, new_state = call_cell()
-    nest.assert_same_structure(zero_output, new_output)
-    nest.assert_same_structure(state, new_state)
-    copy_cond = math_ops.greater_equal(time, sequence_length)
-
-    def copy_one_through(old, new):
-        if old.shape.ndims == 0:
-            return new
-        return math_ops.where(copy_cond, old, new)
-
-    final_output = [
-        copy_one_through(z, o)
-        for z, o in zip(nest.flatten(zero_output), nest.flatten(new_output), strict=True)
-    ]
-    final_state = [
-        copy_one_through(s, n)
-        for s, n in zip(nest.flatten(state), nest.flatten(new_state), strict=True)
-    ]
-    return (
-        nest.pack_sequence_as(zero_output, final_output),
-        nest.pack_sequence_as(state, final_state),
-    )
-
-
-def _initial_state(cell, initial_state, batch_size, dtype):
-    if initial_state is not None:
-        return initial_state
-    if not dtype:
-        raise ValueError("If no initial_state is provided, dtype must be specified")
-    if getattr(cell, "get_initial_state", None) is not None:
-        return cell.get_initial_state(inputs=None, batch_size=batch_size, dtype=dtype)
-    return cell.zero_state(batch_size, dtype)
-
-
-def _zero_output(cell, batch_size, static_batch, dtype, state):
-    def zeros_for(size):
-        if isinstance(batch_size, Tensor):
-            return array_ops.zeros(_concat(batch_size, size), _infer_state_dtype(dtype, state))
-        return array_ops.zeros(
-            _concat(batch_size, size, static=True), _infer_state_dtype(dtype, state)
+    def __init__(self, cell, input_structure, initial_state, on_step=None):
+        self._cell = cell
+        self._graph = get_default_graph()
+        self._input_structure = input_structure
+        self._on_step = on_step
+        self.state_structure = cell.state_size if initial_state is None else initial_state
+        self.initial_state = (
+            [] if initial_state is None else [_output(s) for s in nest.flatten(initial_state)]
         )
 
-    flat = [zeros_for(size) for size in nest.flatten(cell.output_size)]
-    return nest.pack_sequence_as(cell.output_size, flat)
+    def arguments(self):
+        cell = self._cell
+        return (
+            type(cell).__name__,
+            _sizes(cell.output_size),
+            _sizes(cell.state_size),
+            core_callback(self._step),
+            core_callback(self._zero_state),
+        )
+
+    def tensors(self, structure, flat):
+        return nest.pack_sequence_as(structure, [self._graph._tensor_for(o) for o in flat])
+
+    def _step(self, flat_inputs, flat_state):
+        if self._on_step is not None:
+            self._on_step()
+        inputs = self.tensors(self._input_structure, flat_inputs)
+        state = self.tensors(self.state_structure, flat_state)
+        output, new_state = self._cell(inputs, state)
+        nest.assert_same_structure(state, new_state)
+        return [_output(o) for o in nest.flatten(output)], [
+            _output(s) for s in nest.flatten(new_state)
+        ]
+
+    def _zero_state(self, batch_size, dtype):
+        if not isinstance(batch_size, int):
+            batch_size = self._graph._tensor_for(batch_size)
+        dtype = dtypes.as_dtype(dtype)
+        cell = self._cell
+        if getattr(cell, "get_initial_state", None) is not None:
+            state = cell.get_initial_state(inputs=None, batch_size=batch_size, dtype=dtype)
+        else:
+            state = cell.zero_state(batch_size, dtype)
+        self.state_structure = state
+        return [_output(s) for s in nest.flatten(state)]
 
 
-def _sequence_length_vector(sequence_length, batch_size):
-    sequence_length = convert_to_tensor(sequence_length, name="sequence_length")
-    if sequence_length.shape.ndims not in (None, 1):
-        raise ValueError(
-            f"sequence_length must be a vector of length batch_size, but saw shape: "
-            f"{sequence_length.shape}"
-        )
-    static = sequence_length.shape.dims[0].value if sequence_length.shape.ndims else None
-    if isinstance(batch_size, int) and static is not None and static != batch_size:
-        raise ValueError(
-            f"sequence_length must be a vector of length batch_size ({batch_size}), but saw "
-            f"shape: {sequence_length.shape}"
-        )
-    return math_ops.cast(sequence_length, dtypes.int32)
+def _output(value):
+    return convert_to_tensor(value)._output
+
+
+def _core_dtype(dtype):
+    return None if dtype is None else dtypes.as_dtype(dtype)._core
 
 
 def static_rnn(cell, inputs, initial_state=None, dtype=None, sequence_length=None, scope=None):
@@ -187,56 +134,28 @@ def static_rnn(cell, inputs, initial_state=None, dtype=None, sequence_length=Non
         raise TypeError("inputs must be a sequence")
     if not inputs:
         raise ValueError("inputs must not be empty")
-    outputs = []
     with variable_scope(scope or "rnn") as varscope:
         inputs = [nest.map_structure(convert_to_tensor, x) for x in inputs]
-        first_input = inputs
-        while nest.is_sequence(first_input):
-            first_input = first_input[0]
-        if first_input.shape.ndims != 1:
-            shape = first_input.shape
-            if shape.ndims is not None and shape.ndims < 2:
-                raise ValueError(f"Shape {shape} must have rank at least 2")
-            fixed_batch_size = shape[0].value if shape.ndims is not None else None
-            for flat_input in nest.flatten(inputs):
-                fshape = flat_input.shape
-                if fshape.ndims is not None and fshape.ndims < 2:
-                    raise ValueError(f"Shape {fshape} must have rank at least 2")
-                batch = fshape[0].value if fshape.ndims is not None else None
-                if fixed_batch_size is not None and batch is not None and batch != fixed_batch_size:
-                    raise ValueError(
-                        f"Dimension {batch} and {fixed_batch_size} are not compatible "
-                        f"(the batch sizes of the inputs)"
-                    )
-                if fixed_batch_size is None:
-                    fixed_batch_size = batch
-                dims = fshape.as_list()[1:] if fshape.ndims is not None else [None]
-                for i, size in enumerate(dims):
-                    if size is None:
-                        raise ValueError(
-                            f"Input size (dimension {i} of inputs) must be accessible via shape "
-                            "inference, but saw value None."
-                        )
-        else:
-            fixed_batch_size = first_input.shape[0].value
-        batch_size = fixed_batch_size if fixed_batch_size else array_ops.shape(first_input)[0]
-        state = _initial_state(cell, initial_state, batch_size, dtype)
-        if sequence_length is not None:
-            sequence_length = _sequence_length_vector(sequence_length, batch_size)
-            zero_output = _zero_output(cell, batch_size, fixed_batch_size, dtype, state)
-        for time, input_ in enumerate(inputs):
-            if time > 0:
+        steps = {"taken": 0}
+
+        def reuse_after_the_first_step():
+            if steps["taken"] > 0:
                 varscope.reuse_variables()
+            steps["taken"] += 1
 
-            def call_cell(input_=input_, state=state):
-                return cell(input_, state)
-
-            if sequence_length is not None:
-                output, state = _rnn_step(time, sequence_length, zero_output, state, call_cell)
-            else:
-                output, state = call_cell()
-            outputs.append(output)
-        return outputs, state
+        core_cell = _CoreCell(cell, inputs[0], initial_state, reuse_after_the_first_step)
+        if sequence_length is not None:
+            sequence_length = convert_to_tensor(sequence_length, name="sequence_length")
+        step_outputs, state = _core.static_rnn(
+            get_default_graph()._core,
+            *core_cell.arguments(),
+            [[_output(t) for t in nest.flatten(x)] for x in inputs],
+            None if sequence_length is None else sequence_length._output,
+            core_cell.initial_state,
+            _core_dtype(dtype),
+        )
+        outputs = [core_cell.tensors(cell.output_size, flat) for flat in step_outputs]
+        return outputs, core_cell.tensors(core_cell.state_structure, state)
 
 
 def _reverse_sequence(x, lengths, seq_axis, batch_axis):
@@ -396,145 +315,24 @@ def dynamic_rnn(
     """
     assert_like_rnncell("cell", cell)
     with variable_scope(scope or "rnn"):
-        flat_input = nest.flatten(inputs)
-        flat_input = [convert_to_tensor(input_) for input_ in flat_input]
-        if not time_major:
-            flat_input = tuple(_transpose_batch_time(input_) for input_ in flat_input)
-        parallel_iterations = parallel_iterations or 32
+        flat_input = [convert_to_tensor(input_) for input_ in nest.flatten(inputs)]
         if sequence_length is not None:
-            sequence_length = math_ops.cast(sequence_length, dtypes.int32)
-            if sequence_length.shape.ndims not in (None, 1):
-                raise ValueError(
-                    "sequence_length must be a vector of length batch_size, but saw shape: "
-                    f"{sequence_length.shape}"
-                )
-            sequence_length = array_ops.identity(sequence_length, name="sequence_length")
-        batch_size = _best_effort_input_batch_size(flat_input)
-        state = _initial_state(cell, initial_state, batch_size, dtype)
-        if sequence_length is not None:
-            static = sequence_length.shape.dims[0].value if sequence_length.shape.ndims else None
-            if isinstance(batch_size, int) and static is not None and static != batch_size:
-                raise ValueError(
-                    f"Expected shape for Tensor {sequence_length.name} is [{batch_size}] but saw "
-                    f"shape: [{static}]"
-                )
-            sequence_length = array_ops.identity(sequence_length, name="CheckSeqLen")
-        inputs = nest.pack_sequence_as(structure=inputs, flat_sequence=flat_input)
-        outputs, final_state = _dynamic_rnn_loop(
-            cell,
-            inputs,
-            state,
-            parallel_iterations=parallel_iterations,
-            swap_memory=swap_memory,
-            sequence_length=sequence_length,
-            dtype=dtype,
+            sequence_length = convert_to_tensor(sequence_length)
+        step_inputs = nest.pack_sequence_as(inputs, flat_input)
+        core_cell = _CoreCell(cell, step_inputs, initial_state)
+        outputs, state = _core.dynamic_rnn(
+            get_default_graph()._core,
+            *core_cell.arguments(),
+            [t._output for t in flat_input],
+            None if sequence_length is None else sequence_length._output,
+            core_cell.initial_state,
+            _core_dtype(dtype),
+            bool(time_major),
         )
-        if not time_major:
-            outputs = nest.map_structure(_transpose_batch_time, outputs)
-        return outputs, final_state
-
-
-def _dynamic_rnn_loop(
-    cell, inputs, initial_state, parallel_iterations, swap_memory, sequence_length=None, dtype=None
-):
-    from varflow.control_flow_ops import while_loop
-    from varflow.tensor_array_ops import TensorArray
-
-    state = initial_state
-    flat_input = nest.flatten(inputs)
-    flat_output_size = nest.flatten(cell.output_size)
-    input_shape = array_ops.shape(flat_input[0])
-    time_steps = input_shape[0]
-    batch_size = _best_effort_input_batch_size(flat_input)
-    inputs_got_shape = []
-    for input_ in flat_input:
-        shape = input_.shape
-        if shape.ndims is not None and shape.ndims < 3:
-            raise ValueError(f"Shape {shape} must have rank at least 3")
-        inputs_got_shape.append(shape)
-    const_time_steps = inputs_got_shape[0][0].value
-    const_batch_size = inputs_got_shape[0][1].value
-    for i, shape in enumerate(inputs_got_shape):
-        if shape.ndims is None or not shape[2:].is_fully_defined():
-            raise ValueError(
-                "Input size (depth of inputs) must be accessible via shape inference, but saw "
-                f"value None for input {flat_input[i]}."
-            )
-        if shape[0].value != const_time_steps:
-            raise ValueError(
-                "Time steps is not the same for all the elements in the input in a batch."
-            )
-        if shape[1].value != const_batch_size:
-            raise ValueError("Batch_size is not the same for all the elements in the input.")
-
-    zero_output = _zero_output(cell, batch_size, const_batch_size, dtype, state)
-    if sequence_length is not None:
-        max_sequence_length = math_ops.reduce_max(sequence_length)
-    else:
-        max_sequence_length = time_steps
-    time = constant(0, dtype=dtypes.int32, name="time")
-    with name_scope("dynamic_rnn") as scope:
-        base_name = scope
-
-    def create_ta(name, element_shape, dtype):
-        return TensorArray(
-            dtype=dtype,
-            size=time_steps,
-            element_shape=element_shape,
-            tensor_array_name=base_name + name,
+        return (
+            core_cell.tensors(cell.output_size, outputs),
+            core_cell.tensors(core_cell.state_structure, state),
         )
-
-    out_dtype = _infer_state_dtype(dtype, state)
-    output_ta = tuple(
-        create_ta(
-            f"output_{i}",
-            TensorShape([const_batch_size, out_size]),
-            out_dtype,
-        )
-        for i, out_size in enumerate(flat_output_size)
-    )
-    input_ta = tuple(
-        create_ta(f"input_{i}", element_shape=x.shape[1:], dtype=x.dtype)
-        for i, x in enumerate(flat_input)
-    )
-    input_ta = tuple(ta.unstack(x) for ta, x in zip(input_ta, flat_input, strict=True))
-
-    def time_step(time, output_ta_t, state):
-        input_t = tuple(
-            _with_static_shape(ta.read(time), shape[1:])
-            for ta, shape in zip(input_ta, inputs_got_shape, strict=True)
-        )
-        input_t = nest.pack_sequence_as(structure=inputs, flat_sequence=input_t)
-
-        def call_cell():
-            return cell(input_t, state)
-
-        if sequence_length is not None:
-            output, new_state = _rnn_step(time, sequence_length, zero_output, state, call_cell)
-        else:
-            output, new_state = call_cell()
-        output = nest.flatten(output)
-        output_ta_t = tuple(
-            ta.write(time, out) for ta, out in zip(output_ta_t, output, strict=True)
-        )
-        return (time + 1, output_ta_t, new_state)
-
-    loop_bound = math_ops.minimum(time_steps, math_ops.maximum(1, max_sequence_length))
-    _, output_final_ta, final_state = while_loop(
-        cond=lambda time, *_: time < loop_bound,
-        body=time_step,
-        loop_vars=(time, output_ta, state),
-        parallel_iterations=parallel_iterations,
-        maximum_iterations=time_steps,
-        swap_memory=swap_memory,
-    )
-    final_outputs = tuple(ta.stack() for ta in output_final_ta)
-    final_outputs = tuple(
-        _with_static_shape(out, [const_time_steps, const_batch_size, size])
-        for out, size in zip(final_outputs, flat_output_size, strict=True)
-    )
-    final_outputs = nest.pack_sequence_as(structure=cell.output_size, flat_sequence=final_outputs)
-    return final_outputs, final_state
 
 
 def bidirectional_dynamic_rnn(

@@ -14,6 +14,9 @@
 // variables (number, dtype, or a shape outside the loop variable's shape invariant), and for an
 // input taken from a region the new node is not in; kType for non-boolean predicates. Run time:
 // kInvalidArgument for a predicate value that is not one boolean, kernels' errors inside.
+// In an eager graph (EagerContext, Graph::executes_eagerly) cond and while_loop run at once: the
+// predicate's value picks the branch, and the body is built (so run) once per iteration while
+// the condition's value holds, up to maximum_iterations; no region or If/While node is made.
 // Thread-safety: builders modify the graph; one thread at a time per graph.
 #pragma once
 

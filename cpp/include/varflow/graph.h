@@ -240,6 +240,16 @@ class Graph : public std::enable_shared_from_this<Graph> {
   // Called with each node right after add_node built it; when the hook throws, the node is
   // taken out of the graph again and the error propagates. One hook per graph.
   void set_node_added_hook(std::function<void(Node&)> hook) { node_added_hook_ = std::move(hook); }
+  // The value an output had when its node ran, for the graph of an EagerContext: tf.cond and
+  // tf.while_loop (control_flow.h) read their predicates through it and run eagerly. Empty (the
+  // default): the graph is built to be run by a Session.
+  void set_eager_value_reader(std::function<Tensor(const Output&)> reader) {
+    eager_value_reader_ = std::move(reader);
+  }
+  bool executes_eagerly() const { return static_cast<bool>(eager_value_reader_); }
+  // kFailedPrecondition in a graph that does not execute eagerly; otherwise what the reader
+  // raises (kInvalidArgument for an output that was not run).
+  Tensor eager_value(const Output& output) const;
   // Gives an output a more specific static shape: eager graphs record each value's exact shape,
   // Tensor.set_shape merges a caller's claim (ops added later infer from it).
   void refine_output_shape(Node& node, int index, Shape shape);
@@ -297,6 +307,7 @@ class Graph : public std::enable_shared_from_this<Graph> {
   std::optional<int64_t> seed_;
   int64_t op_seed_counter_ = 0;
   std::function<void(Node&)> node_added_hook_;
+  std::function<Tensor(const Output&)> eager_value_reader_;
   std::vector<std::unique_ptr<Region>> regions_;
   int current_region_ = -1;
 };

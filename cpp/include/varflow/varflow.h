@@ -50,6 +50,7 @@
 #include "varflow/train/nn.h"
 #include "varflow/train/optimizer.h"
 #include "varflow/train/optimizers.h"
+#include "varflow/train/rnn.h"
 #include "varflow/train/rnn_cells.h"
 #include "varflow/train/schedules.h"
 #include "varflow/train/training_util.h"

@@ -13,9 +13,13 @@ namespace varflow {
 
 EagerContext::EagerContext() : graph_(std::make_shared<Graph>()) {
   graph_->set_node_added_hook([this](Node& node) { run(node); });
+  graph_->set_eager_value_reader([this](const Output& output) { return value(output); });
 }
 
-EagerContext::~EagerContext() { graph_->set_node_added_hook(nullptr); }
+EagerContext::~EagerContext() {
+  graph_->set_node_added_hook(nullptr);
+  graph_->set_eager_value_reader(nullptr);
+}
 
 ResourceSlot& EagerContext::state_of(const Node* node) {
   auto& slot = states_[node];

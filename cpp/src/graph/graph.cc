@@ -256,6 +256,14 @@ void Graph::forget_name(const Node* node) {
   }
 }
 
+Tensor Graph::eager_value(const Output& output) const {
+  VF_CHECK(eager_value_reader_, ErrorCode::kFailedPrecondition,
+           "The graph does not execute "
+           "eagerly: ",
+           output.name(), " has no value until a Session runs it");
+  return eager_value_reader_(output);
+}
+
 void Graph::refine_output_shape(Node& node, int index, Shape shape) {
   node.output_shapes_[static_cast<size_t>(index)] = std::move(shape);
 }

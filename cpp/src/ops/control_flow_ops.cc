@@ -229,6 +229,46 @@ std::vector<Output> owner_inputs(const std::vector<Output>& leading,
   return inputs;
 }
 
+// An eager graph's value of a predicate, checked as the If and While shape rules check it (kType
+// for a predicate that is not boolean, kValue for one that is not a scalar).
+bool eager_predicate(Graph& graph, const Output& pred, const char* what) {
+  VF_CHECK(pred.dtype() == DType::kBool, ErrorCode::kType, what, " must be a bool tensor, got ",
+           dtype_name(pred.dtype()), " (", pred.name(), ")");
+  const Tensor value = graph.eager_value(pred);
+  VF_CHECK(value.num_elements() == 1, ErrorCode::kValue, what, " must be a scalar, got shape ",
+           pred.shape().to_string(), " (", pred.name(), ")");
+  return *value.data<bool>();
+}
+
+int64_t eager_iteration_limit(Graph& graph, const std::optional<Output>& maximum_iterations) {
+  if (!maximum_iterations) return -1;
+  const Tensor m = graph.eager_value(*maximum_iterations);
+  VF_CHECK(m.num_elements() == 1 && (m.dtype() == DType::kInt32 || m.dtype() == DType::kInt64),
+           ErrorCode::kValue, "maximum_iterations must be an integer scalar, got ",
+           maximum_iterations->name());
+  return m.dtype() == DType::kInt32 ? *m.data<int32_t>() : *m.data<int64_t>();
+}
+
+// tf.while_loop in an eager graph: the body's nodes run as they are built, iteration after
+// iteration, as TF2's eager loops do; the loop variables keep their dtypes.
+std::vector<Output> eager_while_loop(Graph& graph, const LoopConditionFn& cond_fn,
+                                     const LoopBodyFn& body, std::vector<Output> vars,
+                                     const WhileOptions& options) {
+  const int64_t limit = eager_iteration_limit(graph, options.maximum_iterations);
+  for (int64_t i = 0; limit < 0 || i < limit; ++i) {
+    if (!eager_predicate(graph, cond_fn(vars), "The condition of tf.while_loop")) break;
+    std::vector<Output> next = body(vars);
+    VF_CHECK(next.size() == vars.size(), ErrorCode::kValue, "The body of tf.while_loop returned ",
+             next.size(), " values for ", vars.size(), " loop variables");
+    for (size_t k = 0; k < vars.size(); ++k)
+      VF_CHECK(next[k].dtype() == vars[k].dtype(), ErrorCode::kValue, "Loop variable ", k,
+               " has dtype ", dtype_name(vars[k].dtype()), " before the loop and ",
+               dtype_name(next[k].dtype()), " after one iteration");
+    vars = std::move(next);
+  }
+  return vars;
+}
+
 }  // namespace
 
 Node* if_node(Output pred, int then_region, int else_region, const std::string& name) {
@@ -268,6 +308,8 @@ std::vector<Output> cond(Output pred, const BranchFn& then_fn, const BranchFn& e
                          const std::string& name) {
   Graph& graph = pred.graph();
   NameScope scope(graph, name);
+  if (graph.executes_eagerly())
+    return eager_predicate(graph, pred, "The predicate of tf.cond") ? then_fn() : else_fn();
   int regions[2];
   const BranchFn* fns[2] = {&then_fn, &else_fn};
   for (int b = 0; b < 2; ++b) {
@@ -294,6 +336,7 @@ std::vector<Output> while_loop(const LoopConditionFn& cond_fn, const LoopBodyFn&
            " entries for ", loop_vars.size(), " loop variables");
   Graph& graph = loop_vars[0].graph();
   NameScope scope(graph, options.name);
+  if (graph.executes_eagerly()) return eager_while_loop(graph, cond_fn, body, loop_vars, options);
   const int loop = graph.add_region(RegionKind::kLoop);
   std::vector<Output> vars;
   for (size_t k = 0; k < loop_vars.size(); ++k) {

@@ -36,25 +36,6 @@ Output expand_dims(Output t, int32_t axis) {
   return tf::op("ExpandDims", {t, a});
 }
 
-Output strided_slice_1d(Output x, int64_t begin, int64_t end, int64_t begin_mask, int64_t end_mask,
-                        int64_t shrink_axis_mask) {
-  Graph& g = x.graph();
-  NameScope scope(g, "strided_slice");
-  auto stack = [&](int64_t v, const char* name) {
-    return ops::constant(g, Tensor::from_vector<int32_t>({static_cast<int32_t>(v)}, {1}), name);
-  };
-  Output b = stack(begin, "stack");
-  Output e = stack(end, "stack_1");
-  Output s = stack(1, "stack_2");
-  return ops::op(g, "StridedSlice", {x, b, e, s},
-                 {{"begin_mask", begin_mask},
-                  {"end_mask", end_mask},
-                  {"ellipsis_mask", int64_t{0}},
-                  {"new_axis_mask", int64_t{0}},
-                  {"shrink_axis_mask", shrink_axis_mask}},
-                 scope.scope());
-}
-
 namespace {
 
 bool last_dim_may_be_one(const Shape& s) {

@@ -7,6 +7,7 @@
 #include <utility>
 #include <vector>
 
+#include "train/tf_math.h"
 #include "varflow/graph.h"
 #include "varflow/train/arg.h"
 #include "varflow/train/metrics.h"
@@ -23,11 +24,7 @@ void collect(Graph& graph, const std::vector<std::string>& keys, Output tensor);
 Output squeeze_last(Output t);
 // tf.expand_dims(t, axis): an int32 Const "Const", then "ExpandDims".
 Output expand_dims(Output t, int32_t axis);
-// Python's x[begin:end] (or x[begin] with shrink_axis_mask 1) of a vector, as TF1's
-// Tensor.__getitem__ builds it: a "strided_slice" scope of int32 "stack", "stack_1",
-// "stack_2" Consts (strides 1).
-Output strided_slice_1d(Output x, int64_t begin, int64_t end, int64_t begin_mask, int64_t end_mask,
-                        int64_t shrink_axis_mask);
+using tf::strided_slice_1d;
 
 // TF1's metrics_impl._remove_squeezable_dimensions: predictions, and labels fitted to them by
 // remove_squeezable_dimensions (checked compatible), and weights fitted to the predictions'

@@ -151,6 +151,25 @@ Output transpose(Graph& graph, Output x, const std::vector<int32_t>& perm) {
   return ops::Transpose(x, perm_const, scope.scope());
 }
 
+Output strided_slice_1d(Output x, int64_t begin, int64_t end, int64_t begin_mask, int64_t end_mask,
+                        int64_t shrink_axis_mask) {
+  Graph& g = x.graph();
+  NameScope scope(g, "strided_slice");
+  auto stack = [&](int64_t v, const char* name) {
+    return ops::constant(g, Tensor::from_vector<int32_t>({static_cast<int32_t>(v)}, {1}), name);
+  };
+  Output b = stack(begin, "stack");
+  Output e = stack(end, "stack_1");
+  Output s = stack(1, "stack_2");
+  return ops::op(g, "StridedSlice", {x, b, e, s},
+                 {{"begin_mask", begin_mask},
+                  {"end_mask", end_mask},
+                  {"ellipsis_mask", int64_t{0}},
+                  {"new_axis_mask", int64_t{0}},
+                  {"shrink_axis_mask", shrink_axis_mask}},
+                 scope.scope());
+}
+
 std::string shape_str(const Shape& shape) {
   if (!shape.has_rank()) return "<unknown>";
   std::string out = "(";

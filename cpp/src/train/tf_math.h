@@ -57,6 +57,12 @@ Output expand_dims(Graph& graph, Output x, int32_t axis);
 // tf.transpose: Transpose "transpose" with its permutation Const "transpose/perm".
 Output transpose(Graph& graph, Output x, const std::vector<int32_t>& perm);
 
+// Python's x[begin:end] (or x[begin] with shrink_axis_mask 1) of a vector, as TF1's
+// Tensor.__getitem__ builds it: a "strided_slice" scope of int32 "stack", "stack_1",
+// "stack_2" Consts (strides 1).
+Output strided_slice_1d(Output x, int64_t begin, int64_t end, int64_t begin_mask, int64_t end_mask,
+                        int64_t shrink_axis_mask);
+
 // A shape as TF1's Python prints it in errors: "(2, 3)", "(2,)", "()", "<unknown>".
 std::string shape_str(const Shape& shape);
 // A dtype as TF1's Python prints it in errors: "<dtype: 'float32'>".
