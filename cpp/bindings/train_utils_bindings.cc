@@ -13,6 +13,7 @@
 #include "varflow/train/losses.h"
 #include "varflow/train/moving_averages.h"
 #include "varflow/train/nn.h"
+#include "varflow/train/sampled_losses.h"
 #include "varflow/train/schedules.h"
 #include "varflow/train/training_util.h"
 
@@ -353,6 +354,43 @@ void bind_train_utils(py::module_& m) {
   // --- nn and layers -----------------------------------------------------------------------------
   m.def("sigmoid_cross_entropy_with_logits", &train::sigmoid_cross_entropy_with_logits,
         py::arg("graph"), py::arg("labels"), py::arg("logits"), py::arg("name"));
+  m.def(
+      "embedding_lookup",
+      [](Graph& g, const std::vector<Output>& params, Output ids, const std::string& strategy,
+         std::optional<double> max_norm, const std::string& name) {
+        return train::embedding_lookup(g, params, ids, train::parse_partition_strategy(strategy),
+                                       max_norm, name);
+      },
+      py::arg("graph"), py::arg("params"), py::arg("ids"), py::arg("partition_strategy"),
+      py::arg("max_norm"), py::arg("name"));
+  m.def(
+      "sampled_loss",
+      [](Graph& g, const std::string& loss, const std::vector<Output>& weights, Output biases,
+         Output labels, Output inputs, int64_t num_sampled, int64_t num_classes, int64_t num_true,
+         std::optional<std::vector<Output>> sampled_values, bool remove_accidental_hits,
+         const std::string& strategy, std::optional<int64_t> seed, const std::string& name) {
+        train::SampledLossOptions options;
+        options.num_true = num_true;
+        if (sampled_values) {
+          VF_CHECK(sampled_values->size() == 3, ErrorCode::kValue,
+                   "sampled_values must be (sampled_candidates, true_expected_count, "
+                   "sampled_expected_count), got ",
+                   sampled_values->size(), " tensors");
+          options.sampled_values = train::SampledValues{(*sampled_values)[0], (*sampled_values)[1],
+                                                        (*sampled_values)[2]};
+        }
+        options.remove_accidental_hits = remove_accidental_hits;
+        options.partition_strategy = train::parse_partition_strategy(strategy);
+        options.seed = seed;
+        options.name = name;
+        const auto build = loss == "nce" ? &train::nce_loss : &train::sampled_softmax_loss;
+        return build(g, weights, biases, labels, inputs, num_sampled, num_classes, options);
+      },
+      py::arg("graph"), py::arg("loss"), py::arg("weights"), py::arg("biases"), py::arg("labels"),
+      py::arg("inputs"), py::arg("num_sampled"), py::arg("num_classes"), py::arg("num_true"),
+      py::arg("sampled_values"), py::arg("remove_accidental_hits"), py::arg("partition_strategy"),
+      py::arg("seed"), py::arg("name"),
+      "tf.nn.nce_loss (loss \"nce\") or tf.nn.sampled_softmax_loss (\"sampled_softmax\").");
   m.def("moments", &train::moments, py::arg("graph"), py::arg("x"), py::arg("axes"),
         py::arg("keep_dims"), py::arg("name"));
   m.def("batch_normalization", &train::batch_normalization, py::arg("graph"), py::arg("x"),

@@ -912,87 +912,27 @@ def embedding_lookup(
     Raises:
       ValueError: If `params` is empty, or `partition_strategy` is unknown.
     """
-    from varflow.graph import name_scope
-
-    if partition_strategy not in ("mod", "div"):
-        raise ValueError(f"Unrecognized partition strategy: {partition_strategy}")
     if params is None:
         raise ValueError("Need at least one param")
     if hasattr(params, "_get_variable_list"):  # a PartitionedVariable
         params = list(params)
     if not isinstance(params, (list, tuple)):
         params = [params]
-    params = list(params)
-    if not params:
-        raise ValueError("Need at least one param")
-    with name_scope(name, "embedding_lookup", [*params, ids]) as scope:
-        ids = convert_to_tensor(ids, name="ids")
-        if len(params) == 1:
-            result = gather(params[0], ids, name=scope)
-        else:
-            result = _partitioned_gather(params, ids, partition_strategy)
-        if max_norm is not None:
-            # TF1: each embedding (the dimensions past the ids') is clipped to L2 norm max_norm.
-            from varflow import clip_ops, math_ops
+    from varflow.graph import get_default_graph
 
-            if ids.shape.ndims is not None and result.shape.ndims is not None:
-                axes = list(range(ids.shape.ndims, result.shape.ndims))
-            else:
-                axes = math_ops.range(rank(ids), rank(result))
-            result = clip_ops.clip_by_norm(result, max_norm, axes=axes)
-        return identity(result)
-
-
-def _partitioned_gather(params, ids, partition_strategy):
-    """Rows of the virtual concatenation of `params` at `ids` (TF1's partition assignment).
-
-    Each partition gathers every id (those not its own read row 0, always valid) and a select
-    keeps the rows of its own ids, so the gradient of each partition is its own rows only.
-    """
-    from varflow import math_ops
-
-    np_ = len(params)
-    params = [convert_to_tensor(p) for p in params]
-    flat = reshape(ids, [-1])
-    if partition_strategy == "mod":
-        assignment = math_ops.floormod(flat, np_)
-        local = math_ops.floordiv(flat, np_)
-    else:
-        sizes = [p.shape[0] if p.shape.ndims else None for p in params]
-        sizes = [getattr(d, "value", d) for d in sizes]
-        if all(d is not None for d in sizes):
-            total = constant(sum(sizes), dtype=flat.dtype)
-        else:
-            total = math_ops.reduce_sum(
-                math_ops.cast(stack([shape(p)[0] for p in params]), flat.dtype)
-            )
-        per = math_ops.floordiv(total, np_)
-        extras = math_ops.floormod(total, np_)
-        assignment = math_ops.maximum(
-            math_ops.floordiv(flat, per + 1), math_ops.floordiv(flat - extras, per)
+    graph = get_default_graph()
+    outputs = [convert_to_tensor(p)._output for p in params]
+    ids = convert_to_tensor(ids, name="ids")
+    return graph._tensor_for(
+        _core.embedding_lookup(
+            graph._core,
+            outputs,
+            ids._output,
+            partition_strategy,
+            None if max_norm is None else float(max_norm),
+            name or "",
         )
-        local = math_ops.where(
-            math_ops.less(assignment, extras),
-            math_ops.floormod(flat, per + 1),
-            math_ops.floormod(flat - extras, per),
-        )
-    result = None
-    for p, part in enumerate(params):
-        mine = math_ops.equal(assignment, p)
-        rows = gather(part, math_ops.where(mine, local, zeros_like(local)))
-        if rows.shape.ndims is not None:
-            keep = reshape(mine, [-1] + [1] * (rows.shape.ndims - 1))
-        else:
-            ones_ = fill(expand_dims(rank(rows) - 1, 0), 1)
-            keep = reshape(mine, concat([shape(mine), ones_], 0))
-        keep = math_ops.logical_and(keep, ones_like(rows, dtype=dtypes.bool))
-        picked = math_ops.where(keep, rows, zeros_like(rows))
-        result = picked if result is None else result + picked
-    out_shape = concat([shape(ids), shape(params[0])[1:]], 0)
-    result = reshape(result, out_shape)
-    if ids.shape.ndims is not None and params[0].shape.ndims is not None:
-        result.set_shape(ids.shape.as_list() + params[0].shape.as_list()[1:])
-    return result
+    )
 
 
 def tile(input, multiples, name=None) -> Tensor:  # noqa: A002

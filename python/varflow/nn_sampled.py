@@ -3,126 +3,47 @@
 Both score the true classes and a sample of other classes (by default from the log-uniform
 sampler) and train on those logits only, as TF1's ``_compute_sampled_logits`` builds them:
 the same ops in the same order, so given the same ``sampled_values`` the losses and gradients
-are TF's.
+are TF's. The losses are C++ (``varflow/train/sampled_losses.h``); this module keeps TF1's
+signatures.
 """
 
 from __future__ import annotations
 
-from varflow import array_ops, dtypes, math_ops
-from varflow.candidate_sampling_ops import compute_accidental_hits, log_uniform_candidate_sampler
-from varflow.graph import convert_to_tensor, name_scope
+from varflow import _core
+from varflow.graph import convert_to_tensor, get_default_graph
 
 __all__ = ["nce_loss", "sampled_softmax_loss"]
 
-_FLOAT_MAX = 3.4028234663852886e38
 
-
-def _sum_rows(x):
-    """Sum along rows of a matrix, as a matmul with ones (TF1 does it so for its gradient)."""
-    cols = array_ops.shape(x)[1]
-    ones = array_ops.ones(array_ops.stack([cols, 1]), x.dtype)
-    return array_ops.reshape(math_ops.matmul(x, ones), [-1])
-
-
-def _compute_sampled_logits(
-    weights,
-    biases,
-    labels,
-    inputs,
-    num_sampled,
-    num_classes,
-    num_true=1,
-    sampled_values=None,
-    subtract_log_q=True,
-    remove_accidental_hits=False,
-    partition_strategy="mod",
-    name=None,
-    seed=None,
-):
+def _sampled_loss(loss, args):
+    """The C++ loss (varflow/train/sampled_losses.h) over a TF1 signature's arguments."""
+    weights = args["weights"]
     if hasattr(weights, "_get_variable_list"):
         weights = list(weights)
-    if not isinstance(weights, list):
+    if not isinstance(weights, (list, tuple)):
         weights = [weights]
-    with name_scope(name, "compute_sampled_logits", [*weights, biases, inputs, labels]):
-        labels = convert_to_tensor(labels)
-        if labels.dtype != dtypes.int64:
-            labels = array_ops.cast(labels, dtypes.int64)
-        labels_flat = array_ops.reshape(labels, [-1])
-        if sampled_values is None:
-            sampled_values = log_uniform_candidate_sampler(
-                true_classes=labels,
-                num_true=num_true,
-                num_sampled=num_sampled,
-                unique=True,
-                range_max=num_classes,
-                seed=seed,
-            )
-        sampled, true_expected_count, sampled_expected_count = (
-            array_ops.stop_gradient(s) for s in sampled_values
+    sampled_values = args["sampled_values"]
+    if sampled_values is not None:
+        sampled_values = [convert_to_tensor(v)._output for v in sampled_values]
+    graph = get_default_graph()
+    return graph._tensor_for(
+        _core.sampled_loss(
+            graph._core,
+            loss,
+            [convert_to_tensor(w)._output for w in weights],
+            convert_to_tensor(args["biases"])._output,
+            convert_to_tensor(args["labels"])._output,
+            convert_to_tensor(args["inputs"])._output,
+            int(args["num_sampled"]),
+            int(args["num_classes"]),
+            int(args["num_true"]),
+            sampled_values,
+            bool(args["remove_accidental_hits"]),
+            args["partition_strategy"],
+            args.get("seed"),
+            args["name"] or "",
         )
-        sampled = array_ops.cast(sampled, dtypes.int64)
-        inputs = convert_to_tensor(inputs)
-        all_ids = array_ops.concat([labels_flat, sampled], 0)
-        all_w = array_ops.embedding_lookup(weights, all_ids, partition_strategy=partition_strategy)
-        if all_w.dtype != inputs.dtype:
-            all_w = array_ops.cast(all_w, inputs.dtype)
-        n_true = array_ops.shape(labels_flat)[0]
-        true_w = array_ops.slice(all_w, [0, 0], array_ops.stack([n_true, -1]))
-        sampled_w = array_ops.slice(all_w, array_ops.stack([n_true, 0]), [-1, -1])
-        sampled_logits = math_ops.matmul(inputs, sampled_w, transpose_b=True)
-        all_b = array_ops.embedding_lookup(biases, all_ids, partition_strategy=partition_strategy)
-        if all_b.dtype != inputs.dtype:
-            all_b = array_ops.cast(all_b, inputs.dtype)
-        true_b = array_ops.slice(all_b, [0], array_ops.shape(labels_flat))
-        sampled_b = array_ops.slice(all_b, array_ops.shape(labels_flat), [-1])
-        dim = array_ops.shape(true_w)[1:2]
-        new_true_w_shape = array_ops.concat([[-1, num_true], dim], 0)
-        row_wise_dots = math_ops.multiply(
-            array_ops.expand_dims(inputs, 1), array_ops.reshape(true_w, new_true_w_shape)
-        )
-        dots_as_matrix = array_ops.reshape(row_wise_dots, array_ops.concat([[-1], dim], 0))
-        true_logits = array_ops.reshape(_sum_rows(dots_as_matrix), [-1, num_true])
-        true_b = array_ops.reshape(true_b, [-1, num_true])
-        true_logits += true_b
-        sampled_logits += sampled_b
-        if remove_accidental_hits:
-            acc_indices, acc_ids, _ = compute_accidental_hits(labels, sampled, num_true=num_true)
-            hit_index = array_ops.concat(
-                [
-                    array_ops.reshape(acc_indices, [-1, 1]),
-                    array_ops.reshape(array_ops.cast(acc_ids, dtypes.int32), [-1, 1]),
-                ],
-                1,
-            )
-            logits_shape = array_ops.concat(
-                [array_ops.shape(labels)[:1], array_ops.expand_dims(num_sampled, 0)], 0
-            )
-            # TF1 adds sparse_to_dense(hits, -FLT_MAX) (a repeated hit written once): a mask
-            # of the hits, so a class listed twice among a row's labels is still one -FLT_MAX.
-            from varflow.sparse_ops import scatter_nd
-
-            hits = scatter_nd(
-                hit_index,
-                array_ops.ones_like(acc_indices, dtype=sampled_logits.dtype),
-                logits_shape,
-            )
-            sampled_logits += math_ops.where(
-                math_ops.greater(hits, 0),
-                array_ops.fill(
-                    array_ops.shape(hits),
-                    array_ops.constant(-_FLOAT_MAX, dtype=sampled_logits.dtype),
-                ),
-                array_ops.zeros_like(hits),
-            )
-        if subtract_log_q:
-            true_logits -= math_ops.log(true_expected_count)
-            sampled_logits -= math_ops.log(sampled_expected_count)
-        out_logits = array_ops.concat([true_logits, sampled_logits], 1)
-        out_labels = array_ops.concat(
-            [array_ops.ones_like(true_logits) / num_true, array_ops.zeros_like(sampled_logits)],
-            1,
-        )
-        return out_logits, out_labels
+    )
 
 
 def nce_loss(
@@ -181,26 +102,7 @@ def nce_loss(
     Returns:
       A `batch_size` 1-D tensor of per-example NCE losses.
     """
-    from varflow.nn import sigmoid_cross_entropy_with_logits
-
-    logits, labels = _compute_sampled_logits(
-        weights=weights,
-        biases=biases,
-        labels=labels,
-        inputs=inputs,
-        num_sampled=num_sampled,
-        num_classes=num_classes,
-        num_true=num_true,
-        sampled_values=sampled_values,
-        subtract_log_q=True,
-        remove_accidental_hits=remove_accidental_hits,
-        partition_strategy=partition_strategy,
-        name=name,
-    )
-    sampled_losses = sigmoid_cross_entropy_with_logits(
-        labels=labels, logits=logits, name="sampled_losses"
-    )
-    return _sum_rows(sampled_losses)
+    return _sampled_loss("nce", locals())
 
 
 def sampled_softmax_loss(
@@ -255,22 +157,4 @@ def sampled_softmax_loss(
     Returns:
       A `batch_size` 1-D tensor of per-example sampled softmax losses.
     """
-    from varflow.nn import softmax_cross_entropy_with_logits_v2
-
-    logits, labels = _compute_sampled_logits(
-        weights=weights,
-        biases=biases,
-        labels=labels,
-        inputs=inputs,
-        num_sampled=num_sampled,
-        num_classes=num_classes,
-        num_true=num_true,
-        sampled_values=sampled_values,
-        subtract_log_q=True,
-        remove_accidental_hits=remove_accidental_hits,
-        partition_strategy=partition_strategy,
-        name=name,
-        seed=seed,
-    )
-    labels = array_ops.stop_gradient(labels, name="labels_stop_gradient")
-    return softmax_cross_entropy_with_logits_v2(labels=labels, logits=logits)
+    return _sampled_loss("sampled_softmax", locals())

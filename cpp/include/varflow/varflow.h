@@ -52,6 +52,7 @@
 #include "varflow/train/optimizers.h"
 #include "varflow/train/rnn.h"
 #include "varflow/train/rnn_cells.h"
+#include "varflow/train/sampled_losses.h"
 #include "varflow/train/schedules.h"
 #include "varflow/train/training_util.h"
 #include "varflow/variable.h"
