@@ -8,6 +8,7 @@
 #include "bindings.h"
 #include "varflow/train/arg.h"
 #include "varflow/train/clip.h"
+#include "varflow/train/embeddings.h"
 #include "varflow/train/initializers.h"
 #include "varflow/train/layers.h"
 #include "varflow/train/losses.h"
@@ -363,6 +364,24 @@ void bind_train_utils(py::module_& m) {
       },
       py::arg("graph"), py::arg("params"), py::arg("ids"), py::arg("partition_strategy"),
       py::arg("max_norm"), py::arg("name"));
+  m.def(
+      "embedding_lookup_sparse",
+      [](Graph& g, const std::vector<Output>& params, const std::vector<Output>& sparse_ids,
+         std::optional<std::vector<Output>> sparse_weights, const std::string& combiner,
+         const std::string& strategy, std::optional<double> max_norm, const std::string& name) {
+        auto parts = [](const std::vector<Output>& t) {
+          VF_CHECK(t.size() == 3, ErrorCode::kValue,
+                   "a SparseTensor is (indices, values, dense_shape), got ", t.size(), " tensors");
+          return train::SparseTensorParts{t[0], t[1], t[2]};
+        };
+        std::optional<train::SparseTensorParts> weights;
+        if (sparse_weights) weights = parts(*sparse_weights);
+        return train::embedding_lookup_sparse(
+            g, params, parts(sparse_ids), weights, train::parse_combiner(combiner),
+            train::parse_partition_strategy(strategy), max_norm, name);
+      },
+      py::arg("graph"), py::arg("params"), py::arg("sparse_ids"), py::arg("sparse_weights"),
+      py::arg("combiner"), py::arg("partition_strategy"), py::arg("max_norm"), py::arg("name"));
   m.def(
       "sampled_loss",
       [](Graph& g, const std::string& loss, const std::vector<Output>& weights, Output biases,

@@ -5,13 +5,13 @@ embeddings of a segment are combined by "sum", "mean" or "sqrtn" (weighted when 
 given), and the gradient flows to `params` through the SparseSegment* gradients (dense here,
 since varflow has no IndexedSlices). The result has ``max(row) + 1`` rows, as in TF1;
 `safe_embedding_lookup_sparse` fills empty rows so the result has the SparseTensor's row count.
+embedding_lookup_sparse is C++ (``varflow/train/embeddings.h``).
 """
 
 from __future__ import annotations
 
-from varflow import dtypes
+from varflow import _core, dtypes
 from varflow import graph as graph_module
-from varflow.array_ops import embedding_lookup
 from varflow.graph import convert_to_tensor, name_scope
 from varflow.sparse_ops import _op, sparse_fill_empty_rows, sparse_reshape, sparse_retain
 from varflow.sparse_tensor import SparseTensor, _convert_to_sparse_tensor
@@ -25,26 +25,6 @@ def _params_list(params) -> list:
             raise ValueError("Need at least one param")
         return list(params)
     return [params]
-
-
-def _positions(t):
-    """0, 1, ..., size(t) - 1."""
-    return _op("Range", [graph_module.constant(0), _op("Size", [t]), graph_module.constant(1)])
-
-
-def _column_shape(v, like):
-    """The shape [len(v), 1, ...] that broadcasts vector `v` over the rows of `like`."""
-    extra = _op("Sub", [_op("Rank", [like]), graph_module.constant(1)])
-    ones = _op(
-        "Fill", [_op("Reshape", [extra, graph_module.constant([1])]), graph_module.constant(1)]
-    )
-    return _op("ConcatV2", [_op("Shape", [v]), ones, graph_module.constant(0)])
-
-
-def _column(ix, col):
-    begin = graph_module.constant([0, col])
-    size = graph_module.constant([-1, 1])
-    return _op("Reshape", [_op("Slice", [ix, begin, size]), graph_module.constant([-1])])
 
 
 def embedding_lookup_sparse(
@@ -89,49 +69,24 @@ def embedding_lookup_sparse(
     ignore_weights = sp_weights is None
     if not ignore_weights and not isinstance(sp_weights, SparseTensor):
         raise TypeError("sp_weights must be either None or SparseTensor")
-    params_list = _params_list(params)
-    with name_scope(name, "embedding_lookup_sparse", [*params_list, sp_ids]):
-        segment_ids = _op("Cast", [_column(sp_ids.indices, 0)], {"DstT": dtypes.int32._core})
-        ids = sp_ids.values
-        if ignore_weights:
-            kind = {"sum": "SparseSegmentSum", "mean": "SparseSegmentMean"}.get(
-                combiner, "SparseSegmentSqrtN"
-            )
-            if len(params_list) == 1 and max_norm is None:
-                # The segment op gathers the rows itself (TF1 gathers unique ids first: the
-                # same sums, and the same dense gradient here).
-                return _op(kind, [convert_to_tensor(params_list[0]), ids, segment_ids])
-            rows = embedding_lookup(
-                params_list, ids, partition_strategy=partition_strategy, max_norm=max_norm
-            )
-            return _op(kind, [rows, _positions(ids), segment_ids])
-        embeddings = embedding_lookup(
-            params_list if len(params_list) > 1 else params_list[0],
-            ids,
-            partition_strategy=partition_strategy,
-            max_norm=max_norm,
+    params_list = [convert_to_tensor(p)._output for p in _params_list(params)]
+    graph = graph_module.get_default_graph()
+
+    def parts(sp):
+        return [sp.indices._output, sp.values._output, sp.dense_shape._output]
+
+    return graph._tensor_for(
+        _core.embedding_lookup_sparse(
+            graph._core,
+            params_list,
+            parts(sp_ids),
+            None if ignore_weights else parts(sp_weights),
+            combiner,
+            partition_strategy,
+            None if max_norm is None else float(max_norm),
+            name or "",
         )
-        weights = sp_weights.values
-        if weights.dtype.base_dtype != embeddings.dtype.base_dtype:
-            weights = _op("Cast", [weights], {"DstT": embeddings.dtype.base_dtype._core})
-        weighted = _op(
-            "Mul", [embeddings, _op("Reshape", [weights, _column_shape(weights, embeddings)])]
-        )
-        summed = _op("SparseSegmentSum", [weighted, _positions(ids), segment_ids])
-        if combiner == "sum":
-            return summed
-        if combiner == "mean":
-            weight_sum = _op("SparseSegmentSum", [weights, _positions(weights), segment_ids])
-        else:
-            squares = _op("Mul", [weights, weights])
-            weight_sum = _op(
-                "Sqrt", [_op("SparseSegmentSum", [squares, _positions(weights), segment_ids])]
-            )
-        weight_sum = _op("Reshape", [weight_sum, _column_shape(weight_sum, summed)])
-        # An empty segment (below the last one) sums to 0 and stays 0, as TF's division gives.
-        empty = _op("Equal", [weight_sum, _op("ZerosLike", [weight_sum])])
-        weight_sum = _op("Select", [empty, _op("OnesLike", [weight_sum]), weight_sum])
-        return _op("RealDiv", [summed, weight_sum])
+    )
 
 
 def safe_embedding_lookup_sparse(

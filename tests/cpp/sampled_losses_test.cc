@@ -1,8 +1,7 @@
-// Embedding lookups and the sampled losses (train/sampled_losses.h) as a C++ host uses them:
-// partitioned lookups against the rows by hand, nce_loss and sampled_softmax_loss against their
-// formulas written out here for given sampled values, the default sampler, training, and
-// errors. (tests/python/test_candidate_sampling.py checks the same functions against
-// TensorFlow's numbers and gradients through the Python API.)
+// The sampled losses (train/sampled_losses.h) as a C++ host uses them: nce_loss and
+// sampled_softmax_loss against their formulas written out here for given sampled values, the
+// default sampler, training, and errors. (tests/python/test_candidate_sampling.py checks the same
+// functions against TensorFlow's numbers and gradients through the Python API.)
 #include "varflow/train/sampled_losses.h"
 
 #include <cmath>
@@ -61,57 +60,6 @@ double dot_logit(int64_t b, int64_t c) {
 }
 
 }  // namespace
-
-VF_TEST(embedding_lookup_of_one_and_of_partitioned_params) {
-  auto g = std::make_shared<Graph>();
-  const std::vector<int64_t> id_values{4, 0, 3, 1, 2, 4};
-  Output ids = ops::constant(*g, Tensor::from_vector<int64_t>(id_values, {2, 3}), "ids");
-  Output whole = matrix(*g, kClasses, kDim, weight);
-  // "mod" over 2 partitions: rows {0, 2, 4} and {1, 3}; "div": rows {0, 1, 2} and {3, 4}.
-  auto rows_of = [&](const std::vector<int64_t>& rows) {
-    std::vector<float> v;
-    for (int64_t r : rows)
-      for (int64_t d = 0; d < kDim; ++d) v.push_back(static_cast<float>(weight(r, d)));
-    return ops::constant(
-        *g, Tensor::from_vector<float>(v, {static_cast<int64_t>(rows.size()), kDim}), "part");
-  };
-  Output mod0 = rows_of({0, 2, 4}), mod1 = rows_of({1, 3});
-  Output div0 = rows_of({0, 1, 2}), div1 = rows_of({3, 4});
-  Output single = train::embedding_lookup(*g, {whole}, ids);
-  Output by_mod = train::embedding_lookup(*g, {mod0, mod1}, ids, train::PartitionStrategy::kMod);
-  Output by_div = train::embedding_lookup(*g, {div0, div1}, ids, train::PartitionStrategy::kDiv);
-  Output clipped = train::embedding_lookup(*g, {whole}, ids, train::PartitionStrategy::kMod, 0.5);
-  EXPECT_TRUE(single.shape() == Shape({2, 3, kDim}));
-  EXPECT_TRUE(by_mod.shape() == Shape({2, 3, kDim}));
-  EXPECT_EQ(single.node->name(), std::string("embedding_lookup/Identity"));
-  Session s(g);
-  const std::vector<Tensor> got = s.run({}, {single, by_mod, by_div, clipped});
-  for (size_t i = 0; i < id_values.size(); ++i)
-    for (int64_t d = 0; d < kDim; ++d) {
-      const double want = weight(id_values[i], d);
-      for (int k = 0; k < 3; ++k)
-        EXPECT_NEAR(values(got[static_cast<size_t>(k)])[i * kDim + static_cast<size_t>(d)], want,
-                    1e-7);
-    }
-  const std::vector<double> c = values(got[3]);
-  for (size_t i = 0; i < id_values.size(); ++i) {
-    const double n = std::hypot(weight(id_values[i], 0), weight(id_values[i], 1));
-    for (int64_t d = 0; d < kDim; ++d)
-      EXPECT_NEAR(c[i * kDim + static_cast<size_t>(d)],
-                  weight(id_values[i], d) * (n > 0.5 ? 0.5 / n : 1.0), 1e-6);
-  }
-  // Each partition's gradient holds its own rows: class 4 (mod partition 0, row 2) is looked up
-  // twice.
-  auto grads = gradients({ops::reduce_sum(by_mod, {})}, {mod0, mod1});
-  const std::vector<Tensor> dg = s.run({}, {*grads[0], *grads[1]});
-  const std::vector<double> d0 = values(dg[0]), d1 = values(dg[1]);
-  const double want0[3] = {1, 1, 2}, want1[2] = {1, 1};
-  for (int r = 0; r < 3; ++r) EXPECT_NEAR(d0[static_cast<size_t>(r * kDim)], want0[r], 0.0);
-  for (int r = 0; r < 2; ++r) EXPECT_NEAR(d1[static_cast<size_t>(r * kDim)], want1[r], 0.0);
-  EXPECT_ERROR(train::embedding_lookup(*g, {}, ids), ErrorCode::kValue, "at least one param");
-  EXPECT_ERROR(train::parse_partition_strategy("hash"), ErrorCode::kValue,
-               "Unrecognized partition strategy: hash");
-}
 
 VF_TEST(nce_and_sampled_softmax_follow_their_formulas) {
   auto g = std::make_shared<Graph>();

@@ -42,6 +42,7 @@
 #include "varflow/train/arg.h"
 #include "varflow/train/clip.h"
 #include "varflow/train/conv_layers.h"
+#include "varflow/train/embeddings.h"
 #include "varflow/train/initializers.h"
 #include "varflow/train/layers.h"
 #include "varflow/train/losses.h"

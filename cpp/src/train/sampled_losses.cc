@@ -1,4 +1,4 @@
-// TF1's embedding_ops.embedding_lookup and nn_impl's sampled losses, node for node: the nodes
+// TF1's nn_impl sampled losses, node for node: the nodes
 // made before the sampler are TF1's, so a graph seed gives the sampler TF1's op seed.
 #include "varflow/train/sampled_losses.h"
 
@@ -18,97 +18,6 @@ namespace varflow::train {
 namespace {
 
 Output scalar_of(Output like, double value) { return ops::scalar_like(like, value, "Const"); }
-
-Output gather_rows(Output params, Output ids, const std::string& name) {
-  Output axis = tf::int32_scalar(params.graph(), 0);
-  return ops::GatherV2(params, ids, axis, {}, name);
-}
-
-// Each id's partition and its row there (TF1's assignments of "mod" and "div").
-std::pair<Output, Output> partition_of(const std::vector<Output>& params, Output flat,
-                                       PartitionStrategy strategy) {
-  const double count = static_cast<double>(params.size());
-  if (strategy == PartitionStrategy::kMod) {
-    Output assignment = ops::FloorMod(flat, scalar_of(flat, count), "FloorMod");
-    Output local = ops::FloorDiv(flat, scalar_of(flat, count), "floordiv");
-    return {assignment, local};
-  }
-  int64_t static_total = 0;
-  for (const Output& p : params)
-    static_total = (static_total < 0 || !p.shape().has_rank() || p.shape().rank() == 0 ||
-                    p.shape().dim(0) == kUnknownDim)
-                       ? -1
-                       : static_total + p.shape().dim(0);
-  Output total;
-  if (static_total >= 0) {
-    total = scalar_of(flat, static_cast<double>(static_total));
-  } else {
-    std::vector<Output> rows;
-    for (const Output& p : params)
-      rows.push_back(tf::strided_slice_1d(ops::Shape(p, {}, "Shape"), 0, 1, 0, 0, 1));
-    Output stacked =
-        ops::Pack(rows, ops::PackAttrs().with_N(static_cast<int64_t>(rows.size())), "stack");
-    total = tf::reduce("Sum", tf::cast(stacked, flat.dtype()), std::nullopt, false);
-  }
-  Output per = ops::FloorDiv(total, scalar_of(total, count), "floordiv");
-  Output extras = ops::FloorMod(total, scalar_of(total, count), "FloorMod");
-  Output per_plus_one = tf::add(per, 1.0);
-  Output by_larger = ops::FloorDiv(flat, per_plus_one, "floordiv");
-  Output past_extras = tf::sub(flat, extras);
-  Output by_smaller = ops::FloorDiv(past_extras, per, "floordiv");
-  Output assignment = ops::Maximum(by_larger, by_smaller, "Maximum");
-  Output in_larger = ops::Less(assignment, extras, "Less");
-  Output local_larger = ops::FloorMod(flat, per_plus_one, "FloorMod");
-  Output local_smaller = ops::FloorMod(past_extras, per, "FloorMod");
-  Output local = ops::Select(in_larger, local_larger, local_smaller, "Select");
-  return {assignment, local};
-}
-
-// TF1's partitioned lookup: every partition gathers every id (another partition's ids read
-// its row 0) and a select keeps the rows of its own ids.
-Output partitioned_gather(Graph& graph, const std::vector<Output>& params, Output ids,
-                          PartitionStrategy strategy) {
-  Output flat = ops::reshape(ids, tf::int32_vector(graph, {-1}), "Reshape");
-  const auto [assignment, local] = partition_of(params, flat, strategy);
-  std::optional<Output> result;
-  for (size_t p = 0; p < params.size(); ++p) {
-    Output mine = ops::Equal(assignment, scalar_of(assignment, static_cast<double>(p)), "Equal");
-    Output own_or_first = ops::Select(mine, local, ops::ZerosLike(local, "zeros_like"), "Select");
-    Output rows = gather_rows(params[p], own_or_first, "GatherV2");
-    Output keep_shape;
-    if (rows.shape().has_rank()) {
-      std::vector<int32_t> dims{-1};
-      for (int i = 1; i < rows.shape().rank(); ++i) dims.push_back(1);
-      keep_shape = tf::int32_vector(graph, dims);
-    } else {
-      Output trailing = tf::sub(ops::Rank(rows, "Rank"), 1.0);
-      Output ones =
-          ops::Fill(tf::expand_dims(graph, trailing, 0), tf::int32_scalar(graph, 1), "Fill");
-      Output axis = tf::int32_scalar(graph, 0);
-      keep_shape = ops::ConcatV2({ops::Shape(mine, {}, "Shape"), ones, axis},
-                                 ops::ConcatV2Attrs().with_N(2), "concat");
-    }
-    Output keep_rows = ops::reshape(mine, keep_shape, "Reshape");
-    Output everywhere =
-        ops::Fill(ops::Shape(rows, {}, "Shape"),
-                  ops::constant(graph, Tensor::scalar<bool>(true), "Const"), "ones_like");
-    Output keep = ops::LogicalAnd(keep_rows, everywhere, "LogicalAnd");
-    Output picked = ops::Select(keep, rows, ops::ZerosLike(rows, "zeros_like"), "Select");
-    result = result ? tf::add(*result, picked) : picked;
-  }
-  Output ids_shape = ops::Shape(ids, {}, "Shape");
-  Output row_shape = tf::strided_slice_1d(ops::Shape(params[0], {}, "Shape"), 1, 0, 0, 1, 0);
-  Output axis = tf::int32_scalar(graph, 0);
-  Output out_shape =
-      ops::ConcatV2({ids_shape, row_shape, axis}, ops::ConcatV2Attrs().with_N(2), "concat");
-  Output gathered = ops::reshape(*result, out_shape, "Reshape");
-  const Shape& id_shape = ids.shape();
-  const Shape& param_shape = params[0].shape();
-  if (!id_shape.has_rank() || !param_shape.has_rank()) return gathered;
-  Dims full = id_shape.dims();
-  for (int i = 1; i < param_shape.rank(); ++i) full.push_back(param_shape.dim(i));
-  return ops::fit_to_shape(gathered, Shape(full));
-}
 
 // TF1's _sum_rows: a matmul with a column of ones (TF1 does it so for its gradient).
 Output sum_rows(Graph& graph, Output x) {
@@ -176,35 +85,6 @@ SampledLossOptions named(const SampledLossOptions& options, const char* default_
 }
 
 }  // namespace
-
-PartitionStrategy parse_partition_strategy(const std::string& strategy) {
-  if (strategy == "mod") return PartitionStrategy::kMod;
-  if (strategy == "div") return PartitionStrategy::kDiv;
-  raise(ErrorCode::kValue, "Unrecognized partition strategy: ", strategy);
-}
-
-Output embedding_lookup(Graph& graph, const std::vector<Output>& params, Output ids,
-                        PartitionStrategy strategy, std::optional<double> max_norm,
-                        const std::string& name) {
-  VF_CHECK(!params.empty(), ErrorCode::kValue, "Need at least one param");
-  NameScope scope(graph, name.empty() ? "embedding_lookup" : name);
-  Output result = params.size() == 1 ? gather_rows(params[0], ids, scope.scope())
-                                     : partitioned_gather(graph, params, ids, strategy);
-  if (max_norm) {
-    std::optional<Arg> axes;
-    if (ids.shape().has_rank() && result.shape().has_rank()) {
-      std::vector<int32_t> embedding_axes;
-      for (int i = ids.shape().rank(); i < result.shape().rank(); ++i) embedding_axes.push_back(i);
-      axes = Arg(tf::int32_vector(graph, embedding_axes));
-    } else {
-      Output start = ops::Rank(ids, "Rank");
-      Output limit = ops::Rank(result, "Rank");
-      axes = Arg(ops::Range(start, limit, tf::int32_scalar(graph, 1), "range"));
-    }
-    result = clip_by_norm(graph, result, *max_norm, axes);
-  }
-  return ops::identity(result, "Identity");
-}
 
 std::pair<Output, Output> compute_sampled_logits(Graph& graph, const std::vector<Output>& weights,
                                                  Output biases, Output labels, Output inputs,

@@ -1,14 +1,12 @@
-// TF1's embedding lookup and sampled losses for C++ hosts: tf.nn.embedding_lookup over one or
-// several (partitioned) parameter tensors, and tf.nn.nce_loss / tf.nn.sampled_softmax_loss,
-// which score the true classes and a sample of other classes (by default from the log-uniform
-// sampler) as TF1's _compute_sampled_logits builds them: the same ops in the same order, so the
-// sampler gets TF1's seeds and, given the same sampled values, the losses and gradients are
-// TF1's. The Python API's functions are these.
+// TF1's sampled losses for C++ hosts: tf.nn.nce_loss / tf.nn.sampled_softmax_loss, which score the
+// true classes and a sample of other classes (by default from the log-uniform sampler) as TF1's
+// _compute_sampled_logits builds them: the same ops in the same order, so the sampler gets TF1's
+// seeds and, given the same sampled values, the losses and gradients are TF1's. The Python API's
+// functions are these.
 //
-// Errors: kValue for no params, an unknown partition strategy ("Unrecognized partition
-// strategy: ..."), num_true < 1, num_sampled < 1 or num_classes < 1; otherwise what the op
-// builders raise. At run time an id outside the parameters is kInvalidArgument (the Gather's).
-// Building is not thread-safe: one thread builds a graph at a time.
+// Errors: kValue for no weights, num_true < 1, num_sampled < 1 or num_classes < 1; otherwise what
+// the op builders raise. At run time an id outside the parameters is kInvalidArgument (the
+// Gather's). Building is not thread-safe: one thread builds a graph at a time.
 #pragma once
 
 #include <cstdint>
@@ -18,24 +16,9 @@
 #include <vector>
 
 #include "varflow/graph.h"
+#include "varflow/train/embeddings.h"
 
 namespace varflow::train {
-
-// How ids are split between P parameter tensors: "mod" gives id to partition id % P, "div"
-// gives contiguous ranges (the first (max_id + 1) % P partitions one id more).
-enum class PartitionStrategy { kMod, kDiv };
-// "mod" / "div"; kValue ("Unrecognized partition strategy: x") for another.
-PartitionStrategy parse_partition_strategy(const std::string& strategy);
-
-// tf.nn.embedding_lookup: the rows of the virtual concatenation of `params` at `ids`, of shape
-// shape(ids) + shape(params[0])[1:], in the scope `name` (default "embedding_lookup"). One
-// tensor is one Gather named after the scope; several are each gathered at every id and the
-// rows of their own ids selected, so each partition's gradient holds its own rows only. With
-// max_norm each embedding is clipped to that L2 norm (clip_by_norm over the embedding axes).
-Output embedding_lookup(Graph& graph, const std::vector<Output>& params, Output ids,
-                        PartitionStrategy strategy = PartitionStrategy::kMod,
-                        std::optional<double> max_norm = std::nullopt,
-                        const std::string& name = "");
 
 // A candidate sampler's three outputs (tf.nn.*_candidate_sampler).
 struct SampledValues {
