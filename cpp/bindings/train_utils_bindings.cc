@@ -16,6 +16,7 @@
 #include "varflow/train/nn.h"
 #include "varflow/train/sampled_losses.h"
 #include "varflow/train/schedules.h"
+#include "varflow/train/sparse.h"
 #include "varflow/train/training_util.h"
 
 namespace varflow::bindings {
@@ -58,6 +59,27 @@ train::LossOptions loss_options(std::optional<std::string> loss_collection,
 py::object item_to_py(const CollectionItem& item) {
   if (const Output* o = std::get_if<Output>(&item)) return py::cast(*o);
   return py::cast(std::get<Node*>(item), py::return_value_policy::reference);
+}
+
+}  // namespace
+
+namespace {
+
+// A SparseTensor as Python hands it over: [indices, values, dense_shape].
+train::SparseTensorParts sparse_parts(const std::vector<Output>& t) {
+  VF_CHECK(t.size() == 3, ErrorCode::kValue,
+           "a SparseTensor is (indices, values, dense_shape), got ", t.size(), " tensors");
+  return train::SparseTensorParts{t[0], t[1], t[2]};
+}
+
+std::optional<train::SparseTensorParts> optional_sparse_parts(
+    const std::optional<std::vector<Output>>& t) {
+  if (!t) return std::nullopt;
+  return sparse_parts(*t);
+}
+
+std::vector<Output> sparse_list(const train::SparseTensorParts& t) {
+  return {t.indices, t.values, t.dense_shape};
 }
 
 }  // namespace
@@ -369,19 +391,52 @@ void bind_train_utils(py::module_& m) {
       [](Graph& g, const std::vector<Output>& params, const std::vector<Output>& sparse_ids,
          std::optional<std::vector<Output>> sparse_weights, const std::string& combiner,
          const std::string& strategy, std::optional<double> max_norm, const std::string& name) {
-        auto parts = [](const std::vector<Output>& t) {
-          VF_CHECK(t.size() == 3, ErrorCode::kValue,
-                   "a SparseTensor is (indices, values, dense_shape), got ", t.size(), " tensors");
-          return train::SparseTensorParts{t[0], t[1], t[2]};
-        };
-        std::optional<train::SparseTensorParts> weights;
-        if (sparse_weights) weights = parts(*sparse_weights);
         return train::embedding_lookup_sparse(
-            g, params, parts(sparse_ids), weights, train::parse_combiner(combiner),
-            train::parse_partition_strategy(strategy), max_norm, name);
+            g, params, sparse_parts(sparse_ids), optional_sparse_parts(sparse_weights),
+            train::parse_combiner(combiner), train::parse_partition_strategy(strategy), max_norm,
+            name);
       },
       py::arg("graph"), py::arg("params"), py::arg("sparse_ids"), py::arg("sparse_weights"),
       py::arg("combiner"), py::arg("partition_strategy"), py::arg("max_norm"), py::arg("name"));
+  m.def(
+      "safe_embedding_lookup_sparse",
+      [](Graph& g, const std::vector<Output>& params, const std::vector<Output>& sparse_ids,
+         std::optional<std::vector<Output>> sparse_weights, const std::string& combiner,
+         std::optional<int64_t> default_id, const std::string& strategy,
+         std::optional<double> max_norm, const std::string& name) {
+        train::SafeEmbeddingLookupOptions options;
+        options.combiner = train::parse_combiner(combiner);
+        options.default_id = default_id;
+        options.partition_strategy = train::parse_partition_strategy(strategy);
+        options.max_norm = max_norm;
+        options.name = name;
+        return train::safe_embedding_lookup_sparse(g, params, sparse_parts(sparse_ids),
+                                                   optional_sparse_parts(sparse_weights), options);
+      },
+      py::arg("graph"), py::arg("params"), py::arg("sparse_ids"), py::arg("sparse_weights"),
+      py::arg("combiner"), py::arg("default_id"), py::arg("partition_strategy"),
+      py::arg("max_norm"), py::arg("name"));
+  m.def(
+      "sparse_retain",
+      [](Graph& g, const std::vector<Output>& sp, Output to_retain) {
+        return sparse_list(train::sparse_retain(g, sparse_parts(sp), to_retain));
+      },
+      py::arg("graph"), py::arg("sp_input"), py::arg("to_retain"));
+  m.def(
+      "sparse_reshape",
+      [](Graph& g, const std::vector<Output>& sp, Output shape, const std::string& name) {
+        return sparse_list(train::sparse_reshape(g, sparse_parts(sp), shape, name));
+      },
+      py::arg("graph"), py::arg("sp_input"), py::arg("shape"), py::arg("name"));
+  m.def(
+      "sparse_fill_empty_rows",
+      [](Graph& g, const std::vector<Output>& sp, const train::Arg& default_value,
+         const std::string& name) {
+        auto [filled, empty] =
+            train::sparse_fill_empty_rows(g, sparse_parts(sp), default_value, name);
+        return py::make_tuple(sparse_list(filled), empty);
+      },
+      py::arg("graph"), py::arg("sp_input"), py::arg("default_value"), py::arg("name"));
   m.def(
       "sampled_loss",
       [](Graph& g, const std::string& loss, const std::vector<Output>& weights, Output biases,

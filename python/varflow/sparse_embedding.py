@@ -10,10 +10,9 @@ embedding_lookup_sparse is C++ (``varflow/train/embeddings.h``).
 
 from __future__ import annotations
 
-from varflow import _core, dtypes
+from varflow import _core
 from varflow import graph as graph_module
-from varflow.graph import convert_to_tensor, name_scope
-from varflow.sparse_ops import _op, sparse_fill_empty_rows, sparse_reshape, sparse_retain
+from varflow.graph import convert_to_tensor
 from varflow.sparse_tensor import SparseTensor, _convert_to_sparse_tensor
 
 _COMBINERS = ("mean", "sqrtn", "sum")
@@ -25,6 +24,10 @@ def _params_list(params) -> list:
             raise ValueError("Need at least one param")
         return list(params)
     return [params]
+
+
+def _parts(sp) -> list:
+    return [sp.indices._output, sp.values._output, sp.dense_shape._output]
 
 
 def embedding_lookup_sparse(
@@ -72,15 +75,12 @@ def embedding_lookup_sparse(
     params_list = [convert_to_tensor(p)._output for p in _params_list(params)]
     graph = graph_module.get_default_graph()
 
-    def parts(sp):
-        return [sp.indices._output, sp.values._output, sp.dense_shape._output]
-
     return graph._tensor_for(
         _core.embedding_lookup_sparse(
             graph._core,
             params_list,
-            parts(sp_ids),
-            None if ignore_weights else parts(sp_weights),
+            _parts(sp_ids),
+            None if ignore_weights else _parts(sp_weights),
             combiner,
             partition_strategy,
             None if max_norm is None else float(max_norm),
@@ -136,93 +136,19 @@ def safe_embedding_lookup_sparse(
     dtype = sparse_weights.dtype if sparse_weights is not None else None
     embedding_weights = [convert_to_tensor(w, dtype=dtype) for w in embedding_weights]
     sparse_ids = _convert_to_sparse_tensor(sparse_ids)
-    with name_scope(name, "embedding_lookup", [*embedding_weights, sparse_ids]):
-        # Higher-rank ids become [prod(leading dims), last dim].
-        original_shape = sparse_ids.dense_shape
-        rank = original_shape.shape.as_list()[0] if original_shape.shape.ndims == 1 else None
-        rank_t = _op("Size", [original_shape]) if rank is None else graph_module.constant(int(rank))
-        minus_one = _op("Sub", [rank_t, graph_module.constant(1)])
-        leading = _op(
-            "Slice",
-            [
-                original_shape,
-                graph_module.constant([0]),
-                _op("Reshape", [minus_one, graph_module.constant([1])]),
-            ],
+    graph = graph_module.get_default_graph()
+    if combiner not in _COMBINERS:
+        raise ValueError("combiner must be one of 'mean', 'sqrtn' or 'sum'")
+    return graph._tensor_for(
+        _core.safe_embedding_lookup_sparse(
+            graph._core,
+            [w._output for w in embedding_weights],
+            _parts(sparse_ids),
+            None if sparse_weights is None else _parts(_convert_to_sparse_tensor(sparse_weights)),
+            combiner,
+            None if default_id is None else int(default_id),
+            partition_strategy,
+            None if max_norm is None else float(max_norm),
+            name or "",
         )
-        flat_rows = _op("Prod", [leading, graph_module.constant(0)], {"keep_dims": False})
-        last = _op("GatherV2", [original_shape, minus_one, graph_module.constant(0)])
-        new_shape = _op("Pack", [flat_rows, last], {"axis": 0})
-        sparse_ids = sparse_reshape(sparse_ids, new_shape)
-        if sparse_weights is not None:
-            sparse_weights = SparseTensor(
-                sparse_ids.indices, sparse_weights.values, sparse_ids.dense_shape
-            )
-        # Prune invalid ids, and (for mean and sqrtn) non-positive weights.
-        is_id_valid = _op(
-            "GreaterEqual",
-            [sparse_ids.values, _op("ZerosLike", [sparse_ids.values])],
-        )
-        if sparse_weights is not None:
-            sparse_weights = sparse_retain(sparse_weights, is_id_valid)
-        sparse_ids = sparse_retain(sparse_ids, is_id_valid)
-        if combiner != "sum" and sparse_weights is not None:
-            is_weight_valid = _op(
-                "Greater", [sparse_weights.values, _op("ZerosLike", [sparse_weights.values])]
-            )
-            sparse_ids = sparse_retain(sparse_ids, is_weight_valid)
-            sparse_weights = sparse_retain(sparse_weights, is_weight_valid)
-        sparse_ids, is_row_empty = sparse_fill_empty_rows(sparse_ids, default_id or 0)
-        if sparse_weights is not None:
-            sparse_weights, _ = sparse_fill_empty_rows(sparse_weights, 1.0)
-        result = embedding_lookup_sparse(
-            embedding_weights,
-            sparse_ids,
-            sparse_weights,
-            combiner=combiner,
-            partition_strategy=partition_strategy,
-            max_norm=max_norm,
-        )
-        if default_id is None:
-            # Zero the rows that were empty: broadcast the indicator over the embedding.
-            width = _op(
-                "Slice",
-                [_op("Shape", [result]), graph_module.constant([1]), graph_module.constant([-1])],
-            )
-            tiled = _op(
-                "Tile",
-                [
-                    _op("Reshape", [is_row_empty, graph_module.constant([-1, 1])]),
-                    _op(
-                        "ConcatV2",
-                        [
-                            graph_module.constant([1]),
-                            _op("Prod", [width, graph_module.constant(0)], {"keep_dims": True}),
-                            graph_module.constant(0),
-                        ],
-                    ),
-                ],
-            )
-            flat = _op(
-                "Reshape",
-                [
-                    result,
-                    _op(
-                        "ConcatV2",
-                        [
-                            graph_module.constant([-1]),
-                            _op("Prod", [width, graph_module.constant(0)], {"keep_dims": True}),
-                            graph_module.constant(0),
-                        ],
-                    ),
-                ],
-            )
-            flat = _op("Select", [tiled, _op("ZerosLike", [flat]), flat])
-            result = _op("Reshape", [flat, _op("Shape", [result])])
-        leading32 = _op("Cast", [leading], {"DstT": dtypes.int32._core})
-        rest = _op(
-            "Slice",
-            [_op("Shape", [result]), graph_module.constant([1]), graph_module.constant([-1])],
-        )
-        final_shape = _op("ConcatV2", [leading32, rest, graph_module.constant(0)])
-        return _op("Reshape", [result, final_shape])
+    )

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from varflow import dtypes
+from varflow import _core, dtypes
 from varflow import graph as graph_module
-from varflow.graph import Tensor, convert_to_tensor, name_scope
+from varflow.graph import Tensor, convert_to_tensor, get_default_graph, name_scope
 from varflow.sparse_tensor import (
     SparseTensor,
     SparseTensorValue,
@@ -57,6 +57,15 @@ def _create(op_type, inputs, attrs=None, name=None):
 
 def _op(op_type, inputs, attrs=None, name=None) -> Tensor:
     return _create(op_type, inputs, attrs, name)._outputs[0]
+
+
+def _to_core(sp: SparseTensor) -> list:
+    return [sp.indices._output, sp.values._output, sp.dense_shape._output]
+
+
+def _from_core(parts) -> SparseTensor:
+    graph = get_default_graph()
+    return SparseTensor(*(graph._tensor_for(o) for o in parts))
 
 
 def _identity(t):
@@ -239,20 +248,11 @@ def sparse_reshape(sp_input, shape, name=None) -> SparseTensor:
     """
     sp_input = _convert_to_sparse_tensor(sp_input)
     shape = convert_to_tensor(shape, dtype=dtypes.int64)
-    with name_scope(name, "SparseReshape", [sp_input]):
-        op = _create("SparseReshape", [sp_input.indices, sp_input.dense_shape, shape])
-        static_in = sp_input.shape
-        if shape.op.type == "Const" and static_in.is_fully_defined():
-            wanted = [int(v) for v in np.asarray(shape.op.get_attr("value")).reshape(-1)]
-            n_in = int(np.prod(static_in.as_list(), dtype=np.int64))
-            known = [d for d in wanted if d != -1]
-            n_out = int(np.prod(known, dtype=np.int64))
-            if -1 not in wanted and n_in != n_out:
-                raise ValueError(
-                    f"Cannot reshape a tensor with {n_in} elements to shape {wanted} "
-                    f"({n_out} elements) for 'SparseReshape' with input shapes: "
-                )
-        return SparseTensor(op.outputs[0], _identity(sp_input.values), op.outputs[1])
+    return _from_core(
+        _core.sparse_reshape(
+            get_default_graph()._core, _to_core(sp_input), shape._output, name or ""
+        )
+    )
 
 
 reshape = sparse_reshape
@@ -273,17 +273,9 @@ def sparse_retain(sp_input, to_retain) -> SparseTensor:
     """
     sp_input = _convert_to_sparse_tensor(sp_input)
     to_retain = convert_to_tensor(to_retain, dtype=dtypes.bool)
-    if to_retain.shape.ndims is not None and to_retain.shape.ndims != 1:
-        raise ValueError(f"Shape must be rank 1 but is rank {to_retain.shape.ndims}")
-    n = sp_input.values.shape.as_list()[0] if sp_input.values.shape.ndims == 1 else None
-    m = to_retain.shape.as_list()[0] if to_retain.shape.ndims == 1 else None
-    if n is not None and m is not None and n != m:
-        raise ValueError(f"Dimensions {n} and {m} are not compatible")
-    where_true = _op("Reshape", [_op("Where", [to_retain]), graph_module.constant([-1])])
-    axis = graph_module.constant(0)
-    new_indices = _op("GatherV2", [sp_input.indices, where_true, axis])
-    new_values = _op("GatherV2", [sp_input.values, where_true, axis])
-    return SparseTensor(new_indices, new_values, _identity(sp_input.dense_shape))
+    return _from_core(
+        _core.sparse_retain(get_default_graph()._core, _to_core(sp_input), to_retain._output)
+    )
 
 
 retain = sparse_retain
@@ -333,14 +325,13 @@ def sparse_fill_empty_rows(sp_input, default_value, name=None):
       TypeError: If `sp_input` is not a `SparseTensor`.
     """
     sp_input = _convert_to_sparse_tensor(sp_input)
-    with name_scope(name, "SparseFillEmptyRows", [sp_input]):
-        default_value = convert_to_tensor(default_value, dtype=sp_input.dtype.base_dtype)
-        op = _create(
-            "SparseFillEmptyRows",
-            [sp_input.indices, sp_input.values, sp_input.dense_shape, default_value],
-        )
-        out = SparseTensor(op.outputs[0], op.outputs[1], sp_input.dense_shape)
-        return out, op.outputs[2]
+    from varflow.clip_ops import core_arg
+
+    graph = get_default_graph()
+    filled, empty_rows = _core.sparse_fill_empty_rows(
+        graph._core, _to_core(sp_input), core_arg(default_value), name or ""
+    )
+    return _from_core(filled), graph._tensor_for(empty_rows)
 
 
 fill_empty_rows = sparse_fill_empty_rows

@@ -1,7 +1,8 @@
 // Embedding lookups (train/embeddings.h) as a C++ host uses them: one and partitioned
 // parameters against the rows by hand, max_norm, each partition's gradient, the sparse lookups'
-// combiners, and errors. (tests/python/test_candidate_sampling.py and test_sparse_fixtures.py
-// check the same functions against TensorFlow's numbers through the Python API.)
+// combiners, the safe lookup's pruning and filled rows, the sparse helpers, and errors.
+// (tests/python/test_candidate_sampling.py and test_sparse_fixtures.py check the same functions
+// against TensorFlow's numbers through the Python API.)
 #include "varflow/train/embeddings.h"
 
 #include <cmath>
@@ -124,6 +125,58 @@ VF_TEST(embedding_lookup_sparse_combines_each_row) {
   EXPECT_ERROR(train::parse_combiner("max"), ErrorCode::kValue, "combiner must be one of");
   EXPECT_ERROR(train::embedding_lookup_sparse(*g, {}, ids, std::nullopt), ErrorCode::kValue,
                "at least one param");
+}
+
+VF_TEST(safe_embedding_lookup_sparse_prunes_and_fills_rows) {
+  auto g = std::make_shared<Graph>();
+  Output params = matrix(*g, kClasses, kDim, weight);
+  train::SparseTensorParts ids{
+      ops::constant(*g, Tensor::from_vector<int64_t>({0, 0, 0, 1, 2, 0, 3, 0}, {4, 2}), "indices"),
+      ops::constant(*g, Tensor::from_vector<int64_t>({1, -1, 4, 2}, {4}), "ids"),
+      ops::constant(*g, Tensor::from_vector<int64_t>({4, 2}, {2}), "shape")};
+  train::SparseTensorParts weights = ids;
+  weights.values =
+      ops::constant(*g, Tensor::from_vector<float>({1.0f, 5.0f, 0.5f, -1.0f}, {4}), "w");
+  train::SafeEmbeddingLookupOptions mean;
+  Output by_mean = train::safe_embedding_lookup_sparse(*g, {params}, ids, weights, mean);
+  train::SafeEmbeddingLookupOptions sum;
+  sum.combiner = train::Combiner::kSum;
+  Output by_sum = train::safe_embedding_lookup_sparse(*g, {params}, ids, weights, sum);
+  train::SafeEmbeddingLookupOptions with_default = mean;
+  with_default.default_id = 0;
+  Output defaulted = train::safe_embedding_lookup_sparse(*g, {params}, ids, weights, with_default);
+  Session s(g);
+  const std::vector<Tensor> got = s.run({}, {by_mean, by_sum, defaulted});
+  EXPECT_TRUE(got[0].dims() == Dims({4, kDim}));
+  for (int64_t d = 0; d < kDim; ++d) {
+    const size_t at = static_cast<size_t>(d);
+    // Row 0: id -1 pruned; row 1 empty; row 2 one id; row 3's weight -1 pruned by the mean.
+    const double want_mean[4] = {weight(1, d), 0.0, weight(4, d), 0.0};
+    const double want_sum[4] = {weight(1, d), 0.0, 0.5 * weight(4, d), -weight(2, d)};
+    const double want_default[4] = {weight(1, d), weight(0, d), weight(4, d), weight(0, d)};
+    for (size_t r = 0; r < 4; ++r) {
+      EXPECT_NEAR(values(got[0])[r * kDim + at], want_mean[r], 1e-6);
+      EXPECT_NEAR(values(got[1])[r * kDim + at], want_sum[r], 1e-6);
+      EXPECT_NEAR(values(got[2])[r * kDim + at], want_default[r], 1e-6);
+    }
+  }
+  // The sparse helpers it is built from.
+  Output keep = ops::constant(*g, Tensor::from_vector<bool>({true, false, true, false}, {4}), "k");
+  train::SparseTensorParts kept = train::sparse_retain(*g, ids, keep);
+  auto [filled, empty] = train::sparse_fill_empty_rows(*g, kept, int64_t{7});
+  train::SparseTensorParts flat = train::sparse_reshape(
+      *g, ids, ops::constant(*g, Tensor::from_vector<int64_t>({8}, {1}), "s"));
+  const std::vector<Tensor> parts = s.run({}, {kept.values, filled.values, empty, flat.indices});
+  EXPECT_TRUE(values(parts[0]) == std::vector<double>({1, 4}));
+  EXPECT_TRUE(values(parts[1]) == std::vector<double>({1, 7, 4, 7}));  // rows 1 and 3 filled
+  EXPECT_TRUE(values(parts[2]) == std::vector<double>({0, 1, 0, 1}));
+  EXPECT_TRUE(values(parts[3]) == std::vector<double>({0, 1, 4, 6}));
+  EXPECT_ERROR(train::sparse_retain(
+                   *g, ids, ops::constant(*g, Tensor::from_vector<bool>({true, false}, {2}), "k2")),
+               ErrorCode::kValue, "Dimensions 4 and 2 are not compatible");
+  EXPECT_ERROR(train::sparse_reshape(
+                   *g, ids, ops::constant(*g, Tensor::from_vector<int64_t>({3, 3}, {2}), "s2")),
+               ErrorCode::kValue, "Cannot reshape a tensor with 8 elements");
 }
 
 VF_TEST_MAIN()

@@ -191,6 +191,70 @@ Output embedding_lookup_sparse(Graph& graph, const std::vector<Output>& params,
   return tf::op("RealDiv", {summed, weight_sum});
 }
 
+Output safe_embedding_lookup_sparse(Graph& graph, const std::vector<Output>& params,
+                                    const SparseTensorParts& ids_in,
+                                    const std::optional<SparseTensorParts>& weights_in,
+                                    const SafeEmbeddingLookupOptions& options) {
+  VF_CHECK(!params.empty(), ErrorCode::kValue, "Missing embedding_weights [].");
+  NameScope scope(graph, options.name.empty() ? "embedding_lookup" : options.name);
+  // Higher-rank ids become [prod(leading dims), last dim].
+  const Output original_shape = ids_in.dense_shape;
+  const Shape& shape_of_shape = original_shape.shape();
+  Output rank = shape_of_shape.has_rank() && shape_of_shape.rank() == 1 &&
+                        shape_of_shape.dim(0) != kUnknownDim
+                    ? tf::int32_scalar(graph, static_cast<int32_t>(shape_of_shape.dim(0)))
+                    : tf::op("Size", {original_shape});
+  Output minus_one = tf::op("Sub", {rank, tf::int32_scalar(graph, 1)});
+  Output leading = tf::op("Slice", {original_shape, tf::int32_vector(graph, {0}),
+                                    tf::op("Reshape", {minus_one, tf::int32_vector(graph, {1})})});
+  Output flat_rows =
+      tf::op("Prod", {leading, tf::int32_scalar(graph, 0)}, "", {{"keep_dims", false}});
+  Output last = tf::op("GatherV2", {original_shape, minus_one, tf::int32_scalar(graph, 0)});
+  Output new_shape = tf::op("Pack", {flat_rows, last}, "", {{"axis", int64_t{0}}});
+  SparseTensorParts ids = sparse_reshape(graph, ids_in, new_shape);
+  std::optional<SparseTensorParts> weights;
+  if (weights_in) weights = SparseTensorParts{ids.indices, weights_in->values, ids.dense_shape};
+  // Prune invalid ids, and (for mean and sqrtn) non-positive weights.
+  Output is_id_valid = tf::op("GreaterEqual", {ids.values, tf::op("ZerosLike", {ids.values})});
+  if (weights) weights = sparse_retain(graph, *weights, is_id_valid);
+  ids = sparse_retain(graph, ids, is_id_valid);
+  if (options.combiner != Combiner::kSum && weights) {
+    Output is_weight_valid =
+        tf::op("Greater", {weights->values, tf::op("ZerosLike", {weights->values})});
+    ids = sparse_retain(graph, ids, is_weight_valid);
+    weights = sparse_retain(graph, *weights, is_weight_valid);
+  }
+  auto [filled_ids, is_row_empty] =
+      sparse_fill_empty_rows(graph, ids, Arg(options.default_id.value_or(0)));
+  if (weights) weights = sparse_fill_empty_rows(graph, *weights, Arg(1.0)).first;
+  Output result = embedding_lookup_sparse(graph, params, filled_ids, weights, options.combiner,
+                                          options.partition_strategy, options.max_norm);
+  auto width_product = [&](Output width) {
+    return tf::op("Prod", {width, tf::int32_scalar(graph, 0)}, "", {{"keep_dims", true}});
+  };
+  auto trailing_dims = [&](Output t) {
+    return tf::op("Slice", {tf::op("Shape", {t}), tf::int32_vector(graph, {1}),
+                            tf::int32_vector(graph, {-1})});
+  };
+  if (!options.default_id) {
+    // Zero the rows that were empty: broadcast the indicator over the embedding.
+    Output width = trailing_dims(result);
+    Output multiples = tf::op("ConcatV2", {tf::int32_vector(graph, {1}), width_product(width),
+                                           tf::int32_scalar(graph, 0)});
+    Output tiled = tf::op(
+        "Tile", {tf::op("Reshape", {is_row_empty, tf::int32_vector(graph, {-1, 1})}), multiples});
+    Output flat_shape = tf::op("ConcatV2", {tf::int32_vector(graph, {-1}), width_product(width),
+                                            tf::int32_scalar(graph, 0)});
+    Output flat = tf::op("Reshape", {result, flat_shape});
+    flat = tf::op("Select", {tiled, tf::op("ZerosLike", {flat}), flat});
+    result = tf::op("Reshape", {flat, tf::op("Shape", {result})});
+  }
+  Output leading32 = tf::cast(leading, DType::kInt32);
+  Output final_shape =
+      tf::op("ConcatV2", {leading32, trailing_dims(result), tf::int32_scalar(graph, 0)});
+  return tf::op("Reshape", {result, final_shape});
+}
+
 PartitionStrategy parse_partition_strategy(const std::string& strategy) {
   if (strategy == "mod") return PartitionStrategy::kMod;
   if (strategy == "div") return PartitionStrategy::kDiv;

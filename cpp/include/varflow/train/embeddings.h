@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "varflow/graph.h"
+#include "varflow/train/sparse.h"
 
 namespace varflow::train {
 
@@ -40,11 +41,6 @@ enum class Combiner { kSum, kMean, kSqrtN };
 // another.
 Combiner parse_combiner(const std::string& combiner);
 
-// A SparseTensor's three tensors: int64 indices [n, rank], values [n], dense_shape [rank].
-struct SparseTensorParts {
-  Output indices, values, dense_shape;
-};
-
 // tf.nn.embedding_lookup_sparse: for each row r of `ids` (an N x M SparseTensor of int64 ids)
 // the combination of params' rows at its ids, weighted by `weights`' values (same indices) when
 // given; max(r) + 1 rows, as in TF1 (empty rows below the last are zeros). In the scope `name`
@@ -57,5 +53,23 @@ Output embedding_lookup_sparse(Graph& graph, const std::vector<Output>& params,
                                PartitionStrategy strategy = PartitionStrategy::kMod,
                                std::optional<double> max_norm = std::nullopt,
                                const std::string& name = "");
+
+struct SafeEmbeddingLookupOptions {
+  Combiner combiner = Combiner::kMean;
+  // The embedding of rows with no valid id; absent: zeros.
+  std::optional<int64_t> default_id;
+  PartitionStrategy partition_strategy = PartitionStrategy::kDiv;  // TF1's default here
+  std::optional<double> max_norm;
+  std::string name;  // empty: "embedding_lookup"
+};
+
+// tf.nn.safe_embedding_lookup_sparse: ids of any rank >= 2 (the leading dimensions flattened
+// into rows, then restored), invalid ids (< 0) pruned with their weights, and for "mean" and
+// "sqrtn" non-positive weights too; empty rows get default_id's embedding, or zeros. The result
+// has the ids' dense shape without its last dimension, plus the embedding dimensions.
+Output safe_embedding_lookup_sparse(Graph& graph, const std::vector<Output>& params,
+                                    const SparseTensorParts& ids,
+                                    const std::optional<SparseTensorParts>& weights,
+                                    const SafeEmbeddingLookupOptions& options = {});
 
 }  // namespace varflow::train
