@@ -56,3 +56,31 @@ def test_dynamic_rnn_bad_input():
         tf.nn.dynamic_rnn(
             cell, tf.placeholder(tf.float32, [2, 3, 4]), dtype=tf.float32, sequence_length=[[1]]
         )
+
+
+def test_dynamic_rnn_runs_eagerly_with_the_graphs_numbers():
+    from varflow.eager.context import eager_mode
+
+    v = np.random.default_rng(1).uniform(-1, 1, (2, 4, 3)).astype(np.float32)
+    lengths = np.array([4, 2], np.int32)
+    init = tf.constant_initializer(0.3)
+
+    def build(x):
+        cell = tf.nn.rnn_cell.MultiRNNCell(
+            [tf.nn.rnn_cell.BasicLSTMCell(5), tf.nn.rnn_cell.GRUCell(4)]
+        )
+        with tf.variable_scope("m", initializer=init):
+            return tf.nn.dynamic_rnn(cell, x, sequence_length=lengths, dtype=tf.float32)
+
+    tf.reset_default_graph()
+    outputs, state = build(tf.constant(v))
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        want_outputs, want_top = sess.run([outputs, state[1]])
+    with eager_mode():
+        got_outputs, got_state = build(tf.constant(v))
+        np.testing.assert_allclose(got_outputs.numpy(), want_outputs, rtol=1e-5, atol=1e-6)
+        np.testing.assert_allclose(got_state[1].numpy(), want_top, rtol=1e-5, atol=1e-6)
+    # Past a row's length the outputs are zeros, and the top state is its last output.
+    assert np.all(want_outputs[1, 2:] == 0)
+    np.testing.assert_allclose(want_top[1], want_outputs[1, 1], rtol=1e-6)
