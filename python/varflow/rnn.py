@@ -42,6 +42,7 @@ class _CoreCell:
         )
 
     def arguments(self):
+        """The cell's name, flat output and state sizes, and step and zero-state callbacks."""
         cell = self._cell
         return (
             type(cell).__name__,
@@ -52,6 +53,7 @@ class _CoreCell:
         )
 
     def tensors(self, structure, flat):
+        """The C++ outputs `flat` as Tensors, nested as `structure`."""
         return nest.pack_sequence_as(structure, [self._graph._tensor_for(o) for o in flat])
 
     def _step(self, flat_inputs, flat_state):
@@ -139,6 +141,7 @@ def static_rnn(cell, inputs, initial_state=None, dtype=None, sequence_length=Non
         steps = {"taken": 0}
 
         def reuse_after_the_first_step():
+            """TF1's varscope.reuse_variables() before every step after the first."""
             if steps["taken"] > 0:
                 varscope.reuse_variables()
             steps["taken"] += 1
@@ -398,6 +401,7 @@ def bidirectional_dynamic_rnn(
         time_axis, batch_axis = (0, 1) if time_major else (1, 0)
 
         def reverse(x):
+            """`x` with each row's valid steps reversed along the time axis."""
             return _reverse_sequence(x, sequence_length, time_axis, batch_axis)
 
         with variable_scope("bw") as bw_scope:
