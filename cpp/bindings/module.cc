@@ -25,6 +25,7 @@ void bind_graph_def(py::module_& m);       // graph_def_bindings.cc
 void bind_layers(py::module_& m);          // layer_bindings.cc
 void bind_rnn_cells(py::module_& m);       // rnn_bindings.cc
 void bind_metrics(py::module_& m);         // metrics_bindings.cc
+void bind_array_math(py::module_& m);      // array_bindings.cc
 }  // namespace varflow::bindings
 
 namespace {
@@ -169,4 +170,5 @@ PYBIND11_MODULE(_core, m) {
   bindings::bind_layers(m);
   bindings::bind_rnn_cells(m);
   bindings::bind_metrics(m);
+  bindings::bind_array_math(m);
 }

@@ -438,6 +438,18 @@ void bind_train_utils(py::module_& m) {
       },
       py::arg("graph"), py::arg("sp_input"), py::arg("default_value"), py::arg("name"));
   m.def(
+      "sparse_from_dense",
+      [](Graph& g, Output tensor, const std::string& name) {
+        return sparse_list(train::sparse_from_dense(g, tensor, name));
+      },
+      py::arg("graph"), py::arg("tensor"), py::arg("name"));
+  m.def(
+      "sparse_reset_shape",
+      [](Graph& g, const std::vector<Output>& sp, std::optional<Output> new_shape) {
+        return sparse_list(train::sparse_reset_shape(g, sparse_parts(sp), new_shape));
+      },
+      py::arg("graph"), py::arg("sp_input"), py::arg("new_shape"));
+  m.def(
       "sampled_loss",
       [](Graph& g, const std::string& loss, const std::vector<Output>& weights, Output biases,
          Output labels, Output inputs, int64_t num_sampled, int64_t num_classes, int64_t num_true,

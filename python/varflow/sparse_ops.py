@@ -153,13 +153,10 @@ def from_dense(tensor, name=None) -> SparseTensor:
     Returns:
       The `SparseTensor`, with indices in row-major order.
     """
-    with name_scope(name, "dense_to_sparse", [tensor]):
-        tensor = convert_to_tensor(tensor)
-        zeros = _op("ZerosLike", [tensor])
-        indices = _op("Where", [_op("NotEqual", [tensor, zeros])])
-        values = gather_nd(tensor, indices)
-        shape = _op("Shape", [tensor], {"out_type": dtypes.int64._core})
-        return SparseTensor(indices, values, shape)
+    tensor = convert_to_tensor(tensor)
+    return _from_core(
+        _core.sparse_from_dense(get_default_graph()._core, tensor._output, name or "")
+    )
 
 
 def gather_nd(params, indices, name=None, batch_dims=0) -> Tensor:
@@ -286,24 +283,24 @@ def sparse_reset_shape(sp_input, new_shape=None) -> SparseTensor:
 
     Args:
       sp_input: The input `SparseTensor`.
-      new_shape: None (the tightest shape holding the indices) or an int64 vector.
+      new_shape: None (the tightest shape holding the indices) or an int vector, at least
+        the input's shape in every dimension.
 
     Returns:
-      A `SparseTensor`.
+      A `SparseTensor` with the indices and values of `sp_input`.
 
     Raises:
       TypeError: If `sp_input` is not a `SparseTensor`.
+      ValueError: If `new_shape` is not a vector, its length is not the input's rank, or (both
+        shapes constant) a dimension is smaller than the input's.
+      InvalidArgumentError: When run, for a `new_shape` of another rank or smaller than the
+        input's shape (checked when the shapes are not constants).
     """
-    from varflow import math_ops
-
     sp_input = _convert_to_sparse_tensor(sp_input)
-    if new_shape is None:
-        tight = math_ops.reduce_max(sp_input.indices, axis=0) + graph_module.constant(
-            1, dtype=dtypes.int64
-        )
-        return SparseTensor(sp_input.indices, sp_input.values, tight)
-    new_shape = convert_to_tensor(new_shape, dtype=dtypes.int64)
-    return SparseTensor(sp_input.indices, sp_input.values, new_shape)
+    if new_shape is not None:
+        new_shape = convert_to_tensor(new_shape)._output
+    graph = get_default_graph()
+    return _from_core(_core.sparse_reset_shape(graph._core, _to_core(sp_input), new_shape))
 
 
 reset_shape = sparse_reset_shape

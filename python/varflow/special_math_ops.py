@@ -3,18 +3,34 @@ array helpers built on them: ``eye``, ``linspace``, ``sequence_mask``, ``where_v
 ``bincount``, ``multinomial``/``categorical`` and ``einsum``.
 
 Each elementwise function is one registered C++ op (cpp/src/ops/special_math_ops.cc) with
-its shape rule, kernel and gradient; ``einsum`` lowers an equation to Transpose, Reshape,
-MatMul and Sum ops in the graph, so its gradient is theirs.
+its shape rule, kernel and gradient; ``eye``, ``sequence_mask``, ``bincount`` and ``einsum``
+are the C++ composites of varflow/train/array_math.h (einsum lowers an equation to Transpose,
+Reshape, MatMul and Sum ops in the graph, so its gradient is theirs).
 """
 
 from __future__ import annotations
 
-import re
-
 import numpy as np
 
-from varflow import dtypes
-from varflow.graph import Tensor, constant, convert_to_tensor, get_default_graph, name_scope
+from varflow import _core, dtypes
+from varflow.clip_ops import core_arg
+from varflow.graph import Tensor, convert_to_tensor, get_default_graph, name_scope
+
+
+def _graph():
+    return get_default_graph()._core
+
+
+def _tensor(output) -> Tensor:
+    return get_default_graph()._tensor_for(output)
+
+
+def _size_arg(value):
+    """A size argument for C++: a Python integer also as a number, so that C++ can check that
+    it is not negative while the graph is built."""
+    if isinstance(value, np.integer):
+        value = int(value)
+    return core_arg(value, numeric=isinstance(value, int) and not isinstance(value, bool))
 
 
 def _op(op_type, inputs, attrs=None, name=None) -> Tensor:
@@ -342,23 +358,11 @@ def eye(num_rows, num_columns=None, batch_shape=None, dtype=dtypes.float32, name
     Raises:
       ValueError: If a static dimension is negative.
     """
-    from varflow import array_ops, math_ops
-
     dtype = dtypes.as_dtype(dtype)
-    with name_scope(name, "eye") as scope:
-        for value, what in ((num_rows, "num_rows"), (num_columns, "num_columns")):
-            if isinstance(value, (int, np.integer)) and value < 0:
-                raise ValueError(f"Argument {what} must be non-negative, got {value}")
-        rows = convert_to_tensor(num_rows, dtype=dtypes.int32, name="num_rows")
-        cols = rows if num_columns is None else convert_to_tensor(num_columns, dtypes.int32)
-        r = array_ops.expand_dims(math_ops.range(rows), 1)
-        c = array_ops.expand_dims(math_ops.range(cols), 0)
-        matrix = array_ops.cast(math_ops.equal(r, c), dtype)
-        if batch_shape is None:
-            return array_ops.identity(matrix, name=scope)
-        batch = convert_to_tensor(batch_shape, dtype=dtypes.int32, name="batch_shape")
-        shape = array_ops.concat([batch, array_ops.stack([rows, cols])], 0)
-        return array_ops.broadcast_to(matrix, shape, name=scope)
+    columns = None if num_columns is None else _size_arg(num_columns)
+    batch = None if batch_shape is None else core_arg(batch_shape)
+    out = _core.eye(_graph(), _size_arg(num_rows), columns, batch, dtype._core, name or "")
+    return _tensor(out)
 
 
 def sequence_mask(lengths, maxlen=None, dtype=dtypes.bool, name=None) -> Tensor:
@@ -387,24 +391,10 @@ def sequence_mask(lengths, maxlen=None, dtype=dtypes.bool, name=None) -> Tensor:
     Raises:
       ValueError: if `maxlen` is not a scalar.
     """
-    from varflow import array_ops, math_ops
-
-    with name_scope(name, "SequenceMask"):
-        lengths = convert_to_tensor(lengths)
-        if maxlen is None:
-            maxlen = math_ops.reduce_max(lengths)
-            maxlen = math_ops.maximum(constant(0, maxlen.dtype), maxlen)
-        else:
-            maxlen = convert_to_tensor(maxlen)
-        if maxlen.shape.ndims is not None and maxlen.shape.ndims != 0:
-            raise ValueError("maxlen must be scalar for sequence_mask")
-        row_vector = math_ops.range(constant(0, maxlen.dtype), maxlen, constant(1, maxlen.dtype))
-        matrix = array_ops.cast(array_ops.expand_dims(lengths, -1), maxlen.dtype)
-        result = math_ops.less(row_vector, matrix)
-        dtype = dtypes.as_dtype(dtype)
-        if result.dtype.base_dtype == dtype.base_dtype:
-            return result
-        return array_ops.cast(result, dtype)
+    maxlen = None if maxlen is None else core_arg(maxlen)
+    dtype = dtypes.as_dtype(dtype)
+    out = _core.sequence_mask(_graph(), core_arg(lengths), maxlen, dtype._core, name or "")
+    return _tensor(out)
 
 
 def where_v2(condition, x=None, y=None, name=None) -> Tensor:
@@ -464,25 +454,10 @@ def bincount(arr, weights=None, minlength=None, maxlength=None, dtype=dtypes.int
     Raises:
       InvalidArgumentError: At run time, if `arr` has a negative value.
     """
-    from varflow import array_ops, math_ops
-
-    with name_scope(name, "bincount"):
-        arr = convert_to_tensor(arr, name="arr", dtype=dtypes.int32)
-        nonempty = math_ops.greater(array_ops.size(arr), 0)
-        output_size = math_ops.multiply(
-            array_ops.cast(nonempty, dtypes.int32), math_ops.reduce_max(arr) + 1
-        )
-        if minlength is not None:
-            minlength = convert_to_tensor(minlength, name="minlength", dtype=dtypes.int32)
-            output_size = math_ops.maximum(minlength, output_size)
-        if maxlength is not None:
-            maxlength = convert_to_tensor(maxlength, name="maxlength", dtype=dtypes.int32)
-            output_size = math_ops.minimum(maxlength, output_size)
-        if weights is not None:
-            weights = convert_to_tensor(weights, name="weights")
-        else:
-            weights = constant([], dtypes.as_dtype(dtype))
-        return _op("Bincount", [arr, output_size, weights], name="Bincount")
+    optional = [None if v is None else core_arg(v) for v in (weights, minlength, maxlength)]
+    dtype = dtypes.as_dtype(dtype)
+    out = _core.bincount(_graph(), core_arg(arr), *optional, dtype._core, name or "")
+    return _tensor(out)
 
 
 def multinomial(logits, num_samples, seed=None, name=None, output_dtype=None) -> Tensor:
@@ -555,189 +530,6 @@ def _multinomial(logits, num_samples, dtype, seed) -> Tensor:
 
 # --- einsum ----------------------------------------------------------------------------------
 
-_EINSUM_FORMAT = re.compile(r"^([a-zA-Z.]*(,[a-zA-Z.]*)*)(->[a-zA-Z.]*)?$")
-
-
-def _einsum_parse(equation, ranks):
-    """The input and output subscripts of `equation`, each a list of labels, with an
-    ellipsis replaced by digits standing for the axes it covers (right-aligned)."""
-    eq = equation.replace(" ", "")
-    if not _EINSUM_FORMAT.match(eq):
-        raise ValueError(f"Indices have incorrect format: {equation}")
-    lhs, _, rhs = eq.partition("->")
-    inputs = lhs.split(",")
-    if len(inputs) != len(ranks):
-        raise ValueError(
-            f'Got {len(ranks)} arguments for equation "{equation}", expecting {len(inputs)}'
-        )
-    ell = 0
-    parsed = []
-    for sub, rank in zip(inputs, ranks, strict=True):
-        if sub.count("...") > 1 or sub.replace("...", "").count(".") > 0:
-            raise ValueError(f"Indices have incorrect format: {equation}")
-        if "..." in sub:
-            if rank is None:
-                raise ValueError(f"einsum needs the rank of the operands of {equation!r}")
-            n = rank - (len(sub) - 3)
-            if n < 0:
-                raise ValueError(f"Too many subscripts in {sub!r} for an operand of rank {rank}")
-            ell = max(ell, n)
-            labels = list(sub.replace("...", "\0"))
-            at = labels.index("\0")
-            labels[at : at + 1] = [str(ell_axis) for ell_axis in range(10 - n, 10)]
-        else:
-            labels = list(sub)
-            if rank is not None and rank != len(labels):
-                raise ValueError(
-                    f"Input {sub!r} of equation {equation!r} has {len(labels)} subscripts but "
-                    f"the operand has rank {rank}"
-                )
-        parsed.append(labels)
-    ell_labels = [str(a) for a in range(10 - ell, 10)]
-    if "->" in eq:
-        if "..." in rhs:
-            out = list(rhs.replace("...", "\0"))
-            at = out.index("\0")
-            out[at : at + 1] = ell_labels
-        else:
-            if rhs.count(".") > 0:
-                raise ValueError(f"Indices have incorrect format: {equation}")
-            out = list(rhs)
-    else:
-        counts = {}
-        for labels in parsed:
-            for lab in labels:
-                counts[lab] = counts.get(lab, 0) + 1
-        out = ell_labels + sorted(lab for lab, n in counts.items() if n == 1 and lab.isalpha())
-    for lab in out:
-        if out.count(lab) > 1:
-            raise ValueError(
-                f"Output subscripts contain a label appearing more than once: {equation}"
-            )
-        if not any(lab in labels for labels in parsed):
-            raise ValueError(
-                f"Output subscripts contain the label {lab} not present in the input "
-                f"subscripts: {equation}"
-            )
-    return parsed, out
-
-
-class _Operand:
-    """An einsum operand: a tensor and the label of each of its axes."""
-
-    def __init__(self, tensor, labels):
-        self.tensor = tensor
-        self.labels = list(labels)
-
-    def dim(self, label):
-        """The length of axis `label`: an int when static, else a scalar int32 tensor."""
-        from varflow import array_ops
-
-        axis = self.labels.index(label)
-        d = self.tensor.shape.as_list()[axis] if self.tensor.shape.ndims is not None else None
-        if d is not None:
-            return d
-        return array_ops.shape(self.tensor)[axis]
-
-
-def _shape_of(dims):
-    from varflow import array_ops
-
-    if all(isinstance(d, int) for d in dims):
-        return list(dims)
-    return array_ops.stack([convert_to_tensor(d, dtype=dtypes.int32) for d in dims])
-
-
-def _is_one(d):
-    return isinstance(d, int) and d == 1
-
-
-def _product(dims):
-    from varflow import math_ops
-
-    if all(isinstance(d, int) for d in dims):
-        return int(np.prod(dims, dtype=np.int64))
-    result = 1
-    for d in dims:
-        result = math_ops.multiply(convert_to_tensor(result, dtypes.int32), d)
-    return result
-
-
-def _einsum_take_diagonals(x: _Operand) -> _Operand:
-    """Each label repeated in one operand (`ii`) keeps only the diagonal along those axes:
-    multiplied by an identity matrix there, then summed over the repeated axis."""
-    from varflow import array_ops, math_ops
-
-    while True:
-        repeated = [lab for lab in x.labels if x.labels.count(lab) > 1]
-        if not repeated:
-            return x
-        lab = repeated[0]
-        first = x.labels.index(lab)
-        second = x.labels.index(lab, first + 1)
-        n = x.dim(lab)
-        identity = eye(n, dtype=x.tensor.dtype.base_dtype)
-        rank = len(x.labels)
-        shape = [1] * rank
-        shape[first] = n
-        shape[second] = n
-        product = math_ops.multiply(x.tensor, array_ops.reshape(identity, _shape_of(shape)))
-        tensor = math_ops.reduce_sum(product, axis=second)
-        labels = x.labels[:second] + x.labels[second + 1 :]
-        x = _Operand(tensor, labels)
-
-
-def _einsum_sum_out(x: _Operand, keep) -> _Operand:
-    from varflow import math_ops
-
-    axes = [i for i, lab in enumerate(x.labels) if lab not in keep]
-    if not axes:
-        return x
-    tensor = math_ops.reduce_sum(x.tensor, axis=axes)
-    return _Operand(tensor, [lab for lab in x.labels if lab in keep])
-
-
-def _einsum_transpose(x: _Operand, labels) -> Tensor:
-    from varflow import array_ops
-
-    perm = [x.labels.index(lab) for lab in labels]
-    if perm == list(range(len(perm))):
-        return x.tensor
-    return array_ops.transpose(x.tensor, perm)
-
-
-def _einsum_pair(a: _Operand, b: _Operand, keep) -> _Operand:
-    """The product of two operands, summed over the labels they share that `keep` lacks:
-    [batch, a-only, shared] @ [batch, shared, b-only] as one (batched) MatMul."""
-    from varflow import array_ops, math_ops
-
-    a = _einsum_sum_out(a, set(keep) | set(b.labels))
-    b = _einsum_sum_out(b, set(keep) | set(a.labels))
-    batch = [lab for lab in a.labels if lab in b.labels and lab in keep]
-    summed = [lab for lab in a.labels if lab in b.labels and lab not in keep]
-    a_only = [lab for lab in a.labels if lab not in b.labels]
-    b_only = [lab for lab in b.labels if lab not in a.labels]
-    for lab in batch + summed:
-        da, db = a.dim(lab), b.dim(lab)
-        if isinstance(da, int) and isinstance(db, int) and da != db and 1 not in (da, db):
-            raise ValueError(
-                f"Dimensions of label {lab!r} must be equal, but are {da} and {db} "
-                f"(shapes {a.tensor.shape} and {b.tensor.shape})"
-            )
-    batch_dims = [b.dim(lab) if _is_one(a.dim(lab)) else a.dim(lab) for lab in batch]
-    a_dims = [a.dim(lab) for lab in a_only]
-    b_dims = [b.dim(lab) for lab in b_only]
-    k = _product([a.dim(lab) for lab in summed])
-    lhs = _einsum_transpose(a, batch + a_only + summed)
-    rhs = _einsum_transpose(b, batch + summed + b_only)
-    a_batch = [a.dim(lab) for lab in batch]
-    b_batch = [b.dim(lab) for lab in batch]
-    lhs = array_ops.reshape(lhs, _shape_of([*a_batch, _product(a_dims), k]))
-    rhs = array_ops.reshape(rhs, _shape_of([*b_batch, k, _product(b_dims)]))
-    product = math_ops.matmul(lhs, rhs)
-    tensor = array_ops.reshape(product, _shape_of(batch_dims + a_dims + b_dims))
-    return _Operand(tensor, batch + a_only + b_only)
-
 
 def einsum(equation, *inputs, **kwargs) -> Tensor:
     """Tensor contraction over specified indices and outer product.
@@ -777,28 +569,5 @@ def einsum(equation, *inputs, **kwargs) -> Tensor:
     name = kwargs.pop("name", None)
     if kwargs:
         raise TypeError(f"invalid keyword arguments for this function: {sorted(kwargs)}")
-    with name_scope(name, "einsum") as scope:
-        tensors = [convert_to_tensor(x) for x in inputs]
-        if not tensors:
-            raise ValueError(f"einsum needs at least one operand for equation {equation!r}")
-        dtype = tensors[0].dtype.base_dtype
-        for t in tensors[1:]:
-            if t.dtype.base_dtype != dtype:
-                raise TypeError(
-                    f"einsum operands must have one dtype, got {dtype.name} and "
-                    f"{t.dtype.base_dtype.name}"
-                )
-        parsed, out = _einsum_parse(equation, [t.shape.ndims for t in tensors])
-        operands = [
-            _einsum_take_diagonals(_Operand(t, labs))
-            for t, labs in zip(tensors, parsed, strict=True)
-        ]
-        result = operands[0]
-        for i, nxt in enumerate(operands[1:], start=1):
-            later = {lab for op_ in operands[i + 1 :] for lab in op_.labels}
-            result = _einsum_pair(result, nxt, set(out) | later)
-        result = _einsum_sum_out(result, set(out))
-        from varflow import array_ops
-
-        tensor = _einsum_transpose(result, out)
-        return array_ops.identity(tensor, name=scope)
+    operands = [convert_to_tensor(x)._output for x in inputs]
+    return _tensor(_core.einsum(_graph(), equation, operands, name or ""))

@@ -125,6 +125,35 @@ def test_sparse_add_matches_dense_sum(arrays, thresh):
 
 
 @SETTINGS
+@given(sparse_arrays())
+def test_reset_shape_is_the_tight_or_the_given_shape(arrays):
+    indices, values, shape, _ = arrays
+    with tf.Graph().as_default():
+        sp = tf.SparseTensor(indices, values, shape)
+        fed = tf.placeholder(tf.int64, [None])
+        tight = tf.sparse.reset_shape(sp)
+        bigger = tf.sparse_reset_shape(sp, shape + 2)
+        checked = tf.sparse.reset_shape(sp, fed)
+        with tf.Session() as sess:
+            got = sess.run([tight, bigger, checked], {fed: shape + 1})
+            want_tight = indices.max(axis=0) + 1 if len(indices) else np.zeros_like(shape)
+            np.testing.assert_array_equal(got[0].dense_shape, want_tight)
+            np.testing.assert_array_equal(got[1].dense_shape, shape + 2)
+            np.testing.assert_array_equal(got[2].dense_shape, shape + 1)
+            for out in got:
+                np.testing.assert_array_equal(out.indices, indices)
+                np.testing.assert_array_equal(out.values, values)
+            with pytest.raises(tf.errors.InvalidArgumentError, match="x <= y did not hold"):
+                sess.run(checked.dense_shape, {fed: shape - 1})
+            with pytest.raises(tf.errors.InvalidArgumentError, match="x == y did not hold"):
+                sess.run(checked.dense_shape, {fed: np.append(shape, 1)})
+        with pytest.raises(ValueError, match=r"should have dimension sizes >= sp_input\.shape"):
+            tf.sparse.reset_shape(sp, shape - 1)
+        with pytest.raises(ValueError, match="must have rank 1"):
+            tf.sparse.reset_shape(sp, [shape])
+
+
+@SETTINGS
 @given(sparse_arrays(min_rank=2, max_rank=2))
 def test_fill_empty_rows_covers_every_row(arrays):
     indices, values, shape, dense = arrays

@@ -64,8 +64,11 @@ void require_int_attr(InferenceContext& c, const char* attr, DType d) {
 Shape shape_input(InferenceContext& c, int i) {
   const Tensor* t = c.constant_input(i);
   const Shape& s = c.input_shape(i);
-  // tf.stack of scalar sizes: TF1's partial shape (the constant sizes known).
-  if (!t && c.input(i).node->type() == "Pack") return shape_rules::shape_from_input(c, i);
+  // tf.stack of scalar sizes, or a tf.concat of shape pieces: TF1's partial shape (the
+  // constant sizes known).
+  const std::string& built_by = c.input(i).node->type();
+  if (!t && (built_by == "Pack" || built_by == "ConcatV2"))
+    return shape_rules::shape_from_input(c, i);
   if (!t) {
     if (s.has_rank() && s.rank() == 1 && s.dim(0) >= 0 && s.dim(0) <= kMaxRank)
       return Shape(Dims(static_cast<size_t>(s.dim(0)), kUnknownDim));

@@ -133,20 +133,61 @@ int64_t known_size(const Output& part) {
   return kUnknownDim;
 }
 
+// The partial shape a shape vector built from pieces stands for, as TF1's
+// constant_value_as_shape reads it: a Const's values, a tf.stack of scalar sizes, the Shape of
+// a tensor of known rank, and a tf.concat (axis 0) of such pieces; nullopt when unknown.
+std::optional<Dims> partial_dims(const Output& t) {
+  const Node* node = t.node;
+  const std::string& type = node->type();
+  if (type == "Const") {
+    const Tensor& value = node->attrs().get<Tensor>("value");
+    if (value.rank() != 1 || !is_integer(value.dtype())) return std::nullopt;
+    const Tensor v = value.cast(DType::kInt64);
+    Dims dims;
+    for (int64_t k = 0; k < v.num_elements(); ++k)
+      dims.push_back(v.data<int64_t>()[k] >= 0 ? v.data<int64_t>()[k] : kUnknownDim);
+    return dims;
+  }
+  if (type == "Pack") {
+    Dims dims;
+    for (const Output& part : node->inputs()) {
+      if (!part.shape().has_rank() || part.shape().rank() != 0) return std::nullopt;
+      dims.push_back(known_size(part));
+    }
+    return dims;
+  }
+  if (type == "Shape") {
+    const Shape& shape = node->inputs()[0].shape();
+    if (shape.has_rank()) return shape.dims();
+    return std::nullopt;
+  }
+  if (type == "ConcatV2") {
+    const std::vector<Output>& in = node->inputs();
+    const Node* axis = in.back().node;
+    if (axis->type() != "Const") return std::nullopt;
+    const int64_t a = axis->attrs().get<Tensor>("value").scalar_as_int();
+    if (a != 0 && a != -1) return std::nullopt;
+    Dims dims;
+    for (size_t k = 0; k + 1 < in.size(); ++k) {
+      const std::optional<Dims> piece = partial_dims(in[k]);
+      if (!piece) return std::nullopt;
+      dims.insert(dims.end(), piece->begin(), piece->end());
+    }
+    return dims;
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 Shape shape_from_input(InferenceContext& c, int i) {
   const Tensor* t = c.constant_input(i);
   const Node* node = c.input(i).node;
-  if (!t && node->type() == "Pack") {
-    // tf.stack of scalars, some of them constants (TF1's partial shape of a packed vector):
-    // the constants are known sizes, the rest unknown.
-    Dims dims;
-    for (const Output& part : node->inputs()) {
-      if (!part.shape().has_rank() || part.shape().rank() != 0) return Shape::unknown_rank();
-      dims.push_back(known_size(part));
-    }
-    return Shape(dims);
+  if (!t && (node->type() == "Pack" || node->type() == "ConcatV2")) {
+    // A shape stacked or concatenated from pieces (TF1's partial shape of such a vector): the
+    // constant sizes are known, the rest unknown.
+    if (std::optional<Dims> dims = partial_dims(c.input(i))) return Shape(*dims);
+    if (node->type() == "Pack") return Shape::unknown_rank();
   }
   if (!t) {
     const Shape& s = c.input_shape(i);

@@ -4,7 +4,6 @@
 #include <algorithm>
 #include <array>
 #include <sstream>
-#include <variant>
 
 #include "train/metrics_util.h"
 #include "train/tf_math.h"
@@ -16,30 +15,6 @@ namespace varflow::train {
 
 namespace metrics_util {
 
-namespace {
-
-Output text(Graph& g, const std::string& s) {
-  Tensor t(DType::kString, {});
-  *t.data<std::string>() = s;
-  return ops::constant(g, t, "Const");
-}
-
-// TF1's _binary_assert of `left comparison right` (scope already open): All of the comparison
-// and an Assert of it printing `data` (strings become Consts, in order, in "Assert").
-Node* binary_assert(Output left, Output right, const std::string& comparison,
-                    const std::vector<std::variant<std::string, Output>>& data) {
-  Graph& g = left.graph();
-  Output all = tf::reduce("All", tf::op(comparison, {left, right}), std::nullopt, false);
-  NameScope scope(g, "Assert");
-  std::vector<Output> inputs = {all};
-  for (const auto& item : data)
-    inputs.push_back(std::holds_alternative<Output>(item) ? std::get<Output>(item)
-                                                          : text(g, std::get<std::string>(item)));
-  return ops::add_op(g, "Assert", inputs, {}, "Assert");
-}
-
-}  // namespace
-
 Output checked(Output x, const std::vector<RangeCheck>& checks) {
   Graph& g = x.graph();
   std::vector<Node*> asserts;
@@ -49,7 +24,7 @@ Output checked(Output x, const std::vector<RangeCheck>& checks) {
       NameScope scope(g, check.name);
       Output zero = ops::constant(g, Tensor::scalar<double>(0).cast(x.dtype()), "Const");
       NameScope inner(g, "assert_less_equal");
-      asserts.push_back(binary_assert(
+      asserts.push_back(tf::binary_assert(
           zero, x, check.comparison,
           {check.message + ".  ",
            std::string("Condition x ") + check.symbol + " did not hold element-wise:", x_text, x}));
@@ -59,7 +34,7 @@ Output checked(Output x, const std::vector<RangeCheck>& checks) {
     Tensor number = Tensor::scalar<double>(*check.bound).cast(check.bound_dtype);
     Output bound = tf::cast(ops::constant(g, number, "Const"), x.dtype());
     NameScope scope(g, check.name);
-    asserts.push_back(binary_assert(
+    asserts.push_back(tf::binary_assert(
         x, bound, check.comparison,
         {check.message,
          std::string("Condition x ") + check.symbol + " y did not hold element-wise:", x_text, x,

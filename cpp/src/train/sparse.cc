@@ -2,10 +2,14 @@
 #include "varflow/train/sparse.h"
 
 #include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
 
 #include "train/tf_math.h"
 #include "varflow/errors.h"
 #include "varflow/ops.h"
+#include "varflow/ops_generated.h"
 
 namespace varflow::train {
 
@@ -22,6 +26,44 @@ int64_t constant_elements(const Output& t, bool allow_minus_one) {
     count *= d;
   }
   return count;
+}
+
+// The values of an int vector known while the graph is built, as TF1's constant_value: a
+// Const (through a Cast), or the Shape of a tensor whose shape is fully defined.
+std::optional<std::vector<int64_t>> constant_vector(const Output& t) {
+  const Node* node = t.node;
+  if (node->type() == "Cast") node = node->inputs()[0].node;
+  if (node->type() == "Shape") {
+    const Shape& shape = node->inputs()[0].shape();
+    if (!shape.fully_defined()) return std::nullopt;
+    return shape.dims();
+  }
+  if (node->type() != "Const") return std::nullopt;
+  const Tensor value = node->attrs().get<Tensor>("value").cast(DType::kInt64);
+  if (value.rank() != 1) return std::nullopt;
+  return std::vector<int64_t>(value.data<int64_t>(), value.data<int64_t>() + value.num_elements());
+}
+
+std::string numpy_str(const std::vector<int64_t>& values) {
+  std::string s = "[";
+  for (size_t i = 0; i < values.size(); ++i) s += (i ? " " : "") + std::to_string(values[i]);
+  return s + "]";
+}
+
+// TF1's control_flow_ops.with_dependencies: `x` through an Identity "control_dependency" that
+// runs after `check`.
+Output after(Node* check, Output x) {
+  ControlDependencies deps(x.graph(), {check});
+  return tf::op("Identity", {x}, "control_dependency");
+}
+
+// TF1's check_ops.assert_equal / assert_less_equal of x against y, in their scope `name`.
+Node* check(const std::string& name, const char* comparison, const char* symbol, Output x,
+            Output y) {
+  NameScope scope(x.graph(), name);
+  return tf::binary_assert(x, y, comparison,
+                           {std::string("Condition x ") + symbol + " y did not hold element-wise:",
+                            "x (" + x.name() + ") = ", x, "y (" + y.name() + ") = ", y});
 }
 
 }  // namespace
@@ -68,6 +110,54 @@ std::pair<SparseTensorParts, Output> sparse_fill_empty_rows(Graph& graph,
   Node* filled =
       tf::op("SparseFillEmptyRows", {input.indices, input.values, input.dense_shape, value}).node;
   return {{filled->output(0), filled->output(1), input.dense_shape}, filled->output(2)};
+}
+
+SparseTensorParts sparse_from_dense(Graph& graph, Output tensor, const std::string& name) {
+  NameScope scope(graph, name.empty() ? "dense_to_sparse" : name);
+  Output zeros = tf::op("ZerosLike", {tensor});
+  Output indices = tf::op("Where", {tf::op("NotEqual", {tensor, zeros})});
+  Output values = tf::op("GatherNd", {tensor, indices});
+  Output shape = ops::op(graph, "Shape", {tensor}, {{"out_type", DType::kInt64}}, "Shape");
+  return {indices, values, shape};
+}
+
+SparseTensorParts sparse_reset_shape(Graph& graph, const SparseTensorParts& input,
+                                     std::optional<Output> new_shape) {
+  Output indices = tf::op("Identity", {input.indices});
+  Output values = tf::op("Identity", {input.values});
+  Output in_shape = tf::op("Identity", {input.dense_shape});
+  if (!new_shape) {
+    Output low_bound = tf::reduce("Max", indices, std::vector<int64_t>{0}, false);
+    Output zero = ops::constant(graph, Tensor::scalar<int64_t>(0), "Const");
+    Output tight = tf::op("AddV2", {low_bound, tf::op("OnesLike", {in_shape})}, "Add");
+    return {indices, values, tf::op("Maximum", {zero, tight})};
+  }
+  const Shape& given = new_shape->shape();
+  VF_CHECK(!given.has_rank() || given.rank() == 1, ErrorCode::kValue, "Shape ",
+           tf::shape_str(given), " must have rank 1");
+  Output shape = tf::cast(*new_shape, DType::kInt64);
+  const Shape& in_rank = input.dense_shape.shape();
+  if (given.has_rank() && in_rank.has_rank() && in_rank.rank() == 1) {
+    const int64_t a = given.dim(0), b = in_rank.dim(0);
+    VF_CHECK(a == kUnknownDim || b == kUnknownDim || a == b, ErrorCode::kValue, "Dimension ", a,
+             " and ", b, " are not compatible");
+  }
+  const auto wanted = constant_vector(shape);
+  const auto held = constant_vector(input.dense_shape);
+  if (wanted && held) {
+    bool fits = wanted->size() == held->size();
+    for (size_t i = 0; fits && i < held->size(); ++i) fits = (*held)[i] <= (*wanted)[i];
+    VF_CHECK(fits, ErrorCode::kValue,
+             "Requested new_shape should have dimension sizes >= sp_input.shape.  Found "
+             "new_shape (",
+             numpy_str(*wanted), "), sp_input.shape (", numpy_str(*held), ").");
+    return {indices, values, shape};
+  }
+  Output in_length = ops::Shape(in_shape);
+  Output out_length = ops::Shape(shape);
+  shape = after(check("assert_equal", "Equal", "==", in_length, out_length), shape);
+  shape = after(check("assert_less_equal", "LessEqual", "<=", in_shape, shape), shape);
+  return {indices, values, shape};
 }
 
 }  // namespace varflow::train

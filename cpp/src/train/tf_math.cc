@@ -170,6 +170,25 @@ Output strided_slice_1d(Output x, int64_t begin, int64_t end, int64_t begin_mask
                  scope.scope());
 }
 
+Output string_scalar(Graph& graph, const std::string& value) {
+  Tensor t(DType::kString, {});
+  *t.data<std::string>() = value;
+  return ops::constant(graph, t, "Const");
+}
+
+Node* binary_assert(Output left, Output right, const std::string& comparison,
+                    const AssertData& data) {
+  Graph& g = left.graph();
+  Output all = reduce("All", op(comparison, {left, right}), std::nullopt, false);
+  NameScope scope(g, "Assert");
+  std::vector<Output> inputs = {all};
+  for (const auto& item : data)
+    inputs.push_back(std::holds_alternative<Output>(item)
+                         ? std::get<Output>(item)
+                         : string_scalar(g, std::get<std::string>(item)));
+  return ops::add_op(g, "Assert", inputs, {}, "Assert");
+}
+
 std::string shape_str(const Shape& shape) {
   if (!shape.has_rank()) return "<unknown>";
   std::string out = "(";

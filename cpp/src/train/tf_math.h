@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "varflow/graph.h"
@@ -62,6 +63,16 @@ Output transpose(Graph& graph, Output x, const std::vector<int32_t>& perm);
 // "stack_2" Consts (strides 1).
 Output strided_slice_1d(Output x, int64_t begin, int64_t end, int64_t begin_mask, int64_t end_mask,
                         int64_t shrink_axis_mask);
+
+// A scalar string Const named "Const".
+Output string_scalar(Graph& graph, const std::string& value);
+
+// TF1's check_ops._binary_assert of `left comparison right` (its scope already open): All of
+// the comparison ("Equal", "LessEqual", ...) and an Assert of it printing `data` (strings
+// become Consts, in order, in an "Assert" scope).
+using AssertData = std::vector<std::variant<std::string, Output>>;
+Node* binary_assert(Output left, Output right, const std::string& comparison,
+                    const AssertData& data);
 
 // A shape as TF1's Python prints it in errors: "(2, 3)", "(2,)", "()", "<unknown>".
 std::string shape_str(const Shape& shape);

@@ -8,6 +8,7 @@
 // Building is not thread-safe: one thread builds a graph at a time.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <utility>
 
@@ -38,5 +39,17 @@ std::pair<SparseTensorParts, Output> sparse_fill_empty_rows(Graph& graph,
                                                             const SparseTensorParts& input,
                                                             const Arg& default_value,
                                                             const std::string& name = "");
+
+// tf.sparse.from_dense: the non-zero (for strings: non-empty) elements of `tensor`, in
+// row-major order, in the scope `name` (default "dense_to_sparse"); dense_shape is int64.
+SparseTensorParts sparse_from_dense(Graph& graph, Output tensor, const std::string& name = "");
+
+// tf.sparse.reset_shape: the same entries with the dense shape `new_shape` (an int vector,
+// cast to int64), or without one the tightest shape holding the indices (max + 1 per axis).
+// A new_shape that cannot hold the input raises kValue when both shapes are constants, and
+// otherwise fails at run time (Asserts that its length equals the input's rank and that each
+// dimension is at least the input's).
+SparseTensorParts sparse_reset_shape(Graph& graph, const SparseTensorParts& input,
+                                     std::optional<Output> new_shape = std::nullopt);
 
 }  // namespace varflow::train
