@@ -1,9 +1,14 @@
-// TF1's array composites (tf.eye, tf.sequence_mask, tf.math.bincount, tf.einsum):
+// TF1's array and math composites (tf.eye, sequence_mask, bincount, boolean_mask, einsum,
+// tensordot, logical_xor, log_sigmoid, count_nonzero, reduce_logsumexp, sort, argsort):
 // conversions only. Arguments arrive as train::Arg so that C++ converts them at TF1's point.
 #include <pybind11/stl.h>
 
+#include <string>
+#include <vector>
+
 #include "bindings.h"
 #include "varflow/train/array_math.h"
+#include "varflow/train/math.h"
 
 namespace varflow::bindings {
 
@@ -18,6 +23,41 @@ void bind_array_math(py::module_& m) {
         py::arg("minlength"), py::arg("maxlength"), py::arg("dtype"), py::arg("name"));
   m.def("einsum", &train::einsum, py::arg("graph"), py::arg("equation"), py::arg("inputs"),
         py::arg("name"));
+  m.def("boolean_mask", &train::boolean_mask, py::arg("graph"), py::arg("tensor"), py::arg("mask"),
+        py::arg("axis"), py::arg("name"));
+  m.def(
+      "tensordot",
+      [](Graph& g, Output a, Output b, int64_t axes, const std::string& name) {
+        return train::tensordot(g, a, b, axes, name);
+      },
+      py::arg("graph"), py::arg("a"), py::arg("b"), py::arg("axes"), py::arg("name"));
+  m.def(
+      "tensordot",
+      [](Graph& g, Output a, Output b, const std::vector<int64_t>& a_axes,
+         const std::vector<int64_t>& b_axes, const std::string& name) {
+        return train::tensordot(g, a, b, train::ContractionAxes{a_axes, b_axes}, name);
+      },
+      py::arg("graph"), py::arg("a"), py::arg("b"), py::arg("a_axes"), py::arg("b_axes"),
+      py::arg("name"));
+  m.def("logical_xor", &train::logical_xor, py::arg("x"), py::arg("y"), py::arg("name"));
+  m.def("log_sigmoid", &train::log_sigmoid, py::arg("graph"), py::arg("x"), py::arg("name"));
+  m.def("count_nonzero", &train::count_nonzero, py::arg("graph"), py::arg("x"), py::arg("axis"),
+        py::arg("keepdims"), py::arg("dtype"), py::arg("name"));
+  m.def("reduce_logsumexp", &train::reduce_logsumexp, py::arg("graph"), py::arg("x"),
+        py::arg("axis"), py::arg("keepdims"), py::arg("name"));
+  for (const char* fn : {"sort", "argsort"}) {
+    const bool indices = std::string(fn) == "argsort";
+    m.def(
+        fn,
+        [indices](Graph& g, Output values, int64_t axis, const std::string& direction,
+                  const std::string& name) {
+          const train::SortDirection d = train::parse_sort_direction(direction);
+          return indices ? train::argsort(g, values, axis, d, name)
+                         : train::sort(g, values, axis, d, name);
+        },
+        py::arg("graph"), py::arg("values"), py::arg("axis"), py::arg("direction"),
+        py::arg("name"));
+  }
 }
 
 }  // namespace varflow::bindings

@@ -997,7 +997,7 @@ def boolean_mask(tensor, mask, name="boolean_mask", axis=None) -> Tensor:
     Numpy equivalent is `tensor[mask]`. In general, `0 < dim(mask) = K <= dim(tensor)`, and
     `mask`'s shape must match the first K dimensions of `tensor`'s shape (starting at
     `axis`). The mask's dimensions are flattened into one and the true positions (op `Where`)
-    gathered from it (op `GatherV2`).
+    gathered from it (op `GatherV2`), as varflow/train/array_math.h builds it.
 
     Args:
       tensor: N-D tensor.
@@ -1013,42 +1013,12 @@ def boolean_mask(tensor, mask, name="boolean_mask", axis=None) -> Tensor:
     Raises:
       ValueError: If shapes do not conform.
     """
-    from varflow.graph import name_scope
-    from varflow.math_ops import reduce_prod, where
+    from varflow.clip_ops import core_arg
 
-    with name_scope(name, values=[tensor, mask]):
-        tensor = convert_to_tensor(tensor, name="tensor")
-        mask = convert_to_tensor(mask, name="mask")
-        shape_mask = mask.get_shape()
-        ndims_mask = shape_mask.ndims
-        shape_tensor = tensor.get_shape()
-        if ndims_mask == 0:
-            raise ValueError("mask cannot be scalar.")
-        if ndims_mask is None:
-            raise ValueError(
-                "Number of mask dimensions must be specified, even if some dimensions"
-                " are None.  E.g. shape=[None] is ok, but shape=None is not."
-            )
-        axis = 0 if axis is None else axis
-        shape_tensor[axis : axis + ndims_mask].assert_is_compatible_with(shape_mask)
-        leading_size = reduce_prod(shape(tensor)[axis : axis + ndims_mask], [0])
-        tensor = reshape(
-            tensor,
-            concat(
-                [shape(tensor)[:axis], stack([leading_size]), shape(tensor)[axis + ndims_mask :]],
-                0,
-            ),
-        )
-        if shape_tensor.ndims is not None:
-            first_dim = shape_tensor[axis : axis + ndims_mask].num_elements()
-            tensor.set_shape(
-                shape_tensor[:axis].as_list()
-                + [first_dim]
-                + shape_tensor[axis + ndims_mask :].as_list()
-            )
-        mask = reshape(mask, [-1])
-        indices = squeeze(where(mask), axis=[1])
-        return gather(tensor, indices, axis=axis)
+    graph = get_default_graph()
+    axis = 0 if axis is None else int(axis)
+    out = _core.boolean_mask(graph._core, core_arg(tensor), core_arg(mask), axis, name or "")
+    return graph._tensor_for(out)
 
 
 def one_hot(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import builtins
 
-from varflow import dtypes
+from varflow import _core, dtypes
 from varflow.array_ops import cast
 from varflow.graph import (
     Tensor,
@@ -553,7 +553,7 @@ def reduce_any(
     return _reduction("Any", input_tensor, axis, keepdims, name, reduction_indices, keep_dims)
 
 
-def _arg_reduction(op_type, input, axis, name, dimension, output_type):  # noqa: A002
+def _arg_reduction(op_type, input, axis, name, dimension, output_type):
     if axis is not None and dimension is not None:
         raise ValueError("Cannot specify both 'axis' and 'dimension'")
     if axis is None:
@@ -565,7 +565,7 @@ def _arg_reduction(op_type, input, axis, name, dimension, output_type):  # noqa:
     return _op(op_type, [x, axis_t], {"output_type": dtypes.as_dtype(output_type)._core}, name)
 
 
-def argmax(input, axis=None, name=None, dimension=None, output_type=dtypes.int64) -> Tensor:  # noqa: A002
+def argmax(input, axis=None, name=None, dimension=None, output_type=dtypes.int64) -> Tensor:
     """Returns the index with the largest value across axes of a tensor.
 
     Note that in case of ties the identity of the return value is not guaranteed (varflow
@@ -589,7 +589,7 @@ def argmax(input, axis=None, name=None, dimension=None, output_type=dtypes.int64
     return _arg_reduction("ArgMax", input, axis, name, dimension, output_type)
 
 
-def argmin(input, axis=None, name=None, dimension=None, output_type=dtypes.int64) -> Tensor:  # noqa: A002
+def argmin(input, axis=None, name=None, dimension=None, output_type=dtypes.int64) -> Tensor:
     """Returns the index with the smallest value across axes of a tensor.
 
     Note that in case of ties the identity of the return value is not guaranteed (varflow
@@ -641,7 +641,7 @@ def cumprod(x, axis=0, exclusive=False, reverse=False, name=None) -> Tensor:
 _RANGE_HIERARCHY = (dtypes.int32, dtypes.int64, dtypes.float32, dtypes.float64)
 
 
-def range(start, limit=None, delta=1, dtype=None, name="range") -> Tensor:  # noqa: A001
+def range(start, limit=None, delta=1, dtype=None, name="range") -> Tensor:
     """Creates a sequence of numbers.
 
     Creates a sequence of numbers that begins at `start` and extends by increments of
@@ -725,93 +725,49 @@ def tensordot(a, b, axes, name=None) -> Tensor:
 
     Tensordot sums the product of elements from `a` and `b` over the indices specified by
     `axes[0]` and `axes[1]` (or, for a scalar `axes = N`, over the last `N` axes of `a` and the
-    first `N` axes of `b`), computed as one `MatMul` between reshaped operands.
-
-    varflow difference: the operands' shapes must be known when the graph is built.
+    first `N` axes of `b`), computed as one `MatMul` between transposed and reshaped operands
+    (varflow/train/math.h). Dimensions unknown when the graph is built are read at run time.
 
     Args:
-      a: `Tensor` of type `float32` or `float64`.
-      b: `Tensor` with the same type as `a`.
-      axes: Either a scalar `N`, or a list or an `int32` `Tensor` of shape `[2, k]`. If axes
-        is a scalar, sum over the last N axes of a and the first N axes of b in order. If
-        axes is a list or `Tensor` the first and second row contain the set of unique
-        integers specifying axes along which the contraction is computed, for `a` and `b`,
-        respectively. The number of axes for `a` and `b` must be equal.
+      a: `Tensor` of type `float32` or `float64`, of known rank.
+      b: `Tensor` with the same type as `a`, of known rank.
+      axes: Either a scalar `N`, or a list of two axis lists (or two ints). If axes is a
+        scalar, sum over the last N axes of a and the first N axes of b in order. Otherwise
+        the first and second entries name the axes of `a` and `b` along which the contraction
+        is computed, pairwise. The number of axes for `a` and `b` must be equal.
       name: A name for the operation (optional).
 
     Returns:
       A `Tensor` with the same type as `a`.
 
     Raises:
-      ValueError: If the shapes of `a`, `b`, and `axes` are incompatible, or a shape is not
-        known statically.
+      ValueError: If the shapes of `a`, `b`, and `axes` are incompatible, or an operand's rank
+        is unknown.
     """
     import numpy as np
 
-    from varflow import array_ops
-
-    with name_scope(name, "Tensordot") as scope:
-        a = convert_to_tensor(a, name="a")
-        b = convert_to_tensor(b, name="b", dtype=a.dtype.base_dtype)
-        sa, sb = a.shape, b.shape
-        if not sa.is_fully_defined() or not sb.is_fully_defined():
-            raise NotImplementedError("tensordot needs operands with fully defined static shapes")
-        da, db = sa.as_list(), sb.as_list()
-        if isinstance(axes, (int, np.integer)):
-            n = int(axes)
-            if n < 0:
-                raise ValueError("'axes' must be at least 0.")
-            if n > len(da) or n > len(db):
-                raise ValueError(
-                    f"'axes' must not be larger than the number of dimensions of tensor {a}.  "
-                    f"Received {n}, vs tensor dimensions {min(len(da), len(db))}."
-                )
-            axes_a = [len(da) - n + i for i in _py_range(n)]
-            axes_b = list(_py_range(n))
-        else:
-            if len(axes) != 2:
-                raise ValueError(f"'axes' must be an integer or have length 2, got {axes}.")
-            axes_a, axes_b = axes
-            axes_a = [axes_a] if isinstance(axes_a, (int, np.integer)) else list(axes_a)
-            axes_b = [axes_b] if isinstance(axes_b, (int, np.integer)) else list(axes_b)
-            if len(axes_a) != len(axes_b):
-                raise ValueError(
-                    f"Different number of contraction axes 'a' and 'b', {len(axes_a)} != {len(axes_b)}."
-                )
-        for axes_of, dims, operand in ((axes_a, da, "a"), (axes_b, db, "b")):
-            for x in axes_of:
-                if not -len(dims) <= int(x) < len(dims):
-                    raise ValueError(
-                        f"tensordot: axis {int(x)} of '{operand}' is out of range for a tensor of "
-                        f"rank {len(dims)} (shape {dims})"
-                    )
-        axes_a = [int(x) % len(da) for x in axes_a]
-        axes_b = [int(x) % len(db) for x in axes_b]
-        for axes_of, operand in ((axes_a, "a"), (axes_b, "b")):
-            if len(set(axes_of)) != len(axes_of):
-                raise ValueError(f"tensordot: repeated contraction axes of '{operand}': {axes_of}")
-        for x, y in zip(axes_a, axes_b, strict=True):
-            if da[x] != db[y]:
-                raise ValueError(
-                    f"Dimensions must be equal, but are {da[x]} and {db[y]} for tensordot"
-                )
-        free_a = [i for i in _py_range(len(da)) if i not in axes_a]
-        free_b = [i for i in _py_range(len(db)) if i not in axes_b]
-        prod = lambda dims: int(np.prod(dims)) if dims else 1  # noqa: E731
-        a2 = array_ops.reshape(
-            array_ops.transpose(a, free_a + axes_a)
-            if free_a + axes_a != list(_py_range(len(da)))
-            else a,
-            [prod([da[i] for i in free_a]), prod([da[i] for i in axes_a])],
-        )
-        b2 = array_ops.reshape(
-            array_ops.transpose(b, axes_b + free_b)
-            if axes_b + free_b != list(_py_range(len(db)))
-            else b,
-            [prod([db[i] for i in axes_b]), prod([db[i] for i in free_b])],
-        )
-        ab = matmul(a2, b2)
-        return array_ops.reshape(ab, [da[i] for i in free_a] + [db[i] for i in free_b], name=scope)
+    a = convert_to_tensor(a, name="a")
+    b = convert_to_tensor(b, name="b", dtype=a.dtype.base_dtype)
+    graph = get_default_graph()
+    if isinstance(axes, (int, np.integer)):
+        out = _core.tensordot(graph._core, a._output, b._output, int(axes), name or "")
+        return graph._tensor_for(out)
+    if isinstance(axes, np.ndarray):
+        axes = axes.tolist()
+    if len(axes) != 2:
+        raise ValueError(f"'axes' must be an integer or have length 2, got {axes}.")
+    a_axes, b_axes = axes
+    a_axes = [a_axes] if isinstance(a_axes, (int, np.integer)) else list(a_axes)
+    b_axes = [b_axes] if isinstance(b_axes, (int, np.integer)) else list(b_axes)
+    out = _core.tensordot(
+        graph._core,
+        a._output,
+        b._output,
+        [int(x) for x in a_axes],
+        [int(x) for x in b_axes],
+        name or "",
+    )
+    return graph._tensor_for(out)
 
 
 def leaky_relu(features, alpha=0.2, name=None) -> Tensor:
@@ -938,7 +894,7 @@ Raises:
     return fn
 
 
-abs = _unary("Abs")  # noqa: A001 - TF1's name
+abs = _unary("Abs")
 sign = _unary("Sign")
 square = _unary("Square")
 sqrt = _unary("Sqrt")
@@ -954,12 +910,12 @@ sin = _unary("Sin")
 cos = _unary("Cos")
 floor = _unary("Floor")
 ceil = _unary("Ceil")
-round = _unary("Round")  # noqa: A001
+round = _unary("Round")
 logical_not = _unary("LogicalNot")
 
 maximum = _binary("Maximum")
 minimum = _binary("Minimum")
-pow = _binary("Pow")  # noqa: A001
+pow = _binary("Pow")
 squared_difference = _binary("SquaredDifference")
 floormod = _binary("FloorMod")
 mod = floormod
@@ -974,7 +930,7 @@ logical_or = _binary("LogicalOr")
 
 
 def logical_xor(x, y, name="LogicalXor") -> Tensor:
-    """Logical XOR function: `x ^ y = (x | y) & ~(x & y)`.
+    """Logical XOR function: `x ^ y = (x | y) & ~(x & y)` (varflow/train/math.h).
 
     Inputs are `bool` tensors; supports broadcasting.
 
@@ -990,8 +946,8 @@ def logical_xor(x, y, name="LogicalXor") -> Tensor:
       TypeError: If `x` and `y` have different types.
       ValueError: If the shapes of `x` and `y` cannot be broadcast together.
     """
-    with name_scope(name, "LogicalXor") as scope:
-        return logical_and(logical_or(x, y), logical_not(logical_and(x, y)), name=scope)
+    x, y = _binary_inputs(x, y)
+    return get_default_graph()._tensor_for(_core.logical_xor(x._output, y._output, name or ""))
 
 
 def where(condition, x=None, y=None, name=None) -> Tensor:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import collections
 
-from varflow import array_ops, math_ops
+from varflow import _core
 from varflow.array_ops import _int_tensor
 from varflow.graph import convert_to_tensor, get_default_graph, name_scope
 
@@ -74,32 +74,12 @@ def in_top_k(predictions, targets, k, name=None):
         return get_default_graph().create_op("InTopKV2", inputs, name="InTopKV2")._outputs[0]
 
 
-def _sort_or_argsort(values, axis, direction, return_argsort):
-    if direction not in ("ASCENDING", "DESCENDING"):
-        raise ValueError(f'Unknown direction: {direction}. Use "ASCENDING" or "DESCENDING".')
-    values = convert_to_tensor(values)
-    rank = values.shape.ndims
-    if rank is None:
-        raise ValueError("Sort or argsort needs a tensor of known rank")
+def _sort_or_argsort(fn, values, axis, direction, name):
     if not isinstance(axis, int):
         raise ValueError(f"axis must be a constant scalar, got {axis}")  # noqa: TRY004 (TF1)
-    if not -rank <= axis < rank:
-        raise ValueError(f"axis {axis} is out of range for a tensor of rank {rank}")
-    axis %= rank
-    # top_k works on the last dimension: move `axis` there and back (TF1 does the same).
-    perm = None
-    if axis != rank - 1:
-        perm = list(range(rank))
-        perm[axis], perm[-1] = perm[-1], perm[axis]
-        values = array_ops.transpose(values, perm)
-    n = array_ops.shape(values)[-1]
-    # Ascending order is descending order of the negated values (ints and floats alike).
-    keys = values if direction == "DESCENDING" else math_ops.negative(values)
-    top, indices = top_k(keys, n)
-    result = indices if return_argsort else (top if direction == "DESCENDING" else -top)
-    if perm is not None:
-        result = array_ops.transpose(result, perm)
-    return result
+    values = convert_to_tensor(values)
+    graph = get_default_graph()
+    return graph._tensor_for(fn(graph._core, values._output, axis, direction, name or ""))
 
 
 def sort(values, axis=-1, direction="ASCENDING", name=None):
@@ -120,8 +100,7 @@ def sort(values, axis=-1, direction="ASCENDING", name=None):
       ValueError: If axis is not a constant scalar in range, the rank is unknown, or the
         direction is invalid.
     """
-    with name_scope(name, "sort"):
-        return _sort_or_argsort(values, axis, direction, return_argsort=False)
+    return _sort_or_argsort(_core.sort, values, axis, direction, name)
 
 
 def argsort(values, axis=-1, direction="ASCENDING", stable=False, name=None):
@@ -147,5 +126,4 @@ def argsort(values, axis=-1, direction="ASCENDING", stable=False, name=None):
       ValueError: As for `sort`.
     """
     del stable  # always stable
-    with name_scope(name, "argsort"):
-        return _sort_or_argsort(values, axis, direction, return_argsort=True)
+    return _sort_or_argsort(_core.argsort, values, axis, direction, name)

@@ -3,7 +3,8 @@ composites of them, and what ``tf.<name>`` says for a TF1 name varflow does not 
 
 from __future__ import annotations
 
-from varflow import array_ops, dtypes, math_ops
+from varflow import _core, array_ops, dtypes, math_ops
+from varflow.clip_ops import core_arg
 from varflow.graph import GraphKeys, Tensor, convert_to_tensor, get_default_graph, name_scope
 
 
@@ -141,6 +142,21 @@ def scalar_mul(scalar, x, name=None) -> Tensor:
         return math_ops.multiply(scalar, x, name=scope)
 
 
+def _reduction_axis(axis, reduction_indices):
+    """TF1's reduction `axis` (or its deprecated name) for C++: None, or converted as TF1
+    converts it (an int or a list becomes an int32 constant) when C++ asks for it."""
+    if axis is not None and reduction_indices is not None:
+        raise ValueError("Cannot specify both 'axis' and 'reduction_indices'")
+    axis = axis if axis is not None else reduction_indices
+    return None if axis is None else core_arg(axis)
+
+
+def _keep_dims(keepdims, keep_dims) -> bool:
+    if keepdims is not None and keep_dims is not None:
+        raise ValueError("Cannot specify both 'keepdims' and 'keep_dims'")
+    return bool(keepdims if keepdims is not None else keep_dims)
+
+
 def log_sigmoid(x, name=None) -> Tensor:
     """Computes log sigmoid of `x` element-wise.
 
@@ -154,11 +170,8 @@ def log_sigmoid(x, name=None) -> Tensor:
     Returns:
       A Tensor with the same type as `x`.
     """
-    from varflow import nn
-
-    with name_scope(name, "LogSigmoid") as scope:
-        x = convert_to_tensor(x, name="x")
-        return math_ops.negative(nn.softplus(math_ops.negative(x)), name=scope)
+    graph = get_default_graph()
+    return graph._tensor_for(_core.log_sigmoid(graph._core, core_arg(x), name or ""))
 
 
 def matrix_transpose(a, name="matrix_transpose", conjugate=False) -> Tensor:
@@ -225,17 +238,14 @@ def count_nonzero(
         if input_tensor is not None:
             raise ValueError("Cannot specify both 'input' and 'input_tensor'")
         input_tensor = input
-    with name_scope(name, "count_nonzero"):
-        x = convert_to_tensor(input_tensor, name="input")
-        nonzero = math_ops.not_equal(x, array_ops.zeros([], dtype=x.dtype))
-        counts = math_ops.reduce_sum(
-            array_ops.cast(nonzero, dtypes.int64),
-            axis=axis,
-            keepdims=keepdims,
-            reduction_indices=reduction_indices,
-            keep_dims=keep_dims,
-        )
-        return array_ops.cast(counts, dtype)
+    axis = _reduction_axis(axis, reduction_indices)
+    keep = _keep_dims(keepdims, keep_dims)
+    dtype = dtypes.as_dtype(dtype)
+    graph = get_default_graph()
+    out = _core.count_nonzero(
+        graph._core, core_arg(input_tensor), axis, keep, dtype._core, name or ""
+    )
+    return graph._tensor_for(out)
 
 
 def reduce_logsumexp(
@@ -261,29 +271,11 @@ def reduce_logsumexp(
     Returns:
       The reduced tensor.
     """
-    if keepdims is None:
-        keepdims = bool(keep_dims)
-    if axis is None:
-        axis = reduction_indices
-    with name_scope(name, "ReduceLogSumExp") as scope:
-        x = convert_to_tensor(input_tensor)
-        raw_max = math_ops.reduce_max(x, axis=axis, keepdims=True)
-        # An infinite maximum would give inf - inf = nan; TF1 shifts by zero there instead.
-        finite = math_ops.logical_and(
-            math_ops.less(math_ops.abs(raw_max), float("inf")),
-            math_ops.equal(raw_max, raw_max),
-        )
-        my_max = array_ops.stop_gradient(
-            math_ops.where(finite, raw_max, array_ops.zeros_like(raw_max))
-        )
-        result = math_ops.log(
-            math_ops.reduce_sum(
-                math_ops.exp(math_ops.subtract(x, my_max)), axis=axis, keepdims=keepdims
-            )
-        )
-        if not keepdims:
-            my_max = array_ops.reshape(my_max, array_ops.shape(result))
-        return math_ops.add(result, my_max, name=scope)
+    axis = _reduction_axis(axis, reduction_indices)
+    keep = _keep_dims(keepdims, keep_dims)
+    graph = get_default_graph()
+    out = _core.reduce_logsumexp(graph._core, core_arg(input_tensor), axis, keep, name or "")
+    return graph._tensor_for(out)
 
 
 def is_tensor(x) -> bool:

@@ -180,6 +180,19 @@ def test_tensordot_matches_numpy(axes):
     np.testing.assert_allclose(got, np.tensordot(a, b, axes), rtol=1e-12)
 
 
+def test_tensordot_reads_unknown_dimensions_at_run_time():
+    rng = np.random.default_rng(7)
+    a_value, b_value = rng.standard_normal((5, 3, 4)), rng.standard_normal((4, 3, 2))
+    a = tf.placeholder(tf.float64, [None, 3, 4])
+    b = tf.placeholder(tf.float64, [4, None, 2])
+    out = tf.tensordot(a, b, [[1, 2], [1, 0]])
+    assert out.shape.as_list() == [None, 2]
+    got = run(out, {a: a_value, b: b_value})
+    np.testing.assert_allclose(got, np.tensordot(a_value, b_value, [[1, 2], [1, 0]]), rtol=1e-12)
+    with pytest.raises(ValueError, match="known rank"):
+        tf.tensordot(tf.placeholder(tf.float64), b, 1)
+
+
 # --- array ops forward ---------------------------------------------------------------------------
 def test_expand_dims_and_squeeze():
     x = np.zeros((2, 1, 3, 1))

@@ -47,6 +47,7 @@
 #include "varflow/train/initializers.h"
 #include "varflow/train/layers.h"
 #include "varflow/train/losses.h"
+#include "varflow/train/math.h"
 #include "varflow/train/metrics.h"
 #include "varflow/train/moving_averages.h"
 #include "varflow/train/nn.h"

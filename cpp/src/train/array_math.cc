@@ -1,5 +1,9 @@
-// TF1's tf.eye, tf.sequence_mask and tf.math.bincount, node for node (einsum: einsum.cc).
+// TF1's tf.eye, tf.sequence_mask, tf.math.bincount and tf.boolean_mask, node for node
+// (einsum: einsum.cc).
 #include "varflow/train/array_math.h"
+
+#include <algorithm>
+#include <cstdint>
 
 #include "train/tf_math.h"
 #include "varflow/errors.h"
@@ -85,6 +89,56 @@ Output bincount(Graph& graph, const Arg& arr, const std::optional<Arg>& weights,
   Output weights_t = weights ? weights->tensor(graph, std::nullopt, "weights")
                              : ops::constant(graph, Tensor::zeros(dtype, {0}), "Const");
   return ops::Bincount(values, output_size, weights_t, "Bincount");
+}
+
+Output boolean_mask(Graph& graph, const Arg& tensor, const Arg& mask, int64_t axis,
+                    const std::string& name) {
+  NameScope scope(graph, name.empty() ? "boolean_mask" : name);
+  Output values = tensor.tensor(graph, std::nullopt, "tensor");
+  Output where = mask.tensor(graph, DType::kBool, "mask");
+  const Shape& mask_shape = where.shape();
+  const Shape& shape = values.shape();
+  VF_CHECK(!mask_shape.has_rank() || mask_shape.rank() != 0, ErrorCode::kValue,
+           "mask cannot be scalar.");
+  VF_CHECK(mask_shape.has_rank(), ErrorCode::kValue,
+           "Number of mask dimensions must be specified, even if some dimensions are None.  "
+           "E.g. shape=[None] is ok, but shape=None is not.");
+  const int64_t k = mask_shape.rank();
+  VF_CHECK(axis >= 0, ErrorCode::kValue, "boolean_mask: axis must be non-negative, got ", axis);
+  if (shape.has_rank()) {
+    // TF1's shape_tensor[axis:axis + K].assert_is_compatible_with(shape_mask).
+    const int64_t end = std::min<int64_t>(axis + k, shape.rank());
+    Dims part;
+    for (int64_t i = std::min<int64_t>(axis, shape.rank()); i < end; ++i)
+      part.push_back(shape.dim(static_cast<int>(i)));
+    VF_CHECK(Shape(part).compatible_with(mask_shape), ErrorCode::kValue, "Shapes ",
+             tf::shape_str(Shape(part)), " and ", tf::shape_str(mask_shape), " are incompatible");
+  }
+  Output masked_size =
+      tf::reduce("Prod", tf::strided_slice_1d(ops::Shape(values), axis, axis + k, 0, 0, 0),
+                 std::vector<int64_t>{0}, false);
+  Output leading = tf::strided_slice_1d(ops::Shape(values), 0, axis, 1, 0, 0);
+  Output trailing = tf::strided_slice_1d(ops::Shape(values), axis + k, 0, 0, 1, 0);
+  Output flat_shape = ops::ConcatV2(
+      {leading, ops::Pack({masked_size}, {}, "stack"), trailing, tf::int32_scalar(graph, 0)},
+      ops::ConcatV2Attrs().with_N(3), "concat");
+  Output flat = ops::Reshape(values, flat_shape, "Reshape");
+  if (shape.has_rank()) {
+    Dims dims(shape.dims().begin(), shape.dims().begin() + axis);
+    int64_t first = 1;
+    for (int64_t i = axis; i < axis + k; ++i) {
+      const int64_t d = shape.dim(static_cast<int>(i));
+      first = (first == kUnknownDim || d == kUnknownDim) ? kUnknownDim : first * d;
+    }
+    dims.push_back(first);
+    dims.insert(dims.end(), shape.dims().begin() + axis + k, shape.dims().end());
+    graph.refine_output_shape(*flat.node, 0, flat.shape().merge_with(Shape(dims)));
+  }
+  Output flat_mask = ops::Reshape(where, tf::int32_vector(graph, {-1}), "Reshape");
+  Output indices = ops::Squeeze(ops::Where(flat_mask), ops::SqueezeAttrs().with_squeeze_dims({1}));
+  return ops::GatherV2(
+      flat, indices,
+      ops::constant(graph, Tensor::scalar<int32_t>(static_cast<int32_t>(axis)), "axis"));
 }
 
 }  // namespace varflow::train

@@ -42,6 +42,13 @@ Output bincount(Graph& graph, const Arg& arr, const std::optional<Arg>& weights 
                 const std::optional<Arg>& maxlength = std::nullopt, DType dtype = DType::kInt32,
                 const std::string& name = "");
 
+// tf.boolean_mask: the slices of `tensor` where the bool `mask` (of known rank K >= 1, its
+// shape matching `tensor`'s dimensions axis..axis+K-1) is true: those K dimensions flattened
+// into one and gathered at the true positions (Where), in the scope `name` (default
+// "boolean_mask"). A mask of another static shape raises kValue "Shapes ... are incompatible".
+Output boolean_mask(Graph& graph, const Arg& tensor, const Arg& mask, int64_t axis = 0,
+                    const std::string& name = "");
+
 // tf.einsum: the contraction `equation` (numpy's format: "ij,jk->ik", "ii->i", "...ij,...jk",
 // implicit output without "->") of `inputs`, lowered to Transpose, Reshape, MatMul /
 // BatchMatMulV2 and Sum; operands are contracted from left to right, a label repeated in one
