@@ -339,6 +339,10 @@ void bind_train_utils(py::module_& m) {
       py::arg("dtype"), py::arg("reuse"), py::arg("defined_at"));
   m.def("l2_penalty", &train::l2_penalty, py::arg("graph"), py::arg("weights"), py::arg("scale"),
         py::arg("name"));
+  m.def("variational_dropout", &train::variational_dropout, py::arg("graph"), py::arg("value"),
+        py::arg("noise"), py::arg("keep_prob"));
+  m.def("l1_penalty", &train::l1_penalty, py::arg("graph"), py::arg("weights"), py::arg("scale"),
+        py::arg("name"));
   m.def("dense_output", &train::dense_output, py::arg("graph"), py::arg("inputs"),
         py::arg("kernel"), py::arg("bias"), py::arg("activation"));
   // The C++ layer as a C++ host calls it (default initializers, variables made by

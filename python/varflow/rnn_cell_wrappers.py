@@ -6,9 +6,10 @@ from __future__ import annotations
 import hashlib
 import numbers
 
-from varflow import math_ops, nn
+from varflow import _core, nn
 from varflow import rnn_cell_nest as nest
-from varflow.graph import convert_to_tensor, device, name_scope
+from varflow.clip_ops import core_arg
+from varflow.graph import convert_to_tensor, device, get_default_graph, name_scope
 from varflow.rnn_cell_impl import LSTMStateTuple, RNNCell, _static_value, assert_like_rnncell
 
 
@@ -223,8 +224,11 @@ class DropoutWrapper(_RNNCellWrapper):
 
         def drop_variational(i, do_dropout, v, noise):
             if not isinstance(do_dropout, bool) or do_dropout:
-                binary = math_ops.floor(keep_prob + noise)
-                return math_ops.divide(v, keep_prob) * binary
+                graph = get_default_graph()
+                out = _core.variational_dropout(
+                    graph._core, convert_to_tensor(v)._output, noise._output, core_arg(keep_prob)
+                )
+                return graph._tensor_for(out)
             return v
 
         return nest.enumerated_map_structure_up_to(

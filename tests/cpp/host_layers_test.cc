@@ -59,6 +59,29 @@ VF_TEST(get_variable_and_dense_use_tf1_names) {
                "`scale` must be positive float.");
 }
 
+VF_TEST(l1_sum_and_l1_l2_regularizers) {
+  auto g = std::make_shared<Graph>();
+  train::GetVariableOptions options;
+  options.initializer = train::constant_initializer(-2.0);
+  options.regularizer = train::l1_regularizer(0.25);
+  Variable w = train::get_variable(*g, "w", {2, 3}, options);
+  options.regularizer = train::l1_l2_regularizer(0.25, 0.5);
+  Variable v = train::get_variable(*g, "v", {2}, options);
+  options.regularizer = train::l1_l2_regularizer(0.0, 0.0);
+  train::get_variable(*g, "none", {2}, options);
+  const auto losses = g->get_collection(graph_keys::kRegularizationLosses);
+  EXPECT_EQ(losses.size(), size_t{2});
+  EXPECT_TRUE(g->find_node("w/Regularizer/l1_regularizer") != nullptr);
+  EXPECT_TRUE(g->find_node("v/Regularizer/l1_l2_regularizer") != nullptr);
+  Session s(g);
+  s.run({}, {}, {w.initializer(), v.initializer()});
+  // 0.25 * 6 * |-2|; and 0.25 * 2 * 2 + 0.5 * (2 * 4) / 2.
+  EXPECT_NEAR(values_of(s, std::get<Output>(losses[0]))[0], 3.0, 1e-6);
+  EXPECT_NEAR(values_of(s, std::get<Output>(losses[1]))[0], 3.0, 1e-6);
+  EXPECT_ERROR(train::l1_regularizer(-1), ErrorCode::kValue,
+               "Setting a scale less than 0 on a regularizer");
+}
+
 VF_TEST(initializers_are_seeded_by_the_graph_and_have_their_ranges) {
   auto build = [](int64_t seed) {
     auto g = std::make_shared<Graph>();

@@ -388,6 +388,19 @@ VF_TEST(dropout_keeps_and_scales) {
   EXPECT_TRUE(kept > 690 && kept < 810);  // 750 expected, sd ~14
 }
 
+VF_TEST(variational_dropout_keeps_one_mask) {
+  auto g = std::make_shared<Graph>();
+  Output x = ops::constant(*g, Tensor::from_vector<float>({1, 2, 3, 4, 5, 6}, {2, 3}), "x");
+  // One noise row for the whole batch: units 0 and 2 are kept (0.75 + noise >= 1), unit 1 not.
+  Output noise = ops::constant(*g, Tensor::from_vector<float>({0.5f, 0.1f, 0.25f}, {1, 3}), "n");
+  Output dropped = train::variational_dropout(*g, x, noise, 0.75);
+  EXPECT_TRUE(dropped.shape() == Shape({2, 3}));
+  Session s(g);
+  const std::vector<double> got = values(s.run({}, {dropped})[0]);
+  const double want[6] = {1 / 0.75, 0, 3 / 0.75, 4 / 0.75, 0, 6 / 0.75};
+  for (int i = 0; i < 6; ++i) EXPECT_NEAR(got[static_cast<size_t>(i)], want[i], 1e-6);
+}
+
 VF_TEST(batch_normalization_layer_updates_moving_statistics) {
   auto g = std::make_shared<Graph>();
   Output x = ops::constant(*g, Tensor::from_vector<float>({1, 2, 3, 5}, {2, 2}));

@@ -20,6 +20,38 @@ Output l2_penalty(Graph& graph, Output weights, const Arg& scale, const std::str
   return ops::Mul(s, ops::L2Loss(weights), name);
 }
 
+Regularizer l1_regularizer(double scale) {
+  VF_CHECK(scale >= 0, ErrorCode::kValue, "Setting a scale less than 0 on a regularizer: ", scale);
+  return [scale](Graph& g, const Variable& v) -> std::optional<Output> {
+    if (scale == 0) return std::nullopt;
+    NameScope scope(g, "l1_regularizer");
+    return l1_penalty(g, v.value(), scale, scope.scope());
+  };
+}
+
+Output l1_penalty(Graph& graph, Output weights, const Arg& scale, const std::string& name) {
+  Output s = scale.tensor(graph, weights.dtype(), "scale");
+  return ops::Mul(s, tf::reduce("Sum", ops::Abs(weights), std::nullopt, false), name);
+}
+
+Regularizer sum_regularizer(std::vector<Regularizer> regularizers, const std::string& scope) {
+  return [regularizers = std::move(regularizers), scope](
+             Graph& g, const Variable& v) -> std::optional<Output> {
+    NameScope name(g, scope.empty() ? "sum_regularizer" : scope);
+    std::vector<Output> penalties;
+    for (const Regularizer& r : regularizers)
+      if (r)
+        if (std::optional<Output> p = r(g, v)) penalties.push_back(*p);
+    if (penalties.empty()) return std::nullopt;
+    return ops::AddN(penalties, name.scope());
+  };
+}
+
+Regularizer l1_l2_regularizer(double scale_l1, double scale_l2) {
+  if (scale_l1 == 0 && scale_l2 == 0) return nullptr;
+  return sum_regularizer({l1_regularizer(scale_l1), l2_regularizer(scale_l2)}, "l1_l2_regularizer");
+}
+
 bool check_get_variable(const std::string& name, const std::optional<FoundVariable>& found,
                         const Shape& shape, DType dtype, Reuse reuse,
                         const std::string& defined_at) {

@@ -83,6 +83,14 @@ Output batch_normalization(Graph& g, const Arg& x_arg, const Arg& mean_arg, cons
   return tf::add(tf::mul(x, inv), shift);
 }
 
+Output variational_dropout(Graph& graph, Output value, Output noise, const Arg& keep_prob) {
+  Output keep = keep_prob.tensor(graph, noise.dtype(), "Const");
+  Output binary = tf::op("Floor", {tf::add(keep, noise)});
+  Output kept = tf::mul(tf::truediv(value, tf::cast(keep, value.dtype())), binary);
+  graph.refine_output_shape(*kept.node, 0, kept.shape().merge_with(value.shape()));
+  return kept;
+}
+
 Output dropout(Graph& g, const Arg& x_arg, const Arg& rate, const std::optional<Arg>& noise_shape,
                std::optional<int64_t> seed, const std::string& name) {
   NameScope scope(g, or_default(name, "dropout"));

@@ -51,10 +51,14 @@ def l1_regularizer(scale, scope=None):
 
     def l1(weights):
         with name_scope(scope, "l1_regularizer", [weights]) as name:
-            my_scale = convert_to_tensor(scale, dtype=weights.dtype.base_dtype, name="scale")
-            return math_ops.multiply(
-                my_scale, math_ops.reduce_sum(math_ops.abs(weights)), name=name
+            weights = convert_to_tensor(weights)
+            dtype = weights.dtype.base_dtype
+            graph = weights.graph
+            my_scale = _core.Arg(
+                core_callback(lambda _, n: convert_to_tensor(scale, dtype=dtype, name=n)._output)
             )
+            # train::l1_penalty, which the C++ l1_regularizer builds too.
+            return graph._tensor_for(_core.l1_penalty(graph._core, weights._output, my_scale, name))
 
     return l1
 

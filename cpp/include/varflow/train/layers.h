@@ -33,6 +33,18 @@ Regularizer l2_regularizer(double scale);
 // The penalty itself, of any tensor: Mul(scale, L2Loss(weights)) named `name` (the caller's
 // "l2_regularizer" scope), `scale` converted to the weights' dtype as "scale".
 Output l2_penalty(Graph& graph, Output weights, const Arg& scale, const std::string& name);
+// tf.contrib.layers.l1_regularizer: scale * sum(abs(variable)) in scope "l1_regularizer"; scale 0
+// gives no penalty; kValue for a negative scale.
+Regularizer l1_regularizer(double scale);
+// Its penalty of any tensor: Mul(scale, Sum(Abs(weights))) named `name`, `scale` converted to
+// the weights' dtype as "scale".
+Output l1_penalty(Graph& graph, Output weights, const Arg& scale, const std::string& name);
+// tf.contrib.layers.sum_regularizer: the AddN of the penalties the regularizers give (none:
+// nothing), named as the scope `scope` (default "sum_regularizer").
+Regularizer sum_regularizer(std::vector<Regularizer> regularizers, const std::string& scope = "");
+// tf.contrib.layers.l1_l2_regularizer: the sum of the L1 and L2 penalties, in scope
+// "l1_l2_regularizer"; both scales 0 give no penalty.
+Regularizer l1_l2_regularizer(double scale_l1 = 1.0, double scale_l2 = 1.0);
 
 struct GetVariableOptions {
   DType dtype = DType::kFloat32;

@@ -55,6 +55,11 @@ Output batch_normalization(Graph& graph, const Arg& x, const Arg& mean, const Ar
 Output dropout(Graph& graph, const Arg& x, const Arg& rate,
                const std::optional<Arg>& noise_shape = std::nullopt,
                std::optional<int64_t> seed = std::nullopt, const std::string& name = "");
+// The variational (recurrent) dropout of DropoutWrapper(variational_recurrent=True):
+// value / keep_prob * floor(keep_prob + noise), with `noise` a uniform [0, 1) draw made once
+// and broadcast against `value`, so that every step drops the same units. keep_prob is
+// converted to the noise's dtype; the result keeps value's static shape.
+Output variational_dropout(Graph& graph, Output value, Output noise, const Arg& keep_prob);
 
 // tf.layers' `training` argument: a bool known while building (Arg 1 or 0) or a bool tensor
 // chosen at run time.
