@@ -109,6 +109,13 @@ void bind_rnn_cells(py::module_& m) {
       py::arg("initial_state"), py::arg("dtype"), py::arg("time_major"),
       "tf.nn.dynamic_rnn over flat inputs; returns (flat outputs, flat final state).");
   m.def(
+      "reverse_steps",
+      [](const std::vector<std::vector<Output>>& steps, std::optional<Output> lengths) {
+        return train::reverse_steps(steps, lengths);
+      },
+      py::arg("steps"), py::arg("lengths"),
+      "static_bidirectional_rnn's reversal of a list of flat steps (by lengths when given).");
+  m.def(
       "static_rnn",
       [](Graph& g, const std::string& cell_name,
          const std::vector<std::vector<int64_t>>& output_sizes,

@@ -576,6 +576,10 @@ _RNNStepFn = collections.abc.Callable[[list[Output], list[Output]], tuple[list[O
 _RNNZeroStateFn = collections.abc.Callable[[int | Output, DType], list[Output]]
 def dynamic_rnn(graph: Graph, cell_name: str, output_sizes: list[list[int]], state_sizes: list[list[int]], step: _RNNStepFn, zero_state: _RNNZeroStateFn, inputs: list[Output], sequence_length: Output | None, initial_state: list[Output], dtype: DType | None, time_major: bool) -> tuple[list[Output], list[Output]]:
     ...
+def reverse_steps(steps: list[list[Output]], lengths: Output | None) -> list[list[Output]]:
+    """
+    static_bidirectional_rnn's reversal of a list of flat steps (by lengths when given).
+    """
 def static_rnn(graph: Graph, cell_name: str, output_sizes: list[list[int]], state_sizes: list[list[int]], step: _RNNStepFn, zero_state: _RNNZeroStateFn, inputs: list[list[Output]], sequence_length: Output | None, initial_state: list[Output], dtype: DType | None) -> tuple[list[list[Output]], list[Output]]:
     ...
 

@@ -170,21 +170,17 @@ def _reverse_sequence(x, lengths, seq_axis, batch_axis):
 
 
 def _reverse_seq(input_seq, lengths):
-    """A Python list of time steps reversed, each row only up to its length."""
+    """A Python list of time steps reversed, each row only up to its length (C++
+    train::reverse_steps)."""
     if lengths is None:
         return list(reversed(input_seq))
-    flat_input_seq = tuple(nest.flatten(input_) for input_ in input_seq)
-    flat_results = [[] for _ in range(len(input_seq))]
-    for sequence in zip(*flat_input_seq, strict=True):
-        joined = array_ops.stack(sequence)
-        reversed_ = _reverse_sequence(joined, lengths, 0, 1)
-        for r, flat_result in zip(
-            array_ops.unstack(reversed_, num=len(sequence)), flat_results, strict=True
-        ):
-            flat_result.append(r)
+    graph = get_default_graph()
+    flat_steps = [[convert_to_tensor(x)._output for x in nest.flatten(s)] for s in input_seq]
+    lengths = convert_to_tensor(lengths)._output
+    reversed_steps = _core.reverse_steps(flat_steps, lengths)
     return [
-        nest.pack_sequence_as(structure=input_, flat_sequence=flat_result)
-        for input_, flat_result in zip(input_seq, flat_results, strict=True)
+        nest.pack_sequence_as(input_, [graph._tensor_for(o) for o in flat])
+        for input_, flat in zip(input_seq, reversed_steps, strict=True)
     ]
 
 

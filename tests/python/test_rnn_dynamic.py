@@ -84,3 +84,32 @@ def test_dynamic_rnn_runs_eagerly_with_the_graphs_numbers():
     # Past a row's length the outputs are zeros, and the top state is its last output.
     assert np.all(want_outputs[1, 2:] == 0)
     np.testing.assert_allclose(want_top[1], want_outputs[1, 1], rtol=1e-6)
+
+
+def test_static_bidirectional_rnn_equals_the_dynamic_one_with_sequence_lengths():
+    rng = np.random.default_rng(5)
+    with tf.Graph().as_default():
+        tf.set_random_seed(3)
+        x = tf.constant(rng.standard_normal((3, 4, 2)).astype(np.float32))  # batch, time, depth
+        lengths = tf.constant([4, 2, 1])
+        cell = tf.nn.rnn_cell.GRUCell
+        with tf.variable_scope("birnn"):
+            outputs, state_fw, state_bw = tf.nn.static_bidirectional_rnn(
+                cell(3), cell(3), tf.unstack(x, axis=1), dtype=tf.float32, sequence_length=lengths
+            )
+        with tf.variable_scope("birnn", reuse=True):
+            (out_fw, out_bw), (dyn_fw, dyn_bw) = tf.nn.bidirectional_dynamic_rnn(
+                cell(3), cell(3), x, sequence_length=lengths, dtype=tf.float32
+            )
+        assert len(tf.trainable_variables()) == 8  # one set, shared by both
+        assert len(outputs) == 4
+        assert outputs[0].shape.as_list() == [3, 6]
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+            got = sess.run([outputs, state_fw, state_bw, out_fw, out_bw, dyn_fw, dyn_bw])
+    steps, s_fw, s_bw, o_fw, o_bw, d_fw, d_bw = got
+    want = np.concatenate([o_fw, o_bw], axis=2)
+    np.testing.assert_allclose(np.stack(steps, axis=1), want, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(s_fw, d_fw, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(s_bw, d_bw, rtol=1e-5, atol=1e-6)
+    assert np.all(np.stack(steps, axis=1)[2, 1:] == 0)  # past row 2's length: zero outputs

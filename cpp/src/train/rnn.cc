@@ -304,29 +304,6 @@ int64_t check_static_inputs(const std::vector<std::vector<Output>>& inputs) {
   return fixed;
 }
 
-// TF1's _reverse_seq: the steps reversed, each row only up to its length (a "stack",
-// "ReverseSequence" and "unstack" per flat input).
-std::vector<std::vector<Output>> reverse_steps(const std::vector<std::vector<Output>>& steps,
-                                               const std::optional<Output>& lengths) {
-  if (!lengths) return {steps.rbegin(), steps.rend()};
-  std::vector<std::vector<Output>> reversed(steps.size());
-  for (size_t flat = 0; flat < steps[0].size(); ++flat) {
-    std::vector<Output> sequence;
-    for (const std::vector<Output>& step : steps) sequence.push_back(step[flat]);
-    Output joined = ops::Pack(
-        sequence, ops::PackAttrs().with_N(static_cast<int64_t>(sequence.size())), "stack");
-    Output flipped = ops::ReverseSequence(
-        joined, *lengths, 0, ops::ReverseSequenceAttrs().with_batch_dim(1), "ReverseSequence");
-    Node* unstacked =
-        ops::Unpack(flipped, ops::UnpackAttrs().with_num(static_cast<int64_t>(sequence.size())),
-                    "unstack")
-            .node;
-    for (size_t t = 0; t < steps.size(); ++t)
-      reversed[t].push_back(unstacked->output(static_cast<int>(t)));
-  }
-  return reversed;
-}
-
 // bidirectional_dynamic_rnn's _reverse: ReverseSequence of each row's first lengths, else
 // ReverseV2 of the whole time axis.
 Output reverse_time(Graph& graph, Output x, const std::optional<Output>& lengths, int time_axis,
@@ -545,6 +522,28 @@ BidirectionalRNNOutputs bidirectional_dynamic_rnn(Graph& graph, const RNNCell& c
       reverse);
   result.backward.outputs = reverse(result.backward.outputs);
   return result;
+}
+
+std::vector<std::vector<Output>> reverse_steps(const std::vector<std::vector<Output>>& steps,
+                                               const std::optional<Output>& lengths) {
+  if (steps.empty()) return {};
+  if (!lengths) return {steps.rbegin(), steps.rend()};
+  std::vector<std::vector<Output>> reversed(steps.size());
+  for (size_t flat = 0; flat < steps[0].size(); ++flat) {
+    std::vector<Output> sequence;
+    for (const std::vector<Output>& step : steps) sequence.push_back(step[flat]);
+    Output joined = ops::Pack(
+        sequence, ops::PackAttrs().with_N(static_cast<int64_t>(sequence.size())), "stack");
+    Output flipped = ops::ReverseSequence(
+        joined, *lengths, 0, ops::ReverseSequenceAttrs().with_batch_dim(1), "ReverseSequence");
+    Node* unstacked =
+        ops::Unpack(flipped, ops::UnpackAttrs().with_num(static_cast<int64_t>(sequence.size())),
+                    "unstack")
+            .node;
+    for (size_t t = 0; t < steps.size(); ++t)
+      reversed[t].push_back(unstacked->output(static_cast<int>(t)));
+  }
+  return reversed;
 }
 
 BidirectionalRNNOutputs static_bidirectional_rnn(Graph& graph, const RNNCell& cell_fw,

@@ -135,6 +135,13 @@ BidirectionalRNNOutputs static_bidirectional_rnn(Graph& graph, const RNNCell& ce
                                                  const std::vector<std::vector<Output>>& inputs,
                                                  const BidirectionalRNNOptions& options = {});
 
+// TF1's _reverse_seq (static_bidirectional_rnn's backward pass): a list of steps (each a flat
+// list of [batch, ...] tensors) in reverse order, or, with `lengths`, each row's first lengths[b]
+// steps reversed and the rest in place (a "stack", "ReverseSequence" and "unstack" per flat
+// input).
+std::vector<std::vector<Output>> reverse_steps(const std::vector<std::vector<Output>>& steps,
+                                               const std::optional<Output>& lengths);
+
 // --- the standard cells ------------------------------------------------------------------------
 // Each builds its step in the name scope of its variable scope's last part ("basic_lstm_cell"
 // for "rnn/basic_lstm_cell") and creates its variables at the first step, from that step's
