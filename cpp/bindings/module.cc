@@ -26,6 +26,7 @@ void bind_layers(py::module_& m);          // layer_bindings.cc
 void bind_rnn_cells(py::module_& m);       // rnn_bindings.cc
 void bind_metrics(py::module_& m);         // metrics_bindings.cc
 void bind_array_math(py::module_& m);      // array_bindings.cc
+void bind_functional(py::module_& m);      // functional_bindings.cc
 }  // namespace varflow::bindings
 
 namespace {
@@ -171,4 +172,5 @@ PYBIND11_MODULE(_core, m) {
   bindings::bind_rnn_cells(m);
   bindings::bind_metrics(m);
   bindings::bind_array_math(m);
+  bindings::bind_functional(m);
 }

@@ -576,6 +576,18 @@ _RNNStepFn = collections.abc.Callable[[list[Output], list[Output]], tuple[list[O
 _RNNZeroStateFn = collections.abc.Callable[[int | Output, DType], list[Output]]
 def dynamic_rnn(graph: Graph, cell_name: str, output_sizes: list[list[int]], state_sizes: list[list[int]], step: _RNNStepFn, zero_state: _RNNZeroStateFn, inputs: list[Output], sequence_length: Output | None, initial_state: list[Output], dtype: DType | None, time_major: bool) -> tuple[list[Output], list[Output]]:
     ...
+def map_fn(graph: Graph, fn: collections.abc.Callable[[list[Output]], list[Output]], elems: list[Output], dtypes: list[DType], back_prop: bool, infer_shape: bool, name: str) -> list[Output]:
+    """
+    tf.map_fn over flat elems; returns the flat stacked results.
+    """
+def scan(graph: Graph, fn: collections.abc.Callable[[list[Output], list[Output]], list[Output]], elems: list[Output], initializer: list[Output] | None, reverse: bool, back_prop: bool, infer_shape: bool, name: str) -> list[Output]:
+    """
+    tf.scan over flat elems; returns the flat stacked accumulators.
+    """
+def fold(graph: Graph, fn: collections.abc.Callable[[list[Output], list[Output]], list[Output]], elems: list[Output], initializer: list[Output] | None, reverse: bool, back_prop: bool, name: str) -> list[Output]:
+    """
+    tf.foldl (tf.foldr when reverse) over flat elems; returns the flat last accumulator.
+    """
 def reverse_steps(steps: list[list[Output]], lengths: Output | None) -> list[list[Output]]:
     """
     static_bidirectional_rnn's reversal of a list of flat steps (by lengths when given).

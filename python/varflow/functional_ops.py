@@ -1,37 +1,28 @@
 """tf.map_fn, tf.scan, tf.foldl and tf.foldr: loops over the first dimension of tensors,
-built as TF1 builds them, on tf.while_loop and TensorArrays."""
+built as TF1 builds them, on tf.while_loop and TensorArrays, by C++ (varflow/train/functional.h),
+which calls the Python function back to build each step."""
 
 from __future__ import annotations
 
-from varflow import dtypes, nest
-from varflow.control_flow_ops import while_loop
-from varflow.graph import convert_to_tensor, name_scope
-from varflow.tensor_array_ops import TensorArray
+from varflow import _core, dtypes, nest
+from varflow.graph import convert_to_tensor, core_callback, get_default_graph
 
 
-def _length(flat_elems):
-    from varflow.array_ops import shape
-
-    first = flat_elems[0]
-    if first.shape.rank == 0:
-        raise ValueError("Elements in elems must be 1+ dimensional Tensors, not scalars")
-    static = first.shape[0].value if first.shape.rank is not None else None
-    return static, (static if static is not None else shape(first)[0])
+def _flat_elems(elems):
+    return [convert_to_tensor(e, name="elems") for e in nest.flatten(elems)]
 
 
-def _unstacked(flat_elems, n):
-    return [
-        TensorArray(e.dtype, size=n, element_shape=e.shape[1:], infer_shape=True).unstack(e)
-        for e in flat_elems
-    ]
+def _tensors(outputs):
+    graph = get_default_graph()
+    return [graph._tensor_for(o) for o in outputs]
 
 
-def _with_length(t, static):
-    from varflow.array_ops import ensure_shape
-
-    if static is None or t.shape.rank is None or t.shape[0].value is not None:
-        return t
-    return ensure_shape(t, [static, *t.shape.as_list()[1:]])
+def _same_count(structure, flat, out):
+    if len(flat) != len(nest.flatten(structure)):
+        raise ValueError(
+            "The two structures don't have the same number of elements. First structure: "
+            f"{structure}, second structure: {out}."
+        )
 
 
 def map_fn(
@@ -68,40 +59,27 @@ def map_fn(
     """
     if not callable(fn):
         raise TypeError("fn must be callable.")
-    with name_scope(name, "map"):
-        flat_elems = [convert_to_tensor(e, name="elems") for e in nest.flatten(elems)]
-        static, n = _length(flat_elems)
-        out_structure = elems if dtype is None else dtype
-        out_dtypes = (
-            [dtypes.as_dtype(d) for d in nest.flatten(dtype)]
-            if dtype is not None
-            else [e.dtype for e in flat_elems]
-        )
-        elems_ta = _unstacked(flat_elems, n)
-        results_ta = [
-            TensorArray(d, size=n, infer_shape=infer_shape, dynamic_size=False) for d in out_dtypes
-        ]
+    flat_elems = _flat_elems(elems)
+    out_structure = elems if dtype is None else dtype
+    out_dtypes = [dtypes.as_dtype(d) for d in nest.flatten(dtype)] if dtype is not None else None
 
-        def body(i, *tas):
-            element = nest.pack_sequence_as(elems, [ta.read(i) for ta in elems_ta])
-            out = fn(element)
-            flat = nest.flatten(out)
-            if len(flat) != len(results_ta):
-                raise ValueError(
-                    "The two structures don't have the same number of elements. First structure: "
-                    f"{out_structure}, second structure: {out}."
-                )
-            return (i + 1, *tuple(ta.write(i, convert_to_tensor(v, dtype=ta.dtype)) for ta, v in zip(tas, flat, strict=False)))
+    def step(element):
+        out = fn(nest.pack_sequence_as(elems, _tensors(element)))
+        flat = nest.flatten(out)
+        _same_count(out_structure, flat, out)
+        kinds = out_dtypes or [e.dtype for e in flat_elems]
+        return [convert_to_tensor(v, dtype=d)._output for v, d in zip(flat, kinds, strict=True)]
 
-        outs = while_loop(
-            lambda i, *_: i < n,
-            body,
-            (convert_to_tensor(0, dtype=dtypes.int32), *tuple(results_ta)),
-            back_prop=back_prop,
-            return_same_structure=True,
-        )
-        stacked = [_with_length(ta.stack(), static) for ta in outs[1:]]
-        return nest.pack_sequence_as(out_structure, stacked)
+    results = _core.map_fn(
+        get_default_graph()._core,
+        core_callback(step),
+        [e._output for e in flat_elems],
+        [d._core for d in out_dtypes] if out_dtypes else [],
+        bool(back_prop),
+        bool(infer_shape),
+        name or "",
+    )
+    return nest.pack_sequence_as(out_structure, _tensors(results))
 
 
 def scan(
@@ -138,80 +116,55 @@ def scan(
     """
     if not callable(fn):
         raise TypeError("fn must be callable.")
-    with name_scope(name, "scan"):
-        flat_elems = [convert_to_tensor(e, name="elems") for e in nest.flatten(elems)]
-        static, n = _length(flat_elems)
-        elems_ta = _unstacked(flat_elems, n)
-        step = -1 if reverse else 1
-        first = (n - 1) if reverse else 0
-        if initializer is None:
-            structure = elems
-            flat_init = [ta.read(first) for ta in elems_ta]
-            start = first + step
-        else:
-            structure = initializer
-            flat_init = [convert_to_tensor(a) for a in nest.flatten(initializer)]
-            start = first
-        results_ta = [
-            TensorArray(a.dtype, size=n, infer_shape=infer_shape, element_shape=a.shape)
-            for a in flat_init
-        ]
-        if initializer is None:
-            results_ta = [ta.write(first, a) for ta, a in zip(results_ta, flat_init, strict=False)]
-        k = len(flat_init)
-
-        def body(i, *state):
-            acc, tas = state[:k], state[k:]
-            x = nest.pack_sequence_as(elems, [ta.read(i) for ta in elems_ta])
-            out = fn(nest.pack_sequence_as(structure, list(acc)), x)
-            flat = [convert_to_tensor(v) for v in nest.flatten(out)]
-            return (i + step, *tuple(flat), *tuple(ta.write(i, v) for ta, v in zip(tas, flat, strict=False)))
-
-        def more(i, *_):
-            return i >= 0 if reverse else i < n
-
-        outs = while_loop(
-            more,
-            body,
-            (convert_to_tensor(start, dtype=dtypes.int32), *tuple(flat_init), *tuple(results_ta)),
-            back_prop=back_prop,
-            return_same_structure=True,
-        )
-        stacked = [_with_length(ta.stack(), static) for ta in outs[1 + k :]]
-        return nest.pack_sequence_as(structure, stacked)
+    flat_elems = _flat_elems(elems)
+    structure = elems if initializer is None else initializer
+    flat_init = None
+    if initializer is not None:
+        flat_init = [convert_to_tensor(a)._output for a in nest.flatten(initializer)]
+    results = _core.scan(
+        get_default_graph()._core,
+        core_callback(_accumulator_step(fn, elems, structure)),
+        [e._output for e in flat_elems],
+        flat_init,
+        bool(reverse),
+        bool(back_prop),
+        bool(infer_shape),
+        name or "",
+    )
+    return nest.pack_sequence_as(structure, _tensors(results))
 
 
-def _fold(fn, elems, initializer, back_prop, reverse, name, default_name):
+def _accumulator_step(fn, elems, structure):
+    """The C++ loop's step: fn over the accumulator and element in their structures."""
+
+    def step(accumulator, element):
+        acc = nest.pack_sequence_as(structure, _tensors(accumulator))
+        out = fn(acc, nest.pack_sequence_as(elems, _tensors(element)))
+        flat = nest.flatten(out)
+        _same_count(structure, flat, out)
+        return [convert_to_tensor(v)._output for v in flat]
+
+    return step
+
+
+def _fold(fn, elems, initializer, back_prop, reverse, name):
     if not callable(fn):
         raise TypeError("fn must be callable.")
-    with name_scope(name, default_name):
-        flat_elems = [convert_to_tensor(e, name="elems") for e in nest.flatten(elems)]
-        _, n = _length(flat_elems)
-        elems_ta = _unstacked(flat_elems, n)
-        step = -1 if reverse else 1
-        first = (n - 1) if reverse else 0
-        if initializer is None:
-            structure = elems
-            flat_init = [ta.read(first) for ta in elems_ta]
-            start = first + step
-        else:
-            structure = initializer
-            flat_init = [convert_to_tensor(a) for a in nest.flatten(initializer)]
-            start = first
-
-        def body(i, *acc):
-            x = nest.pack_sequence_as(elems, [ta.read(i) for ta in elems_ta])
-            out = fn(nest.pack_sequence_as(structure, list(acc)), x)
-            return (i + step, *tuple(convert_to_tensor(v) for v in nest.flatten(out)))
-
-        outs = while_loop(
-            lambda i, *_: (i >= 0) if reverse else (i < n),
-            body,
-            (convert_to_tensor(start, dtype=dtypes.int32), *tuple(flat_init)),
-            back_prop=back_prop,
-            return_same_structure=True,
-        )
-        return nest.pack_sequence_as(structure, list(outs[1:]))
+    flat_elems = _flat_elems(elems)
+    structure = elems if initializer is None else initializer
+    flat_init = None
+    if initializer is not None:
+        flat_init = [convert_to_tensor(a)._output for a in nest.flatten(initializer)]
+    results = _core.fold(
+        get_default_graph()._core,
+        core_callback(_accumulator_step(fn, elems, structure)),
+        [e._output for e in flat_elems],
+        flat_init,
+        bool(reverse),
+        bool(back_prop),
+        name or "",
+    )
+    return nest.pack_sequence_as(structure, _tensors(results))
 
 
 def foldl(
@@ -238,7 +191,7 @@ def foldl(
     Returns:
       The last accumulator.
     """
-    return _fold(fn, elems, initializer, back_prop, False, name, "foldl")
+    return _fold(fn, elems, initializer, back_prop, False, name)
 
 
 def foldr(
@@ -265,7 +218,7 @@ def foldr(
     Returns:
       The last accumulator.
     """
-    return _fold(fn, elems, initializer, back_prop, True, name, "foldr")
+    return _fold(fn, elems, initializer, back_prop, True, name)
 
 
 __all__ = ["foldl", "foldr", "map_fn", "scan"]

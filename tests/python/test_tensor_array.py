@@ -137,3 +137,34 @@ def test_map_fn_refuses_scalars_and_non_callables():
         tf.map_fn(1, tf.constant([1.0]))
     with pytest.raises(ValueError, match="1\\+ dimensional"):
         tf.map_fn(lambda v: v, tf.constant(1.0))
+
+
+def test_map_fn_scan_and_folds_run_eagerly_with_the_graphs_numbers():
+    from varflow.eager.context import eager_mode
+
+    x = np.arange(6.0).reshape(3, 2)
+
+    def build(v):
+        return [
+            tf.map_fn(lambda r: tf.sin(r) * 2.0, v),
+            tf.scan(lambda a, r: a * r + 1.0, v, reverse=True),
+            tf.foldl(lambda a, r: a - r, v, initializer=tf.constant([10.0, 20.0], tf.float64)),
+            tf.foldr(lambda a, r: a * 0.5 + r, v),
+        ]
+
+    tf.reset_default_graph()
+    want = run(build(tf.constant(x)))
+    with eager_mode():
+        got = [t.numpy() for t in build(tf.constant(x))]
+    for g, w in zip(got, want, strict=True):
+        np.testing.assert_allclose(g, w, rtol=1e-12)
+    np.testing.assert_allclose(want[2], [10 - 6, 20 - 9])
+
+
+def test_map_fn_errors_name_the_cause():
+    with pytest.raises(ValueError, match="same number of elements"):
+        tf.map_fn(lambda v: (v, v), tf.constant([1.0, 2.0]))
+    with pytest.raises(ValueError, match="share their first dimension"):
+        tf.map_fn(lambda t: t[0], (tf.constant([1.0, 2.0]), tf.constant([1.0, 2.0, 3.0])))
+    with pytest.raises(ValueError, match="Inconsistent shapes|must have the same shape|shape"):
+        tf.scan(lambda a, x: tf.concat([a, x], 0), tf.ones([3, 2]))

@@ -44,6 +44,7 @@
 #include "varflow/train/clip.h"
 #include "varflow/train/conv_layers.h"
 #include "varflow/train/embeddings.h"
+#include "varflow/train/functional.h"
 #include "varflow/train/initializers.h"
 #include "varflow/train/layers.h"
 #include "varflow/train/losses.h"
