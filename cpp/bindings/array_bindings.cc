@@ -1,4 +1,5 @@
-// TF1's array and math composites (tf.eye, sequence_mask, bincount, boolean_mask, einsum,
+// TF1's array and math composites (tf.eye, sequence_mask, bincount, gather with batch_dims,
+// boolean_mask, einsum,
 // tensordot, logical_xor, log_sigmoid, count_nonzero, reduce_logsumexp, sort, argsort):
 // conversions only. Arguments arrive as train::Arg so that C++ converts them at TF1's point.
 #include <pybind11/stl.h>
@@ -23,6 +24,8 @@ void bind_array_math(py::module_& m) {
         py::arg("minlength"), py::arg("maxlength"), py::arg("dtype"), py::arg("name"));
   m.def("einsum", &train::einsum, py::arg("graph"), py::arg("equation"), py::arg("inputs"),
         py::arg("name"));
+  m.def("batch_gather", &train::batch_gather, py::arg("graph"), py::arg("params"),
+        py::arg("indices"), py::arg("batch_dims"), py::arg("axis"), py::arg("name"));
   m.def("boolean_mask", &train::boolean_mask, py::arg("graph"), py::arg("tensor"), py::arg("mask"),
         py::arg("axis"), py::arg("name"));
   m.def(

@@ -839,6 +839,11 @@ def gather(params, indices, validate_indices=None, name=None, axis=None, batch_d
     (op `GatherV2`). An index out of range fails at run time with `InvalidArgumentError`.
     The gradient for `params` is a dense tensor (varflow has no `IndexedSlices`).
 
+    With `batch_dims = b`, the first `b` dimensions of `params` and `indices` are batch
+    dimensions: `result[i..., j...] = params[i..., indices[i..., j...], ...]` along `axis`
+    (default `b`), of shape `params.shape[:axis] + indices.shape[b:] + params.shape[axis + 1:]`
+    (TF1's `_batch_gather` composite, built in C++: varflow/train/array_math.h).
+
     Args:
       params: The `Tensor` from which to gather values. Must be at least rank `axis + 1`.
       indices: The index `Tensor`. Must be one of the following types: `int32`, `int64`.
@@ -846,15 +851,21 @@ def gather(params, indices, validate_indices=None, name=None, axis=None, batch_d
       validate_indices: Deprecated, does nothing.
       name: A name for the operation (optional).
       axis: A `Tensor`. Must be one of the following types: `int32`, `int64`. The `axis`
-        in `params` to gather `indices` from. Defaults to the first dimension.
+        in `params` to gather `indices` from. Defaults to the first dimension (to
+        `batch_dims` when that is given, and then a Python int).
       batch_dims: An `integer`. The number of batch dimensions. Must be less than
-        `rank(indices)`.
+        `rank(indices)`; a negative value counts from `rank(indices)`.
 
     Returns:
       A `Tensor`. Has the same type as `params`.
+
+    Raises:
+      TypeError: If `indices` is not integer, or `batch_dims` is not an int.
+      ValueError: If `batch_dims` or `axis` is out of range, or (with `batch_dims`) the rank
+        of `indices` is unknown.
     """
-    if batch_dims != 0:
-        raise NotImplementedError("gather with batch_dims != 0 is not supported")
+    if not isinstance(batch_dims, (int, np.integer)) or isinstance(batch_dims, bool):
+        raise TypeError(f"batch_dims must be an int; got {batch_dims!r}")
     params = convert_to_tensor(params)
     indices = convert_to_tensor(indices)
     if not indices.dtype.base_dtype.is_integer:
@@ -862,6 +873,19 @@ def gather(params, indices, validate_indices=None, name=None, axis=None, batch_d
             f"Value passed to parameter 'indices' has DataType {indices.dtype.base_dtype.name} not in list of "
             "allowed values: int32, int64"
         )
+    if batch_dims != 0:
+        if axis is not None and not isinstance(axis, (int, np.integer)):
+            raise TypeError(f"axis must be a Python int when batch_dims is given; got {axis!r}")
+        graph = get_default_graph()
+        out = _core.batch_gather(
+            graph._core,
+            params._output,
+            indices._output,
+            int(batch_dims),
+            None if axis is None else int(axis),
+            name or "",
+        )
+        return graph._tensor_for(out)
     return _op("GatherV2", [params, indices, _int_tensor(0 if axis is None else axis)], name=name)
 
 

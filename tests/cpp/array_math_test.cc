@@ -206,6 +206,39 @@ VF_TEST(einsum_errors_name_the_equation) {
   EXPECT_ERROR(train::einsum(*g, "...ijk", {a}), ErrorCode::kValue, "Too many subscripts");
 }
 
+VF_TEST(batch_gather_picks_within_each_batch) {
+  auto g = std::make_shared<Graph>();
+  // params [2, 3, 2]: params[b, r, c] = 100 b + 10 r + c.
+  std::vector<double> pv;
+  for (int b = 0; b < 2; ++b)
+    for (int r = 0; r < 3; ++r)
+      for (int c = 0; c < 2; ++c) pv.push_back(100 * b + 10 * r + c);
+  Output params = ops::constant(*g, Tensor::from_vector<double>(pv, {2, 3, 2}), "params");
+  Output indices = ops::placeholder(*g, DType::kInt32, Shape({2, kUnknownDim}), "indices");
+  Output rows = train::batch_gather(*g, params, indices, 1);
+  Output column_indices = ops::placeholder(*g, DType::kInt32, Shape({2, 2}), "column_indices");
+  Output columns = train::batch_gather(*g, params, column_indices, 1, 2);
+  EXPECT_TRUE(rows.shape() == Shape({2, kUnknownDim, 2}));
+  EXPECT_TRUE(columns.shape() == Shape({2, 3, 2}));
+  auto grads = gradients({ops::reduce_sum(rows, {})}, {params});
+  Session s(g);
+  const Tensor idx = Tensor::from_vector<int32_t>({2, 0, 1, 1}, {2, 2});
+  const Tensor column_idx = Tensor::from_vector<int32_t>({1, 0, 1, 1}, {2, 2});
+  const auto got =
+      s.run({{indices, idx}, {column_indices, column_idx}}, {rows, columns, *grads[0]}, {});
+  EXPECT_TRUE(values(got[0]) == std::vector<double>({20, 21, 0, 1, 110, 111, 110, 111}));
+  EXPECT_TRUE(values(got[1]) ==
+              std::vector<double>({1, 0, 11, 10, 21, 20, 101, 101, 111, 111, 121, 121}));
+  // Row 1 of batch 1 is read twice: its gradient is 2; unread rows get 0.
+  EXPECT_TRUE(values(got[2]) == std::vector<double>({1, 1, 0, 0, 1, 1, 0, 0, 2, 2, 0, 0}));
+  EXPECT_ERROR(s.run({{indices, Tensor::from_vector<int32_t>({3, 0, 0, 0}, {2, 2})}}, {rows}, {}),
+               ErrorCode::kInvalidArgument, "indices must lie in [0, params.shape[axis])");
+  EXPECT_ERROR(train::batch_gather(*g, params, indices, 2), ErrorCode::kValue,
+               "batch_dims = 2 must be less than rank(indices) = 2");
+  EXPECT_ERROR(train::batch_gather(*g, params, indices, 1, 0), ErrorCode::kValue,
+               "must be less than or equal to axis = 0");
+}
+
 VF_TEST(sparse_from_dense_and_reset_shape) {
   auto g = std::make_shared<Graph>();
   Output dense = ops::constant(*g, Tensor::from_vector<float>({0, 2, 0, 0, 0, 5}, {2, 3}), "dense");

@@ -193,6 +193,63 @@ def test_tensordot_reads_unknown_dimensions_at_run_time():
         tf.tensordot(tf.placeholder(tf.float64), b, 1)
 
 
+def _batch_gather_reference(params, indices, batch_dims, axis):
+    """NumPy: for each batch index, np.take along the axis (shifted past the batch dims)."""
+    if batch_dims == 0:
+        return np.take(params, indices, axis=axis)
+    return np.stack(
+        [
+            _batch_gather_reference(p, i, batch_dims - 1, axis - 1)
+            for p, i in zip(params, indices, strict=True)
+        ]
+    )
+
+
+@pytest.mark.parametrize(
+    ("params_shape", "indices_shape", "batch_dims", "axis"),
+    [
+        ((2, 3, 4), (2, 5), 1, None),
+        ((2, 3, 4, 5), (2, 3, 2), 2, None),
+        ((2, 3, 4, 5), (2, 2), 1, 2),
+        ((2, 3, 4, 5), (2, 3), -1, 3),
+        ((3, 4), (3, 2, 2), 1, -1),
+    ],
+)
+def test_gather_with_batch_dims_matches_numpy(params_shape, indices_shape, batch_dims, axis):
+    rng = np.random.default_rng(11)
+    params = rng.standard_normal(params_shape)
+    b = batch_dims % len(indices_shape)
+    a = b if axis is None else axis % len(params_shape)
+    indices = rng.integers(0, params_shape[a], indices_shape)
+    out = tf.gather(tf.constant(params), tf.constant(indices), axis=axis, batch_dims=batch_dims)
+    want = _batch_gather_reference(params, indices, b, a)
+    assert out.shape.as_list() == list(want.shape)
+    np.testing.assert_array_equal(run(out), want)
+    check_gradients(lambda p: tf.gather(p, indices, axis=axis, batch_dims=batch_dims), [params])
+
+
+def test_gather_with_batch_dims_errors():
+    p = tf.ones([2, 3, 4])
+    with pytest.raises(ValueError, match="must be less than rank\\(indices\\) = 2"):
+        tf.gather(p, tf.zeros([2, 3], tf.int32), batch_dims=2)
+    with pytest.raises(ValueError, match="must be less than or equal to axis = 0"):
+        tf.gather(p, tf.zeros([2, 3], tf.int32), batch_dims=1, axis=0)
+    with pytest.raises(ValueError, match="unknown shape when batch_dims"):
+        tf.gather(p, tf.placeholder(tf.int32), batch_dims=1)
+    with pytest.raises(TypeError, match="batch_dims must be an int"):
+        tf.gather(p, tf.zeros([2, 3], tf.int32), batch_dims=1.0)
+    indices = tf.placeholder(tf.int32, [None, 2])
+    out = tf.gather(p, indices, batch_dims=1)
+    assert out.shape.as_list() == [2, 2, 4]
+    with tf.Session() as sess:
+        np.testing.assert_array_equal(
+            sess.run(out, {indices: [[0, 2], [1, 1]]})[1], np.ones([2, 4])
+        )
+        # 3 is past params' axis 1: an error, not batch 1's row 0.
+        with pytest.raises(tf.errors.InvalidArgumentError, match="indices must lie in"):
+            sess.run(out, {indices: [[0, 3], [1, 2]]})
+
+
 # --- array ops forward ---------------------------------------------------------------------------
 def test_expand_dims_and_squeeze():
     x = np.zeros((2, 1, 3, 1))

@@ -49,6 +49,19 @@ Output bincount(Graph& graph, const Arg& arr, const std::optional<Arg>& weights 
 Output boolean_mask(Graph& graph, const Arg& tensor, const Arg& mask, int64_t axis = 0,
                     const std::string& name = "");
 
+// tf.gather(params, indices, axis, batch_dims) with batch_dims != 0 (TF1's _batch_gather):
+// for each of the leading `batch_dims` dimensions shared by params and indices, the slices of
+// params[b...] along `axis` (default batch_dims; at least batch_dims) picked by indices[b...];
+// the result has shape params.shape[:axis] + indices.shape[batch_dims:] +
+// params.shape[axis + 1:]. Built from Range, Mul, Reshape, GatherV2 (and Transposes for another
+// axis), so its gradient is theirs; in the scope `name` (default "Gather"). Indices outside
+// [0, params.shape[axis]) fail at run time (Asserts, kInvalidArgument). A negative
+// batch_dims counts from indices' rank. kValue for indices of unknown rank, batch_dims outside
+// [0, rank(indices)) or not below rank(params), an axis out of range or below batch_dims, and
+// (with an axis other than batch_dims) params of unknown rank.
+Output batch_gather(Graph& graph, Output params, Output indices, int64_t batch_dims,
+                    std::optional<int64_t> axis = std::nullopt, const std::string& name = "");
+
 // tf.einsum: the contraction `equation` (numpy's format: "ij,jk->ik", "ii->i", "...ij,...jk",
 // implicit output without "->") of `inputs`, lowered to Transpose, Reshape, MatMul /
 // BatchMatMulV2 and Sum; operands are contracted from left to right, a label repeated in one
