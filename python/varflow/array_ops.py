@@ -758,15 +758,20 @@ def _pack_indices(values, name):
 
 def _slice_helper(tensor, slice_spec, var=None) -> Tensor:
     """TF1's Tensor.__getitem__: basic indexing (ints, slices with steps, Ellipsis, None) as a
-    StridedSlice; a bool tensor index is a boolean_mask."""
+    StridedSlice; a bool tensor, bool array or Python bool index is a boolean_mask."""
     import sys
 
     from varflow.graph import name_scope
 
-    if isinstance(slice_spec, Tensor) and slice_spec.dtype.base_dtype == dtypes.bool:
+    # TF1: a bool tensor, a NumPy bool array or a Python bool is a mask (a Python bool, a scalar
+    # mask, is boolean_mask's ValueError "mask cannot be scalar.").
+    is_bool_array = isinstance(slice_spec, np.ndarray) and slice_spec.dtype == np.bool_
+    if (
+        isinstance(slice_spec, bool)
+        or is_bool_array
+        or (isinstance(slice_spec, Tensor) and slice_spec.dtype.base_dtype == dtypes.bool)
+    ):
         return boolean_mask(tensor, slice_spec)
-    if isinstance(slice_spec, bool):
-        raise NotImplementedError("indexing with a Python bool is not supported")
     if not isinstance(slice_spec, (list, tuple)):  # TF1 reads a list like a tuple of indices
         slice_spec = [slice_spec]
     begin, end, strides = [], [], []

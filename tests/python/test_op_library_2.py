@@ -810,3 +810,15 @@ def test_embedding_lookup_max_norm_clips_each_row():
     with tf.Session() as sess:
         np.testing.assert_allclose(sess.run(static), want, rtol=1e-6)
         np.testing.assert_allclose(sess.run(dynamic, {ids: [[0, 1], [2, 0]]}), want, rtol=1e-6)
+
+
+def test_bool_indices_are_masks_as_in_tf1():
+    t = tf.constant([[1.0, 2.0], [3.0, 4.0]])
+    picked = t[np.array([False, True])]
+    assert picked.op.type == "GatherV2"
+    np.testing.assert_array_equal(run(picked), [[3.0, 4.0]])
+    np.testing.assert_array_equal(run(t[tf.constant([True, False])]), [[1.0, 2.0]])
+    with pytest.raises(ValueError, match="mask cannot be scalar"):
+        t[True]  # noqa: B018 (the indexing is the test)
+    with pytest.raises(TypeError):
+        t[[True, False]]  # noqa: B018
