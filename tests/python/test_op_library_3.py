@@ -247,8 +247,8 @@ def test_boolean_mask_errors():
         tf.boolean_mask(x, [True, False, True])
     with pytest.raises(ValueError, match="incompatible"):
         x[tf.constant([True, False, True])]
-    with pytest.raises(NotImplementedError):
-        x[True]
+    with pytest.raises(ValueError, match="mask cannot be scalar"):
+        x[True]  # TF1: a Python bool index is a (scalar) mask
     m = tf.placeholder(tf.bool, shape=[None])
     t = tf.boolean_mask(x, m)
     with pytest.raises(tf.errors.InvalidArgumentError):
