@@ -493,17 +493,17 @@ void bind_train_utils(py::module_& m) {
         py::arg("name"));
   m.def(
       "batch_normalization_layer",
-      [](Graph& g, Output inputs, int axis, std::optional<Node*> gamma, std::optional<Node*> beta,
-         Node* moving_mean, Node* moving_variance, double momentum, double epsilon,
-         const Arg& training) {
+      [](Graph& g, Output inputs, const std::vector<int>& axes, std::optional<Node*> gamma,
+         std::optional<Node*> beta, Node* moving_mean, Node* moving_variance, double momentum,
+         double epsilon, const Arg& training) {
         train::BatchNormVariables vars;
         if (gamma) vars.gamma = Variable::from_node(*gamma);
         if (beta) vars.beta = Variable::from_node(*beta);
         vars.moving_mean = Variable::from_node(moving_mean);
         vars.moving_variance = Variable::from_node(moving_variance);
-        return train::batch_normalization_layer(g, inputs, axis, vars, momentum, epsilon, training);
+        return train::batch_normalization_layer(g, inputs, axes, vars, momentum, epsilon, training);
       },
-      py::arg("graph"), py::arg("inputs"), py::arg("axis"), py::arg("gamma"), py::arg("beta"),
+      py::arg("graph"), py::arg("inputs"), py::arg("axes"), py::arg("gamma"), py::arg("beta"),
       py::arg("moving_mean"), py::arg("moving_variance"), py::arg("momentum"), py::arg("epsilon"),
       py::arg("training"));
 }

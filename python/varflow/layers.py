@@ -248,8 +248,9 @@ def batch_normalization(
 
     Args:
       inputs: Tensor input.
-      axis: An `int`, the axis that should be normalized (typically the features axis).
-        varflow normalizes over one axis only.
+      axis: An `int`, the axis that should be normalized (typically the features axis), or a
+        list of them: statistics and variables per element of those axes (the variables then
+        have the inputs' rank, with 1 on the other axes).
       momentum: Momentum for the moving average.
       epsilon: Small float added to variance to avoid dividing by zero.
       center: If True, add offset of `beta` to normalized tensor. If False, `beta` is
@@ -286,8 +287,8 @@ def batch_normalization(
 
     Raises:
       ValueError: If the rank of `inputs` or its `axis` dimension is unknown.
-      NotImplementedError: If renormalization, virtual batches, `adjustment` or several
-        axes are asked for.
+      NotImplementedError: If renormalization, virtual batches or `adjustment` are asked
+        for.
     """
     if renorm or virtual_batch_size is not None or adjustment is not None:
         raise NotImplementedError(
@@ -299,18 +300,22 @@ def batch_normalization(
         raise ValueError("Input has undefined rank.")
     axes = [axis] if isinstance(axis, int) else list(axis)
     axes = [a % rank for a in axes]
-    if len(axes) != 1:
-        raise NotImplementedError("varflow: batch_normalization over several axes is not supported")
-    ax = axes[0]
-    channels = inputs.shape.dims[ax].value
-    if channels is None:
+    if len(set(axes)) != len(axes):
+        raise ValueError(f"Duplicate axis: {axes}")
+    dims = inputs.shape.as_list()
+    if any(dims[a] is None for a in axes):
         raise ValueError(f"Input has undefined `axis` dimension. Input shape: {inputs.shape}")
+    # TF1's Keras param_shape: [C] for one axis, else the inputs' rank with 1 elsewhere.
+    if len(axes) == 1:
+        param_shape = [dims[axes[0]]]
+    else:
+        param_shape = [dims[i] if i in axes else 1 for i in range(rank)]
     dtype = inputs.dtype.base_dtype
     with variable_scope(name, default_name="batch_normalization", values=[inputs], reuse=reuse):
         gamma = (
             get_variable(
                 "gamma",
-                shape=[channels],
+                shape=param_shape,
                 dtype=dtype,
                 initializer=gamma_initializer,
                 regularizer=gamma_regularizer,
@@ -323,7 +328,7 @@ def batch_normalization(
         beta = (
             get_variable(
                 "beta",
-                shape=[channels],
+                shape=param_shape,
                 dtype=dtype,
                 initializer=beta_initializer,
                 regularizer=beta_regularizer,
@@ -335,14 +340,14 @@ def batch_normalization(
         )
         moving_mean = get_variable(
             "moving_mean",
-            shape=[channels],
+            shape=param_shape,
             dtype=dtype,
             initializer=moving_mean_initializer,
             trainable=False,
         )
         moving_variance = get_variable(
             "moving_variance",
-            shape=[channels],
+            shape=param_shape,
             dtype=dtype,
             initializer=moving_variance_initializer,
             trainable=False,
@@ -353,7 +358,7 @@ def batch_normalization(
             out = _core.batch_normalization_layer(
                 graph._core,
                 inputs._output,
-                ax,
+                axes,
                 None if gamma is None else gamma._node,
                 None if beta is None else beta._node,
                 moving_mean._node,

@@ -7,6 +7,7 @@
 #include "varflow/ops.h"
 #include "varflow/session.h"
 #include "varflow/train/clip.h"
+#include "varflow/train/layers.h"
 #include "varflow/train/losses.h"
 #include "varflow/train/moving_averages.h"
 #include "varflow/train/nn.h"
@@ -428,6 +429,44 @@ VF_TEST(batch_normalization_layer_updates_moving_statistics) {
   EXPECT_NEAR(t[0], (1 - 2) / std::sqrt(1 + 1e-3), 1e-5);
   std::vector<double> i = values(s.run({}, {infer_out})[0]);
   EXPECT_NEAR(i[3], (5 - mm[1]) / std::sqrt(mv[1] + 1e-3), 1e-5);
+}
+
+VF_TEST(batch_normalization_layer_over_several_axes) {
+  auto g = std::make_shared<Graph>();
+  // x[n, h, c] = n * 10 + h * 2 + c: statistics per (h, c) over n.
+  std::vector<float> xv;
+  for (int n = 0; n < 2; ++n)
+    for (int h = 0; h < 2; ++h)
+      for (int c = 0; c < 2; ++c) xv.push_back(static_cast<float>(n * 10 + h * 2 + c));
+  Output x = ops::constant(*g, Tensor::from_vector<float>(xv, {2, 2, 2}));
+  auto make = [&](const char* name, train::Initializer init) {
+    train::GetVariableOptions o;
+    o.initializer = std::move(init);
+    o.trainable = false;
+    return train::get_variable(*g, name, {1, 2, 2}, o);
+  };
+  train::BatchNormVariables vars{std::nullopt, std::nullopt,
+                                 make("moving_mean", train::zeros_initializer()),
+                                 make("moving_variance", train::ones_initializer())};
+  Output out = train::batch_normalization_layer(*g, x, std::vector<int>{1, 2}, vars, 0.9, 1e-3, 1);
+  EXPECT_TRUE(out.shape() == Shape({2, 2, 2}));
+  std::vector<Output> fetch_updates;
+  for (const CollectionItem& u : g->get_collection(graph_keys::kUpdateOps))
+    fetch_updates.push_back(std::get<Output>(u));
+  EXPECT_EQ(fetch_updates.size(), size_t{2});
+  Session s(g);
+  s.run({}, {}, {global_variables_initializer(*g)});
+  const std::vector<double> y = values(s.run({}, {out})[0]);
+  s.run({}, fetch_updates);
+  const std::vector<double> mm = values(s.variable_value(vars.moving_mean.node()));
+  // Each (h, c) sees n = 0 and 1: mean 5 + 2h + c, variance 25.
+  for (int h = 0; h < 2; ++h)
+    for (int c = 0; c < 2; ++c) {
+      EXPECT_NEAR(mm[static_cast<size_t>(h * 2 + c)], 0.1 * (5 + 2 * h + c), 1e-5);
+      EXPECT_NEAR(y[static_cast<size_t>(h * 2 + c)], -5 / std::sqrt(25 + 1e-3), 1e-5);
+    }
+  EXPECT_ERROR(train::batch_normalization_layer(*g, x, std::vector<int>{1, 1}, vars, 0.9, 1e-3, 1),
+               ErrorCode::kValue, "Duplicate axis: 1");
 }
 
 VF_TEST_MAIN()

@@ -168,6 +168,32 @@ def test_batch_norm_channels_first_axis():
     np.testing.assert_allclose(out, (xv - m) / np.sqrt(v + 1e-3), rtol=1e-4, atol=1e-5)
 
 
+def test_batch_norm_over_several_axes_keeps_per_element_statistics():
+    # TF1 (checked against TensorFlow 2.21's compat.v1): the variables have the inputs' rank
+    # with 1 on the other axes, the statistics are per (H, C) element.
+    xv = np.random.default_rng(3).normal(size=(4, 3, 5, 2)).astype(np.float32)
+    x = tf.placeholder(tf.float32, shape=(None, 3, 5, 2))
+    y = tf.layers.batch_normalization(x, axis=[1, 3], training=True, momentum=0.9)
+    shapes = {v.name: v.shape.as_list() for v in tf.global_variables()}
+    assert shapes == {
+        f"batch_normalization/{n}:0": [1, 3, 1, 2]
+        for n in ("gamma", "beta", "moving_mean", "moving_variance")
+    }
+    updates = tf.get_collection(tf.GraphKeys.UPDATE_OPS)
+    assert len(updates) == 2
+    (moving_mean,) = [v for v in tf.global_variables() if "moving_mean" in v.name]
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        out, _ = sess.run([y, updates], {x: xv})
+        mm = sess.run(moving_mean)
+    m = xv.mean((0, 2), keepdims=True)
+    v = xv.var((0, 2), keepdims=True)
+    np.testing.assert_allclose(out, (xv - m) / np.sqrt(v + 1e-3), rtol=1e-4, atol=1e-5)
+    np.testing.assert_allclose(mm, 0.1 * m, rtol=1e-5, atol=1e-7)
+    with pytest.raises(ValueError, match="Duplicate axis"):
+        tf.layers.batch_normalization(x, axis=[1, -3])
+
+
 def test_flatten_and_dropout():
     x = tf.placeholder(tf.float32, shape=(None, 2, 3))
     f = tf.layers.flatten(x)

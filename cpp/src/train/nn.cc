@@ -2,6 +2,7 @@
 // nn_impl.py, nn_ops.py and layers/normalization.py.
 #include "varflow/train/nn.h"
 
+#include <algorithm>
 #include <cstdio>
 
 #include "train/tf_math.h"
@@ -165,23 +166,41 @@ BatchNormVariables make_batch_norm_variables(Graph& g, int64_t channels, DType d
 
 Output batch_normalization_layer(Graph& g, Output inputs, int axis, const BatchNormVariables& vars,
                                  double momentum, double epsilon, const Arg& training) {
+  return batch_normalization_layer(g, inputs, std::vector<int>{axis}, vars, momentum, epsilon,
+                                   training);
+}
+
+Output batch_normalization_layer(Graph& g, Output inputs, const std::vector<int>& axes,
+                                 const BatchNormVariables& vars, double momentum, double epsilon,
+                                 const Arg& training) {
   const Shape& in_shape = inputs.shape();
   if (!in_shape.has_rank()) raise(ErrorCode::kValue, "Input has undefined rank.");
   const int rank = in_shape.rank();
-  if (axis < 0 || axis >= rank)
-    raise(ErrorCode::kValue, "Invalid axis ", axis, " for input of rank ", rank);
+  VF_CHECK(!axes.empty(), ErrorCode::kValue, "batch_normalization needs at least one axis");
+  for (size_t k = 0; k < axes.size(); ++k) {
+    const int axis = axes[k];
+    if (axis < 0 || axis >= rank)
+      raise(ErrorCode::kValue, "Invalid axis ", axis, " for input of rank ", rank);
+    VF_CHECK(std::find(axes.begin(), axes.begin() + static_cast<long>(k), axis) ==
+                 axes.begin() + static_cast<long>(k),
+             ErrorCode::kValue, "Duplicate axis: ", axis);
+    if (in_shape.dim(axis) < 0)
+      raise(ErrorCode::kValue,
+            "Input has undefined `axis` dimension. Input shape: ", tf::shape_str(in_shape));
+  }
+  const int axis = axes[0];
   const int64_t channels = in_shape.dim(axis);
-  if (channels < 0)
-    raise(ErrorCode::kValue,
-          "Input has undefined `axis` dimension. Input shape: ", tf::shape_str(in_shape));
+  // Several axes: the variables have the inputs' rank with 1 on the other axes, as the batch
+  // statistics kept with their dimensions (TF1's Keras param_shape), so nothing is reshaped.
+  const bool several = axes.size() > 1;
   std::vector<int64_t> reduction_axes;
   for (int i = 0; i < rank; ++i)
-    if (i != axis) reduction_axes.push_back(i);
+    if (std::find(axes.begin(), axes.end(), i) == axes.end()) reduction_axes.push_back(i);
 
   // [C] -> broadcastable against the inputs.
   auto params = [&](std::optional<Output> t) -> std::optional<Arg> {
     if (!t) return std::nullopt;
-    if (axis == rank - 1) return Arg(*t);
+    if (several || axis == rank - 1) return Arg(*t);
     std::vector<int32_t> shape(static_cast<size_t>(rank), 1);
     shape[static_cast<size_t>(axis)] = static_cast<int32_t>(channels);
     Output dims = ops::constant(g, Tensor::from_vector(shape, {rank}), "Const");
@@ -203,7 +222,7 @@ Output batch_normalization_layer(Graph& g, Output inputs, int axis, const BatchN
   if (known && *known == 0)
     return normalize(vars.moving_mean.value(), vars.moving_variance.value());
 
-  auto [batch_mean, batch_variance] = moments(g, inputs, reduction_axes);
+  auto [batch_mean, batch_variance] = moments(g, inputs, reduction_axes, several);
   Output mean = batch_mean, variance = batch_variance;
   std::optional<Output> one_minus_decay;  // a number when training is known
   if (!known) {

@@ -87,5 +87,12 @@ BatchNormVariables make_batch_norm_variables(Graph& graph, int64_t channels, DTy
 Output batch_normalization_layer(Graph& graph, Output inputs, int axis,
                                  const BatchNormVariables& variables, double momentum,
                                  double epsilon, const Arg& training);
+// The same over several axes (tf.layers.batch_normalization(axis=[1, 3])): the statistics are
+// per element of those axes, kept with the inputs' rank, so the variables must have the inputs'
+// rank with 1 on every other axis ([1, H, 1, C] for axes {1, 3} of NHWC). kValue for an axis out
+// of range, a repeated axis or an axis of unknown size.
+Output batch_normalization_layer(Graph& graph, Output inputs, const std::vector<int>& axes,
+                                 const BatchNormVariables& variables, double momentum,
+                                 double epsilon, const Arg& training);
 
 }  // namespace varflow::train
