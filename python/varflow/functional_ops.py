@@ -117,10 +117,7 @@ def scan(
     if not callable(fn):
         raise TypeError("fn must be callable.")
     flat_elems = _flat_elems(elems)
-    structure = elems if initializer is None else initializer
-    flat_init = None
-    if initializer is not None:
-        flat_init = [convert_to_tensor(a)._output for a in nest.flatten(initializer)]
+    structure, flat_init = _accumulator(elems, initializer)
     results = _core.scan(
         get_default_graph()._core,
         core_callback(_accumulator_step(fn, elems, structure)),
@@ -132,6 +129,14 @@ def scan(
         name or "",
     )
     return nest.pack_sequence_as(structure, _tensors(results))
+
+
+def _accumulator(elems, initializer):
+    """The accumulator's structure, and its first value flat for C++ (None: the first
+    element, in elems' structure)."""
+    if initializer is None:
+        return elems, None
+    return initializer, [convert_to_tensor(a)._output for a in nest.flatten(initializer)]
 
 
 def _accumulator_step(fn, elems, structure):
@@ -151,10 +156,7 @@ def _fold(fn, elems, initializer, back_prop, reverse, name):
     if not callable(fn):
         raise TypeError("fn must be callable.")
     flat_elems = _flat_elems(elems)
-    structure = elems if initializer is None else initializer
-    flat_init = None
-    if initializer is not None:
-        flat_init = [convert_to_tensor(a)._output for a in nest.flatten(initializer)]
+    structure, flat_init = _accumulator(elems, initializer)
     results = _core.fold(
         get_default_graph()._core,
         core_callback(_accumulator_step(fn, elems, structure)),

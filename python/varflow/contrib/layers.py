@@ -30,6 +30,25 @@ def _check_scale(scale):
     return True
 
 
+def _penalty_regularizer(penalty, kind, scale, scope):
+    """The regularizer `kind` ("l1", "l2"): `penalty` of the weights (a C++ train:: penalty) in
+    the scope `scope` (default "<kind>_regularizer"), `scale` converted to the weights' dtype
+    as "scale" when C++ asks for it."""
+
+    def regularize(weights):
+        with name_scope(scope, f"{kind}_regularizer", [weights]) as name:
+            weights = convert_to_tensor(weights)
+            dtype = weights.dtype.base_dtype
+            graph = weights.graph
+            my_scale = _core.Arg(
+                core_callback(lambda _, n: convert_to_tensor(scale, dtype=dtype, name=n)._output)
+            )
+            return graph._tensor_for(penalty(graph._core, weights._output, my_scale, name))
+
+    regularize.__name__ = regularize.__qualname__ = kind
+    return regularize
+
+
 def l1_regularizer(scale, scope=None):
     """Returns a function that can be used to apply L1 regularization to weights.
 
@@ -49,18 +68,8 @@ def l1_regularizer(scale, scope=None):
     if not _check_scale(scale):
         return lambda _: None
 
-    def l1(weights):
-        with name_scope(scope, "l1_regularizer", [weights]) as name:
-            weights = convert_to_tensor(weights)
-            dtype = weights.dtype.base_dtype
-            graph = weights.graph
-            my_scale = _core.Arg(
-                core_callback(lambda _, n: convert_to_tensor(scale, dtype=dtype, name=n)._output)
-            )
-            # train::l1_penalty, which the C++ l1_regularizer builds too.
-            return graph._tensor_for(_core.l1_penalty(graph._core, weights._output, my_scale, name))
-
-    return l1
+    # train::l1_penalty, which the C++ l1_regularizer builds too.
+    return _penalty_regularizer(_core.l1_penalty, "l1", scale, scope)
 
 
 def l2_regularizer(scale, scope=None):
@@ -83,18 +92,8 @@ def l2_regularizer(scale, scope=None):
     if not _check_scale(scale):
         return lambda _: None
 
-    def l2(weights):
-        with name_scope(scope, "l2_regularizer", [weights]) as name:
-            weights = convert_to_tensor(weights)
-            dtype = weights.dtype.base_dtype
-            graph = weights.graph
-            my_scale = _core.Arg(
-                core_callback(lambda _, n: convert_to_tensor(scale, dtype=dtype, name=n)._output)
-            )
-            # train::l2_penalty, which the C++ l2_regularizer builds too.
-            return graph._tensor_for(_core.l2_penalty(graph._core, weights._output, my_scale, name))
-
-    return l2
+    # train::l2_penalty, which the C++ l2_regularizer builds too.
+    return _penalty_regularizer(_core.l2_penalty, "l2", scale, scope)
 
 
 def sum_regularizer(regularizer_list, scope=None):
