@@ -9,20 +9,17 @@
 #include <vector>
 
 #include "harness.h"
+#include "tensor_values.h"
 #include "varflow/gradients.h"
 #include "varflow/ops.h"
 #include "varflow/session.h"
 #include "varflow/train/sparse.h"
 
 using namespace varflow;
+using vftest::values;
 namespace train = varflow::train;
 
 namespace {
-
-std::vector<double> values(const Tensor& t) {
-  Tensor v = t.cast(DType::kFloat64);
-  return std::vector<double>(v.data<double>(), v.data<double>() + v.num_elements());
-}
 
 // A [rows, cols] float64 matrix of 0.5 * (r + 1) - 0.25 * c * c (distinct, of both signs).
 Tensor matrix_values(int64_t rows, int64_t cols) {

@@ -8,20 +8,17 @@
 #include <vector>
 
 #include "harness.h"
+#include "tensor_values.h"
 #include "varflow/eager.h"
 #include "varflow/gradients.h"
 #include "varflow/ops.h"
 #include "varflow/session.h"
 
 using namespace varflow;
+using vftest::values;
 namespace train = varflow::train;
 
 namespace {
-
-std::vector<double> values(const Tensor& t) {
-  Tensor v = t.cast(DType::kFloat64);
-  return std::vector<double>(v.data<double>(), v.data<double>() + v.num_elements());
-}
 
 Tensor rows() { return Tensor::from_vector<double>({1, 2, 3, 4, 5, 6}, {3, 2}); }
 

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "harness.h"
+#include "tensor_values.h"
 #include "varflow/gradients.h"
 #include "varflow/ops.h"
 #include "varflow/session.h"
@@ -16,14 +17,10 @@
 #include "varflow/train/math.h"
 
 using namespace varflow;
+using vftest::values;
 namespace train = varflow::train;
 
 namespace {
-
-std::vector<double> values(const Tensor& t) {
-  Tensor v = t.cast(DType::kFloat64);
-  return std::vector<double>(v.data<double>(), v.data<double>() + v.num_elements());
-}
 
 // A tensor of `dims` holding sin(1 + i) * 3 at flat position i (distinct values).
 Tensor wave(const Dims& dims) {
