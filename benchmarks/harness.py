@@ -4,12 +4,15 @@ A scenario yields `Row`s. A row is one problem (e.g. "Adam, n=1e6") and holds on
 implementation variant (varflow, tf, torch foreach, ...). All entries of a row are set up
 together, warmed up, calibrated so that one timed sample lasts at least `min_sample_s`, and then
 timed round-robin: repetition r runs every entry once, in an order rotated by r, so slow machine
-drift (frequency, other tenants, page cache) hits every implementation alike.
+drift (frequency, other tenants, page cache) hits every implementation alike. Each sample starts
+with one untimed step: the entry's threads have slept and its caches have been overwritten while
+the other entries ran, and the timed steps should be the back-to-back steps of a training loop.
 """
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import gc
 import math
 import os
@@ -60,6 +63,17 @@ class TimingConfig:
     warmup_s: float = 0.05
     min_warmup_iters: int = 3
     min_sample_s: float = 0.005
+
+    def for_scenario(self, module: Any) -> TimingConfig:
+        """This configuration with the scenario's own sample minimum (MIN_SAMPLE_S), if longer.
+
+        Rows whose steps spread over the whole thread pool set one: on a small VM a pool that
+        slept while another process ran can start with two of its threads on one core until the
+        scheduler moves one, which is a millisecond-scale effect a 5 ms sample does not average
+        out."""
+        return dataclasses.replace(
+            self, min_sample_s=max(self.min_sample_s, getattr(module, "MIN_SAMPLE_S", 0.0))
+        )
 
 
 def describe_exception(exc: BaseException, limit: int = 240) -> str:
@@ -135,6 +149,12 @@ def _time_once(step: Step, inner: int) -> int:
     return time.perf_counter_ns() - t0
 
 
+def time_sample(step: Step, inner: int) -> float:
+    """Nanoseconds per step of `inner` back-to-back steps, after one untimed step."""
+    step()
+    return _time_once(step, inner) / inner
+
+
 def _timed_round(live: list[tuple[dict[str, Any], Step, Any]], rep: int) -> None:
     """One repetition: one sample of every live entry, starting at entry `rep % len(live)`."""
     k = len(live)
@@ -144,7 +164,7 @@ def _timed_round(live: list[tuple[dict[str, Any], Step, Any]], rep: int) -> None
             continue
         inner = res["inner"]
         try:
-            res["samples_ns"].append(_time_once(step, inner) / inner)
+            res["samples_ns"].append(time_sample(step, inner))
         except Exception as exc:  # noqa: BLE001
             res.update(status="error", note=f"failed: {describe_exception(exc)}")
 

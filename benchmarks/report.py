@@ -522,8 +522,8 @@ def machine_md(results: dict[str, Any]) -> str:
         lines.append(f"- {name} {info.get('version')} ({info.get('threads')} thread(s)){extra}")
     lines.append(
         f"- Timing: {cfg.get('reps')} round-robin repetitions after warmup, each sample ≥ "
-        f"{1e3 * cfg.get('min_sample_s', 0):.0f} ms of back-to-back steps; medians reported"
-        + (" (--quick)" if cfg.get("quick") else "")
+        f"{1e3 * cfg.get('min_sample_s', 0):.0f} ms of back-to-back steps after one untimed step; "
+        "medians reported" + (" (--quick)" if cfg.get("quick") else "")
     )
     return "\n".join(lines)
 
@@ -549,7 +549,14 @@ def write_markdown(results: dict[str, Any], md_path: Path, plots: dict[str, Path
         out += ["## Machine limits", "", "```", limits_text(lim), "```", ""]
     for sc in results["scenarios"]:
         head, rows = table_for(sc)
-        out += [f"## {sc['title']}", "", sc.get("description", ""), ""]
+        description = sc.get("description", "")
+        run_minimum = results.get("config", {}).get("min_sample_s", 0)
+        if sc.get("min_sample_s", 0) > run_minimum:
+            description += (
+                f" Samples here last at least {1e3 * sc['min_sample_s']:.0f} ms (a pool that "
+                "slept while another process ran starts with its threads sharing a core)."
+            )
+        out += [f"## {sc['title']}", "", description, ""]
         if sc["name"] in plots:
             out += [f"![{sc['name']}]({os.path.relpath(plots[sc['name']], md_dir)})", ""]
         out += [md_table(head, rows), ""]

@@ -227,6 +227,7 @@ def main(argv: list[str] | None = None) -> int:
             "plot": getattr(mod, "PLOT", "time"),
             "xlabel": getattr(mod, "XLABEL", "problem size"),
             "kind": getattr(mod, "KIND", "time"),
+            "min_sample_s": cfg.for_scenario(mod).min_sample_s,
             "rows": [],
         }
         results["scenarios"].append(sc)
@@ -237,7 +238,7 @@ def main(argv: list[str] | None = None) -> int:
             for row in plans[s]:
                 bar.set_description(f"{s}: {getattr(row, 'label', '')}")
                 if workers is None:
-                    entries, foreign = run_row(row, cfg)
+                    entries, foreign = run_row(row, cfg.for_scenario(mod))
                     desc = {
                         "key": row.key,
                         "label": row.label,
@@ -248,7 +249,7 @@ def main(argv: list[str] | None = None) -> int:
                         "params": row.params,
                     }
                 else:
-                    entries, foreign = run_row_isolated(workers, s, row, cfg)
+                    entries, foreign = run_row_isolated(workers, s, row, cfg.for_scenario(mod))
                     desc = {k: v for k, v in row.items() if k != "entries"}
                     bar.set_description(f"{s}: {row['label']}")
                 sc["rows"].append({**desc, "entries": entries, "foreign_cpu": foreign})

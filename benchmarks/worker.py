@@ -24,7 +24,6 @@ import importlib
 import json
 import os
 import sys
-import time
 import traceback
 from pathlib import Path
 from types import SimpleNamespace
@@ -34,7 +33,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
-from harness import TimingConfig, calibrate, classify_failure
+from harness import TimingConfig, calibrate, classify_failure, time_sample
 from impls import describe_impls, load_impls
 
 
@@ -85,10 +84,7 @@ class Worker:
         if op == "sample":
             step, _, inner = self.live[cmd["id"]]
             cpu0 = own_cpu_s()
-            t0 = time.perf_counter_ns()
-            for _ in range(inner):
-                step()
-            ns = (time.perf_counter_ns() - t0) / inner
+            ns = time_sample(step, inner)
             return {"ns": ns, "cpu_s": own_cpu_s() - cpu0}
         if op == "close":
             _, close, _ = self.live.pop(cmd["id"])

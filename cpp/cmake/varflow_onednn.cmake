@@ -1,14 +1,15 @@
-# oneDNN for the float32 convolutions (src/kernels/conv_onednn.cc), from the onednn-cpu-gomp
-# wheel (libdnnl.so.3, GNU OpenMP threading, no SYCL runtime) and its headers' wheel
+# oneDNN for the float32 convolutions (src/kernels/conv_onednn.cc) and the larger float32
+# matrix products (src/kernels/gemm_onednn.cc), from the onednn-cpu-gomp wheel (libdnnl.so.3,
+# GNU OpenMP threading, no SYCL runtime) and its headers' wheel
 # onednn-devel-cpu-gomp, both installed by pip into the Python environment's prefix (lib/,
 # include/), not into site-packages. As with OpenBLAS, the headers are copied into the build
 # tree and the library reached through a link there, so a build from another environment (an
 # isolated pip build's temporary one) recompiles nothing.
 #   VARFLOW_ONEDNN=AUTO  use it when the wheels are installed (the default)
 #   VARFLOW_ONEDNN=ON    fail when they are not
-#   VARFLOW_ONEDNN=OFF   every convolution takes the im2col + BLAS path
+#   VARFLOW_ONEDNN=OFF   convolutions take the im2col + BLAS path, every product the BLAS
 # Defines the imported target varflow::dnnl and VARFLOW_WITH_ONEDNN (ON/OFF).
-set(VARFLOW_ONEDNN "AUTO" CACHE STRING "Link oneDNN for float32 convolutions: AUTO, ON or OFF")
+set(VARFLOW_ONEDNN "AUTO" CACHE STRING "Link oneDNN for float32 convolutions and products: AUTO, ON or OFF")
 set(VARFLOW_WITH_ONEDNN OFF)
 if(NOT VARFLOW_ONEDNN STREQUAL "OFF")
   if(NOT VARFLOW_ONEDNN_HOME)
@@ -56,12 +57,12 @@ if(VARFLOW_WITH_ONEDNN)
                         IMPORTED_LOCATION "${VARFLOW_ONEDNN_HOME}/lib/libdnnl.so.3"
                         IMPORTED_SONAME "libdnnl.so.3"
                         INTERFACE_LINK_LIBRARIES "${CMAKE_DL_LIBS}")
-  # Only conv_onednn.cc sees oneDNN's headers: turning oneDNN on or off recompiles that file.
-  set_source_files_properties(src/kernels/conv_onednn.cc PROPERTIES
+  # Only these files see oneDNN's headers: turning oneDNN on or off recompiles just them.
+  set_source_files_properties(src/kernels/conv_onednn.cc src/kernels/gemm_onednn.cc PROPERTIES
                               INCLUDE_DIRECTORIES "${VARFLOW_ONEDNN_HOME}/include"
                               COMPILE_DEFINITIONS VARFLOW_HAVE_ONEDNN)
   target_link_libraries(varflow_core PUBLIC varflow::dnnl)
   message(STATUS "varflow oneDNN: ${VARFLOW_ONEDNN_HOME}/lib/libdnnl.so.3")
 else()
-  message(STATUS "varflow oneDNN: not used (convolutions run on im2col + BLAS)")
+  message(STATUS "varflow oneDNN: not used (convolutions run on im2col + BLAS, products on the BLAS)")
 endif()

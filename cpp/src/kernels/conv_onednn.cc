@@ -2,8 +2,6 @@
 
 #ifdef VARFLOW_HAVE_ONEDNN
 
-#include <dlfcn.h>
-
 #include <algorithm>
 #include <array>
 #include <atomic>
@@ -16,6 +14,7 @@
 #include <vector>
 
 #include "core/thread_pool.h"
+#include "kernels/onednn_runtime.h"
 #include "oneapi/dnnl/dnnl.hpp"
 
 namespace varflow::kernels::onednn {
@@ -36,23 +35,6 @@ dnnl::engine& cpu_engine() {
 dnnl::stream& thread_stream() {
   thread_local dnnl::stream stream(cpu_engine());
   return stream;
-}
-
-// oneDNN would run on GNU OpenMP's own team of every CPU; varflow's pool splits the batch
-// instead (see run), and each part runs single-threaded on the pool thread that took it. On a
-// machine shared with other work an OpenMP team spins at its barriers for descheduled members;
-// the pool's parts need none. The number is each calling thread's own OpenMP setting, so it is
-// set per thread, once. libgomp comes with libdnnl.so.3; it is looked up rather than linked so
-// that the build does not depend on which OpenMP the compiler would pick.
-void single_threaded_here() {
-  using SetThreads = void (*)(int);
-  static const SetThreads set_threads =
-      reinterpret_cast<SetThreads>(dlsym(RTLD_DEFAULT, "omp_set_num_threads"));
-  thread_local bool done = false;
-  if (set_threads && !done) {
-    set_threads(1);
-    done = true;
-  }
 }
 
 // Grow-only 64-byte-aligned scratch per thread and slot (0: primitive scratchpad, 1: weights in
@@ -323,12 +305,7 @@ struct AlignedFloats {
 // once, instead of a reorder per part.
 bool run(Pass pass, const Window2D& g, float* act, float* weights, float* other,
          const ConvEpilogue* epilogue = nullptr) {
-  // VARFLOW_ONEDNN=0 sends every convolution down the im2col path (to compare the two).
-  static const bool enabled = [] {
-    const char* v = std::getenv("VARFLOW_ONEDNN");
-    return !(v && std::string(v) == "0");
-  }();
-  if (!enabled || !in_range(g)) return false;
+  if (!enabled() || !in_range(g)) return false;
   ThreadPool& pool = ThreadPool::global();
   const int64_t threads = pool.num_threads();
   const int64_t madds = g.batch * g.out_pixels() * g.out_c * g.k_h * g.k_w * g.in_c;
