@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "harness.h"
+#include "varflow/plan.h"
 #include "varflow/varflow.h"
 
 using namespace varflow;
@@ -126,6 +127,33 @@ VF_TEST(data_parallel_training_equals_one_process_on_the_batch) {
       for (int64_t i = 0; i < mine[k].num_elements(); ++i)
         EXPECT_NEAR(mine[k].data<float>()[i], whole[k].data<float>()[i], 2e-5);
   }
+}
+
+VF_TEST(allreduce_of_a_value_that_dies_reduces_it_in_its_own_buffer) {
+  // The doubled feed is read only by the allreduce, whose output takes over its buffer.
+  auto graph = std::make_shared<Graph>();
+  Output x = ops::placeholder(*graph, DType::kFloat32, Shape({3000}), "x");
+  Output doubled = ops::mul(x, ops::scalar<float>(*graph, 2.0f));
+  Output sum = hvd::allreduce(*graph, doubled, hvd::ReduceOp::kSum, "dying_sum");
+  Output mean = hvd::allreduce(*graph, ops::mul(x, ops::scalar<float>(*graph, 3.0f)),
+                               hvd::ReduceOp::kAverage, "dying_mean");
+  Session session(graph);
+  auto plan = session.prepare({x}, {sum, mean}, {});
+  int forwarded = 0;
+  for (const PlanStep& step : plan->steps)
+    if (step.node && step.node->type() == "HorovodAllreduce") forwarded += step.forward_input == 0;
+  EXPECT_EQ(forwarded, 2);
+  if (!mpi_started()) return;
+  const int size = hvd::size();
+  const Tensor feed = filled({3000}, 0.1, 0.0);
+  for (int run = 0; run < 3; ++run) {
+    std::vector<Tensor> out = session.run(*plan, {feed});
+    for (int64_t i = 0; i < 3000; i += 7) {
+      EXPECT_NEAR(out[0].data<float>()[i], 2.0f * feed.data<float>()[i] * size, 1e-5);
+      EXPECT_NEAR(out[1].data<float>()[i], 3.0f * feed.data<float>()[i], 1e-5);
+    }
+  }
+  EXPECT_NEAR(feed.data<float>()[10], std::sin(1.0), 1e-6);
 }
 
 VF_TEST(allgather_and_broadcast_of_variables) {

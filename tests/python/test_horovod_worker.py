@@ -128,8 +128,8 @@ def scenario_overlap(tf, hvd, out):
     meanwhile."""
     rng = np.random.RandomState(hvd.rank())
     x = tf.constant(rng.rand(512, 1024).astype(np.float32))
-    w1 = tf.Variable(rng.rand(1024, 1024).astype(np.float32) * 0.01, name="w1")
-    w2 = tf.Variable(rng.rand(1024, 16).astype(np.float32) * 0.01, name="w2")
+    w1 = tf.Variable(rng.rand(1024, 2048).astype(np.float32) * 0.01, name="w1")
+    w2 = tf.Variable(rng.rand(2048, 16).astype(np.float32) * 0.01, name="w2")
     b2 = tf.Variable(np.zeros(16, np.float32), name="b2")
     logits = tf.matmul(tf.nn.relu(tf.matmul(x, w1)), w2) + b2
     loss = tf.reduce_mean(tf.square(logits))

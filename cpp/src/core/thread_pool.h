@@ -63,6 +63,7 @@ class ThreadPool {
   std::atomic<int> done_{0};
   std::atomic<int> num_chunks_{0};
   std::atomic<bool> stop_{false};
+  std::atomic<int> waker_cpu_{-1};  // the CPU of the thread that published the latest job
 };
 
 }  // namespace varflow

@@ -355,6 +355,9 @@ bool may_write_in_place(const Node& node, int input) {
   // kernels/activations.h: out[i] = f(a[i], b[i]).
   if (type == "LeakyRelu" || type == "Selu" || type == "LeakyReluGrad" || type == "SeluGrad")
     return true;
+  // The collective runtime reads the whole tensor (into MPI, or into a fusion buffer) before it
+  // writes the result, and hands MPI one buffer for both (MPI_IN_PLACE, no copy of its own).
+  if (type == "HorovodAllreduce") return true;
   return false;
 }
 
