@@ -21,7 +21,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
 import shutil
 import subprocess
 import sys
@@ -29,6 +28,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+from report import write_block
 
 SIZES = [10**3, 10**4, 10**5, 10**6, 10**7, 10**8]
 
@@ -263,16 +263,6 @@ def fmt(seconds: float) -> str:
     if seconds < 1:
         return f"{seconds * 1e3:.2f} ms"
     return f"{seconds:.2f} s"
-
-
-def write_block(md_path: Path, block: str) -> None:
-    text = md_path.read_text() if md_path.exists() else ""
-    pattern = r"<!-- bench_allreduce:begin -->.*?<!-- bench_allreduce:end -->\n?"
-    if re.search(pattern, text, re.DOTALL):
-        text = re.sub(pattern, lambda _: block, text, flags=re.DOTALL)
-    else:
-        text = text.rstrip("\n") + "\n\n" + block
-    md_path.write_text(text)
 
 
 def main() -> int:

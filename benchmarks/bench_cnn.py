@@ -40,6 +40,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+from report import write_block
 
 BATCHES = (64, 128)
 POOL = 4
@@ -328,17 +329,6 @@ def table(results: list[dict], gemm: float | None, reps: int, threads: int, load
     return "\n".join(lines) + "\n"
 
 
-def write_results(path: Path, section: str) -> None:
-    text = path.read_text() if path.exists() else ""
-    block = f"{BEGIN}\n{section}{END}\n"
-    if BEGIN in text and END in text:
-        head, rest = text.split(BEGIN, 1)
-        text = head + block + rest.split(END, 1)[1].lstrip("\n")
-    else:
-        text = text.rstrip("\n") + "\n\n" + block
-    path.write_text(text)
-
-
 def main(argv=None) -> None:
     argv = sys.argv[1:] if argv is None else argv
     if argv and argv[0] == "--worker":
@@ -386,7 +376,7 @@ def main(argv=None) -> None:
     section = table(results, gemm, args.reps, args.threads, (load_start, os.getloadavg()[0]))
     print("\n" + section)
     if args.write_results:
-        write_results(args.write_results, section)
+        write_block(Path(args.write_results), f"{BEGIN}\n{section}{END}\n")
 
 
 if __name__ == "__main__":

@@ -30,6 +30,8 @@ import sys
 import time
 from pathlib import Path
 
+from report import write_block
+
 ROOT = Path(__file__).resolve().parents[1]
 SOURCE = ROOT / "benchmarks" / "bench_cpp_host"
 CASES = [((64, 32, 10), 128), ((784, 256, 256, 10), 128), ((784, 256, 256, 10), 512)]
@@ -275,17 +277,6 @@ def table(results: list[dict], reps: int, load: tuple[float, float]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_results(path: Path, section: str) -> None:
-    text = path.read_text() if path.exists() else ""
-    block = f"{BEGIN}\n{section}{END}\n"
-    if BEGIN in text and END in text:
-        head, rest = text.split(BEGIN, 1)
-        text = head + block + rest.split(END, 1)[1].lstrip("\n")
-    else:
-        text = text.rstrip("\n") + "\n\n" + block
-    path.write_text(text)
-
-
 def main(argv=None) -> None:
     if any(v in os.environ for v in DROPPED_ENV):
         env = {k: v for k, v in os.environ.items() if k not in DROPPED_ENV}
@@ -309,7 +300,7 @@ def main(argv=None) -> None:
     section = table(results, args.reps, (load_start, os.getloadavg()[0]))
     print("\n" + section)
     if args.write_results:
-        write_results(args.write_results, section)
+        write_block(Path(args.write_results), f"{BEGIN}\n{section}{END}\n")
 
 
 if __name__ == "__main__":

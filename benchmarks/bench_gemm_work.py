@@ -16,7 +16,6 @@ import argparse
 import ctypes
 import json
 import os
-import re
 import shutil
 import subprocess
 import sys
@@ -24,6 +23,9 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
+
+from report import write_block
+
 CASES = [
     (opt, batch, gate)
     for opt in ("GradientDescent", "Adam")
@@ -107,7 +109,8 @@ def markdown(rows: list[dict], version: str) -> str:
         (
             "Float32 GEMM calls and flops (2mnk) of one 784-256-256-10 MLP step on varflow "
             f"{version}, counted by an LD_PRELOAD shim around OpenBLAS's `cblas_sgemm` (no timing, "
-            "so the machine's load does not matter), against the model's own matrix-product flops "
+            "so the machine's load does not matter; VARFLOW_ONEDNN=0 sends the products that "
+            "oneDNN would compute to OpenBLAS too), against the model's own matrix-product flops "
             "(forward, weight gradients, input gradients of layers 2 and 3). Extra work is a "
             "product nobody reads."
         ),
@@ -138,16 +141,6 @@ def markdown(rows: list[dict], version: str) -> str:
     return "\n".join(lines)
 
 
-def write_block(md_path: Path, block: str) -> None:
-    text = md_path.read_text() if md_path.exists() else ""
-    pattern = r"<!-- bench_gemm_work:begin -->.*?<!-- bench_gemm_work:end -->\n?"
-    if re.search(pattern, text, re.DOTALL):
-        text = re.sub(pattern, lambda _: block, text, flags=re.DOTALL)
-    else:
-        text = text.rstrip("\n") + "\n\n" + block
-    md_path.write_text(text)
-
-
 def main() -> int:
     if os.environ.get("VF_GEMM_COUNT_CHILD"):
         print(json.dumps(count_in_child()))
@@ -155,7 +148,14 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--write-results", metavar="RESULTS_MD")
     args = ap.parse_args()
-    env = {**os.environ, "LD_PRELOAD": str(build_shim()), "VF_GEMM_COUNT_CHILD": "1"}
+    # Every product on the BLAS, where the shim sees it: the larger ones would otherwise go to
+    # oneDNN (kernels/gemm_onednn.h), which computes the same products.
+    env = {
+        **os.environ,
+        "LD_PRELOAD": str(build_shim()),
+        "VF_GEMM_COUNT_CHILD": "1",
+        "VARFLOW_ONEDNN": "0",
+    }
     proc = subprocess.run(
         [sys.executable, __file__], env=env, capture_output=True, text=True, check=True
     )

@@ -570,6 +570,19 @@ def write_markdown(results: dict[str, Any], md_path: Path, plots: dict[str, Path
     md_path.write_text("\n".join(out))
 
 
+def write_block(md_path: Path, block: str) -> None:
+    """Writes a standalone benchmark's block (`<!-- bench_NAME:begin -->` ... `end`, markers
+    included) into `md_path`: in place of its previous version, else at the end."""
+    name = re.match(r"<!-- bench_(\w+):begin -->", block).group(1)
+    pattern = rf"<!-- bench_{name}:begin -->.*?<!-- bench_{name}:end -->\n?"
+    text = md_path.read_text() if md_path.exists() else ""
+    if re.search(pattern, text, re.DOTALL):
+        text = re.sub(pattern, lambda _: block, text, count=1, flags=re.DOTALL)
+    else:
+        text = text.rstrip("\n") + "\n\n" + block
+    md_path.write_text(text)
+
+
 def standalone_blocks(md_path: Path, scenario_names: set[str]) -> list[str]:
     """The `<!-- bench_NAME:begin -->` ... `end` blocks of the existing file that standalone
     benchmark scripts wrote (bench_cpp_host.py, bench_cnn.py), kept when run.py rewrites it;

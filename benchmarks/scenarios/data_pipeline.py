@@ -242,17 +242,6 @@ def verdict(results: list[dict]) -> str:
     return "\n".join(out) + ("\n" if out else "")
 
 
-def write_results(path: Path, section: str) -> None:
-    text = path.read_text() if path.exists() else ""
-    block = f"{BEGIN}\n{section}{END}\n"
-    if BEGIN in text and END in text:
-        head, rest = text.split(BEGIN, 1)
-        text = head + block + rest.split(END, 1)[1].lstrip("\n")
-    else:
-        text = text.rstrip("\n") + "\n\n" + block
-    path.write_text(text)
-
-
 def main(argv=None) -> None:
     argv = sys.argv[1:] if argv is None else argv
     if argv and argv[0] == "--worker":
@@ -285,7 +274,10 @@ def main(argv=None) -> None:
     section += "\n" + verdict(results)
     print(section)
     if args.write_results:
-        write_results(args.write_results, section)
+        sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # benchmarks/, for report
+        from report import write_block
+
+        write_block(Path(args.write_results), f"{BEGIN}\n{section}{END}\n")
 
 
 if __name__ == "__main__":
