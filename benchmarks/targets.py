@@ -32,9 +32,14 @@ PROFILES = {
         "EPYC, 2 vCPUs): 60% of the cycles are in the GEMM kernels (oneDNN's JIT kernels 54%), "
         "17% in the pool's threads waiting at the joins of the products split in two, 7% in "
         "Python (the feed and the call), the rest in the bias, ReLU, softmax and SGD kernels. In "
-        "a process of its own, run back to back, the step takes 129-131 µs (57-61% of the "
-        "roof); the interleaved samples are slower when the pool's two threads start on one "
-        "core (varflow's pool now moves a worker woken there, but some samples stay slow)."
+        "a process of its own, run back to back, the SGD step takes 129-131 µs at batch 32 "
+        "(57-58% of the recorded run's 523 GFLOP/s roof), 392-405 µs at 128 (73-76%) and "
+        "1.38-1.50 ms at 512 (79-86%). "
+        "The interleaved rows fall below that when a worker process runs in a slow state for "
+        "seconds: 1.2-1.8x slower steps with its two threads on the two different vCPUs "
+        "(checked in /proc/PID/task/*/stat), so not thread placement but the VM's vCPUs (in "
+        "the recorded run, Adam at batch 128 had 13 of its 15 samples at 670-760 µs and two at "
+        "461-482 µs, 61-64% of the roof)."
     ),
     "chain_1e3": (
         "callgrind: 640 K instructions per step, compute-bound on one core; perf: 45% of the "
