@@ -34,7 +34,7 @@ SIZES = [10**3, 10**4, 10**5, 10**6, 10**7, 10**8]
 
 
 def repeats(n: int) -> int:
-    return max(3, min(200, int(3e7 / max(n, 1))))
+    return max(10, min(200, int(3e7 / max(n, 1))))
 
 
 def child_varflow_allreduce(out: Path) -> None:

@@ -7,6 +7,10 @@
 #include <new>
 #include <sstream>
 
+#ifdef __linux__
+#include <sys/mman.h>
+#endif
+
 #include "core/buffer_stats.h"
 #include "core/tensor_cast.h"
 #include "varflow/errors.h"
@@ -15,6 +19,28 @@ namespace varflow {
 
 namespace {
 constexpr size_t kAlignment = 64;
+// Buffers of 4 MiB or more (NumPy's threshold) are aligned to 2 MiB and asked for transparent
+// huge pages, which most kernels give only where asked (transparent_hugepage=madvise): a
+// memory-bound kernel over them misses the TLB 512 times less, and MPI's cross-process copy of a
+// large allreduce pins 512 times fewer pages (1e8 floats: the MPI call took 174-178 ms on 4 KiB
+// pages against NumPy buffers' 145-155 ms).
+constexpr size_t kHugePage = size_t{2} << 20;
+constexpr size_t kHugeFrom = size_t{4} << 20;
+
+void* allocate(size_t nbytes) {
+  // nbytes never exceeds INT64_MAX (Tensor checks), so rounding up cannot wrap.
+  const size_t rounded = (nbytes + kAlignment - 1) / kAlignment * kAlignment;
+  if (rounded < kHugeFrom)
+    return std::aligned_alloc(kAlignment, rounded == 0 ? kAlignment : rounded);
+  // Only the whole huge pages inside the buffer become huge: the tail stays in small pages, so
+  // the resident size is the tensor's, not rounded up to 2 MiB.
+  void* data = nullptr;
+  if (posix_memalign(&data, kHugePage, rounded) != 0) return nullptr;
+#ifdef __linux__
+  madvise(data, rounded / kHugePage * kHugePage, MADV_HUGEPAGE);  // advice: a refusal is harmless
+#endif
+  return data;
+}
 
 // A Tensor's dimensions must be concrete (an unknown -1 or a wrapped negative size reaching
 // here would turn into a huge unsigned allocation).
@@ -42,9 +68,7 @@ int64_t owned_buffer_allocations() { return owned_allocations.load(std::memory_o
 
 Buffer::Buffer(size_t nbytes) : nbytes_(nbytes), borrowed_(false) {
   owned_allocations.fetch_add(1, std::memory_order_relaxed);
-  // nbytes never exceeds INT64_MAX (Tensor checks), so rounding up cannot wrap.
-  size_t rounded = (nbytes + kAlignment - 1) / kAlignment * kAlignment;
-  data_ = std::aligned_alloc(kAlignment, rounded == 0 ? kAlignment : rounded);
+  data_ = allocate(nbytes);
   if (!data_) raise(ErrorCode::kResourceExhausted, "OOM when allocating ", nbytes, " bytes");
 }
 
