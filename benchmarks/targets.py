@@ -37,9 +37,9 @@ PROFILES = {
         "1.38-1.50 ms at 512 (79-86%). "
         "The interleaved rows fall below that when a worker process runs in a slow state for "
         "seconds: 1.2-1.8x slower steps with its two threads on the two different vCPUs "
-        "(checked in /proc/PID/task/*/stat), so not thread placement but the VM's vCPUs (in "
-        "the recorded run, Adam at batch 128 had 13 of its 15 samples at 670-760 µs and two at "
-        "461-482 µs, 61-64% of the roof)."
+        "(checked in /proc/PID/task/*/stat), so not thread placement but the VM's vCPUs; a row "
+        "can spend most of its samples in one (in a run of 22:25 Adam at batch 128 had 13 of "
+        "its 15 samples at 670-760 µs and two at 461-482 µs, 61-64% of the roof)."
     ),
     "chain_1e3": (
         "callgrind: 640 K instructions per step, compute-bound on one core; perf: 45% of the "

@@ -219,6 +219,22 @@ def test_mismatched_shapes_name_the_tensor(tmp_path):
         assert "rank 0 (2, 3), rank 1 (3, 3)" in e["message"]
 
 
+@pytest.mark.parametrize("capacity", ["1024", "0"])
+def test_response_cache_follows_changing_shapes_and_keeps_the_mismatch_error(capacity, tmp_path):
+    # HOROVOD_CACHE_CAPACITY=0 turns the cache off: every run is negotiated by name.
+    proc, _ = run_ranks("cache", tmp_path, env={"HOROVOD_CACHE_CAPACITY": capacity})
+    ok(proc)
+    for res in load(tmp_path):
+        assert len(res) == 5
+        for key, value in res.items():
+            n = int(key[1 : key.index("_")])
+            np.testing.assert_array_equal(value, 2 * np.arange(n, dtype=np.float32) + 1)
+    for e in errors(tmp_path, [0, 1]):
+        assert e["type"] == "FailedPreconditionError", e
+        assert "ragged_batch" in e["message"]
+        assert "rank 0 (4,), rank 1 (5,)" in e["message"]
+
+
 def test_tensor_one_rank_never_submits_times_out_naming_the_ranks(tmp_path):
     proc, elapsed = run_ranks("stall", tmp_path, env={"HOROVOD_STALL_SHUTDOWN_TIME_SECONDS": "2"})
     ok(proc)

@@ -219,6 +219,20 @@ def scenario_mismatch(tf, hvd, out):
     record_error(out, lambda: tf.Session().run(t))
 
 
+def scenario_cache(tf, hvd, out):
+    """One tensor name over runs of changing shapes (a cached name takes its new shape), then a
+    run whose shapes differ across the ranks after cached runs (the error still names it)."""
+    r = hvd.rank()
+    x = tf.placeholder(tf.float32, [None])
+    total = hvd.allreduce(x, op=hvd.Sum, name="ragged_batch")
+    sums = {}
+    with tf.Session() as sess:
+        for n in (3, 3, 5, 5, 2):
+            sums[f"n{n}_{len(sums)}"] = sess.run(total, {x: np.arange(n, dtype=np.float32) + r})
+        np.savez(out, **sums)
+        record_error(out, lambda: sess.run(total, {x: np.ones(4 + r, np.float32)}))
+
+
 def scenario_stall(tf, hvd, out):
     """Rank 1 never submits the tensor rank 0 reduces (but stays alive)."""
     t = hvd.allreduce(tf.ones([4]), name="only_rank_0")

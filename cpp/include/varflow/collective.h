@@ -13,7 +13,9 @@
 // exchange the names of the tensors they have ready; a tensor is reduced when every rank has
 // it, so ranks may submit in different orders. Allreduces of one dtype and op that are ready
 // together are packed into one fusion buffer of at most HOROVOD_FUSION_THRESHOLD bytes
-// (default 64 MB, 0 turns fusion off) and reduced with one MPI call.
+// (default 64 MB, 0 turns fusion off) and reduced with one MPI call. As Horovod's response
+// cache, every rank remembers up to HOROVOD_CACHE_CAPACITY tensors (default 1024, 0 turns it
+// off) once they are done, and announces one again with the same shape by a 4-byte id.
 //
 // Errors (raised by the op's kernel, naming the node):
 //   FailedPrecondition  a collective before init(), or after shutdown() or another rank's

@@ -194,6 +194,7 @@ class Runtime {
     timeout_ = std::chrono::milliseconds(
         static_cast<int64_t>(env_double("HOROVOD_STALL_SHUTDOWN_TIME_SECONDS", 60.0) * 1000.0));
     if (timeout_.count() == 0) timeout_ = std::chrono::hours(24 * 365);
+    cache_capacity_ = static_cast<size_t>(env_double("HOROVOD_CACHE_CAPACITY", 1024));
     std::promise<std::string> started;
     std::future<std::string> result = started.get_future();
     thread_ = std::thread([this, &started] { thread_main(started); });
@@ -393,8 +394,12 @@ class Runtime {
           continue;
         }
         local_[r->name] = r;
-        mine.announced.emplace_back(
-            r->name, Meta{r->kind, r->input.dtype(), r->op, r->root, r->input.dims()});
+        Meta meta{r->kind, r->input.dtype(), r->op, r->root, r->input.dims()};
+        auto cached = cache_id_.find(r->name);
+        if (cached != cache_id_.end() && cache_[cached->second].second == meta)
+          mine.cached.push_back(cached->second);
+        else
+          mine.announced.emplace_back(r->name, std::move(meta));
       }
       if (rank_ == 0) find_stalled(mine);
       std::vector<Message> all = exchange(mine);
@@ -414,8 +419,14 @@ class Runtime {
       std::vector<std::pair<std::string, Entry>> ready;
       const Clock::time_point now = Clock::now();
       for (int k = 0; k < size_; ++k) {
-        any_stop = any_stop || all[static_cast<size_t>(k)].stop;
-        for (auto& [name, meta] : all[static_cast<size_t>(k)].announced) {
+        Message& message = all[static_cast<size_t>(k)];
+        any_stop = any_stop || message.stop;
+        for (uint32_t id : message.cached) {
+          if (id >= cache_.size())
+            throw Broken{ErrorCode::kInternal, "A rank's response cache is out of step"};
+          message.announced.push_back(cache_[id]);
+        }
+        for (auto& [name, meta] : message.announced) {
           Entry& e = table_[name];
           if (e.by_rank.empty()) {
             e.by_rank.resize(static_cast<size_t>(size_));
@@ -520,6 +531,18 @@ class Runtime {
     return all;
   }
 
+  // Every rank performs the same tensors in the same order, so every rank's cache (the ids it
+  // gives) is the same. A tensor whose meta changed (a new shape) takes over its old id.
+  void remember(const std::string& name, const Meta& meta) {
+    auto it = cache_id_.find(name);
+    if (it != cache_id_.end()) {
+      cache_[it->second].second = meta;
+    } else if (cache_.size() < cache_capacity_) {
+      cache_id_.emplace(name, static_cast<uint32_t>(cache_.size()));
+      cache_.emplace_back(name, meta);
+    }
+  }
+
   // Takes `name`'s request out of local_ (every rank announced it, so this one has it).
   Request* take_local(const std::string& name) {
     auto it = local_.find(name);
@@ -540,6 +563,7 @@ class Runtime {
         continue;
       }
       const Meta& m = *e.by_rank[0];
+      remember(name, m);
       if (m.kind == Kind::kAllreduce) {
         const std::pair<int, int> key{static_cast<int>(m.dtype), static_cast<int>(m.op)};
         if (!groups.count(key)) group_order.push_back(key);
@@ -779,12 +803,15 @@ class Runtime {
   size_t fusion_threshold_ = 64 << 20;
   std::chrono::microseconds cycle_{1000};
   std::chrono::milliseconds timeout_{60000};
+  size_t cache_capacity_ = 1024;
 
   // The background thread's own.
   std::unordered_map<std::string, Request*> local_;        // announced, not yet done
   std::vector<Request*> in_flight_;                        // taken from local_, being performed
   std::unordered_map<Request*, Clock::time_point> began_;  // the timeline's, of in_flight_
   std::map<std::string, Entry> table_;                     // announced by some ranks, not all
+  std::unordered_map<std::string, uint32_t> cache_id_;     // the response cache: name -> id
+  std::vector<std::pair<std::string, Meta>> cache_;        // by id, as last performed
   std::vector<char> fusion_;
   std::vector<char> received_, block_, blocks_;
   std::vector<int> lens_, displs_;

@@ -64,6 +64,11 @@ std::string by_rank_text(const std::vector<std::optional<Meta>>& by_rank, F desc
 
 }  // namespace
 
+bool operator==(const Meta& a, const Meta& b) {
+  return a.kind == b.kind && a.dtype == b.dtype && a.op == b.op && a.root == b.root &&
+         a.dims == b.dims;
+}
+
 std::vector<char> encode(const Message& m) {
   Writer w;
   w.put<uint8_t>(m.stop ? 1 : 0);
@@ -77,6 +82,8 @@ std::vector<char> encode(const Message& m) {
     w.put(static_cast<uint32_t>(meta.dims.size()));
     for (int64_t d : meta.dims) w.put(d);
   }
+  w.put(static_cast<uint32_t>(m.cached.size()));
+  for (uint32_t id : m.cached) w.put(id);
   w.put(static_cast<uint32_t>(m.stalled.size()));
   for (const auto& [name, text] : m.stalled) {
     w.text(name);
@@ -101,6 +108,8 @@ Message decode(const char* data, size_t size) {
     for (uint32_t d = 0; d < rank; ++d) meta.dims.push_back(r.get<int64_t>());
     m.announced.emplace_back(std::move(name), std::move(meta));
   }
+  const uint32_t cached = r.get<uint32_t>();
+  for (uint32_t i = 0; i < cached; ++i) m.cached.push_back(r.get<uint32_t>());
   const uint32_t stalled = r.get<uint32_t>();
   for (uint32_t i = 0; i < stalled; ++i) {
     std::string name = r.text();

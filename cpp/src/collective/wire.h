@@ -19,9 +19,15 @@ struct Meta {
   Dims dims;
 };
 
+bool operator==(const Meta& a, const Meta& b);
+
 struct Message {
   bool stop = false;  // this rank is shutting down
   std::vector<std::pair<std::string, Meta>> announced;
+  // Tensors announced by their place in the response cache (Horovod's HOROVOD_CACHE_CAPACITY):
+  // every rank holds the same cache, so a tensor done before with the same name and meta
+  // travels as 4 bytes instead of its name and shape.
+  std::vector<uint32_t> cached;
   // Rank 0 only: tensors given up on, with the error for the ranks that submitted them.
   std::vector<std::pair<std::string, std::string>> stalled;
 };

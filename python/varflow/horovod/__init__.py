@@ -9,7 +9,10 @@ in `hvd.DistributedOptimizer`, and broadcast the initial variables from rank 0 w
 Environment: ``VARFLOW_MPI_LIBRARY`` (an MPI standard-ABI library to load instead of the
 wheel's), ``HOROVOD_FUSION_THRESHOLD`` (fusion buffer bytes, default 64 MB, 0 disables fusion),
 ``HOROVOD_CYCLE_TIME`` (ms an idle runtime waits between negotiation rounds, default 1; a
-tensor handed over starts a round at once), ``HOROVOD_TIMELINE`` (a file for rank 0's timeline,
+tensor handed over starts a round at once), ``HOROVOD_CACHE_CAPACITY`` (tensors remembered by
+every rank after their first round, default 1024, 0 disables: a remembered tensor with the same
+shape is announced by a 4-byte id instead of its name and shape), ``HOROVOD_TIMELINE`` (a file
+for rank 0's timeline,
 a Chrome trace written at shutdown),
 ``HOROVOD_STALL_SHUTDOWN_TIME_SECONDS`` (default 60: a tensor some ranks never submit, or a
 rank that stops responding, becomes an error after this long instead of a hang).
